@@ -1,0 +1,43 @@
+//! Creating, listing and revoking an organization's API clients.
+
+use chrono::Utc;
+use harbour_types::{ApiClient, ApiClientWithSecret, NewApiClient};
+
+use super::repo::{self, ApiClientRow};
+use crate::auth::{password, Permission, Principal};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// An organization's clients.
+pub async fn list(state: &AppState, organization_id: String) -> Result<Vec<ApiClient>, ApiError> {
+    let rows = state.db.run(move |conn| repo::list_for_organization(conn, &organization_id).map_err(ApiError::from)).await?;
+    Ok(rows.iter().map(ApiClientRow::to_dto).collect())
+}
+
+/// Creates a client; its secret is returned once and only its hash is kept.
+pub async fn create(state: &AppState, organization_id: String, input: NewApiClient) -> Result<ApiClientWithSecret, ApiError> {
+    let secret = password::random_token();
+    let row = ApiClientRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        organization_id,
+        name: input.name.trim().to_owned(),
+        client_id: format!("hc_{}", uuid::Uuid::new_v4().simple()),
+        secret_hash: password::sha256_hex(&secret),
+        scopes: repo::scopes_text(&input.scopes),
+        active: true,
+        created_at: Utc::now().naive_utc(),
+        last_used_at: None,
+    };
+    let client = row.to_dto();
+    state.db.run(move |conn| repo::insert(conn, &row).map_err(ApiError::from)).await?;
+    Ok(ApiClientWithSecret { client, client_secret: secret })
+}
+
+/// Revokes a client of an organization the principal manages; others read as absent.
+pub async fn revoke(state: &AppState, principal: &Principal, id: String) -> Result<(), ApiError> {
+    let not_found = || ApiError::NotFound("no such API client".into());
+    let lookup = id.clone();
+    let client = state.db.run(move |conn| repo::find(conn, &lookup).map_err(ApiError::from)).await?.ok_or_else(not_found)?;
+    principal.authorize_owned(Permission::ManageApiClientsOf(&client.organization_id), &client.organization_id, "API client")?;
+    state.db.run(move |conn| repo::deactivate(conn, &id).map_err(ApiError::from)).await
+}

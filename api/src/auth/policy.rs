@@ -1,0 +1,86 @@
+//! Who may do what: the one guard every endpoint calls with the permission it needs.
+//!
+//! Permissions that concern one organization carry its id, and the check compares it
+//! with the principal's own organization as read from the database — so a user of one
+//! organization can never act on another's by changing an id in the URL.
+
+use harbour_types::{Role, Scope};
+
+use super::principal::{Actor, Principal};
+use crate::error::ApiError;
+
+/// Something a caller wants to do.
+#[derive(Debug, Clone, Copy)]
+pub enum Permission<'a> {
+    /// Read or change one's own account. The only thing allowed while a password change is pending.
+    OwnAccount,
+    /// Read the partner directory: every user; clients with `directory:read`.
+    ReadDirectory,
+    /// Create organizations: system admins.
+    ManageOrganizations,
+    /// Edit this organization's details: its agency admins, and system admins.
+    EditOrganization(&'a str),
+    /// Manage this organization's users: its agency admins, and system admins.
+    ManageUsersOf(&'a str),
+    /// Manage this organization's API clients: its agency admins, and system admins.
+    ManageApiClientsOf(&'a str),
+}
+
+impl Principal {
+    /// Allows the action or says why not.
+    pub fn authorize(&self, permission: Permission<'_>) -> Result<(), ApiError> {
+        if self.allows(permission) {
+            return Ok(());
+        }
+        if let Actor::User { must_change_password: true, .. } = self.actor {
+            return Err(ApiError::Forbidden {
+                code: "password_change_required",
+                detail: "choose a new password before doing anything else".into(),
+            });
+        }
+        Err(ApiError::forbidden("your role or organization does not allow this"))
+    }
+
+    /// Like [`Principal::authorize`], for a record owned by organization `owner`: a record
+    /// of another organization that the caller may not act on is reported as absent
+    /// (404, naming `what`), so ids cannot be probed across organizations.
+    pub fn authorize_owned(&self, permission: Permission<'_>, owner: &str, what: &str) -> Result<(), ApiError> {
+        self.authorize(permission).map_err(|e| match e {
+            ApiError::Forbidden { code: "forbidden", .. } if owner != self.organization_id => ApiError::NotFound(format!("no such {what}")),
+            other => other,
+        })
+    }
+
+    fn allows(&self, permission: Permission<'_>) -> bool {
+        let own = |org: &str| org == self.organization_id;
+        match &self.actor {
+            Actor::User { must_change_password: true, .. } => matches!(permission, Permission::OwnAccount),
+            Actor::User { roles, .. } => {
+                let has = |role: Role| roles.contains(&role);
+                match permission {
+                    Permission::OwnAccount | Permission::ReadDirectory => true,
+                    Permission::ManageOrganizations => has(Role::SystemAdmin),
+                    Permission::EditOrganization(org) | Permission::ManageUsersOf(org) | Permission::ManageApiClientsOf(org) => {
+                        has(Role::SystemAdmin) || (has(Role::AgencyAdmin) && own(org))
+                    }
+                }
+            }
+            Actor::Client { scopes, .. } => match permission {
+                Permission::ReadDirectory => scopes.contains(&Scope::DirectoryRead),
+                _ => false,
+            },
+        }
+    }
+
+    /// The roles this principal may grant to a user of its organization: agency admins
+    /// staff their own agency; partnership-wide roles are for system admins to give.
+    pub fn may_grant(&self, role: Role) -> bool {
+        match &self.actor {
+            Actor::User { roles, .. } if roles.contains(&Role::SystemAdmin) => true,
+            Actor::User { roles, .. } if roles.contains(&Role::AgencyAdmin) => {
+                matches!(role, Role::OutreachWorker | Role::IntakeWorker | Role::AgencyAdmin)
+            }
+            _ => false,
+        }
+    }
+}

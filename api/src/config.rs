@@ -1,0 +1,187 @@
+//! Settings, loaded once in `main` and passed in: defaults that suit a laptop, then an
+//! optional TOML file (`HARBOUR_CONFIG`, or `harbour.toml` in the working directory),
+//! then environment variables (`HARBOUR_*` and `DATABASE_URL`).
+
+use std::path::PathBuf;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+/// The signing secret used when none is configured. Refused in production.
+pub const DEVELOPMENT_JWT_SECRET: &str = "harbour-development-signing-secret-do-not-use-in-production";
+/// The encryption key (base64 of 32 bytes) used when none is configured. Refused in production.
+pub const DEVELOPMENT_ENCRYPTION_KEY: &str = "aGFyYm91ci1kZXZlbG9wbWVudC1rZXktMzItYnl0ZXM=";
+
+/// Whether the instance runs for development or for real.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// Development secrets allowed; the refresh cookie is still `Secure` (browsers accept it on localhost).
+    Development,
+    /// Refuses to start with development secrets.
+    Production,
+}
+
+/// Everything Harbour can be configured with.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// `development` or `production`.
+    pub mode: Mode,
+    /// The address to listen on.
+    pub listen: String,
+    /// `sqlite://path` (or a plain path), or `postgres://…`.
+    pub database_url: String,
+    /// Connections in the database pool.
+    pub database_pool_size: u32,
+    /// HTTP worker threads; 0 means one per core.
+    pub workers: usize,
+    /// The folder holding the built SPA (index.html and assets).
+    pub web_dir: PathBuf,
+    /// The JWT signing secret (HS256), at least 32 bytes.
+    pub jwt_secret: SecretString,
+    /// The key id stamped on new tokens, so keys can rotate.
+    pub jwt_key_id: String,
+    /// Earlier keys still accepted for verification, as `kid:secret` pairs.
+    pub jwt_previous_keys: Vec<String>,
+    /// The `iss` and `aud` claim of access tokens.
+    pub jwt_issuer: String,
+    /// Lifetime of an access token, in seconds.
+    pub access_token_ttl_seconds: u64,
+    /// Lifetime of a refresh token, in seconds (a night's shift by default).
+    pub refresh_token_ttl_seconds: u64,
+    /// The base64 of a 32-byte key encrypting participant identity fields at rest.
+    pub encryption_key: SecretString,
+    /// The partnership this instance serves.
+    pub partnership_name: String,
+    /// Where quick exit sends the browser.
+    pub quick_exit_url: String,
+    /// The password of demo users; generated and printed when empty.
+    pub demo_password: Option<SecretString>,
+    /// Largest accepted request body, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            mode: Mode::Development,
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://data/harbour.db".into(),
+            database_pool_size: 8,
+            workers: 0,
+            web_dir: PathBuf::from("web/dist"),
+            jwt_secret: DEVELOPMENT_JWT_SECRET.into(),
+            jwt_key_id: "dev-1".into(),
+            jwt_previous_keys: Vec::new(),
+            jwt_issuer: "harbour".into(),
+            access_token_ttl_seconds: 15 * 60,
+            refresh_token_ttl_seconds: 12 * 60 * 60,
+            encryption_key: DEVELOPMENT_ENCRYPTION_KEY.into(),
+            partnership_name: "TESS Partnership".into(),
+            quick_exit_url: "https://www.theweathernetwork.com/".into(),
+            demo_password: None,
+            max_body_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// Why settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The TOML file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    /// The TOML file is not valid.
+    #[error("{path} is not valid: {source}")]
+    Parse { path: String, source: toml::de::Error },
+    /// An environment variable holds a value of the wrong kind.
+    #[error("{name} is not valid: {reason}")]
+    Env { name: &'static str, reason: String },
+    /// A setting is unsafe or inconsistent.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Loads defaults, then the TOML file, then the environment, and checks the result.
+    pub fn load() -> Result<Settings, ConfigError> {
+        let explicit = std::env::var("HARBOUR_CONFIG").ok();
+        let path = explicit.clone().unwrap_or_else(|| "harbour.toml".into());
+        let mut settings = match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|source| ConfigError::Parse { path: path.clone(), source })?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && explicit.is_none() => Settings::default(),
+            Err(source) => return Err(ConfigError::Read { path, source }),
+        };
+        settings.apply_env(|name| std::env::var(name).ok())?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    /// Overlays environment variables, read through `var` so tests can supply their own.
+    pub fn apply_env(&mut self, var: impl Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
+        fn number<T: std::str::FromStr>(name: &'static str, value: String) -> Result<T, ConfigError> {
+            value.parse().map_err(|_| ConfigError::Env { name, reason: format!("`{value}` is not a number") })
+        }
+        if let Some(v) = var("HARBOUR_MODE") {
+            self.mode = match v.as_str() {
+                "development" => Mode::Development,
+                "production" => Mode::Production,
+                _ => return Err(ConfigError::Env { name: "HARBOUR_MODE", reason: "use development or production".into() }),
+            };
+        }
+        if let Some(v) = var("HARBOUR_LISTEN") { self.listen = v; }
+        if let Some(v) = var("DATABASE_URL").or_else(|| var("HARBOUR_DATABASE_URL")) { self.database_url = v; }
+        if let Some(v) = var("HARBOUR_DATABASE_POOL_SIZE") { self.database_pool_size = number("HARBOUR_DATABASE_POOL_SIZE", v)?; }
+        if let Some(v) = var("HARBOUR_WORKERS") { self.workers = number("HARBOUR_WORKERS", v)?; }
+        if let Some(v) = var("HARBOUR_WEB_DIR") { self.web_dir = v.into(); }
+        if let Some(v) = var("HARBOUR_JWT_SECRET") { self.jwt_secret = v.into(); }
+        if let Some(v) = var("HARBOUR_JWT_KEY_ID") { self.jwt_key_id = v; }
+        if let Some(v) = var("HARBOUR_JWT_PREVIOUS_KEYS") {
+            self.jwt_previous_keys = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        }
+        if let Some(v) = var("HARBOUR_ENCRYPTION_KEY") { self.encryption_key = v.into(); }
+        if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
+        if let Some(v) = var("HARBOUR_QUICK_EXIT_URL") { self.quick_exit_url = v; }
+        if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
+        if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }
+        if let Some(v) = var("HARBOUR_REFRESH_TOKEN_TTL_SECONDS") { self.refresh_token_ttl_seconds = number("HARBOUR_REFRESH_TOKEN_TTL_SECONDS", v)?; }
+        if let Some(v) = var("HARBOUR_MAX_BODY_BYTES") { self.max_body_bytes = number("HARBOUR_MAX_BODY_BYTES", v)?; }
+        Ok(())
+    }
+
+    /// Refuses unsafe settings: short secrets always, development secrets in production.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if self.jwt_secret.expose_secret().len() < 32 {
+            return Err(ConfigError::Invalid("HARBOUR_JWT_SECRET must be at least 32 bytes".into()));
+        }
+        for pair in &self.jwt_previous_keys {
+            match pair.split_once(':') {
+                Some((kid, secret)) if !kid.is_empty() && secret.len() >= 32 => {}
+                _ => return Err(ConfigError::Invalid("HARBOUR_JWT_PREVIOUS_KEYS holds `kid:secret` pairs with secrets of at least 32 bytes".into())),
+            }
+        }
+        if self.encryption_key_bytes().is_none() {
+            return Err(ConfigError::Invalid("HARBOUR_ENCRYPTION_KEY must be the base64 of 32 bytes".into()));
+        }
+        if self.mode == Mode::Production {
+            if self.jwt_secret.expose_secret() == DEVELOPMENT_JWT_SECRET {
+                return Err(ConfigError::Invalid("refusing to start in production with the development signing secret: set HARBOUR_JWT_SECRET".into()));
+            }
+            if self.encryption_key.expose_secret() == DEVELOPMENT_ENCRYPTION_KEY {
+                return Err(ConfigError::Invalid("refusing to start in production with the development encryption key: set HARBOUR_ENCRYPTION_KEY".into()));
+            }
+        }
+        if self.access_token_ttl_seconds == 0 || self.refresh_token_ttl_seconds <= self.access_token_ttl_seconds {
+            return Err(ConfigError::Invalid("token lifetimes: the refresh token must outlive the access token".into()));
+        }
+        Ok(())
+    }
+
+    /// The decoded encryption key, if it is 32 bytes of base64.
+    pub fn encryption_key_bytes(&self) -> Option<[u8; 32]> {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(self.encryption_key.expose_secret()).ok()?;
+        bytes.try_into().ok()
+    }
+}

@@ -1,0 +1,170 @@
+//! The database: one connection type over SQLite (the embedded default) and PostgreSQL
+//! (production), a pool, embedded migrations, and the one way handlers reach it —
+//! [`Db::run`], which keeps blocking database work off the async executor's threads.
+//!
+//! Queries are written once with diesel's query builder against [`DbConn`]; code that
+//! must differ per SQL dialect matches on the variant, and nothing else does.
+
+pub mod schema;
+
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+/// A connection to either backend; the variant is chosen by the URL's scheme.
+#[derive(diesel::MultiConnection)]
+pub enum DbConn {
+    /// `postgres://…` or `postgresql://…`
+    Postgresql(diesel::PgConnection),
+    /// Any other URL: a file path, optionally prefixed by `sqlite://`.
+    Sqlite(diesel::SqliteConnection),
+}
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// PostgreSQL.
+    Postgres,
+    /// SQLite.
+    Sqlite,
+}
+
+impl Backend {
+    /// The backend a database URL names.
+    pub fn of(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// The database could not be reached, or a connection could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// No connection could be had from the pool in time.
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// Applying migrations failed.
+    #[error("migrations failed: {0}")]
+    Migration(String),
+    /// A query failed.
+    #[error(transparent)]
+    Query(#[from] diesel::result::Error),
+}
+
+/// Sets SQLite up on every new connection: WAL so readers never block the writer,
+/// foreign keys enforced (SQLite leaves them off), and a busy timeout so concurrent
+/// writers wait instead of failing.
+#[derive(Debug)]
+struct ConnectionSetup;
+
+impl CustomizeConnection<DbConn, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
+        if let DbConn::Sqlite(conn) = conn {
+            conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+                .map_err(diesel::r2d2::Error::QueryError)?;
+        }
+        Ok(())
+    }
+}
+
+/// The connection pool, cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager<DbConn>>,
+    backend: Backend,
+}
+
+impl Db {
+    /// Opens a pool on `url`, creating the SQLite file's folder when needed.
+    pub fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
+        let backend = Backend::of(url);
+        let url = match backend {
+            Backend::Postgres => url.to_owned(),
+            Backend::Sqlite => {
+                let path = url.strip_prefix("sqlite://").unwrap_or(url);
+                if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent).map_err(|e| DbError::Unavailable(format!("cannot create {}: {e}", parent.display())))?;
+                }
+                path.to_owned()
+            }
+        };
+        let pool = Pool::builder()
+            .max_size(pool_size.max(1))
+            .connection_timeout(Duration::from_secs(5))
+            .connection_customizer(Box::new(ConnectionSetup))
+            .build(ConnectionManager::<DbConn>::new(url))
+            .map_err(|e| DbError::Unavailable(e.to_string()))?;
+        Ok(Db { pool, backend })
+    }
+
+    /// Which backend this pool talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for work that is already off the async executor (commands, start-up).
+    pub fn get(&self) -> Result<PooledConnection<ConnectionManager<DbConn>>, DbError> {
+        self.pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
+    }
+
+    /// Applies pending migrations; returns the versions applied.
+    pub fn migrate(&self) -> Result<Vec<String>, DbError> {
+        let mut conn = self.get()?;
+        let applied = match &mut *conn {
+            DbConn::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(ToString::to_string).collect()),
+            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(ToString::to_string).collect()),
+        };
+        applied.map_err(|e| DbError::Migration(e.to_string()))
+    }
+
+    /// Runs blocking database work on the blocking thread pool.
+    pub async fn run<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(|e| DbError::Unavailable(e.to_string()))?;
+            work(&mut conn)
+        })
+        .await
+        .unwrap_or_else(|join| Err(DbError::Unavailable(format!("database task failed: {join}")).into()))
+    }
+
+    /// Runs blocking database work in one transaction: all of it lands, or none.
+    pub async fn transaction<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut DbConn) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<diesel::result::Error> + Send + 'static,
+    {
+        use diesel::Connection;
+        self.run(move |conn| conn.transaction(work)).await
+    }
+}
+
+/// The names of the embedded migrations of each backend, to check that they match.
+pub fn migration_names() -> (Vec<String>, Vec<String>) {
+    use diesel::migration::MigrationSource;
+    fn names<DB: diesel::backend::Backend>(source: &EmbeddedMigrations) -> Vec<String> {
+        MigrationSource::<DB>::migrations(source)
+            .map(|ms| ms.iter().map(|m| m.name().to_string()).collect())
+            .unwrap_or_default()
+    }
+    (names::<diesel::sqlite::Sqlite>(&SQLITE_MIGRATIONS), names::<diesel::pg::Pg>(&POSTGRES_MIGRATIONS))
+}
+
+/// The offset and limit of a page request, as SQL wants them.
+pub fn page_bounds(request: harbour_types::PageRequest) -> (i64, i64) {
+    (i64::try_from(request.offset()).unwrap_or(i64::MAX), i64::try_from(request.per_page()).unwrap_or(i64::MAX))
+}

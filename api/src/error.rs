@@ -1,0 +1,290 @@
+//! Errors as types, sent as RFC 9457 problem details.
+//!
+//! Domain modules return their own error enums (see `auth::AuthError`) or [`ApiError`]
+//! directly; everything that reaches HTTP becomes an [`ApiError`], whose `code` is stable
+//! and translated by the SPA. [`finish_problem`] gives every error response — ours, and
+//! actix's own 404/405/413 — the same `application/problem+json` body with the request
+//! path and id. A 5xx logs its cause and sends a generic detail: internals never leak.
+
+use actix_web::body::MessageBody;
+use actix_web::dev::ServiceResponse;
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::middleware::ErrorHandlerResponse;
+use actix_web::{HttpMessage, HttpResponse, ResponseError};
+use harbour_types::{FieldError, Problem};
+
+use crate::db::DbError;
+
+/// The media type of problem details.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// An error that reaches the HTTP edge.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The request is malformed (bad JSON, wrong query string).
+    #[error("{0}")]
+    BadRequest(String),
+    /// The body is well-formed but fields break rules.
+    #[error("{} fields are not valid", .0.len())]
+    Validation(Vec<FieldError>),
+    /// No valid credentials were presented.
+    #[error("{detail}")]
+    Unauthorized { code: &'static str, detail: String },
+    /// The caller is known but may not do this.
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
+    /// Nothing here, or nothing the caller may know exists.
+    #[error("{0}")]
+    NotFound(String),
+    /// The path exists, but not with this method.
+    #[error("this endpoint does not accept this method")]
+    MethodNotAllowed,
+    /// The request conflicts with the current state.
+    #[error("{detail}")]
+    Conflict { code: &'static str, detail: String },
+    /// The body's media type is not accepted.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// The body is larger than allowed.
+    #[error("the request body is too large")]
+    PayloadTooLarge,
+    /// Too many attempts; try again after the given seconds.
+    #[error("too many attempts; try again in {retry_after} seconds")]
+    TooManyRequests { retry_after: u64 },
+    /// The database cannot be reached.
+    #[error("the service is temporarily unavailable")]
+    Unavailable(String),
+    /// Anything else: a bug or an unexpected failure. The cause is logged, never sent.
+    #[error("internal error")]
+    Internal(String),
+}
+
+impl ApiError {
+    /// A stable code for the kind of problem, the key the SPA translates.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Validation(_) => "validation",
+            ApiError::Unauthorized { code, .. } | ApiError::Forbidden { code, .. } | ApiError::Conflict { code, .. } => code,
+            ApiError::NotFound(_) => "not_found",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
+            ApiError::PayloadTooLarge => "payload_too_large",
+            ApiError::TooManyRequests { .. } => "too_many_requests",
+            ApiError::Unavailable(_) => "unavailable",
+            ApiError::Internal(_) => "internal",
+        }
+    }
+
+    /// The problem body, without the request's path and id (added by [`finish_problem`]).
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let detail = match self {
+            ApiError::Validation(errors) => format!("{} field(s) are not valid.", errors.len()),
+            _ => self.to_string(),
+        };
+        Problem {
+            problem_type: format!("urn:harbour:problem:{}", self.code()),
+            title: title_of(status).to_owned(),
+            status: status.as_u16(),
+            detail: Some(detail),
+            instance: None,
+            code: self.code().to_owned(),
+            request_id: None,
+            errors: match self {
+                ApiError::Validation(errors) => errors.clone(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// A 403 for a caller whose role or organization does not allow this.
+    pub fn forbidden(detail: impl Into<String>) -> ApiError {
+        ApiError::Forbidden { code: "forbidden", detail: detail.into() }
+    }
+
+    /// A 401 for a missing, malformed or expired token.
+    pub fn unauthenticated(detail: impl Into<String>) -> ApiError {
+        ApiError::Unauthorized { code: "unauthenticated", detail: detail.into() }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(cause) => tracing::error!(cause = %cause, "internal error"),
+            ApiError::Unavailable(cause) => tracing::warn!(cause = %cause, "database unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        match self {
+            ApiError::TooManyRequests { retry_after } => {
+                response.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
+            ApiError::Unavailable(_) => {
+                response.insert_header((header::RETRY_AFTER, "5"));
+            }
+            ApiError::Unauthorized { .. } => {
+                response.insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"harbour\""));
+            }
+            _ => {}
+        }
+        let mut response = response.finish();
+        response.extensions_mut().insert(self.problem());
+        response
+    }
+}
+
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Query(q) => q.into(),
+            other => ApiError::Unavailable(other.to_string()),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for ApiError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => ApiError::NotFound("not found".into()),
+            // Two requests raced to create the same thing: the loser learns it exists.
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                ApiError::Conflict { code: "already_exists", detail: "a record with the same unique value already exists".into() }
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::NotFound("a record this refers to does not exist".into()),
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => ApiError::Unavailable(info.message().to_owned()),
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<validator::ValidationErrors> for ApiError {
+    fn from(errors: validator::ValidationErrors) -> Self {
+        let mut fields = Vec::new();
+        collect_field_errors(&errors, "", &mut fields);
+        fields.sort_by(|a, b| a.pointer.cmp(&b.pointer));
+        ApiError::Validation(fields)
+    }
+}
+
+/// Flattens validator's nested errors into JSON pointers (`/roles/0`, `/address/city`).
+fn collect_field_errors(errors: &validator::ValidationErrors, prefix: &str, out: &mut Vec<FieldError>) {
+    use validator::ValidationErrorsKind;
+    for (field, kind) in errors.errors() {
+        let pointer = format!("{prefix}/{field}");
+        match kind {
+            ValidationErrorsKind::Field(list) => out.extend(list.iter().map(|e| FieldError {
+                pointer: pointer.clone(),
+                code: e.code.to_string(),
+                message: e.message.as_ref().map(ToString::to_string).unwrap_or_else(|| default_message(&e.code)),
+            })),
+            ValidationErrorsKind::Struct(inner) => collect_field_errors(inner, &pointer, out),
+            ValidationErrorsKind::List(items) => {
+                for (index, inner) in items {
+                    collect_field_errors(inner, &format!("{pointer}/{index}"), out);
+                }
+            }
+        }
+    }
+}
+
+fn default_message(code: &str) -> String {
+    match code {
+        "email" => "must be an e-mail address".into(),
+        "url" => "must be an http or https URL".into(),
+        "length" => "is too short or too long".into(),
+        "range" => "is out of range".into(),
+        "required" => "is required".into(),
+        other => format!("breaks the rule `{other}`"),
+    }
+}
+
+/// Validates a request body at the edge, turning rule breaks into a 422 problem.
+pub fn validate<T: validator::Validate>(input: &T) -> Result<(), ApiError> {
+    input.validate().map_err(ApiError::from)
+}
+
+fn title_of(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "The request is malformed",
+        401 => "Sign-in is required",
+        403 => "This is not allowed",
+        404 => "Not found",
+        405 => "Method not allowed",
+        409 => "Conflict with the current state",
+        413 => "The request is too large",
+        415 => "Unsupported media type",
+        422 => "The request is not valid",
+        429 => "Too many requests",
+        503 => "Temporarily unavailable",
+        s if s >= 500 => "Something went wrong on our side",
+        _ => status.canonical_reason().unwrap_or("Error"),
+    }
+}
+
+/// The problem for an error response that carries none of ours (actix's own 404, 405, 413…).
+fn problem_for_status(status: StatusCode) -> Problem {
+    let code = match status.as_u16() {
+        400 => "bad_request",
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        s if s >= 500 => "internal",
+        _ => "error",
+    };
+    Problem {
+        problem_type: format!("urn:harbour:problem:{code}"),
+        title: title_of(status).to_owned(),
+        status: status.as_u16(),
+        detail: None,
+        instance: None,
+        code: code.to_owned(),
+        request_id: None,
+        errors: Vec::new(),
+    }
+}
+
+/// Gives every 4xx/5xx response one problem+json body, with the request path and id.
+/// Registered as the default handler of `ErrorHandlers`, so nothing escapes it.
+pub fn finish_problem<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let already_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if already_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let mut problem = res.response().extensions().get::<Problem>().cloned().unwrap_or_else(|| problem_for_status(status));
+    problem.instance = Some(res.request().path().to_owned());
+    problem.request_id = res.request().extensions().get::<crate::http::RequestId>().map(|id| id.0.clone());
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    let (req, mut response) = res.into_parts();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let response = response.set_body(body).map_into_boxed_body();
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+}

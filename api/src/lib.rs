@@ -1,0 +1,19 @@
+//! Harbour's API: the service directory, referrals and consent, over REST/JSON.
+//!
+//! Domain modules (`auth`, `organizations`, `users`, `api_clients`) each hold
+//! `handlers` (thin HTTP edges), `service` (rules and transactions) and `repo`
+//! (queries). `db` is the one way to the database, `error` the one way errors leave.
+
+pub mod api_clients;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod http;
+pub mod openapi;
+pub mod organizations;
+pub mod seed;
+pub mod startup;
+pub mod state;
+pub mod users;

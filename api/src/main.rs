@@ -1,0 +1,81 @@
+//! The `harbour` command: `serve` (the default), `migrate`, `seed --demo`, `openapi`.
+
+use std::process::ExitCode;
+
+use harbour::config::Settings;
+use harbour::db::Db;
+use harbour::startup::Application;
+
+const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | openapi]
+
+  serve         run the API and the app (default); applies migrations first
+  migrate       apply database migrations and exit
+  seed --demo   load the demonstration partnership into an empty database and print sign-ins
+  openapi       print the OpenAPI document
+
+Configuration: HARBOUR_* environment variables and DATABASE_URL, over harbour.toml (see README).";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    if args.as_slice() == ["openapi"] {
+        print!("{}", harbour::openapi::to_committed_json());
+        return ExitCode::SUCCESS;
+    }
+    if matches!(args.as_slice(), ["--help" | "-h" | "help"]) {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HARBOUR_LOG").unwrap_or_else(|_| "info".into()))
+        .init();
+    let result = Settings::load().map_err(|e| e.to_string()).and_then(|settings| match args.as_slice() {
+        [] | ["serve"] => serve(settings),
+        ["migrate"] => open(&settings).map(drop),
+        ["seed", "--demo"] => seed(&settings),
+        _ => Err(format!("unknown command\n\n{USAGE}")),
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("harbour: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the database and applies pending migrations.
+fn open(settings: &Settings) -> Result<Db, String> {
+    let db = Db::connect(&settings.database_url, settings.database_pool_size).map_err(|e| e.to_string())?;
+    let applied = db.migrate().map_err(|e| e.to_string())?;
+    if !applied.is_empty() {
+        tracing::info!(count = applied.len(), "applied migrations");
+    }
+    Ok(db)
+}
+
+fn seed(settings: &Settings) -> Result<(), String> {
+    let db = open(settings)?;
+    let seeded = harbour::seed::seed_demo(&db, settings).map_err(|e| e.to_string())?;
+    if seeded.created {
+        println!("Seeded the demo partnership: {} organizations, {} services.", seeded.organizations, seeded.services);
+    } else {
+        println!("The demo partnership is already here; demo users have a fresh password.");
+    }
+    println!("\nDemo sign-ins (password for all: {})", seeded.password);
+    for (email, role) in &seeded.users {
+        println!("  {role:<16} {email}");
+    }
+    Ok(())
+}
+
+fn serve(settings: Settings) -> Result<(), String> {
+    let db = open(&settings)?;
+    let listen = settings.listen.clone();
+    actix_web::rt::System::new().block_on(async move {
+        let application = Application::build(settings, db).map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+        let host = listen.rsplit_once(':').map_or(listen.as_str(), |(h, _)| h);
+        println!("Harbour is listening on http://{host}:{}/ (API docs at /docs/)", application.port());
+        application.run_until_stopped().await.map_err(|e| e.to_string())
+    })
+}

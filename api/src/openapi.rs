@@ -1,0 +1,72 @@
+//! The OpenAPI 3.1 document, generated from the same route configuration the server
+//! runs ([`crate::startup::api_routes`]), so the two cannot disagree.
+
+use actix_web::App;
+use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Harbour API",
+        description = "The shared system of a multi-agency partnership that helps sexually exploited and trafficked youth: \
+a service directory, closed-loop inter-agency referrals and participant consent records.\n\n\
+Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`. \
+Lists are paged in the Open Referral HSDS 3.0 shape. People sign in with a password and get a short-lived \
+bearer token; partner systems use OAuth 2.0 client credentials at `/api/v1/auth/token`.",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
+    ),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "auth", description = "Sign-in, tokens and one's own account"),
+        (name = "organizations", description = "Partner organizations"),
+        (name = "users", description = "An organization's staff accounts"),
+        (name = "api-clients", description = "Partner systems acting for an organization"),
+        (name = "instance", description = "Facts about this instance"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+struct ApiDoc;
+
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").description(Some("An access token from /api/v1/auth/sign-in")).build()),
+        );
+        components.add_security_scheme(
+            "client_credentials",
+            SecurityScheme::OAuth2(OAuth2::new([Flow::ClientCredentials(ClientCredentials::new(
+                "/api/v1/auth/token",
+                Scopes::from_iter([
+                    ("directory:read", "Read the service directory"),
+                    ("referrals:read", "Read the organization's referrals"),
+                    ("referrals:write", "Create and update the organization's referrals"),
+                    ("webhooks:manage", "Manage the organization's webhook subscriptions"),
+                ]),
+            ))])),
+        );
+    }
+}
+
+/// The base document: info, tags and security schemes, without paths.
+pub fn base() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The whole document, with every path and schema the server serves.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, document) = App::new().into_utoipa_app().openapi(base()).configure(crate::startup::routes).split_for_parts();
+    document
+}
+
+/// The document as committed in `openapi/openapi.json`: pretty JSON with a final newline.
+pub fn to_committed_json() -> String {
+    let mut text = serde_json::to_string_pretty(&document()).expect("an OpenAPI document always serializes");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,83 @@
+//! `/organizations`: the partners of the partnership.
+
+use actix_web::{get, post, put, web, HttpResponse};
+use harbour_types::{Organization, OrganizationInput, Page, PageRequest, Problem};
+
+use super::service;
+use crate::auth::{Permission, Principal};
+use crate::error::{validate, ApiError};
+use crate::state::AppState;
+
+/// Lists the partnership's organizations, by name.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = []), ("client_credentials" = ["directory:read"])),
+    params(PageRequest),
+    responses(
+        (status = 200, description = "A page of organizations", body = Page<Organization>),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "A client without directory:read", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations")]
+pub async fn list_organizations(state: web::Data<AppState>, principal: Principal, page: web::Query<PageRequest>) -> Result<web::Json<Page<Organization>>, ApiError> {
+    principal.authorize(Permission::ReadDirectory)?;
+    Ok(web::Json(service::list(&state, page.into_inner()).await?))
+}
+
+/// One organization.
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = []), ("client_credentials" = ["directory:read"])),
+    params(("id" = String, Path, description = "The organization's id")),
+    responses(
+        (status = 200, description = "The organization", body = Organization),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/organizations/{id}")]
+pub async fn get_organization(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<web::Json<Organization>, ApiError> {
+    principal.authorize(Permission::ReadDirectory)?;
+    Ok(web::Json(service::get(&state, id.into_inner()).await?))
+}
+
+/// Adds an organization to the partnership (system admins).
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    request_body = OrganizationInput,
+    responses(
+        (status = 201, description = "Created", body = Organization),
+        (status = 403, description = "Not a system admin", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/organizations")]
+pub async fn create_organization(state: web::Data<AppState>, principal: Principal, body: web::Json<OrganizationInput>) -> Result<HttpResponse, ApiError> {
+    principal.authorize(Permission::ManageOrganizations)?;
+    validate(&*body)?;
+    Ok(HttpResponse::Created().json(service::create(&state, body.into_inner()).await?))
+}
+
+/// Replaces an organization's details (its agency admins, or system admins).
+#[utoipa::path(
+    tag = "organizations",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The organization's id")),
+    request_body = OrganizationInput,
+    responses(
+        (status = 200, description = "Updated", body = Organization),
+        (status = 403, description = "Not an admin of this organization", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such organization", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/organizations/{id}")]
+pub async fn update_organization(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<OrganizationInput>) -> Result<web::Json<Organization>, ApiError> {
+    principal.authorize(Permission::EditOrganization(&id))?;
+    validate(&*body)?;
+    Ok(web::Json(service::update(&state, id.into_inner(), body.into_inner()).await?))
+}

@@ -1,0 +1,42 @@
+//! Listing, creating and editing organizations.
+
+use chrono::Utc;
+use harbour_types::{Organization, OrganizationInput, Page, PageRequest};
+
+use super::repo::{self, OrganizationRow};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// One page of organizations.
+pub async fn list(state: &AppState, request: PageRequest) -> Result<Page<Organization>, ApiError> {
+    let (offset, limit) = crate::db::page_bounds(request);
+    let (rows, total) = state.db.run(move |conn| repo::list(conn, offset, limit).map_err(ApiError::from)).await?;
+    Ok(Page::new(rows.iter().map(OrganizationRow::to_dto).collect(), total.unsigned_abs(), request))
+}
+
+/// One organization.
+pub async fn get(state: &AppState, id: String) -> Result<Organization, ApiError> {
+    let row = state.db.run(move |conn| repo::find(conn, &id).map_err(ApiError::from)).await?;
+    row.map(|r| r.to_dto()).ok_or_else(|| ApiError::NotFound("no such organization".into()))
+}
+
+/// Creates an organization. A taken slug is a 409.
+pub async fn create(state: &AppState, input: OrganizationInput) -> Result<Organization, ApiError> {
+    let row = OrganizationRow::new(uuid::Uuid::new_v4().to_string(), &input, Utc::now().naive_utc());
+    let dto = row.to_dto();
+    state.db.run(move |conn| repo::insert(conn, &row).map_err(ApiError::from)).await?;
+    Ok(dto)
+}
+
+/// Replaces an organization's details.
+pub async fn update(state: &AppState, id: String, input: OrganizationInput) -> Result<Organization, ApiError> {
+    state
+        .db
+        .transaction(move |conn| {
+            if repo::update(conn, &id, &input, Utc::now().naive_utc())? == 0 {
+                return Err(ApiError::NotFound("no such organization".into()));
+            }
+            repo::find(conn, &id)?.map(|r| r.to_dto()).ok_or_else(|| ApiError::NotFound("no such organization".into()))
+        })
+        .await
+}

@@ -1,0 +1,162 @@
+//! Building the application: routes, extractor settings, middleware, and the server.
+
+use std::net::TcpListener;
+
+use actix_files::{Files, NamedFile};
+use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
+use actix_web::error::{JsonPayloadError, QueryPayloadError, UrlencodedError};
+use actix_web::middleware::{from_fn, Compress, ErrorHandlers};
+use actix_web::{web, App, HttpRequest, HttpResponse, HttpServer};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::{finish_problem, ApiError};
+use crate::state::AppState;
+use crate::{api_clients, auth, health, organizations, users};
+
+/// Every documented route. The server and the OpenAPI generator both use this.
+pub fn routes(cfg: &mut ServiceConfig<'_>) {
+    cfg.service(health::live).service(health::ready).service(
+        scope("/api/v1")
+            .service(auth::handlers::sign_in)
+            .service(auth::handlers::refresh)
+            .service(auth::handlers::sign_out)
+            .service(auth::handlers::client_token)
+            .service(auth::handlers::get_me)
+            .service(auth::handlers::change_password)
+            .service(health::instance)
+            .service(organizations::handlers::list_organizations)
+            .service(organizations::handlers::get_organization)
+            .service(organizations::handlers::create_organization)
+            .service(organizations::handlers::update_organization)
+            .service(users::handlers::list_users)
+            .service(users::handlers::create_user)
+            .service(users::handlers::deactivate_user)
+            .service(users::handlers::reset_password)
+            .service(api_clients::handlers::list_api_clients)
+            .service(api_clients::handlers::create_api_client)
+            .service(api_clients::handlers::revoke_api_client)
+            .default_service(web::to(unknown_api_route)),
+    );
+}
+
+/// Route macros register method-guarded resources, so a wrong method falls through
+/// to here with a path that does exist: that is a 405, not a 404.
+async fn unknown_api_route(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if req.resource_map().has_resource(req.path()) {
+        Err(ApiError::MethodNotAllowed)
+    } else {
+        Err(ApiError::NotFound("there is no such endpoint".into()))
+    }
+}
+
+/// serde's messages can quote the offending input, which might be participant data:
+/// only a missing field's name is passed on.
+fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()),
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
+        JsonPayloadError::Deserialize(e) if e.is_data() => match e.to_string().strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+            Some(field) => ApiError::Validation(vec![harbour_types::FieldError {
+                pointer: format!("/{field}"),
+                code: "required".into(),
+                message: "is required".into(),
+            }]),
+            None => ApiError::Validation(vec![harbour_types::FieldError {
+                pointer: String::new(),
+                code: "type".into(),
+                message: format!("a field has the wrong type or value (line {}, column {})", e.line(), e.column()),
+            }]),
+        },
+        JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("the body is not valid JSON (line {}, column {})", e.line(), e.column())),
+        _ => ApiError::BadRequest("the body could not be read".into()),
+    };
+    api.into()
+}
+
+fn form_error(err: UrlencodedError, _: &HttpRequest) -> actix_web::Error {
+    match err {
+        UrlencodedError::ContentType => ApiError::UnsupportedMediaType("send the body as application/x-www-form-urlencoded".into()),
+        UrlencodedError::Overflow { .. } => ApiError::PayloadTooLarge,
+        _ => ApiError::BadRequest("the form body is missing fields or malformed".into()),
+    }
+    .into()
+}
+
+fn query_error(_: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest("the query string is not valid".into()).into()
+}
+
+/// Serves index.html for client-side routes, so a reload on `/settings` works.
+async fn spa_fallback(req: ServiceRequest) -> Result<ServiceResponse, actix_web::Error> {
+    let (req, _) = req.into_parts();
+    let index = req.app_data::<web::Data<AppState>>().map(|s| s.settings.web_dir.join("index.html"));
+    let response = match index.map(NamedFile::open_async) {
+        Some(open) => match open.await {
+            Ok(file) => file.into_response(&req),
+            Err(_) => actix_web::ResponseError::error_response(&ApiError::NotFound("the app is not built".into())),
+        },
+        None => actix_web::ResponseError::error_response(&ApiError::NotFound("not found".into())),
+    };
+    Ok(ServiceResponse::new(req, response))
+}
+
+/// A running server and the port it listens on.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Binds the listener and builds the server; it does not run until awaited.
+    pub fn build(settings: Settings, db: Db) -> std::io::Result<Application> {
+        let listener = TcpListener::bind(&settings.listen)?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers;
+        let max_body = settings.max_body_bytes;
+        let web_dir = settings.web_dir.clone();
+        let serve_spa = web_dir.join("index.html").is_file();
+        if !serve_spa {
+            tracing::warn!(web_dir = %web_dir.display(), "the SPA is not built here; serving the API only");
+        }
+        let openapi = crate::openapi::document();
+        let state = web::Data::new(AppState::new(settings, db));
+        let server = HttpServer::new(move || {
+            let (app, _) = App::new()
+                .app_data(state.clone())
+                .app_data(web::JsonConfig::default().limit(max_body).error_handler(json_error))
+                .app_data(web::FormConfig::default().limit(max_body).error_handler(form_error))
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PayloadConfig::default().limit(max_body))
+                .service(SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi.clone()))
+                .route("/docs", web::get().to(|| async { HttpResponse::PermanentRedirect().insert_header(("Location", "/docs/")).finish() }))
+                .into_utoipa_app()
+                .configure(routes)
+                .split_for_parts();
+            let app = if serve_spa {
+                app.service(Files::new("/", &web_dir).index_file("index.html").default_handler(fn_service(spa_fallback)))
+            } else {
+                app.default_service(web::to(unknown_api_route))
+            };
+            app.wrap(ErrorHandlers::new().default_handler(finish_problem))
+                .wrap(from_fn(crate::http::request_context))
+                .wrap(Compress::default())
+        });
+        let server = if workers > 0 { server.workers(workers) } else { server };
+        let server = server.shutdown_timeout(20).listen(listener)?.run();
+        Ok(Application { port, server })
+    }
+
+    /// The port bound (useful when asked for port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Serves until stopped; SIGTERM and SIGINT stop it gracefully, letting requests finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,26 @@
+//! What every request can reach: settings, the database, token keys, the throttle.
+
+use crate::auth::throttle::Throttle;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Settings;
+use crate::db::Db;
+
+/// Shared application state, built once at start-up.
+pub struct AppState {
+    /// The settings the instance started with.
+    pub settings: Settings,
+    /// The database pool.
+    pub db: Db,
+    /// Keys for access tokens.
+    pub keys: TokenKeys,
+    /// Sign-in throttling.
+    pub throttle: Throttle,
+}
+
+impl AppState {
+    /// State from settings and an open database.
+    pub fn new(settings: Settings, db: Db) -> AppState {
+        let keys = TokenKeys::from_settings(&settings);
+        AppState { settings, db, keys, throttle: Throttle::default() }
+    }
+}

@@ -1,0 +1,11 @@
+DROP TABLE api_clients;
+DROP TABLE refresh_tokens;
+DROP TABLE user_roles;
+DROP TABLE users;
+DROP TABLE service_regions;
+DROP TABLE service_taxonomy_terms;
+DROP TABLE services;
+DROP TABLE taxonomy_terms;
+DROP TABLE organization_regions;
+DROP TABLE regions;
+DROP TABLE organizations;
