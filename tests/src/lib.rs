@@ -1,1 +1,271 @@
+//! Test harness: [`TestApp::spawn`] starts the real Harbour server on a free port, on
+//! a fresh database of its own (a SQLite file in a temporary folder, or a new
+//! PostgreSQL database), so tests run in parallel; requests go over real HTTP.
 
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use diesel::{Connection, RunQueryDsl};
+use harbour::config::Settings;
+use harbour::db::{Backend, Db, DbConn};
+use harbour::startup::Application;
+use harbour_types::Role;
+use reqwest::{Method, RequestBuilder, Response};
+use serde_json::Value;
+
+/// The password of every fixture user.
+pub const PASSWORD: &str = "fixture-password-for-tests";
+
+/// Runs each listed `async fn(TestApp)` once on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name($crate::TestApp::spawn(harbour::db::Backend::Sqlite).await).await
+            })*
+        }
+        mod postgres {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                super::$name($crate::TestApp::spawn(harbour::db::Backend::Postgres).await).await
+            })*
+        }
+    };
+}
+
+/// The PostgreSQL server tests create their databases on.
+fn postgres_admin_url() -> String {
+    std::env::var("HARBOUR_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+/// A database that exists for one test and is removed after it.
+enum TestDatabase {
+    Sqlite { dir: PathBuf },
+    Postgres { name: String },
+}
+
+impl TestDatabase {
+    fn create(backend: Backend) -> (TestDatabase, String) {
+        let unique = uuid::Uuid::new_v4().simple().to_string();
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(format!("harbour-test-{unique}"));
+                std::fs::create_dir_all(&dir).expect("temporary folder");
+                let url = format!("sqlite://{}", dir.join("harbour.db").display());
+                (TestDatabase::Sqlite { dir }, url)
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let mut conn = diesel::PgConnection::establish(&admin)
+                    .unwrap_or_else(|e| panic!("PostgreSQL must run for the tests ({admin}): {e}. `cargo xtask test` starts it."));
+                let name = format!("harbour_test_{unique}");
+                diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
+                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base).to_owned();
+                (TestDatabase::Postgres { name: name.clone() }, format!("{base}/{name}"))
+            }
+        }
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        match self {
+            TestDatabase::Sqlite { dir } => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            TestDatabase::Postgres { name } => {
+                if let Ok(mut conn) = diesel::PgConnection::establish(&postgres_admin_url()) {
+                    let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
+                }
+            }
+        }
+    }
+}
+
+/// Two organizations with a user of every role each.
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    /// Organization A's id.
+    pub org_a: String,
+    /// Organization B's id.
+    pub org_b: String,
+}
+
+impl Fixture {
+    /// The e-mail of the fixture user with `role` in organization `a` or `b`.
+    pub fn email(role: Role, org: char) -> String {
+        format!("{}@org-{org}.test", role.code())
+    }
+}
+
+/// A running server on a fresh database.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`
+    pub base: String,
+    /// Which backend this app runs on.
+    pub backend: Backend,
+    /// The organizations and users created for the test.
+    pub fixture: Fixture,
+    /// The server's database pool, for arranging faults.
+    pub db: Db,
+    /// The HTTP client.
+    pub client: reqwest::Client,
+    _database: TestDatabase,
+}
+
+fn password_hash() -> &'static str {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| harbour::auth::password::hash(PASSWORD))
+}
+
+fn create_fixture(conn: &mut DbConn) -> Fixture {
+    use harbour::organizations::repo::{insert, OrganizationRow};
+    use harbour::users::repo::{self, NewUserRow};
+    let now = chrono::Utc::now().naive_utc();
+    let mut ids = Vec::new();
+    for org in ['a', 'b'] {
+        let id = uuid::Uuid::new_v4().to_string();
+        let input = harbour_types::OrganizationInput {
+            name: format!("Organization {}", org.to_ascii_uppercase()),
+            slug: format!("org-{org}"),
+            description: String::new(),
+            sector: harbour_types::Sector::Community,
+            website: None,
+            email: None,
+            phone: None,
+        };
+        insert(conn, &OrganizationRow::new(id.clone(), &input, now)).expect("fixture organization");
+        for role in Role::ALL {
+            let email = Fixture::email(role, org);
+            let user = NewUserRow {
+                id: &uuid::Uuid::new_v4().to_string(),
+                organization_id: &id,
+                email: &email,
+                display_name: &format!("{} of {org}", role.code()),
+                password_hash: password_hash(),
+                locale: "en",
+                active: true,
+                must_change_password: false,
+                created_at: now,
+                updated_at: now,
+            };
+            repo::insert(conn, &user, &[role]).expect("fixture user");
+        }
+        ids.push(id);
+    }
+    Fixture { org_a: ids[0].clone(), org_b: ids[1].clone() }
+}
+
+/// Settings for a test server; `web_dir` is the built SPA when `HARBOUR_WEB_DIR` is set.
+pub fn test_settings(database_url: String) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".into(),
+        database_url,
+        database_pool_size: 4,
+        workers: 1,
+        web_dir: std::env::var("HARBOUR_WEB_DIR").map_or_else(|_| PathBuf::from("/nonexistent"), PathBuf::from),
+        quick_exit_url: "about:blank".into(),
+        max_body_bytes: 16 * 1024,
+        ..Settings::default()
+    }
+}
+
+impl TestApp {
+    /// Starts a server on a fresh database with the two-organization fixture.
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Like [`TestApp::spawn`], with changed settings.
+    pub async fn spawn_with(backend: Backend, change: impl FnOnce(&mut Settings)) -> TestApp {
+        let (database, url) = tokio::task::spawn_blocking(move || TestDatabase::create(backend)).await.expect("create database");
+        let mut settings = test_settings(url);
+        change(&mut settings);
+        let (db, fixture) = {
+            let settings = settings.clone();
+            tokio::task::spawn_blocking(move || {
+                let db = Db::connect(&settings.database_url, settings.database_pool_size).expect("connect");
+                db.migrate().expect("migrations apply on an empty database");
+                let fixture = create_fixture(&mut db.get().expect("connection"));
+                (db, fixture)
+            })
+            .await
+            .expect("prepare database")
+        };
+        let app = Application::build(settings, db.clone()).expect("server builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            base,
+            backend,
+            fixture,
+            db,
+            client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+            _database: database,
+        }
+    }
+
+    /// A request to a path on this server.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.base))
+    }
+
+    /// Signs in and returns the response.
+    pub async fn sign_in_response(&self, email: &str, password: &str) -> Response {
+        self.request(Method::POST, "/api/v1/auth/sign-in")
+            .json(&serde_json::json!({"email": email, "password": password}))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs in a fixture user and returns their access token.
+    pub async fn token(&self, role: Role, org: char) -> String {
+        let response = self.sign_in_response(&Fixture::email(role, org), PASSWORD).await;
+        assert_eq!(response.status(), 200, "fixture sign-in");
+        let body: Value = response.json().await.expect("json");
+        body["access_token"].as_str().expect("token").to_owned()
+    }
+
+    /// A GET with a bearer token.
+    pub async fn get(&self, path: &str, token: &str) -> Response {
+        self.request(Method::GET, path).bearer_auth(token).send().await.expect("request")
+    }
+
+    /// A POST of JSON with a bearer token.
+    pub async fn post(&self, path: &str, token: &str, body: &Value) -> Response {
+        self.request(Method::POST, path).bearer_auth(token).json(body).send().await.expect("request")
+    }
+
+    /// Runs SQL on this app's database, to arrange a fault.
+    pub async fn execute_sql(&self, sql: &'static str) {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || diesel::sql_query(sql).execute(&mut db.get().expect("connection")).expect("sql"))
+            .await
+            .expect("sql task");
+    }
+}
+
+/// The value of the refresh cookie set by a response, if any.
+pub fn refresh_cookie(response: &Response) -> Option<String> {
+    response.headers().get_all("set-cookie").iter().filter_map(|v| v.to_str().ok()).find_map(|c| {
+        let (pair, _) = c.split_once(';').unwrap_or((c, ""));
+        pair.strip_prefix("harbour_refresh=").map(str::to_owned)
+    })
+}
+
+/// Reads a problem response and checks the basics every problem must have.
+pub async fn problem(response: Response, status: u16) -> Value {
+    assert_eq!(response.status().as_u16(), status, "status");
+    let content_type = response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(content_type, "application/problem+json", "content type");
+    let request_id = response.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let body: Value = response.json().await.expect("problem body is JSON");
+    assert_eq!(body["status"], status, "status in body");
+    assert!(body["type"].as_str().is_some_and(|t| t.starts_with("urn:harbour:problem:")), "type: {body}");
+    assert!(body["title"].is_string() && body["code"].is_string() && body["instance"].is_string(), "fields: {body}");
+    assert_eq!(body["request_id"], request_id.as_str(), "request id in body and header");
+    body
+}

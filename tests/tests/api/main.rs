@@ -1,0 +1,9 @@
+//! Black-box tests of the Harbour API over real HTTP, on SQLite and on PostgreSQL.
+
+mod access;
+mod api_clients;
+mod browser;
+mod errors;
+mod foundation;
+mod sessions;
+mod tokens;
