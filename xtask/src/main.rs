@@ -1,1 +1,237 @@
-fn main(){}
+//! Build, run and test orchestration — the two README commands live here.
+//!
+//! `cargo xtask run`      build the SPA, seed the demo on SQLite, serve everything
+//! `cargo xtask test`     install what is missing, build the SPA, run every test on both backends
+//! `cargo xtask build-web`  build the SPA into web/dist
+//! `cargo xtask openapi`  regenerate openapi/openapi.json
+//!
+//! Everything it installs comes from a package registry (rustup's targets, Debian,
+//! npm): nothing is downloaded from anywhere else.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Duration;
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(),
+        Some("test") => test(&args[1..]),
+        Some("build-web") => build_web().map(drop),
+        Some("openapi") => openapi(),
+        _ => Err("usage: cargo xtask [run | test [-- <test filter>] | build-web | openapi]".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn cargo() -> Command {
+    let mut cmd = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    cmd.current_dir(root());
+    cmd
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
+}
+
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+fn status(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} failed with {status}")) }
+}
+
+fn succeeds(cmd: &mut Command) -> bool {
+    cmd.output().is_ok_and(|o| o.status.success())
+}
+
+fn have(program: &str) -> bool {
+    succeeds(Command::new("sh").args(["-c", &format!("command -v {program}")]))
+}
+
+/// Installs Debian packages, with sudo when not root; updates the package lists first.
+fn apt_install(packages: &[&str]) -> Result {
+    let root_user = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0"));
+    let prefix: Vec<&str> = if root_user { vec![] } else { vec!["sudo"] };
+    let run = |args: &[&str]| {
+        let mut all = prefix.clone();
+        all.extend_from_slice(args);
+        let mut cmd = Command::new(all[0]);
+        cmd.args(&all[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        status(&mut cmd)
+    };
+    run(&["apt-get", "update", "-q"])?;
+    let mut args = vec!["apt-get", "install", "-y", "-q", "--no-install-recommends"];
+    args.extend_from_slice(packages);
+    run(&args)
+}
+
+fn ensure_wasm_target() -> Result {
+    let installed = Command::new("rustup").args(["target", "list", "--installed"]).output().map_err(|e| format!("rustup: {e}"))?;
+    if !String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        step("adding the wasm32-unknown-unknown target");
+        status(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// Builds the SPA into `web/dist`: wasm, its JS glue, boot script and styles under a
+/// content-hashed folder (cached for a year), and index.html (never cached).
+fn build_web() -> Result<PathBuf> {
+    ensure_wasm_target()?;
+    step("building the SPA (wasm)");
+    status(cargo().args(["build", "--profile", "wasm-release", "--target", "wasm32-unknown-unknown", "-p", "web"]))?;
+    let wasm = target_dir().join("wasm32-unknown-unknown/wasm-release/web.wasm");
+    let staging = target_dir().join("web-staging");
+    let _ = std::fs::remove_dir_all(&staging);
+    std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| e.to_string())?
+        .typescript(false)
+        .generate(&staging)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    let web = root().join("web");
+    for file in ["boot.js", "style.css"] {
+        std::fs::copy(web.join(file), staging.join(file)).map_err(|e| format!("{file}: {e}"))?;
+    }
+    let mut hasher = DefaultHasher::new();
+    for file in ["web.js", "web_bg.wasm", "boot.js", "style.css"] {
+        std::fs::read(staging.join(file)).map_err(|e| format!("{file}: {e}"))?.hash(&mut hasher);
+    }
+    let hash = format!("{:016x}", hasher.finish());
+    let dist = web.join("dist");
+    let _ = std::fs::remove_dir_all(&dist);
+    let assets = dist.join("assets").join(&hash);
+    std::fs::create_dir_all(&assets).map_err(|e| e.to_string())?;
+    for file in ["web.js", "web_bg.wasm", "boot.js", "style.css"] {
+        std::fs::rename(staging.join(file), assets.join(file)).map_err(|e| format!("{file}: {e}"))?;
+    }
+    let index = std::fs::read_to_string(web.join("index.html")).map_err(|e| e.to_string())?;
+    std::fs::write(dist.join("index.html"), index.replace("{{ASSETS}}", &format!("/assets/{hash}"))).map_err(|e| e.to_string())?;
+    eprintln!("SPA built in {}", dist.display());
+    Ok(dist)
+}
+
+fn openapi() -> Result {
+    step("regenerating openapi/openapi.json");
+    let output = cargo().args(["run", "--quiet", "-p", "harbour-api", "--", "openapi"]).output().map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    std::fs::write(root().join("openapi/openapi.json"), output.stdout).map_err(|e| e.to_string())
+}
+
+fn run() -> Result {
+    let dist = build_web()?;
+    step("building the server");
+    status(cargo().args(["build", "-p", "harbour-api"]))?;
+    let harbour = target_dir().join("debug/harbour");
+    let configure = |cmd: &mut Command| {
+        cmd.current_dir(root()).env("HARBOUR_WEB_DIR", &dist);
+    };
+    step("seeding the demo partnership (SQLite, data/harbour.db)");
+    let mut seed = Command::new(&harbour);
+    seed.args(["seed", "--demo"]);
+    configure(&mut seed);
+    status(&mut seed)?;
+    step("starting Harbour (Ctrl-C stops it)");
+    let mut serve = Command::new(&harbour);
+    serve.arg("serve");
+    configure(&mut serve);
+    status(&mut serve)
+}
+
+fn postgres_url() -> String {
+    std::env::var("HARBOUR_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn postgres_answers() -> bool {
+    TcpStream::connect_timeout(&"127.0.0.1:5432".parse().expect("address"), Duration::from_secs(1)).is_ok()
+}
+
+/// Starts the local PostgreSQL cluster, installing it from Debian when absent, with
+/// trust authentication on the loopback for the tests' throwaway databases.
+fn ensure_postgres() -> Result {
+    if std::env::var("HARBOUR_TEST_POSTGRES_URL").is_ok() || postgres_answers() {
+        return Ok(());
+    }
+    if !have("pg_ctlcluster") {
+        step("installing PostgreSQL (Debian package postgresql)");
+        apt_install(&["postgresql"])?;
+    }
+    step("starting PostgreSQL");
+    let versions = std::fs::read_dir("/etc/postgresql").map_err(|e| format!("/etc/postgresql: {e}"))?;
+    let version = versions.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).max().ok_or("no PostgreSQL cluster")?;
+    let hba = format!("/etc/postgresql/{version}/main/pg_hba.conf");
+    let trust = "host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust\nlocal all all trust\n";
+    let current = std::fs::read_to_string(&hba).unwrap_or_default();
+    if !current.starts_with(trust) {
+        std::fs::write(&hba, format!("{trust}{current}")).map_err(|e| format!("{hba}: {e}"))?;
+    }
+    status(Command::new("pg_ctlcluster").args(["--skip-systemctl-redirect", &version, "main", "start"]))
+        .or_else(|_| status(Command::new("pg_ctlcluster").args(["--skip-systemctl-redirect", &version, "main", "reload"])))?;
+    for _ in 0..30 {
+        if postgres_answers() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    Err("PostgreSQL did not start".into())
+}
+
+fn ensure_browser() -> Result {
+    let mut missing = Vec::new();
+    if !Path::new("/usr/bin/chromium").exists() {
+        missing.push("chromium");
+    }
+    if !have("node") || !have("npm") {
+        missing.extend(["nodejs", "npm"]);
+    }
+    if !missing.is_empty() {
+        step(&format!("installing {}", missing.join(", ")));
+        apt_install(&missing)?;
+    }
+    let browser = root().join("tests/browser");
+    if !browser.join("node_modules/playwright-core").exists() {
+        step("installing playwright-core and axe-core from npm");
+        status(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&browser))?;
+    }
+    Ok(())
+}
+
+fn test(filter: &[String]) -> Result {
+    ensure_postgres()?;
+    ensure_browser()?;
+    let dist = build_web()?;
+    let filter: Vec<&str> = filter.iter().map(String::as_str).filter(|a| *a != "--").collect();
+    let nextest = succeeds(cargo().args(["nextest", "--version"]));
+    step(if nextest { "running every test (cargo nextest), on SQLite and PostgreSQL" } else { "running every test (cargo test), on SQLite and PostgreSQL" });
+    let mut cmd = cargo();
+    if nextest {
+        cmd.args(["nextest", "run", "--no-fail-fast"]);
+    } else {
+        cmd.args(["test", "--no-fail-fast"]);
+    }
+    cmd.args(&filter).env("HARBOUR_WEB_DIR", &dist).env("HARBOUR_TEST_POSTGRES_URL", postgres_url());
+    status(&mut cmd)
+}

@@ -1,0 +1,66 @@
+//! The one HTTP client of the app: JSON in and out, bearer token, problem+json errors.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use harbour_types::Problem;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Why a call failed: a problem from the server, or no answer at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiError {
+    /// The problem's stable code (`offline` when the server could not be reached).
+    pub code: String,
+    /// The HTTP status, 0 when offline.
+    pub status: u16,
+}
+
+impl ApiError {
+    fn offline() -> ApiError {
+        ApiError { code: "offline".into(), status: 0 }
+    }
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if response.ok() {
+        return response.json::<T>().await.map_err(|_| ApiError { code: "bad_response".into(), status: response.status() });
+    }
+    let status = response.status();
+    let code = response.json::<Problem>().await.map(|p| p.code).unwrap_or_else(|_| "error".into());
+    Err(ApiError { code, status })
+}
+
+fn with_token(builder: RequestBuilder, token: Option<&str>) -> RequestBuilder {
+    match token {
+        Some(token) => builder.header("Authorization", &format!("Bearer {token}")),
+        None => builder,
+    }
+}
+
+/// GET a JSON resource.
+pub async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, ApiError> {
+    let response = with_token(Request::get(path), token).send().await.map_err(|_| ApiError::offline())?;
+    read(response).await
+}
+
+/// POST a JSON body and read a JSON answer.
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, token: Option<&str>, body: &B) -> Result<T, ApiError> {
+    let request = with_token(Request::post(path), token).json(body).map_err(|_| ApiError { code: "bad_request".into(), status: 0 })?;
+    let response = request.send().await.map_err(|_| ApiError::offline())?;
+    read(response).await
+}
+
+/// POST, with or without a JSON body, to an endpoint that answers with no content.
+pub async fn post_no_content(path: &str, token: Option<&str>, body: Option<serde_json::Value>) -> Result<(), ApiError> {
+    let builder = with_token(Request::post(path), token);
+    let request = match body {
+        Some(body) => builder.json(&body),
+        None => builder.build(),
+    }
+    .map_err(|_| ApiError { code: "bad_request".into(), status: 0 })?;
+    let response = request.send().await.map_err(|_| ApiError::offline())?;
+    if response.ok() {
+        Ok(())
+    } else {
+        read::<serde_json::Value>(response).await.map(drop)
+    }
+}

@@ -1,0 +1,52 @@
+//! The root: language and session contexts, the frame, and the router.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::frame::Frame;
+use crate::i18n::{use_i18n, I18n, Lang, Msg};
+use crate::pages::{change_password_page::ChangePasswordPage, home_page::HomePage, not_found_page::NotFoundPage, sign_in_page::SignInPage};
+use crate::session::{use_session, Session, SessionState};
+
+/// The app.
+#[component]
+pub fn App() -> impl IntoView {
+    let browser_lang = window().navigator().language().map_or(Lang::En, |l| Lang::from_tag(&l));
+    let i18n = I18n(RwSignal::new(browser_lang));
+    provide_context(i18n);
+    provide_context(Session::start(i18n));
+    // Screen readers pronounce the page in the language it is shown in.
+    Effect::new(move |_| {
+        let lang = i18n.0.get();
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("lang", lang.tag());
+        }
+        document().set_title(Msg::AppName.text(lang));
+    });
+    view! {
+        <Router>
+            <Frame>
+                <Screens/>
+            </Frame>
+        </Router>
+    }
+}
+
+/// Sign-in until there is a session; the routed screens after.
+#[component]
+fn Screens() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    move || match session.state.get() {
+        SessionState::Restoring => view! { <p class="loading" role="status">{i18n.t(Msg::Loading)}</p> }.into_any(),
+        SessionState::SignedOut => view! { <SignInPage/> }.into_any(),
+        SessionState::SignedIn { me, .. } if me.must_change_password => view! { <ChangePasswordPage/> }.into_any(),
+        SessionState::SignedIn { .. } => view! {
+            <Routes fallback=|| view! { <NotFoundPage/> }>
+                <Route path=path!("/") view=HomePage/>
+            </Routes>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,124 @@
+//! Every string the interface shows, in English and French. A message cannot be added
+//! without both translations: the `match` below would not compile.
+
+use leptos::prelude::*;
+
+/// An interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    /// English.
+    En,
+    /// French.
+    Fr,
+}
+
+impl Lang {
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Fr => "fr",
+        }
+    }
+
+    /// The language a tag or locale names, English otherwise.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("fr") {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The other language, for the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::En => Lang::Fr,
+            Lang::Fr => Lang::En,
+        }
+    }
+}
+
+macro_rules! messages {
+    ($($key:ident => $en:literal, $fr:literal;)*) => {
+        /// A message of the interface.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Msg { $($key),* }
+
+        impl Msg {
+            /// The message in a language.
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((Msg::$key, Lang::En) => $en, (Msg::$key, Lang::Fr) => $fr,)*
+                }
+            }
+        }
+    };
+}
+
+messages! {
+    AppName => "Harbour", "Harbour";
+    QuickExit => "Quick exit", "Sortie rapide";
+    QuickExitHint => "Leave this site now (or press Esc twice)", "Quitter ce site maintenant (ou appuyer deux fois sur Échap)";
+    SwitchLanguage => "Français", "English";
+    SwitchLanguageLabel => "Afficher en français", "Show in English";
+    SignInTitle => "Sign in", "Connexion";
+    SignInIntro => "For staff of partner organizations.", "Pour le personnel des organismes partenaires.";
+    Email => "E-mail address", "Adresse courriel";
+    Password => "Password", "Mot de passe";
+    SignIn => "Sign in", "Se connecter";
+    SigningIn => "Signing in…", "Connexion…";
+    SignOut => "Sign out", "Se déconnecter";
+    Loading => "Loading…", "Chargement…";
+    Welcome => "Welcome", "Bienvenue";
+    SignedInAs => "Signed in as", "Connecté en tant que";
+    Organization => "Organization", "Organisme";
+    Roles => "Roles", "Rôles";
+    NotFound => "This page does not exist.", "Cette page n'existe pas.";
+    GoHome => "Go to the home page", "Aller à l'accueil";
+    ChangePasswordFirst => "Choose a new password before you continue.", "Choisissez un nouveau mot de passe avant de continuer.";
+    CurrentPassword => "Current password", "Mot de passe actuel";
+    NewPassword => "New password (at least 12 characters)", "Nouveau mot de passe (au moins 12 caractères)";
+    ChangePassword => "Change password", "Changer le mot de passe";
+    PasswordChanged => "Password changed. Sign in with your new password.", "Mot de passe changé. Connectez-vous avec le nouveau mot de passe.";
+    ErrorInvalidCredentials => "The e-mail address or password is not right.", "L'adresse courriel ou le mot de passe n'est pas exact.";
+    ErrorTooManyAttempts => "Too many attempts. Wait a moment, then try again.", "Trop de tentatives. Attendez un moment, puis réessayez.";
+    ErrorOffline => "No connection to Harbour. Check your signal and try again.", "Aucune connexion à Harbour. Vérifiez votre réseau et réessayez.";
+    ErrorValidation => "Some fields are not valid.", "Certains champs ne sont pas valides.";
+    ErrorWrongCurrentPassword => "The current password is not right.", "Le mot de passe actuel n'est pas exact.";
+    ErrorGeneric => "Something went wrong. Try again.", "Une erreur s'est produite. Réessayez.";
+    RoleOutreachWorker => "Outreach worker", "Intervenant·e de proximité";
+    RoleIntakeWorker => "Intake worker", "Intervenant·e à l'accueil";
+    RoleAgencyAdmin => "Agency admin", "Administrateur·rice d'organisme";
+    RoleCoordinator => "Coordinator", "Coordonnateur·rice";
+    RoleSystemAdmin => "System admin", "Administrateur·rice du système";
+    ComingNext => "The directory, referrals and consent records arrive here next.", "Le répertoire, les aiguillages et les consentements arriveront ici bientôt.";
+}
+
+/// The message for a problem's `code` from the API.
+pub fn problem_message(code: &str) -> Msg {
+    match code {
+        "invalid_credentials" => Msg::ErrorInvalidCredentials,
+        "too_many_requests" => Msg::ErrorTooManyAttempts,
+        "offline" | "unavailable" => Msg::ErrorOffline,
+        "validation" => Msg::ErrorValidation,
+        "wrong_current_password" => Msg::ErrorWrongCurrentPassword,
+        _ => Msg::ErrorGeneric,
+    }
+}
+
+/// The current language, provided at the root.
+#[derive(Debug, Clone, Copy)]
+pub struct I18n(pub RwSignal<Lang>);
+
+impl I18n {
+    /// A reactive translation of a message.
+    pub fn t(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || msg.text(self.0.get())
+    }
+}
+
+/// The language context.
+pub fn use_i18n() -> I18n {
+    expect_context::<I18n>()
+}

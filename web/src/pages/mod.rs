@@ -1,0 +1,6 @@
+//! One module per screen.
+
+pub mod change_password_page;
+pub mod home_page;
+pub mod not_found_page;
+pub mod sign_in_page;
