@@ -6,6 +6,7 @@
 
 pub mod api_clients;
 pub mod auth;
+pub mod bootstrap;
 pub mod config;
 pub mod db;
 pub mod error;

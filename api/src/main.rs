@@ -6,11 +6,13 @@ use harbour::config::Settings;
 use harbour::db::Db;
 use harbour::startup::Application;
 
-const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | openapi]
+const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | bootstrap NAME SLUG EMAIL | openapi]
 
   serve         run the API and the app (default); applies migrations first
   migrate       apply database migrations and exit
   seed --demo   load the demonstration partnership into an empty database and print sign-ins
+  bootstrap     on a new instance: create the first organization (NAME, SLUG) and its
+                system admin (EMAIL), and print the admin's temporary password
   openapi       print the OpenAPI document
 
 Configuration: HARBOUR_* environment variables and DATABASE_URL, over harbour.toml (see README).";
@@ -33,6 +35,11 @@ fn main() -> ExitCode {
         [] | ["serve"] => serve(settings),
         ["migrate"] => open(&settings).map(drop),
         ["seed", "--demo"] => seed(&settings),
+        ["bootstrap", name, slug, email] => open(&settings).and_then(|db| {
+            let temporary = harbour::bootstrap::bootstrap(&db, name, slug, email).map_err(|e| e.to_string())?;
+            println!("Created {name} and its system admin {email}.\nTemporary password (change it at first sign-in): {temporary}");
+            Ok(())
+        }),
         _ => Err(format!("unknown command\n\n{USAGE}")),
     });
     match result {

@@ -84,6 +84,27 @@ impl Drop for TestDatabase {
     }
 }
 
+/// A migrated database with nothing in it, removed when dropped.
+pub struct EmptyDatabase {
+    /// The pool.
+    pub db: Db,
+    _database: TestDatabase,
+}
+
+impl EmptyDatabase {
+    /// Creates and migrates a fresh database on `backend`.
+    pub async fn create(backend: Backend) -> EmptyDatabase {
+        tokio::task::spawn_blocking(move || {
+            let (database, url) = TestDatabase::create(backend);
+            let db = Db::connect(&url, 2).expect("connect");
+            db.migrate().expect("migrations apply on an empty database");
+            EmptyDatabase { db, _database: database }
+        })
+        .await
+        .expect("create database")
+    }
+}
+
 /// Two organizations with a user of every role each.
 #[derive(Debug, Clone)]
 pub struct Fixture {

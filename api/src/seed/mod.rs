@@ -184,7 +184,8 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
         }
         for role in demo_data::roles_for(org.slug) {
             let email = demo_email(role, org.slug);
-            let display_name = format!("{} ({})", role.replace('_', " "), org.name);
+            let role_words = role.replace('_', " ");
+            let display_name = format!("{}{} ({})", role_words[..1].to_uppercase(), &role_words[1..], org.name);
             let roles: Vec<Role> = Role::from_code(role).into_iter().collect();
             users_repo::insert(
                 conn,

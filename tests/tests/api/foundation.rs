@@ -75,3 +75,33 @@ fn production_refuses_development_secrets() {
     assert!(short.check().is_err());
     assert!(Settings::default().apply_env(|name| (name == "HARBOUR_WORKERS").then(|| "many".into())).is_err());
 }
+
+mod bootstrap {
+    use harbour::bootstrap::{bootstrap, BootstrapError};
+    use harbour::db::Backend;
+    use harbour_tests::EmptyDatabase;
+
+    async fn first_admin_once(backend: Backend) {
+        let empty = EmptyDatabase::create(backend).await;
+        let db = empty.db.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let first = bootstrap(&db, "Test Partnership", "test-partnership", "Admin@Example.org");
+            let second = bootstrap(&db, "Other", "other-org", "other@example.org");
+            (first, second)
+        })
+        .await
+        .unwrap();
+        assert!(outcome.0.is_ok_and(|temporary| temporary.len() >= 12));
+        assert!(matches!(outcome.1, Err(BootstrapError::AlreadyBootstrapped)));
+    }
+
+    #[tokio::test]
+    async fn sqlite() {
+        first_admin_once(Backend::Sqlite).await;
+    }
+
+    #[tokio::test]
+    async fn postgres() {
+        first_admin_once(Backend::Postgres).await;
+    }
+}
