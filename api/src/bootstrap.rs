@@ -51,7 +51,7 @@ pub fn bootstrap(db: &Db, organization_name: &str, slug: &str, email: &str) -> R
     let temporary = password::temporary_password();
     let hash = password::hash(&temporary);
     let mut conn = db.get()?;
-    conn.transaction(|conn| -> Result<(), BootstrapError> {
+    crate::db::transaction(&mut conn, |conn| -> Result<(), BootstrapError> {
         let existing: i64 = users::table.count().get_result(conn)?;
         if existing > 0 {
             return Err(BootstrapError::AlreadyBootstrapped);

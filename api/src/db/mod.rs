@@ -148,8 +148,37 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
-        use diesel::Connection;
-        self.run(move |conn| conn.transaction(work)).await
+        self.run(move |conn| transaction(conn, work)).await
+    }
+}
+
+/// Runs `work` in one transaction on a connection already at hand.
+///
+/// On SQLite the transaction begins IMMEDIATE, taking the write lock up front: a
+/// deferred one that reads and then writes fails at once with "database is locked" when
+/// another writer committed in between, where an immediate one waits its turn (busy timeout).
+pub fn transaction<T, E, F>(conn: &mut DbConn, work: F) -> Result<T, E>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    use diesel::Connection;
+    let DbConn::Sqlite(sqlite) = conn else {
+        return conn.transaction(work);
+    };
+    AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+    let outcome = work(conn);
+    let DbConn::Sqlite(sqlite) = conn else { unreachable!("the connection's backend does not change") };
+    match outcome {
+        Ok(value) => {
+            AnsiTransactionManager::commit_transaction(sqlite)?;
+            Ok(value)
+        }
+        Err(e) => {
+            AnsiTransactionManager::rollback_transaction(sqlite)?;
+            Err(e)
+        }
     }
 }
 

@@ -74,7 +74,7 @@ pub fn seed_demo(db: &Db, settings: &Settings) -> Result<DemoSeed, SeedError> {
     // One hash for every demo user: hashing ninety times would only slow the demo down.
     let password_hash = password::hash(&password);
     let mut conn = db.get()?;
-    let created = conn.transaction(|conn| -> Result<bool, SeedError> {
+    let created = crate::db::transaction(&mut conn, |conn| -> Result<bool, SeedError> {
         let existing: i64 = organizations::table.count().get_result(conn)?;
         let demo_present = organizations::table
             .filter(organizations::slug.eq(demo_data::PARTNERSHIP_OFFICE))

@@ -12,6 +12,7 @@ on_both_backends!(
     refresh_rotates_and_reuse_ends_the_family,
     sign_out_ends_the_session,
     deactivated_account_loses_access_at_once,
+    concurrent_refreshes_of_different_sessions_all_succeed,
 );
 
 async fn sign_in_returns_a_token_and_me_describes_the_user(app: TestApp) {
@@ -102,4 +103,20 @@ async fn deactivated_account_loses_access_at_once(app: TestApp) {
     assert_eq!(body["code"], "unauthenticated");
     problem(refresh(&app, &cookie).await, 401).await;
     problem(app.sign_in_response(&worker_email, PASSWORD).await, 401).await;
+}
+
+async fn concurrent_refreshes_of_different_sessions_all_succeed(app: TestApp) {
+    // Each refresh reads, then writes, in one transaction: on SQLite that must wait
+    // for the write lock instead of failing with "database is locked".
+    let mut cookies = Vec::new();
+    for role in Role::ALL {
+        for org in ['a', 'b'] {
+            for _ in 0..2 {
+                cookies.push(refresh_cookie(&app.sign_in_response(&Fixture::email(role, org), PASSWORD).await).expect("cookie"));
+            }
+        }
+    }
+    let refreshes = cookies.iter().map(|cookie| refresh(&app, cookie));
+    let statuses: Vec<u16> = futures_util::future::join_all(refreshes).await.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(statuses, vec![200; cookies.len()]);
 }
