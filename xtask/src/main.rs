@@ -108,6 +108,9 @@ fn build_web() -> Result<PathBuf> {
         .web(true)
         .map_err(|e| e.to_string())?
         .typescript(false)
+        // Names and producers only help debugging; phones on weak signal pay for every byte.
+        .remove_name_section(true)
+        .remove_producers_section(true)
         .generate(&staging)
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
     let web = root().join("web");
