@@ -56,6 +56,8 @@ pub struct Settings {
     pub partnership_name: String,
     /// Where quick exit sends the browser.
     pub quick_exit_url: String,
+    /// The partnership's time zone (IANA name): opening hours are local to it.
+    pub time_zone: String,
     /// The password of demo users; generated and printed when empty.
     pub demo_password: Option<SecretString>,
     /// Largest accepted request body, in bytes.
@@ -80,6 +82,7 @@ impl Default for Settings {
             encryption_key: DEVELOPMENT_ENCRYPTION_KEY.into(),
             partnership_name: "TESS Partnership".into(),
             quick_exit_url: "https://www.theweathernetwork.com/".into(),
+            time_zone: "America/Halifax".into(),
             demo_password: None,
             max_body_bytes: 256 * 1024,
         }
@@ -143,6 +146,7 @@ impl Settings {
         if let Some(v) = var("HARBOUR_ENCRYPTION_KEY") { self.encryption_key = v.into(); }
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
         if let Some(v) = var("HARBOUR_QUICK_EXIT_URL") { self.quick_exit_url = v; }
+        if let Some(v) = var("HARBOUR_TIME_ZONE") { self.time_zone = v; }
         if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
         if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }
         if let Some(v) = var("HARBOUR_REFRESH_TOKEN_TTL_SECONDS") { self.refresh_token_ttl_seconds = number("HARBOUR_REFRESH_TOKEN_TTL_SECONDS", v)?; }

@@ -40,6 +40,12 @@ pub enum ApiError {
     /// The path exists, but not with this method.
     #[error("this endpoint does not accept this method")]
     MethodNotAllowed,
+    /// `If-Match` names a version that is no longer current: someone else changed it.
+    #[error("this record was changed by someone else since you read it: reload it and apply your change again")]
+    PreconditionFailed,
+    /// A change was sent without `If-Match`.
+    #[error("send the record's ETag in If-Match, so that no change is silently lost")]
+    PreconditionRequired,
     /// The request conflicts with the current state.
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
@@ -69,6 +75,8 @@ impl ApiError {
             ApiError::Unauthorized { code, .. } | ApiError::Forbidden { code, .. } | ApiError::Conflict { code, .. } => code,
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::PreconditionFailed => "stale_version",
+            ApiError::PreconditionRequired => "if_match_required",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::TooManyRequests { .. } => "too_many_requests",
@@ -104,6 +112,11 @@ impl ApiError {
         ApiError::Forbidden { code: "forbidden", detail: detail.into() }
     }
 
+    /// A 422 for one field, with a JSON pointer to it.
+    pub fn invalid(pointer: &str, code: &str, message: &str) -> ApiError {
+        ApiError::Validation(vec![FieldError { pointer: pointer.into(), code: code.into(), message: message.into() }])
+    }
+
     /// A 401 for a missing, malformed or expired token.
     pub fn unauthenticated(detail: impl Into<String>) -> ApiError {
         ApiError::Unauthorized { code: "unauthenticated", detail: detail.into() }
@@ -119,6 +132,8 @@ impl ResponseError for ApiError {
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -232,6 +247,8 @@ fn title_of(status: StatusCode) -> &'static str {
         404 => "Not found",
         405 => "Method not allowed",
         409 => "Conflict with the current state",
+        412 => "The record has changed",
+        428 => "If-Match is required",
         413 => "The request is too large",
         415 => "Unsupported media type",
         422 => "The request is not valid",

@@ -67,3 +67,19 @@ pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) 
     }
     Ok(res)
 }
+
+/// The ETag of a versioned record: its version, quoted.
+pub fn etag(version: i32) -> String {
+    format!("\"{version}\"")
+}
+
+/// The version a write expects, from `If-Match`: 428 when it is missing, so that a
+/// client that never read the record cannot overwrite someone else's change.
+pub fn expected_version(req: &actix_web::HttpRequest) -> Result<i32, crate::error::ApiError> {
+    use crate::error::ApiError;
+    let value = req.headers().get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
+    let text = value.to_str().map_err(|_| ApiError::BadRequest("If-Match is malformed".into()))?.trim();
+    // A weak validator (W/"3") names the same version here: versions are exact.
+    let text = text.strip_prefix("W/").unwrap_or(text);
+    text.trim_matches('"').parse().map_err(|_| ApiError::PreconditionFailed)
+}

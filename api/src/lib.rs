@@ -9,6 +9,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod config;
 pub mod db;
+pub mod directory;
 pub mod error;
 pub mod health;
 pub mod http;

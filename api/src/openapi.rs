@@ -21,6 +21,7 @@ bearer token; partner systems use OAuth 2.0 client credentials at `/api/v1/auth/
     tags(
         (name = "auth", description = "Sign-in, tokens and one's own account"),
         (name = "organizations", description = "Partner organizations"),
+        (name = "directory", description = "Services, locations, categories and regions (Open Referral HSDS 3.0 shapes)"),
         (name = "users", description = "An organization's staff accounts"),
         (name = "api-clients", description = "Partner systems acting for an organization"),
         (name = "instance", description = "Facts about this instance"),

@@ -15,7 +15,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{finish_problem, ApiError};
 use crate::state::AppState;
-use crate::{api_clients, auth, health, organizations, users};
+use crate::{api_clients, auth, directory, health, organizations, users};
 
 /// Every documented route. The server and the OpenAPI generator both use this.
 pub fn routes(cfg: &mut ServiceConfig<'_>) {
@@ -39,6 +39,17 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             .service(api_clients::handlers::list_api_clients)
             .service(api_clients::handlers::create_api_client)
             .service(api_clients::handlers::revoke_api_client)
+            .service(directory::handlers::list_services)
+            .service(directory::handlers::get_service)
+            .service(directory::handlers::create_service)
+            .service(directory::handlers::update_service)
+            .service(directory::handlers::set_capacity)
+            .service(directory::handlers::list_locations)
+            .service(directory::handlers::create_location)
+            .service(directory::handlers::update_location)
+            .service(directory::handlers::list_taxonomy_terms)
+            .service(directory::handlers::get_taxonomy_term)
+            .service(directory::handlers::list_regions)
             .default_service(web::to(unknown_api_route)),
     );
 }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use diesel::{Connection, RunQueryDsl};
+use diesel::{Connection, ExpressionMethods, RunQueryDsl};
 use harbour::config::Settings;
 use harbour::db::{Backend, Db, DbConn};
 use harbour::startup::Application;
@@ -112,6 +112,12 @@ pub struct Fixture {
     pub org_a: String,
     /// Organization B's id.
     pub org_b: String,
+    /// The category `housing`.
+    pub housing: String,
+    /// The category `housing.emergency`, under `housing`.
+    pub emergency_shelter: String,
+    /// The region `halifax`.
+    pub halifax: String,
 }
 
 impl Fixture {
@@ -176,7 +182,30 @@ fn create_fixture(conn: &mut DbConn) -> Fixture {
         }
         ids.push(id);
     }
-    Fixture { org_a: ids[0].clone(), org_b: ids[1].clone() }
+    use harbour::db::schema::{regions, taxonomy_terms};
+    let term = |conn: &mut DbConn, code: &str, parent: Option<&str>, name: &str| {
+        let id = uuid::Uuid::new_v4().to_string();
+        diesel::insert_into(taxonomy_terms::table)
+            .values((
+                taxonomy_terms::id.eq(&id),
+                taxonomy_terms::code.eq(code),
+                taxonomy_terms::parent_id.eq(parent),
+                taxonomy_terms::name.eq(name),
+                taxonomy_terms::name_fr.eq(name),
+                taxonomy_terms::description.eq(""),
+            ))
+            .execute(conn)
+            .expect("fixture term");
+        id
+    };
+    let housing = term(conn, "housing", None, "Housing & shelter");
+    let emergency_shelter = term(conn, "housing.emergency", Some(&housing), "Emergency shelter");
+    let halifax = uuid::Uuid::new_v4().to_string();
+    diesel::insert_into(regions::table)
+        .values((regions::id.eq(&halifax), regions::slug.eq("halifax"), regions::name.eq("Halifax"), regions::name_fr.eq("Halifax")))
+        .execute(conn)
+        .expect("fixture region");
+    Fixture { org_a: ids[0].clone(), org_b: ids[1].clone(), housing, emergency_shelter, halifax }
 }
 
 /// Settings for a test server; `web_dir` is the built SPA when `HARBOUR_WEB_DIR` is set.
@@ -253,6 +282,15 @@ impl TestApp {
     /// A GET with a bearer token.
     pub async fn get(&self, path: &str, token: &str) -> Response {
         self.request(Method::GET, path).bearer_auth(token).send().await.expect("request")
+    }
+
+    /// A PUT of JSON with a bearer token and, when given, `If-Match`.
+    pub async fn put(&self, path: &str, token: &str, if_match: Option<&str>, body: &Value) -> Response {
+        let mut request = self.request(Method::PUT, path).bearer_auth(token).json(body);
+        if let Some(etag) = if_match {
+            request = request.header("if-match", etag);
+        }
+        request.send().await.expect("request")
     }
 
     /// A POST of JSON with a bearer token.

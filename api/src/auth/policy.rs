@@ -24,6 +24,8 @@ pub enum Permission<'a> {
     ManageUsersOf(&'a str),
     /// Manage this organization's API clients: its agency admins, and system admins.
     ManageApiClientsOf(&'a str),
+    /// Create and edit this organization's services and locations: its agency admins, and system admins.
+    EditDirectoryOf(&'a str),
 }
 
 impl Principal {
@@ -60,7 +62,10 @@ impl Principal {
                 match permission {
                     Permission::OwnAccount | Permission::ReadDirectory => true,
                     Permission::ManageOrganizations => has(Role::SystemAdmin),
-                    Permission::EditOrganization(org) | Permission::ManageUsersOf(org) | Permission::ManageApiClientsOf(org) => {
+                    Permission::EditOrganization(org)
+                    | Permission::ManageUsersOf(org)
+                    | Permission::ManageApiClientsOf(org)
+                    | Permission::EditDirectoryOf(org) => {
                         has(Role::SystemAdmin) || (has(Role::AgencyAdmin) && own(org))
                     }
                 }

@@ -10,6 +10,7 @@ pub mod schema;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
+use diesel::Connection as _;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
@@ -59,16 +60,16 @@ pub enum DbError {
     Query(#[from] diesel::result::Error),
 }
 
-/// Sets SQLite up on every new connection: WAL so readers never block the writer,
-/// foreign keys enforced (SQLite leaves them off), and a busy timeout so concurrent
-/// writers wait instead of failing.
+/// Sets SQLite up on every new connection: foreign keys enforced (SQLite leaves them
+/// off), and a busy timeout so concurrent writers wait instead of failing. (WAL is set
+/// once per file in [`Db::connect`]: it persists, and switching needs the file alone.)
 #[derive(Debug)]
 struct ConnectionSetup;
 
 impl CustomizeConnection<DbConn, diesel::r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
         if let DbConn::Sqlite(conn) = conn {
-            conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
                 .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())
@@ -93,6 +94,10 @@ impl Db {
                 if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).map_err(|e| DbError::Unavailable(format!("cannot create {}: {e}", parent.display())))?;
                 }
+                // WAL lets readers go on while one writes.
+                diesel::SqliteConnection::establish(path)
+                    .and_then(|mut c| c.batch_execute("PRAGMA journal_mode = WAL;").map_err(|e| diesel::ConnectionError::BadConnection(e.to_string())))
+                    .map_err(|e| DbError::Unavailable(e.to_string()))?;
                 path.to_owned()
             }
         };

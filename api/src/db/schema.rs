@@ -55,6 +55,94 @@ diesel::table! {
         accepts_referrals -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        alternate_name -> Nullable<Text>,
+        url -> Nullable<Text>,
+        email -> Nullable<Text>,
+        interpretation_services -> Nullable<Text>,
+        application_process -> Text,
+        fees_description -> Nullable<Text>,
+        free -> Bool,
+        eligibility_description -> Nullable<Text>,
+        minimum_age -> Nullable<Integer>,
+        maximum_age -> Nullable<Integer>,
+        required_documents -> Nullable<Text>,
+        open_24_7 -> Bool,
+        capacity_status -> Text,
+        capacity_available -> Nullable<Integer>,
+        capacity_maximum -> Nullable<Integer>,
+        capacity_unit -> Nullable<Text>,
+        capacity_updated_at -> Nullable<Timestamp>,
+        verified_at -> Nullable<Timestamp>,
+        version -> Integer,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_attributes (service_id, code) {
+        service_id -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    service_languages (service_id, code) {
+        service_id -> Text,
+        code -> Text,
+    }
+}
+
+diesel::table! {
+    locations (id) {
+        id -> Text,
+        organization_id -> Text,
+        name -> Text,
+        description -> Text,
+        visibility -> Text,
+        address_1 -> Nullable<Text>,
+        city -> Nullable<Text>,
+        state_province -> Nullable<Text>,
+        postal_code -> Nullable<Text>,
+        country -> Text,
+        latitude -> Nullable<Double>,
+        longitude -> Nullable<Double>,
+        accessibility -> Nullable<Text>,
+        intake_instructions -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    service_at_locations (id) {
+        id -> Text,
+        service_id -> Text,
+        location_id -> Text,
+    }
+}
+
+diesel::table! {
+    phones (id) {
+        id -> Text,
+        service_id -> Text,
+        number -> Text,
+        kind -> Text,
+        after_hours -> Bool,
+        description -> Nullable<Text>,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    schedules (id) {
+        id -> Text,
+        service_id -> Text,
+        weekday -> Text,
+        opens_at -> Text,
+        closes_at -> Text,
+        description -> Nullable<Text>,
     }
 }
 
@@ -125,6 +213,13 @@ diesel::table! {
 diesel::joinable!(organization_regions -> organizations (organization_id));
 diesel::joinable!(organization_regions -> regions (region_id));
 diesel::joinable!(services -> organizations (organization_id));
+diesel::joinable!(service_attributes -> services (service_id));
+diesel::joinable!(service_languages -> services (service_id));
+diesel::joinable!(locations -> organizations (organization_id));
+diesel::joinable!(service_at_locations -> services (service_id));
+diesel::joinable!(service_at_locations -> locations (location_id));
+diesel::joinable!(phones -> services (service_id));
+diesel::joinable!(schedules -> services (service_id));
 diesel::joinable!(service_taxonomy_terms -> services (service_id));
 diesel::joinable!(service_taxonomy_terms -> taxonomy_terms (taxonomy_term_id));
 diesel::joinable!(service_regions -> services (service_id));
@@ -140,6 +235,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     organization_regions,
     taxonomy_terms,
     services,
+    service_attributes,
+    service_languages,
+    locations,
+    service_at_locations,
+    phones,
+    schedules,
     service_taxonomy_terms,
     service_regions,
     users,

@@ -13,11 +13,13 @@ use secrecy::ExposeSecret;
 
 use crate::auth::password;
 use crate::config::{Mode, Settings};
-use crate::db::schema::{organization_regions, organizations, regions, service_regions, service_taxonomy_terms, services, taxonomy_terms, users};
+use crate::db::schema::{organization_regions, organizations, regions, taxonomy_terms, users};
+use crate::directory::repo::{self as directory_repo, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow};
 use crate::db::{Db, DbConn, DbError};
 use crate::organizations::repo::OrganizationRow;
 use crate::users::repo::{self as users_repo, NewUserRow};
-use demo_data::{CATEGORIES, ORGANIZATIONS, REGIONS};
+use demo_data::{CATEGORIES, CONFIDENTIAL, ORGANIZATIONS, REGIONS, TOWNS};
+use harbour_types::{CapacityStatus, ServiceAttribute, Visibility, Weekday};
 
 /// What `seed --demo` did, for printing.
 #[derive(Debug)]
@@ -134,6 +136,7 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
             .execute(conn)?;
         term_ids.insert(*code, id);
     }
+    let mut services_seeded = 0;
     for org in ORGANIZATIONS {
         let org_id = new_id();
         let row = OrganizationRow {
@@ -157,30 +160,31 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
                 .values((organization_regions::organization_id.eq(&org_id), organization_regions::region_id.eq(*region_id)))
                 .execute(conn)?;
         }
-        for (name, category) in org.services {
+        let location = demo_location(org, &org_id, now);
+        directory_repo::insert_location(conn, &location)?;
+        for (index, (name, category)) in org.services.iter().enumerate() {
             let service_id = new_id();
-            diesel::insert_into(services::table)
-                .values((
-                    services::id.eq(&service_id),
-                    services::organization_id.eq(&org_id),
-                    services::name.eq(name),
-                    services::description.eq(format!("{name}, offered by {}. {}", org.name, org.description)),
-                    services::status.eq("active"),
-                    services::accepts_referrals.eq(true),
-                    services::created_at.eq(now),
-                    services::updated_at.eq(now),
-                ))
-                .execute(conn)?;
-            if let Some(term_id) = term_ids.get(category) {
-                diesel::insert_into(service_taxonomy_terms::table)
-                    .values((service_taxonomy_terms::service_id.eq(&service_id), service_taxonomy_terms::taxonomy_term_id.eq(term_id)))
-                    .execute(conn)?;
-            }
-            for region_id in &org_regions {
-                diesel::insert_into(service_regions::table)
-                    .values((service_regions::service_id.eq(&service_id), service_regions::region_id.eq(*region_id)))
-                    .execute(conn)?;
-            }
+            let around_the_clock = matches!(*category, "crisis" | "housing.emergency");
+            directory_repo::insert_service(conn, &demo_service(&service_id, &org_id, org, name, category, index, around_the_clock, now))?;
+            let children = ServiceChildren {
+                phones: vec![PhoneRow {
+                    id: new_id(),
+                    service_id: service_id.clone(),
+                    number: format!("902-555-{:04}", 100 + services_seeded),
+                    kind: "voice".into(),
+                    after_hours: around_the_clock,
+                    description: None,
+                    position: 0,
+                }],
+                schedules: demo_hours(&service_id, name, around_the_clock),
+                location_ids: vec![location.id.clone()],
+                languages: if index % 3 == 0 { vec!["en".into(), "fr".into()] } else { vec!["en".into()] },
+                attributes: demo_attributes(org, category, around_the_clock).iter().map(|a| a.code().to_owned()).collect(),
+                category_ids: term_ids.get(category).cloned().into_iter().collect(),
+                region_ids: org_regions.iter().map(|r| (*r).clone()).collect(),
+            };
+            directory_repo::replace_children(conn, &service_id, &children)?;
+            services_seeded += 1;
         }
         for role in demo_data::roles_for(org.slug) {
             let email = demo_email(role, org.slug);
@@ -206,4 +210,123 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
         }
     }
     Ok(())
+}
+
+fn demo_location(org: &demo_data::DemoOrganization, org_id: &str, now: chrono::NaiveDateTime) -> LocationRow {
+    let (_, town, latitude, longitude) = TOWNS.iter().find(|(region, ..)| Some(region) == org.regions.first()).copied().unwrap_or(TOWNS[0]);
+    let confidential = CONFIDENTIAL.contains(&org.slug);
+    LocationRow {
+        id: new_id(),
+        organization_id: org_id.to_owned(),
+        name: format!("{} – {town}", org.name),
+        description: String::new(),
+        visibility: if confidential { Visibility::Confidential } else { Visibility::Public }.code().to_owned(),
+        address_1: Some(format!("{} Demo Street", 10 + org.slug.len() * 7)),
+        city: Some(town.to_owned()),
+        state_province: Some("NS".into()),
+        postal_code: None,
+        country: "CA".into(),
+        latitude: Some(latitude),
+        longitude: Some(longitude),
+        accessibility: Some("Step-free entrance".into()),
+        intake_instructions: confidential.then(|| "Call the intake line, day or night: staff arrange a safe meeting place.".to_owned()),
+        version: 1,
+        created_at: now,
+        updated_at: now,
+        updated_by: None,
+    }
+}
+
+#[expect(clippy::too_many_arguments, reason = "demo data is built from all of these")]
+fn demo_service(
+    id: &str,
+    org_id: &str,
+    org: &demo_data::DemoOrganization,
+    name: &str,
+    category: &str,
+    index: usize,
+    around_the_clock: bool,
+    now: chrono::NaiveDateTime,
+) -> ServiceRow {
+    let housing = category.starts_with("housing");
+    // Housing shows the three capacity states across the demo.
+    let capacity = [CapacityStatus::Accepting, CapacityStatus::Waitlist, CapacityStatus::Full][index % 3];
+    ServiceRow {
+        id: id.to_owned(),
+        organization_id: org_id.to_owned(),
+        name: name.to_owned(),
+        description: format!("{name}, offered by {}. {}", org.name, org.description),
+        status: "active".into(),
+        accepts_referrals: true,
+        created_at: now,
+        updated_at: now,
+        alternate_name: None,
+        url: None,
+        email: Some(format!("intake@{}.demo", org.slug)),
+        interpretation_services: (index % 3 == 0).then(|| "Interpretation by phone in many languages".to_owned()),
+        application_process: if around_the_clock { "Call or walk in, any time.".into() } else { "Call to book, or ask your worker to refer.".into() },
+        fees_description: None,
+        free: true,
+        eligibility_description: None,
+        minimum_age: org.description.contains("youth").then_some(12),
+        maximum_age: org.description.contains("youth").then_some(24),
+        required_documents: Some("None".into()),
+        open_24_7: around_the_clock,
+        capacity_status: if housing { capacity } else { CapacityStatus::Accepting }.code().to_owned(),
+        capacity_available: housing.then_some(if capacity == CapacityStatus::Accepting { 3 } else { 0 }),
+        capacity_maximum: housing.then_some(12),
+        capacity_unit: housing.then(|| "beds".to_owned()),
+        capacity_updated_at: housing.then_some(now),
+        verified_at: Some(now),
+        version: 1,
+        updated_by: None,
+    }
+}
+
+/// Weekday office hours; night outreach runs past midnight; 24/7 services need no rows.
+fn demo_hours(service_id: &str, name: &str, around_the_clock: bool) -> Vec<ScheduleRow> {
+    if around_the_clock {
+        return Vec::new();
+    }
+    let (days, opens, closes): (&[Weekday], &str, &str) = if name.to_lowercase().contains("night") {
+        (&[Weekday::Thursday, Weekday::Friday, Weekday::Saturday], "20:00", "04:00")
+    } else {
+        (&[Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday], "09:00", "17:00")
+    };
+    days.iter()
+        .map(|day| ScheduleRow {
+            id: new_id(),
+            service_id: service_id.to_owned(),
+            weekday: day.code().to_owned(),
+            opens_at: opens.to_owned(),
+            closes_at: closes.to_owned(),
+            description: None,
+        })
+        .collect()
+}
+
+fn demo_attributes(org: &demo_data::DemoOrganization, category: &str, around_the_clock: bool) -> Vec<ServiceAttribute> {
+    let mut attributes = vec![ServiceAttribute::TraumaInformed, ServiceAttribute::ExploitationTrained];
+    if org.description.contains("youth") {
+        attributes.push(ServiceAttribute::YouthSpecific);
+    }
+    if around_the_clock || matches!(category, "basic-needs" | "health" | "health.sexual" | "peer-support") {
+        attributes.extend([ServiceAttribute::NoIdRequired, ServiceAttribute::WalkIn]);
+    }
+    if org.sector == "peer_survivor_led" {
+        attributes.extend([ServiceAttribute::PeerSupport, ServiceAttribute::NoSelfIdentification, ServiceAttribute::HarmReduction]);
+    }
+    if org.slug.contains("mikmaw") || org.slug.contains("indigenous") {
+        attributes.push(ServiceAttribute::CultureIndigenous);
+    }
+    if org.slug.contains("african") {
+        attributes.push(ServiceAttribute::CultureAfricanNovaScotian);
+    }
+    if org.slug.contains("rainbow") {
+        attributes.extend([ServiceAttribute::Culture2slgbtq, ServiceAttribute::LgbtqAffirming]);
+    }
+    if org.slug.contains("newcomer") {
+        attributes.push(ServiceAttribute::CultureNewcomer);
+    }
+    attributes
 }

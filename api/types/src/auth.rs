@@ -45,7 +45,7 @@ pub struct ClientTokenRequest {
     /// The API client's secret.
     pub client_secret: String,
     /// Space-separated scopes wanted; defaults to all the client's scopes.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 

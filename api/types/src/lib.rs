@@ -4,12 +4,14 @@
 //! feature) and the SPA, so that the two cannot drift apart.
 
 pub mod auth;
+pub mod directory;
 pub mod organizations;
 pub mod paging;
 pub mod problem;
 pub mod users;
 
 pub use auth::*;
+pub use directory::*;
 pub use organizations::*;
 pub use paging::*;
 pub use problem::*;

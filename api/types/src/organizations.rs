@@ -81,10 +81,13 @@ pub struct Organization {
     /// The sector it works in.
     pub sector: Sector,
     /// Its website.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
     /// Its general e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Its main phone number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Whether it takes part in the partnership now.
     pub active: bool,
@@ -109,15 +112,15 @@ pub struct OrganizationInput {
     /// The sector it works in.
     pub sector: Sector,
     /// Its website (http or https URL).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", validate(url, length(max = 500)))]
     pub website: Option<String>,
     /// Its general e-mail address.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", validate(email, length(max = 254)))]
     pub email: Option<String>,
     /// Its main phone number.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", validate(length(min = 3, max = 40)))]
     pub phone: Option<String>,
 }

@@ -64,9 +64,11 @@ impl<T> Page<T> {
 pub struct PageRequest {
     /// The page to return, from 1 (default 1).
     #[cfg_attr(feature = "server", param(minimum = 1, example = 1))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page: Option<u64>,
     /// Items per page, 1 to 100 (default 25).
     #[cfg_attr(feature = "server", param(minimum = 1, maximum = 100, example = 25))]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub per_page: Option<u64>,
 }
 

@@ -67,6 +67,7 @@ pub struct User {
     /// Whether the user must choose a new password at next sign-in.
     pub must_change_password: bool,
     /// When the user last signed in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
@@ -86,7 +87,7 @@ pub struct NewUser {
     #[cfg_attr(feature = "server", validate(length(min = 1, max = 5)))]
     pub roles: Vec<Role>,
     /// Preferred language, `en` (default) or `fr`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
 

@@ -1,0 +1,372 @@
+//! Directory rows and queries. Lists load their children in one query per kind
+//! (`eq_any` over the page's ids), never one per service.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{
+    locations, phones, regions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
+    services, taxonomy_terms,
+};
+use crate::db::DbConn;
+
+/// A row of `services`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = services)]
+pub struct ServiceRow {
+    pub id: String,
+    pub organization_id: String,
+    pub name: String,
+    pub description: String,
+    pub status: String,
+    pub accepts_referrals: bool,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub alternate_name: Option<String>,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub interpretation_services: Option<String>,
+    pub application_process: String,
+    pub fees_description: Option<String>,
+    pub free: bool,
+    pub eligibility_description: Option<String>,
+    pub minimum_age: Option<i32>,
+    pub maximum_age: Option<i32>,
+    pub required_documents: Option<String>,
+    pub open_24_7: bool,
+    pub capacity_status: String,
+    pub capacity_available: Option<i32>,
+    pub capacity_maximum: Option<i32>,
+    pub capacity_unit: Option<String>,
+    pub capacity_updated_at: Option<NaiveDateTime>,
+    pub verified_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub updated_by: Option<String>,
+}
+
+/// The editable fields of a service, written whole on every update.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = services, treat_none_as_null = true)]
+pub struct ServiceChanges {
+    pub name: String,
+    pub description: String,
+    pub status: String,
+    pub accepts_referrals: bool,
+    pub alternate_name: Option<String>,
+    pub url: Option<String>,
+    pub email: Option<String>,
+    pub interpretation_services: Option<String>,
+    pub application_process: String,
+    pub fees_description: Option<String>,
+    pub free: bool,
+    pub eligibility_description: Option<String>,
+    pub minimum_age: Option<i32>,
+    pub maximum_age: Option<i32>,
+    pub required_documents: Option<String>,
+    pub open_24_7: bool,
+}
+
+/// A row of `locations`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = locations, treat_none_as_null = true)]
+pub struct LocationRow {
+    pub id: String,
+    pub organization_id: String,
+    pub name: String,
+    pub description: String,
+    pub visibility: String,
+    pub address_1: Option<String>,
+    pub city: Option<String>,
+    pub state_province: Option<String>,
+    pub postal_code: Option<String>,
+    pub country: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub accessibility: Option<String>,
+    pub intake_instructions: Option<String>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub updated_by: Option<String>,
+}
+
+/// A row of `phones`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = phones)]
+pub struct PhoneRow {
+    pub id: String,
+    pub service_id: String,
+    pub number: String,
+    pub kind: String,
+    pub after_hours: bool,
+    pub description: Option<String>,
+    pub position: i32,
+}
+
+/// A row of `schedules`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = schedules)]
+pub struct ScheduleRow {
+    pub id: String,
+    pub service_id: String,
+    pub weekday: String,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub description: Option<String>,
+}
+
+/// A category or region as a service refers to it: (service id, id, code, name, French name).
+pub type TermLink = (String, String, String, String, String);
+
+/// Everything a service is shown with.
+#[derive(Debug, Clone)]
+pub struct ServiceAggregate {
+    pub row: ServiceRow,
+    pub phones: Vec<PhoneRow>,
+    pub schedules: Vec<ScheduleRow>,
+    /// (service_at_location id, location)
+    pub locations: Vec<(String, LocationRow)>,
+    pub languages: Vec<String>,
+    pub attributes: Vec<String>,
+    pub categories: Vec<TermLink>,
+    pub regions: Vec<TermLink>,
+}
+
+/// The children of a service, written whole on create and update.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceChildren {
+    pub phones: Vec<PhoneRow>,
+    pub schedules: Vec<ScheduleRow>,
+    pub location_ids: Vec<String>,
+    pub languages: Vec<String>,
+    pub attributes: Vec<String>,
+    pub category_ids: Vec<String>,
+    pub region_ids: Vec<String>,
+}
+
+/// Stores a new service row.
+pub fn insert_service(conn: &mut DbConn, row: &ServiceRow) -> QueryResult<()> {
+    diesel::insert_into(services::table).values(row).execute(conn).map(drop)
+}
+
+/// Updates a service if it is still at `expected_version`; returns whether it was.
+pub fn update_service(conn: &mut DbConn, id: &str, expected_version: i32, changes: &ServiceChanges, by: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(services::table.find(id).filter(services::version.eq(expected_version)))
+        .set((changes, services::version.eq(expected_version + 1), services::updated_at.eq(at), services::updated_by.eq(by)))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Sets a service's capacity if it is still at `expected_version`; returns whether it was.
+#[expect(clippy::too_many_arguments, reason = "one column each; a struct would only rename them")]
+pub fn update_capacity(
+    conn: &mut DbConn,
+    id: &str,
+    expected_version: i32,
+    status: &str,
+    available: Option<i32>,
+    maximum: Option<i32>,
+    unit: Option<&str>,
+    by: &str,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    let changed = diesel::update(services::table.find(id).filter(services::version.eq(expected_version)))
+        .set((
+            services::capacity_status.eq(status),
+            services::capacity_available.eq(available),
+            services::capacity_maximum.eq(maximum),
+            services::capacity_unit.eq(unit),
+            services::capacity_updated_at.eq(at),
+            services::version.eq(expected_version + 1),
+            services::updated_at.eq(at),
+            services::updated_by.eq(by),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Replaces all of a service's children. Call inside a transaction.
+pub fn replace_children(conn: &mut DbConn, service_id: &str, children: &ServiceChildren) -> QueryResult<()> {
+    diesel::delete(phones::table.filter(phones::service_id.eq(service_id))).execute(conn)?;
+    diesel::delete(schedules::table.filter(schedules::service_id.eq(service_id))).execute(conn)?;
+    diesel::delete(service_at_locations::table.filter(service_at_locations::service_id.eq(service_id))).execute(conn)?;
+    diesel::delete(service_languages::table.filter(service_languages::service_id.eq(service_id))).execute(conn)?;
+    diesel::delete(service_attributes::table.filter(service_attributes::service_id.eq(service_id))).execute(conn)?;
+    diesel::delete(service_taxonomy_terms::table.filter(service_taxonomy_terms::service_id.eq(service_id))).execute(conn)?;
+    diesel::delete(service_regions::table.filter(service_regions::service_id.eq(service_id))).execute(conn)?;
+    for phone in &children.phones {
+        diesel::insert_into(phones::table).values(phone).execute(conn)?;
+    }
+    for schedule in &children.schedules {
+        diesel::insert_into(schedules::table).values(schedule).execute(conn)?;
+    }
+    for location_id in &children.location_ids {
+        diesel::insert_into(service_at_locations::table)
+            .values((
+                service_at_locations::id.eq(uuid::Uuid::new_v4().to_string()),
+                service_at_locations::service_id.eq(service_id),
+                service_at_locations::location_id.eq(location_id),
+            ))
+            .execute(conn)?;
+    }
+    for code in &children.languages {
+        diesel::insert_into(service_languages::table).values((service_languages::service_id.eq(service_id), service_languages::code.eq(code))).execute(conn)?;
+    }
+    for code in &children.attributes {
+        diesel::insert_into(service_attributes::table).values((service_attributes::service_id.eq(service_id), service_attributes::code.eq(code))).execute(conn)?;
+    }
+    for term in &children.category_ids {
+        diesel::insert_into(service_taxonomy_terms::table)
+            .values((service_taxonomy_terms::service_id.eq(service_id), service_taxonomy_terms::taxonomy_term_id.eq(term)))
+            .execute(conn)?;
+    }
+    for region in &children.region_ids {
+        diesel::insert_into(service_regions::table).values((service_regions::service_id.eq(service_id), service_regions::region_id.eq(region))).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// The service row with this id.
+pub fn find_service(conn: &mut DbConn, id: &str) -> QueryResult<Option<ServiceRow>> {
+    services::table.find(id).select(ServiceRow::as_select()).first(conn).optional()
+}
+
+/// Filters of the service list.
+#[derive(Debug, Clone, Default)]
+pub struct ServiceFilter {
+    pub organization_id: Option<String>,
+    pub taxonomy_term_id: Option<String>,
+    pub modified_after: Option<NaiveDateTime>,
+}
+
+/// One page of service ids by name, and the total matching.
+pub fn list_service_ids(conn: &mut DbConn, filter: &ServiceFilter, offset: i64, limit: i64) -> QueryResult<(Vec<String>, i64)> {
+    let query = || {
+        let mut query = services::table.into_boxed();
+        if let Some(org) = &filter.organization_id {
+            query = query.filter(services::organization_id.eq(org.clone()));
+        }
+        if let Some(term) = &filter.taxonomy_term_id {
+            let linked = service_taxonomy_terms::table.filter(service_taxonomy_terms::taxonomy_term_id.eq(term.clone())).select(service_taxonomy_terms::service_id);
+            query = query.filter(services::id.eq_any(linked));
+        }
+        if let Some(after) = filter.modified_after {
+            query = query.filter(services::updated_at.gt(after));
+        }
+        query
+    };
+    let total = query().count().get_result(conn)?;
+    let ids = query().order((services::name.asc(), services::id.asc())).offset(offset).limit(limit).select(services::id).load(conn)?;
+    Ok((ids, total))
+}
+
+/// Loads services with all their children, in the order of `ids`.
+pub fn load_services(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<ServiceAggregate>> {
+    let rows: Vec<ServiceRow> = services::table.filter(services::id.eq_any(ids)).select(ServiceRow::as_select()).load(conn)?;
+    let phones: Vec<PhoneRow> = phones::table.filter(phones::service_id.eq_any(ids)).order((phones::position.asc(), phones::id.asc())).select(PhoneRow::as_select()).load(conn)?;
+    let schedules: Vec<ScheduleRow> = schedules::table.filter(schedules::service_id.eq_any(ids)).select(ScheduleRow::as_select()).load(conn)?;
+    let locations: Vec<(String, String, LocationRow)> = service_at_locations::table
+        .inner_join(locations::table)
+        .filter(service_at_locations::service_id.eq_any(ids))
+        .order(locations::name.asc())
+        .select((service_at_locations::service_id, service_at_locations::id, LocationRow::as_select()))
+        .load(conn)?;
+    let languages: Vec<(String, String)> = service_languages::table.filter(service_languages::service_id.eq_any(ids)).order(service_languages::code.asc()).load(conn)?;
+    let attributes: Vec<(String, String)> = service_attributes::table.filter(service_attributes::service_id.eq_any(ids)).order(service_attributes::code.asc()).load(conn)?;
+    let categories: Vec<TermLink> = service_taxonomy_terms::table
+        .inner_join(taxonomy_terms::table)
+        .filter(service_taxonomy_terms::service_id.eq_any(ids))
+        .order(taxonomy_terms::code.asc())
+        .select((service_taxonomy_terms::service_id, taxonomy_terms::id, taxonomy_terms::code, taxonomy_terms::name, taxonomy_terms::name_fr))
+        .load(conn)?;
+    let regions: Vec<TermLink> = service_regions::table
+        .inner_join(regions::table)
+        .filter(service_regions::service_id.eq_any(ids))
+        .order(regions::slug.asc())
+        .select((service_regions::service_id, regions::id, regions::slug, regions::name, regions::name_fr))
+        .load(conn)?;
+    let of = |id: &str| id.to_owned();
+    let mut aggregates: Vec<ServiceAggregate> = rows
+        .into_iter()
+        .map(|row| {
+            let id = of(&row.id);
+            ServiceAggregate {
+                phones: phones.iter().filter(|p| p.service_id == id).cloned().collect(),
+                schedules: schedules.iter().filter(|s| s.service_id == id).cloned().collect(),
+                locations: locations.iter().filter(|(s, _, _)| *s == id).map(|(_, link, l)| (link.clone(), l.clone())).collect(),
+                languages: languages.iter().filter(|(s, _)| *s == id).map(|(_, c)| c.clone()).collect(),
+                attributes: attributes.iter().filter(|(s, _)| *s == id).map(|(_, c)| c.clone()).collect(),
+                categories: categories.iter().filter(|t| t.0 == id).cloned().collect(),
+                regions: regions.iter().filter(|t| t.0 == id).cloned().collect(),
+                row,
+            }
+        })
+        .collect();
+    aggregates.sort_by_key(|a| ids.iter().position(|id| *id == a.row.id));
+    Ok(aggregates)
+}
+
+/// Stores a new location.
+pub fn insert_location(conn: &mut DbConn, row: &LocationRow) -> QueryResult<()> {
+    diesel::insert_into(locations::table).values(row).execute(conn).map(drop)
+}
+
+/// Replaces a location if it is still at `expected_version`; returns whether it was.
+pub fn update_location(conn: &mut DbConn, row: &LocationRow, expected_version: i32) -> QueryResult<bool> {
+    let changed = diesel::update(locations::table.find(&row.id).filter(locations::version.eq(expected_version))).set(row).execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The location with this id.
+pub fn find_location(conn: &mut DbConn, id: &str) -> QueryResult<Option<LocationRow>> {
+    locations::table.find(id).select(LocationRow::as_select()).first(conn).optional()
+}
+
+/// An organization's locations, by name.
+pub fn list_locations(conn: &mut DbConn, organization_id: &str) -> QueryResult<Vec<LocationRow>> {
+    locations::table.filter(locations::organization_id.eq(organization_id)).order((locations::name.asc(), locations::id.asc())).select(LocationRow::as_select()).load(conn)
+}
+
+/// How many of these location ids belong to this organization.
+pub fn count_own_locations(conn: &mut DbConn, organization_id: &str, ids: &[String]) -> QueryResult<i64> {
+    locations::table.filter(locations::organization_id.eq(organization_id)).filter(locations::id.eq_any(ids)).count().get_result(conn)
+}
+
+/// How many of these taxonomy term ids exist.
+pub fn count_terms(conn: &mut DbConn, ids: &[String]) -> QueryResult<i64> {
+    taxonomy_terms::table.filter(taxonomy_terms::id.eq_any(ids)).count().get_result(conn)
+}
+
+/// How many of these region ids exist.
+pub fn count_regions(conn: &mut DbConn, ids: &[String]) -> QueryResult<i64> {
+    regions::table.filter(regions::id.eq_any(ids)).count().get_result(conn)
+}
+
+/// A row of `taxonomy_terms`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = taxonomy_terms)]
+pub struct TermRow {
+    pub id: String,
+    pub code: String,
+    pub parent_id: Option<String>,
+    pub name: String,
+    pub name_fr: String,
+    pub description: String,
+}
+
+/// One page of taxonomy terms by code, and the total.
+pub fn list_terms(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<TermRow>, i64)> {
+    let total = taxonomy_terms::table.count().get_result(conn)?;
+    let rows = taxonomy_terms::table.order(taxonomy_terms::code.asc()).offset(offset).limit(limit).select(TermRow::as_select()).load(conn)?;
+    Ok((rows, total))
+}
+
+/// The taxonomy term with this id.
+pub fn find_term(conn: &mut DbConn, id: &str) -> QueryResult<Option<TermRow>> {
+    taxonomy_terms::table.find(id).select(TermRow::as_select()).first(conn).optional()
+}
+
+/// Every region, by name.
+pub fn list_regions(conn: &mut DbConn) -> QueryResult<Vec<(String, String, String, String)>> {
+    regions::table.order(regions::name.asc()).select((regions::id, regions::slug, regions::name, regions::name_fr)).load(conn)
+}

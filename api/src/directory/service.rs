@@ -1,0 +1,454 @@
+//! Reading and keeping the directory current: rules, reference checks, transactions.
+
+use chrono::{NaiveDateTime, Utc};
+use harbour_types::{
+    Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
+    Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStatus, TaxonomyTerm, TermRef, Visibility, Weekday,
+};
+
+use super::repo::{self, LocationRow, PhoneRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
+use super::visibility::{redact, Viewer};
+use crate::auth::{Permission, Principal};
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The taxonomy Harbour's categories belong to.
+const CATEGORY_TAXONOMY: &str = "harbour-categories";
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+fn service_not_found() -> ApiError {
+    ApiError::NotFound("no such service".into())
+}
+
+fn location_not_found() -> ApiError {
+    ApiError::NotFound("no such location".into())
+}
+
+/// A location as stored, before any redaction.
+pub fn location_dto(row: &LocationRow) -> Location {
+    let addresses = match (&row.address_1, &row.city) {
+        (Some(street), Some(city)) => vec![Address {
+            id: row.id.clone(),
+            location_id: row.id.clone(),
+            address_1: street.clone(),
+            city: city.clone(),
+            state_province: row.state_province.clone().unwrap_or_else(|| "NS".into()),
+            postal_code: row.postal_code.clone().unwrap_or_default(),
+            country: row.country.clone(),
+            address_type: "physical".into(),
+        }],
+        _ => Vec::new(),
+    };
+    Location {
+        id: row.id.clone(),
+        location_type: "physical".into(),
+        organization_id: row.organization_id.clone(),
+        name: row.name.clone(),
+        description: row.description.clone(),
+        // Stored only from the enum; an unknown value is treated as the most private.
+        visibility: Visibility::from_code(&row.visibility).unwrap_or(Visibility::Confidential),
+        latitude: row.latitude,
+        longitude: row.longitude,
+        addresses,
+        intake_instructions: row.intake_instructions.clone(),
+        accessibility: row.accessibility.clone(),
+        version: row.version,
+    }
+}
+
+fn term_ref(link: &repo::TermLink) -> TermRef {
+    TermRef { id: link.1.clone(), code: link.2.clone(), name: link.3.clone(), name_fr: link.4.clone() }
+}
+
+/// A service as this viewer may see it.
+pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: &str) -> Service {
+    let row = &aggregate.row;
+    Service {
+        id: row.id.clone(),
+        organization_id: row.organization_id.clone(),
+        name: row.name.clone(),
+        alternate_name: row.alternate_name.clone(),
+        description: row.description.clone(),
+        url: row.url.clone(),
+        email: row.email.clone(),
+        status: ServiceStatus::from_code(&row.status).unwrap_or(ServiceStatus::Inactive),
+        interpretation_services: row.interpretation_services.clone(),
+        application_process: row.application_process.clone(),
+        fees_description: row.fees_description.clone(),
+        eligibility_description: row.eligibility_description.clone(),
+        minimum_age: row.minimum_age,
+        maximum_age: row.maximum_age,
+        last_modified: row.updated_at.and_utc(),
+        phones: aggregate
+            .phones
+            .iter()
+            .map(|p| Phone {
+                id: p.id.clone(),
+                number: p.number.clone(),
+                kind: PhoneKind::from_code(&p.kind).unwrap_or(PhoneKind::Voice),
+                after_hours: p.after_hours,
+                description: p.description.clone(),
+            })
+            .collect(),
+        schedules: aggregate
+            .schedules
+            .iter()
+            .filter_map(|s| {
+                Some(Schedule {
+                    id: s.id.clone(),
+                    service_id: s.service_id.clone(),
+                    freq: "WEEKLY".into(),
+                    byday: Weekday::from_code(&s.weekday)?,
+                    opens_at: s.opens_at.clone(),
+                    closes_at: s.closes_at.clone(),
+                    timezone: time_zone.to_owned(),
+                    description: s.description.clone(),
+                })
+            })
+            .collect(),
+        service_at_locations: aggregate
+            .locations
+            .iter()
+            .map(|(link, location)| ServiceAtLocation {
+                id: link.clone(),
+                service_id: row.id.clone(),
+                location_id: location.id.clone(),
+                location: redact(location_dto(location), viewer),
+            })
+            .collect(),
+        languages: aggregate
+            .languages
+            .iter()
+            .map(|code| Language { id: format!("{}-{code}", row.id), service_id: row.id.clone(), code: code.clone() })
+            .collect(),
+        free: row.free,
+        required_documents: row.required_documents.clone(),
+        open_24_7: row.open_24_7,
+        accepts_referrals: row.accepts_referrals,
+        capacity: Capacity {
+            status: CapacityStatus::from_code(&row.capacity_status).unwrap_or(CapacityStatus::Accepting),
+            available: row.capacity_available,
+            maximum: row.capacity_maximum,
+            unit: row.capacity_unit.clone(),
+            updated: row.capacity_updated_at.map(|t| t.and_utc()),
+        },
+        harbour_attributes: aggregate.attributes.iter().filter_map(|c| ServiceAttribute::from_code(c)).collect(),
+        categories: aggregate.categories.iter().map(term_ref).collect(),
+        regions: aggregate.regions.iter().map(term_ref).collect(),
+        verified_at: row.verified_at.map(|t| t.and_utc()),
+        version: row.version,
+    }
+}
+
+fn load_one(conn: &mut DbConn, id: &str) -> Result<ServiceAggregate, ApiError> {
+    repo::load_services(conn, &[id.to_owned()])?.pop().ok_or_else(service_not_found)
+}
+
+/// One page of services, as the principal may see them.
+pub async fn list(state: &AppState, principal: &Principal, filter: ServiceFilter, request: PageRequest) -> Result<Page<Service>, ApiError> {
+    let (offset, limit) = crate::db::page_bounds(request);
+    let (aggregates, total) = state
+        .db
+        .run(move |conn| -> Result<_, ApiError> {
+            let (ids, total) = repo::list_service_ids(conn, &filter, offset, limit)?;
+            Ok((repo::load_services(conn, &ids)?, total))
+        })
+        .await?;
+    let viewer = Viewer::Partner(&principal.organization_id);
+    let services = aggregates.iter().map(|a| service_dto(a, viewer, &state.settings.time_zone)).collect();
+    Ok(Page::new(services, total.unsigned_abs(), request))
+}
+
+/// One service, as the principal may see it.
+pub async fn get(state: &AppState, principal: &Principal, id: String) -> Result<Service, ApiError> {
+    let aggregate = state.db.run(move |conn| load_one(conn, &id)).await?;
+    Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
+}
+
+/// Checks what `validator` cannot: ages in order, language codes, and that locations,
+/// categories and regions exist (and locations are the organization's own).
+fn check_references(conn: &mut DbConn, organization_id: &str, input: &ServiceInput) -> Result<(), ApiError> {
+    if let (Some(min), Some(max)) = (input.minimum_age, input.maximum_age) {
+        if min > max {
+            return Err(ApiError::invalid("/maximum_age", "range", "must not be below minimum_age"));
+        }
+    }
+    if let Some(index) = input.languages.iter().position(|c| !(2..=3).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_lowercase())) {
+        return Err(ApiError::invalid(&format!("/languages/{index}"), "language", "must be an ISO 639 code such as en, fr or mic"));
+    }
+    let locations = distinct(&input.location_ids);
+    if repo::count_own_locations(conn, organization_id, &locations)? != locations.len() as i64 {
+        return Err(ApiError::invalid("/location_ids", "unknown_location", "every location must be one of the organization's own"));
+    }
+    let categories = distinct(&input.category_ids);
+    if repo::count_terms(conn, &categories)? != categories.len() as i64 {
+        return Err(ApiError::invalid("/category_ids", "unknown_category", "every category must exist"));
+    }
+    let regions = distinct(&input.region_ids);
+    if repo::count_regions(conn, &regions)? != regions.len() as i64 {
+        return Err(ApiError::invalid("/region_ids", "unknown_region", "every region must exist"));
+    }
+    Ok(())
+}
+
+/// The ids once each, sorted: a list sent twice over is stored once.
+fn distinct(ids: &[String]) -> Vec<String> {
+    let mut ids = ids.to_vec();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+fn children(service_id: &str, input: &ServiceInput) -> ServiceChildren {
+    ServiceChildren {
+        phones: input
+            .phones
+            .iter()
+            .enumerate()
+            .map(|(position, p)| PhoneRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                service_id: service_id.to_owned(),
+                number: p.number.trim().to_owned(),
+                kind: p.kind.code().to_owned(),
+                after_hours: p.after_hours,
+                description: p.description.clone(),
+                position: i32::try_from(position).unwrap_or(i32::MAX),
+            })
+            .collect(),
+        schedules: input
+            .schedules
+            .iter()
+            .map(|s| ScheduleRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                service_id: service_id.to_owned(),
+                weekday: s.byday.code().to_owned(),
+                opens_at: s.opens_at.clone(),
+                closes_at: s.closes_at.clone(),
+                description: s.description.clone(),
+            })
+            .collect(),
+        location_ids: distinct(&input.location_ids),
+        languages: distinct(&input.languages),
+        attributes: distinct(&input.harbour_attributes.iter().map(|a| a.code().to_owned()).collect::<Vec<_>>()),
+        category_ids: distinct(&input.category_ids),
+        region_ids: distinct(&input.region_ids),
+    }
+}
+
+fn changes(input: &ServiceInput) -> ServiceChanges {
+    let text = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    ServiceChanges {
+        name: input.name.trim().to_owned(),
+        description: input.description.trim().to_owned(),
+        status: input.status.code().to_owned(),
+        accepts_referrals: input.accepts_referrals,
+        alternate_name: text(&input.alternate_name),
+        url: text(&input.url),
+        email: text(&input.email),
+        interpretation_services: text(&input.interpretation_services),
+        application_process: input.application_process.trim().to_owned(),
+        fees_description: text(&input.fees_description),
+        free: input.free,
+        eligibility_description: text(&input.eligibility_description),
+        minimum_age: input.minimum_age,
+        maximum_age: input.maximum_age,
+        required_documents: text(&input.required_documents),
+        open_24_7: input.open_24_7,
+    }
+}
+
+fn acting_user(principal: &Principal) -> Result<String, ApiError> {
+    principal.user_id().map(str::to_owned).ok_or_else(|| ApiError::forbidden("only people edit the directory"))
+}
+
+/// Creates a service for an organization.
+pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: ServiceInput) -> Result<Service, ApiError> {
+    principal.authorize(Permission::EditDirectoryOf(&organization_id))?;
+    let user = acting_user(principal)?;
+    let viewer_org = principal.organization_id.clone();
+    let aggregate = state
+        .db
+        .transaction(move |conn| {
+            check_references(conn, &organization_id, &input)?;
+            let id = uuid::Uuid::new_v4().to_string();
+            let at = now();
+            let c = changes(&input);
+            let row = ServiceRow {
+                id: id.clone(),
+                organization_id,
+                name: c.name,
+                description: c.description,
+                status: c.status,
+                accepts_referrals: c.accepts_referrals,
+                created_at: at,
+                updated_at: at,
+                alternate_name: c.alternate_name,
+                url: c.url,
+                email: c.email,
+                interpretation_services: c.interpretation_services,
+                application_process: c.application_process,
+                fees_description: c.fees_description,
+                free: c.free,
+                eligibility_description: c.eligibility_description,
+                minimum_age: c.minimum_age,
+                maximum_age: c.maximum_age,
+                required_documents: c.required_documents,
+                open_24_7: c.open_24_7,
+                capacity_status: CapacityStatus::Accepting.code().to_owned(),
+                capacity_available: None,
+                capacity_maximum: None,
+                capacity_unit: None,
+                capacity_updated_at: None,
+                verified_at: None,
+                version: 1,
+                updated_by: Some(user),
+            };
+            repo::insert_service(conn, &row)?;
+            repo::replace_children(conn, &id, &children(&id, &input))?;
+            load_one(conn, &id)
+        })
+        .await?;
+    Ok(service_dto(&aggregate, Viewer::Partner(&viewer_org), &state.settings.time_zone))
+}
+
+/// Loads a service for an edit and checks that the principal may edit it.
+fn editable(conn: &mut DbConn, principal: &Principal, id: &str) -> Result<ServiceRow, ApiError> {
+    let row = repo::find_service(conn, id)?.ok_or_else(service_not_found)?;
+    principal.authorize(Permission::EditDirectoryOf(&row.organization_id))?;
+    Ok(row)
+}
+
+/// Replaces a service whole, if it is still at `expected_version`.
+pub async fn update(state: &AppState, principal: &Principal, id: String, expected_version: i32, input: ServiceInput) -> Result<Service, ApiError> {
+    let user = acting_user(principal)?;
+    let principal_for_tx = principal.clone();
+    let aggregate = state
+        .db
+        .transaction(move |conn| {
+            let row = editable(conn, &principal_for_tx, &id)?;
+            check_references(conn, &row.organization_id, &input)?;
+            if !repo::update_service(conn, &id, expected_version, &changes(&input), &user, now())? {
+                return Err(ApiError::PreconditionFailed);
+            }
+            repo::replace_children(conn, &id, &children(&id, &input))?;
+            load_one(conn, &id)
+        })
+        .await?;
+    Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
+}
+
+/// The one-tap capacity update, if the service is still at `expected_version`.
+pub async fn set_capacity(state: &AppState, principal: &Principal, id: String, expected_version: i32, input: CapacityInput) -> Result<Service, ApiError> {
+    let user = acting_user(principal)?;
+    if let (Some(available), Some(maximum)) = (input.available, input.maximum) {
+        if available > maximum {
+            return Err(ApiError::invalid("/available", "range", "must not be above maximum"));
+        }
+    }
+    let principal_for_tx = principal.clone();
+    let aggregate = state
+        .db
+        .transaction(move |conn| {
+            editable(conn, &principal_for_tx, &id)?;
+            let unit = input.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
+            if !repo::update_capacity(conn, &id, expected_version, input.status.code(), input.available, input.maximum, unit, &user, now())? {
+                return Err(ApiError::PreconditionFailed);
+            }
+            load_one(conn, &id)
+        })
+        .await?;
+    Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
+}
+
+fn location_row(id: String, organization_id: String, input: &LocationInput, version: i32, created_at: NaiveDateTime, by: String) -> LocationRow {
+    let text = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    LocationRow {
+        id,
+        organization_id,
+        name: input.name.trim().to_owned(),
+        description: input.description.trim().to_owned(),
+        visibility: input.visibility.code().to_owned(),
+        address_1: text(&input.address_1),
+        city: text(&input.city),
+        state_province: text(&input.state_province),
+        postal_code: text(&input.postal_code),
+        country: "CA".into(),
+        latitude: input.latitude,
+        longitude: input.longitude,
+        accessibility: text(&input.accessibility),
+        intake_instructions: text(&input.intake_instructions),
+        version,
+        created_at,
+        updated_at: now(),
+        updated_by: Some(by),
+    }
+}
+
+/// Creates a location for an organization.
+pub async fn create_location(state: &AppState, principal: &Principal, organization_id: String, input: LocationInput) -> Result<Location, ApiError> {
+    principal.authorize(Permission::EditDirectoryOf(&organization_id))?;
+    let row = location_row(uuid::Uuid::new_v4().to_string(), organization_id, &input, 1, now(), acting_user(principal)?);
+    let dto = location_dto(&row);
+    state.db.run(move |conn| repo::insert_location(conn, &row).map_err(ApiError::from)).await?;
+    Ok(dto)
+}
+
+/// Replaces a location whole, if it is still at `expected_version`.
+pub async fn update_location(state: &AppState, principal: &Principal, id: String, expected_version: i32, input: LocationInput) -> Result<Location, ApiError> {
+    let user = acting_user(principal)?;
+    let principal = principal.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            let current = repo::find_location(conn, &id)?.ok_or_else(location_not_found)?;
+            principal.authorize_owned(Permission::EditDirectoryOf(&current.organization_id), &current.organization_id, "location")?;
+            let row = location_row(id, current.organization_id, &input, expected_version + 1, current.created_at, user);
+            if !repo::update_location(conn, &row, expected_version)? {
+                return Err(ApiError::PreconditionFailed);
+            }
+            Ok(location_dto(&row))
+        })
+        .await
+}
+
+/// An organization's locations, as the principal may see them.
+pub async fn list_locations(state: &AppState, principal: &Principal, organization_id: String) -> Result<Vec<Location>, ApiError> {
+    let rows = state.db.run(move |conn| repo::list_locations(conn, &organization_id).map_err(ApiError::from)).await?;
+    let viewer = Viewer::Partner(&principal.organization_id);
+    Ok(rows.iter().map(|r| redact(location_dto(r), viewer)).collect())
+}
+
+fn term_dto(row: TermRow) -> TaxonomyTerm {
+    TaxonomyTerm {
+        id: row.id,
+        code: row.code,
+        name: row.name,
+        name_fr: row.name_fr,
+        description: row.description,
+        parent_id: row.parent_id,
+        taxonomy: CATEGORY_TAXONOMY.into(),
+    }
+}
+
+/// One page of categories.
+pub async fn list_terms(state: &AppState, request: PageRequest) -> Result<Page<TaxonomyTerm>, ApiError> {
+    let (offset, limit) = crate::db::page_bounds(request);
+    let (rows, total) = state.db.run(move |conn| repo::list_terms(conn, offset, limit).map_err(ApiError::from)).await?;
+    Ok(Page::new(rows.into_iter().map(term_dto).collect(), total.unsigned_abs(), request))
+}
+
+/// One category.
+pub async fn get_term(state: &AppState, id: String) -> Result<TaxonomyTerm, ApiError> {
+    let row = state.db.run(move |conn| repo::find_term(conn, &id).map_err(ApiError::from)).await?;
+    row.map(term_dto).ok_or_else(|| ApiError::NotFound("no such taxonomy term".into()))
+}
+
+/// The partnership's regions.
+pub async fn list_regions(state: &AppState) -> Result<Vec<Region>, ApiError> {
+    let rows = state.db.run(|conn| repo::list_regions(conn).map_err(ApiError::from)).await?;
+    Ok(rows.into_iter().map(|(id, slug, name, name_fr)| Region { id, slug, name, name_fr }).collect())
+}

@@ -1,0 +1,671 @@
+//! The service directory, shaped as Open Referral HSDS 3.0 objects. Harbour's own
+//! fields (capacity, 24/7, barrier and cultural attributes, location visibility) sit
+//! beside the HSDS ones; HSDS allows additional properties, so output stays valid.
+
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "server")]
+use validator::Validate as _;
+
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant),*
+        }
+
+        impl $name {
+            /// Every value, in a stable order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The code, as stored and sent.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            /// The value with this code, if any.
+            pub fn from_code(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
+code_enum! {
+    /// Whether a service is running (HSDS `status`).
+    ServiceStatus {
+        /// Running.
+        Active = "active",
+        /// Not running for now.
+        Inactive = "inactive",
+        /// Closed for good (retired).
+        Defunct = "defunct",
+        /// Closed for a while.
+        TemporarilyClosed = "temporarily closed",
+    }
+}
+
+code_enum! {
+    /// Whether a service takes people now.
+    CapacityStatus {
+        /// Taking people.
+        Accepting = "accepting",
+        /// Taking names for a waitlist.
+        Waitlist = "waitlist",
+        /// Not taking anyone now.
+        Full = "full",
+    }
+}
+
+code_enum! {
+    /// Who may see a location's address and coordinates.
+    Visibility {
+        /// Everyone, including the public directory.
+        Public = "public",
+        /// Signed-in partners only.
+        Partners = "partners",
+        /// Only the owning organization: a safe house. Others see the intake instructions.
+        Confidential = "confidential",
+    }
+}
+
+code_enum! {
+    /// A day of the week, as iCal writes it (HSDS `byday`).
+    Weekday {
+        /// Monday.
+        Monday = "MO",
+        /// Tuesday.
+        Tuesday = "TU",
+        /// Wednesday.
+        Wednesday = "WE",
+        /// Thursday.
+        Thursday = "TH",
+        /// Friday.
+        Friday = "FR",
+        /// Saturday.
+        Saturday = "SA",
+        /// Sunday.
+        Sunday = "SU",
+    }
+}
+
+code_enum! {
+    /// How a phone number is used (HSDS `type`, from RFC 6350).
+    PhoneKind {
+        /// Calls.
+        Voice = "voice",
+        /// SMS.
+        Text = "text",
+    }
+}
+
+code_enum! {
+    /// Harbour's attributes of a service: barriers it removes, how it fits, cultural
+    /// supports, stages of change and pillars it serves, genders it serves.
+    ServiceAttribute {
+        /// No photo ID or health card needed.
+        NoIdRequired = "fit:no_id_required",
+        /// No need to self-identify as a victim or survivor.
+        NoSelfIdentification = "fit:no_self_identification",
+        /// Walk in without an appointment.
+        WalkIn = "fit:walk_in",
+        /// For youth.
+        YouthSpecific = "fit:youth_specific",
+        /// 2SLGBTQ+ affirming.
+        LgbtqAffirming = "fit:2slgbtq_affirming",
+        /// Harm reduction approach.
+        HarmReduction = "fit:harm_reduction",
+        /// Peer support by people with lived experience.
+        PeerSupport = "fit:peer_support",
+        /// Staff go with participants to appointments.
+        Accompaniment = "fit:accompaniment",
+        /// Help with transport.
+        TransportHelp = "fit:transport_help",
+        /// Help with childcare.
+        ChildcareHelp = "fit:childcare_help",
+        /// Trauma-informed practice.
+        TraumaInformed = "fit:trauma_informed",
+        /// Staff trained on sexual exploitation.
+        ExploitationTrained = "fit:exploitation_trained",
+        /// Indigenous cultural supports.
+        CultureIndigenous = "culture:indigenous",
+        /// African Nova Scotian cultural supports.
+        CultureAfricanNovaScotian = "culture:african_nova_scotian",
+        /// 2SLGBTQ+ community supports.
+        Culture2slgbtq = "culture:2slgbtq",
+        /// Newcomer supports.
+        CultureNewcomer = "culture:newcomer",
+        /// Serves people not yet considering change.
+        StagePrecontemplation = "stage:precontemplation",
+        /// Serves people considering change.
+        StageContemplation = "stage:contemplation",
+        /// Serves people preparing to change.
+        StagePreparation = "stage:preparation",
+        /// Serves people making a change.
+        StageAction = "stage:action",
+        /// Serves people keeping a change.
+        StageMaintenance = "stage:maintenance",
+        /// Prevention pillar.
+        PillarPrevention = "pillar:prevention",
+        /// Intervention pillar.
+        PillarIntervention = "pillar:intervention",
+        /// Exit and housing pillar.
+        PillarExitHousing = "pillar:exit_housing",
+        /// Serves girls and women.
+        GenderWomen = "gender:women",
+        /// Serves boys and men.
+        GenderMen = "gender:men",
+        /// Serves trans and gender-diverse people.
+        GenderDiverse = "gender:gender_diverse",
+    }
+}
+
+/// A phone number of a service (HSDS `phone`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Phone {
+    /// The phone's id.
+    pub id: String,
+    /// The number, as dialled.
+    pub number: String,
+    /// `voice` or `text` (HSDS `type`).
+    #[serde(rename = "type")]
+    pub kind: PhoneKind,
+    /// Harbour: the line answers after hours.
+    pub after_hours: bool,
+    /// What the number is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// Weekly opening hours for one day (HSDS `schedule`, `freq` WEEKLY). Times are local
+/// to the partnership's time zone; `closes_at` before `opens_at` runs past midnight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Schedule {
+    /// The schedule's id.
+    pub id: String,
+    /// The service it belongs to.
+    pub service_id: String,
+    /// Always `WEEKLY`.
+    pub freq: String,
+    /// The day (iCal `byday`).
+    pub byday: Weekday,
+    /// Opening time, `HH:MM`.
+    pub opens_at: String,
+    /// Closing time, `HH:MM`.
+    pub closes_at: String,
+    /// The partnership's time zone (IANA).
+    pub timezone: String,
+    /// A note about these hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A postal address (HSDS `address`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Address {
+    /// The address's id (the location's).
+    pub id: String,
+    /// The location it belongs to.
+    pub location_id: String,
+    /// Street address.
+    pub address_1: String,
+    /// City or community.
+    pub city: String,
+    /// Province.
+    pub state_province: String,
+    /// Postal code.
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2 country.
+    pub country: String,
+    /// Always `physical`.
+    pub address_type: String,
+}
+
+/// A place where services are delivered (HSDS `location`). For a confidential location
+/// seen from outside its organization, address and coordinates are absent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Location {
+    /// The location's id.
+    pub id: String,
+    /// Always `physical`.
+    pub location_type: String,
+    /// The organization it belongs to.
+    pub organization_id: String,
+    /// Its name.
+    pub name: String,
+    /// What it is.
+    pub description: String,
+    /// Harbour: who may see the address.
+    pub visibility: Visibility,
+    /// Latitude (absent when hidden).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    /// Longitude (absent when hidden).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    /// The address (empty when hidden).
+    pub addresses: Vec<Address>,
+    /// Harbour: how to reach the service when the address is hidden (phone, intake).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub intake_instructions: Option<String>,
+    /// Accessibility of the place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<String>,
+    /// Harbour: the version, also the ETag.
+    pub version: i32,
+}
+
+/// A service at one of its locations (HSDS `service_at_location`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ServiceAtLocation {
+    /// The link's id.
+    pub id: String,
+    /// The service.
+    pub service_id: String,
+    /// The location.
+    pub location_id: String,
+    /// The location itself.
+    pub location: Location,
+}
+
+/// A language a service is offered in (HSDS `language`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Language {
+    /// A stable id: the service's id and the code.
+    pub id: String,
+    /// The service.
+    pub service_id: String,
+    /// ISO 639 code (`en`, `fr`, `mic` …).
+    pub code: String,
+}
+
+/// How many people a service can take now (shaped like HSDS 3.1 `service_capacity`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Capacity {
+    /// Accepting, waitlist or full.
+    pub status: CapacityStatus,
+    /// Beds or spots free now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub available: Option<i32>,
+    /// Beds or spots in all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum: Option<i32>,
+    /// What is counted (`beds`, `spots` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// When capacity was last updated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A category or region a service is filed under.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TermRef {
+    /// Its id.
+    pub id: String,
+    /// Its code or slug.
+    pub code: String,
+    /// Its English name.
+    pub name: String,
+    /// Its French name.
+    pub name_fr: String,
+}
+
+/// A service (HSDS `service`, with Harbour's fields).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Service {
+    /// The service's id.
+    pub id: String,
+    /// The organization that runs it.
+    pub organization_id: String,
+    /// Its name.
+    pub name: String,
+    /// Another name it is known by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alternate_name: Option<String>,
+    /// What it offers.
+    pub description: String,
+    /// Its web page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Whether it runs.
+    pub status: ServiceStatus,
+    /// Interpretation available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interpretation_services: Option<String>,
+    /// How to get the service.
+    pub application_process: String,
+    /// What it costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fees_description: Option<String>,
+    /// Who it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligibility_description: Option<String>,
+    /// Youngest age served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub minimum_age: Option<i32>,
+    /// Oldest age served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maximum_age: Option<i32>,
+    /// When it or anything about it last changed.
+    pub last_modified: chrono::DateTime<chrono::Utc>,
+    /// Its phone numbers.
+    pub phones: Vec<Phone>,
+    /// Its weekly hours.
+    pub schedules: Vec<Schedule>,
+    /// Where it is delivered.
+    pub service_at_locations: Vec<ServiceAtLocation>,
+    /// The languages it is offered in.
+    pub languages: Vec<Language>,
+    /// Harbour: free of charge.
+    pub free: bool,
+    /// Harbour: what to bring (`none`, `photo ID` …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub required_documents: Option<String>,
+    /// Harbour: open around the clock.
+    pub open_24_7: bool,
+    /// Harbour: takes referrals through Harbour.
+    pub accepts_referrals: bool,
+    /// Harbour: capacity now.
+    pub capacity: Capacity,
+    /// Harbour: barrier, fit, cultural, stage, pillar and gender attributes.
+    pub harbour_attributes: Vec<ServiceAttribute>,
+    /// Harbour: its categories.
+    pub categories: Vec<TermRef>,
+    /// Harbour: the regions it serves.
+    pub regions: Vec<TermRef>,
+    /// Harbour: when a coordinator last confirmed the listing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Harbour: the version, also the ETag.
+    pub version: i32,
+}
+
+/// A phone number to store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct PhoneInput {
+    /// The number.
+    #[cfg_attr(feature = "server", validate(length(min = 3, max = 40)))]
+    pub number: String,
+    /// `voice` or `text`.
+    #[serde(rename = "type", default = "default_phone_kind")]
+    pub kind: PhoneKind,
+    /// The line answers after hours.
+    #[serde(default)]
+    pub after_hours: bool,
+    /// What the number is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 200)))]
+    pub description: Option<String>,
+}
+
+fn default_phone_kind() -> PhoneKind {
+    PhoneKind::Voice
+}
+
+/// Hours for one day to store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct ScheduleInput {
+    /// The day.
+    pub byday: Weekday,
+    /// Opening time, `HH:MM` (24-hour).
+    #[cfg_attr(feature = "server", validate(custom(function = "validate_time")))]
+    pub opens_at: String,
+    /// Closing time, `HH:MM`; before `opens_at` means past midnight.
+    #[cfg_attr(feature = "server", validate(custom(function = "validate_time")))]
+    pub closes_at: String,
+    /// A note about these hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 200)))]
+    pub description: Option<String>,
+}
+
+/// A time of day is `HH:MM`, 00:00 to 23:59 (24:00 allowed as a closing time).
+#[cfg(feature = "server")]
+fn validate_time(time: &str) -> Result<(), validator::ValidationError> {
+    let ok = match time.split_once(':') {
+        Some((h, m)) if h.len() == 2 && m.len() == 2 => match (h.parse::<u8>(), m.parse::<u8>()) {
+            (Ok(h), Ok(m)) => (h < 24 && m < 60) || (h == 24 && m == 0),
+            _ => false,
+        },
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("time").with_message("must be HH:MM, 24-hour".into()))
+    }
+}
+
+/// A service to create, or the full replacement of one (with `If-Match`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "name": "Emergency youth shelter", "description": "Beds for youth 16 to 24, any time.",
+    "application_process": "Call or walk in, day or night.", "open_24_7": true,
+    "minimum_age": 16, "maximum_age": 24, "phones": [{"number": "902-555-0100", "type": "voice"}],
+    "languages": ["en", "fr"], "harbour_attributes": ["fit:no_id_required", "fit:youth_specific"]
+})))]
+pub struct ServiceInput {
+    /// Its name.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 200)))]
+    pub name: String,
+    /// Another name it is known by.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 200)))]
+    pub alternate_name: Option<String>,
+    /// What it offers.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 8000)))]
+    pub description: String,
+    /// Its web page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(url, length(max = 500)))]
+    pub url: Option<String>,
+    /// Its e-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(email, length(max = 254)))]
+    pub email: Option<String>,
+    /// Whether it runs (default active).
+    #[serde(default = "default_status")]
+    pub status: ServiceStatus,
+    /// Interpretation available.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 500)))]
+    pub interpretation_services: Option<String>,
+    /// How to get the service.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 2000)))]
+    pub application_process: String,
+    /// What it costs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 1000)))]
+    pub fees_description: Option<String>,
+    /// Free of charge (default true).
+    #[serde(default = "default_true")]
+    pub free: bool,
+    /// Who it is for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 2000)))]
+    pub eligibility_description: Option<String>,
+    /// Youngest age served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(range(min = 0, max = 120)))]
+    pub minimum_age: Option<i32>,
+    /// Oldest age served.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(range(min = 0, max = 120)))]
+    pub maximum_age: Option<i32>,
+    /// What to bring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 500)))]
+    pub required_documents: Option<String>,
+    /// Open around the clock.
+    #[serde(default)]
+    pub open_24_7: bool,
+    /// Takes referrals through Harbour (default true).
+    #[serde(default = "default_true")]
+    pub accepts_referrals: bool,
+    /// Phone numbers, in order.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 10), nested))]
+    pub phones: Vec<PhoneInput>,
+    /// Weekly hours.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 42), nested))]
+    pub schedules: Vec<ScheduleInput>,
+    /// Ids of the organization's own locations where it is delivered.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 50)))]
+    pub location_ids: Vec<String>,
+    /// ISO 639 language codes.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 30)))]
+    pub languages: Vec<String>,
+    /// Harbour attributes.
+    #[serde(default)]
+    pub harbour_attributes: Vec<ServiceAttribute>,
+    /// Category (taxonomy term) ids.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 20)))]
+    pub category_ids: Vec<String>,
+    /// Region ids.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 20)))]
+    pub region_ids: Vec<String>,
+}
+
+fn default_status() -> ServiceStatus {
+    ServiceStatus::Active
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A one-tap capacity update.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+#[cfg_attr(feature = "server", schema(example = json!({"status": "waitlist", "available": 0, "maximum": 12, "unit": "beds"})))]
+pub struct CapacityInput {
+    /// Accepting, waitlist or full.
+    pub status: CapacityStatus,
+    /// Beds or spots free now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(range(min = 0, max = 100000)))]
+    pub available: Option<i32>,
+    /// Beds or spots in all.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(range(min = 0, max = 100000)))]
+    pub maximum: Option<i32>,
+    /// What is counted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 40)))]
+    pub unit: Option<String>,
+}
+
+/// A location to create, or the full replacement of one (with `If-Match`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+#[cfg_attr(feature = "server", schema(example = json!({
+    "name": "Safe house", "visibility": "confidential", "city": "Halifax",
+    "intake_instructions": "Call the intake line; staff will meet the youth."
+})))]
+pub struct LocationInput {
+    /// Its name.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 200)))]
+    pub name: String,
+    /// What it is.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 2000)))]
+    pub description: String,
+    /// Who may see the address (default public).
+    #[serde(default = "default_visibility")]
+    pub visibility: Visibility,
+    /// Street address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 200)))]
+    pub address_1: Option<String>,
+    /// City or community.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 100)))]
+    pub city: Option<String>,
+    /// Province (default NS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 60)))]
+    pub state_province: Option<String>,
+    /// Postal code.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 12)))]
+    pub postal_code: Option<String>,
+    /// Latitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(range(min = -90.0, max = 90.0)))]
+    pub latitude: Option<f64>,
+    /// Longitude.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(range(min = -180.0, max = 180.0)))]
+    pub longitude: Option<f64>,
+    /// Accessibility of the place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 1000)))]
+    pub accessibility: Option<String>,
+    /// How to reach the service when the address is hidden.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 1000)))]
+    pub intake_instructions: Option<String>,
+}
+
+fn default_visibility() -> Visibility {
+    Visibility::Public
+}
+
+/// A category (HSDS `taxonomy_term`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct TaxonomyTerm {
+    /// Its id.
+    pub id: String,
+    /// Its code.
+    pub code: String,
+    /// Its English name.
+    pub name: String,
+    /// Harbour: its French name.
+    pub name_fr: String,
+    /// What it covers.
+    pub description: String,
+    /// Its parent, for the tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// The taxonomy it belongs to.
+    pub taxonomy: String,
+}
+
+/// One of the partnership's regions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Region {
+    /// Its id.
+    pub id: String,
+    /// Its slug.
+    pub slug: String,
+    /// Its English name.
+    pub name: String,
+    /// Its French name.
+    pub name_fr: String,
+}
