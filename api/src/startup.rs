@@ -39,6 +39,7 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             .service(api_clients::handlers::list_api_clients)
             .service(api_clients::handlers::create_api_client)
             .service(api_clients::handlers::revoke_api_client)
+            .service(directory::handlers::search_services)
             .service(directory::handlers::list_services)
             .service(directory::handlers::get_service)
             .service(directory::handlers::create_service)
@@ -135,6 +136,7 @@ impl Application {
         }
         let openapi = crate::openapi::document();
         let state = web::Data::new(AppState::new(settings, db));
+        state.search.rebuild_now(&state.db, &state.settings.time_zone).map_err(|e| std::io::Error::other(e.to_string()))?;
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(state.clone())

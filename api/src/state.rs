@@ -4,6 +4,7 @@ use crate::auth::throttle::Throttle;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::db::Db;
+use crate::directory::search::DirectorySearch;
 
 /// Shared application state, built once at start-up.
 pub struct AppState {
@@ -15,12 +16,14 @@ pub struct AppState {
     pub keys: TokenKeys,
     /// Sign-in throttling.
     pub throttle: Throttle,
+    /// The directory search index.
+    pub search: DirectorySearch,
 }
 
 impl AppState {
     /// State from settings and an open database.
     pub fn new(settings: Settings, db: Db) -> AppState {
         let keys = TokenKeys::from_settings(&settings);
-        AppState { settings, db, keys, throttle: Throttle::default() }
+        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default() }
     }
 }

@@ -183,7 +183,7 @@ fn create_fixture(conn: &mut DbConn) -> Fixture {
         ids.push(id);
     }
     use harbour::db::schema::{regions, taxonomy_terms};
-    let term = |conn: &mut DbConn, code: &str, parent: Option<&str>, name: &str| {
+    let term = |conn: &mut DbConn, code: &str, parent: Option<&str>, name: &str, name_fr: &str| {
         let id = uuid::Uuid::new_v4().to_string();
         diesel::insert_into(taxonomy_terms::table)
             .values((
@@ -191,15 +191,15 @@ fn create_fixture(conn: &mut DbConn) -> Fixture {
                 taxonomy_terms::code.eq(code),
                 taxonomy_terms::parent_id.eq(parent),
                 taxonomy_terms::name.eq(name),
-                taxonomy_terms::name_fr.eq(name),
+                taxonomy_terms::name_fr.eq(name_fr),
                 taxonomy_terms::description.eq(""),
             ))
             .execute(conn)
             .expect("fixture term");
         id
     };
-    let housing = term(conn, "housing", None, "Housing & shelter");
-    let emergency_shelter = term(conn, "housing.emergency", Some(&housing), "Emergency shelter");
+    let housing = term(conn, "housing", None, "Housing & shelter", "Logement");
+    let emergency_shelter = term(conn, "housing.emergency", Some(&housing), "Emergency shelter", "Hébergement d'urgence");
     let halifax = uuid::Uuid::new_v4().to_string();
     diesel::insert_into(regions::table)
         .values((regions::id.eq(&halifax), regions::slug.eq("halifax"), regions::name.eq("Halifax"), regions::name_fr.eq("Halifax")))

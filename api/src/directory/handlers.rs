@@ -2,11 +2,15 @@
 
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use harbour_types::{CapacityInput, Location, LocationInput, Page, PageRequest, Problem, Region, Service, ServiceInput, TaxonomyTerm};
+use harbour_types::{
+    CapacityInput, CapacityStatus, Location, LocationInput, Page, PageRequest, Problem, Region, SearchResults, Service, ServiceAttribute, ServiceInput,
+    TaxonomyTerm,
+};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::repo::ServiceFilter;
+use super::search::SearchQuery;
 use super::service;
 use crate::auth::{Permission, Principal};
 use crate::error::{validate, ApiError};
@@ -31,6 +35,111 @@ pub struct ServiceListQuery {
 
 fn with_etag<T: serde::Serialize>(mut response: actix_web::HttpResponseBuilder, version: i32, body: &T) -> HttpResponse {
     response.insert_header((header::ETAG, etag(version))).json(body)
+}
+
+/// Query parameters of the directory search.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SearchParams {
+    /// Words to look for in service, organization and category names and descriptions,
+    /// English or French; partial words, missing accents and typos are forgiven.
+    q: Option<String>,
+    /// A category id: that category and everything under it.
+    category: Option<String>,
+    /// A region id.
+    region: Option<String>,
+    /// Only services open now, in the partnership's time zone.
+    open_now: Option<bool>,
+    /// Only services open around the clock.
+    open_24_7: Option<bool>,
+    /// A point, `latitude,longitude`, to measure distance from.
+    near: Option<String>,
+    /// Only services within this many km of `near`.
+    radius_km: Option<f64>,
+    /// `relevance` (default) or `distance` (needs `near`).
+    sort: Option<String>,
+    /// Only services that serve this age.
+    age: Option<i32>,
+    /// Only services offered in this language (ISO 639 code).
+    language: Option<String>,
+    /// Only services with all these attributes, comma-separated (`fit:no_id_required,fit:walk_in`).
+    attributes: Option<String>,
+    /// Only services that take referrals through Harbour.
+    accepts_referrals: Option<bool>,
+    /// Only services with this capacity status.
+    capacity: Option<CapacityStatus>,
+    /// The page to return, from 1.
+    page: Option<u64>,
+    /// Results per page, 1 to 100 (default 25).
+    per_page: Option<u64>,
+}
+
+impl SearchParams {
+    fn into_query(self) -> Result<SearchQuery, ApiError> {
+        let near = match self.near.as_deref() {
+            None => None,
+            Some(text) => {
+                let point = text.split_once(',').and_then(|(lat, lon)| Some((lat.trim().parse::<f64>().ok()?, lon.trim().parse::<f64>().ok()?)));
+                match point {
+                    Some((lat, lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => Some((lat, lon)),
+                    _ => return Err(ApiError::invalid("/near", "point", "must be latitude,longitude in degrees")),
+                }
+            }
+        };
+        let by_distance = match self.sort.as_deref() {
+            None | Some("relevance") => false,
+            Some("distance") if near.is_some() => true,
+            Some("distance") => return Err(ApiError::invalid("/sort", "needs_near", "sorting by distance needs a point in near")),
+            Some(_) => return Err(ApiError::invalid("/sort", "sort", "must be relevance or distance")),
+        };
+        if self.radius_km.is_some_and(|r| !(0.0..=2000.0).contains(&r)) {
+            return Err(ApiError::invalid("/radius_km", "range", "must be between 0 and 2000"));
+        }
+        let attributes = self
+            .attributes
+            .iter()
+            .flat_map(|list| list.split(','))
+            .map(str::trim)
+            .filter(|code| !code.is_empty())
+            .map(|code| ServiceAttribute::from_code(code).ok_or_else(|| ApiError::invalid("/attributes", "unknown_attribute", "an attribute code is not known")))
+            .collect::<Result<_, _>>()?;
+        Ok(SearchQuery {
+            text: self.q.unwrap_or_default().chars().take(200).collect(),
+            category: self.category,
+            region: self.region,
+            open_now: self.open_now.unwrap_or(false),
+            open_24_7: self.open_24_7.unwrap_or(false),
+            near,
+            radius_km: self.radius_km,
+            by_distance,
+            age: self.age,
+            language: self.language,
+            attributes,
+            accepts_referrals: self.accepts_referrals.unwrap_or(false),
+            capacity: self.capacity,
+            page: PageRequest { page: self.page, per_page: self.per_page },
+        })
+    }
+}
+
+/// Searches the directory: ranked words with filters, facet counts and stable paging.
+/// A confidential location's distance, for anyone outside its organization, is rounded
+/// up to the next 10 km.
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = []), ("client_credentials" = ["directory:read"])),
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Results, best or nearest first, with facets", body = SearchResults),
+        (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A parameter is not valid", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/services/search")]
+pub async fn search_services(state: web::Data<AppState>, principal: Principal, params: web::Query<SearchParams>) -> Result<web::Json<SearchResults>, ApiError> {
+    principal.authorize(Permission::ReadDirectory)?;
+    let query = params.into_inner().into_query()?;
+    Ok(web::Json(state.search.search(&query, &principal.organization_id, chrono::Utc::now())))
 }
 
 /// Lists services, by name (HSDS 3.0 paging).

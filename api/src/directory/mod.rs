@@ -5,5 +5,6 @@
 
 pub mod handlers;
 pub mod repo;
+pub mod search;
 pub mod service;
 pub mod visibility;

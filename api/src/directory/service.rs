@@ -144,6 +144,14 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
     }
 }
 
+/// Brings search up to date after a committed write. The write stands even if this
+/// fails (the next rebuild catches up), so a failure is logged, not returned.
+async fn reindex(state: &AppState) {
+    if let Err(e) = state.search.rebuild(&state.db, &state.settings.time_zone).await {
+        tracing::error!(error = %e, "rebuilding the directory search index failed");
+    }
+}
+
 fn load_one(conn: &mut DbConn, id: &str) -> Result<ServiceAggregate, ApiError> {
     repo::load_services(conn, &[id.to_owned()])?.pop().ok_or_else(service_not_found)
 }
@@ -312,6 +320,7 @@ pub async fn create(state: &AppState, principal: &Principal, organization_id: St
             load_one(conn, &id)
         })
         .await?;
+    reindex(state).await;
     Ok(service_dto(&aggregate, Viewer::Partner(&viewer_org), &state.settings.time_zone))
 }
 
@@ -338,6 +347,7 @@ pub async fn update(state: &AppState, principal: &Principal, id: String, expecte
             load_one(conn, &id)
         })
         .await?;
+    reindex(state).await;
     Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
 }
 
@@ -361,6 +371,7 @@ pub async fn set_capacity(state: &AppState, principal: &Principal, id: String, e
             load_one(conn, &id)
         })
         .await?;
+    reindex(state).await;
     Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
 }
 
@@ -401,7 +412,7 @@ pub async fn create_location(state: &AppState, principal: &Principal, organizati
 pub async fn update_location(state: &AppState, principal: &Principal, id: String, expected_version: i32, input: LocationInput) -> Result<Location, ApiError> {
     let user = acting_user(principal)?;
     let principal = principal.clone();
-    state
+    let updated = state
         .db
         .transaction(move |conn| {
             let current = repo::find_location(conn, &id)?.ok_or_else(location_not_found)?;
@@ -412,7 +423,9 @@ pub async fn update_location(state: &AppState, principal: &Principal, id: String
             }
             Ok(location_dto(&row))
         })
-        .await
+        .await?;
+    reindex(state).await;
+    Ok(updated)
 }
 
 /// An organization's locations, as the principal may see them.

@@ -669,3 +669,96 @@ pub struct Region {
     /// Its French name.
     pub name_fr: String,
 }
+
+/// One result of a directory search: what a result card shows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SearchHit {
+    /// The service's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// The organization that runs it.
+    pub organization_id: String,
+    /// That organization's name.
+    pub organization_name: String,
+    /// Its categories.
+    pub categories: Vec<TermRef>,
+    /// Its first phone number, to call or text from the card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<Phone>,
+    /// Open around the clock.
+    pub open_24_7: bool,
+    /// Open at the time of the search.
+    pub open_now: bool,
+    /// Capacity now.
+    pub capacity: Capacity,
+    /// Takes referrals through Harbour.
+    pub accepts_referrals: bool,
+    /// Barrier, fit, cultural, stage, pillar and gender attributes.
+    pub harbour_attributes: Vec<ServiceAttribute>,
+    /// Languages offered.
+    pub languages: Vec<String>,
+    /// Kilometres to the nearest location, when a point was given. For a confidential
+    /// location outside the viewer's organization it is rounded up to the next 10 km.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distance_km: Option<f64>,
+    /// Whether `distance_km` is rounded to protect a confidential location.
+    pub distance_approximate: bool,
+    /// How well it matches the words searched for (0 without words).
+    pub score: f32,
+}
+
+/// How many results have one value of a filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct FacetCount {
+    /// The value: an id or a code.
+    pub value: String,
+    /// How many results have it.
+    pub count: u64,
+}
+
+/// Counts of the results by filter value, for the filter sheet.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Facets {
+    /// By category id (a service counts under each of its categories and their ancestors).
+    pub categories: Vec<FacetCount>,
+    /// By region id.
+    pub regions: Vec<FacetCount>,
+    /// By attribute code.
+    pub attributes: Vec<FacetCount>,
+    /// By language code.
+    pub languages: Vec<FacetCount>,
+    /// By capacity status.
+    pub capacity: Vec<FacetCount>,
+    /// How many are open now.
+    pub open_now: u64,
+    /// How many are open around the clock.
+    pub open_24_7: u64,
+}
+
+/// A page of search results with facet counts (HSDS paging fields, plus `facets`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct SearchResults {
+    /// The number of results across all pages.
+    pub total_items: u64,
+    /// The number of pages.
+    pub total_pages: u64,
+    /// This page's number, from 1.
+    pub page_number: u64,
+    /// The number of results on this page.
+    pub size: u64,
+    /// Whether this is the first page.
+    pub first_page: bool,
+    /// Whether this is the last page.
+    pub last_page: bool,
+    /// Whether this page holds no results.
+    pub empty: bool,
+    /// The results, best first (or nearest first).
+    pub contents: Vec<SearchHit>,
+    /// Counts by filter value over all results.
+    pub facets: Facets,
+}

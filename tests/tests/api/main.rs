@@ -6,5 +6,6 @@ mod browser;
 mod directory;
 mod errors;
 mod foundation;
+mod search;
 mod sessions;
 mod tokens;

@@ -1,0 +1,129 @@
+//! Directory search: forgiving words in English and French, filters, facets, stable
+//! paging, and no precise distance to anyone else's safe house.
+
+use harbour_tests::{on_both_backends, problem, TestApp};
+use harbour_types::Role;
+use serde_json::{json, Value};
+
+on_both_backends!(words_are_forgiven, filters_narrow_the_results, safe_houses_get_only_a_rough_distance, paging_is_stable_and_edits_show_at_once);
+
+/// Four services: a confidential shelter of A, a French legal clinic of A, and two of B.
+async fn directory(app: &TestApp) -> (String, String) {
+    let admin_a = app.token(Role::AgencyAdmin, 'a').await;
+    let admin_b = app.token(Role::AgencyAdmin, 'b').await;
+    let (org_a, org_b) = (&app.fixture.org_a, &app.fixture.org_b);
+    let place = |visibility: &str, lat: f64, lon: f64| json!({"name": "Place", "visibility": visibility, "address_1": "1 Main St", "city": "Town", "latitude": lat, "longitude": lon});
+    let safe_house: Value = app.post(&format!("/api/v1/organizations/{org_a}/locations"), &admin_a, &place("confidential", 44.64, -63.57)).await.json().await.unwrap();
+    let truro: Value = app.post(&format!("/api/v1/organizations/{org_b}/locations"), &admin_b, &place("public", 45.365, -63.28)).await.json().await.unwrap();
+    let every_day: Vec<Value> = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].iter().map(|d| json!({"byday": d, "opens_at": "00:00", "closes_at": "24:00"})).collect();
+    let services = [
+        (org_a, &admin_a, json!({"name": "Emergency Youth Shelter", "description": "Beds for youth.", "open_24_7": true, "minimum_age": 16, "maximum_age": 24,
+            "languages": ["en", "fr"], "harbour_attributes": ["fit:no_id_required"], "category_ids": [app.fixture.emergency_shelter],
+            "region_ids": [app.fixture.halifax], "location_ids": [safe_house["id"]]})),
+        (org_a, &admin_a, json!({"name": "Clinique juridique jeunesse", "description": "Aide juridique gratuite pour les jeunes.", "languages": ["fr"]})),
+        (org_b, &admin_b, json!({"name": "Food bank", "description": "Groceries and hot meals.", "location_ids": [truro["id"]], "accepts_referrals": false})),
+        (org_b, &admin_b, json!({"name": "Drop-in centre", "description": "Coffee, showers, laundry.", "schedules": every_day, "location_ids": [truro["id"]]})),
+    ];
+    let mut shelter_id = String::new();
+    for (org, token, body) in services {
+        let created: Value = app.post(&format!("/api/v1/organizations/{org}/services"), token, &body).await.json().await.unwrap();
+        if created["name"] == "Emergency Youth Shelter" {
+            shelter_id = created["id"].as_str().unwrap().to_owned();
+        }
+    }
+    (app.token(Role::OutreachWorker, 'b').await, shelter_id)
+}
+
+async fn search(app: &TestApp, token: &str, query: &str) -> Value {
+    let response = app.get(&format!("/api/v1/services/search?{query}"), token).await;
+    assert_eq!(response.status(), 200, "{query}");
+    response.json().await.unwrap()
+}
+
+fn names(results: &Value) -> Vec<String> {
+    results["contents"].as_array().unwrap().iter().map(|h| h["name"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn words_are_forgiven(app: TestApp) {
+    let (token, _) = directory(&app).await;
+    for q in ["shelter", "SHELTER", "shelt", "sheltr", "sehlter", "shelters", "youth shelt", "hebergement", "hébergement", "urgence"] {
+        assert_eq!(names(&search(&app, &token, &format!("q={q}")).await).first().map(String::as_str), Some("Emergency Youth Shelter"), "q={q}");
+    }
+    for q in ["juridique", "juridiqe", "jeunesse", "aide"] {
+        assert_eq!(names(&search(&app, &token, &format!("q={q}")).await).first().map(String::as_str), Some("Clinique juridique jeunesse"), "q={q}");
+    }
+    // Every word must match; the organization's name counts too.
+    assert_eq!(names(&search(&app, &token, "q=shelter%20groceries").await), Vec::<String>::new());
+    assert_eq!(search(&app, &token, "q=organization").await["total_items"], 4);
+    // A name match outranks a description match.
+    let youth = names(&search(&app, &token, "q=youth").await);
+    assert_eq!(youth.first().map(String::as_str), Some("Emergency Youth Shelter"));
+}
+
+async fn filters_narrow_the_results(app: TestApp) {
+    let (token, _) = directory(&app).await;
+    let all = search(&app, &token, "").await;
+    assert_eq!(all["total_items"], 4);
+    assert_eq!(all["facets"]["open_24_7"], 1);
+    assert_eq!(all["facets"]["open_now"], 2, "the 24/7 shelter and the every-day drop-in");
+    let cases = [
+        (format!("category={}", app.fixture.housing), vec!["Emergency Youth Shelter"]),
+        (format!("region={}", app.fixture.halifax), vec!["Emergency Youth Shelter"]),
+        ("open_now=true".to_owned(), vec!["Drop-in centre", "Emergency Youth Shelter"]),
+        ("open_24_7=true".to_owned(), vec!["Emergency Youth Shelter"]),
+        ("age=30".to_owned(), vec!["Clinique juridique jeunesse", "Drop-in centre", "Food bank"]),
+        ("language=fr".to_owned(), vec!["Clinique juridique jeunesse", "Emergency Youth Shelter"]),
+        ("attributes=fit:no_id_required".to_owned(), vec!["Emergency Youth Shelter"]),
+        ("accepts_referrals=true&q=food".to_owned(), vec![]),
+        ("capacity=full".to_owned(), vec![]),
+        ("near=45.36,-63.28&radius_km=5".to_owned(), vec!["Drop-in centre", "Food bank"]),
+    ];
+    for (query, expected) in cases {
+        assert_eq!(names(&search(&app, &token, &query).await), expected, "{query}");
+    }
+    let facets = &all["facets"];
+    assert!(facets["categories"].as_array().unwrap().iter().any(|f| f["value"] == app.fixture.housing.as_str() && f["count"] == 1));
+    assert!(facets["languages"].as_array().unwrap().iter().any(|f| f["value"] == "fr" && f["count"] == 2));
+    for bad in ["near=north", "sort=distance", "sort=random", "attributes=fit:unknown", "radius_km=-1", "open_now=maybe"] {
+        let status = app.get(&format!("/api/v1/services/search?{bad}"), &token).await.status().as_u16();
+        assert!(status == 422 || status == 400, "{bad} gave {status}");
+    }
+    problem(app.get("/api/v1/services/search?near=north", &token).await, 422).await;
+}
+
+async fn safe_houses_get_only_a_rough_distance(app: TestApp) {
+    let (outsider, shelter) = directory(&app).await;
+    let at_the_door = "near=44.6401,-63.5701&sort=distance";
+    let theirs = search(&app, &outsider, at_the_door).await;
+    let hit = theirs["contents"].as_array().unwrap().iter().find(|h| h["id"] == shelter.as_str()).unwrap();
+    assert_eq!(hit["distance_km"], 10.0);
+    assert_eq!(hit["distance_approximate"], true);
+    assert!(!theirs.to_string().contains("44.64"), "no coordinates in search results");
+    assert_eq!(names(&search(&app, &outsider, "near=44.6401,-63.5701&radius_km=5").await), Vec::<String>::new());
+
+    let insider = app.token(Role::OutreachWorker, 'a').await;
+    let ours = search(&app, &insider, at_the_door).await;
+    assert_eq!(ours["contents"][0]["id"], shelter.as_str());
+    assert_eq!(ours["contents"][0]["distance_km"], 0.0);
+    assert_eq!(ours["contents"][0]["distance_approximate"], false);
+    assert_eq!(names(&search(&app, &insider, "near=44.6401,-63.5701&radius_km=5").await), ["Emergency Youth Shelter"]);
+}
+
+async fn paging_is_stable_and_edits_show_at_once(app: TestApp) {
+    let (token, shelter) = directory(&app).await;
+    let whole: Vec<String> = search(&app, &token, "per_page=100").await["contents"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_owned()).collect();
+    let mut paged = Vec::new();
+    for page in 1..=4 {
+        let one = search(&app, &token, &format!("per_page=1&page={page}")).await;
+        assert_eq!(one["total_pages"], 4);
+        paged.push(one["contents"][0]["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(paged, whole);
+
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let current = app.get(&format!("/api/v1/services/{shelter}"), &admin).await;
+    let etag = current.headers()["etag"].to_str().unwrap().to_owned();
+    let body = json!({"name": "Harbour Light youth beds", "description": "Beds for youth.", "open_24_7": true});
+    assert_eq!(app.put(&format!("/api/v1/services/{shelter}"), &admin, Some(&etag), &body).await.status(), 200);
+    assert_eq!(names(&search(&app, &token, "q=harbour%20light").await), ["Harbour Light youth beds"]);
+}
