@@ -1,6 +1,8 @@
-// The app shell in Debian's Chromium at 360×740: sign in, the frame, a reload that keeps
-// the session (httpOnly refresh cookie), French, accessibility (axe), nothing stored in
-// the browser, and quick exit by button and by Esc twice. Run by tests/tests/api/browser.rs.
+// The app in Debian's Chromium at 360×740: sign in, the frame, directory search with a
+// typo, a service page with its call link, a reload that keeps the session (httpOnly
+// refresh cookie), French, accessibility (axe), nothing stored in the browser, and
+// quick exit by button and by Esc twice. Run by tests/tests/api/browser.rs, which
+// creates the service searched for.
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
@@ -49,20 +51,37 @@ try {
   await page.getByRole('alert').filter({ hasText: 'not right' }).waitFor();
 
   await signIn(page);
-  await page.getByRole('heading', { name: 'Welcome' }).waitFor();
+  await page.getByRole('heading', { name: 'Find a service' }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'no sideways scrolling at 360 px');
-  await axe(page, 'home');
   console.log('sign-in and frame: ok');
+
+  await page.getByLabel('What do you need?').fill('sheltr');
+  await page.getByRole('button', { name: /Night shelter/ }).waitFor();
+  await page.getByRole('button', { name: 'Open now' }).click();
+  await page.getByRole('button', { name: /Night shelter/ }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'results fit 360 px');
+  await axe(page, 'directory');
+  await page.getByRole('button', { name: /Night shelter/ }).click();
+  await page.getByRole('heading', { name: 'Night shelter' }).waitFor();
+  const call = page.getByRole('link', { name: /Call 902-555-0199/ });
+  assert.equal(await call.getAttribute('href'), 'tel:902-555-0199');
+  await page.getByRole('link', { name: 'Directions' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'service page fits 360 px');
+  await axe(page, 'service');
+  await page.getByRole('button', { name: /Back to results/ }).click();
+  await page.getByRole('button', { name: /Night shelter/ }).waitFor();
+  assert.equal(await page.getByLabel('What do you need?').inputValue(), 'sheltr', 'the search is kept');
+  console.log('directory and service page: ok');
 
   await page.reload();
   await page.getByTestId('frame-organization').filter({ hasText: 'Organization A' }).waitFor();
   console.log('session survives a reload: ok');
 
   await page.getByRole('button', { name: 'Afficher en français' }).click();
-  await page.getByRole('heading', { name: 'Bienvenue' }).waitFor();
+  await page.getByRole('heading', { name: 'Trouver un service' }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
   await page.getByRole('button', { name: /Quitter ce site/ }).waitFor();
-  await axe(page, 'home in French');
+  await axe(page, 'directory in French');
   console.log('french: ok');
 
   const stored = await page.evaluate(() => localStorage.length + sessionStorage.length);

@@ -6,7 +6,8 @@ use leptos_router::path;
 
 use crate::components::frame::Frame;
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
-use crate::pages::{change_password_page::ChangePasswordPage, home_page::HomePage, not_found_page::NotFoundPage, sign_in_page::SignInPage};
+use crate::pages::directory_page::{DirectoryPage, DirectorySearchState};
+use crate::pages::{change_password_page::ChangePasswordPage, not_found_page::NotFoundPage, service_page::ServicePage, sign_in_page::SignInPage};
 use crate::session::{use_session, Session, SessionState};
 
 /// The app.
@@ -16,6 +17,7 @@ pub fn App() -> impl IntoView {
     let i18n = I18n(RwSignal::new(browser_lang));
     provide_context(i18n);
     provide_context(Session::start(i18n));
+    provide_context(DirectorySearchState::new());
     // Screen readers pronounce the page in the language it is shown in.
     Effect::new(move |_| {
         let lang = i18n.0.get();
@@ -44,7 +46,8 @@ fn Screens() -> impl IntoView {
         SessionState::SignedIn { me, .. } if me.must_change_password => view! { <ChangePasswordPage/> }.into_any(),
         SessionState::SignedIn { .. } => view! {
             <Routes fallback=|| view! { <NotFoundPage/> }>
-                <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/") view=DirectoryPage/>
+                <Route path=path!("/services/:id") view=ServicePage/>
             </Routes>
         }
         .into_any(),

@@ -7,6 +7,7 @@ use harbour_types::{
 };
 
 use super::repo::{self, LocationRow, PhoneRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
+use super::search::hours::{self, Span};
 use super::visibility::{redact, Viewer};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
@@ -58,6 +59,15 @@ pub fn location_dto(row: &LocationRow) -> Location {
         accessibility: row.accessibility.clone(),
         version: row.version,
     }
+}
+
+fn open_now(schedules: &[ScheduleRow], time_zone: &str) -> bool {
+    let Ok(zone) = time_zone.parse::<chrono_tz::Tz>() else { return false };
+    let spans: Vec<Span> = schedules
+        .iter()
+        .filter_map(|s| Some(Span { day: Weekday::from_code(&s.weekday)?, opens: hours::minutes(&s.opens_at)?, closes: hours::minutes(&s.closes_at)? }))
+        .collect();
+    hours::open_at(&spans, zone, Utc::now())
 }
 
 fn term_ref(link: &repo::TermLink) -> TermRef {
@@ -128,6 +138,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
         free: row.free,
         required_documents: row.required_documents.clone(),
         open_24_7: row.open_24_7,
+        open_now: row.open_24_7 || open_now(&aggregate.schedules, time_zone),
         accepts_referrals: row.accepts_referrals,
         capacity: Capacity {
             status: CapacityStatus::from_code(&row.capacity_status).unwrap_or(CapacityStatus::Accepting),

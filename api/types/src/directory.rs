@@ -377,6 +377,8 @@ pub struct Service {
     pub required_documents: Option<String>,
     /// Harbour: open around the clock.
     pub open_24_7: bool,
+    /// Harbour: open when this was read, in the partnership's time zone.
+    pub open_now: bool,
     /// Harbour: takes referrals through Harbour.
     pub accepts_referrals: bool,
     /// Harbour: capacity now.

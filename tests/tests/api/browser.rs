@@ -4,6 +4,8 @@
 
 use harbour::db::Backend;
 use harbour_tests::{TestApp, PASSWORD};
+use harbour_types::Role;
+use serde_json::json;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_frame_french_and_quick_exit_at_360px() {
@@ -12,6 +14,18 @@ async fn sign_in_frame_french_and_quick_exit_at_360px() {
         "HARBOUR_WEB_DIR must point at the built SPA: run the tests with `cargo xtask test`"
     );
     let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin = app.token(Role::AgencyAdmin, 'b').await;
+    let place = json!({"name": "Harbour Street", "address_1": "5 Harbour St", "city": "Halifax", "latitude": 44.65, "longitude": -63.57});
+    let place: serde_json::Value = app.post(&format!("/api/v1/organizations/{}/locations", app.fixture.org_b), &admin, &place).await.json().await.unwrap();
+    let shelter = json!({
+        "name": "Night shelter", "description": "Beds for youth, any night.", "open_24_7": true,
+        "application_process": "Call the intake line, any time.", "minimum_age": 16, "maximum_age": 24,
+        "phones": [{"number": "902-555-0199", "type": "voice", "after_hours": true}],
+        "harbour_attributes": ["fit:no_id_required", "fit:youth_specific"], "languages": ["en", "fr"],
+        "category_ids": [app.fixture.emergency_shelter], "location_ids": [place["id"]]
+    });
+    let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &shelter).await;
+    assert_eq!(created.status(), 201);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/browser/shell.mjs");
     let output = tokio::process::Command::new("node")
         .arg(script)

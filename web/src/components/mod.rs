@@ -1,4 +1,5 @@
 //! Pieces shared by every screen.
 
+pub mod directory;
 pub mod frame;
 pub mod quick_exit;

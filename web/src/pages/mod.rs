@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod change_password_page;
-pub mod home_page;
+pub mod directory_page;
 pub mod not_found_page;
+pub mod service_page;
 pub mod sign_in_page;

@@ -1,0 +1,4 @@
+//! Pieces of the directory screens.
+
+pub mod badges;
+pub mod result_card;

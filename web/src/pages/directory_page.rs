@@ -1,0 +1,188 @@
+//! Directory search: results as you type, quick filters, category and region. What was
+//! searched stays in memory while the user opens a service and comes back.
+
+use harbour_types::{Page, Region, SearchResults, TaxonomyTerm};
+use leptos::prelude::*;
+
+use crate::api;
+use crate::components::directory::result_card::ResultCard;
+use crate::i18n::{problem_message, use_i18n, Msg};
+use crate::session::use_session;
+
+/// Pause after the last keystroke before searching: fewer requests on a slow network.
+const TYPING_PAUSE_MS: u64 = 250;
+
+/// What the user searched for, kept for the session's lifetime (in memory only).
+#[derive(Debug, Clone, Copy)]
+pub struct DirectorySearchState {
+    text: RwSignal<String>,
+    open_now: RwSignal<bool>,
+    open_24_7: RwSignal<bool>,
+    no_id: RwSignal<bool>,
+    youth: RwSignal<bool>,
+    french: RwSignal<bool>,
+    category: RwSignal<String>,
+    region: RwSignal<String>,
+}
+
+impl DirectorySearchState {
+    /// An empty search.
+    pub fn new() -> DirectorySearchState {
+        DirectorySearchState {
+            text: RwSignal::new(String::new()),
+            open_now: RwSignal::new(false),
+            open_24_7: RwSignal::new(false),
+            no_id: RwSignal::new(false),
+            youth: RwSignal::new(false),
+            french: RwSignal::new(false),
+            category: RwSignal::new(String::new()),
+            region: RwSignal::new(String::new()),
+        }
+    }
+
+    fn query_string(&self, text: &str) -> String {
+        let mut parts = vec![format!("q={}", String::from(js_sys::encode_uri_component(text))), "per_page=30".to_owned()];
+        let mut attributes = Vec::new();
+        if self.open_now.get() {
+            parts.push("open_now=true".into());
+        }
+        if self.open_24_7.get() {
+            parts.push("open_24_7=true".into());
+        }
+        if self.no_id.get() {
+            attributes.push("fit:no_id_required");
+        }
+        if self.youth.get() {
+            attributes.push("fit:youth_specific");
+        }
+        if !attributes.is_empty() {
+            parts.push(format!("attributes={}", attributes.join(",")));
+        }
+        if self.french.get() {
+            parts.push("language=fr".into());
+        }
+        for (name, value) in [("category", self.category.get()), ("region", self.region.get())] {
+            if !value.is_empty() {
+                parts.push(format!("{name}={}", String::from(js_sys::encode_uri_component(&value))));
+            }
+        }
+        parts.join("&")
+    }
+}
+
+#[component]
+fn Toggle(label: Msg, value: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <button type="button" class="chip" aria-pressed=move || value.get().to_string() on:click=move |_| value.update(|v| *v = !*v)>
+            {i18n.t(label)}
+        </button>
+    }
+}
+
+/// The directory screen.
+#[component]
+pub fn DirectoryPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let state = expect_context::<DirectorySearchState>();
+    // The words actually searched: updated a moment after typing stops.
+    let settled = RwSignal::new(state.text.get_untracked());
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        state.text.set(value.clone());
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(move || settled.set(value), std::time::Duration::from_millis(TYPING_PAUSE_MS)).ok();
+        pending.set_value(handle);
+    };
+    let results = LocalResource::new(move || {
+        let query = state.query_string(&settled.get());
+        let token = session.token();
+        async move { api::get::<SearchResults>(&format!("/api/v1/services/search?{query}"), token.as_deref()).await }
+    });
+    let categories = LocalResource::new(move || {
+        let token = session.token();
+        async move { api::get::<Page<TaxonomyTerm>>("/api/v1/taxonomy_terms?per_page=100", token.as_deref()).await }
+    });
+    let regions = LocalResource::new(move || {
+        let token = session.token();
+        async move { api::get::<Vec<Region>>("/api/v1/regions", token.as_deref()).await }
+    });
+    let category_options = move || {
+        let lang = i18n.0.get();
+        categories.get().and_then(Result::ok).map(|page| {
+            page.contents
+                .into_iter()
+                .map(|term| {
+                    let label = if lang == crate::i18n::Lang::Fr { term.name_fr } else { term.name };
+                    let label = if term.parent_id.is_some() { format!("— {label}") } else { label };
+                    view! { <option value=term.id>{label}</option> }
+                })
+                .collect_view()
+        })
+    };
+    let region_options = move || {
+        let lang = i18n.0.get();
+        regions.get().and_then(Result::ok).map(|list| {
+            list.into_iter()
+                .map(|r| {
+                    let label = if lang == crate::i18n::Lang::Fr { r.name_fr } else { r.name };
+                    view! { <option value=r.id>{label}</option> }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section aria-labelledby="directory-title">
+            <h1 id="directory-title">{i18n.t(Msg::Directory)}</h1>
+            <form class="search" role="search" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                ev.prevent_default();
+                settled.set(state.text.get_untracked());
+            }>
+                <label for="search-text">{i18n.t(Msg::SearchLabel)}</label>
+                <input id="search-text" type="search" autocomplete="off" enterkeyhint="search"
+                    placeholder=i18n.t(Msg::SearchPlaceholder) prop:value=move || state.text.get() on:input=on_input/>
+            </form>
+            <fieldset class="filters">
+                <legend>{i18n.t(Msg::Filters)}</legend>
+                <div class="chips">
+                    <Toggle label=Msg::OpenNow value=state.open_now/>
+                    <Toggle label=Msg::Open247 value=state.open_24_7/>
+                    <Toggle label=Msg::NoIdNeeded value=state.no_id/>
+                    <Toggle label=Msg::YouthOnly value=state.youth/>
+                    <Toggle label=Msg::InFrench value=state.french/>
+                </div>
+                <details class="more-filters" open=move || !state.category.get_untracked().is_empty() || !state.region.get_untracked().is_empty()>
+                    <summary>{i18n.t(Msg::MoreFilters)}</summary>
+                <div class="selects">
+                    <label for="category">{i18n.t(Msg::Category)}</label>
+                    <select id="category" prop:value=move || state.category.get() on:change=move |ev| state.category.set(event_target_value(&ev))>
+                        <option value="">{i18n.t(Msg::AllCategories)}</option>
+                        {category_options}
+                    </select>
+                    <label for="region">{i18n.t(Msg::Region)}</label>
+                    <select id="region" prop:value=move || state.region.get() on:change=move |ev| state.region.set(event_target_value(&ev))>
+                        <option value="">{i18n.t(Msg::AllRegions)}</option>
+                        {region_options}
+                    </select>
+                </div>
+                </details>
+            </fieldset>
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Searching)}</p> }>
+                {move || results.get().map(|outcome| match outcome {
+                    Ok(found) if found.contents.is_empty() => view! { <p class="muted" role="status">{i18n.t(Msg::NoResults)}</p> }.into_any(),
+                    Ok(found) => view! {
+                        <p class="muted" role="status" data-testid="result-count">{found.total_items}" "{i18n.t(Msg::ResultsCount)}</p>
+                        <ul class="results">
+                            {found.contents.into_iter().map(|hit| view! { <ResultCard hit=hit/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}

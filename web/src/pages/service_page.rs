@@ -1,0 +1,120 @@
+//! One service: call or text in one tap, directions unless the place is confidential,
+//! hours, who it is for, what to bring, languages, and how to get it.
+
+use harbour_types::{PhoneKind, Service, Visibility, Weekday};
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+
+use crate::api;
+use crate::components::directory::badges::{CapacityBadge, OpenBadge};
+use crate::components::directory::result_card::attribute_message;
+use crate::i18n::{use_i18n, Lang, Msg};
+use crate::session::use_session;
+
+fn day_message(day: Weekday) -> Msg {
+    match day {
+        Weekday::Monday => Msg::Monday,
+        Weekday::Tuesday => Msg::Tuesday,
+        Weekday::Wednesday => Msg::Wednesday,
+        Weekday::Thursday => Msg::Thursday,
+        Weekday::Friday => Msg::Friday,
+        Weekday::Saturday => Msg::Saturday,
+        Weekday::Sunday => Msg::Sunday,
+    }
+}
+
+fn details(service: Service, lang: Lang) -> impl IntoView {
+    let t = move |m: Msg| m.text(lang);
+    let phones = service.phones.clone();
+    let places = service.service_at_locations.iter().map(|sal| sal.location.clone()).collect::<Vec<_>>();
+    let ages = match (service.minimum_age, service.maximum_age) {
+        (Some(min), Some(max)) => Some(format!("{min}–{max}")),
+        (Some(min), None) => Some(format!("{min}+")),
+        (None, Some(max)) => Some(format!("≤ {max}")),
+        (None, None) => None,
+    };
+    let languages = service.languages.iter().map(|l| l.code.to_uppercase()).collect::<Vec<_>>().join(", ");
+    let attributes: Vec<Msg> = service.harbour_attributes.iter().filter_map(|a| attribute_message(a.code())).collect();
+    view! {
+        <article class="card service" aria-labelledby="service-title">
+            <h1 id="service-title">{service.name.clone()}</h1>
+            <div class="badges">
+                <OpenBadge open=service.open_now open_24_7=service.open_24_7/>
+                <CapacityBadge capacity=service.capacity.clone()/>
+                {attributes.into_iter().map(|m| view! { <span class="badge badge-fit">{t(m)}</span> }).collect_view()}
+            </div>
+            <div class="actions">
+                {phones.into_iter().map(|p| {
+                    let (scheme, label) = match p.kind { PhoneKind::Text => ("sms", Msg::Text), PhoneKind::Voice => ("tel", Msg::Call) };
+                    let after = p.after_hours.then(|| format!(" ({})", t(Msg::AfterHours)));
+                    view! { <a class="call" href=format!("{scheme}:{}", p.number)>{t(label)}" "{p.number.clone()}{after}</a> }
+                }).collect_view()}
+            </div>
+            <p>{service.description.clone()}</p>
+            <h2>{t(Msg::HowToRefer)}</h2>
+            <p>{service.application_process.clone()}</p>
+            <h2>{t(Msg::Where)}</h2>
+            <ul class="plain">
+                {places.into_iter().map(|place| {
+                    let hidden = place.addresses.is_empty() && place.visibility == Visibility::Confidential;
+                    let address = place.addresses.first().map(|a| format!("{}, {}", a.address_1, a.city));
+                    let directions = match (place.latitude, place.longitude) {
+                        (Some(lat), Some(lon)) => Some(format!("https://www.google.com/maps/dir/?api=1&destination={lat},{lon}")),
+                        _ => None,
+                    };
+                    view! {
+                        <li>
+                            <strong>{place.name.clone()}</strong>
+                            {address.map(|a| view! { <div>{a}</div> })}
+                            {hidden.then(|| view! { <div class="muted">{t(Msg::ConfidentialLocation)}</div> })}
+                            {place.intake_instructions.clone().map(|i| view! { <div>{i}</div> })}
+                            {directions.map(|href| view! { <a class="link" href=href rel="noreferrer" target="_blank">{t(Msg::Directions)}</a> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <h2>{t(Msg::Hours)}</h2>
+            {if service.open_24_7 {
+                view! { <p>{t(Msg::Open247)}</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="plain">
+                        {service.schedules.iter().map(|s| view! { <li>{t(day_message(s.byday))}" "{s.opens_at.clone()}"–"{s.closes_at.clone()}</li> }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <dl class="facts">
+                {ages.map(|a| view! { <dt>{t(Msg::Ages)}</dt><dd>{a}</dd> })}
+                {service.eligibility_description.clone().map(|e| view! { <dt>{t(Msg::Eligibility)}</dt><dd>{e}</dd> })}
+                {service.required_documents.clone().map(|d| view! { <dt>{t(Msg::WhatToBring)}</dt><dd>{d}</dd> })}
+                <dt>{t(Msg::Languages)}</dt><dd>{languages}</dd>
+            </dl>
+        </article>
+    }
+}
+
+/// The service screen.
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let params = use_params_map();
+    let navigate = use_navigate();
+    let service = LocalResource::new(move || {
+        let id = params.get().get("id").unwrap_or_default();
+        let token = session.token();
+        async move { api::get::<Service>(&format!("/api/v1/services/{}", String::from(js_sys::encode_uri_component(&id))), token.as_deref()).await }
+    });
+    view! {
+        <button type="button" class="link-back" on:click=move |_| navigate("/", NavigateOptions { replace: true, ..Default::default() })>
+            "← "{i18n.t(Msg::BackToResults)}
+        </button>
+        <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+            {move || service.get().map(|outcome| match outcome {
+                Ok(found) => details(found, i18n.0.get()).into_any(),
+                Err(_) => view! { <p class="error" role="alert">{i18n.t(Msg::ServiceNotFound)}</p> }.into_any(),
+            })}
+        </Transition>
+    }
+}
