@@ -70,6 +70,12 @@ fn open_now(schedules: &[ScheduleRow], time_zone: &str) -> bool {
     hours::open_at(&spans, zone, Utc::now())
 }
 
+/// A language row has no id of its own; HSDS wants a UUID, so derive a stable one.
+fn language_id(service_id: &str, code: &str) -> String {
+    let namespace = uuid::Uuid::parse_str(service_id).unwrap_or(uuid::Uuid::NAMESPACE_OID);
+    uuid::Uuid::new_v5(&namespace, code.as_bytes()).to_string()
+}
+
 fn term_ref(link: &repo::TermLink) -> TermRef {
     TermRef { id: link.1.clone(), code: link.2.clone(), name: link.3.clone(), name_fr: link.4.clone() }
 }
@@ -115,7 +121,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
                     byday: Weekday::from_code(&s.weekday)?,
                     opens_at: s.opens_at.clone(),
                     closes_at: s.closes_at.clone(),
-                    timezone: time_zone.to_owned(),
+                    time_zone: time_zone.to_owned(),
                     description: s.description.clone(),
                 })
             })
@@ -133,7 +139,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
         languages: aggregate
             .languages
             .iter()
-            .map(|code| Language { id: format!("{}-{code}", row.id), service_id: row.id.clone(), code: code.clone() })
+            .map(|code| Language { id: language_id(&row.id, code), service_id: row.id.clone(), code: code.clone() })
             .collect(),
         free: row.free,
         required_documents: row.required_documents.clone(),

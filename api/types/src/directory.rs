@@ -196,8 +196,9 @@ pub struct Schedule {
     pub opens_at: String,
     /// Closing time, `HH:MM`.
     pub closes_at: String,
-    /// The partnership's time zone (IANA).
-    pub timezone: String,
+    /// Harbour: the partnership's time zone (IANA name). HSDS's own `timezone` is a fixed
+    /// UTC offset, which cannot follow daylight saving, so it is left out.
+    pub time_zone: String,
     /// A note about these hours.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -278,7 +279,7 @@ pub struct ServiceAtLocation {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct Language {
-    /// A stable id: the service's id and the code.
+    /// A stable id derived from the service's id and the code.
     pub id: String,
     /// The service.
     pub service_id: String,

@@ -54,7 +54,7 @@ async fn admins_edit_only_their_own_listings(app: TestApp) {
     assert_eq!(etag, "\"1\"");
     assert_eq!(service["languages"].as_array().unwrap().len(), 2, "a language sent twice is kept once");
     assert_eq!(service["schedules"][0]["byday"], "FR");
-    assert_eq!(service["schedules"][0]["timezone"], "America/Halifax");
+    assert_eq!(service["schedules"][0]["time_zone"], "America/Halifax");
     assert_eq!(service["phones"][0]["after_hours"], true);
     assert_eq!(service["categories"][0]["code"], "housing.emergency");
     let id = service["id"].as_str().unwrap();

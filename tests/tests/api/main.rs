@@ -6,6 +6,7 @@ mod browser;
 mod directory;
 mod errors;
 mod foundation;
+mod hsds;
 mod search;
 mod sessions;
 mod tokens;

@@ -1,0 +1,69 @@
+//! Directory output validates against the official Open Referral HSDS 3.0 schemas
+//! (`../shared/hsds`), formats included, on real responses.
+
+use harbour_tests::{on_both_backends, TestApp};
+use harbour_types::Role;
+use serde_json::{json, Value};
+
+on_both_backends!(directory_output_is_valid_hsds);
+
+fn schema(relative: &str) -> jsonschema::Validator {
+    let path = std::fs::canonicalize(format!("{}/../../shared/hsds/schema/{relative}", env!("CARGO_MANIFEST_DIR"))).expect("the HSDS schemas are in ../shared/hsds");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
+    // The uncompiled schemas refer to their neighbours by relative path.
+    jsonschema::options()
+        .should_validate_formats(true)
+        .with_base_uri(format!("file://{}", path.display()))
+        .build(&schema)
+        .expect("schema compiles")
+}
+
+fn assert_valid(validator: &jsonschema::Validator, instance: &Value, what: &str) {
+    let errors: Vec<String> = validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "{what} is not valid HSDS: {errors:#?}\n{instance:#}");
+}
+
+async fn directory_output_is_valid_hsds(app: TestApp) {
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let org = &app.fixture.org_a;
+    let mut ids = Vec::new();
+    for visibility in ["public", "confidential"] {
+        let place = json!({"name": "Place", "visibility": visibility, "address_1": "1 Main St", "city": "Halifax", "postal_code": "B3H 1A1",
+            "latitude": 44.6, "longitude": -63.5, "intake_instructions": "Call first."});
+        let place: Value = app.post(&format!("/api/v1/organizations/{org}/locations"), &admin, &place).await.json().await.unwrap();
+        let service = json!({
+            "name": format!("A {visibility} service"), "description": "What it offers.", "url": "https://example.org/service",
+            "email": "intake@example.org", "minimum_age": 12, "maximum_age": 24, "application_process": "Call.",
+            "phones": [{"number": "902-555-0100", "type": "voice"}, {"number": "902-555-0101", "type": "text"}],
+            "schedules": [{"byday": "MO", "opens_at": "09:00", "closes_at": "17:00"}],
+            "languages": ["en", "fr"], "harbour_attributes": ["fit:walk_in"],
+            "category_ids": [app.fixture.emergency_shelter], "region_ids": [app.fixture.halifax], "location_ids": [place["id"]]
+        });
+        let created: Value = app.post(&format!("/api/v1/organizations/{org}/services"), &admin, &service).await.json().await.unwrap();
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    let service_schema = schema("compiled/service.json");
+    let outsider = app.token(Role::OutreachWorker, 'b').await;
+    for token in [&admin, &outsider] {
+        for id in &ids {
+            let one: Value = app.get(&format!("/api/v1/services/{id}"), token).await.json().await.unwrap();
+            assert_valid(&service_schema, &one, "a service");
+        }
+        let page: Value = app.get("/api/v1/services", token).await.json().await.unwrap();
+        assert_eq!(page["total_items"], 2);
+        for item in page["contents"].as_array().unwrap() {
+            assert_valid(&service_schema, item, "a listed service");
+        }
+    }
+    let organization_schema = schema("compiled/organization.json");
+    let organizations: Value = app.get("/api/v1/organizations", &admin).await.json().await.unwrap();
+    for item in organizations["contents"].as_array().unwrap() {
+        assert_valid(&organization_schema, item, "an organization");
+    }
+    let term_schema = schema("taxonomy_term.json");
+    let terms: Value = app.get("/api/v1/taxonomy_terms", &admin).await.json().await.unwrap();
+    for item in terms["contents"].as_array().unwrap() {
+        assert_valid(&term_schema, item, "a taxonomy term");
+    }
+}
