@@ -6,11 +6,13 @@ use harbour::config::Settings;
 use harbour::db::Db;
 use harbour::startup::Application;
 
-const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | bootstrap NAME SLUG EMAIL | openapi]
+const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | bootstrap NAME SLUG EMAIL | openapi]
 
   serve         run the API and the app (default); applies migrations first
   migrate       apply database migrations and exit
   seed --demo   load the demonstration partnership into an empty database and print sign-ins
+  seed --synthetic N
+                add N synthetic services (after --demo), for scale tests and benchmarks
   bootstrap     on a new instance: create the first organization (NAME, SLUG) and its
                 system admin (EMAIL), and print the admin's temporary password
   openapi       print the OpenAPI document
@@ -35,6 +37,14 @@ fn main() -> ExitCode {
         [] | ["serve"] => serve(settings),
         ["migrate"] => open(&settings).map(drop),
         ["seed", "--demo"] => seed(&settings),
+        ["seed", "--synthetic", count] => {
+            let count: usize = count.parse().map_err(|_| format!("not a number: {count}"))?;
+            let db = open(&settings)?;
+            let started = std::time::Instant::now();
+            let made = harbour::seed::seed_synthetic(&db, count).map_err(|e| e.to_string())?;
+            println!("Added {made} synthetic services in {:.1} s.", started.elapsed().as_secs_f64());
+            Ok(())
+        }
         ["bootstrap", name, slug, email] => open(&settings).and_then(|db| {
             let temporary = harbour::bootstrap::bootstrap(&db, name, slug, email).map_err(|e| e.to_string())?;
             println!("Created {name} and its system admin {email}.\nTemporary password (change it at first sign-in): {temporary}");

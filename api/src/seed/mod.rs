@@ -5,6 +5,9 @@
 //! password (the one in `HARBOUR_DEMO_PASSWORD`, or a new one) so sign-ins can be printed.
 
 mod demo_data;
+mod synthetic;
+
+pub use synthetic::seed_synthetic;
 
 use chrono::Utc;
 use diesel::prelude::*;
@@ -45,6 +48,9 @@ pub enum SeedError {
     /// The database holds organizations that are not the demo's.
     #[error("the database already holds data that is not the demo; seed an empty database")]
     NotEmpty,
+    /// Synthetic services need the demo's regions and categories.
+    #[error("seed the demo first (harbour seed --demo): synthetic services use its regions and categories")]
+    NeedsDemo,
     /// A database failure.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -107,7 +113,7 @@ pub fn seed_demo(db: &Db, settings: &Settings) -> Result<DemoSeed, SeedError> {
     })
 }
 
-fn new_id() -> String {
+pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 

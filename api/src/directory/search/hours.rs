@@ -36,20 +36,41 @@ fn weekday(day: chrono::Weekday) -> Weekday {
     }
 }
 
+/// A moment read once in the partnership's time zone, to test many schedules against.
+#[derive(Debug, Clone, Copy)]
+pub struct Clock {
+    today: Weekday,
+    yesterday: Weekday,
+    minute: u16,
+}
+
+impl Clock {
+    /// The local day and minute of `at` in `zone`.
+    pub fn at(zone: Tz, at: DateTime<Utc>) -> Clock {
+        let local = at.with_timezone(&zone);
+        Clock {
+            today: weekday(local.weekday()),
+            yesterday: weekday(local.weekday().pred()),
+            minute: u16::try_from(local.hour() * 60 + local.minute()).unwrap_or(0),
+        }
+    }
+
+    /// Whether any span is open at this moment.
+    pub fn open(&self, spans: &[Span]) -> bool {
+        spans.iter().any(|span| {
+            if span.closes > span.opens {
+                span.day == self.today && (span.opens..span.closes).contains(&self.minute)
+            } else {
+                // Past midnight: the evening part today, or the early-morning part after yesterday's opening.
+                (span.day == self.today && self.minute >= span.opens) || (span.day == self.yesterday && self.minute < span.closes)
+            }
+        })
+    }
+}
+
 /// Whether any span is open at `at`, read in `zone`.
 pub fn open_at(spans: &[Span], zone: Tz, at: DateTime<Utc>) -> bool {
-    let local = at.with_timezone(&zone);
-    let today = weekday(local.weekday());
-    let yesterday = weekday(local.weekday().pred());
-    let now = u16::try_from(local.hour() * 60 + local.minute()).unwrap_or(0);
-    spans.iter().any(|span| {
-        if span.closes > span.opens {
-            span.day == today && (span.opens..span.closes).contains(&now)
-        } else {
-            // Past midnight: the evening part today, or the early-morning part after yesterday's opening.
-            (span.day == today && now >= span.opens) || (span.day == yesterday && now < span.closes)
-        }
-    })
+    Clock::at(zone, at).open(spans)
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
-//! The search index: one document per service, an inverted index from folded words to
-//! the documents and fields they occur in, and the filters' facts per document.
+//! The search index: one compact document per service, an inverted index from folded
+//! words to the documents and fields they occur in, and the filters' facts per document
+//! as small integers (category, region, organization and language numbers, an attribute
+//! bit set), so a search over 100,000 services touches no strings but the page it returns.
 //!
 //! Ranking: each query word is matched against the vocabulary (exact, prefix or one or
 //! two typos, see `text::matches`); a document must match every query word; its score
@@ -7,14 +9,16 @@
 //! organization 1.5, description 1) × the word's rarity (idf). Ties go by name, then id,
 //! so paging is stable.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use harbour_types::{CapacityStatus, FacetCount, Facets, Page, PageRequest, SearchHit, SearchResults, ServiceAttribute, ServiceStatus, Visibility};
+use harbour_types::{
+    Capacity, CapacityStatus, FacetCount, Facets, Page, PageRequest, Phone, SearchHit, SearchResults, ServiceAttribute, ServiceStatus, TermRef, Visibility,
+};
 
-use super::hours::{self, Span};
+use super::hours::{Clock, Span};
 use super::text;
 use crate::db::schema::{organizations, services, taxonomy_terms};
 use crate::db::DbConn;
@@ -31,8 +35,10 @@ const DESCRIPTION_WEIGHT: f32 = 1.0;
 const CONFIDENTIAL_DISTANCE_STEP_KM: f64 = 10.0;
 /// How many services are loaded from the database at a time while building.
 const BUILD_CHUNK: usize = 500;
+/// Guards the walk up the category tree against a cycle in edited data.
+const MAX_CATEGORY_DEPTH: usize = 16;
 
-/// What a search asks for.
+/// What a search asks for. Ids are the API's; they are mapped to the index's numbers.
 #[derive(Debug, Clone, Default)]
 pub struct SearchQuery {
     /// Free text.
@@ -65,24 +71,56 @@ pub struct SearchQuery {
     pub page: PageRequest,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Point {
     latitude: f64,
     longitude: f64,
     hidden_from_outsiders: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct Doc {
-    hit: SearchHit,
-    name_key: String,
-    organization_id: String,
-    categories: HashSet<String>,
-    regions: Vec<String>,
-    spans: Vec<Span>,
+    id: Box<str>,
+    name: Box<str>,
+    name_key: Box<str>,
+    organization: u32,
+    categories: Box<[u32]>,
+    /// The categories and all their ancestors: what a category filter matches.
+    category_closure: Box<[u32]>,
+    regions: Box<[u32]>,
+    languages: Box<[u32]>,
+    attributes: u32,
+    phone: Option<Phone>,
+    open_24_7: bool,
+    accepts_referrals: bool,
+    capacity: Capacity,
+    spans: Box<[Span]>,
     minimum_age: Option<i32>,
     maximum_age: Option<i32>,
-    points: Vec<Point>,
+    points: Box<[Point]>,
+}
+
+/// Strings stored once and referred to by number.
+#[derive(Debug, Default)]
+struct Interner {
+    values: Vec<String>,
+    numbers: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn number(&mut self, value: &str) -> u32 {
+        if let Some(n) = self.numbers.get(value) {
+            return *n;
+        }
+        let n = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
+        self.values.push(value.to_owned());
+        self.numbers.insert(value.to_owned(), n);
+        n
+    }
+
+    fn find(&self, value: &str) -> Option<u32> {
+        self.numbers.get(value).copied()
+    }
 }
 
 /// A built index.
@@ -92,12 +130,32 @@ pub struct Index {
     /// word → (document, best field weight)
     postings: HashMap<String, Vec<(u32, f32)>>,
     zone: Option<Tz>,
+    categories: Interner,
+    category_refs: Vec<Option<TermRef>>,
+    regions: Interner,
+    languages: Interner,
+    organizations: Interner,
+    organization_names: Vec<String>,
 }
 
 fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lat1, lon1, lat2, lon2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
     let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().asin()
+}
+
+fn attribute_bit(attribute: ServiceAttribute) -> u32 {
+    let position = ServiceAttribute::ALL.iter().position(|a| *a == attribute).unwrap_or(31);
+    1 << position.min(31)
+}
+
+/// One result before it becomes a [`SearchHit`]: a document and what this search found.
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    doc: u32,
+    score: f32,
+    distance: Option<(f64, bool)>,
+    open_now: bool,
 }
 
 impl Index {
@@ -113,13 +171,29 @@ impl Index {
                 index.add(&aggregate, &parents, &organization_names, time_zone);
             }
         }
+        index.postings.shrink_to_fit();
         Ok(index)
+    }
+
+    fn category(&mut self, id: &str, reference: Option<&TermRef>) -> u32 {
+        let n = self.categories.number(id) as usize;
+        if self.category_refs.len() <= n {
+            self.category_refs.resize(n + 1, None);
+        }
+        if let Some(term) = reference {
+            self.category_refs[n] = Some(term.clone());
+        }
+        u32::try_from(n).unwrap_or(u32::MAX)
     }
 
     fn add(&mut self, aggregate: &repo::ServiceAggregate, parents: &HashMap<String, Option<String>>, organization_names: &HashMap<String, String>, time_zone: &str) {
         // The full record, as its own organization sees it; search hides what outsiders may not see.
         let service = service_dto(aggregate, Viewer::Partner(&aggregate.row.organization_id), time_zone);
         let organization_name = organization_names.get(&service.organization_id).cloned().unwrap_or_default();
+        let organization = self.organizations.number(&service.organization_id);
+        if self.organization_names.len() <= organization as usize {
+            self.organization_names.push(organization_name.clone());
+        }
         let doc_id = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
         let mut weights: HashMap<String, f32> = HashMap::new();
         let mut add_words = |text: &str, weight: f32| {
@@ -141,16 +215,18 @@ impl Index {
         for (word, weight) in weights {
             self.postings.entry(word).or_default().push((doc_id, weight));
         }
-        let mut categories = HashSet::new();
+        let categories: Vec<u32> = service.categories.iter().map(|c| self.category(&c.id, Some(c))).collect();
+        let mut closure = Vec::new();
         for category in &service.categories {
             let mut current = Some(category.id.clone());
-            // Walk up the tree; the bound guards against a cycle in edited data.
-            for _ in 0..16 {
+            for _ in 0..MAX_CATEGORY_DEPTH {
                 let Some(id) = current else { break };
                 current = parents.get(&id).cloned().flatten();
-                categories.insert(id);
+                closure.push(self.category(&id, None));
             }
         }
+        closure.sort_unstable();
+        closure.dedup();
         let points = service
             .service_at_locations
             .iter()
@@ -166,110 +242,124 @@ impl Index {
         let spans = service
             .schedules
             .iter()
-            .filter_map(|s| Some(Span { day: s.byday, opens: hours::minutes(&s.opens_at)?, closes: hours::minutes(&s.closes_at)? }))
+            .filter_map(|s| Some(Span { day: s.byday, opens: super::hours::minutes(&s.opens_at)?, closes: super::hours::minutes(&s.closes_at)? }))
             .collect();
         self.docs.push(Doc {
-            name_key: text::fold(&service.name),
-            organization_id: service.organization_id.clone(),
-            categories,
-            regions: service.regions.iter().map(|r| r.id.clone()).collect(),
+            id: service.id.into(),
+            name_key: text::fold(&service.name).into(),
+            name: service.name.into(),
+            organization,
+            categories: categories.into(),
+            category_closure: closure.into(),
+            regions: service.regions.iter().map(|r| self.regions.number(&r.id)).collect(),
+            languages: service.languages.iter().map(|l| self.languages.number(&l.code)).collect(),
+            attributes: service.harbour_attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a)),
+            phone: service.phones.into_iter().next(),
+            open_24_7: service.open_24_7,
+            accepts_referrals: service.accepts_referrals,
+            capacity: service.capacity,
             spans,
             minimum_age: service.minimum_age,
             maximum_age: service.maximum_age,
             points,
-            hit: SearchHit {
-                id: service.id.clone(),
-                name: service.name.clone(),
-                organization_id: service.organization_id.clone(),
-                organization_name,
-                categories: service.categories.clone(),
-                phone: service.phones.first().cloned(),
-                open_24_7: service.open_24_7,
-                open_now: false,
-                capacity: service.capacity.clone(),
-                accepts_referrals: service.accepts_referrals,
-                harbour_attributes: service.harbour_attributes.clone(),
-                languages: service.languages.iter().map(|l| l.code.clone()).collect(),
-                distance_km: None,
-                distance_approximate: false,
-                score: 0.0,
-            },
         });
     }
 
     /// Scores every document that matches all query words (all documents without words).
     fn text_scores(&self, query: &str) -> Vec<(u32, f32)> {
         let words: Vec<String> = text::words(query).collect();
+        let count = self.docs.len();
         if words.is_empty() {
-            return (0..self.docs.len()).map(|d| (u32::try_from(d).unwrap_or(u32::MAX), 0.0)).collect();
+            return (0..count).map(|d| (u32::try_from(d).unwrap_or(u32::MAX), 0.0)).collect();
         }
-        let total = self.docs.len() as f32;
-        let mut combined: Option<HashMap<u32, f32>> = None;
-        for word in &words {
-            let mut best: HashMap<u32, f32> = HashMap::new();
+        let total = count as f32;
+        // Dense per-word scores: a plain array beats a hash map when a word matches most documents.
+        let mut sum = vec![0.0f32; count];
+        let mut matched = vec![0u8; count];
+        for (round, word) in words.iter().enumerate() {
+            let mut best = vec![0.0f32; count];
             for (term, postings) in &self.postings {
                 let Some(kind) = text::matches(word, term) else { continue };
                 let rarity = (1.0 + total / postings.len() as f32).ln();
                 for (doc, field) in postings {
-                    let score = kind.weight() * field * rarity;
-                    let entry = best.entry(*doc).or_insert(0.0);
-                    *entry = entry.max(score);
+                    let slot = &mut best[*doc as usize];
+                    *slot = slot.max(kind.weight() * field * rarity);
                 }
             }
-            combined = Some(match combined {
-                None => best,
-                Some(previous) => previous.into_iter().filter_map(|(doc, score)| best.get(&doc).map(|s| (doc, score + s))).collect(),
-            });
+            for (doc, score) in best.into_iter().enumerate() {
+                if score > 0.0 && usize::from(matched[doc]) == round {
+                    matched[doc] += 1;
+                    sum[doc] += score;
+                }
+            }
         }
-        combined.unwrap_or_default().into_iter().collect()
+        let all = u8::try_from(words.len()).unwrap_or(u8::MAX);
+        (0..count).filter(|d| matched[*d] == all).map(|d| (u32::try_from(d).unwrap_or(u32::MAX), sum[d])).collect()
     }
 
     /// Runs a search as seen by a user or client of `viewer_org` at `now`.
     pub fn search(&self, query: &SearchQuery, viewer_org: &str, now: DateTime<Utc>) -> SearchResults {
-        let zone = self.zone.unwrap_or(chrono_tz::America::Halifax);
-        let mut hits: Vec<(&Doc, SearchHit)> = Vec::new();
+        let clock = Clock::at(self.zone.unwrap_or(chrono_tz::America::Halifax), now);
+        let viewer = self.organizations.find(viewer_org);
+        // A filter naming something the index does not know matches nothing.
+        let unknown = |value: &Option<String>, numbers: &Interner| value.as_ref().map(|v| numbers.find(v).ok_or(()));
+        let (category, region, language) = match (unknown(&query.category, &self.categories), unknown(&query.region, &self.regions), unknown(&query.language, &self.languages)) {
+            (Some(Err(())), ..) | (_, Some(Err(())), _) | (.., Some(Err(()))) => (Some(u32::MAX), Some(u32::MAX), Some(u32::MAX)),
+            (c, r, l) => (c.map(Result::unwrap_or_default), r.map(Result::unwrap_or_default), l.map(Result::unwrap_or_default)),
+        };
+        let required_attributes = query.attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a));
+        let mut candidates: Vec<Candidate> = Vec::new();
         for (doc_id, score) in self.text_scores(&query.text) {
-            let Some(doc) = self.docs.get(doc_id as usize) else { continue };
-            let mut hit = doc.hit.clone();
-            hit.score = score;
-            hit.open_now = doc.hit.open_24_7 || hours::open_at(&doc.spans, zone, now);
-            if let Some(near) = query.near {
-                let nearest = doc
-                    .points
-                    .iter()
-                    .map(|p| {
-                        let exact = haversine_km(near, (p.latitude, p.longitude));
-                        if p.hidden_from_outsiders && doc.organization_id != viewer_org {
-                            // A precise distance would let anyone find a safe house by moving about.
-                            (((exact / CONFIDENTIAL_DISTANCE_STEP_KM).floor() + 1.0) * CONFIDENTIAL_DISTANCE_STEP_KM, true)
-                        } else {
-                            ((exact * 10.0).round() / 10.0, false)
-                        }
-                    })
-                    .min_by(|a, b| a.0.total_cmp(&b.0));
-                if let Some((distance, approximate)) = nearest {
-                    hit.distance_km = Some(distance);
-                    hit.distance_approximate = approximate;
-                }
+            let doc = &self.docs[doc_id as usize];
+            let passes_facts = category.is_none_or(|c| doc.category_closure.contains(&c))
+                && region.is_none_or(|r| doc.regions.contains(&r))
+                && language.is_none_or(|l| doc.languages.contains(&l))
+                && (!query.open_24_7 || doc.open_24_7)
+                && doc.attributes & required_attributes == required_attributes
+                && (!query.accepts_referrals || doc.accepts_referrals)
+                && query.capacity.is_none_or(|c| doc.capacity.status == c)
+                && query.age.is_none_or(|age| doc.minimum_age.is_none_or(|min| age >= min) && doc.maximum_age.is_none_or(|max| age <= max));
+            if !passes_facts {
+                continue;
             }
-            if self.passes(doc, &hit, query) {
-                hits.push((doc, hit));
+            let open_now = doc.open_24_7 || clock.open(&doc.spans);
+            if query.open_now && !open_now {
+                continue;
+            }
+            let distance = query.near.and_then(|near| Self::distance(doc, near, viewer));
+            let within = match (query.radius_km, distance) {
+                (Some(radius), Some((km, _))) => km <= radius,
+                (Some(_), None) => false,
+                (None, _) => true,
+            };
+            if within {
+                candidates.push(Candidate { doc: doc_id, score, distance, open_now });
             }
         }
-        if query.by_distance && query.near.is_some() {
-            hits.sort_by(|a, b| {
-                let far = f64::INFINITY;
-                a.1.distance_km.unwrap_or(far).total_cmp(&b.1.distance_km.unwrap_or(far)).then_with(|| a.0.name_key.cmp(&b.0.name_key)).then_with(|| a.1.id.cmp(&b.1.id))
-            });
-        } else {
-            hits.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then_with(|| a.0.name_key.cmp(&b.0.name_key)).then_with(|| a.1.id.cmp(&b.1.id)));
-        }
-        let facets = facets(&hits);
-        let total = hits.len() as u64;
+        let facets = self.facets(&candidates);
         let request = query.page;
-        let start = usize::try_from(request.offset()).unwrap_or(usize::MAX).min(hits.len());
-        let end = start.saturating_add(usize::try_from(request.per_page()).unwrap_or(usize::MAX)).min(hits.len());
-        let page = Page::new(hits.drain(start..end).map(|(_, hit)| hit).collect(), total, request);
+        let total = candidates.len();
+        let start = usize::try_from(request.offset()).unwrap_or(usize::MAX).min(total);
+        let end = start.saturating_add(usize::try_from(request.per_page()).unwrap_or(usize::MAX)).min(total);
+        let by_distance = query.by_distance && query.near.is_some();
+        let order = |a: &Candidate, b: &Candidate| {
+            let primary = if by_distance {
+                let far = f64::INFINITY;
+                a.distance.map_or(far, |d| d.0).total_cmp(&b.distance.map_or(far, |d| d.0))
+            } else {
+                b.score.total_cmp(&a.score)
+            };
+            let (x, y) = (&self.docs[a.doc as usize], &self.docs[b.doc as usize]);
+            primary.then_with(|| x.name_key.cmp(&y.name_key)).then_with(|| x.id.cmp(&y.id))
+        };
+        // Only the results up to the end of the page need to be in order.
+        if end > 0 && end < total {
+            candidates.select_nth_unstable_by(end - 1, order);
+            candidates.truncate(end);
+        }
+        candidates.sort_unstable_by(order);
+        let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c)).collect();
+        let page = Page::new(hits, total as u64, request);
         SearchResults {
             total_items: page.total_items,
             total_pages: page.total_pages,
@@ -283,43 +373,78 @@ impl Index {
         }
     }
 
-    fn passes(&self, doc: &Doc, hit: &SearchHit, query: &SearchQuery) -> bool {
-        let within_radius = match (query.radius_km, hit.distance_km) {
-            (Some(radius), Some(distance)) => distance <= radius,
-            (Some(_), None) => query.near.is_none(),
-            (None, _) => true,
+    /// The nearest location's distance, and whether it was rounded to protect a
+    /// confidential location from a viewer outside its organization.
+    fn distance(doc: &Doc, near: (f64, f64), viewer: Option<u32>) -> Option<(f64, bool)> {
+        doc.points
+            .iter()
+            .map(|p| {
+                let exact = haversine_km(near, (p.latitude, p.longitude));
+                if p.hidden_from_outsiders && viewer != Some(doc.organization) {
+                    // A precise distance would let anyone find a safe house by moving about.
+                    (((exact / CONFIDENTIAL_DISTANCE_STEP_KM).floor() + 1.0) * CONFIDENTIAL_DISTANCE_STEP_KM, true)
+                } else {
+                    ((exact * 10.0).round() / 10.0, false)
+                }
+            })
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+    }
+
+    fn hit(&self, candidate: &Candidate) -> SearchHit {
+        let doc = &self.docs[candidate.doc as usize];
+        SearchHit {
+            id: doc.id.to_string(),
+            name: doc.name.to_string(),
+            organization_id: self.organizations.values[doc.organization as usize].clone(),
+            organization_name: self.organization_names.get(doc.organization as usize).cloned().unwrap_or_default(),
+            categories: doc.categories.iter().filter_map(|c| self.category_refs.get(*c as usize).cloned().flatten()).collect(),
+            phone: doc.phone.clone(),
+            open_24_7: doc.open_24_7,
+            open_now: candidate.open_now,
+            capacity: doc.capacity.clone(),
+            accepts_referrals: doc.accepts_referrals,
+            harbour_attributes: ServiceAttribute::ALL.iter().copied().filter(|a| doc.attributes & attribute_bit(*a) != 0).collect(),
+            languages: doc.languages.iter().map(|l| self.languages.values[*l as usize].clone()).collect(),
+            distance_km: candidate.distance.map(|d| d.0),
+            distance_approximate: candidate.distance.is_some_and(|d| d.1),
+            score: candidate.score,
+        }
+    }
+
+    fn facets(&self, candidates: &[Candidate]) -> Facets {
+        let mut categories = vec![0u64; self.categories.values.len()];
+        let mut regions = vec![0u64; self.regions.values.len()];
+        let mut languages = vec![0u64; self.languages.values.len()];
+        let mut attributes = [0u64; 32];
+        let mut capacity = [0u64; 3];
+        let (mut open_now, mut open_24_7) = (0, 0);
+        for candidate in candidates {
+            let doc = &self.docs[candidate.doc as usize];
+            doc.category_closure.iter().for_each(|c| categories[*c as usize] += 1);
+            doc.regions.iter().for_each(|r| regions[*r as usize] += 1);
+            doc.languages.iter().for_each(|l| languages[*l as usize] += 1);
+            let mut bits = doc.attributes;
+            while bits != 0 {
+                attributes[bits.trailing_zeros() as usize] += 1;
+                bits &= bits - 1;
+            }
+            capacity[CapacityStatus::ALL.iter().position(|s| *s == doc.capacity.status).unwrap_or(0)] += 1;
+            open_now += u64::from(candidate.open_now);
+            open_24_7 += u64::from(doc.open_24_7);
+        }
+        let listed = |counts: &[u64], name: &dyn Fn(usize) -> String| {
+            let mut out: Vec<FacetCount> = counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| FacetCount { value: name(i), count: *n }).collect();
+            out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            out
         };
-        query.category.as_ref().is_none_or(|c| doc.categories.contains(c))
-            && query.region.as_ref().is_none_or(|r| doc.regions.contains(r))
-            && (!query.open_now || hit.open_now)
-            && (!query.open_24_7 || hit.open_24_7)
-            && within_radius
-            && query.age.is_none_or(|age| doc.minimum_age.is_none_or(|min| age >= min) && doc.maximum_age.is_none_or(|max| age <= max))
-            && query.language.as_ref().is_none_or(|l| hit.languages.contains(l))
-            && query.attributes.iter().all(|a| hit.harbour_attributes.contains(a))
-            && (!query.accepts_referrals || hit.accepts_referrals)
-            && query.capacity.is_none_or(|c| hit.capacity.status == c)
-    }
-}
-
-fn counts<'a>(values: impl Iterator<Item = &'a str>) -> Vec<FacetCount> {
-    let mut map: HashMap<&str, u64> = HashMap::new();
-    for value in values {
-        *map.entry(value).or_insert(0) += 1;
-    }
-    let mut counts: Vec<FacetCount> = map.into_iter().map(|(value, count)| FacetCount { value: value.to_owned(), count }).collect();
-    counts.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
-    counts
-}
-
-fn facets(hits: &[(&Doc, SearchHit)]) -> Facets {
-    Facets {
-        categories: counts(hits.iter().flat_map(|(d, _)| d.categories.iter().map(String::as_str))),
-        regions: counts(hits.iter().flat_map(|(d, _)| d.regions.iter().map(String::as_str))),
-        attributes: counts(hits.iter().flat_map(|(_, h)| h.harbour_attributes.iter().map(|a| a.code()))),
-        languages: counts(hits.iter().flat_map(|(_, h)| h.languages.iter().map(String::as_str))),
-        capacity: counts(hits.iter().map(|(_, h)| h.capacity.status.code())),
-        open_now: hits.iter().filter(|(_, h)| h.open_now).count() as u64,
-        open_24_7: hits.iter().filter(|(_, h)| h.open_24_7).count() as u64,
+        Facets {
+            categories: listed(&categories, &|i| self.categories.values[i].clone()),
+            regions: listed(&regions, &|i| self.regions.values[i].clone()),
+            languages: listed(&languages, &|i| self.languages.values[i].clone()),
+            attributes: listed(&attributes[..ServiceAttribute::ALL.len()], &|i| ServiceAttribute::ALL[i].code().to_owned()),
+            capacity: listed(&capacity, &|i| CapacityStatus::ALL[i].code().to_owned()),
+            open_now,
+            open_24_7,
+        }
     }
 }

@@ -69,50 +69,56 @@ impl Match {
 }
 
 /// How a query word matches an indexed word, if it does. Short words must match
-/// exactly or as a prefix; longer ones forgive one typo, and long ones two.
+/// exactly or as a prefix; longer ones forgive one typo, and long ones two. A typo in
+/// the first letter is not forgiven: people rarely make one, and checking it first
+/// keeps the scan of the vocabulary cheap.
 pub fn matches(query: &str, term: &str) -> Option<Match> {
     if query == term {
         return Some(Match::Exact);
     }
-    let query_len = query.chars().count();
-    if query_len >= 2 && term.starts_with(query) {
+    if query.len() >= 2 && term.starts_with(query) {
         return Some(Match::Prefix);
     }
-    let allowed = match query_len {
-        0..=3 => 0,
+    let (q, t) = (query.as_bytes(), term.as_bytes());
+    let allowed = match q.len() {
+        0..=3 => return None,
         4..=7 => 1,
         _ => 2,
     };
-    if allowed == 0 || query_len.abs_diff(term.chars().count()) > allowed {
+    if q.first() != t.first() || q.len().abs_diff(t.len()) > allowed || q.len() > MAX_FUZZY_LEN || t.len() > MAX_FUZZY_LEN {
         return None;
     }
     // A typo in a word still being typed: compare with the start of the longer word too.
-    let head: String = term.chars().take(query_len).collect();
-    (edit_distance(query, term) <= allowed || (term.chars().count() > query_len && edit_distance(query, &head) <= allowed)).then_some(Match::Fuzzy)
+    let within = edit_distance(q, t) <= allowed || (t.len() > q.len() && edit_distance(q, &t[..q.len()]) <= allowed);
+    within.then_some(Match::Fuzzy)
 }
 
-/// Levenshtein distance with adjacent transpositions (optimal string alignment).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+/// Words longer than this are only matched exactly or by prefix.
+const MAX_FUZZY_LEN: usize = 32;
+
+/// Levenshtein distance with adjacent transpositions (optimal string alignment), over
+/// bytes (words are folded to ASCII first), in three rows on the stack.
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut before = [0usize; MAX_FUZZY_LEN + 1];
+    let mut previous = [0usize; MAX_FUZZY_LEN + 1];
+    let mut current = [0usize; MAX_FUZZY_LEN + 1];
+    for (j, cell) in previous.iter_mut().enumerate().take(b.len() + 1) {
+        *cell = j;
     }
     for i in 1..=a.len() {
+        current[0] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (rows[i - 1][j] + 1).min(rows[i][j - 1] + 1).min(rows[i - 1][j - 1] + cost);
+            let mut best = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(rows[i - 2][j - 2] + 1);
+                best = best.min(before[j - 2] + 1);
             }
-            rows[i][j] = best;
+            current[j] = best;
         }
+        before = previous;
+        previous = current;
     }
-    rows[a.len()][b.len()]
+    previous[b.len()]
 }
 
 #[cfg(test)]
@@ -131,6 +137,7 @@ mod tests {
         assert_eq!(matches("shelt", "shelter"), Some(Match::Prefix));
         assert_eq!(matches("sheltr", "shelter"), Some(Match::Fuzzy));
         assert_eq!(matches("sehlter", "shelter"), Some(Match::Fuzzy));
+        assert_eq!(matches("hselter", "shelter"), None, "the first letter must be right");
         assert_eq!(matches("shelters", "shelter"), Some(Match::Fuzzy));
         assert_eq!(matches("food", "foot"), Some(Match::Fuzzy));
         assert_eq!(matches("bed", "bad"), None);
