@@ -100,6 +100,22 @@ try {
   await again.getByRole('heading', { name: 'Sign in' }).waitFor();
   await context.close();
 
+  // An agency admin updates capacity in one tap from "My organization".
+  const admin = await phone();
+  await admin.page.goto(base + '/');
+  await admin.page.getByLabel('E-mail address').fill(process.env.HARBOUR_ADMIN_EMAIL);
+  await admin.page.getByLabel('Password').fill(password);
+  await admin.page.getByRole('button', { name: 'Sign in' }).click();
+  await admin.page.getByRole('button', { name: 'My organization' }).click();
+  await admin.page.getByRole('heading', { name: 'Our services and capacity' }).waitFor();
+  await admin.page.getByRole('button', { name: 'Waitlist', exact: true }).click();
+  await admin.page.getByRole('status').filter({ hasText: 'Capacity saved.' }).waitFor();
+  await admin.page.locator('.badge-wait').filter({ hasText: 'Waitlist' }).first().waitFor();
+  assert.equal(await admin.page.evaluate(() => document.documentElement.scrollWidth), 360, 'my organization fits 360 px');
+  await axe(admin.page, 'my organization');
+  await admin.context.close();
+  console.log('capacity in one tap: ok');
+
   // Quick exit by pressing Esc twice.
   const second = await phone();
   await signIn(second.page);

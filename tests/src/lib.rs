@@ -13,6 +13,13 @@ use harbour_types::Role;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
 
+/// The `tests/` folder of the checkout being tested. Read at run time (cargo sets it for
+/// test binaries): a path baked in at compile time could name another checkout that
+/// shares the build cache.
+pub fn tests_dir() -> PathBuf {
+    std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+}
+
 /// The password of every fixture user.
 pub const PASSWORD: &str = "fixture-password-for-tests";
 

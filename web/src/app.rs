@@ -5,8 +5,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::frame::Frame;
+use crate::components::nav::Nav;
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::pages::directory_page::{DirectoryPage, DirectorySearchState};
+use crate::pages::my_organization_page::MyOrganizationPage;
 use crate::pages::{change_password_page::ChangePasswordPage, not_found_page::NotFoundPage, service_page::ServicePage, sign_in_page::SignInPage};
 use crate::session::{use_session, Session, SessionState};
 
@@ -45,9 +47,11 @@ fn Screens() -> impl IntoView {
         SessionState::SignedOut => view! { <SignInPage/> }.into_any(),
         SessionState::SignedIn { me, .. } if me.must_change_password => view! { <ChangePasswordPage/> }.into_any(),
         SessionState::SignedIn { .. } => view! {
+            <Nav/>
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=DirectoryPage/>
                 <Route path=path!("/services/:id") view=ServicePage/>
+                <Route path=path!("/my-organization") view=MyOrganizationPage/>
             </Routes>
         }
         .into_any(),

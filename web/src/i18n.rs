@@ -133,6 +133,15 @@ messages! {
     AttrAfricanNovaScotian => "African Nova Scotian supports", "Soutiens afro-néo-écossais";
     Attr2slgbtq => "2SLGBTQ+ affirming", "Inclusif 2SLGBTQ+";
     AttrNewcomer => "Newcomer supports", "Soutiens aux nouveaux arrivants";
+    MyOrganization => "My organization", "Mon organisme";
+    MainNavigation => "Main", "Principale";
+    MyServices => "Our services and capacity", "Nos services et leur capacité";
+    SpotsAvailable => "Spots free", "Places libres";
+    Capacity => "Capacity", "Capacité";
+    SaveCapacity => "Save", "Enregistrer";
+    CapacitySaved => "Capacity saved.", "Capacité enregistrée.";
+    ChangedElsewhere => "Someone else changed this service. It has been reloaded: check it and try again.", "Quelqu'un d'autre a modifié ce service. Il a été rechargé : vérifiez-le et réessayez.";
+    NoServicesYet => "Your organization has no services listed yet.", "Votre organisme n'a encore aucun service inscrit.";
     Monday => "Monday", "lundi";
     Tuesday => "Tuesday", "mardi";
     Wednesday => "Wednesday", "mercredi";

@@ -35,8 +35,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// The workspace root, found at run time: the nearest folder up from here whose
+/// Cargo.toml declares the workspace. (A path baked in at compile time would point at
+/// another checkout when several share one build cache.)
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    let start = std::env::current_dir().expect("a working directory");
+    start
+        .ancestors()
+        .find(|dir| std::fs::read_to_string(dir.join("Cargo.toml")).is_ok_and(|t| t.contains("[workspace]")))
+        .unwrap_or(&start)
+        .to_path_buf()
 }
 
 fn cargo() -> Command {

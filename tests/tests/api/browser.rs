@@ -26,13 +26,14 @@ async fn sign_in_frame_french_and_quick_exit_at_360px() {
     });
     let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &shelter).await;
     assert_eq!(created.status(), 201);
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/browser/shell.mjs");
+    let browser_dir = harbour_tests::tests_dir().join("browser");
     let output = tokio::process::Command::new("node")
-        .arg(script)
+        .arg(browser_dir.join("shell.mjs"))
         .env("HARBOUR_URL", &app.base)
         .env("HARBOUR_EMAIL", "outreach_worker@org-a.test")
         .env("HARBOUR_PASSWORD", PASSWORD)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/browser"))
+        .env("HARBOUR_ADMIN_EMAIL", "agency_admin@org-b.test")
+        .current_dir(&browser_dir)
         .output()
         .await
         .expect("node runs");

@@ -45,7 +45,7 @@ async fn instance_info_is_public(app: TestApp) {
 
 #[test]
 fn committed_openapi_is_current() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/openapi.json");
+    let path = harbour_tests::tests_dir().join("../openapi/openapi.json");
     let committed = std::fs::read_to_string(path).expect("openapi/openapi.json is committed");
     assert!(
         committed == harbour::openapi::to_committed_json(),

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 on_both_backends!(directory_output_is_valid_hsds);
 
 fn schema(relative: &str) -> jsonschema::Validator {
-    let path = std::fs::canonicalize(format!("{}/../../shared/hsds/schema/{relative}", env!("CARGO_MANIFEST_DIR"))).expect("the HSDS schemas are in ../shared/hsds");
+    let path = std::fs::canonicalize(harbour_tests::tests_dir().join("../../shared/hsds/schema").join(relative)).expect("the HSDS schemas are in ../shared/hsds");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     // The uncompiled schemas refer to their neighbours by relative path.

@@ -2,4 +2,5 @@
 
 pub mod directory;
 pub mod frame;
+pub mod nav;
 pub mod quick_exit;

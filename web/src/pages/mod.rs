@@ -2,6 +2,7 @@
 
 pub mod change_password_page;
 pub mod directory_page;
+pub mod my_organization_page;
 pub mod not_found_page;
 pub mod service_page;
 pub mod sign_in_page;

@@ -1,0 +1,41 @@
+//! The main navigation: the directory for everyone, "my organization" for admins.
+//! Links replace the history entry: Harbour keeps one, which quick exit replaces.
+
+use harbour_types::Role;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::NavigateOptions;
+
+use crate::i18n::{use_i18n, Msg};
+use crate::session::{use_session, SessionState};
+
+#[component]
+fn NavLink(path: &'static str, label: Msg) -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let location = use_location();
+    let current = move || location.pathname.get() == path;
+    view! {
+        <button type="button" class="nav-link" aria-current=move || current().then_some("page")
+            on:click=move |_| navigate(path, NavigateOptions { replace: true, ..Default::default() })>
+            {i18n.t(label)}
+        </button>
+    }
+}
+
+/// The navigation bar, shown when signed in.
+#[component]
+pub fn Nav() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let admin = move || match session.state.get() {
+        SessionState::SignedIn { me, .. } => me.roles.iter().any(|r| matches!(r, Role::AgencyAdmin | Role::SystemAdmin)),
+        _ => false,
+    };
+    view! {
+        <nav class="nav" aria-label=i18n.t(Msg::MainNavigation)>
+            <NavLink path="/" label=Msg::Directory/>
+            <Show when=admin><NavLink path="/my-organization" label=Msg::MyOrganization/></Show>
+        </nav>
+    }
+}

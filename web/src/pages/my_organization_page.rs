@@ -1,0 +1,122 @@
+//! "My organization", for agency admins: their services, with capacity updated in one
+//! tap. Each save sends the version read (If-Match), so a colleague's change is never
+//! overwritten unseen: a conflict reloads the service and says so.
+
+use harbour_types::{CapacityInput, CapacityStatus, Page, Service};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api;
+use crate::components::directory::badges::CapacityBadge;
+use crate::i18n::{problem_message, use_i18n, Msg};
+use crate::session::{use_session, SessionState};
+
+fn status_message(status: CapacityStatus) -> Msg {
+    match status {
+        CapacityStatus::Accepting => Msg::CapacityAccepting,
+        CapacityStatus::Waitlist => Msg::CapacityWaitlist,
+        CapacityStatus::Full => Msg::CapacityFull,
+    }
+}
+
+/// One service's capacity controls.
+#[component]
+fn CapacityEditor(service: Service, reload: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let status = RwSignal::new(service.capacity.status);
+    let available = RwSignal::new(service.capacity.available.map(|n| n.to_string()).unwrap_or_default());
+    let message = RwSignal::new(None::<(Msg, bool)>);
+    let id = service.id.clone();
+    let version = service.version;
+    let capacity = service.capacity.clone();
+    let spots_id = format!("spots-{}", service.id);
+    let save = move |chosen: CapacityStatus| {
+        status.set(chosen);
+        let body = CapacityInput {
+            status: chosen,
+            available: available.get_untracked().trim().parse().ok(),
+            maximum: capacity.maximum,
+            unit: capacity.unit.clone(),
+        };
+        let path = format!("/api/v1/services/{id}/capacity");
+        let token = session.token();
+        spawn_local(async move {
+            match api::put_versioned::<_, Service>(&path, token.as_deref(), version, &body).await {
+                Ok(_) => {
+                    message.set(Some((Msg::CapacitySaved, false)));
+                    reload.run(());
+                }
+                Err(e) if e.status == 412 => {
+                    message.set(Some((Msg::ChangedElsewhere, true)));
+                    reload.run(());
+                }
+                Err(e) => message.set(Some((problem_message(&e.code), true))),
+            }
+        });
+    };
+    let save_current = save.clone();
+    view! {
+        <li class="result">
+            <span class="result-name">{service.name.clone()}</span>
+            <div class="badges"><CapacityBadge capacity=service.capacity.clone()/></div>
+            <div class="segmented" role="group" aria-label=i18n.t(Msg::Capacity)>
+                {CapacityStatus::ALL.iter().copied().map(|choice| {
+                    let save = save.clone();
+                    view! {
+                        <button type="button" class="chip" aria-pressed=move || (status.get() == choice).to_string() on:click=move |_| save(choice)>
+                            {i18n.t(status_message(choice))}
+                        </button>
+                    }
+                }).collect_view()}
+            </div>
+            <label for=spots_id.clone()>{i18n.t(Msg::SpotsAvailable)}</label>
+            <div class="inline">
+                <input id=spots_id type="number" inputmode="numeric" min="0" bind:value=available/>
+                <button type="button" class="primary" on:click=move |_| save_current(status.get_untracked())>{i18n.t(Msg::SaveCapacity)}</button>
+            </div>
+            <p class=move || if message.get().is_some_and(|m| m.1) { "error" } else { "muted" } role="status">
+                {move || message.get().map(|(m, _)| m.text(i18n.0.get()))}
+            </p>
+        </li>
+    }
+}
+
+/// The my-organization screen.
+#[component]
+pub fn MyOrganizationPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let generation = RwSignal::new(0u32);
+    let organization = move || match session.state.get() {
+        SessionState::SignedIn { me, .. } => Some(me.organization),
+        _ => None,
+    };
+    let services = LocalResource::new(move || {
+        generation.track();
+        let token = session.token();
+        let organization = organization().map(|o| o.id).unwrap_or_default();
+        async move {
+            let path = format!("/api/v1/services?organization_id={}&per_page=100", String::from(js_sys::encode_uri_component(&organization)));
+            api::get::<Page<Service>>(&path, token.as_deref()).await
+        }
+    });
+    let reload = Callback::new(move |()| generation.update(|g| *g += 1));
+    view! {
+        <section aria-labelledby="my-org-title">
+            <h1 id="my-org-title">{move || organization().map(|o| o.name)}</h1>
+            <h2>{i18n.t(Msg::MyServices)}</h2>
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || services.get().map(|outcome| match outcome {
+                    Ok(page) if page.contents.is_empty() => view! { <p class="muted">{i18n.t(Msg::NoServicesYet)}</p> }.into_any(),
+                    Ok(page) => view! {
+                        <ul class="results">
+                            {page.contents.into_iter().map(|service| view! { <CapacityEditor service=service reload=reload/> }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
