@@ -47,6 +47,18 @@ fn postgres_admin_url() -> String {
     std::env::var("HARBOUR_TEST_POSTGRES_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
+/// The URL of database `name` on the test server. TLS is turned off on this loopback
+/// connection: libpq's OpenSSL state, torn down at process exit while server threads
+/// still hold connections, crashed test processes that had passed ("double free").
+fn postgres_url(name: &str) -> String {
+    let admin = postgres_admin_url();
+    let (without_query, query) = admin.split_once('?').map_or((admin.as_str(), None), |(u, q)| (u, Some(q)));
+    let base = without_query.rsplit_once('/').map_or(without_query, |(base, _)| base);
+    let mut params: Vec<&str> = query.into_iter().flat_map(|q| q.split('&')).filter(|p| !p.starts_with("sslmode=")).collect();
+    params.push("sslmode=disable");
+    format!("{base}/{name}?{}", params.join("&"))
+}
+
 /// A database that exists for one test and is removed after it.
 enum TestDatabase {
     Sqlite { dir: PathBuf },
@@ -64,13 +76,12 @@ impl TestDatabase {
                 (TestDatabase::Sqlite { dir }, url)
             }
             Backend::Postgres => {
-                let admin = postgres_admin_url();
+                let admin = postgres_url("postgres");
                 let mut conn = diesel::PgConnection::establish(&admin)
                     .unwrap_or_else(|e| panic!("PostgreSQL must run for the tests ({admin}): {e}. `cargo xtask test` starts it."));
                 let name = format!("harbour_test_{unique}");
                 diesel::sql_query(format!("CREATE DATABASE {name}")).execute(&mut conn).expect("create test database");
-                let base = admin.rsplit_once('/').map_or(admin.as_str(), |(base, _)| base).to_owned();
-                (TestDatabase::Postgres { name: name.clone() }, format!("{base}/{name}"))
+                (TestDatabase::Postgres { name: name.clone() }, postgres_url(&name))
             }
         }
     }
@@ -83,7 +94,7 @@ impl Drop for TestDatabase {
                 let _ = std::fs::remove_dir_all(dir);
             }
             TestDatabase::Postgres { name } => {
-                if let Ok(mut conn) = diesel::PgConnection::establish(&postgres_admin_url()) {
+                if let Ok(mut conn) = diesel::PgConnection::establish(&postgres_url("postgres")) {
                     let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut conn);
                 }
             }

@@ -21,12 +21,11 @@ fn status_message(status: CapacityStatus) -> Msg {
 
 /// One service's capacity controls.
 #[component]
-fn CapacityEditor(service: Service, reload: Callback<()>) -> impl IntoView {
+fn CapacityEditor(service: Service, reload: Callback<()>, notify: Callback<(Msg, bool)>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let status = RwSignal::new(service.capacity.status);
     let available = RwSignal::new(service.capacity.available.map(|n| n.to_string()).unwrap_or_default());
-    let message = RwSignal::new(None::<(Msg, bool)>);
     let id = service.id.clone();
     let version = service.version;
     let capacity = service.capacity.clone();
@@ -44,14 +43,14 @@ fn CapacityEditor(service: Service, reload: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             match api::put_versioned::<_, Service>(&path, token.as_deref(), version, &body).await {
                 Ok(_) => {
-                    message.set(Some((Msg::CapacitySaved, false)));
+                    notify.run((Msg::CapacitySaved, false));
                     reload.run(());
                 }
                 Err(e) if e.status == 412 => {
-                    message.set(Some((Msg::ChangedElsewhere, true)));
+                    notify.run((Msg::ChangedElsewhere, true));
                     reload.run(());
                 }
-                Err(e) => message.set(Some((problem_message(&e.code), true))),
+                Err(e) => notify.run((problem_message(&e.code), true)),
             }
         });
     };
@@ -75,9 +74,6 @@ fn CapacityEditor(service: Service, reload: Callback<()>) -> impl IntoView {
                 <input id=spots_id type="number" inputmode="numeric" min="0" bind:value=available/>
                 <button type="button" class="primary" on:click=move |_| save_current(status.get_untracked())>{i18n.t(Msg::SaveCapacity)}</button>
             </div>
-            <p class=move || if message.get().is_some_and(|m| m.1) { "error" } else { "muted" } role="status">
-                {move || message.get().map(|(m, _)| m.text(i18n.0.get()))}
-            </p>
         </li>
     }
 }
@@ -102,16 +98,23 @@ pub fn MyOrganizationPage() -> impl IntoView {
         }
     });
     let reload = Callback::new(move |()| generation.update(|g| *g += 1));
+    // Kept here, not in each service's row: a save reloads the rows, and the
+    // confirmation must outlive that.
+    let message = RwSignal::new(None::<(Msg, bool)>);
+    let notify = Callback::new(move |m: (Msg, bool)| message.set(Some(m)));
     view! {
         <section aria-labelledby="my-org-title">
             <h1 id="my-org-title">{move || organization().map(|o| o.name)}</h1>
             <h2>{i18n.t(Msg::MyServices)}</h2>
+            <p class=move || if message.get().is_some_and(|m| m.1) { "error" } else { "notice" } role="status" aria-live="polite">
+                {move || message.get().map(|(m, _)| m.text(i18n.0.get()))}
+            </p>
             <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
                 {move || services.get().map(|outcome| match outcome {
                     Ok(page) if page.contents.is_empty() => view! { <p class="muted">{i18n.t(Msg::NoServicesYet)}</p> }.into_any(),
                     Ok(page) => view! {
                         <ul class="results">
-                            {page.contents.into_iter().map(|service| view! { <CapacityEditor service=service reload=reload/> }).collect_view()}
+                            {page.contents.into_iter().map(|service| view! { <CapacityEditor service=service reload=reload notify=notify/> }).collect_view()}
                         </ul>
                     }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
