@@ -58,6 +58,8 @@ pub struct Settings {
     pub quick_exit_url: String,
     /// The partnership's time zone (IANA name): opening hours are local to it.
     pub time_zone: String,
+    /// A listing not verified for this many days is stale.
+    pub stale_after_days: u32,
     /// The password of demo users; generated and printed when empty.
     pub demo_password: Option<SecretString>,
     /// Largest accepted request body, in bytes.
@@ -83,6 +85,7 @@ impl Default for Settings {
             partnership_name: "TESS Partnership".into(),
             quick_exit_url: "https://www.theweathernetwork.com/".into(),
             time_zone: "America/Halifax".into(),
+            stale_after_days: 180,
             demo_password: None,
             max_body_bytes: 256 * 1024,
         }
@@ -147,6 +150,7 @@ impl Settings {
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
         if let Some(v) = var("HARBOUR_QUICK_EXIT_URL") { self.quick_exit_url = v; }
         if let Some(v) = var("HARBOUR_TIME_ZONE") { self.time_zone = v; }
+        if let Some(v) = var("HARBOUR_STALE_AFTER_DAYS") { self.stale_after_days = number("HARBOUR_STALE_AFTER_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
         if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }
         if let Some(v) = var("HARBOUR_REFRESH_TOKEN_TTL_SECONDS") { self.refresh_token_ttl_seconds = number("HARBOUR_REFRESH_TOKEN_TTL_SECONDS", v)?; }
@@ -175,6 +179,9 @@ impl Settings {
             if self.encryption_key.expose_secret() == DEVELOPMENT_ENCRYPTION_KEY {
                 return Err(ConfigError::Invalid("refusing to start in production with the development encryption key: set HARBOUR_ENCRYPTION_KEY".into()));
             }
+        }
+        if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
+            return Err(ConfigError::Invalid(format!("HARBOUR_TIME_ZONE `{}` is not an IANA time zone", self.time_zone)));
         }
         if self.access_token_ttl_seconds == 0 || self.refresh_token_ttl_seconds <= self.access_token_ttl_seconds {
             return Err(ConfigError::Invalid("token lifetimes: the refresh token must outlive the access token".into()));

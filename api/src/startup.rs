@@ -51,6 +51,12 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             .service(directory::handlers::list_taxonomy_terms)
             .service(directory::handlers::get_taxonomy_term)
             .service(directory::handlers::list_regions)
+            .service(directory::handlers::verify_service)
+            .service(directory::handlers::list_stale)
+            .service(directory::handlers::create_taxonomy_term)
+            .service(directory::handlers::update_taxonomy_term)
+            .service(directory::handlers::create_region)
+            .service(directory::handlers::update_region)
             .default_service(web::to(unknown_api_route)),
     );
 }

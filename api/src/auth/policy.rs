@@ -26,6 +26,9 @@ pub enum Permission<'a> {
     ManageApiClientsOf(&'a str),
     /// Create and edit this organization's services and locations: its agency admins, and system admins.
     EditDirectoryOf(&'a str),
+    /// Curate the shared directory — categories, regions, verification, stale listings:
+    /// coordinators and system admins.
+    CurateDirectory,
 }
 
 impl Principal {
@@ -62,6 +65,7 @@ impl Principal {
                 match permission {
                     Permission::OwnAccount | Permission::ReadDirectory => true,
                     Permission::ManageOrganizations => has(Role::SystemAdmin),
+                    Permission::CurateDirectory => has(Role::Coordinator) || has(Role::SystemAdmin),
                     Permission::EditOrganization(org)
                     | Permission::ManageUsersOf(org)
                     | Permission::ManageApiClientsOf(org)

@@ -3,15 +3,15 @@
 use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use harbour_types::{
-    CapacityInput, CapacityStatus, Location, LocationInput, Page, PageRequest, Problem, Region, SearchResults, Service, ServiceAttribute, ServiceInput,
-    TaxonomyTerm,
+    CapacityInput, CapacityStatus, Location, LocationInput, Page, PageRequest, Problem, Region, RegionInput, SearchResults, Service, ServiceAttribute,
+    ServiceInput, StaleListing, TaxonomyTerm, TaxonomyTermInput,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::repo::ServiceFilter;
 use super::search::SearchQuery;
-use super::service;
+use super::{curation, service};
 use crate::auth::{Permission, Principal};
 use crate::error::{validate, ApiError};
 use crate::http::{etag, expected_version};
@@ -340,4 +340,108 @@ pub async fn get_taxonomy_term(state: web::Data<AppState>, principal: Principal,
 pub async fn list_regions(state: web::Data<AppState>, principal: Principal) -> Result<web::Json<Vec<Region>>, ApiError> {
     principal.authorize(Permission::ReadDirectory)?;
     Ok(web::Json(service::list_regions(&state).await?))
+}
+
+/// Marks a listing verified now (coordinators and system admins).
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The service's id")),
+    responses(
+        (status = 200, description = "Verified", body = Service, headers(("ETag" = String, description = "The new version"))),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such service", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/services/{id}/verify")]
+pub async fn verify_service(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let verified = curation::verify(&state, &principal, id.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Ok(), verified.version, &verified))
+}
+
+/// Listings not verified within `HARBOUR_STALE_AFTER_DAYS` (coordinators and system admins).
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = [])),
+    params(PageRequest),
+    responses(
+        (status = 200, description = "Stale listings, oldest first", body = Page<StaleListing>),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/directory/stale")]
+pub async fn list_stale(state: web::Data<AppState>, principal: Principal, page: web::Query<PageRequest>) -> Result<web::Json<Page<StaleListing>>, ApiError> {
+    Ok(web::Json(curation::stale(&state, &principal, page.into_inner()).await?))
+}
+
+/// Adds a category (coordinators and system admins).
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = [])),
+    request_body = TaxonomyTermInput,
+    responses(
+        (status = 201, description = "Created", body = TaxonomyTerm),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body, unknown parent", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/taxonomy_terms")]
+pub async fn create_taxonomy_term(state: web::Data<AppState>, principal: Principal, body: web::Json<TaxonomyTermInput>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    Ok(HttpResponse::Created().json(curation::save_term(&state, &principal, None, body.into_inner()).await?))
+}
+
+/// Replaces a category: its names, code or place in the tree (coordinators and system admins).
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The term's id")),
+    request_body = TaxonomyTermInput,
+    responses(
+        (status = 200, description = "Updated", body = TaxonomyTerm),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body, unknown parent or a cycle", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/taxonomy_terms/{id}")]
+pub async fn update_taxonomy_term(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<TaxonomyTermInput>) -> Result<web::Json<TaxonomyTerm>, ApiError> {
+    validate(&*body)?;
+    Ok(web::Json(curation::save_term(&state, &principal, Some(id.into_inner()), body.into_inner()).await?))
+}
+
+/// Adds a region (coordinators and system admins).
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = [])),
+    request_body = RegionInput,
+    responses(
+        (status = 201, description = "Created", body = Region),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/regions")]
+pub async fn create_region(state: web::Data<AppState>, principal: Principal, body: web::Json<RegionInput>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    Ok(HttpResponse::Created().json(curation::save_region(&state, &principal, None, body.into_inner()).await?))
+}
+
+/// Replaces a region's slug and names (coordinators and system admins).
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The region's id")),
+    request_body = RegionInput,
+    responses(
+        (status = 200, description = "Updated", body = Region),
+        (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such region", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/regions/{id}")]
+pub async fn update_region(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<RegionInput>) -> Result<web::Json<Region>, ApiError> {
+    validate(&*body)?;
+    Ok(web::Json(curation::save_region(&state, &principal, Some(id.into_inner()), body.into_inner()).await?))
 }

@@ -370,3 +370,72 @@ pub fn find_term(conn: &mut DbConn, id: &str) -> QueryResult<Option<TermRow>> {
 pub fn list_regions(conn: &mut DbConn) -> QueryResult<Vec<(String, String, String, String)>> {
     regions::table.order(regions::name.asc()).select((regions::id, regions::slug, regions::name, regions::name_fr)).load(conn)
 }
+
+/// Marks a service verified now; bumps its version (its representation changed).
+pub fn verify_service(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(services::table.find(id)).set((services::verified_at.eq(at), services::version.eq(services::version + 1))).execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// Active services not verified since `before` (never-verified first), and their total.
+pub fn stale_services(conn: &mut DbConn, before: NaiveDateTime, offset: i64, limit: i64) -> QueryResult<(Vec<(String, String, String, String, Option<NaiveDateTime>, NaiveDateTime)>, i64)> {
+    use crate::db::schema::organizations;
+    let stale = || {
+        services::table
+            .inner_join(organizations::table)
+            .filter(services::status.eq("active"))
+            .filter(services::verified_at.is_null().or(services::verified_at.lt(before)))
+    };
+    let total = stale().count().get_result(conn)?;
+    let rows = stale()
+        .order((services::verified_at.asc(), services::name.asc(), services::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select((services::id, services::name, services::organization_id, organizations::name, services::verified_at, services::updated_at))
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Stores a new category.
+pub fn insert_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<()> {
+    diesel::insert_into(taxonomy_terms::table)
+        .values((
+            taxonomy_terms::id.eq(&row.id),
+            taxonomy_terms::code.eq(&row.code),
+            taxonomy_terms::parent_id.eq(&row.parent_id),
+            taxonomy_terms::name.eq(&row.name),
+            taxonomy_terms::name_fr.eq(&row.name_fr),
+            taxonomy_terms::description.eq(&row.description),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Replaces a category; returns whether it existed.
+pub fn update_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<bool> {
+    let changed = diesel::update(taxonomy_terms::table.find(&row.id))
+        .set((
+            taxonomy_terms::code.eq(&row.code),
+            taxonomy_terms::parent_id.eq(&row.parent_id),
+            taxonomy_terms::name.eq(&row.name),
+            taxonomy_terms::name_fr.eq(&row.name_fr),
+            taxonomy_terms::description.eq(&row.description),
+        ))
+        .execute(conn)?;
+    Ok(changed == 1)
+}
+
+/// The parent of every category, to check a change keeps the tree a tree.
+pub fn term_parents(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<String>)>> {
+    taxonomy_terms::table.select((taxonomy_terms::id, taxonomy_terms::parent_id)).load(conn)
+}
+
+/// Stores a region, or replaces it when `id` exists; returns whether a row was written.
+pub fn upsert_region(conn: &mut DbConn, id: &str, slug: &str, name: &str, name_fr: &str, create: bool) -> QueryResult<bool> {
+    if create {
+        diesel::insert_into(regions::table).values((regions::id.eq(id), regions::slug.eq(slug), regions::name.eq(name), regions::name_fr.eq(name_fr))).execute(conn)?;
+        return Ok(true);
+    }
+    let changed = diesel::update(regions::table.find(id)).set((regions::slug.eq(slug), regions::name.eq(name), regions::name_fr.eq(name_fr))).execute(conn)?;
+    Ok(changed == 1)
+}

@@ -163,7 +163,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
 
 /// Brings search up to date after a committed write. The write stands even if this
 /// fails (the next rebuild catches up), so a failure is logged, not returned.
-async fn reindex(state: &AppState) {
+pub(crate) async fn reindex(state: &AppState) {
     if let Err(e) = state.search.rebuild(&state.db, &state.settings.time_zone).await {
         tracing::error!(error = %e, "rebuilding the directory search index failed");
     }
@@ -452,7 +452,8 @@ pub async fn list_locations(state: &AppState, principal: &Principal, organizatio
     Ok(rows.iter().map(|r| redact(location_dto(r), viewer)).collect())
 }
 
-fn term_dto(row: TermRow) -> TaxonomyTerm {
+/// A category as the API shows it.
+pub(crate) fn term_dto(row: TermRow) -> TaxonomyTerm {
     TaxonomyTerm {
         id: row.id,
         code: row.code,

@@ -765,3 +765,60 @@ pub struct SearchResults {
     /// Counts by filter value over all results.
     pub facets: Facets,
 }
+
+/// A category to create, or the replacement of one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+#[cfg_attr(feature = "server", schema(example = json!({"code": "housing.youth", "name": "Youth housing", "name_fr": "Logement pour les jeunes"})))]
+pub struct TaxonomyTermInput {
+    /// A stable code: lowercase letters, digits, dots and hyphens.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 80)))]
+    pub code: String,
+    /// The parent category, for the tree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    /// English name.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 120)))]
+    pub name: String,
+    /// French name.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 120)))]
+    pub name_fr: String,
+    /// What it covers.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 2000)))]
+    pub description: String,
+}
+
+/// A region to create, or the replacement of one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct RegionInput {
+    /// Lowercase letters, digits and hyphens.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 60)))]
+    pub slug: String,
+    /// English name.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 120)))]
+    pub name: String,
+    /// French name.
+    #[cfg_attr(feature = "server", validate(length(min = 2, max = 120)))]
+    pub name_fr: String,
+}
+
+/// A listing not confirmed by a coordinator for too long.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct StaleListing {
+    /// The service's id.
+    pub service_id: String,
+    /// Its name.
+    pub name: String,
+    /// The organization that runs it.
+    pub organization_id: String,
+    /// That organization's name.
+    pub organization_name: String,
+    /// When it was last verified, if ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When it last changed.
+    pub last_modified: chrono::DateTime<chrono::Utc>,
+}

@@ -3,6 +3,7 @@
 mod access;
 mod api_clients;
 mod browser;
+mod curation;
 mod directory;
 mod errors;
 mod foundation;

@@ -1,0 +1,120 @@
+//! Curating the shared directory, for coordinators: the category tree and regions,
+//! verifying listings, and finding the ones nobody has confirmed for too long.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, Utc};
+use harbour_types::{Page, PageRequest, Region, RegionInput, Service, StaleListing, TaxonomyTerm, TaxonomyTermInput};
+
+use super::repo::{self, TermRow};
+use super::service;
+use crate::auth::{Permission, Principal};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn code_is_well_formed(code: &str) -> bool {
+    code.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
+}
+
+/// Marks a listing verified now.
+pub async fn verify(state: &AppState, principal: &Principal, id: String) -> Result<Service, ApiError> {
+    principal.authorize(Permission::CurateDirectory)?;
+    let lookup = id.clone();
+    let found = state.db.run(move |conn| repo::verify_service(conn, &lookup, Utc::now().naive_utc()).map_err(ApiError::from)).await?;
+    if !found {
+        return Err(ApiError::NotFound("no such service".into()));
+    }
+    service::reindex(state).await;
+    service::get(state, principal, id).await
+}
+
+/// Listings not verified within the configured number of days, oldest first.
+pub async fn stale(state: &AppState, principal: &Principal, request: PageRequest) -> Result<Page<StaleListing>, ApiError> {
+    principal.authorize(Permission::CurateDirectory)?;
+    let before = Utc::now().naive_utc() - Duration::days(i64::from(state.settings.stale_after_days));
+    let (offset, limit) = crate::db::page_bounds(request);
+    let (rows, total) = state.db.run(move |conn| repo::stale_services(conn, before, offset, limit).map_err(ApiError::from)).await?;
+    let listings = rows
+        .into_iter()
+        .map(|(service_id, name, organization_id, organization_name, verified_at, updated_at)| StaleListing {
+            service_id,
+            name,
+            organization_id,
+            organization_name,
+            verified_at: verified_at.map(|t| t.and_utc()),
+            last_modified: updated_at.and_utc(),
+        })
+        .collect();
+    Ok(Page::new(listings, total.unsigned_abs(), request))
+}
+
+/// Checks a category change: a well-formed code, an existing parent, and no cycle.
+fn check_term(parents: &HashMap<String, Option<String>>, id: &str, input: &TaxonomyTermInput) -> Result<(), ApiError> {
+    if !code_is_well_formed(&input.code) {
+        return Err(ApiError::invalid("/code", "code", "must be lowercase letters, digits, dots and hyphens"));
+    }
+    let mut ancestor = input.parent_id.clone();
+    for _ in 0..=parents.len() {
+        match ancestor {
+            None => return Ok(()),
+            Some(ref parent) if parent == id => return Err(ApiError::invalid("/parent_id", "cycle", "a category cannot sit under itself")),
+            Some(parent) => {
+                ancestor = parents.get(&parent).cloned().ok_or_else(|| ApiError::invalid("/parent_id", "unknown_category", "the parent category must exist"))?;
+            }
+        }
+    }
+    Err(ApiError::invalid("/parent_id", "cycle", "the category tree has a cycle"))
+}
+
+/// Creates (`id` None) or replaces a category.
+pub async fn save_term(state: &AppState, principal: &Principal, id: Option<String>, input: TaxonomyTermInput) -> Result<TaxonomyTerm, ApiError> {
+    principal.authorize(Permission::CurateDirectory)?;
+    let creating = id.is_none();
+    let id = id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let row = TermRow {
+        id: id.clone(),
+        code: input.code.trim().to_owned(),
+        parent_id: input.parent_id.clone(),
+        name: input.name.trim().to_owned(),
+        name_fr: input.name_fr.trim().to_owned(),
+        description: input.description.trim().to_owned(),
+    };
+    let saved = row.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            let parents: HashMap<String, Option<String>> = repo::term_parents(conn)?.into_iter().collect();
+            check_term(&parents, &id, &input)?;
+            if creating {
+                repo::insert_term(conn, &row)?;
+            } else if !repo::update_term(conn, &row)? {
+                return Err(ApiError::NotFound("no such taxonomy term".into()));
+            }
+            Ok(())
+        })
+        .await?;
+    service::reindex(state).await;
+    Ok(service::term_dto(saved))
+}
+
+/// Creates (`id` None) or replaces a region.
+pub async fn save_region(state: &AppState, principal: &Principal, id: Option<String>, input: RegionInput) -> Result<Region, ApiError> {
+    principal.authorize(Permission::CurateDirectory)?;
+    if !input.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        return Err(ApiError::invalid("/slug", "slug", "must be lowercase letters, digits and hyphens"));
+    }
+    let creating = id.is_none();
+    let region = Region {
+        id: id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+        slug: input.slug,
+        name: input.name.trim().to_owned(),
+        name_fr: input.name_fr.trim().to_owned(),
+    };
+    let row = region.clone();
+    let written = state.db.run(move |conn| repo::upsert_region(conn, &row.id, &row.slug, &row.name, &row.name_fr, creating).map_err(ApiError::from)).await?;
+    if !written {
+        return Err(ApiError::NotFound("no such region".into()));
+    }
+    service::reindex(state).await;
+    Ok(region)
+}
