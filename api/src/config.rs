@@ -60,6 +60,9 @@ pub struct Settings {
     pub time_zone: String,
     /// A listing not verified for this many days is stale.
     pub stale_after_days: u32,
+    /// Whether anyone may read the directory without signing in (confidential and
+    /// partners-only places stay hidden from them).
+    pub public_directory: bool,
     /// The password of demo users; generated and printed when empty.
     pub demo_password: Option<SecretString>,
     /// Largest accepted request body, in bytes.
@@ -86,6 +89,7 @@ impl Default for Settings {
             quick_exit_url: "https://www.theweathernetwork.com/".into(),
             time_zone: "America/Halifax".into(),
             stale_after_days: 180,
+            public_directory: false,
             demo_password: None,
             max_body_bytes: 256 * 1024,
         }
@@ -150,6 +154,13 @@ impl Settings {
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
         if let Some(v) = var("HARBOUR_QUICK_EXIT_URL") { self.quick_exit_url = v; }
         if let Some(v) = var("HARBOUR_TIME_ZONE") { self.time_zone = v; }
+        if let Some(v) = var("HARBOUR_PUBLIC_DIRECTORY") {
+            self.public_directory = match v.as_str() {
+                "true" | "1" | "yes" => true,
+                "false" | "0" | "no" => false,
+                _ => return Err(ConfigError::Env { name: "HARBOUR_PUBLIC_DIRECTORY", reason: "use true or false".into() }),
+            };
+        }
         if let Some(v) = var("HARBOUR_STALE_AFTER_DAYS") { self.stale_after_days = number("HARBOUR_STALE_AFTER_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
         if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }

@@ -21,6 +21,7 @@ use crate::{api_clients, auth, directory, health, organizations, users};
 pub fn routes(cfg: &mut ServiceConfig<'_>) {
     cfg.service(health::live).service(health::ready).service(
         scope("/api/v1")
+            .service(directory::handlers::api_root)
             .service(auth::handlers::sign_in)
             .service(auth::handlers::refresh)
             .service(auth::handlers::sign_out)

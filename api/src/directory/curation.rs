@@ -25,7 +25,7 @@ pub async fn verify(state: &AppState, principal: &Principal, id: String) -> Resu
         return Err(ApiError::NotFound("no such service".into()));
     }
     service::reindex(state).await;
-    service::get(state, principal, id).await
+    service::get(state, super::visibility::Viewer::Partner(&principal.organization_id), id).await
 }
 
 /// Listings not verified within the configured number of days, oldest first.

@@ -9,10 +9,11 @@ use harbour_types::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::reader::Reader;
 use super::repo::ServiceFilter;
 use super::search::SearchQuery;
 use super::{curation, service};
-use crate::auth::{Permission, Principal};
+use crate::auth::Principal;
 use crate::error::{validate, ApiError};
 use crate::http::{etag, expected_version};
 use crate::state::AppState;
@@ -136,10 +137,10 @@ impl SearchParams {
     )
 )]
 #[get("/services/search")]
-pub async fn search_services(state: web::Data<AppState>, principal: Principal, params: web::Query<SearchParams>) -> Result<web::Json<SearchResults>, ApiError> {
-    principal.authorize(Permission::ReadDirectory)?;
+pub async fn search_services(state: web::Data<AppState>, reader: Reader, params: web::Query<SearchParams>) -> Result<web::Json<SearchResults>, ApiError> {
+    reader.authorize()?;
     let query = params.into_inner().into_query()?;
-    Ok(web::Json(state.search.search(&query, &principal.organization_id, chrono::Utc::now())))
+    Ok(web::Json(state.search.search(&query, reader.viewer(), chrono::Utc::now())))
 }
 
 /// Lists services, by name (HSDS 3.0 paging).
@@ -154,8 +155,8 @@ pub async fn search_services(state: web::Data<AppState>, principal: Principal, p
     )
 )]
 #[get("/services")]
-pub async fn list_services(state: web::Data<AppState>, principal: Principal, query: web::Query<ServiceListQuery>) -> Result<web::Json<Page<Service>>, ApiError> {
-    principal.authorize(Permission::ReadDirectory)?;
+pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceListQuery>) -> Result<web::Json<Page<Service>>, ApiError> {
+    reader.authorize()?;
     let query = query.into_inner();
     let filter = ServiceFilter {
         organization_id: query.organization_id,
@@ -163,7 +164,7 @@ pub async fn list_services(state: web::Data<AppState>, principal: Principal, que
         modified_after: query.modified_after.map(|t| t.naive_utc()),
     };
     let page = PageRequest { page: query.page, per_page: query.per_page };
-    Ok(web::Json(service::list(&state, &principal, filter, page).await?))
+    Ok(web::Json(service::list(&state, reader.viewer(), filter, page).await?))
 }
 
 /// One service with its locations, phones, hours, languages and capacity. A
@@ -178,9 +179,9 @@ pub async fn list_services(state: web::Data<AppState>, principal: Principal, que
     )
 )]
 #[get("/services/{id}")]
-pub async fn get_service(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    principal.authorize(Permission::ReadDirectory)?;
-    let found = service::get(&state, &principal, id.into_inner()).await?;
+pub async fn get_service(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    reader.authorize()?;
+    let found = service::get(&state, reader.viewer(), id.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), found.version, &found))
 }
 
@@ -256,9 +257,9 @@ pub async fn set_capacity(state: web::Data<AppState>, principal: Principal, req:
     responses((status = 200, description = "The locations", body = Vec<Location>))
 )]
 #[get("/organizations/{id}/locations")]
-pub async fn list_locations(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<web::Json<Vec<Location>>, ApiError> {
-    principal.authorize(Permission::ReadDirectory)?;
-    Ok(web::Json(service::list_locations(&state, &principal, id.into_inner()).await?))
+pub async fn list_locations(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<web::Json<Vec<Location>>, ApiError> {
+    reader.authorize()?;
+    Ok(web::Json(service::list_locations(&state, reader.viewer(), id.into_inner()).await?))
 }
 
 /// Adds a location to an organization (its agency admins, or system admins).
@@ -309,8 +310,8 @@ pub async fn update_location(state: web::Data<AppState>, principal: Principal, r
     responses((status = 200, description = "A page of categories", body = Page<TaxonomyTerm>))
 )]
 #[get("/taxonomy_terms")]
-pub async fn list_taxonomy_terms(state: web::Data<AppState>, principal: Principal, page: web::Query<PageRequest>) -> Result<web::Json<Page<TaxonomyTerm>>, ApiError> {
-    principal.authorize(Permission::ReadDirectory)?;
+pub async fn list_taxonomy_terms(state: web::Data<AppState>, reader: Reader, page: web::Query<PageRequest>) -> Result<web::Json<Page<TaxonomyTerm>>, ApiError> {
+    reader.authorize()?;
     Ok(web::Json(service::list_terms(&state, page.into_inner()).await?))
 }
 
@@ -325,8 +326,8 @@ pub async fn list_taxonomy_terms(state: web::Data<AppState>, principal: Principa
     )
 )]
 #[get("/taxonomy_terms/{id}")]
-pub async fn get_taxonomy_term(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<web::Json<TaxonomyTerm>, ApiError> {
-    principal.authorize(Permission::ReadDirectory)?;
+pub async fn get_taxonomy_term(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<web::Json<TaxonomyTerm>, ApiError> {
+    reader.authorize()?;
     Ok(web::Json(service::get_term(&state, id.into_inner()).await?))
 }
 
@@ -337,8 +338,8 @@ pub async fn get_taxonomy_term(state: web::Data<AppState>, principal: Principal,
     responses((status = 200, description = "The regions", body = Vec<Region>))
 )]
 #[get("/regions")]
-pub async fn list_regions(state: web::Data<AppState>, principal: Principal) -> Result<web::Json<Vec<Region>>, ApiError> {
-    principal.authorize(Permission::ReadDirectory)?;
+pub async fn list_regions(state: web::Data<AppState>, reader: Reader) -> Result<web::Json<Vec<Region>>, ApiError> {
+    reader.authorize()?;
     Ok(web::Json(service::list_regions(&state).await?))
 }
 
@@ -444,4 +445,27 @@ pub async fn create_region(state: web::Data<AppState>, principal: Principal, bod
 pub async fn update_region(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<RegionInput>) -> Result<web::Json<Region>, ApiError> {
     validate(&*body)?;
     Ok(web::Json(curation::save_region(&state, &principal, Some(id.into_inner()), body.into_inner()).await?))
+}
+
+/// Information about this API (the HSDS 3.0 API root).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ApiRoot {
+    /// The HSDS version this API speaks.
+    version: String,
+    /// Where the HSDS profile is described.
+    profile: String,
+    /// This API's OpenAPI document.
+    openapi_url: String,
+}
+
+/// The API root, as HSDS 3.0 defines it: the HSDS version and where the OpenAPI document is.
+#[utoipa::path(tag = "directory", responses((status = 200, description = "About this API", body = ApiRoot)))]
+#[get("/")]
+pub async fn api_root(req: HttpRequest) -> web::Json<ApiRoot> {
+    let info = req.connection_info();
+    web::Json(ApiRoot {
+        version: "3.0".into(),
+        profile: "https://docs.openreferral.org/en/latest/hsds/".into(),
+        openapi_url: format!("{}://{}/api/v1/openapi.json", info.scheme(), info.host()),
+    })
 }

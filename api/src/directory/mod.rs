@@ -5,6 +5,7 @@
 
 pub mod curation;
 pub mod handlers;
+pub mod reader;
 pub mod repo;
 pub mod search;
 pub mod service;

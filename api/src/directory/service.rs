@@ -173,8 +173,8 @@ fn load_one(conn: &mut DbConn, id: &str) -> Result<ServiceAggregate, ApiError> {
     repo::load_services(conn, &[id.to_owned()])?.pop().ok_or_else(service_not_found)
 }
 
-/// One page of services, as the principal may see them.
-pub async fn list(state: &AppState, principal: &Principal, filter: ServiceFilter, request: PageRequest) -> Result<Page<Service>, ApiError> {
+/// One page of services, as this viewer may see them.
+pub async fn list(state: &AppState, viewer: Viewer<'_>, filter: ServiceFilter, request: PageRequest) -> Result<Page<Service>, ApiError> {
     let (offset, limit) = crate::db::page_bounds(request);
     let (aggregates, total) = state
         .db
@@ -183,15 +183,14 @@ pub async fn list(state: &AppState, principal: &Principal, filter: ServiceFilter
             Ok((repo::load_services(conn, &ids)?, total))
         })
         .await?;
-    let viewer = Viewer::Partner(&principal.organization_id);
     let services = aggregates.iter().map(|a| service_dto(a, viewer, &state.settings.time_zone)).collect();
     Ok(Page::new(services, total.unsigned_abs(), request))
 }
 
-/// One service, as the principal may see it.
-pub async fn get(state: &AppState, principal: &Principal, id: String) -> Result<Service, ApiError> {
+/// One service, as this viewer may see it.
+pub async fn get(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<Service, ApiError> {
     let aggregate = state.db.run(move |conn| load_one(conn, &id)).await?;
-    Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
+    Ok(service_dto(&aggregate, viewer, &state.settings.time_zone))
 }
 
 /// Checks what `validator` cannot: ages in order, language codes, and that locations,
@@ -445,10 +444,9 @@ pub async fn update_location(state: &AppState, principal: &Principal, id: String
     Ok(updated)
 }
 
-/// An organization's locations, as the principal may see them.
-pub async fn list_locations(state: &AppState, principal: &Principal, organization_id: String) -> Result<Vec<Location>, ApiError> {
+/// An organization's locations, as this viewer may see them.
+pub async fn list_locations(state: &AppState, viewer: Viewer<'_>, organization_id: String) -> Result<Vec<Location>, ApiError> {
     let rows = state.db.run(move |conn| repo::list_locations(conn, &organization_id).map_err(ApiError::from)).await?;
-    let viewer = Viewer::Partner(&principal.organization_id);
     Ok(rows.iter().map(|r| redact(location_dto(r), viewer)).collect())
 }
 

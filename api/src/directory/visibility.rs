@@ -12,18 +12,21 @@ pub enum Viewer<'a> {
     Public,
 }
 
-/// Removes what this viewer may not see of a location: the address and coordinates of
-/// a confidential location outside its organization, and of a partners-only location
-/// in the public directory. The intake instructions stay: they say how to reach it.
+/// Whether this viewer may see where a location of `owner` with this visibility is:
+/// a confidential location only inside its organization, a partners-only one only to
+/// signed-in partners.
+pub fn shows_place(visibility: Visibility, owner: &str, viewer: Viewer<'_>) -> bool {
+    match (visibility, viewer) {
+        (Visibility::Public, _) | (Visibility::Partners, Viewer::Partner(_)) => true,
+        (Visibility::Partners, Viewer::Public) | (Visibility::Confidential, Viewer::Public) => false,
+        (Visibility::Confidential, Viewer::Partner(org)) => org == owner,
+    }
+}
+
+/// Removes what this viewer may not see of a location (see [`shows_place`]): address,
+/// coordinates and accessibility notes. The intake instructions stay: they say how to reach it.
 pub fn redact(mut location: Location, viewer: Viewer<'_>) -> Location {
-    let hidden = match (location.visibility, viewer) {
-        (Visibility::Public, _) => false,
-        (Visibility::Partners, Viewer::Partner(_)) => false,
-        (Visibility::Partners, Viewer::Public) => true,
-        (Visibility::Confidential, Viewer::Partner(org)) => org != location.organization_id,
-        (Visibility::Confidential, Viewer::Public) => true,
-    };
-    if hidden {
+    if !shows_place(location.visibility, &location.organization_id, viewer) {
         location.latitude = None;
         location.longitude = None;
         location.addresses.clear();

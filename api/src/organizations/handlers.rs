@@ -5,6 +5,7 @@ use harbour_types::{Organization, OrganizationInput, Page, PageRequest, Problem}
 
 use super::service;
 use crate::auth::{Permission, Principal};
+use crate::directory::reader::Reader;
 use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
@@ -20,8 +21,8 @@ use crate::state::AppState;
     )
 )]
 #[get("/organizations")]
-pub async fn list_organizations(state: web::Data<AppState>, principal: Principal, page: web::Query<PageRequest>) -> Result<web::Json<Page<Organization>>, ApiError> {
-    principal.authorize(Permission::ReadDirectory)?;
+pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, page: web::Query<PageRequest>) -> Result<web::Json<Page<Organization>>, ApiError> {
+    reader.authorize()?;
     Ok(web::Json(service::list(&state, page.into_inner()).await?))
 }
 
@@ -37,8 +38,8 @@ pub async fn list_organizations(state: web::Data<AppState>, principal: Principal
     )
 )]
 #[get("/organizations/{id}")]
-pub async fn get_organization(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<web::Json<Organization>, ApiError> {
-    principal.authorize(Permission::ReadDirectory)?;
+pub async fn get_organization(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<web::Json<Organization>, ApiError> {
+    reader.authorize()?;
     Ok(web::Json(service::get(&state, id.into_inner()).await?))
 }
 

@@ -8,6 +8,7 @@ mod directory;
 mod errors;
 mod foundation;
 mod hsds;
+mod public;
 mod search;
 mod sessions;
 mod tokens;

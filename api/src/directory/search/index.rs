@@ -24,7 +24,7 @@ use crate::db::schema::{organizations, services, taxonomy_terms};
 use crate::db::DbConn;
 use crate::directory::repo;
 use crate::directory::service::service_dto;
-use crate::directory::visibility::Viewer;
+use crate::directory::visibility::{shows_place, Viewer};
 use crate::error::ApiError;
 
 const NAME_WEIGHT: f32 = 3.0;
@@ -75,7 +75,7 @@ pub struct SearchQuery {
 struct Point {
     latitude: f64,
     longitude: f64,
-    hidden_from_outsiders: bool,
+    visibility: Visibility,
 }
 
 #[derive(Debug)]
@@ -235,7 +235,7 @@ impl Index {
                 Some(Point {
                     latitude: location.latitude?,
                     longitude: location.longitude?,
-                    hidden_from_outsiders: location.visibility == Visibility::Confidential,
+                    visibility: location.visibility,
                 })
             })
             .collect();
@@ -297,10 +297,9 @@ impl Index {
         (0..count).filter(|d| matched[*d] == all).map(|d| (u32::try_from(d).unwrap_or(u32::MAX), sum[d])).collect()
     }
 
-    /// Runs a search as seen by a user or client of `viewer_org` at `now`.
-    pub fn search(&self, query: &SearchQuery, viewer_org: &str, now: DateTime<Utc>) -> SearchResults {
+    /// Runs a search as seen by `viewer` at `now`.
+    pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> SearchResults {
         let clock = Clock::at(self.zone.unwrap_or(chrono_tz::America::Halifax), now);
-        let viewer = self.organizations.find(viewer_org);
         // A filter naming something the index does not know matches nothing.
         let unknown = |value: &Option<String>, numbers: &Interner| value.as_ref().map(|v| numbers.find(v).ok_or(()));
         let (category, region, language) = match (unknown(&query.category, &self.categories), unknown(&query.region, &self.regions), unknown(&query.language, &self.languages)) {
@@ -326,7 +325,7 @@ impl Index {
             if query.open_now && !open_now {
                 continue;
             }
-            let distance = query.near.and_then(|near| Self::distance(doc, near, viewer));
+            let distance = query.near.and_then(|near| self.distance(doc, near, viewer));
             let within = match (query.radius_km, distance) {
                 (Some(radius), Some((km, _))) => km <= radius,
                 (Some(_), None) => false,
@@ -374,13 +373,14 @@ impl Index {
     }
 
     /// The nearest location's distance, and whether it was rounded to protect a
-    /// confidential location from a viewer outside its organization.
-    fn distance(doc: &Doc, near: (f64, f64), viewer: Option<u32>) -> Option<(f64, bool)> {
+    /// location this viewer may not see (see `visibility::shows_place`).
+    fn distance(&self, doc: &Doc, near: (f64, f64), viewer: Viewer<'_>) -> Option<(f64, bool)> {
+        let owner = &self.organizations.values[doc.organization as usize];
         doc.points
             .iter()
             .map(|p| {
                 let exact = haversine_km(near, (p.latitude, p.longitude));
-                if p.hidden_from_outsiders && viewer != Some(doc.organization) {
+                if !shows_place(p.visibility, owner, viewer) {
                     // A precise distance would let anyone find a safe house by moving about.
                     (((exact / CONFIDENTIAL_DISTANCE_STEP_KM).floor() + 1.0) * CONFIDENTIAL_DISTANCE_STEP_KM, true)
                 } else {

@@ -15,6 +15,7 @@ use harbour_types::SearchResults;
 pub use index::{Index, SearchQuery};
 
 use crate::db::Db;
+use crate::directory::visibility::Viewer;
 use crate::error::ApiError;
 
 /// The current index, swapped whole when rebuilt so searches never wait for a rebuild.
@@ -44,9 +45,9 @@ impl DirectorySearch {
         *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(index);
     }
 
-    /// Runs a search for a viewer of organization `viewer_org`.
-    pub fn search(&self, query: &SearchQuery, viewer_org: &str, now: chrono::DateTime<chrono::Utc>) -> SearchResults {
+    /// Runs a search as `viewer` sees the directory.
+    pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: chrono::DateTime<chrono::Utc>) -> SearchResults {
         let index = Arc::clone(&self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner));
-        index.search(query, viewer_org, now)
+        index.search(query, viewer, now)
     }
 }
