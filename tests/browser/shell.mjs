@@ -116,6 +116,32 @@ try {
   await admin.context.close();
   console.log('capacity in one tap: ok');
 
+  // Offline after a first visit: the app and the directory saved by the service worker.
+  const away = await phone();
+  await signIn(away.page);
+  await away.page.evaluate(() => navigator.serviceWorker.ready);
+  await away.page.reload();
+  await away.page.getByRole('button', { name: /Night shelter/ }).waitFor();
+  await away.page.getByRole('button', { name: /Night shelter/ }).click();
+  await away.page.getByRole('heading', { name: 'Night shelter' }).waitFor();
+  await away.context.setOffline(true);
+  await away.page.reload();
+  await away.page.getByText('No connection').waitFor();
+  await away.page.getByRole('heading', { name: 'Night shelter' }).waitFor();
+  await away.page.getByRole('button', { name: /Back to results/ }).click();
+  await away.page.getByRole('button', { name: /Night shelter/ }).waitFor();
+  const saved = await away.page.evaluate(async () => {
+    const urls = [];
+    for (const name of await caches.keys()) {
+      for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+    }
+    return urls;
+  });
+  const allowed = [/^\/$/, /^\/assets\//, /^\/api\/v1\/(services|taxonomy_terms|regions|instance)/];
+  for (const path of saved) assert.ok(allowed.some((a) => a.test(path)), `only the app and the directory are saved offline, not ${path}`);
+  await away.context.close();
+  console.log('offline directory: ok');
+
   // Quick exit by pressing Esc twice.
   const second = await phone();
   await signIn(second.page);

@@ -45,6 +45,17 @@ fn Screens() -> impl IntoView {
     move || match session.state.get() {
         SessionState::Restoring => view! { <p class="loading" role="status">{i18n.t(Msg::Loading)}</p> }.into_any(),
         SessionState::SignedOut => view! { <SignInPage/> }.into_any(),
+        SessionState::Offline => view! {
+            <div class="offline" role="status">
+                <p>{i18n.t(Msg::OfflineBanner)}</p>
+                <button type="button" class="link-back" on:click=move |_| session.refresh(i18n)>{i18n.t(Msg::TryAgain)}</button>
+            </div>
+            <Routes fallback=|| view! { <DirectoryPage/> }>
+                <Route path=path!("/") view=DirectoryPage/>
+                <Route path=path!("/services/:id") view=ServicePage/>
+            </Routes>
+        }
+        .into_any(),
         SessionState::SignedIn { me, .. } if me.must_change_password => view! { <ChangePasswordPage/> }.into_any(),
         SessionState::SignedIn { .. } => view! {
             <Nav/>

@@ -134,6 +134,8 @@ messages! {
     Attr2slgbtq => "2SLGBTQ+ affirming", "Inclusif 2SLGBTQ+";
     AttrNewcomer => "Newcomer supports", "Soutiens aux nouveaux arrivants";
     MyOrganization => "My organization", "Mon organisme";
+    OfflineBanner => "No connection: showing the directory saved on this phone. Capacity may be out of date.", "Aucune connexion : le répertoire enregistré sur ce téléphone est affiché. La capacité peut être périmée.";
+    TryAgain => "Try again", "Réessayer";
     MainNavigation => "Main", "Principale";
     MyServices => "Our services and capacity", "Nos services et leur capacité";
     SpotsAvailable => "Spots free", "Places libres";

@@ -21,6 +21,8 @@ pub enum SessionState {
     Restoring,
     /// Nobody is signed in.
     SignedOut,
+    /// No connection to the server: the directory saved on this device is shown.
+    Offline,
     /// Signed in.
     SignedIn {
         /// The access token, in memory only.
@@ -84,11 +86,13 @@ impl Session {
         self.generation.get_value()
     }
 
-    /// Exchanges the refresh cookie for a new access token; signs out when it fails.
+    /// Exchanges the refresh cookie for a new access token; signs out when refused, and
+    /// goes offline when the server cannot be reached.
     pub fn refresh(self, i18n: I18n) {
         spawn_local(async move {
             match api::post::<_, SessionResponse>("/api/v1/auth/refresh", None, &serde_json::json!({})).await {
                 Ok(response) => self.accept(response, i18n),
+                Err(e) if e.code == "offline" => self.state.set(SessionState::Offline),
                 Err(_) => self.state.set(SessionState::SignedOut),
             }
         });

@@ -137,8 +137,11 @@ fn build_web() -> Result<PathBuf> {
     for file in ["web.js", "web_bg.wasm", "boot.js", "style.css"] {
         std::fs::rename(staging.join(file), assets.join(file)).map_err(|e| format!("{file}: {e}"))?;
     }
-    let index = std::fs::read_to_string(web.join("index.html")).map_err(|e| e.to_string())?;
-    std::fs::write(dist.join("index.html"), index.replace("{{ASSETS}}", &format!("/assets/{hash}"))).map_err(|e| e.to_string())?;
+    let assets_path = format!("/assets/{hash}");
+    for file in ["index.html", "sw.js"] {
+        let template = std::fs::read_to_string(web.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        std::fs::write(dist.join(file), template.replace("{{ASSETS}}", &assets_path).replace("{{HASH}}", &hash)).map_err(|e| format!("{file}: {e}"))?;
+    }
     eprintln!("SPA built in {}", dist.display());
     Ok(dist)
 }

@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use harbour_types::{
     CapacityInput, CapacityStatus, Location, LocationInput, Page, PageRequest, Problem, Region, RegionInput, SearchResults, Service, ServiceAttribute,
-    ServiceInput, StaleListing, TaxonomyTerm, TaxonomyTermInput,
+    ServiceInput, StaleListing, TaxonomyTerm, TaxonomyTermInput, Visibility,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -36,6 +36,21 @@ pub struct ServiceListQuery {
 
 fn with_etag<T: serde::Serialize>(mut response: actix_web::HttpResponseBuilder, version: i32, body: &T) -> HttpResponse {
     response.insert_header((header::ETAG, etag(version))).json(body)
+}
+
+/// Whether any of these locations shows a confidential place's address (to its own organization).
+fn reveals_confidential<'a>(locations: impl IntoIterator<Item = &'a Location>) -> bool {
+    locations.into_iter().any(|l| l.visibility == Visibility::Confidential && (!l.addresses.is_empty() || l.latitude.is_some()))
+}
+
+/// Directory reads may be kept by the app for offline use (its service worker honours
+/// this), except a response showing a safe house's address, which is never stored.
+fn offline_cache_policy(confidential_shown: bool) -> (header::HeaderName, &'static str) {
+    (header::CACHE_CONTROL, if confidential_shown { "no-store" } else { "private, no-cache" })
+}
+
+fn service_locations(service: &Service) -> impl Iterator<Item = &Location> {
+    service.service_at_locations.iter().map(|sal| &sal.location)
 }
 
 /// Query parameters of the directory search.
@@ -137,10 +152,11 @@ impl SearchParams {
     )
 )]
 #[get("/services/search")]
-pub async fn search_services(state: web::Data<AppState>, reader: Reader, params: web::Query<SearchParams>) -> Result<web::Json<SearchResults>, ApiError> {
+pub async fn search_services(state: web::Data<AppState>, reader: Reader, params: web::Query<SearchParams>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
     let query = params.into_inner().into_query()?;
-    Ok(web::Json(state.search.search(&query, reader.viewer(), chrono::Utc::now())))
+    // Results carry no address: they may always be kept for offline use.
+    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(false)).json(state.search.search(&query, reader.viewer(), chrono::Utc::now())))
 }
 
 /// Lists services, by name (HSDS 3.0 paging).
@@ -155,7 +171,7 @@ pub async fn search_services(state: web::Data<AppState>, reader: Reader, params:
     )
 )]
 #[get("/services")]
-pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceListQuery>) -> Result<web::Json<Page<Service>>, ApiError> {
+pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceListQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
     let query = query.into_inner();
     let filter = ServiceFilter {
@@ -164,7 +180,9 @@ pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: we
         modified_after: query.modified_after.map(|t| t.naive_utc()),
     };
     let page = PageRequest { page: query.page, per_page: query.per_page };
-    Ok(web::Json(service::list(&state, reader.viewer(), filter, page).await?))
+    let found = service::list(&state, reader.viewer(), filter, page).await?;
+    let confidential = reveals_confidential(found.contents.iter().flat_map(service_locations));
+    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(found))
 }
 
 /// One service with its locations, phones, hours, languages and capacity. A
@@ -182,7 +200,9 @@ pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: we
 pub async fn get_service(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
     let found = service::get(&state, reader.viewer(), id.into_inner()).await?;
-    Ok(with_etag(HttpResponse::Ok(), found.version, &found))
+    let mut response = HttpResponse::Ok();
+    response.insert_header(offline_cache_policy(reveals_confidential(service_locations(&found))));
+    Ok(with_etag(response, found.version, &found))
 }
 
 /// Adds a service to an organization's listings (its agency admins, or system admins).
@@ -257,9 +277,10 @@ pub async fn set_capacity(state: web::Data<AppState>, principal: Principal, req:
     responses((status = 200, description = "The locations", body = Vec<Location>))
 )]
 #[get("/organizations/{id}/locations")]
-pub async fn list_locations(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<web::Json<Vec<Location>>, ApiError> {
+pub async fn list_locations(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
-    Ok(web::Json(service::list_locations(&state, reader.viewer(), id.into_inner()).await?))
+    let found = service::list_locations(&state, reader.viewer(), id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(reveals_confidential(&found))).json(found))
 }
 
 /// Adds a location to an organization (its agency admins, or system admins).
@@ -310,9 +331,9 @@ pub async fn update_location(state: web::Data<AppState>, principal: Principal, r
     responses((status = 200, description = "A page of categories", body = Page<TaxonomyTerm>))
 )]
 #[get("/taxonomy_terms")]
-pub async fn list_taxonomy_terms(state: web::Data<AppState>, reader: Reader, page: web::Query<PageRequest>) -> Result<web::Json<Page<TaxonomyTerm>>, ApiError> {
+pub async fn list_taxonomy_terms(state: web::Data<AppState>, reader: Reader, page: web::Query<PageRequest>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
-    Ok(web::Json(service::list_terms(&state, page.into_inner()).await?))
+    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(false)).json(service::list_terms(&state, page.into_inner()).await?))
 }
 
 /// One category.
@@ -338,9 +359,9 @@ pub async fn get_taxonomy_term(state: web::Data<AppState>, reader: Reader, id: w
     responses((status = 200, description = "The regions", body = Vec<Region>))
 )]
 #[get("/regions")]
-pub async fn list_regions(state: web::Data<AppState>, reader: Reader) -> Result<web::Json<Vec<Region>>, ApiError> {
+pub async fn list_regions(state: web::Data<AppState>, reader: Reader) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
-    Ok(web::Json(service::list_regions(&state).await?))
+    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(false)).json(service::list_regions(&state).await?))
 }
 
 /// Marks a listing verified now (coordinators and system admins).
