@@ -2,12 +2,14 @@
 //! gives the same results on SQLite and PostgreSQL (their full-text search differs in
 //! language support, ranking and typo tolerance), and filters like "open now" and
 //! "near me" run beside the text match in one pass. The index is rebuilt after every
-//! directory write; see `index.rs` for how it matches and ranks.
+//! directory write (a full rebuild: milliseconds at a partnership's few hundred
+//! services, seconds at 100,000); see `index.rs` for how it matches and ranks.
 
 pub mod hours;
 pub mod index;
 pub mod text;
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use harbour_types::SearchResults;
@@ -21,33 +23,42 @@ use crate::error::ApiError;
 /// The current index, swapped whole when rebuilt so searches never wait for a rebuild.
 #[derive(Default)]
 pub struct DirectorySearch {
-    current: RwLock<Arc<Index>>,
+    /// The index, and the ticket of the rebuild that made it.
+    current: RwLock<(u64, Arc<Index>)>,
+    tickets: AtomicU64,
 }
 
 impl DirectorySearch {
     /// Rebuilds the index from the database and makes it current.
     pub async fn rebuild(&self, db: &Db, time_zone: &str) -> Result<(), ApiError> {
+        let ticket = self.tickets.fetch_add(1, Ordering::SeqCst) + 1;
         let zone = time_zone.to_owned();
         let index = db.run(move |conn| Index::build(conn, &zone)).await?;
-        self.replace(index);
+        self.install(ticket, index);
         Ok(())
     }
 
     /// Rebuilds on this thread: for start-up, before the server takes requests.
     pub fn rebuild_now(&self, db: &Db, time_zone: &str) -> Result<(), ApiError> {
+        let ticket = self.tickets.fetch_add(1, Ordering::SeqCst) + 1;
         let mut conn = db.get()?;
         let index = Index::build(&mut conn, time_zone)?;
-        self.replace(index);
+        self.install(ticket, index);
         Ok(())
     }
 
-    fn replace(&self, index: Index) {
-        *self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(index);
+    /// Installs an index unless a rebuild that started later is already in: two writes
+    /// close together must never leave the older one's index in place.
+    fn install(&self, ticket: u64, index: Index) {
+        let mut current = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if ticket > current.0 {
+            *current = (ticket, Arc::new(index));
+        }
     }
 
     /// Runs a search as `viewer` sees the directory.
     pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: chrono::DateTime<chrono::Utc>) -> SearchResults {
-        let index = Arc::clone(&self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner));
+        let index = Arc::clone(&self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).1);
         index.search(query, viewer, now)
     }
 }
