@@ -6,13 +6,18 @@ use harbour::config::Settings;
 use harbour::db::Db;
 use harbour::startup::Application;
 
-const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | bootstrap NAME SLUG EMAIL | openapi]
+const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | export-hsds DIR | import-hsds DIR | bootstrap NAME SLUG EMAIL | openapi]
 
   serve         run the API and the app (default); applies migrations first
   migrate       apply database migrations and exit
   seed --demo   load the demonstration partnership into an empty database and print sign-ins
   seed --synthetic N
                 add N synthetic services (after --demo), for scale tests and benchmarks
+  export-hsds DIR
+                write the directory as Open Referral HSDS 3.0 JSON files into DIR
+  import-hsds DIR
+                load HSDS JSON files from DIR, upserting by id; bad records are
+                reported and skipped (exit status 1 when any was)
   bootstrap     on a new instance: create the first organization (NAME, SLUG) and its
                 system admin (EMAIL), and print the admin's temporary password
   openapi       print the OpenAPI document
@@ -45,6 +50,20 @@ fn main() -> ExitCode {
             println!("Added {made} synthetic services in {:.1} s.", started.elapsed().as_secs_f64());
             Ok(())
         }
+        ["export-hsds", dir] => open(&settings).and_then(|db| {
+            let counts = harbour::directory::exchange::export(&db, std::path::Path::new(dir), &settings.time_zone).map_err(|e| e.to_string())?;
+            println!("Exported to {dir}: {counts:?}");
+            Ok(())
+        }),
+        ["import-hsds", dir] => open(&settings).and_then(|db| {
+            let report = harbour::directory::exchange::import(&db, std::path::Path::new(dir)).map_err(|e| e.to_string())?;
+            println!("Loaded: {:?}", report.loaded);
+            for skipped in &report.skipped {
+                let at = skipped.index.map(|i| format!(" #{i}")).unwrap_or_default();
+                println!("Skipped {}{at} {}: {}", skipped.file, skipped.id.as_deref().unwrap_or(""), skipped.reason);
+            }
+            if report.skipped.is_empty() { Ok(()) } else { Err(format!("{} record(s) skipped", report.skipped.len())) }
+        }),
         ["bootstrap", name, slug, email] => open(&settings).and_then(|db| {
             let temporary = harbour::bootstrap::bootstrap(&db, name, slug, email).map_err(|e| e.to_string())?;
             println!("Created {name} and its system admin {email}.\nTemporary password (change it at first sign-in): {temporary}");

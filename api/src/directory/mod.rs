@@ -4,6 +4,7 @@
 //! location's address never leaves its organization (see [`visibility`]).
 
 pub mod curation;
+pub mod exchange;
 pub mod handlers;
 pub mod reader;
 pub mod repo;

@@ -11,8 +11,8 @@ use crate::db::schema::{
 use crate::db::DbConn;
 
 /// A row of `services`.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = services)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = services, treat_none_as_null = true)]
 pub struct ServiceRow {
     pub id: String,
     pub organization_id: String,
@@ -185,6 +185,13 @@ pub fn update_capacity(
     Ok(changed == 1)
 }
 
+/// The id of a service's link to a location, derived from both: it stays the same
+/// across edits and exports, as HSDS consumers expect of an id.
+fn service_at_location_id(service_id: &str, location_id: &str) -> String {
+    let namespace = uuid::Uuid::parse_str(service_id).unwrap_or(uuid::Uuid::NAMESPACE_OID);
+    uuid::Uuid::new_v5(&namespace, location_id.as_bytes()).to_string()
+}
+
 /// Replaces all of a service's children. Call inside a transaction.
 pub fn replace_children(conn: &mut DbConn, service_id: &str, children: &ServiceChildren) -> QueryResult<()> {
     diesel::delete(phones::table.filter(phones::service_id.eq(service_id))).execute(conn)?;
@@ -203,7 +210,7 @@ pub fn replace_children(conn: &mut DbConn, service_id: &str, children: &ServiceC
     for location_id in &children.location_ids {
         diesel::insert_into(service_at_locations::table)
             .values((
-                service_at_locations::id.eq(uuid::Uuid::new_v4().to_string()),
+                service_at_locations::id.eq(service_at_location_id(service_id, location_id)),
                 service_at_locations::service_id.eq(service_id),
                 service_at_locations::location_id.eq(location_id),
             ))
@@ -438,4 +445,25 @@ pub fn upsert_region(conn: &mut DbConn, id: &str, slug: &str, name: &str, name_f
     }
     let changed = diesel::update(regions::table.find(id)).set((regions::slug.eq(slug), regions::name.eq(name), regions::name_fr.eq(name_fr))).execute(conn)?;
     Ok(changed == 1)
+}
+
+/// Writes a service row whole: updates it when the id exists, inserts it otherwise.
+pub fn save_service_row(conn: &mut DbConn, row: &ServiceRow) -> QueryResult<()> {
+    if diesel::update(services::table.find(&row.id)).set(row).execute(conn)? == 0 {
+        insert_service(conn, row)?;
+    }
+    Ok(())
+}
+
+/// Writes a location row whole: updates it when the id exists, inserts it otherwise.
+pub fn save_location_row(conn: &mut DbConn, row: &LocationRow) -> QueryResult<()> {
+    if diesel::update(locations::table.find(&row.id)).set(row).execute(conn)? == 0 {
+        insert_location(conn, row)?;
+    }
+    Ok(())
+}
+
+/// Every service's id, in order: what an export walks through.
+pub fn all_service_ids(conn: &mut DbConn) -> QueryResult<Vec<String>> {
+    services::table.order(services::id.asc()).select(services::id).load(conn)
 }

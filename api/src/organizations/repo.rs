@@ -8,8 +8,8 @@ use crate::db::schema::organizations;
 use crate::db::DbConn;
 
 /// A row of `organizations`.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = organizations)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = organizations, treat_none_as_null = true)]
 pub struct OrganizationRow {
     pub id: String,
     pub slug: String,
@@ -97,4 +97,12 @@ pub fn update(conn: &mut DbConn, id: &str, input: &OrganizationInput, at: NaiveD
             organizations::updated_at.eq(at),
         ))
         .execute(conn)
+}
+
+/// Writes an organization row whole: updates it when the id exists, inserts it otherwise.
+pub fn save(conn: &mut DbConn, row: &OrganizationRow) -> QueryResult<()> {
+    if diesel::update(organizations::table.find(&row.id)).set(row).execute(conn)? == 0 {
+        insert(conn, row)?;
+    }
+    Ok(())
 }

@@ -6,6 +6,7 @@ mod browser;
 mod curation;
 mod directory;
 mod errors;
+mod exchange;
 mod foundation;
 mod hsds;
 mod public;

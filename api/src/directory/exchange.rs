@@ -1,0 +1,590 @@
+//! Open Referral HSDS 3.0 exchange: `harbour export-hsds DIR` writes the directory as
+//! HSDS JSON (one file per object type, in id order, so two exports of the same data
+//! are identical); `harbour import-hsds DIR` loads such files, upserting by id.
+//!
+//! Import takes each record on its own: a record that does not parse, names an unknown
+//! organization, category or region, or breaks a rule is reported with its reason and
+//! skipped, in its own transaction, so nothing of it is half-written; the rest loads.
+//! Exports are for partners: a confidential location's address is left out, as on
+//! every endpoint.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use harbour_types::{
+    CapacityStatus, Organization, OrganizationInput, PhoneKind, Region, Sector, Service, ServiceAttribute, ServiceStatus, TaxonomyTerm, Visibility, Weekday,
+};
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::repo::{self, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
+use super::service::{service_dto, term_dto};
+use super::visibility::Viewer;
+use crate::db::{self, Db, DbConn, DbError};
+use crate::organizations::repo::{self as organizations_repo, OrganizationRow};
+
+const ORGANIZATIONS: &str = "organizations.json";
+const TAXONOMY_TERMS: &str = "taxonomy_terms.json";
+const REGIONS: &str = "regions.json";
+const SERVICES: &str = "services.json";
+
+/// Why an exchange could not run at all (record problems are reported, not raised).
+#[derive(Debug, thiserror::Error)]
+pub enum ExchangeError {
+    /// A file could not be read or written.
+    #[error("{0}")]
+    Io(String),
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<diesel::result::Error> for ExchangeError {
+    fn from(e: diesel::result::Error) -> Self {
+        ExchangeError::Db(e.into())
+    }
+}
+
+/// One record that was not imported, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skipped {
+    /// The file it came from.
+    pub file: &'static str,
+    /// Its position in the file's array (none when the whole file was unusable).
+    pub index: Option<usize>,
+    /// Its id, when it had one.
+    pub id: Option<String>,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// What an import did.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    /// Records loaded, per file.
+    pub loaded: BTreeMap<&'static str, usize>,
+    /// Records skipped.
+    pub skipped: Vec<Skipped>,
+}
+
+fn write_json<T: serde::Serialize>(dir: &Path, file: &str, items: &[T]) -> Result<(), ExchangeError> {
+    let mut text = serde_json::to_string_pretty(items).map_err(|e| ExchangeError::Io(e.to_string()))?;
+    text.push('\n');
+    std::fs::write(dir.join(file), text).map_err(|e| ExchangeError::Io(format!("{}: {e}", dir.join(file).display())))
+}
+
+/// Writes the directory to `dir` as HSDS JSON; returns how many records of each kind.
+pub fn export(db: &Db, dir: &Path, time_zone: &str) -> Result<BTreeMap<&'static str, usize>, ExchangeError> {
+    std::fs::create_dir_all(dir).map_err(|e| ExchangeError::Io(format!("{}: {e}", dir.display())))?;
+    let mut conn = db.get()?;
+    let (organizations, _) = organizations_repo::list(&mut conn, 0, i64::MAX)?;
+    let mut organizations: Vec<Organization> = organizations.iter().map(OrganizationRow::to_dto).collect();
+    organizations.sort_by(|a, b| a.id.cmp(&b.id));
+    let (terms, _) = repo::list_terms(&mut conn, 0, i64::MAX)?;
+    let mut terms: Vec<TaxonomyTerm> = terms.into_iter().map(term_dto).collect();
+    terms.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut regions: Vec<Region> = repo::list_regions(&mut conn)?.into_iter().map(|(id, slug, name, name_fr)| Region { id, slug, name, name_fr }).collect();
+    regions.sort_by(|a, b| a.id.cmp(&b.id));
+    let ids = repo::all_service_ids(&mut conn)?;
+    let mut services: Vec<Service> = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        // A partner of no organization: partners-only places shown, confidential ones not.
+        services.extend(repo::load_services(&mut conn, chunk)?.iter().map(|a| service_dto(a, Viewer::Partner(""), time_zone)));
+    }
+    for service in &mut services {
+        // Open-now is a reading of the clock, not data: it would make two exports differ.
+        service.open_now = false;
+    }
+    write_json(dir, ORGANIZATIONS, &organizations)?;
+    write_json(dir, TAXONOMY_TERMS, &terms)?;
+    write_json(dir, REGIONS, &regions)?;
+    write_json(dir, SERVICES, &services)?;
+    Ok(BTreeMap::from([(ORGANIZATIONS, organizations.len()), (TAXONOMY_TERMS, terms.len()), (REGIONS, regions.len()), (SERVICES, services.len())]))
+}
+
+#[derive(Debug, Deserialize)]
+struct RegionRecord {
+    id: String,
+    slug: String,
+    name: String,
+    #[serde(default)]
+    name_fr: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct TermRecord {
+    id: String,
+    #[serde(default)]
+    code: Option<String>,
+    name: String,
+    #[serde(default)]
+    name_fr: Option<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    parent_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct OrganizationRecord {
+    id: String,
+    name: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    slug: Option<String>,
+    #[serde(default)]
+    sector: Option<Sector>,
+    #[serde(default)]
+    website: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    phone: Option<String>,
+    #[serde(default = "yes")]
+    active: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Deserialize)]
+struct PhoneRecord {
+    #[serde(default)]
+    id: Option<String>,
+    number: String,
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    #[serde(default)]
+    after_hours: bool,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ScheduleRecord {
+    #[serde(default)]
+    id: Option<String>,
+    /// One day or several, comma-separated (`MO,TU`).
+    byday: String,
+    opens_at: String,
+    closes_at: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AddressRecord {
+    address_1: String,
+    city: String,
+    #[serde(default)]
+    state_province: Option<String>,
+    #[serde(default)]
+    postal_code: Option<String>,
+    #[serde(default)]
+    country: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LocationRecord {
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    visibility: Option<Visibility>,
+    #[serde(default)]
+    latitude: Option<f64>,
+    #[serde(default)]
+    longitude: Option<f64>,
+    #[serde(default)]
+    addresses: Vec<AddressRecord>,
+    #[serde(default)]
+    intake_instructions: Option<String>,
+    #[serde(default)]
+    accessibility: Option<String>,
+    #[serde(default)]
+    version: Option<i32>,
+}
+
+#[derive(Debug, Deserialize)]
+struct LinkRecord {
+    location: LocationRecord,
+}
+
+#[derive(Debug, Deserialize)]
+struct CodeRecord {
+    code: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct IdRecord {
+    id: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct AttributeRecord {
+    #[serde(default)]
+    taxonomy_term_id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct CapacityRecord {
+    status: CapacityStatus,
+    #[serde(default)]
+    available: Option<i32>,
+    #[serde(default)]
+    maximum: Option<i32>,
+    #[serde(default)]
+    unit: Option<String>,
+    #[serde(default)]
+    updated: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ServiceRecord {
+    id: String,
+    organization_id: String,
+    name: String,
+    status: ServiceStatus,
+    #[serde(default)]
+    alternate_name: Option<String>,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    interpretation_services: Option<String>,
+    #[serde(default)]
+    application_process: String,
+    #[serde(default)]
+    fees_description: Option<String>,
+    #[serde(default)]
+    eligibility_description: Option<String>,
+    #[serde(default)]
+    minimum_age: Option<i32>,
+    #[serde(default)]
+    maximum_age: Option<i32>,
+    #[serde(default)]
+    last_modified: Option<DateTime<Utc>>,
+    #[serde(default)]
+    phones: Vec<PhoneRecord>,
+    #[serde(default)]
+    schedules: Vec<ScheduleRecord>,
+    #[serde(default)]
+    service_at_locations: Vec<LinkRecord>,
+    #[serde(default)]
+    languages: Vec<CodeRecord>,
+    /// HSDS's own way to file a service under a category.
+    #[serde(default)]
+    attributes: Vec<AttributeRecord>,
+    #[serde(default = "yes")]
+    free: bool,
+    #[serde(default)]
+    required_documents: Option<String>,
+    #[serde(default)]
+    open_24_7: bool,
+    #[serde(default = "yes")]
+    accepts_referrals: bool,
+    #[serde(default)]
+    capacity: Option<CapacityRecord>,
+    #[serde(default)]
+    harbour_attributes: Vec<ServiceAttribute>,
+    #[serde(default)]
+    categories: Vec<IdRecord>,
+    #[serde(default)]
+    regions: Vec<IdRecord>,
+    #[serde(default)]
+    verified_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    version: Option<i32>,
+}
+
+/// Reads a file's array of records; a missing file is no records, a broken one one problem.
+fn records(dir: &Path, file: &'static str, report: &mut ImportReport) -> Vec<Value> {
+    let path = dir.join(file);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            report.skipped.push(Skipped { file, index: None, id: None, reason: format!("cannot read: {e}") });
+            return Vec::new();
+        }
+    };
+    match serde_json::from_str::<Value>(&text) {
+        Ok(Value::Array(items)) => items,
+        Ok(_) => {
+            report.skipped.push(Skipped { file, index: None, id: None, reason: "the file must hold a JSON array".into() });
+            Vec::new()
+        }
+        Err(e) => {
+            report.skipped.push(Skipped { file, index: None, id: None, reason: format!("not valid JSON: {e}") });
+            Vec::new()
+        }
+    }
+}
+
+/// Parses and loads each record of a file in its own transaction.
+fn load_each<T: serde::de::DeserializeOwned>(
+    conn: &mut DbConn,
+    file: &'static str,
+    items: Vec<Value>,
+    report: &mut ImportReport,
+    mut load: impl FnMut(&mut DbConn, T) -> Result<(), String>,
+) {
+    let mut loaded = 0;
+    for (index, item) in items.into_iter().enumerate() {
+        let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
+        let outcome = serde_json::from_value::<T>(item)
+            .map_err(|e| e.to_string())
+            .and_then(|record| db::transaction(conn, |conn| load(conn, record).map_err(RecordError::Rule)).map_err(|e: RecordError| e.to_string()));
+        match outcome {
+            Ok(()) => loaded += 1,
+            Err(reason) => report.skipped.push(Skipped { file, index: Some(index), id, reason }),
+        }
+    }
+    report.loaded.insert(file, loaded);
+}
+
+/// A record's failure inside its transaction: a broken rule, or the database.
+#[derive(Debug, thiserror::Error)]
+enum RecordError {
+    #[error("{0}")]
+    Rule(String),
+    #[error("{0}")]
+    Db(#[from] diesel::result::Error),
+}
+
+fn db_reason(e: diesel::result::Error) -> String {
+    match e {
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => "another record already has the same code, slug or e-mail".into(),
+        other => format!("the database refused it: {other}"),
+    }
+}
+
+fn slug_of(name: &str, id: &str) -> String {
+    let words: Vec<String> = crate::directory::search::text::words(name).take(6).collect();
+    let short: String = id.chars().filter(char::is_ascii_alphanumeric).take(6).collect::<String>().to_ascii_lowercase();
+    format!("{}-{short}", words.join("-")).trim_matches('-').to_owned()
+}
+
+/// Loads HSDS JSON files from `dir`, upserting by id; see the module comment.
+pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
+    if !dir.is_dir() {
+        return Err(ExchangeError::Io(format!("{} is not a folder", dir.display())));
+    }
+    let mut report = ImportReport::default();
+    let mut conn = db.get()?;
+    let conn = &mut *conn;
+
+    let items = records(dir, REGIONS, &mut report);
+    load_each(conn, REGIONS, items, &mut report, |conn, r: RegionRecord| {
+        let name_fr = r.name_fr.unwrap_or_else(|| r.name.clone());
+        let written = repo::upsert_region(conn, &r.id, &r.slug, &r.name, &name_fr, false).map_err(db_reason)?;
+        if !written {
+            repo::upsert_region(conn, &r.id, &r.slug, &r.name, &name_fr, true).map_err(db_reason)?;
+        }
+        Ok(())
+    });
+
+    // Parents before children: a term waits until its parent is in.
+    let mut pending = records(dir, TAXONOMY_TERMS, &mut report);
+    let mut known: HashSet<String> = repo::term_parents(conn)?.into_iter().map(|(id, _)| id).collect();
+    let mut loaded_terms = 0;
+    loop {
+        let (ready, waiting): (Vec<Value>, Vec<Value>) = pending.into_iter().partition(|item| {
+            item.get("parent_id").and_then(Value::as_str).is_none_or(|p| known.contains(p) || item.get("id").and_then(Value::as_str) == Some(p))
+        });
+        if ready.is_empty() {
+            for item in waiting {
+                let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
+                report.skipped.push(Skipped { file: TAXONOMY_TERMS, index: None, id, reason: "its parent_id names no taxonomy term".into() });
+            }
+            break;
+        }
+        let mut round = ImportReport::default();
+        load_each(conn, TAXONOMY_TERMS, ready, &mut round, |conn, t: TermRecord| {
+            let row = TermRow {
+                code: t.code.unwrap_or_else(|| t.id.clone()),
+                name_fr: t.name_fr.unwrap_or_else(|| t.name.clone()),
+                id: t.id,
+                parent_id: t.parent_id,
+                name: t.name,
+                description: t.description,
+            };
+            if !repo::update_term(conn, &row).map_err(db_reason)? {
+                repo::insert_term(conn, &row).map_err(db_reason)?;
+            }
+            known.insert(row.id);
+            Ok(())
+        });
+        loaded_terms += round.loaded.get(TAXONOMY_TERMS).copied().unwrap_or(0);
+        report.skipped.extend(round.skipped);
+        pending = waiting;
+    }
+    report.loaded.insert(TAXONOMY_TERMS, loaded_terms);
+
+    let items = records(dir, ORGANIZATIONS, &mut report);
+    load_each(conn, ORGANIZATIONS, items, &mut report, |conn, o: OrganizationRecord| {
+        let input = OrganizationInput {
+            slug: o.slug.clone().unwrap_or_else(|| slug_of(&o.name, &o.id)),
+            name: o.name,
+            description: o.description,
+            sector: o.sector.unwrap_or(Sector::Community),
+            website: o.website,
+            email: o.email,
+            phone: o.phone,
+        };
+        validator::Validate::validate(&input).map_err(|e| format!("not valid: {e}"))?;
+        let now = Utc::now().naive_utc();
+        let mut row = OrganizationRow::new(o.id.clone(), &input, now);
+        row.active = o.active;
+        if let Some(existing) = organizations_repo::find(conn, &o.id).map_err(db_reason)? {
+            row.created_at = existing.created_at;
+            row.verified_at = existing.verified_at;
+        }
+        organizations_repo::save(conn, &row).map_err(db_reason)
+    });
+
+    let items = records(dir, SERVICES, &mut report);
+    load_each(conn, SERVICES, items, &mut report, load_service);
+    Ok(report)
+}
+
+/// `HH:MM` from the times HSDS files carry (`9:00`, `09:00`, `09:00:00`, `09:00-04:00`).
+fn normalize_time(time: &str) -> Option<String> {
+    let mut parts = time.split(|c| c == ':' || c == '-' || c == '+' || c == 'Z');
+    let hours: u16 = parts.next()?.trim().parse().ok()?;
+    let minutes: u16 = parts.next()?.trim().get(..2)?.parse().ok()?;
+    let normalized = format!("{hours:02}:{minutes:02}");
+    super::search::hours::minutes(&normalized).map(|_| normalized)
+}
+
+fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
+    if organizations_repo::find(conn, &s.organization_id).map_err(db_reason)?.is_none() {
+        return Err(format!("organization {} is not in the directory", s.organization_id));
+    }
+    let mut category_ids: Vec<String> = s.categories.iter().map(|c| c.id.clone()).chain(s.attributes.iter().filter_map(|a| a.taxonomy_term_id.clone())).collect();
+    category_ids.sort();
+    category_ids.dedup();
+    if let Some(unknown) = category_ids.iter().find(|id| repo::count_terms(conn, std::slice::from_ref(id)).unwrap_or(0) == 0) {
+        return Err(format!("unknown taxonomy term {unknown}"));
+    }
+    let region_ids: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
+    if let Some(unknown) = region_ids.iter().find(|id| repo::count_regions(conn, std::slice::from_ref(id)).unwrap_or(0) == 0) {
+        return Err(format!("unknown region {unknown}"));
+    }
+    let now = Utc::now().naive_utc();
+    let modified = s.last_modified.map_or(now, |t| t.naive_utc());
+    let mut location_ids = Vec::new();
+    for link in s.service_at_locations {
+        let l = link.location;
+        let address = l.addresses.into_iter().next();
+        let row = LocationRow {
+            id: l.id.clone(),
+            organization_id: s.organization_id.clone(),
+            name: l.name.unwrap_or_else(|| s.name.clone()),
+            description: l.description,
+            visibility: l.visibility.unwrap_or(Visibility::Public).code().to_owned(),
+            address_1: address.as_ref().map(|a| a.address_1.clone()),
+            city: address.as_ref().map(|a| a.city.clone()),
+            state_province: address.as_ref().and_then(|a| a.state_province.clone()),
+            postal_code: address.as_ref().and_then(|a| a.postal_code.clone()).filter(|p| !p.is_empty()),
+            country: address.and_then(|a| a.country).unwrap_or_else(|| "CA".into()),
+            latitude: l.latitude,
+            longitude: l.longitude,
+            accessibility: l.accessibility,
+            intake_instructions: l.intake_instructions,
+            version: l.version.unwrap_or(1),
+            created_at: now,
+            updated_at: now,
+            updated_by: None,
+        };
+        // A location already held by another organization is not taken over.
+        if let Some(existing) = repo::find_location(conn, &row.id).map_err(db_reason)? {
+            if existing.organization_id != row.organization_id {
+                return Err(format!("location {} belongs to another organization", row.id));
+            }
+        }
+        repo::save_location_row(conn, &row).map_err(db_reason)?;
+        location_ids.push(row.id);
+    }
+    let mut schedules = Vec::new();
+    for schedule in &s.schedules {
+        for day in schedule.byday.split(',').map(str::trim).filter(|d| !d.is_empty()) {
+            let weekday = Weekday::from_code(day).ok_or_else(|| format!("unknown day {day} in byday"))?;
+            let opens_at = normalize_time(&schedule.opens_at).ok_or_else(|| format!("{} is not a time", schedule.opens_at))?;
+            let closes_at = normalize_time(&schedule.closes_at).ok_or_else(|| format!("{} is not a time", schedule.closes_at))?;
+            let single_day = !schedule.byday.contains(',');
+            schedules.push(ScheduleRow {
+                id: schedule.id.clone().filter(|_| single_day).unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+                service_id: s.id.clone(),
+                weekday: weekday.code().to_owned(),
+                opens_at,
+                closes_at,
+                description: schedule.description.clone(),
+            });
+        }
+    }
+    let phones = s
+        .phones
+        .iter()
+        .enumerate()
+        .map(|(position, p)| PhoneRow {
+            id: p.id.clone().unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+            service_id: s.id.clone(),
+            number: p.number.clone(),
+            kind: PhoneKind::from_code(p.kind.as_deref().unwrap_or("voice")).unwrap_or(PhoneKind::Voice).code().to_owned(),
+            after_hours: p.after_hours,
+            description: p.description.clone(),
+            position: i32::try_from(position).unwrap_or(i32::MAX),
+        })
+        .collect();
+    let capacity = s.capacity.unwrap_or(CapacityRecord { status: CapacityStatus::Accepting, available: None, maximum: None, unit: None, updated: None });
+    let row = ServiceRow {
+        id: s.id.clone(),
+        organization_id: s.organization_id,
+        name: s.name,
+        description: s.description,
+        status: s.status.code().to_owned(),
+        accepts_referrals: s.accepts_referrals,
+        created_at: modified,
+        updated_at: modified,
+        alternate_name: s.alternate_name,
+        url: s.url,
+        email: s.email,
+        interpretation_services: s.interpretation_services,
+        application_process: s.application_process,
+        fees_description: s.fees_description,
+        free: s.free,
+        eligibility_description: s.eligibility_description,
+        minimum_age: s.minimum_age,
+        maximum_age: s.maximum_age,
+        required_documents: s.required_documents,
+        open_24_7: s.open_24_7,
+        capacity_status: capacity.status.code().to_owned(),
+        capacity_available: capacity.available,
+        capacity_maximum: capacity.maximum,
+        capacity_unit: capacity.unit,
+        capacity_updated_at: capacity.updated.map(|t| t.naive_utc()),
+        verified_at: s.verified_at.map(|t| t.naive_utc()),
+        version: s.version.unwrap_or(1),
+        updated_by: None,
+    };
+    repo::save_service_row(conn, &row).map_err(db_reason)?;
+    let children = ServiceChildren {
+        phones,
+        schedules,
+        location_ids,
+        languages: s.languages.into_iter().map(|l| l.code).collect(),
+        attributes: s.harbour_attributes.iter().map(|a| a.code().to_owned()).collect(),
+        category_ids,
+        region_ids,
+    };
+    repo::replace_children(conn, &row.id, &children).map_err(db_reason)
+}
