@@ -742,26 +742,13 @@ pub struct Facets {
     pub open_24_7: u64,
 }
 
-/// A page of search results with facet counts (HSDS paging fields, plus `facets`).
+/// A page of search results with facet counts (the HSDS paging fields, plus `facets`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
 pub struct SearchResults {
-    /// The number of results across all pages.
-    pub total_items: u64,
-    /// The number of pages.
-    pub total_pages: u64,
-    /// This page's number, from 1.
-    pub page_number: u64,
-    /// The number of results on this page.
-    pub size: u64,
-    /// Whether this is the first page.
-    pub first_page: bool,
-    /// Whether this is the last page.
-    pub last_page: bool,
-    /// Whether this page holds no results.
-    pub empty: bool,
-    /// The results, best first (or nearest first).
-    pub contents: Vec<SearchHit>,
+    /// The results, best first (or nearest first), in the HSDS paging shape.
+    #[serde(flatten)]
+    pub page: crate::Page<SearchHit>,
     /// Counts by filter value over all results.
     pub facets: Facets,
 }

@@ -173,11 +173,11 @@ pub fn DirectoryPage() -> impl IntoView {
             </fieldset>
             <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Searching)}</p> }>
                 {move || results.get().map(|outcome| match outcome {
-                    Ok(found) if found.contents.is_empty() => view! { <p class="muted" role="status">{i18n.t(Msg::NoResults)}</p> }.into_any(),
+                    Ok(found) if found.page.contents.is_empty() => view! { <p class="muted" role="status">{i18n.t(Msg::NoResults)}</p> }.into_any(),
                     Ok(found) => view! {
-                        <p class="muted" role="status" data-testid="result-count">{found.total_items}" "{i18n.t(Msg::ResultsCount)}</p>
+                        <p class="muted" role="status" data-testid="result-count">{found.page.total_items}" "{i18n.t(Msg::ResultsCount)}</p>
                         <ul class="results">
-                            {found.contents.into_iter().map(|hit| view! { <ResultCard hit=hit/> }).collect_view()}
+                            {found.page.contents.into_iter().map(|hit| view! { <ResultCard hit=hit/> }).collect_view()}
                         </ul>
                     }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),

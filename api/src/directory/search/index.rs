@@ -358,18 +358,7 @@ impl Index {
         }
         candidates.sort_unstable_by(order);
         let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c)).collect();
-        let page = Page::new(hits, total as u64, request);
-        SearchResults {
-            total_items: page.total_items,
-            total_pages: page.total_pages,
-            page_number: page.page_number,
-            size: page.size,
-            first_page: page.first_page,
-            last_page: page.last_page,
-            empty: page.empty,
-            contents: page.contents,
-            facets,
-        }
+        SearchResults { page: Page::new(hits, total as u64, request), facets }
     }
 
     /// The nearest location's distance, and whether it was rounded to protect a
