@@ -60,6 +60,8 @@ pub struct Settings {
     pub time_zone: String,
     /// A listing not verified for this many days is stale.
     pub stale_after_days: u32,
+    /// How often, in milliseconds, to look for directory changes made by other instances.
+    pub directory_poll_ms: u64,
     /// Whether anyone may read the directory without signing in (confidential and
     /// partners-only places stay hidden from them).
     pub public_directory: bool,
@@ -90,6 +92,7 @@ impl Default for Settings {
             time_zone: "America/Halifax".into(),
             stale_after_days: 180,
             public_directory: false,
+            directory_poll_ms: 1000,
             demo_password: None,
             max_body_bytes: 256 * 1024,
         }
@@ -161,6 +164,7 @@ impl Settings {
                 _ => return Err(ConfigError::Env { name: "HARBOUR_PUBLIC_DIRECTORY", reason: "use true or false".into() }),
             };
         }
+        if let Some(v) = var("HARBOUR_DIRECTORY_POLL_MS") { self.directory_poll_ms = number("HARBOUR_DIRECTORY_POLL_MS", v)?; }
         if let Some(v) = var("HARBOUR_STALE_AFTER_DAYS") { self.stale_after_days = number("HARBOUR_STALE_AFTER_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
         if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }

@@ -1,6 +1,8 @@
 //! Building the application: routes, extractor settings, middleware, and the server.
 
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use actix_files::{Files, NamedFile};
 use actix_web::dev::{fn_service, Server, ServiceRequest, ServiceResponse};
@@ -127,6 +129,23 @@ async fn spa_fallback(req: ServiceRequest) -> Result<ServiceResponse, actix_web:
 pub struct Application {
     port: u16,
     server: Server,
+    stopped: Arc<AtomicBool>,
+}
+
+/// Stops a server started by [`Application::build`], and its background work.
+#[derive(Clone)]
+pub struct Stopper {
+    server: actix_web::dev::ServerHandle,
+    stopped: Arc<AtomicBool>,
+}
+
+impl Stopper {
+    /// Asks the server to stop (without waiting) and ends its background work.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        // The returned future only reports completion; the stop is sent at once.
+        drop(self.server.stop(false));
+    }
 }
 
 impl Application {
@@ -142,8 +161,25 @@ impl Application {
             tracing::warn!(web_dir = %web_dir.display(), "the SPA is not built here; serving the API only");
         }
         let openapi = crate::openapi::document();
+        let poll_every = std::time::Duration::from_millis(settings.directory_poll_ms.max(100));
         let state = web::Data::new(AppState::new(settings, db));
         state.search.rebuild_now(&state.db, &state.settings.time_zone).map_err(|e| std::io::Error::other(e.to_string()))?;
+        let watcher = state.clone();
+        let stopped = Arc::new(AtomicBool::new(false));
+        let watching = Arc::clone(&stopped);
+        // Other instances and commands change the directory too: follow its revision.
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(poll_every);
+            loop {
+                tick.tick().await;
+                if watching.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Err(e) = watcher.search.refresh_if_changed(&watcher.db, &watcher.settings.time_zone).await {
+                    tracing::warn!(error = %e, "checking the directory for changes failed");
+                }
+            }
+        });
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(state.clone())
@@ -167,7 +203,12 @@ impl Application {
         });
         let server = if workers > 0 { server.workers(workers) } else { server };
         let server = server.shutdown_timeout(20).listen(listener)?.run();
-        Ok(Application { port, server })
+        Ok(Application { port, server, stopped })
+    }
+
+    /// A handle that stops this server and its background work.
+    pub fn stopper(&self) -> Stopper {
+        Stopper { server: self.server.handle(), stopped: Arc::clone(&self.stopped) }
     }
 
     /// The port bound (useful when asked for port 0).

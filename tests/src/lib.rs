@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use diesel::{Connection, ExpressionMethods, RunQueryDsl};
 use harbour::config::Settings;
 use harbour::db::{Backend, Db, DbConn};
-use harbour::startup::Application;
+use harbour::startup::{Application, Stopper};
 use harbour_types::Role;
 use reqwest::{Method, RequestBuilder, Response};
 use serde_json::Value;
@@ -157,7 +157,19 @@ pub struct TestApp {
     pub db: Db,
     /// The HTTP client.
     pub client: reqwest::Client,
+    settings: Settings,
+    stoppers: std::sync::Mutex<Vec<Stopper>>,
     _database: TestDatabase,
+}
+
+impl Drop for TestApp {
+    /// Stops the servers before their database goes: a background poll left waiting on a
+    /// dropped database would hold the test process for the pool's timeout.
+    fn drop(&mut self) {
+        for stopper in self.stoppers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).iter() {
+            stopper.stop();
+        }
+    }
 }
 
 fn password_hash() -> &'static str {
@@ -235,6 +247,7 @@ pub fn test_settings(database_url: String) -> Settings {
         workers: 1,
         web_dir: std::env::var("HARBOUR_WEB_DIR").map_or_else(|_| PathBuf::from("/nonexistent"), PathBuf::from),
         quick_exit_url: "about:blank".into(),
+        directory_poll_ms: 200,
         max_body_bytes: 16 * 1024,
         ..Settings::default()
     }
@@ -262,8 +275,9 @@ impl TestApp {
             .await
             .expect("prepare database")
         };
-        let app = Application::build(settings, db.clone()).expect("server builds");
+        let app = Application::build(settings.clone(), db.clone()).expect("server builds");
         let base = format!("http://127.0.0.1:{}", app.port());
+        let stoppers = std::sync::Mutex::new(vec![app.stopper()]);
         tokio::spawn(app.run_until_stopped());
         TestApp {
             base,
@@ -271,8 +285,22 @@ impl TestApp {
             fixture,
             db,
             client: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),
+            settings,
+            stoppers,
             _database: database,
         }
+    }
+
+    /// Starts another server on the same database, as a second instance behind a load
+    /// balancer would be; returns its base URL.
+    pub async fn second_instance(&self) -> String {
+        let settings = self.settings.clone();
+        let db = tokio::task::spawn_blocking(move || Db::connect(&settings.database_url, settings.database_pool_size).expect("connect")).await.expect("connect task");
+        let app = Application::build(self.settings.clone(), db).expect("second server builds");
+        let base = format!("http://127.0.0.1:{}", app.port());
+        self.stoppers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(app.stopper());
+        tokio::spawn(app.run_until_stopped());
+        base
     }
 
     /// A request to a path on this server.

@@ -210,6 +210,13 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    directory_revision (id) {
+        id -> Integer,
+        revision -> BigInt,
+    }
+}
+
 diesel::joinable!(organization_regions -> organizations (organization_id));
 diesel::joinable!(organization_regions -> regions (region_id));
 diesel::joinable!(services -> organizations (organization_id));
@@ -247,4 +254,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_roles,
     refresh_tokens,
     api_clients,
+    directory_revision,
 );

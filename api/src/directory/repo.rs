@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    locations, phones, regions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
+    directory_revision, locations, phones, regions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
     services, taxonomy_terms,
 };
 use crate::db::DbConn;
@@ -146,11 +146,13 @@ pub struct ServiceChildren {
 
 /// Stores a new service row.
 pub fn insert_service(conn: &mut DbConn, row: &ServiceRow) -> QueryResult<()> {
+    bump_revision(conn)?; // search indexes follow this counter
     diesel::insert_into(services::table).values(row).execute(conn).map(drop)
 }
 
 /// Updates a service if it is still at `expected_version`; returns whether it was.
 pub fn update_service(conn: &mut DbConn, id: &str, expected_version: i32, changes: &ServiceChanges, by: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    bump_revision(conn)?; // search indexes follow this counter
     let changed = diesel::update(services::table.find(id).filter(services::version.eq(expected_version)))
         .set((changes, services::version.eq(expected_version + 1), services::updated_at.eq(at), services::updated_by.eq(by)))
         .execute(conn)?;
@@ -170,6 +172,7 @@ pub fn update_capacity(
     by: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
+    bump_revision(conn)?; // search indexes follow this counter
     let changed = diesel::update(services::table.find(id).filter(services::version.eq(expected_version)))
         .set((
             services::capacity_status.eq(status),
@@ -194,6 +197,7 @@ fn service_at_location_id(service_id: &str, location_id: &str) -> String {
 
 /// Replaces all of a service's children. Call inside a transaction.
 pub fn replace_children(conn: &mut DbConn, service_id: &str, children: &ServiceChildren) -> QueryResult<()> {
+    bump_revision(conn)?; // search indexes follow this counter
     diesel::delete(phones::table.filter(phones::service_id.eq(service_id))).execute(conn)?;
     diesel::delete(schedules::table.filter(schedules::service_id.eq(service_id))).execute(conn)?;
     diesel::delete(service_at_locations::table.filter(service_at_locations::service_id.eq(service_id))).execute(conn)?;
@@ -315,11 +319,13 @@ pub fn load_services(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Servi
 
 /// Stores a new location.
 pub fn insert_location(conn: &mut DbConn, row: &LocationRow) -> QueryResult<()> {
+    bump_revision(conn)?; // search indexes follow this counter
     diesel::insert_into(locations::table).values(row).execute(conn).map(drop)
 }
 
 /// Replaces a location if it is still at `expected_version`; returns whether it was.
 pub fn update_location(conn: &mut DbConn, row: &LocationRow, expected_version: i32) -> QueryResult<bool> {
+    bump_revision(conn)?; // search indexes follow this counter
     let changed = diesel::update(locations::table.find(&row.id).filter(locations::version.eq(expected_version))).set(row).execute(conn)?;
     Ok(changed == 1)
 }
@@ -380,6 +386,7 @@ pub fn list_regions(conn: &mut DbConn) -> QueryResult<Vec<(String, String, Strin
 
 /// Marks a service verified now; bumps its version (its representation changed).
 pub fn verify_service(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    bump_revision(conn)?; // search indexes follow this counter
     let changed = diesel::update(services::table.find(id)).set((services::verified_at.eq(at), services::version.eq(services::version + 1))).execute(conn)?;
     Ok(changed == 1)
 }
@@ -405,6 +412,7 @@ pub fn stale_services(conn: &mut DbConn, before: NaiveDateTime, offset: i64, lim
 
 /// Stores a new category.
 pub fn insert_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<()> {
+    bump_revision(conn)?; // search indexes follow this counter
     diesel::insert_into(taxonomy_terms::table)
         .values((
             taxonomy_terms::id.eq(&row.id),
@@ -420,6 +428,7 @@ pub fn insert_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<()> {
 
 /// Replaces a category; returns whether it existed.
 pub fn update_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<bool> {
+    bump_revision(conn)?; // search indexes follow this counter
     let changed = diesel::update(taxonomy_terms::table.find(&row.id))
         .set((
             taxonomy_terms::code.eq(&row.code),
@@ -439,6 +448,7 @@ pub fn term_parents(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<String
 
 /// Stores a region, or replaces it when `id` exists; returns whether a row was written.
 pub fn upsert_region(conn: &mut DbConn, id: &str, slug: &str, name: &str, name_fr: &str, create: bool) -> QueryResult<bool> {
+    bump_revision(conn)?; // search indexes follow this counter
     if create {
         diesel::insert_into(regions::table).values((regions::id.eq(id), regions::slug.eq(slug), regions::name.eq(name), regions::name_fr.eq(name_fr))).execute(conn)?;
         return Ok(true);
@@ -449,6 +459,7 @@ pub fn upsert_region(conn: &mut DbConn, id: &str, slug: &str, name: &str, name_f
 
 /// Writes a service row whole: updates it when the id exists, inserts it otherwise.
 pub fn save_service_row(conn: &mut DbConn, row: &ServiceRow) -> QueryResult<()> {
+    bump_revision(conn)?; // search indexes follow this counter
     if diesel::update(services::table.find(&row.id)).set(row).execute(conn)? == 0 {
         insert_service(conn, row)?;
     }
@@ -457,6 +468,7 @@ pub fn save_service_row(conn: &mut DbConn, row: &ServiceRow) -> QueryResult<()> 
 
 /// Writes a location row whole: updates it when the id exists, inserts it otherwise.
 pub fn save_location_row(conn: &mut DbConn, row: &LocationRow) -> QueryResult<()> {
+    bump_revision(conn)?; // search indexes follow this counter
     if diesel::update(locations::table.find(&row.id)).set(row).execute(conn)? == 0 {
         insert_location(conn, row)?;
     }
@@ -466,4 +478,14 @@ pub fn save_location_row(conn: &mut DbConn, row: &LocationRow) -> QueryResult<()
 /// Every service's id, in order: what an export walks through.
 pub fn all_service_ids(conn: &mut DbConn) -> QueryResult<Vec<String>> {
     services::table.order(services::id.asc()).select(services::id).load(conn)
+}
+
+/// Counts a change to the directory, inside the writing transaction.
+pub fn bump_revision(conn: &mut DbConn) -> QueryResult<()> {
+    diesel::update(directory_revision::table.find(1)).set(directory_revision::revision.eq(directory_revision::revision + 1)).execute(conn).map(drop)
+}
+
+/// How many changes the directory has seen.
+pub fn revision(conn: &mut DbConn) -> QueryResult<i64> {
+    directory_revision::table.find(1).select(directory_revision::revision).first(conn)
 }

@@ -80,11 +80,13 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrganizationRow>>
 
 /// Stores a new organization.
 pub fn insert(conn: &mut DbConn, row: &OrganizationRow) -> QueryResult<()> {
+    crate::directory::repo::bump_revision(conn)?; // organization names are searched
     diesel::insert_into(organizations::table).values(row).execute(conn).map(drop)
 }
 
 /// Replaces an organization's details.
 pub fn update(conn: &mut DbConn, id: &str, input: &OrganizationInput, at: NaiveDateTime) -> QueryResult<usize> {
+    crate::directory::repo::bump_revision(conn)?; // organization names are searched
     diesel::update(organizations::table.find(id))
         .set((
             organizations::slug.eq(&input.slug),
@@ -101,6 +103,7 @@ pub fn update(conn: &mut DbConn, id: &str, input: &OrganizationInput, at: NaiveD
 
 /// Writes an organization row whole: updates it when the id exists, inserts it otherwise.
 pub fn save(conn: &mut DbConn, row: &OrganizationRow) -> QueryResult<()> {
+    crate::directory::repo::bump_revision(conn)?; // organization names are searched
     if diesel::update(organizations::table.find(&row.id)).set(row).execute(conn)? == 0 {
         insert(conn, row)?;
     }

@@ -5,7 +5,13 @@ use harbour_tests::{on_both_backends, problem, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
 
-on_both_backends!(words_are_forgiven, filters_narrow_the_results, safe_houses_get_only_a_rough_distance, paging_is_stable_and_edits_show_at_once);
+on_both_backends!(
+    words_are_forgiven,
+    filters_narrow_the_results,
+    safe_houses_get_only_a_rough_distance,
+    paging_is_stable_and_edits_show_at_once,
+    another_instance_finds_a_change_within_a_second,
+);
 
 /// Four services: a confidential shelter of A, a French legal clinic of A, and two of B.
 async fn directory(app: &TestApp) -> (String, String) {
@@ -126,4 +132,20 @@ async fn paging_is_stable_and_edits_show_at_once(app: TestApp) {
     let body = json!({"name": "Harbour Light youth beds", "description": "Beds for youth.", "open_24_7": true});
     assert_eq!(app.put(&format!("/api/v1/services/{shelter}"), &admin, Some(&etag), &body).await.status(), 200);
     assert_eq!(names(&search(&app, &token, "q=harbour%20light").await), ["Harbour Light youth beds"]);
+}
+
+async fn another_instance_finds_a_change_within_a_second(app: TestApp) {
+    let other = app.second_instance().await;
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_a), &admin, &json!({"name": "Lighthouse drop-in"})).await;
+    assert_eq!(created.status(), 201);
+    let started = std::time::Instant::now();
+    loop {
+        let found: Value = app.client.get(format!("{other}/api/v1/services/search?q=lighthouse")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+        if found["total_items"] == 1 {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(1), "the other instance did not see the change within a second");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
