@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use harbour_types::{
     CapacityInput, CapacityStatus, Location, LocationInput, Page, PageRequest, Problem, Region, RegionInput, SearchResults, Service, ServiceAttribute,
-    ServiceInput, StaleListing, TaxonomyTerm, TaxonomyTermInput, Visibility,
+    ServiceAtLocation, ServiceInput, StaleListing, Taxonomy, TaxonomyTerm, TaxonomyTermInput, Visibility,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -32,6 +32,8 @@ pub struct ServiceListQuery {
     taxonomy_term_id: Option<String>,
     /// Only services changed after this time (RFC 3339), for incremental sync.
     modified_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// Words to look for, as in `/services/search`; results come best first.
+    search: Option<String>,
 }
 
 fn with_etag<T: serde::Serialize>(mut response: actix_web::HttpResponseBuilder, version: i32, body: &T) -> HttpResponse {
@@ -174,6 +176,14 @@ pub async fn search_services(state: web::Data<AppState>, reader: Reader, params:
 pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceListQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
     let query = query.into_inner();
+    if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
+        let search = SearchQuery { text: words.chars().take(200).collect(), page: PageRequest { page: query.page, per_page: query.per_page }, ..SearchQuery::default() };
+        let results = state.search.search(&search, reader.viewer(), chrono::Utc::now());
+        let ids = results.page.contents.iter().map(|hit| hit.id.clone()).collect();
+        let found = service::load_page(&state, reader.viewer(), ids, results.page.total_items, search.page).await?;
+        let confidential = reveals_confidential(found.contents.iter().flat_map(service_locations));
+        return Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(found));
+    }
     let filter = ServiceFilter {
         organization_id: query.organization_id,
         taxonomy_term_id: query.taxonomy_term_id,
@@ -489,4 +499,86 @@ pub async fn api_root(req: HttpRequest) -> web::Json<ApiRoot> {
         profile: "https://docs.openreferral.org/en/latest/hsds/".into(),
         openapi_url: format!("{}://{}/api/v1/openapi.json", info.scheme(), info.host()),
     })
+}
+
+/// The taxonomies services are filed under (HSDS): one, the partnership's categories.
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = []), ("client_credentials" = ["directory:read"])),
+    params(PageRequest),
+    responses((status = 200, description = "A page of taxonomies", body = Page<Taxonomy>))
+)]
+#[get("/taxonomies")]
+pub async fn list_taxonomies(reader: Reader, page: web::Query<PageRequest>) -> Result<web::Json<Page<Taxonomy>>, ApiError> {
+    reader.authorize()?;
+    let request = page.into_inner();
+    let all = vec![service::category_taxonomy()];
+    let contents = if request.page() == 1 { all } else { Vec::new() };
+    Ok(web::Json(Page::new(contents, 1, request)))
+}
+
+/// One taxonomy.
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = []), ("client_credentials" = ["directory:read"])),
+    params(("id" = String, Path, description = "The taxonomy's id")),
+    responses(
+        (status = 200, description = "The taxonomy", body = Taxonomy),
+        (status = 404, description = "No such taxonomy", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/taxonomies/{id}")]
+pub async fn get_taxonomy(reader: Reader, id: web::Path<String>) -> Result<web::Json<Taxonomy>, ApiError> {
+    reader.authorize()?;
+    let taxonomy = service::category_taxonomy();
+    if *id != taxonomy.id {
+        return Err(ApiError::NotFound("no such taxonomy".into()));
+    }
+    Ok(web::Json(taxonomy))
+}
+
+/// Query parameters of the service-at-location list (HSDS 3.0 names).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ServiceAtLocationQuery {
+    /// The page to return, from 1.
+    page: Option<u64>,
+    /// Items per page, 1 to 100 (default 25).
+    per_page: Option<u64>,
+    /// Only this organization's locations.
+    organization_id: Option<String>,
+}
+
+/// Services at their locations (HSDS). A confidential place's address shows only to its organization.
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = []), ("client_credentials" = ["directory:read"])),
+    params(ServiceAtLocationQuery),
+    responses((status = 200, description = "A page of services at locations", body = Page<ServiceAtLocation>))
+)]
+#[get("/service_at_locations")]
+pub async fn list_service_at_locations(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceAtLocationQuery>) -> Result<HttpResponse, ApiError> {
+    reader.authorize()?;
+    let query = query.into_inner();
+    let page = PageRequest { page: query.page, per_page: query.per_page };
+    let found = service::list_service_at_locations(&state, reader.viewer(), query.organization_id, page).await?;
+    let confidential = reveals_confidential(found.contents.iter().map(|sal| &sal.location));
+    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(found))
+}
+
+/// One service at one location (HSDS).
+#[utoipa::path(
+    tag = "directory",
+    security(("bearer" = []), ("client_credentials" = ["directory:read"])),
+    params(("id" = String, Path, description = "The link's id")),
+    responses(
+        (status = 200, description = "The service at its location", body = ServiceAtLocation),
+        (status = 404, description = "No such link", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/service_at_locations/{id}")]
+pub async fn get_service_at_location(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    reader.authorize()?;
+    let found = service::get_service_at_location(&state, reader.viewer(), id.into_inner()).await?;
+    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(reveals_confidential([&found.location]))).json(found))
 }

@@ -489,3 +489,32 @@ pub fn bump_revision(conn: &mut DbConn) -> QueryResult<()> {
 pub fn revision(conn: &mut DbConn) -> QueryResult<i64> {
     directory_revision::table.find(1).select(directory_revision::revision).first(conn)
 }
+
+/// One page of service-at-location links (optionally of one organization), by id.
+pub fn list_service_at_locations(conn: &mut DbConn, organization_id: Option<&str>, offset: i64, limit: i64) -> QueryResult<(Vec<(String, String, LocationRow)>, i64)> {
+    let query = || {
+        let mut query = service_at_locations::table.inner_join(locations::table).into_boxed();
+        if let Some(org) = organization_id {
+            query = query.filter(locations::organization_id.eq(org.to_owned()));
+        }
+        query
+    };
+    let total = query().count().get_result(conn)?;
+    let rows = query()
+        .order(service_at_locations::id.asc())
+        .offset(offset)
+        .limit(limit)
+        .select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select()))
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// The service-at-location link with this id.
+pub fn find_service_at_location(conn: &mut DbConn, id: &str) -> QueryResult<Option<(String, String, LocationRow)>> {
+    service_at_locations::table
+        .inner_join(locations::table)
+        .filter(service_at_locations::id.eq(id))
+        .select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select()))
+        .first(conn)
+        .optional()
+}

@@ -3,7 +3,7 @@
 use chrono::{NaiveDateTime, Utc};
 use harbour_types::{
     Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
-    Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStatus, TaxonomyTerm, TermRef, Visibility, Weekday,
+    Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStatus, Taxonomy, TaxonomyTerm, TermRef, Visibility, Weekday,
 };
 
 use super::repo::{self, LocationRow, PhoneRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
@@ -14,8 +14,10 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The taxonomy Harbour's categories belong to.
-const CATEGORY_TAXONOMY: &str = "harbour-categories";
+/// The taxonomy Harbour's categories belong to: its name, and a fixed id.
+pub const CATEGORY_TAXONOMY: &str = "harbour-categories";
+/// The id of [`CATEGORY_TAXONOMY`].
+pub const CATEGORY_TAXONOMY_ID: &str = "8f0e4a5c-2f1d-4b8e-9a63-5d0c7e1b2a44";
 
 fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
@@ -185,6 +187,12 @@ pub async fn list(state: &AppState, viewer: Viewer<'_>, filter: ServiceFilter, r
         .await?;
     let services = aggregates.iter().map(|a| service_dto(a, viewer, &state.settings.time_zone)).collect();
     Ok(Page::new(services, total.unsigned_abs(), request))
+}
+
+/// Full services for ids already chosen and ordered (by a search), as one page.
+pub async fn load_page(state: &AppState, viewer: Viewer<'_>, ids: Vec<String>, total: u64, request: PageRequest) -> Result<Page<Service>, ApiError> {
+    let aggregates = state.db.run(move |conn| repo::load_services(conn, &ids).map_err(ApiError::from)).await?;
+    Ok(Page::new(aggregates.iter().map(|a| service_dto(a, viewer, &state.settings.time_zone)).collect(), total, request))
 }
 
 /// One service, as this viewer may see it.
@@ -460,6 +468,7 @@ pub(crate) fn term_dto(row: TermRow) -> TaxonomyTerm {
         description: row.description,
         parent_id: row.parent_id,
         taxonomy: CATEGORY_TAXONOMY.into(),
+        taxonomy_id: CATEGORY_TAXONOMY_ID.into(),
     }
 }
 
@@ -480,4 +489,31 @@ pub async fn get_term(state: &AppState, id: String) -> Result<TaxonomyTerm, ApiE
 pub async fn list_regions(state: &AppState) -> Result<Vec<Region>, ApiError> {
     let rows = state.db.run(|conn| repo::list_regions(conn).map_err(ApiError::from)).await?;
     Ok(rows.into_iter().map(|(id, slug, name, name_fr)| Region { id, slug, name, name_fr }).collect())
+}
+
+/// The taxonomy of the partnership's categories.
+pub fn category_taxonomy() -> Taxonomy {
+    Taxonomy {
+        id: CATEGORY_TAXONOMY_ID.into(),
+        name: CATEGORY_TAXONOMY.into(),
+        description: "The partnership's category tree (English and French names), edited by its coordinators.".into(),
+    }
+}
+
+/// One page of services at their locations, as this viewer may see them.
+pub async fn list_service_at_locations(state: &AppState, viewer: Viewer<'_>, organization_id: Option<String>, request: PageRequest) -> Result<Page<ServiceAtLocation>, ApiError> {
+    let (offset, limit) = crate::db::page_bounds(request);
+    let (rows, total) = state.db.run(move |conn| repo::list_service_at_locations(conn, organization_id.as_deref(), offset, limit).map_err(ApiError::from)).await?;
+    let links = rows
+        .into_iter()
+        .map(|(id, service_id, location)| ServiceAtLocation { id, service_id, location_id: location.id.clone(), location: redact(location_dto(&location), viewer) })
+        .collect();
+    Ok(Page::new(links, total.unsigned_abs(), request))
+}
+
+/// One service at one location, as this viewer may see it.
+pub async fn get_service_at_location(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<ServiceAtLocation, ApiError> {
+    let row = state.db.run(move |conn| repo::find_service_at_location(conn, &id).map_err(ApiError::from)).await?;
+    let (id, service_id, location) = row.ok_or_else(|| ApiError::NotFound("no such service at location".into()))?;
+    Ok(ServiceAtLocation { id, service_id, location_id: location.id.clone(), location: redact(location_dto(&location), viewer) })
 }

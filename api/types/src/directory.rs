@@ -655,8 +655,23 @@ pub struct TaxonomyTerm {
     /// Its parent, for the tree.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_id: Option<String>,
-    /// The taxonomy it belongs to.
+    /// The taxonomy it belongs to, by name.
     pub taxonomy: String,
+    /// The taxonomy it belongs to (see `/taxonomies`).
+    pub taxonomy_id: String,
+}
+
+/// A taxonomy (HSDS `taxonomy`): Harbour files services under one, the partnership's
+/// category tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Taxonomy {
+    /// Its id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// What it is.
+    pub description: String,
 }
 
 /// One of the partnership's regions.

@@ -61,9 +61,29 @@ async fn directory_output_is_valid_hsds(app: TestApp) {
     for item in organizations["contents"].as_array().unwrap() {
         assert_valid(&organization_schema, item, "an organization");
     }
+    let link_schema = schema("compiled/service_at_location.json");
+    for token in [&admin, &outsider] {
+        let links: Value = app.get("/api/v1/service_at_locations", token).await.json().await.unwrap();
+        assert_eq!(links["total_items"], 2);
+        for item in links["contents"].as_array().unwrap() {
+            assert_valid(&link_schema, item, "a service at location");
+            let one: Value = app.get(&format!("/api/v1/service_at_locations/{}", item["id"].as_str().unwrap()), token).await.json().await.unwrap();
+            assert_eq!(&one, item);
+        }
+    }
+    let outsiders_view = app.get("/api/v1/service_at_locations", &outsider).await.text().await.unwrap();
+    assert_eq!(outsiders_view.matches("1 Main St").count(), 1, "the confidential place's address is not shown to others");
+    let taxonomy_schema = schema("taxonomy.json");
+    let taxonomies: Value = app.get("/api/v1/taxonomies", &admin).await.json().await.unwrap();
+    assert_eq!(taxonomies["total_items"], 1);
+    let taxonomy = &taxonomies["contents"][0];
+    assert_valid(&taxonomy_schema, taxonomy, "a taxonomy");
+    let one: Value = app.get(&format!("/api/v1/taxonomies/{}", taxonomy["id"].as_str().unwrap()), &admin).await.json().await.unwrap();
+    assert_eq!(&one, taxonomy);
     let term_schema = schema("taxonomy_term.json");
     let terms: Value = app.get("/api/v1/taxonomy_terms", &admin).await.json().await.unwrap();
     for item in terms["contents"].as_array().unwrap() {
         assert_valid(&term_schema, item, "a taxonomy term");
+        assert_eq!(item["taxonomy_id"], taxonomy["id"]);
     }
 }

@@ -61,6 +61,11 @@ async fn words_are_forgiven(app: TestApp) {
     // Every word must match; the organization's name counts too.
     assert_eq!(names(&search(&app, &token, "q=shelter%20groceries").await), Vec::<String>::new());
     assert_eq!(search(&app, &token, "q=organization").await["total_items"], 4);
+    // HSDS's own `search` parameter on /services gives full services, best first.
+    let hsds: Value = app.get("/api/v1/services?search=sheltr", &token).await.json().await.unwrap();
+    assert_eq!(hsds["total_items"], 1);
+    assert_eq!(hsds["contents"][0]["name"], "Emergency Youth Shelter");
+    assert!(hsds["contents"][0]["phones"].is_array(), "a full service, not a search card");
     // A name match outranks a description match.
     let youth = names(&search(&app, &token, "q=youth").await);
     assert_eq!(youth.first().map(String::as_str), Some("Emergency Youth Shelter"));
