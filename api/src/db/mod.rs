@@ -80,14 +80,12 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for ConnectionSetup {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<ConnectionManager<DbConn>>,
-    backend: Backend,
 }
 
 impl Db {
     /// Opens a pool on `url`, creating the SQLite file's folder when needed.
     pub fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
-        let backend = Backend::of(url);
-        let url = match backend {
+        let url = match Backend::of(url) {
             Backend::Postgres => url.to_owned(),
             Backend::Sqlite => {
                 let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -107,12 +105,7 @@ impl Db {
             .connection_customizer(Box::new(ConnectionSetup))
             .build(ConnectionManager::<DbConn>::new(url))
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
-        Ok(Db { pool, backend })
-    }
-
-    /// Which backend this pool talks to.
-    pub fn backend(&self) -> Backend {
-        self.backend
+        Ok(Db { pool })
     }
 
     /// A connection for work that is already off the async executor (commands, start-up).

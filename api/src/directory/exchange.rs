@@ -458,7 +458,7 @@ pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
 
 /// `HH:MM` from the times HSDS files carry (`9:00`, `09:00`, `09:00:00`, `09:00-04:00`).
 fn normalize_time(time: &str) -> Option<String> {
-    let mut parts = time.split(|c| c == ':' || c == '-' || c == '+' || c == 'Z');
+    let mut parts = time.split([':', '-', '+', 'Z']);
     let hours: u16 = parts.next()?.trim().parse().ok()?;
     let minutes: u16 = parts.next()?.trim().get(..2)?.parse().ok()?;
     let normalized = format!("{hours:02}:{minutes:02}");

@@ -391,8 +391,14 @@ pub fn verify_service(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryRe
     Ok(changed == 1)
 }
 
+/// A stale listing: service id and name, organization id and name, verified at, updated at.
+pub type StaleRow = (String, String, String, String, Option<NaiveDateTime>, NaiveDateTime);
+
+/// A service's link to a location: link id, service id, the location.
+pub type LinkRow = (String, String, LocationRow);
+
 /// Active services not verified since `before` (never-verified first), and their total.
-pub fn stale_services(conn: &mut DbConn, before: NaiveDateTime, offset: i64, limit: i64) -> QueryResult<(Vec<(String, String, String, String, Option<NaiveDateTime>, NaiveDateTime)>, i64)> {
+pub fn stale_services(conn: &mut DbConn, before: NaiveDateTime, offset: i64, limit: i64) -> QueryResult<(Vec<StaleRow>, i64)> {
     use crate::db::schema::organizations;
     let stale = || {
         services::table
@@ -491,7 +497,7 @@ pub fn revision(conn: &mut DbConn) -> QueryResult<i64> {
 }
 
 /// One page of service-at-location links (optionally of one organization), by id.
-pub fn list_service_at_locations(conn: &mut DbConn, organization_id: Option<&str>, offset: i64, limit: i64) -> QueryResult<(Vec<(String, String, LocationRow)>, i64)> {
+pub fn list_service_at_locations(conn: &mut DbConn, organization_id: Option<&str>, offset: i64, limit: i64) -> QueryResult<(Vec<LinkRow>, i64)> {
     let query = || {
         let mut query = service_at_locations::table.inner_join(locations::table).into_boxed();
         if let Some(org) = organization_id {
@@ -510,7 +516,7 @@ pub fn list_service_at_locations(conn: &mut DbConn, organization_id: Option<&str
 }
 
 /// The service-at-location link with this id.
-pub fn find_service_at_location(conn: &mut DbConn, id: &str) -> QueryResult<Option<(String, String, LocationRow)>> {
+pub fn find_service_at_location(conn: &mut DbConn, id: &str) -> QueryResult<Option<LinkRow>> {
     service_at_locations::table
         .inner_join(locations::table)
         .filter(service_at_locations::id.eq(id))

@@ -1,5 +1,7 @@
 //! Black-box tests of the Harbour API over real HTTP, on SQLite and on PostgreSQL.
 
+#![expect(clippy::unwrap_used, reason = "a test that unwraps fails loudly, which is what a test should do")]
+
 mod access;
 mod api_clients;
 mod browser;
