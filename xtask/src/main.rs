@@ -238,6 +238,9 @@ fn test(filter: &[String]) -> Result {
     ensure_browser()?;
     let dist = build_web()?;
     let filter: Vec<&str> = filter.iter().map(String::as_str).filter(|a| *a != "--").collect();
+    step("linting (clippy, warnings are errors)");
+    status(cargo().args(["clippy", "--quiet", "--workspace", "--exclude", "web", "--tests", "--", "-D", "warnings"]))?;
+    status(cargo().args(["clippy", "--quiet", "-p", "web", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))?;
     let nextest = succeeds(cargo().args(["nextest", "--version"]));
     step(if nextest { "running every test (cargo nextest), on SQLite and PostgreSQL" } else { "running every test (cargo test), on SQLite and PostgreSQL" });
     let mut cmd = cargo();
