@@ -23,6 +23,9 @@ pub struct DirectorySearchState {
     french: RwSignal<bool>,
     category: RwSignal<String>,
     region: RwSignal<String>,
+    /// The phone's position, rounded to about a kilometre: enough to sort by distance,
+    /// and less revealing in the server's request line and the offline cache.
+    near: RwSignal<Option<(f64, f64)>>,
 }
 
 impl DirectorySearchState {
@@ -37,6 +40,7 @@ impl DirectorySearchState {
             french: RwSignal::new(false),
             category: RwSignal::new(String::new()),
             region: RwSignal::new(String::new()),
+            near: RwSignal::new(None),
         }
     }
 
@@ -61,6 +65,9 @@ impl DirectorySearchState {
         if self.french.get() {
             parts.push("language=fr".into());
         }
+        if let Some((latitude, longitude)) = self.near.get() {
+            parts.push(format!("near={latitude:.2},{longitude:.2}&sort=distance"));
+        }
         for (name, value) in [("category", self.category.get()), ("region", self.region.get())] {
             if !value.is_empty() {
                 parts.push(format!("{name}={}", String::from(js_sys::encode_uri_component(&value))));
@@ -78,6 +85,33 @@ fn Toggle(label: Msg, value: RwSignal<bool>) -> impl IntoView {
             {i18n.t(label)}
         </button>
     }
+}
+
+/// Asks the browser where the phone is; `done` gets the position, or None when refused.
+fn locate(done: impl FnOnce(Option<(f64, f64)>) + 'static) {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let Ok(geolocation) = window().navigator().geolocation() else {
+        done(None);
+        return;
+    };
+    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
+    let on_error = {
+        let done = done.clone();
+        Closure::once_into_js(move |_: wasm_bindgen::JsValue| {
+            if let Some(done) = done.borrow_mut().take() {
+                done(None);
+            }
+        })
+    };
+    let on_success = Closure::once_into_js(move |position: web_sys::Position| {
+        let coords = position.coords();
+        let round = |v: f64| (v * 100.0).round() / 100.0;
+        if let Some(done) = done.borrow_mut().take() {
+            done(Some((round(coords.latitude()), round(coords.longitude()))));
+        }
+    });
+    let _ = geolocation.get_current_position_with_error_callback(on_success.unchecked_ref(), Some(on_error.unchecked_ref()));
 }
 
 /// The directory screen.
@@ -98,6 +132,7 @@ pub fn DirectoryPage() -> impl IntoView {
         let handle = set_timeout_with_handle(move || settled.set(value), std::time::Duration::from_millis(TYPING_PAUSE_MS)).ok();
         pending.set_value(handle);
     };
+    let location_refused = RwSignal::new(false);
     let results = LocalResource::new(move || {
         let query = state.query_string(&settled.get());
         let token = session.token();
@@ -154,7 +189,23 @@ pub fn DirectoryPage() -> impl IntoView {
                     <Toggle label=Msg::NoIdNeeded value=state.no_id/>
                     <Toggle label=Msg::YouthOnly value=state.youth/>
                     <Toggle label=Msg::InFrench value=state.french/>
+                    <button type="button" class="chip" aria-pressed=move || state.near.get().is_some().to_string() on:click=move |_| {
+                        if state.near.get_untracked().is_some() {
+                            state.near.set(None);
+                        } else {
+                            location_refused.set(false);
+                            locate(move |position| {
+                                location_refused.set(position.is_none());
+                                state.near.set(position);
+                            });
+                        }
+                    }>
+                        {i18n.t(Msg::NearMe)}
+                    </button>
                 </div>
+                <Show when=move || location_refused.get()>
+                    <p class="error" role="alert">{i18n.t(Msg::LocationUnavailable)}</p>
+                </Show>
                 <details class="more-filters" open=move || !state.category.get_untracked().is_empty() || !state.region.get_untracked().is_empty()>
                     <summary>{i18n.t(Msg::MoreFilters)}</summary>
                 <div class="selects">
