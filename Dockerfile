@@ -11,7 +11,8 @@ RUN cargo xtask build-web \
  && cp -r web/dist /out/web
 
 FROM debian:bookworm-slim
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates \
+# libssl3: the bundled libpq links OpenSSL dynamically.
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /var/lib/harbour --create-home harbour
 COPY --from=build /out/harbour /usr/local/bin/harbour
