@@ -129,6 +129,23 @@ async fn spa_fallback(req: ServiceRequest) -> Result<ServiceResponse, actix_web:
     Ok(ServiceResponse::new(req, response))
 }
 
+/// Other instances and commands (a second API instance, `import-hsds`) change the
+/// directory too: follow its revision and rebuild search when it moves, until stopped.
+fn spawn_directory_watcher(state: web::Data<AppState>, every: std::time::Duration, stopped: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if stopped.load(Ordering::SeqCst) {
+                break;
+            }
+            if let Err(e) = state.search.refresh_if_changed(&state.db, &state.settings.time_zone).await {
+                tracing::warn!(error = %e, "checking the directory for changes failed");
+            }
+        }
+    });
+}
+
 /// A running server and the port it listens on.
 pub struct Application {
     port: u16,
@@ -168,22 +185,8 @@ impl Application {
         let poll_every = std::time::Duration::from_millis(settings.directory_poll_ms.max(100));
         let state = web::Data::new(AppState::new(settings, db));
         state.search.rebuild_now(&state.db, &state.settings.time_zone).map_err(|e| std::io::Error::other(e.to_string()))?;
-        let watcher = state.clone();
         let stopped = Arc::new(AtomicBool::new(false));
-        let watching = Arc::clone(&stopped);
-        // Other instances and commands change the directory too: follow its revision.
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(poll_every);
-            loop {
-                tick.tick().await;
-                if watching.load(Ordering::SeqCst) {
-                    break;
-                }
-                if let Err(e) = watcher.search.refresh_if_changed(&watcher.db, &watcher.settings.time_zone).await {
-                    tracing::warn!(error = %e, "checking the directory for changes failed");
-                }
-            }
-        });
+        spawn_directory_watcher(state.clone(), poll_every, Arc::clone(&stopped));
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(state.clone())
