@@ -34,6 +34,8 @@ pub struct ServiceListQuery {
     modified_after: Option<chrono::DateTime<chrono::Utc>>,
     /// Words to look for, as in `/services/search`; results come best first.
     search: Option<String>,
+    /// `json` (default, paged) or `ndjson`: every matching service, one per line, streamed.
+    format: Option<String>,
 }
 
 fn with_etag<T: serde::Serialize>(mut response: actix_web::HttpResponseBuilder, version: i32, body: &T) -> HttpResponse {
@@ -176,6 +178,21 @@ pub async fn search_services(state: web::Data<AppState>, reader: Reader, params:
 pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceListQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
     let query = query.into_inner();
+    let streamed = match query.format.as_deref() {
+        None | Some("json") => false,
+        Some("ndjson") => true,
+        Some(_) => return Err(ApiError::invalid("/format", "format", "must be json or ndjson")),
+    };
+    if streamed {
+        let filter = ServiceFilter {
+            organization_id: query.organization_id,
+            taxonomy_term_id: query.taxonomy_term_id,
+            modified_after: query.modified_after.map(|t| t.naive_utc()),
+        };
+        let lines = service::stream_ndjson(&state, &reader, filter);
+        // Whatever the viewer may see goes out; never kept by the app's offline cache.
+        return Ok(HttpResponse::Ok().content_type("application/x-ndjson").insert_header(offline_cache_policy(true)).streaming(lines));
+    }
     if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
         let search = SearchQuery { text: words.chars().take(200).collect(), page: PageRequest { page: query.page, per_page: query.per_page }, ..SearchQuery::default() };
         let results = state.search.search(&search, reader.viewer(), chrono::Utc::now());

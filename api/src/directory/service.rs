@@ -517,3 +517,43 @@ pub async fn get_service_at_location(state: &AppState, viewer: Viewer<'_>, id: S
     let (id, service_id, location) = row.ok_or_else(|| ApiError::NotFound("no such service at location".into()))?;
     Ok(ServiceAtLocation { id, service_id, location_id: location.id.clone(), location: redact(location_dto(&location), viewer) })
 }
+
+/// Every service matching `filter`, as this reader may see them, one JSON object per
+/// line, produced in chunks on the blocking pool so a large directory is never held in
+/// memory whole. A failure midway ends the stream early (and is logged).
+pub fn stream_ndjson(
+    state: &AppState,
+    reader: &super::reader::Reader,
+    filter: ServiceFilter,
+) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
+    const CHUNK: usize = 200;
+    let (sender, receiver) = tokio::sync::mpsc::channel::<actix_web::web::Bytes>(4);
+    let viewer_org = match reader {
+        super::reader::Reader::Partner(principal) => Some(principal.organization_id.clone()),
+        super::reader::Reader::Public => None,
+    };
+    let db = state.db.clone();
+    let time_zone = state.settings.time_zone.clone();
+    tokio::task::spawn_blocking(move || {
+        let viewer = viewer_org.as_deref().map_or(Viewer::Public, Viewer::Partner);
+        let produce = || -> Result<(), ApiError> {
+            let mut conn = db.get()?;
+            let (ids, _) = repo::list_service_ids(&mut conn, &filter, 0, i64::MAX)?;
+            for chunk in ids.chunks(CHUNK) {
+                let mut lines = Vec::new();
+                for aggregate in repo::load_services(&mut conn, chunk)? {
+                    serde_json::to_writer(&mut lines, &service_dto(&aggregate, viewer, &time_zone)).map_err(|e| ApiError::Internal(e.to_string()))?;
+                    lines.push(b'\n');
+                }
+                if sender.blocking_send(lines.into()).is_err() {
+                    return Ok(()); // the client went away
+                }
+            }
+            Ok(())
+        };
+        if let Err(e) = produce() {
+            tracing::error!(error = %e, "streaming the directory stopped early");
+        }
+    });
+    futures_util::stream::unfold(receiver, |mut receiver| async move { receiver.recv().await.map(|chunk| (Ok(chunk), receiver)) })
+}

@@ -56,6 +56,17 @@ async fn directory_output_is_valid_hsds(app: TestApp) {
             assert_valid(&service_schema, item, "a listed service");
         }
     }
+    // The full dump, streamed one service per line, as each reader may see it.
+    let dump = app.get("/api/v1/services?format=ndjson", &outsider).await;
+    assert_eq!(dump.headers()["content-type"], "application/x-ndjson");
+    let text = dump.text().await.unwrap();
+    let lines: Vec<Value> = text.lines().map(|l| serde_json::from_str(l).expect("each line is JSON")).collect();
+    assert_eq!(lines.len(), 2);
+    for line in &lines {
+        assert_valid(&service_schema, line, "a streamed service");
+    }
+    assert_eq!(text.matches("1 Main St").count(), 1, "the confidential address is not in another organization's dump");
+    assert_eq!(app.get("/api/v1/services?format=xml", &outsider).await.status(), 422);
     let organization_schema = schema("compiled/organization.json");
     let organizations: Value = app.get("/api/v1/organizations", &admin).await.json().await.unwrap();
     for item in organizations["contents"].as_array().unwrap() {
