@@ -472,12 +472,16 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
     let mut category_ids: Vec<String> = s.categories.iter().map(|c| c.id.clone()).chain(s.attributes.iter().filter_map(|a| a.taxonomy_term_id.clone())).collect();
     category_ids.sort();
     category_ids.dedup();
-    if let Some(unknown) = category_ids.iter().find(|id| repo::count_terms(conn, std::slice::from_ref(id)).unwrap_or(0) == 0) {
-        return Err(format!("unknown taxonomy term {unknown}"));
+    for id in &category_ids {
+        if repo::count_terms(conn, std::slice::from_ref(id)).map_err(db_reason)? == 0 {
+            return Err(format!("unknown taxonomy term {id}"));
+        }
     }
     let region_ids: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
-    if let Some(unknown) = region_ids.iter().find(|id| repo::count_regions(conn, std::slice::from_ref(id)).unwrap_or(0) == 0) {
-        return Err(format!("unknown region {unknown}"));
+    for id in &region_ids {
+        if repo::count_regions(conn, std::slice::from_ref(id)).map_err(db_reason)? == 0 {
+            return Err(format!("unknown region {id}"));
+        }
     }
     let now = Utc::now().naive_utc();
     let modified = s.last_modified.map_or(now, |t| t.naive_utc());

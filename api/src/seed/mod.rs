@@ -16,8 +16,8 @@ use secrecy::ExposeSecret;
 
 use crate::auth::password;
 use crate::config::{Mode, Settings};
-use crate::db::schema::{organization_regions, organizations, regions, taxonomy_terms, users};
-use crate::directory::repo::{self as directory_repo, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow};
+use crate::db::schema::{organization_regions, organizations, users};
+use crate::directory::repo::{self as directory_repo, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
 use crate::db::{Db, DbConn, DbError};
 use crate::organizations::repo::OrganizationRow;
 use crate::users::repo::{self as users_repo, NewUserRow};
@@ -122,24 +122,21 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
     let mut region_ids = std::collections::HashMap::new();
     for (slug, name, name_fr) in REGIONS {
         let id = new_id();
-        diesel::insert_into(regions::table)
-            .values((regions::id.eq(&id), regions::slug.eq(slug), regions::name.eq(name), regions::name_fr.eq(name_fr)))
-            .execute(conn)?;
+        directory_repo::upsert_region(conn, &id, slug, name, name_fr, true)?;
         region_ids.insert(*slug, id);
     }
     let mut term_ids = std::collections::HashMap::new();
     for (code, parent, name, name_fr) in CATEGORIES {
         let id = new_id();
-        diesel::insert_into(taxonomy_terms::table)
-            .values((
-                taxonomy_terms::id.eq(&id),
-                taxonomy_terms::code.eq(code),
-                taxonomy_terms::parent_id.eq(parent.and_then(|p| term_ids.get(p).cloned())),
-                taxonomy_terms::name.eq(name),
-                taxonomy_terms::name_fr.eq(name_fr),
-                taxonomy_terms::description.eq(""),
-            ))
-            .execute(conn)?;
+        let term = TermRow {
+            id: id.clone(),
+            code: (*code).to_owned(),
+            parent_id: parent.and_then(|p| term_ids.get(p).cloned()),
+            name: (*name).to_owned(),
+            name_fr: (*name_fr).to_owned(),
+            description: String::new(),
+        };
+        directory_repo::insert_term(conn, &term)?;
         term_ids.insert(*code, id);
     }
     let mut services_seeded = 0;
