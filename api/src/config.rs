@@ -52,6 +52,14 @@ pub struct Settings {
     pub refresh_token_ttl_seconds: u64,
     /// The base64 of a 32-byte key encrypting participant identity fields at rest.
     pub encryption_key: SecretString,
+    /// The id stamped on values sealed with `encryption_key`, so keys can rotate.
+    pub encryption_key_id: String,
+    /// Earlier encryption keys, still opening values sealed before a rotation, as
+    /// `kid:base64key` pairs. `harbour keys rotate` re-seals everything under the
+    /// current key, after which they can be removed.
+    pub encryption_previous_keys: Vec<String>,
+    /// How long a consent lasts when the worker does not say, in days.
+    pub consent_term_days: u32,
     /// The partnership this instance serves.
     pub partnership_name: String,
     /// Where quick exit sends the browser.
@@ -87,6 +95,9 @@ impl Default for Settings {
             access_token_ttl_seconds: 15 * 60,
             refresh_token_ttl_seconds: 12 * 60 * 60,
             encryption_key: DEVELOPMENT_ENCRYPTION_KEY.into(),
+            encryption_key_id: "dev-1".into(),
+            encryption_previous_keys: Vec::new(),
+            consent_term_days: 365,
             partnership_name: "TESS Partnership".into(),
             quick_exit_url: "https://www.theweathernetwork.com/".into(),
             time_zone: "America/Halifax".into(),
@@ -154,6 +165,11 @@ impl Settings {
             self.jwt_previous_keys = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
         }
         if let Some(v) = var("HARBOUR_ENCRYPTION_KEY") { self.encryption_key = v.into(); }
+        if let Some(v) = var("HARBOUR_ENCRYPTION_KEY_ID") { self.encryption_key_id = v; }
+        if let Some(v) = var("HARBOUR_ENCRYPTION_PREVIOUS_KEYS") {
+            self.encryption_previous_keys = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        }
+        if let Some(v) = var("HARBOUR_CONSENT_TERM_DAYS") { self.consent_term_days = number("HARBOUR_CONSENT_TERM_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
         if let Some(v) = var("HARBOUR_QUICK_EXIT_URL") { self.quick_exit_url = v; }
         if let Some(v) = var("HARBOUR_TIME_ZONE") { self.time_zone = v; }
@@ -187,6 +203,17 @@ impl Settings {
         if self.encryption_key_bytes().is_none() {
             return Err(ConfigError::Invalid("HARBOUR_ENCRYPTION_KEY must be the base64 of 32 bytes".into()));
         }
+        let key_id_ok = |id: &str| !id.is_empty() && id.len() <= 32 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !key_id_ok(&self.encryption_key_id) {
+            return Err(ConfigError::Invalid("HARBOUR_ENCRYPTION_KEY_ID must be 1 to 32 letters, digits, - or _".into()));
+        }
+        let previous = self.previous_encryption_keys();
+        if previous.len() != self.encryption_previous_keys.len() || previous.iter().any(|(id, _)| !key_id_ok(id) || *id == self.encryption_key_id) {
+            return Err(ConfigError::Invalid("HARBOUR_ENCRYPTION_PREVIOUS_KEYS holds `kid:base64key` pairs of 32-byte keys, with ids other than the current one".into()));
+        }
+        if !(1..=3650).contains(&self.consent_term_days) {
+            return Err(ConfigError::Invalid("HARBOUR_CONSENT_TERM_DAYS must be between 1 and 3650".into()));
+        }
         if self.mode == Mode::Production {
             if self.jwt_secret.expose_secret() == DEVELOPMENT_JWT_SECRET {
                 return Err(ConfigError::Invalid("refusing to start in production with the development signing secret: set HARBOUR_JWT_SECRET".into()));
@@ -206,8 +233,20 @@ impl Settings {
 
     /// The decoded encryption key, if it is 32 bytes of base64.
     pub fn encryption_key_bytes(&self) -> Option<[u8; 32]> {
-        use base64::Engine;
-        let bytes = base64::engine::general_purpose::STANDARD.decode(self.encryption_key.expose_secret()).ok()?;
-        bytes.try_into().ok()
+        decode_key(self.encryption_key.expose_secret())
     }
+
+    /// The earlier keys that decode, with their ids.
+    pub fn previous_encryption_keys(&self) -> Vec<(String, [u8; 32])> {
+        self.encryption_previous_keys
+            .iter()
+            .filter_map(|pair| pair.split_once(':'))
+            .filter_map(|(id, key)| Some((id.to_owned(), decode_key(key)?)))
+            .collect()
+    }
+}
+
+fn decode_key(text: &str) -> Option<[u8; 32]> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(text).ok()?.try_into().ok()
 }

@@ -73,6 +73,11 @@ pub fn etag(version: i32) -> String {
     format!("\"{version}\"")
 }
 
+/// A JSON response carrying the record's version as its ETag.
+pub fn with_etag<T: serde::Serialize>(mut response: actix_web::HttpResponseBuilder, version: i32, body: &T) -> actix_web::HttpResponse {
+    response.insert_header((header::ETAG, etag(version))).json(body)
+}
+
 /// The version a write expects, from `If-Match`: 428 when it is missing, so that a
 /// client that never read the record cannot overwrite someone else's change.
 pub fn expected_version(req: &actix_web::HttpRequest) -> Result<i32, crate::error::ApiError> {

@@ -5,9 +5,12 @@
 //! (queries). `db` is the one way to the database, `error` the one way errors leave.
 
 pub mod api_clients;
+pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;
+pub mod consent;
+pub mod crypto;
 pub mod db;
 pub mod directory;
 pub mod error;
@@ -15,6 +18,7 @@ pub mod health;
 pub mod http;
 pub mod openapi;
 pub mod organizations;
+pub mod participants;
 pub mod seed;
 pub mod startup;
 pub mod state;

@@ -6,7 +6,7 @@ use harbour::config::Settings;
 use harbour::db::Db;
 use harbour::startup::Application;
 
-const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | export-hsds DIR | import-hsds DIR | bootstrap NAME SLUG EMAIL | openapi]
+const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | export-hsds DIR | import-hsds DIR | bootstrap NAME SLUG EMAIL | keys rotate | audit verify | openapi]
 
   serve         run the API and the app (default); applies migrations first
   migrate       apply database migrations and exit
@@ -20,6 +20,11 @@ const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synt
                 reported and skipped (exit status 1 when any was)
   bootstrap     on a new instance: create the first organization (NAME, SLUG) and its
                 system admin (EMAIL), and print the admin's temporary password
+  keys rotate   re-seal every encrypted participant field and evidence file under the
+                current key (HARBOUR_ENCRYPTION_KEY_ID), opening old ones with
+                HARBOUR_ENCRYPTION_PREVIOUS_KEYS; all or nothing
+  audit verify  walk the hash-chained audit trail; exit status 1 naming the first
+                altered event, or the first after a deleted one
   openapi       print the OpenAPI document
 
 Configuration: HARBOUR_* environment variables and DATABASE_URL, over harbour.toml (see README).";
@@ -68,6 +73,29 @@ fn main() -> ExitCode {
             let temporary = harbour::bootstrap::bootstrap(&db, name, slug, email).map_err(|e| e.to_string())?;
             println!("Created {name} and its system admin {email}.\nTemporary password (change it at first sign-in): {temporary}");
             Ok(())
+        }),
+        ["keys", "rotate"] => open(&settings).and_then(|db| {
+            let keyring = harbour::crypto::Keyring::from_settings(&settings);
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            let (fields, files) = harbour::db::transaction(&mut conn, |conn| {
+                let fields = harbour::participants::service::reseal_all(conn, &keyring)?;
+                let files = harbour::consent::service::reseal_evidence(conn, &keyring)?;
+                Ok::<_, harbour::error::ApiError>((fields, files))
+            })
+            .map_err(|e| e.to_string())?;
+            println!("Re-sealed {fields} participant field(s) and {files} evidence file(s) under key `{}`.", keyring.current_id());
+            Ok(())
+        }),
+        ["audit", "verify"] => open(&settings).and_then(|db| {
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            let result = harbour::audit::verify(&mut conn).map_err(|e| e.to_string())?;
+            match result.first_broken {
+                None => {
+                    println!("The audit trail is intact: {} event(s); head {}.", result.events_checked, result.head_hash.unwrap_or_else(|| "(empty)".into()));
+                    Ok(())
+                }
+                Some(broken) => Err(format!("the audit trail is broken at event #{} ({}): {}", broken.seq, broken.id, broken.reason)),
+            }
         }),
         _ => Err(format!("unknown command\n\n{USAGE}")),
     });

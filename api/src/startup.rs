@@ -17,7 +17,10 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{finish_problem, ApiError};
 use crate::state::AppState;
-use crate::{api_clients, auth, directory, health, organizations, users};
+use crate::{api_clients, audit, auth, consent, directory, health, organizations, participants, users};
+
+/// The largest consent body: a 5 MB evidence file in base64, and the rest.
+const CONSENT_BODY_BYTES: usize = consent::evidence::MAX_EVIDENCE_BYTES / 3 * 4 + 64 * 1024;
 
 /// Every documented route. The server and the OpenAPI generator both use this.
 pub fn routes(cfg: &mut ServiceConfig<'_>) {
@@ -64,6 +67,24 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             .service(directory::handlers::update_taxonomy_term)
             .service(directory::handlers::create_region)
             .service(directory::handlers::update_region)
+            .service(participants::handlers::create_participant)
+            .service(participants::handlers::search_participants)
+            .service(participants::handlers::get_participant)
+            .service(participants::handlers::update_participant)
+            .service(participants::handlers::list_participant_consents)
+            .service(participants::handlers::disclosure_report)
+            .service(consent::handlers::consent_statement)
+            .service(
+                // Consents carry their evidence file: a larger body than anywhere else.
+                scope("/consents")
+                    .app_data(web::JsonConfig::default().limit(CONSENT_BODY_BYTES).error_handler(json_error))
+                    .service(consent::handlers::create_consent)
+                    .service(consent::handlers::get_consent)
+                    .service(consent::handlers::get_consent_evidence)
+                    .service(consent::handlers::revoke_consent),
+            )
+            .service(audit::handlers::verify_audit)
+            .service(audit::handlers::list_audit_events)
             .default_service(web::to(unknown_api_route)),
     );
 }

@@ -3,6 +3,7 @@
 use crate::auth::throttle::Throttle;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
+use crate::crypto::Keyring;
 use crate::db::Db;
 use crate::directory::search::DirectorySearch;
 
@@ -18,12 +19,15 @@ pub struct AppState {
     pub throttle: Throttle,
     /// The directory search index.
     pub search: DirectorySearch,
+    /// Keys sealing participant data at rest.
+    pub keyring: Keyring,
 }
 
 impl AppState {
     /// State from settings and an open database.
     pub fn new(settings: Settings, db: Db) -> AppState {
         let keys = TokenKeys::from_settings(&settings);
-        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default() }
+        let keyring = Keyring::from_settings(&settings);
+        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default(), keyring }
     }
 }

@@ -177,41 +177,43 @@ fn password_hash() -> &'static str {
     HASH.get_or_init(|| harbour::auth::password::hash(PASSWORD))
 }
 
-fn create_fixture(conn: &mut DbConn) -> Fixture {
+/// Creates organization `org` ("Organization A"…) with a user of every role; returns its id.
+fn create_organization(conn: &mut DbConn, org: char) -> String {
     use harbour::organizations::repo::{insert, OrganizationRow};
     use harbour::users::repo::{self, NewUserRow};
     let now = chrono::Utc::now().naive_utc();
-    let mut ids = Vec::new();
-    for org in ['a', 'b'] {
-        let id = uuid::Uuid::new_v4().to_string();
-        let input = harbour_types::OrganizationInput {
-            name: format!("Organization {}", org.to_ascii_uppercase()),
-            slug: format!("org-{org}"),
-            description: String::new(),
-            sector: harbour_types::Sector::Community,
-            website: None,
-            email: None,
-            phone: None,
+    let id = uuid::Uuid::new_v4().to_string();
+    let input = harbour_types::OrganizationInput {
+        name: format!("Organization {}", org.to_ascii_uppercase()),
+        slug: format!("org-{org}"),
+        description: String::new(),
+        sector: harbour_types::Sector::Community,
+        website: None,
+        email: None,
+        phone: None,
+    };
+    insert(conn, &OrganizationRow::new(id.clone(), &input, now)).expect("fixture organization");
+    for role in Role::ALL {
+        let email = Fixture::email(role, org);
+        let user = NewUserRow {
+            id: &uuid::Uuid::new_v4().to_string(),
+            organization_id: &id,
+            email: &email,
+            display_name: &format!("{} of {org}", role.code()),
+            password_hash: password_hash(),
+            locale: "en",
+            active: true,
+            must_change_password: false,
+            created_at: now,
+            updated_at: now,
         };
-        insert(conn, &OrganizationRow::new(id.clone(), &input, now)).expect("fixture organization");
-        for role in Role::ALL {
-            let email = Fixture::email(role, org);
-            let user = NewUserRow {
-                id: &uuid::Uuid::new_v4().to_string(),
-                organization_id: &id,
-                email: &email,
-                display_name: &format!("{} of {org}", role.code()),
-                password_hash: password_hash(),
-                locale: "en",
-                active: true,
-                must_change_password: false,
-                created_at: now,
-                updated_at: now,
-            };
-            repo::insert(conn, &user, &[role]).expect("fixture user");
-        }
-        ids.push(id);
+        repo::insert(conn, &user, &[role]).expect("fixture user");
     }
+    id
+}
+
+fn create_fixture(conn: &mut DbConn) -> Fixture {
+    let ids: Vec<String> = ['a', 'b'].into_iter().map(|org| create_organization(conn, org)).collect();
     use harbour::db::schema::{regions, taxonomy_terms};
     let term = |conn: &mut DbConn, code: &str, parent: Option<&str>, name: &str, name_fr: &str| {
         let id = uuid::Uuid::new_v4().to_string();
@@ -344,8 +346,24 @@ impl TestApp {
         self.request(Method::POST, path).bearer_auth(token).json(body).send().await.expect("request")
     }
 
+    /// Adds a third organization, `c`, with a user of every role; returns its id.
+    pub async fn organization_c(&self) -> String {
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || create_organization(&mut db.get().expect("connection"), 'c')).await.expect("organization task")
+    }
+
+    /// Runs SQL on this app's database and says whether the database refused it.
+    pub async fn try_execute_sql(&self, sql: impl Into<String>) -> Result<usize, String> {
+        let sql = sql.into();
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || diesel::sql_query(sql).execute(&mut db.get().expect("connection")).map_err(|e| e.to_string()))
+            .await
+            .expect("sql task")
+    }
+
     /// Runs SQL on this app's database, to arrange a fault.
-    pub async fn execute_sql(&self, sql: &'static str) {
+    pub async fn execute_sql(&self, sql: impl Into<String>) {
+        let sql = sql.into();
         let db = self.db.clone();
         tokio::task::spawn_blocking(move || diesel::sql_query(sql).execute(&mut db.get().expect("connection")).expect("sql"))
             .await

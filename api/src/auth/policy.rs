@@ -29,6 +29,12 @@ pub enum Permission<'a> {
     /// Curate the shared directory — categories, regions, verification, stale listings:
     /// coordinators and system admins.
     CurateDirectory,
+    /// Record and read participants and consents (the consent policy then decides which
+    /// rows and fields): frontline users — outreach and intake workers, agency admins.
+    /// Coordinators and system admins never see participant-level data.
+    HandleParticipants,
+    /// Read and verify the audit trail: system admins.
+    ReadAudit,
 }
 
 impl Principal {
@@ -66,6 +72,8 @@ impl Principal {
                     Permission::OwnAccount | Permission::ReadDirectory => true,
                     Permission::ManageOrganizations => has(Role::SystemAdmin),
                     Permission::CurateDirectory => has(Role::Coordinator) || has(Role::SystemAdmin),
+                    Permission::HandleParticipants => has(Role::OutreachWorker) || has(Role::IntakeWorker) || has(Role::AgencyAdmin),
+                    Permission::ReadAudit => has(Role::SystemAdmin),
                     Permission::EditOrganization(org)
                     | Permission::ManageUsersOf(org)
                     | Permission::ManageApiClientsOf(org)

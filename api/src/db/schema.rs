@@ -217,6 +217,98 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    participants (id) {
+        id -> Text,
+        organization_id -> Text,
+        alias -> Text,
+        alias_folded -> Text,
+        age_band -> Nullable<Text>,
+        birth_year -> Nullable<Integer>,
+        pronouns -> Nullable<Text>,
+        languages -> Text,
+        self_description_sealed -> Nullable<Text>,
+        legal_name_sealed -> Nullable<Text>,
+        date_of_birth_sealed -> Nullable<Text>,
+        phone_sealed -> Nullable<Text>,
+        safety_notes_sealed -> Nullable<Text>,
+        contact_method -> Nullable<Text>,
+        contact_times -> Nullable<Text>,
+        contact_instructions -> Nullable<Text>,
+        no_voicemail -> Bool,
+        primary_contact_id -> Nullable<Text>,
+        need_category_ids -> Text,
+        needs_note -> Nullable<Text>,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consents (id) {
+        id -> Text,
+        participant_id -> Text,
+        organization_id -> Text,
+        recorded_by -> Text,
+        method -> Text,
+        witness_name -> Nullable<Text>,
+        given_at -> Timestamp,
+        expires_at -> Timestamp,
+        purposes -> Text,
+        data_categories -> Text,
+        statement_language -> Text,
+        statement_text -> Text,
+        evidence_media_type -> Nullable<Text>,
+        evidence_sha256 -> Nullable<Text>,
+        evidence_size -> Nullable<BigInt>,
+        supersedes_id -> Nullable<Text>,
+        superseded_by_id -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_by -> Nullable<Text>,
+        revocation_method -> Nullable<Text>,
+        revocation_note -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    consent_recipients (consent_id, organization_id) {
+        consent_id -> Text,
+        organization_id -> Text,
+    }
+}
+
+diesel::table! {
+    consent_evidence (consent_id) {
+        consent_id -> Text,
+        sealed -> Text,
+    }
+}
+
+diesel::table! {
+    audit_events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        occurred_at -> Timestamp,
+        actor_kind -> Text,
+        actor_id -> Text,
+        organization_id -> Text,
+        action -> Text,
+        entity_type -> Text,
+        entity_id -> Text,
+        participant_id -> Nullable<Text>,
+        consent_id -> Nullable<Text>,
+        purpose -> Text,
+        data_categories -> Text,
+        request_id -> Nullable<Text>,
+        prev_hash -> Text,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(organization_regions -> organizations (organization_id));
 diesel::joinable!(organization_regions -> regions (region_id));
 diesel::joinable!(services -> organizations (organization_id));
@@ -235,6 +327,11 @@ diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
+diesel::joinable!(participants -> organizations (organization_id));
+diesel::joinable!(consents -> participants (participant_id));
+diesel::joinable!(consent_recipients -> consents (consent_id));
+diesel::joinable!(consent_recipients -> organizations (organization_id));
+diesel::joinable!(consent_evidence -> consents (consent_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -255,4 +352,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     refresh_tokens,
     api_clients,
     directory_revision,
+    participants,
+    consents,
+    consent_recipients,
+    consent_evidence,
+    audit_events,
 );

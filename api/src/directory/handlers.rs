@@ -15,7 +15,7 @@ use super::search::SearchQuery;
 use super::{curation, service};
 use crate::auth::Principal;
 use crate::error::{validate, ApiError};
-use crate::http::{etag, expected_version};
+use crate::http::{expected_version, with_etag};
 use crate::state::AppState;
 
 /// Query parameters of the service list (HSDS 3.0 names).
@@ -38,9 +38,6 @@ pub struct ServiceListQuery {
     format: Option<String>,
 }
 
-fn with_etag<T: serde::Serialize>(mut response: actix_web::HttpResponseBuilder, version: i32, body: &T) -> HttpResponse {
-    response.insert_header((header::ETAG, etag(version))).json(body)
-}
 
 /// Whether any of these locations shows a confidential place's address (to its own organization).
 fn reveals_confidential<'a>(locations: impl IntoIterator<Item = &'a Location>) -> bool {

@@ -3,10 +3,38 @@
 //! Shared by the server (which derives OpenAPI schemas from them with the `openapi`
 //! feature) and the SPA, so that the two cannot drift apart.
 
+/// An enum sent and stored as stable string codes, with `ALL`, `code` and `from_code`.
+macro_rules! code_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant),*
+        }
+
+        impl $name {
+            /// Every value, in a stable order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The code, as stored and sent.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),* }
+            }
+
+            /// The value with this code, if any.
+            pub fn from_code(code: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
 pub mod auth;
 pub mod directory;
 pub mod organizations;
 pub mod paging;
+pub mod participants;
 pub mod problem;
 pub mod users;
 
@@ -14,5 +42,6 @@ pub use auth::*;
 pub use directory::*;
 pub use organizations::*;
 pub use paging::*;
+pub use participants::*;
 pub use problem::*;
 pub use users::*;

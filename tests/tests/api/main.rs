@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, reason = "a test that unwraps fails loudly, which is what a test should do")]
 
 mod access;
+mod audit;
 mod api_clients;
 mod browser;
 mod curation;
@@ -11,6 +12,7 @@ mod errors;
 mod exchange;
 mod foundation;
 mod hsds;
+mod participants;
 mod public;
 mod search;
 mod sessions;

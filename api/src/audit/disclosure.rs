@@ -1,0 +1,111 @@
+//! The disclosure report: for one participant, who saw or received what, when, and under
+//! which consent — read from the audit trail, for the owning organization.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use diesel::prelude::*;
+use harbour_types::{AccessPurpose, AuditAction, DataCategory, Disclosure, DisclosureReport, OrganizationRef};
+
+use super::{repo, Accessor, AuditEntry};
+use crate::consent::policy::{self, Access};
+use crate::consent::repo::codes;
+use crate::db::schema::{api_clients, organizations, users};
+use crate::error::ApiError;
+use crate::participants::service::readable;
+use crate::state::AppState;
+
+/// The report on one participant of the caller's organization. Producing it is itself
+/// an audited access, and is the report's last line.
+pub async fn report(state: &AppState, accessor: Accessor, participant_id: String) -> Result<DisclosureReport, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    state
+        .db
+        .transaction(move |conn| {
+            let (participant, access) = readable(conn, &accessor.principal, &participant_id)?;
+            if access != Access::Owner {
+                return Err(ApiError::forbidden("a disclosure report is for the organization that recorded the participant"));
+            }
+            super::record(
+                conn,
+                &accessor,
+                &AuditEntry {
+                    action: AuditAction::DisclosureReportRead,
+                    entity_type: "participant",
+                    entity_id: &participant_id,
+                    participant_id: Some(&participant_id),
+                    consent_id: None,
+                    purpose: AccessPurpose::DirectCare,
+                    categories: &[],
+                },
+            )?;
+            let events = repo::for_participant(conn, &participant_id)?;
+            let people: Vec<&str> = events.iter().map(|e| e.actor_id.as_str()).collect();
+            let mut names: HashMap<String, String> = users::table.filter(users::id.eq_any(&people)).select((users::id, users::display_name)).load(conn)?.into_iter().collect();
+            names.extend(api_clients::table.filter(api_clients::id.eq_any(&people)).select((api_clients::id, api_clients::name)).load::<(String, String)>(conn)?);
+            let organization_ids: Vec<&str> = events.iter().map(|e| e.organization_id.as_str()).collect();
+            let organization_names: HashMap<String, String> =
+                organizations::table.filter(organizations::id.eq_any(&organization_ids)).select((organizations::id, organizations::name)).load(conn)?.into_iter().collect();
+            let disclosures = events
+                .into_iter()
+                .filter_map(|e| {
+                    Some(Disclosure {
+                        occurred_at: e.occurred_at.and_utc(),
+                        actor_name: names.get(&e.actor_id).cloned().unwrap_or_default(),
+                        organization: OrganizationRef { name: organization_names.get(&e.organization_id).cloned().unwrap_or_default(), id: e.organization_id },
+                        action: AuditAction::from_code(&e.action)?,
+                        purpose: AccessPurpose::from_code(&e.purpose)?,
+                        data_categories: codes(&e.data_categories, DataCategory::from_code),
+                        consent_id: e.consent_id,
+                    })
+                })
+                .collect();
+            Ok(DisclosureReport { participant_id: participant.row.id, alias: participant.row.alias, generated_at: Utc::now(), disclosures })
+        })
+        .await
+}
+
+/// The report as CSV (RFC 4180), one line per access, for a spreadsheet or a records request.
+pub fn to_csv(report: &DisclosureReport) -> String {
+    let mut out = String::from("occurred_at,actor,organization,action,purpose,data_categories,consent_id\r\n");
+    for d in &report.disclosures {
+        let categories: Vec<&str> = d.data_categories.iter().map(|c| c.code()).collect();
+        let fields = [
+            d.occurred_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            d.actor_name.clone(),
+            d.organization.name.clone(),
+            d.action.code().to_owned(),
+            d.purpose.code().to_owned(),
+            categories.join(" "),
+            d.consent_id.clone().unwrap_or_default(),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// Quotes a field when it needs it, and defuses spreadsheet formulas (a name starting
+/// with `=` must not run when the file is opened).
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
+    if value.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_field("plain"), "plain");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+    }
+}

@@ -1,0 +1,98 @@
+//! Audit events in the database: append and read, never update or delete.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::audit_events;
+use crate::db::DbConn;
+
+/// A row of `audit_events`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_events)]
+pub struct AuditRow {
+    pub seq: i64,
+    pub id: String,
+    pub occurred_at: NaiveDateTime,
+    pub actor_kind: String,
+    pub actor_id: String,
+    pub organization_id: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: String,
+    pub participant_id: Option<String>,
+    pub consent_id: Option<String>,
+    pub purpose: String,
+    pub data_categories: String,
+    pub request_id: Option<String>,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// Serializes appends to the chain until the transaction ends, so two writers never
+/// take the same previous hash. SQLite needs nothing: a write transaction there holds
+/// the database's one write lock from its start (see [`crate::db::transaction`]).
+pub fn lock_chain(conn: &mut DbConn) -> QueryResult<()> {
+    /// An arbitrary constant naming the audit chain's advisory lock.
+    const AUDIT_CHAIN_LOCK: i64 = 0x4841_5242_4155_4454; // "HARBAUDT"
+    if let DbConn::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(AUDIT_CHAIN_LOCK).execute(pg)?;
+    }
+    Ok(())
+}
+
+/// The hash of the newest event.
+pub fn head_hash(conn: &mut DbConn) -> QueryResult<Option<String>> {
+    audit_events::table.order(audit_events::seq.desc()).select(audit_events::hash).first(conn).optional()
+}
+
+/// Appends an event (its `seq` is assigned by the database).
+pub fn insert(conn: &mut DbConn, row: &AuditRow) -> QueryResult<()> {
+    diesel::insert_into(audit_events::table)
+        .values((
+            audit_events::id.eq(&row.id),
+            audit_events::occurred_at.eq(row.occurred_at),
+            audit_events::actor_kind.eq(&row.actor_kind),
+            audit_events::actor_id.eq(&row.actor_id),
+            audit_events::organization_id.eq(&row.organization_id),
+            audit_events::action.eq(&row.action),
+            audit_events::entity_type.eq(&row.entity_type),
+            audit_events::entity_id.eq(&row.entity_id),
+            audit_events::participant_id.eq(&row.participant_id),
+            audit_events::consent_id.eq(&row.consent_id),
+            audit_events::purpose.eq(&row.purpose),
+            audit_events::data_categories.eq(&row.data_categories),
+            audit_events::request_id.eq(&row.request_id),
+            audit_events::prev_hash.eq(&row.prev_hash),
+            audit_events::hash.eq(&row.hash),
+        ))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Up to `limit` events after `seq`, oldest first.
+pub fn batch_after(conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {
+    audit_events::table.filter(audit_events::seq.gt(seq)).order(audit_events::seq.asc()).limit(limit).select(AuditRow::as_select()).load(conn)
+}
+
+/// Every event about one participant, oldest first.
+pub fn for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<Vec<AuditRow>> {
+    audit_events::table
+        .filter(audit_events::participant_id.eq(participant_id))
+        .order(audit_events::seq.asc())
+        .select(AuditRow::as_select())
+        .load(conn)
+}
+
+/// A page of events, newest first, optionally about one participant.
+pub fn page(conn: &mut DbConn, participant_id: Option<&str>, offset: i64, limit: i64) -> QueryResult<(Vec<AuditRow>, i64)> {
+    let filtered = || {
+        let mut query = audit_events::table.into_boxed();
+        if let Some(id) = participant_id {
+            query = query.filter(audit_events::participant_id.eq(id.to_owned()));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered().order(audit_events::seq.desc()).offset(offset).limit(limit).select(AuditRow::as_select()).load(conn)?;
+    Ok((rows, total))
+}

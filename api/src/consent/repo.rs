@@ -1,0 +1,199 @@
+//! Consents in the database. Content columns are written once; only the supersede and
+//! revocation columns are ever set afterwards, once each.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use harbour_types::{ConsentMethod, ConsentPurpose, DataCategory, OrganizationRef, RevocationMethod, StatementLanguage};
+
+use crate::db::schema::{consent_evidence, consent_recipients, consents, organizations, users};
+use crate::db::DbConn;
+
+/// A row of `consents`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = consents)]
+pub struct ConsentRow {
+    pub id: String,
+    pub participant_id: String,
+    pub organization_id: String,
+    pub recorded_by: String,
+    pub method: String,
+    pub witness_name: Option<String>,
+    pub given_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub purposes: String,
+    pub data_categories: String,
+    pub statement_language: String,
+    pub statement_text: String,
+    pub evidence_media_type: Option<String>,
+    pub evidence_sha256: Option<String>,
+    pub evidence_size: Option<i64>,
+    pub supersedes_id: Option<String>,
+    pub superseded_by_id: Option<String>,
+    pub revoked_at: Option<NaiveDateTime>,
+    pub revoked_by: Option<String>,
+    pub revocation_method: Option<String>,
+    pub revocation_note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+impl ConsentRow {
+    /// Its purposes.
+    pub fn purposes(&self) -> Vec<ConsentPurpose> {
+        codes(&self.purposes, ConsentPurpose::from_code)
+    }
+
+    /// Its data categories.
+    pub fn categories(&self) -> Vec<DataCategory> {
+        codes(&self.data_categories, DataCategory::from_code)
+    }
+
+    /// How it was given.
+    pub fn method(&self) -> ConsentMethod {
+        ConsentMethod::from_code(&self.method).unwrap_or(ConsentMethod::Verbal)
+    }
+
+    /// The statement's language.
+    pub fn language(&self) -> StatementLanguage {
+        StatementLanguage::from_code(&self.statement_language).unwrap_or(StatementLanguage::English)
+    }
+
+    /// How it was revoked, if it was.
+    pub fn revocation_method(&self) -> Option<RevocationMethod> {
+        self.revocation_method.as_deref().and_then(RevocationMethod::from_code)
+    }
+}
+
+/// Codes stored as a JSON array; unknown codes (from a newer version) are skipped.
+pub fn codes<T>(json: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|c| parse(c)).collect()
+}
+
+/// A consent with the organizations it names and the names shown with it.
+#[derive(Debug, Clone)]
+pub struct ConsentRecord {
+    pub row: ConsentRow,
+    pub organization_name: String,
+    pub recipients: Vec<OrganizationRef>,
+    pub recorded_by_name: String,
+    pub revoked_by_name: Option<String>,
+}
+
+impl ConsentRecord {
+    /// Whether it names this organization.
+    pub fn names(&self, organization_id: &str) -> bool {
+        self.recipients.iter().any(|r| r.id == organization_id)
+    }
+}
+
+/// Stores a new consent, its recipients and its sealed evidence. Call inside a transaction.
+pub fn insert(conn: &mut DbConn, row: &ConsentRow, recipients: &[String], sealed_evidence: Option<&str>) -> QueryResult<()> {
+    diesel::insert_into(consents::table).values(row).execute(conn)?;
+    for organization_id in recipients {
+        diesel::insert_into(consent_recipients::table)
+            .values((consent_recipients::consent_id.eq(&row.id), consent_recipients::organization_id.eq(organization_id)))
+            .execute(conn)?;
+    }
+    if let Some(sealed) = sealed_evidence {
+        diesel::insert_into(consent_evidence::table)
+            .values((consent_evidence::consent_id.eq(&row.id), consent_evidence::sealed.eq(sealed)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Marks a consent replaced, unless it already was: returns whether it was marked.
+pub fn mark_superseded(conn: &mut DbConn, id: &str, by: &str) -> QueryResult<bool> {
+    diesel::update(consents::table.find(id).filter(consents::superseded_by_id.is_null()).filter(consents::revoked_at.is_null()))
+        .set(consents::superseded_by_id.eq(by))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Records a revocation, unless one is already recorded: returns whether it was recorded.
+pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime, by: &str, method: RevocationMethod, note: Option<&str>) -> QueryResult<bool> {
+    diesel::update(consents::table.find(id).filter(consents::revoked_at.is_null()))
+        .set((
+            consents::revoked_at.eq(at),
+            consents::revoked_by.eq(by),
+            consents::revocation_method.eq(method.code()),
+            consents::revocation_note.eq(note),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// One consent.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ConsentRecord>> {
+    let row = consents::table.find(id).select(ConsentRow::as_select()).first(conn).optional()?;
+    Ok(complete(conn, row.into_iter().collect())?.pop())
+}
+
+/// Every consent a participant gave, newest first.
+pub fn for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<Vec<ConsentRecord>> {
+    let rows = consents::table
+        .filter(consents::participant_id.eq(participant_id))
+        .order((consents::given_at.desc(), consents::created_at.desc(), consents::id.asc()))
+        .select(ConsentRow::as_select())
+        .load(conn)?;
+    complete(conn, rows)
+}
+
+/// The ids of participants with a consent naming this organization that is not revoked,
+/// superseded or expired at `now`. (The policy still decides what each consent allows.)
+pub fn participants_naming(conn: &mut DbConn, organization_id: &str, now: NaiveDateTime) -> QueryResult<Vec<String>> {
+    consents::table
+        .inner_join(consent_recipients::table)
+        .filter(consent_recipients::organization_id.eq(organization_id))
+        .filter(consents::revoked_at.is_null())
+        .filter(consents::superseded_by_id.is_null())
+        .filter(consents::expires_at.gt(now))
+        .select(consents::participant_id)
+        .distinct()
+        .load(conn)
+}
+
+/// The sealed evidence of a consent.
+pub fn evidence(conn: &mut DbConn, consent_id: &str) -> QueryResult<Option<String>> {
+    consent_evidence::table.find(consent_id).select(consent_evidence::sealed).first(conn).optional()
+}
+
+/// Every sealed evidence file, for re-sealing under a new key.
+pub fn all_evidence(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+    consent_evidence::table.select((consent_evidence::consent_id, consent_evidence::sealed)).load(conn)
+}
+
+/// Replaces a sealed evidence file by the same file sealed under another key.
+pub fn reseal_evidence(conn: &mut DbConn, consent_id: &str, sealed: &str) -> QueryResult<()> {
+    diesel::update(consent_evidence::table.find(consent_id)).set(consent_evidence::sealed.eq(sealed)).execute(conn).map(drop)
+}
+
+/// Adds recipients and names to rows.
+fn complete(conn: &mut DbConn, rows: Vec<ConsentRow>) -> QueryResult<Vec<ConsentRecord>> {
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let recipients: Vec<(String, String, String)> = consent_recipients::table
+        .inner_join(organizations::table)
+        .filter(consent_recipients::consent_id.eq_any(&ids))
+        .order(organizations::name.asc())
+        .select((consent_recipients::consent_id, organizations::id, organizations::name))
+        .load(conn)?;
+    let mut people: Vec<&str> = rows.iter().map(|r| r.recorded_by.as_str()).collect();
+    people.extend(rows.iter().filter_map(|r| r.revoked_by.as_deref()));
+    let names: std::collections::HashMap<String, String> =
+        users::table.filter(users::id.eq_any(&people)).select((users::id, users::display_name)).load(conn)?.into_iter().collect();
+    let owners: Vec<&str> = rows.iter().map(|r| r.organization_id.as_str()).collect();
+    let organization_names: std::collections::HashMap<String, String> =
+        organizations::table.filter(organizations::id.eq_any(&owners)).select((organizations::id, organizations::name)).load(conn)?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .map(|row| ConsentRecord {
+            recipients: recipients.iter().filter(|(c, _, _)| *c == row.id).map(|(_, id, name)| OrganizationRef { id: id.clone(), name: name.clone() }).collect(),
+            organization_name: organization_names.get(&row.organization_id).cloned().unwrap_or_default(),
+            recorded_by_name: names.get(&row.recorded_by).cloned().unwrap_or_default(),
+            revoked_by_name: row.revoked_by.as_ref().and_then(|id| names.get(id).cloned()),
+            row,
+        })
+        .collect())
+}

@@ -1,0 +1,301 @@
+//! Recording, reading and revoking consents. A consent is never edited: a change is a
+//! new consent that supersedes the old one, in one transaction with its audit event.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, Utc};
+use harbour_types::{
+    AccessPurpose, AuditAction, Consent, ConsentInput, ConsentMethod, ConsentStatement, ConsentStatementRequest, ConsentStatus, RevocationInput,
+};
+
+use super::policy::{self, ConsentView};
+use super::repo::{self, ConsentRecord, ConsentRow};
+use super::{evidence, statement};
+use crate::audit::{self, Accessor, AuditEntry};
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::organizations::repo as organizations_repo;
+use crate::participants::repo as participants_repo;
+use crate::state::AppState;
+
+/// A consent may say it was given a little in the future: phone clocks drift.
+const CLOCK_SKEW: Duration = Duration::minutes(5);
+
+fn evidence_aad(consent_id: &str) -> String {
+    format!("consents/{consent_id}/evidence")
+}
+
+/// The statement for a scope, exactly as a consent with that scope would store it.
+pub async fn preview(state: &AppState, accessor: Accessor, request: ConsentStatementRequest) -> Result<ConsentStatement, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let expires_at = request.expires_at.unwrap_or_else(|| Utc::now() + term(state));
+    check_expiry(Utc::now(), expires_at)?;
+    let zone = state.settings.time_zone.parse().unwrap_or(chrono_tz::America::Halifax);
+    let organization_id = accessor.principal.organization_id.clone();
+    let (recorder, recipients) = state.db.run(move |conn| names(conn, &organization_id, &dedup(&request.recipient_ids))).await?;
+    let scope = statement::Scope { recorder: &recorder, recipients: &recipients, purposes: &dedup(&request.purposes), categories: &dedup(&request.data_categories), expires_at };
+    Ok(ConsentStatement { language: request.language, text: statement::render(request.language, &scope, zone), expires_at })
+}
+
+/// Records a consent a participant of the caller's organization gave.
+pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -> Result<Consent, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let participant_id = input.participant_id.clone();
+    let now = Utc::now();
+    let given_at = input.given_at.unwrap_or(now);
+    if given_at > now + CLOCK_SKEW {
+        return Err(ApiError::invalid("/given_at", "range", "is in the future"));
+    }
+    let expires_at = input.expires_at.unwrap_or_else(|| given_at + term(state));
+    check_expiry(now, expires_at)?;
+    if input.method == ConsentMethod::Verbal && input.witness_name.as_deref().is_none_or(|w| w.trim().is_empty()) {
+        return Err(ApiError::invalid("/witness_name", "required", "a verbal consent needs a named witness"));
+    }
+    let file = evidence::check(input.method, input.evidence.as_ref())?;
+    let zone = state.settings.time_zone.parse().unwrap_or(chrono_tz::America::Halifax);
+    let keyring = state.keyring.clone();
+    let principal = accessor.principal.clone();
+    let record = state
+        .db
+        .transaction(move |conn| {
+            let principal = &accessor.principal;
+            let participant = participants_repo::find(conn, &participant_id)?
+                .filter(|p| p.row.organization_id == principal.organization_id)
+                .ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+            let recipient_ids = dedup(&input.recipient_ids);
+            let (recorder, recipients) = names(conn, &principal.organization_id, &recipient_ids)?;
+            let id = uuid::Uuid::new_v4().to_string();
+            if let Some(old) = &input.supersedes_id {
+                check_supersedable(conn, old, &participant_id, now)?;
+            }
+            let purposes = dedup(&input.purposes);
+            let categories = dedup(&input.data_categories);
+            let scope = statement::Scope { recorder: &recorder, recipients: &recipients, purposes: &purposes, categories: &categories, expires_at };
+            let row = ConsentRow {
+                id: id.clone(),
+                participant_id: participant.row.id.clone(),
+                organization_id: principal.organization_id.clone(),
+                recorded_by: principal.user_id().unwrap_or_default().to_owned(),
+                method: input.method.code().to_owned(),
+                witness_name: input.witness_name.as_deref().map(str::trim).map(str::to_owned).filter(|w| !w.is_empty()),
+                given_at: given_at.naive_utc(),
+                expires_at: expires_at.naive_utc(),
+                purposes: codes_json(purposes.iter().map(|p| p.code())),
+                data_categories: codes_json(categories.iter().map(|c| c.code())),
+                statement_language: input.statement_language.code().to_owned(),
+                statement_text: statement::render(input.statement_language, &scope, zone),
+                evidence_media_type: file.as_ref().map(|f| f.media_type.to_owned()),
+                evidence_sha256: file.as_ref().map(|f| f.sha256.clone()),
+                evidence_size: file.as_ref().map(|f| i64::try_from(f.bytes.len()).unwrap_or(i64::MAX)),
+                supersedes_id: input.supersedes_id.clone(),
+                superseded_by_id: None,
+                revoked_at: None,
+                revoked_by: None,
+                revocation_method: None,
+                revocation_note: None,
+                created_at: now.naive_utc(),
+            };
+            let sealed = file.as_ref().map(|f| keyring.seal(&f.bytes, &evidence_aad(&id)));
+            repo::insert(conn, &row, &recipient_ids, sealed.as_deref())?;
+            if let Some(old) = &input.supersedes_id {
+                if !repo::mark_superseded(conn, old, &id)? {
+                    return Err(ApiError::Conflict { code: "consent_not_active", detail: "the consent to supersede changed meanwhile".into() });
+                }
+            }
+            audit::record(
+                conn,
+                &accessor,
+                &AuditEntry {
+                    action: AuditAction::ConsentCreate,
+                    entity_type: "consent",
+                    entity_id: &id,
+                    participant_id: Some(&participant_id),
+                    consent_id: Some(&id),
+                    purpose: AccessPurpose::DirectCare,
+                    categories: &[],
+                },
+            )?;
+            repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a consent vanished while being recorded".into()))
+        })
+        .await?;
+    Ok(policy::shape_consent(&record, ConsentView::Owner, &principal, now))
+}
+
+/// A participant's consents, as the caller may see them: all of them for the owning
+/// organization, those naming it for a recipient, 404 for anyone else.
+pub async fn list(state: &AppState, accessor: Accessor, participant_id: String) -> Result<Vec<Consent>, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let principal = accessor.principal.clone();
+    let visible = state
+        .db
+        .transaction(move |conn| {
+            participants_repo::find(conn, &participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+            let visible: Vec<(ConsentRecord, ConsentView)> = repo::for_participant(conn, &participant_id)?
+                .into_iter()
+                .filter_map(|c| policy::consent_view(&accessor.principal, &c).map(|v| (c, v)))
+                .collect();
+            if visible.is_empty() && !owns_participant(conn, &accessor, &participant_id)? {
+                return Err(ApiError::NotFound("no such participant".into()));
+            }
+            for (consent, view) in &visible {
+                audit::record(conn, &accessor, &read_entry(AuditAction::ConsentRead, consent, *view))?;
+            }
+            Ok(visible)
+        })
+        .await?;
+    let now = Utc::now();
+    Ok(visible.iter().map(|(c, v)| policy::shape_consent(c, *v, &principal, now)).collect())
+}
+
+/// One consent, as the caller may see it.
+pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Consent, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let principal = accessor.principal.clone();
+    let (consent, view) = state
+        .db
+        .transaction(move |conn| {
+            let (consent, view) = visible(conn, &accessor, &id)?;
+            audit::record(conn, &accessor, &read_entry(AuditAction::ConsentRead, &consent, view))?;
+            Ok::<_, ApiError>((consent, view))
+        })
+        .await?;
+    Ok(policy::shape_consent(&consent, view, &principal, Utc::now()))
+}
+
+/// A consent's evidence file and its media type: for the owning organization only.
+pub async fn evidence_file(state: &AppState, accessor: Accessor, id: String) -> Result<(String, Vec<u8>), ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let keyring = state.keyring.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            let (consent, view) = visible(conn, &accessor, &id)?;
+            if view != ConsentView::Owner {
+                return Err(ApiError::forbidden("evidence files are for the organization that recorded the consent"));
+            }
+            let (Some(media_type), Some(sealed)) = (consent.row.evidence_media_type.clone(), repo::evidence(conn, &id)?) else {
+                return Err(ApiError::NotFound("this consent has no evidence file".into()));
+            };
+            audit::record(conn, &accessor, &read_entry(AuditAction::ConsentEvidenceRead, &consent, view))?;
+            Ok((media_type, keyring.open(&sealed, &evidence_aad(&id))?))
+        })
+        .await
+}
+
+/// Records that the participant withdrew a consent. It takes effect on the next request:
+/// every read computes access from the consents as they are then.
+pub async fn revoke(state: &AppState, accessor: Accessor, id: String, input: RevocationInput) -> Result<Consent, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let principal = accessor.principal.clone();
+    let now = Utc::now();
+    let consent = state
+        .db
+        .transaction(move |conn| {
+            let (consent, view) = visible(conn, &accessor, &id)?;
+            if view != ConsentView::Owner {
+                return Err(ApiError::forbidden("only the organization that recorded a consent records its withdrawal"));
+            }
+            let status = policy::consent_status(&consent, now);
+            if status != ConsentStatus::Active {
+                return Err(ApiError::Conflict {
+                    code: if status == ConsentStatus::Revoked { "already_revoked" } else { "consent_not_active" },
+                    detail: format!("this consent is {}; only an active consent can be revoked", status.code()),
+                });
+            }
+            let by = accessor.principal.user_id().unwrap_or_default().to_owned();
+            let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            if !repo::revoke(conn, &id, now.naive_utc(), &by, input.method, note)? {
+                return Err(ApiError::Conflict { code: "already_revoked", detail: "this consent is revoked; only an active consent can be revoked".into() });
+            }
+            audit::record(conn, &accessor, &read_entry(AuditAction::ConsentRevoke, &consent, view))?;
+            repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a consent vanished while being revoked".into()))
+        })
+        .await?;
+    Ok(policy::shape_consent(&consent, ConsentView::Owner, &principal, now))
+}
+
+/// A consent the caller may see at all, and how; 404 otherwise.
+fn visible(conn: &mut DbConn, accessor: &Accessor, id: &str) -> Result<(ConsentRecord, ConsentView), ApiError> {
+    let consent = repo::find(conn, id)?.ok_or_else(|| ApiError::NotFound("no such consent".into()))?;
+    let view = policy::consent_view(&accessor.principal, &consent).ok_or_else(|| ApiError::NotFound("no such consent".into()))?;
+    Ok((consent, view))
+}
+
+fn owns_participant(conn: &mut DbConn, accessor: &Accessor, participant_id: &str) -> Result<bool, ApiError> {
+    Ok(participants_repo::find(conn, participant_id)?.is_some_and(|p| p.row.organization_id == accessor.principal.organization_id))
+}
+
+/// The audit entry of reading or acting on a consent: its scope, not participant data.
+fn read_entry(action: AuditAction, consent: &ConsentRecord, view: ConsentView) -> AuditEntry<'_> {
+    AuditEntry {
+        action,
+        entity_type: "consent",
+        entity_id: &consent.row.id,
+        participant_id: Some(&consent.row.participant_id),
+        consent_id: Some(&consent.row.id),
+        purpose: if view == ConsentView::Owner { AccessPurpose::DirectCare } else { AccessPurpose::InformationSharing },
+        categories: &[],
+    }
+}
+
+/// Whether `old` may be replaced: it must be an active consent of the same participant.
+fn check_supersedable(conn: &mut DbConn, old: &str, participant_id: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
+    let invalid = |message: &str| ApiError::invalid("/supersedes_id", "invalid", message);
+    let consent = repo::find(conn, old)?.filter(|c| c.row.participant_id == participant_id).ok_or_else(|| invalid("is not a consent of this participant"))?;
+    let status = policy::consent_status(&consent, now);
+    if status != ConsentStatus::Active {
+        return Err(ApiError::Conflict { code: "consent_not_active", detail: format!("the consent to supersede is {}; only an active one can be", status.code()) });
+    }
+    Ok(())
+}
+
+/// The recording organization's name and the recipients' names, in the order given:
+/// every recipient must be another active organization of the partnership.
+fn names(conn: &mut DbConn, recorder_id: &str, recipient_ids: &[String]) -> Result<(String, Vec<String>), ApiError> {
+    let recorder = organizations_repo::find(conn, recorder_id)?.ok_or_else(|| ApiError::NotFound("no such organization".into()))?;
+    let mut recipients = Vec::with_capacity(recipient_ids.len());
+    for (index, id) in recipient_ids.iter().enumerate() {
+        let pointer = format!("/recipient_ids/{index}");
+        if *id == recorder.id {
+            return Err(ApiError::invalid(&pointer, "own_organization", "your organization always sees its own participants: name other organizations"));
+        }
+        let organization = organizations_repo::find(conn, id)?.filter(|o| o.active).ok_or_else(|| ApiError::invalid(&pointer, "unknown", "is not an active partner organization"))?;
+        recipients.push(organization.name);
+    }
+    Ok((recorder.name, recipients))
+}
+
+fn check_expiry(now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), ApiError> {
+    if expires_at <= now {
+        return Err(ApiError::invalid("/expires_at", "range", "must be in the future"));
+    }
+    if expires_at > now + Duration::days(3650) {
+        return Err(ApiError::invalid("/expires_at", "range", "must be within ten years"));
+    }
+    Ok(())
+}
+
+fn term(state: &AppState) -> Duration {
+    Duration::days(i64::from(state.settings.consent_term_days))
+}
+
+/// The items once each, in a stable order.
+fn dedup<T: Ord + Clone>(items: &[T]) -> Vec<T> {
+    items.iter().cloned().collect::<BTreeSet<T>>().into_iter().collect()
+}
+
+fn codes_json<'a>(codes: impl Iterator<Item = &'a str>) -> String {
+    serde_json::to_string(&codes.collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
+/// Re-seals every evidence file not under the current key; returns how many.
+pub fn reseal_evidence(conn: &mut DbConn, keyring: &crate::crypto::Keyring) -> Result<usize, ApiError> {
+    let mut count = 0;
+    for (consent_id, sealed) in repo::all_evidence(conn)? {
+        if !keyring.is_current(&sealed) {
+            repo::reseal_evidence(conn, &consent_id, &keyring.reseal(&sealed, &evidence_aad(&consent_id))?)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}

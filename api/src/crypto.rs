@@ -1,0 +1,160 @@
+//! Sealing participant data at rest: XChaCha20-Poly1305 with a key id, so keys rotate.
+//!
+//! A sealed value is `kid:base64(nonce || ciphertext)`. The associated data binds it to
+//! its row and field (`participants/<id>/legal_name`), so a sealed value copied into
+//! another row or field does not open. Nonces are random: 24 bytes leave no practical
+//! chance of reuse under one key.
+
+use std::collections::HashMap;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use chacha20poly1305::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+
+use crate::config::Settings;
+
+const NONCE_LEN: usize = 24;
+
+/// Why a sealed value could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum CryptoError {
+    /// The value is not in the sealed format.
+    #[error("a sealed value is malformed")]
+    Malformed,
+    /// It was sealed under a key id this instance does not hold.
+    #[error("a sealed value uses key `{0}`, which is not configured")]
+    UnknownKey(String),
+    /// The key or the associated data is wrong, or the value was altered.
+    #[error("a sealed value does not authenticate: wrong key, wrong place, or altered")]
+    Forged,
+}
+
+/// The encryption keys: the current one seals, any of them opens.
+#[derive(Clone)]
+pub struct Keyring {
+    current_id: String,
+    ciphers: HashMap<String, XChaCha20Poly1305>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Key material never reaches a log line.
+        f.debug_struct("Keyring").field("current_id", &self.current_id).field("keys", &self.ciphers.len()).finish()
+    }
+}
+
+impl Keyring {
+    /// The keys named by the settings (checked by [`Settings::check`]).
+    pub fn from_settings(settings: &Settings) -> Keyring {
+        let mut ciphers = HashMap::new();
+        for (id, key) in settings.previous_encryption_keys() {
+            ciphers.insert(id, XChaCha20Poly1305::new(&key.into()));
+        }
+        let key = settings.encryption_key_bytes().unwrap_or_default();
+        ciphers.insert(settings.encryption_key_id.clone(), XChaCha20Poly1305::new(&key.into()));
+        Keyring { current_id: settings.encryption_key_id.clone(), ciphers }
+    }
+
+    /// The id of the key new values are sealed with.
+    pub fn current_id(&self) -> &str {
+        &self.current_id
+    }
+
+    /// Seals bytes for one place (`aad`).
+    pub fn seal(&self, plaintext: &[u8], aad: &str) -> String {
+        let cipher = &self.ciphers[&self.current_id];
+        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+        // Encryption only fails for inputs beyond 256 GiB; request bodies are far smaller.
+        let ciphertext = cipher.encrypt(&nonce, Payload { msg: plaintext, aad: aad.as_bytes() }).unwrap_or_default();
+        let mut packed = nonce.to_vec();
+        packed.extend_from_slice(&ciphertext);
+        format!("{}:{}", self.current_id, STANDARD.encode(packed))
+    }
+
+    /// Opens a value sealed for `aad`.
+    pub fn open(&self, sealed: &str, aad: &str) -> Result<Vec<u8>, CryptoError> {
+        let (kid, body) = sealed.split_once(':').ok_or(CryptoError::Malformed)?;
+        let cipher = self.ciphers.get(kid).ok_or_else(|| CryptoError::UnknownKey(kid.to_owned()))?;
+        let packed = STANDARD.decode(body).map_err(|_| CryptoError::Malformed)?;
+        if packed.len() < NONCE_LEN {
+            return Err(CryptoError::Malformed);
+        }
+        let (nonce, ciphertext) = packed.split_at(NONCE_LEN);
+        cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: aad.as_bytes() }).map_err(|_| CryptoError::Forged)
+    }
+
+    /// Seals an optional text.
+    pub fn seal_text(&self, plaintext: Option<&str>, aad: &str) -> Option<String> {
+        plaintext.map(|p| self.seal(p.as_bytes(), aad))
+    }
+
+    /// Opens an optional sealed text.
+    pub fn open_text(&self, sealed: Option<&str>, aad: &str) -> Result<Option<String>, CryptoError> {
+        sealed.map(|s| self.open(s, aad).and_then(|b| String::from_utf8(b).map_err(|_| CryptoError::Malformed))).transpose()
+    }
+
+    /// Whether a sealed value is under the current key already.
+    pub fn is_current(&self, sealed: &str) -> bool {
+        sealed.split_once(':').is_some_and(|(kid, _)| kid == self.current_id)
+    }
+
+    /// Opens a value and seals it again under the current key (for `harbour keys rotate`).
+    pub fn reseal(&self, sealed: &str, aad: &str) -> Result<String, CryptoError> {
+        Ok(self.seal(&self.open(sealed, aad)?, aad))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keyring(id: &str, key: [u8; 32], previous: &[(&str, [u8; 32])]) -> Keyring {
+        let settings = Settings {
+            encryption_key: STANDARD.encode(key).into(),
+            encryption_key_id: id.into(),
+            encryption_previous_keys: previous.iter().map(|(k, v)| format!("{k}:{}", STANDARD.encode(v))).collect(),
+            ..Settings::default()
+        };
+        settings.check().expect("valid key settings");
+        Keyring::from_settings(&settings)
+    }
+
+    #[test]
+    fn seals_and_opens_only_in_the_same_place() {
+        let ring = keyring("k1", [7; 32], &[]);
+        let sealed = ring.seal(b"Jordan Example", "participants/1/legal_name");
+        assert!(sealed.starts_with("k1:"));
+        assert!(!sealed.contains("Jordan"));
+        assert_eq!(ring.open(&sealed, "participants/1/legal_name").expect("opens"), b"Jordan Example");
+        assert!(matches!(ring.open(&sealed, "participants/2/legal_name"), Err(CryptoError::Forged)));
+        assert!(matches!(ring.open(&sealed, "participants/1/phone"), Err(CryptoError::Forged)));
+    }
+
+    #[test]
+    fn an_altered_value_or_a_wrong_key_does_not_open() {
+        let ring = keyring("k1", [7; 32], &[]);
+        let sealed = ring.seal(b"secret", "x");
+        let (kid, body) = sealed.split_once(':').expect("sealed format");
+        let mut bytes = STANDARD.decode(body).expect("base64");
+        let last = bytes.len() - 1;
+        bytes[last] ^= 1;
+        assert!(matches!(ring.open(&format!("{kid}:{}", STANDARD.encode(bytes)), "x"), Err(CryptoError::Forged)));
+        let other = keyring("k1", [8; 32], &[]);
+        assert!(matches!(other.open(&sealed, "x"), Err(CryptoError::Forged)));
+        assert!(matches!(other.open("k9:AAAA", "x"), Err(CryptoError::UnknownKey(_))));
+        assert!(matches!(other.open("no-colon", "x"), Err(CryptoError::Malformed)));
+    }
+
+    #[test]
+    fn a_new_key_opens_old_values_through_the_previous_keys_and_reseals_them() {
+        let old = keyring("k1", [1; 32], &[]);
+        let sealed = old.seal(b"value", "p");
+        let new = keyring("k2", [2; 32], &[("k1", [1; 32])]);
+        assert!(!new.is_current(&sealed));
+        let resealed = new.reseal(&sealed, "p").expect("reseals");
+        assert!(new.is_current(&resealed));
+        let only_new = keyring("k2", [2; 32], &[]);
+        assert_eq!(only_new.open(&resealed, "p").expect("opens"), b"value");
+    }
+}

@@ -1,0 +1,129 @@
+//! Participants in the database. Sealed columns hold ciphertext only; sealing and
+//! opening happen in [`super::service`].
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{organizations, participants, users};
+use crate::db::DbConn;
+
+/// A row of `participants`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = participants, treat_none_as_null = true)]
+pub struct ParticipantRow {
+    pub id: String,
+    pub organization_id: String,
+    pub alias: String,
+    pub alias_folded: String,
+    pub age_band: Option<String>,
+    pub birth_year: Option<i32>,
+    pub pronouns: Option<String>,
+    pub languages: String,
+    pub self_description_sealed: Option<String>,
+    pub legal_name_sealed: Option<String>,
+    pub date_of_birth_sealed: Option<String>,
+    pub phone_sealed: Option<String>,
+    pub safety_notes_sealed: Option<String>,
+    pub contact_method: Option<String>,
+    pub contact_times: Option<String>,
+    pub contact_instructions: Option<String>,
+    pub no_voicemail: bool,
+    pub primary_contact_id: Option<String>,
+    pub need_category_ids: String,
+    pub needs_note: Option<String>,
+    pub version: i32,
+    pub created_by: String,
+    pub created_at: NaiveDateTime,
+    pub updated_by: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A participant with the names shown with it.
+#[derive(Debug, Clone)]
+pub struct ParticipantRecord {
+    pub row: ParticipantRow,
+    pub organization_name: String,
+    pub primary_contact_name: Option<String>,
+}
+
+/// One participant.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ParticipantRecord>> {
+    let found = participants::table
+        .inner_join(organizations::table)
+        .filter(participants::id.eq(id))
+        .select((ParticipantRow::as_select(), organizations::name))
+        .first::<(ParticipantRow, String)>(conn)
+        .optional()?;
+    let Some((row, organization_name)) = found else { return Ok(None) };
+    let primary_contact_name = match &row.primary_contact_id {
+        Some(user) => users::table.find(user).select(users::display_name).first(conn).optional()?,
+        None => None,
+    };
+    Ok(Some(ParticipantRecord { row, organization_name, primary_contact_name }))
+}
+
+/// A page of participants by alias, among `owner`'s or among the ids given.
+pub fn search(conn: &mut DbConn, scope: SearchScope<'_>, alias_folded: &str, offset: i64, limit: i64) -> QueryResult<(Vec<(ParticipantRow, String)>, i64)> {
+    let pattern = format!("%{}%", alias_folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    let filtered = || {
+        let mut query = participants::table.inner_join(organizations::table).into_boxed();
+        query = match scope {
+            SearchScope::OwnedBy(owner) => query.filter(participants::organization_id.eq(owner.to_owned())),
+            SearchScope::Among(ids) => query.filter(participants::id.eq_any(ids.to_vec())),
+        };
+        if !alias_folded.is_empty() {
+            query = query.filter(participants::alias_folded.like(pattern.clone()).escape('\\'));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let rows = filtered()
+        .order((participants::alias_folded.asc(), participants::id.asc()))
+        .offset(offset)
+        .limit(limit)
+        .select((ParticipantRow::as_select(), organizations::name))
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+/// Which participants a search looks among.
+#[derive(Debug, Clone, Copy)]
+pub enum SearchScope<'a> {
+    /// Those this organization recorded.
+    OwnedBy(&'a str),
+    /// These ids (participants shared with the caller's organization).
+    Among(&'a [String]),
+}
+
+/// Stores a new participant.
+pub fn insert(conn: &mut DbConn, row: &ParticipantRow) -> QueryResult<()> {
+    diesel::insert_into(participants::table).values(row).execute(conn).map(drop)
+}
+
+/// Replaces a participant's row if it is still at `version`: returns whether it was.
+pub fn update(conn: &mut DbConn, row: &ParticipantRow, version: i32) -> QueryResult<bool> {
+    diesel::update(participants::table.find(&row.id).filter(participants::version.eq(version)))
+        .set(row)
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Every participant's sealed columns, for re-sealing under a new key.
+pub fn all(conn: &mut DbConn) -> QueryResult<Vec<ParticipantRow>> {
+    participants::table.select(ParticipantRow::as_select()).load(conn)
+}
+
+/// Whether this user belongs to this organization and is active (a valid primary contact).
+pub fn is_active_member(conn: &mut DbConn, user_id: &str, organization_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        users::table.filter(users::id.eq(user_id)).filter(users::organization_id.eq(organization_id)).filter(users::active.eq(true)),
+    ))
+    .get_result(conn)
+}
+
+/// The ids among these that name no directory category.
+pub fn unknown_categories(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<String>> {
+    use crate::db::schema::taxonomy_terms;
+    let known: Vec<String> = taxonomy_terms::table.filter(taxonomy_terms::id.eq_any(ids)).select(taxonomy_terms::id).load(conn)?;
+    Ok(ids.iter().filter(|id| !known.contains(id)).cloned().collect())
+}

@@ -1,0 +1,258 @@
+//! The audit trail: an event for every access, chained so that tampering is found; the
+//! disclosure report; key rotation; and a legal name that never reaches a log line or an
+//! error body.
+
+use std::io::Write;
+use std::sync::{Mutex, OnceLock};
+
+use diesel::prelude::*;
+use harbour::db::schema::participants;
+use harbour::db::Backend;
+use harbour_tests::{on_both_backends, problem, TestApp};
+use harbour_types::Role;
+use serde_json::{json, Value};
+
+use crate::participants::{consent, record_participant, verbal, CANARY};
+
+async fn events_of(app: &TestApp, participant: &str) -> Vec<Value> {
+    let admin = app.token(Role::SystemAdmin, 'a').await;
+    let page: Value = app.get(&format!("/api/v1/audit/events?participant_id={participant}&per_page=100"), &admin).await.json().await.unwrap();
+    let mut events = page["contents"].as_array().unwrap().clone();
+    events.reverse();
+    events
+}
+
+async fn verification(app: &TestApp) -> Value {
+    let admin = app.token(Role::SystemAdmin, 'a').await;
+    let response = app.get("/api/v1/audit/verify", &admin).await;
+    assert_eq!(response.status(), 200);
+    response.json().await.unwrap()
+}
+
+async fn every_access_leaves_a_chained_event(app: TestApp) {
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    let id = record_participant(&app, &outreach_a, "Jay").await;
+    let given = consent(&app, &outreach_a, verbal(&id, &[&app.fixture.org_b], &["information_sharing"], &["needs"])).await;
+    app.get(&format!("/api/v1/participants/{id}"), &intake_b).await;
+    app.post("/api/v1/participants/search", &outreach_a, &json!({"alias": "jay"})).await;
+    let denied = app.token(Role::IntakeWorker, 'a').await; // same org: a read, audited
+    app.get(&format!("/api/v1/participants/{id}"), &denied).await;
+
+    let events = events_of(&app, &id).await;
+    let actions: Vec<&str> = events.iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["participant.create", "consent.create", "participant.read", "participant.list", "participant.read"]);
+    let read_by_b = &events[2];
+    assert_eq!(read_by_b["organization_id"], app.fixture.org_b.as_str());
+    assert_eq!(read_by_b["purpose"], "information_sharing");
+    assert_eq!(read_by_b["data_categories"], json!(["needs"]));
+    assert_eq!(read_by_b["consent_id"], given["id"]);
+    assert!(read_by_b["request_id"].as_str().is_some_and(|r| !r.is_empty()));
+    for pair in events.windows(2) {
+        assert_eq!(pair[1]["prev_hash"], pair[0]["hash"], "each event holds the previous one's hash");
+    }
+
+    let verified = verification(&app).await;
+    assert_eq!(verified["intact"], true);
+    assert_eq!(verified["events_checked"], 5);
+    assert_eq!(verified["head_hash"], events[4]["hash"]);
+
+    // Only system admins read the trail.
+    for (role, org) in [(Role::OutreachWorker, 'a'), (Role::AgencyAdmin, 'a'), (Role::Coordinator, 'a')] {
+        let token = app.token(role, org).await;
+        problem(app.get("/api/v1/audit/verify", &token).await, 403).await;
+        problem(app.get("/api/v1/audit/events", &token).await, 403).await;
+    }
+}
+
+async fn concurrent_accesses_keep_one_unbroken_chain(app: TestApp) {
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let id = record_participant(&app, &outreach_a, "Kit").await;
+    let path = format!("/api/v1/participants/{id}");
+    let reads = (0..16).map(|_| app.get(&path, &outreach_a));
+    for response in futures_util::future::join_all(reads).await {
+        assert_eq!(response.status(), 200);
+    }
+    let verified = verification(&app).await;
+    assert_eq!(verified["intact"], true, "{verified}");
+    assert_eq!(verified["events_checked"], 17);
+}
+
+async fn tampering_with_the_trail_is_refused_and_found(app: TestApp) {
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let id = record_participant(&app, &outreach_a, "Lee").await;
+    for _ in 0..3 {
+        app.get(&format!("/api/v1/participants/{id}"), &outreach_a).await;
+    }
+    let events = events_of(&app, &id).await;
+    assert_eq!(events.len(), 4);
+
+    // The database itself refuses to change or remove an event.
+    assert!(app.try_execute_sql("UPDATE audit_events SET purpose = 'oversight'").await.is_err());
+    assert!(app.try_execute_sql("DELETE FROM audit_events").await.is_err());
+    if app.backend == Backend::Postgres {
+        assert!(app.try_execute_sql("TRUNCATE audit_events").await.is_err());
+    }
+    assert_eq!(verification(&app).await["intact"], true);
+
+    // Someone with the database's owner rights lifts the guard and alters one event.
+    match app.backend {
+        Backend::Postgres => app.execute_sql("ALTER TABLE audit_events DISABLE TRIGGER USER").await,
+        Backend::Sqlite => {
+            app.execute_sql("DROP TRIGGER audit_events_no_update").await;
+            app.execute_sql("DROP TRIGGER audit_events_no_delete").await;
+        }
+    }
+    let altered = events[2]["seq"].as_i64().unwrap();
+    app.execute_sql(format!("UPDATE audit_events SET organization_id = '{}' WHERE seq = {altered}", app.fixture.org_b)).await;
+    let verified = verification(&app).await;
+    assert_eq!(verified["intact"], false);
+    assert_eq!(verified["first_broken"]["seq"], altered);
+    assert!(verified["first_broken"]["reason"].as_str().unwrap().contains("altered"));
+
+    // Put it back, then delete one instead: the event after it no longer follows.
+    app.execute_sql(format!("UPDATE audit_events SET organization_id = '{}' WHERE seq = {altered}", app.fixture.org_a)).await;
+    assert_eq!(verification(&app).await["intact"], true);
+    let deleted = events[1]["seq"].as_i64().unwrap();
+    app.execute_sql(format!("DELETE FROM audit_events WHERE seq = {deleted}")).await;
+    let verified = verification(&app).await;
+    assert_eq!(verified["intact"], false);
+    assert_eq!(verified["first_broken"]["seq"], events[2]["seq"]);
+
+    // The command-line check uses the same walk.
+    let db = app.db.clone();
+    let direct = tokio::task::spawn_blocking(move || harbour::audit::verify(&mut db.get().unwrap()).unwrap()).await.unwrap();
+    assert!(!direct.intact);
+}
+
+async fn the_disclosure_report_lists_who_saw_what_and_why(app: TestApp) {
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    let id = record_participant(&app, &outreach_a, "Sage").await;
+    let given = consent(&app, &outreach_a, verbal(&id, &[&app.fixture.org_b], &["information_sharing"], &["needs", "contact"])).await;
+    app.get(&format!("/api/v1/participants/{id}"), &intake_b).await;
+
+    let report: Value = app.get(&format!("/api/v1/participants/{id}/disclosures"), &outreach_a).await.json().await.unwrap();
+    assert_eq!(report["alias"], "Sage");
+    let lines = report["disclosures"].as_array().unwrap();
+    let by_b = lines.iter().find(|d| d["organization"]["name"] == "Organization B").expect("B's read is reported");
+    assert_eq!(by_b["actor_name"], "intake_worker of b");
+    assert_eq!(by_b["action"], "participant.read");
+    assert_eq!(by_b["data_categories"], json!(["contact", "needs"]));
+    assert_eq!(by_b["consent_id"], given["id"]);
+    assert_eq!(lines.last().unwrap()["action"], "disclosure_report.read", "producing the report is itself recorded");
+
+    let csv = app.get(&format!("/api/v1/participants/{id}/disclosures?format=csv"), &outreach_a).await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let text = csv.text().await.unwrap();
+    let mut rows = text.lines();
+    assert_eq!(rows.next(), Some("occurred_at,actor,organization,action,purpose,data_categories,consent_id"));
+    assert!(rows.any(|r| r.contains("intake_worker of b,Organization B,participant.read,information_sharing,contact needs,")));
+
+    problem(app.get(&format!("/api/v1/participants/{id}/disclosures"), &intake_b).await, 403).await;
+    problem(app.get(&format!("/api/v1/participants/{id}/disclosures?format=xml"), &outreach_a).await, 400).await;
+}
+
+async fn keys_rotate_without_losing_a_value(app: TestApp) {
+    use base64::Engine as _;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let id = record_participant(&app, &outreach_a, "Quinn").await;
+    let mut settings = harbour::config::Settings {
+        encryption_key: base64::engine::general_purpose::STANDARD.encode([42u8; 32]).into(),
+        encryption_key_id: "k2".into(),
+        encryption_previous_keys: vec![format!("dev-1:{}", harbour::config::DEVELOPMENT_ENCRYPTION_KEY)],
+        ..harbour::config::Settings::default()
+    };
+    settings.check().unwrap();
+    let rotating = harbour::crypto::Keyring::from_settings(&settings);
+    let db = app.db.clone();
+    let pid = id.clone();
+    let (count, sealed) = tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let count = harbour::db::transaction(&mut conn, |conn| harbour::participants::service::reseal_all(conn, &rotating)).unwrap();
+        let sealed: Option<String> = participants::table.find(pid).select(participants::legal_name_sealed).first(&mut conn).unwrap();
+        (count, sealed.unwrap())
+    })
+    .await
+    .unwrap();
+    assert_eq!(count, 5, "self-description, legal name, date of birth, phone, safety notes");
+    assert!(sealed.starts_with("k2:"));
+    // The new key alone opens it: the old key can go.
+    settings.encryption_previous_keys.clear();
+    let new_only = harbour::crypto::Keyring::from_settings(&settings);
+    let opened = new_only.open_text(Some(&sealed), &format!("participants/{id}/legal_name")).unwrap();
+    assert_eq!(opened.as_deref(), Some(CANARY));
+}
+
+/// Everything the process logs, at every level, while the canary test runs.
+fn captured_logs() -> &'static Mutex<Vec<u8>> {
+    static LOGS: OnceLock<Mutex<Vec<u8>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        struct Capture;
+        impl Write for Capture {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                captured_logs().lock().unwrap_or_else(std::sync::PoisonError::into_inner).extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let subscriber = tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_ansi(false).with_writer(|| Capture).finish();
+        // Another test in this process may have set one first; then logs go there and this
+        // test's check below (that logging was captured at all) fails loudly.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        Mutex::new(Vec::new())
+    })
+}
+
+async fn a_legal_name_reaches_no_log_line_and_no_error_body(app: TestApp) {
+    captured_logs();
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let outreach_b = app.token(Role::OutreachWorker, 'b').await;
+    let id = record_participant(&app, &outreach_a, "Canary").await;
+    let path = format!("/api/v1/participants/{id}");
+    let full: Value = app.get(&path, &outreach_a).await.json().await.unwrap();
+    assert_eq!(full["identity"]["legal_name"], CANARY, "the canary went in");
+
+    // Every way a request can go wrong while carrying the name.
+    let long_name = format!("{CANARY}{}", "x".repeat(300));
+    let bodies = [
+        (reqwest::Method::POST, "/api/v1/participants".to_owned(), json!({"alias": "A", "identity": {"legal_name": long_name}})),
+        (reqwest::Method::POST, "/api/v1/participants".to_owned(), json!({"alias": "A", "age_band": CANARY})),
+        (reqwest::Method::POST, "/api/v1/participants".to_owned(), json!({"alias": CANARY, "identity": {"legal_name": 7}})),
+        (reqwest::Method::POST, "/api/v1/participants".to_owned(), json!({"alias": "A", "identity": {"legal_name": CANARY, "date_of_birth": CANARY}})),
+        (reqwest::Method::PUT, path.clone(), json!({"alias": "A", "identity": {"legal_name": CANARY}})),
+        (reqwest::Method::PUT, path.clone(), json!({"alias": CANARY, "contact": {"method": CANARY}})),
+        (reqwest::Method::POST, "/api/v1/participants/search".to_owned(), json!({"alias": long_name})),
+    ];
+    let mut statuses = Vec::new();
+    for (method, target, body) in bodies {
+        for token in [&outreach_a, &outreach_b] {
+            let response = app.request(method.clone(), &target).bearer_auth(token).json(&body).send().await.unwrap();
+            statuses.push(response.status().as_u16());
+            let text = response.text().await.unwrap();
+            assert!(!text.contains("Zebulon") && !text.contains("Quillfeather"), "an error body carries the name: {text}");
+        }
+    }
+    assert!(statuses.iter().all(|s| (400..500).contains(s)), "every one is refused with a 4xx: {statuses:?}");
+    let raw = app.request(reqwest::Method::POST, "/api/v1/participants").bearer_auth(&outreach_a).header("content-type", "application/json");
+    let text = raw.body(format!("{{\"alias\": \"{CANARY}\", ")).send().await.unwrap().text().await.unwrap();
+    assert!(!text.contains("Zebulon"), "a malformed body is not echoed: {text}");
+
+    // Let the server finish its log lines, then look.
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let logs = String::from_utf8_lossy(&captured_logs().lock().unwrap()).into_owned();
+    assert!(logs.contains("/api/v1/participants/{id}"), "the capture saw the server's request lines");
+    assert!(!logs.contains("Zebulon") && !logs.contains("Quillfeather"), "a log line carries the name");
+}
+
+on_both_backends!(
+    every_access_leaves_a_chained_event,
+    concurrent_accesses_keep_one_unbroken_chain,
+    tampering_with_the_trail_is_refused_and_found,
+    the_disclosure_report_lists_who_saw_what_and_why,
+    keys_rotate_without_losing_a_value,
+    a_legal_name_reaches_no_log_line_and_no_error_body,
+);
