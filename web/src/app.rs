@@ -8,7 +8,12 @@ use crate::components::frame::Frame;
 use crate::components::nav::Nav;
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::pages::directory_page::{DirectoryPage, DirectorySearchState};
+use crate::pages::consent_page::ConsentPage;
+use crate::pages::disclosure_page::DisclosurePage;
 use crate::pages::my_organization_page::MyOrganizationPage;
+use crate::pages::participant_form_page::{EditParticipantPage, NewParticipantPage};
+use crate::pages::participant_page::ParticipantPage;
+use crate::pages::participants_page::ParticipantsPage;
 use crate::pages::{change_password_page::ChangePasswordPage, not_found_page::NotFoundPage, service_page::ServicePage, sign_in_page::SignInPage};
 use crate::session::{use_session, Session, SessionState};
 
@@ -63,6 +68,12 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/") view=DirectoryPage/>
                 <Route path=path!("/services/:id") view=ServicePage/>
                 <Route path=path!("/my-organization") view=MyOrganizationPage/>
+                <Route path=path!("/participants") view=ParticipantsPage/>
+                <Route path=path!("/participants/new") view=NewParticipantPage/>
+                <Route path=path!("/participants/:id") view=ParticipantPage/>
+                <Route path=path!("/participants/:id/edit") view=EditParticipantPage/>
+                <Route path=path!("/participants/:id/consent") view=ConsentPage/>
+                <Route path=path!("/participants/:id/disclosures") view=DisclosurePage/>
             </Routes>
         }
         .into_any(),

@@ -3,4 +3,5 @@
 pub mod directory;
 pub mod frame;
 pub mod nav;
+pub mod participants;
 pub mod quick_exit;

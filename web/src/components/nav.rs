@@ -1,4 +1,5 @@
-//! The main navigation: the directory for everyone, "my organization" for admins.
+//! The main navigation: the directory for everyone, participants for frontline staff
+//! (never coordinators or system admins), "my organization" for admins.
 //! Links replace the history entry: Harbour keeps one, which quick exit replaces.
 
 use harbour_types::Role;
@@ -32,9 +33,14 @@ pub fn Nav() -> impl IntoView {
         SessionState::SignedIn { me, .. } => me.roles.iter().any(|r| matches!(r, Role::AgencyAdmin | Role::SystemAdmin)),
         _ => false,
     };
+    let frontline = move || match session.state.get() {
+        SessionState::SignedIn { me, .. } => me.roles.iter().any(|r| matches!(r, Role::OutreachWorker | Role::IntakeWorker | Role::AgencyAdmin)),
+        _ => false,
+    };
     view! {
         <nav class="nav" aria-label=i18n.t(Msg::MainNavigation)>
             <NavLink path="/" label=Msg::Directory/>
+            <Show when=frontline><NavLink path="/participants" label=Msg::Participants/></Show>
             <Show when=admin><NavLink path="/my-organization" label=Msg::MyOrganization/></Show>
         </nav>
     }

@@ -1,8 +1,13 @@
 //! One module per screen.
 
 pub mod change_password_page;
+pub mod consent_page;
 pub mod directory_page;
+pub mod disclosure_page;
 pub mod my_organization_page;
 pub mod not_found_page;
+pub mod participant_form_page;
+pub mod participant_page;
+pub mod participants_page;
 pub mod service_page;
 pub mod sign_in_page;

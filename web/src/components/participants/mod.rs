@@ -1,0 +1,4 @@
+//! Pieces of the participant and consent screens.
+
+pub mod labels;
+pub mod signature_pad;

@@ -1,0 +1,170 @@
+//! A participant's profile and consents. The server sends only what the caller may see:
+//! a recipient organization gets the consented categories and nothing else, and this
+//! screen shows what arrived. The owning organization records and withdraws consents.
+
+use harbour_types::{Consent, ConsentStatus, Participant, RevocationInput, RevocationMethod};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::NavigateOptions;
+
+use crate::api;
+use crate::components::participants::labels;
+use crate::i18n::{problem_message, use_i18n, Lang, Msg};
+use crate::session::use_session;
+
+fn fact(label: Msg, value: Option<String>, lang: Lang) -> impl IntoView {
+    value.filter(|v| !v.is_empty()).map(|v| view! { <dt>{label.text(lang)}</dt><dd>{v}</dd> })
+}
+
+fn profile(p: &Participant, lang: Lang) -> impl IntoView {
+    let t = move |m: Msg| m.text(lang);
+    let identity = p.identity.clone().unwrap_or_default();
+    let contact = p.contact.clone();
+    view! {
+        <dl class="facts">
+            {fact(Msg::AgeBand, p.age_band.map(|b| labels::age_band(b).to_owned()), lang)}
+            {fact(Msg::Pronouns, p.pronouns.clone(), lang)}
+            {fact(Msg::Languages, Some(p.languages.join(", ")), lang)}
+            {fact(Msg::LegalName, identity.legal_name.clone(), lang)}
+            {fact(Msg::DateOfBirth, identity.date_of_birth.map(|d| d.to_string()), lang)}
+            {fact(Msg::Phone, identity.phone.clone(), lang)}
+            {fact(Msg::SelfDescription, identity.self_description.clone(), lang)}
+            {contact.map(|c| view! {
+                {fact(Msg::ContactMethod, c.method.map(|m| t(labels::contact_method(m)).to_owned()), lang)}
+                {fact(Msg::ContactTimes, c.times.clone(), lang)}
+                {fact(Msg::ContactInstructions, c.instructions.clone(), lang)}
+                {c.no_voicemail.then(|| view! { <dt>{t(Msg::SafeContact)}</dt><dd><strong>{t(Msg::NoVoicemail)}</strong></dd> })}
+            })}
+            {fact(Msg::NeedsNote, p.needs.as_ref().and_then(|n| n.note.clone()), lang)}
+            {fact(Msg::SafetyNotes, p.safety.as_ref().and_then(|s| s.notes.clone()), lang)}
+        </dl>
+    }
+}
+
+/// One consent, with withdrawal for the owning organization while it is active.
+#[component]
+fn ConsentItem(consent: Consent, owner: bool, reload: Callback<()>, notify: Callback<(Msg, bool)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let (status, class) = labels::status(consent.status);
+    let withdrawing = RwSignal::new(false);
+    let method = RwSignal::new(RevocationMethod::InPerson.code().to_owned());
+    let id = StoredValue::new(consent.id.clone());
+    let select_id = StoredValue::new(format!("withdraw-{}", consent.id));
+    let withdraw = move |_| {
+        let body = RevocationInput { method: RevocationMethod::from_code(&method.get_untracked()).unwrap_or(RevocationMethod::Other), note: None };
+        let token = session.token();
+        let path = format!("/api/v1/consents/{}/revoke", id.get_value());
+        spawn_local(async move {
+            match api::post::<_, Consent>(&path, token.as_deref(), &body).await {
+                Ok(_) => notify.run((Msg::Withdrawn, false)),
+                Err(e) => notify.run((problem_message(&e.code), true)),
+            }
+            reload.run(());
+        });
+    };
+    let lang = move || i18n.0.get();
+    let recipients = consent.recipients.iter().map(|r| r.name.clone()).collect::<Vec<_>>().join(", ");
+    let purposes = consent.purposes.clone();
+    let categories = consent.data_categories.clone();
+    let can_withdraw = owner && consent.status == ConsentStatus::Active;
+    view! {
+        <li class="result">
+            <div class="badges">
+                <span class=class>{i18n.t(status)}</span>
+                <span class="small">{i18n.t(Msg::Until)}" "{consent.expires_at.format("%Y-%m-%d").to_string()}</span>
+            </div>
+            <dl class="facts small">
+                <dt>{i18n.t(Msg::SharedWith)}</dt><dd>{recipients}</dd>
+                <dt>{i18n.t(Msg::ForPurposes)}</dt><dd>{move || purposes.iter().map(|p| labels::purpose(*p).text(lang())).collect::<Vec<_>>().join(", ")}</dd>
+                <dt>{i18n.t(Msg::WhichInformation)}</dt><dd>{move || categories.iter().map(|c| labels::category(*c).text(lang())).collect::<Vec<_>>().join(", ")}</dd>
+                {consent.recorded_by_name.clone().map(|n| view! { <dt>{i18n.t(Msg::RecordedBy)}</dt><dd>{n}</dd> })}
+                {consent.witness_name.clone().map(|n| view! { <dt>{i18n.t(Msg::Witness)}</dt><dd>{n}</dd> })}
+            </dl>
+            {consent.statement_text.clone().map(|text| view! { <blockquote class="statement small" lang=consent.statement_language.code()>{text}</blockquote> })}
+            <Show when=move || can_withdraw>
+                <Show when=move || withdrawing.get() fallback=move || view! {
+                    <button type="button" class="link" on:click=move |_| withdrawing.set(true)>{i18n.t(Msg::Withdraw)}</button>
+                }>
+                    <label for=select_id.get_value()>{i18n.t(Msg::WithdrawHow)}</label>
+                    <div class="inline">
+                        <select id=select_id.get_value() prop:value=move || method.get() on:change=move |ev| method.set(event_target_value(&ev))>
+                            {RevocationMethod::ALL.iter().map(|m| view! { <option value=m.code()>{i18n.t(labels::revocation_method(*m))}</option> }).collect_view()}
+                        </select>
+                        <button type="button" class="primary danger" on:click=withdraw>{i18n.t(Msg::WithdrawConfirm)}</button>
+                    </div>
+                </Show>
+            </Show>
+        </li>
+    }
+}
+
+/// The participant screen.
+#[component]
+pub fn ParticipantPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let navigate = use_navigate();
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let generation = RwSignal::new(0u32);
+    let participant = LocalResource::new(move || {
+        let path = format!("/api/v1/participants/{}", id());
+        let token = session.token();
+        async move { api::get::<Participant>(&path, token.as_deref()).await }
+    });
+    let consents = LocalResource::new(move || {
+        generation.track();
+        let path = format!("/api/v1/participants/{}/consents", id());
+        let token = session.token();
+        async move { api::get::<Vec<Consent>>(&path, token.as_deref()).await }
+    });
+    let reload = Callback::new(move |()| generation.update(|g| *g += 1));
+    let message = RwSignal::new(None::<(Msg, bool)>);
+    let notify = Callback::new(move |m: (Msg, bool)| message.set(Some(m)));
+    let go = move |path: String| navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+    view! {
+        <section aria-labelledby="participant-title">
+            <button type="button" class="link-back" on:click={let go = go.clone(); move |_| go("/participants".into())}>"← "{i18n.t(Msg::Participants)}</button>
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || participant.get().map(|outcome| match outcome {
+                    Ok(p) => {
+                        let owner = p.access.owner;
+                        let go = go.clone();
+                        let (edit, consent, report) = (format!("/participants/{}/edit", p.id), format!("/participants/{}/consent", p.id), format!("/participants/{}/disclosures", p.id));
+                        view! {
+                            <article class="card">
+                                <h1 id="participant-title">{p.alias.clone()}</h1>
+                                <p class="small muted">{p.organization_name.clone()}</p>
+                                <Show when=move || !owner><p class="notice">{i18n.t(Msg::SharedUnderConsent)}</p></Show>
+                                {move || profile(&p, i18n.0.get())}
+                                <Show when=move || owner>
+                                    <div class="actions">
+                                        <button type="button" class="link" on:click={let (go, edit) = (go.clone(), edit.clone()); move |_| go(edit.clone())}>{i18n.t(Msg::EditRecord)}</button>
+                                        <button type="button" class="link" on:click={let (go, consent) = (go.clone(), consent.clone()); move |_| go(consent.clone())}>{i18n.t(Msg::RecordConsent)}</button>
+                                        <button type="button" class="link" on:click={let (go, report) = (go.clone(), report.clone()); move |_| go(report.clone())}>{i18n.t(Msg::DisclosureReport)}</button>
+                                    </div>
+                                </Show>
+                            </article>
+                            <h2>{i18n.t(Msg::Consents)}</h2>
+                            <p class=move || if message.get().is_some_and(|m| m.1) { "error" } else { "notice" } role="status" aria-live="polite">
+                                {move || message.get().map(|(m, _)| m.text(i18n.0.get()))}
+                            </p>
+                            {move || consents.get().map(|outcome| match outcome {
+                                Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t(Msg::NoConsents)}</p> }.into_any(),
+                                Ok(list) => view! {
+                                    <ul class="results">
+                                        {list.into_iter().map(|c| view! { <ConsentItem consent=c owner=owner reload=reload notify=notify/> }).collect_view()}
+                                    </ul>
+                                }.into_any(),
+                                Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                            })}
+                        }.into_any()
+                    }
+                    Err(_) => view! { <p class="error" role="alert">{i18n.t(Msg::ParticipantNotFound)}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
