@@ -7,12 +7,29 @@ use harbour_tests::{TestApp, PASSWORD};
 use harbour_types::Role;
 use serde_json::json;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sign_in_frame_french_and_quick_exit_at_360px() {
+/// Runs a script of `tests/browser` with node and returns what it printed; fails the
+/// test when it fails.
+async fn run_script(script: &str, env: &[(&str, &str)]) -> String {
     assert!(
         std::env::var("HARBOUR_WEB_DIR").is_ok(),
         "HARBOUR_WEB_DIR must point at the built SPA: run the tests with `cargo xtask test`"
     );
+    let browser_dir = harbour_tests::tests_dir().join("browser");
+    let output = tokio::process::Command::new("node")
+        .arg(browser_dir.join(script))
+        .envs(env.iter().copied())
+        .current_dir(&browser_dir)
+        .output()
+        .await
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "browser test {script} failed\n{stdout}\n{stderr}");
+    stdout
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_frame_french_and_quick_exit_at_360px() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin = app.token(Role::AgencyAdmin, 'b').await;
     let place = json!({"name": "Harbour Street", "address_1": "5 Harbour St", "city": "Halifax", "latitude": 44.65, "longitude": -63.57});
@@ -26,19 +43,38 @@ async fn sign_in_frame_french_and_quick_exit_at_360px() {
     });
     let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &shelter).await;
     assert_eq!(created.status(), 201);
-    let browser_dir = harbour_tests::tests_dir().join("browser");
-    let output = tokio::process::Command::new("node")
-        .arg(browser_dir.join("shell.mjs"))
-        .env("HARBOUR_URL", &app.base)
-        .env("HARBOUR_EMAIL", "outreach_worker@org-a.test")
-        .env("HARBOUR_PASSWORD", PASSWORD)
-        .env("HARBOUR_ADMIN_EMAIL", "agency_admin@org-b.test")
-        .current_dir(&browser_dir)
-        .output()
-        .await
-        .expect("node runs");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "browser test failed\n{stdout}\n{stderr}");
+    let stdout = run_script(
+        "shell.mjs",
+        &[
+            ("HARBOUR_URL", &app.base),
+            ("HARBOUR_EMAIL", "outreach_worker@org-a.test"),
+            ("HARBOUR_PASSWORD", PASSWORD),
+            ("HARBOUR_ADMIN_EMAIL", "agency_admin@org-b.test"),
+        ],
+    )
+    .await;
     assert!(stdout.contains("quick exit: ok"), "{stdout}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn participant_consent_with_signature_withdrawal_and_report_at_360px() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let stdout = run_script(
+        "participants.mjs",
+        &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "outreach_worker@org-a.test"), ("HARBOUR_PASSWORD", PASSWORD)],
+    )
+    .await;
+    assert!(stdout.contains("disclosure report: ok"), "{stdout}");
+
+    // What the screens did, as the API sees it: a signature kept as evidence, withdrawn.
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let found: serde_json::Value = app.post("/api/v1/participants/search", &worker, &json!({"alias": "sky"})).await.json().await.unwrap();
+    let id = found["contents"][0]["id"].as_str().unwrap();
+    let consents: Vec<serde_json::Value> = app.get(&format!("/api/v1/participants/{id}/consents"), &worker).await.json().await.unwrap();
+    assert_eq!(consents.len(), 1);
+    assert_eq!(consents[0]["method"], "electronic_signature");
+    assert_eq!(consents[0]["evidence"]["media_type"], "image/png");
+    assert_eq!(consents[0]["status"], "revoked");
+    assert_eq!(consents[0]["revocation"]["method"], "phone");
+    assert_eq!(consents[0]["statement_language"], "fr");
 }

@@ -1,0 +1,103 @@
+// Participants and consent in Debian's Chromium at 360×740, as an outreach worker on a
+// phone: record a participant, capture consent with the statement read back in French
+// and a signature drawn on screen, withdraw it, and open the disclosure report — each
+// screen fitting 360 px and passing axe. Run by tests/tests/api/browser.rs.
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+
+const base = process.env.HARBOUR_URL;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+async function axe(page, where) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), [], `accessibility on ${where}`);
+}
+
+async function fits(page, where) {
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, `${where} fits 360 px`);
+}
+
+try {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-CA', hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(base + '/');
+  await page.getByLabel('E-mail address').fill(process.env.HARBOUR_EMAIL);
+  await page.getByLabel('Password').fill(process.env.HARBOUR_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+
+  await page.getByRole('button', { name: 'Participants', exact: true }).click();
+  await page.getByRole('heading', { name: 'Participants' }).waitFor();
+  await page.getByText('No participant found.').waitFor();
+  await axe(page, 'participants');
+  await page.getByRole('button', { name: 'Record a participant' }).click();
+  await page.getByLabel('Alias (the name they choose)').fill('Sky');
+  await page.getByLabel('Age', { exact: true }).selectOption('16_17');
+  await page.getByLabel('Pronouns', { exact: true }).fill('they/them');
+  await page.getByLabel('Never leave a voicemail').check();
+  await page.getByLabel('What they are looking for').fill('a safe place tonight');
+  await page.getByText('Identity (optional, encrypted)').click();
+  await page.getByLabel('Legal name', { exact: true }).fill('Jordan Example');
+  await fits(page, 'the participant form');
+  await axe(page, 'participant form');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('heading', { name: 'Sky' }).waitFor();
+  await page.getByText('Jordan Example').waitFor();
+  await fits(page, 'the profile');
+  await axe(page, 'profile');
+  console.log('participant recorded: ok');
+
+  await page.getByRole('button', { name: 'Record consent' }).click();
+  await page.getByLabel('Organization B', { exact: true }).check();
+  await page.getByLabel('Information sharing', { exact: true }).check();
+  await page.getByLabel('Needs', { exact: true }).check();
+  await page.getByLabel('Français', { exact: true }).check();
+  await page.getByRole('button', { name: 'Show the statement' }).click();
+  const statement = page.getByTestId('consent-statement');
+  await statement.filter({ hasText: "J'accepte que Organization A communique" }).waitFor();
+  assert.equal(await statement.getAttribute('lang'), 'fr', 'the statement is marked as French for screen readers');
+  await fits(page, 'consent capture');
+  await axe(page, 'consent capture');
+  // A finger on the phone's screen: touch pointer events along a zigzag.
+  const canvas = page.locator('canvas.signature');
+  const pad = await canvas.boundingBox();
+  const at = (i) => ({ pointerId: 7, pointerType: 'touch', isPrimary: true, bubbles: true,
+    clientX: pad.x + 20 + i * 25, clientY: pad.y + pad.height / 2 + (i % 2 ? 15 : -15) });
+  await canvas.dispatchEvent('pointerdown', at(0));
+  for (let i = 1; i <= 10; i++) await canvas.dispatchEvent('pointermove', at(i));
+  await canvas.dispatchEvent('pointerup', at(10));
+  await page.getByRole('button', { name: 'Record consent' }).click();
+  await page.getByRole('heading', { name: 'Sky' }).waitFor({ timeout: 5000 }).catch(async (e) => {
+    throw new Error(`consent not recorded: ${await page.locator('.error').allTextContents()} ${e}`);
+  });
+  await page.locator('.badge-open').filter({ hasText: 'Active' }).waitFor();
+  console.log('consent captured with a signature: ok');
+
+  await page.getByRole('button', { name: 'Record withdrawal' }).click();
+  await page.getByLabel('How did they say it?').selectOption('phone');
+  await page.getByRole('button', { name: 'Withdraw now' }).click();
+  await page.getByRole('status').filter({ hasText: 'Consent withdrawn' }).waitFor();
+  await page.locator('.badge-closed').filter({ hasText: 'Withdrawn' }).waitFor();
+  await axe(page, 'profile after withdrawal');
+  console.log('consent withdrawn: ok');
+
+  await page.getByRole('button', { name: 'Disclosure report' }).click();
+  await page.getByRole('heading', { name: 'Disclosure report — Sky' }).waitFor();
+  await page.getByText('consent.revoke').waitFor();
+  await page.getByText('consent.create').waitFor();
+  await fits(page, 'the disclosure report');
+  await axe(page, 'disclosure report');
+  const stored = await page.evaluate(() => localStorage.length + sessionStorage.length);
+  assert.equal(stored, 0, 'nothing about the participant is kept in the browser');
+  assert.ok(!page.url().includes('Sky') && !page.url().includes('Jordan'), 'no participant data in the URL');
+  console.log('disclosure report: ok');
+  await context.close();
+} finally {
+  await browser.close();
+}
