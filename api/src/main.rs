@@ -82,7 +82,11 @@ fn main() -> ExitCode {
                 let files = harbour::consent::service::reseal_evidence(conn, &keyring)?;
                 Ok::<_, harbour::error::ApiError>((fields, files))
             })
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| match e {
+                // The CLI operator is the one who may see the cause (an unknown key id…).
+                harbour::error::ApiError::Internal(cause) => cause,
+                other => other.to_string(),
+            })?;
             println!("Re-sealed {fields} participant field(s) and {files} evidence file(s) under key `{}`.", keyring.current_id());
             Ok(())
         }),

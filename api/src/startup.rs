@@ -81,7 +81,8 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
                     .service(consent::handlers::create_consent)
                     .service(consent::handlers::get_consent)
                     .service(consent::handlers::get_consent_evidence)
-                    .service(consent::handlers::revoke_consent),
+                    .service(consent::handlers::revoke_consent)
+                    .default_service(web::to(unknown_api_route)),
             )
             .service(audit::handlers::verify_audit)
             .service(audit::handlers::list_audit_events)
