@@ -60,6 +60,14 @@ pub struct Settings {
     pub encryption_previous_keys: Vec<String>,
     /// How long a consent lasts when the worker does not say, in days.
     pub consent_term_days: u32,
+    /// Minutes the receiving side has to answer an emergency referral before it is overdue.
+    pub due_emergency_minutes: u32,
+    /// … a same-day referral.
+    pub due_same_day_minutes: u32,
+    /// … a "soon" referral.
+    pub due_soon_minutes: u32,
+    /// … a routine referral.
+    pub due_routine_minutes: u32,
     /// The partnership this instance serves.
     pub partnership_name: String,
     /// Where quick exit sends the browser.
@@ -98,6 +106,10 @@ impl Default for Settings {
             encryption_key_id: "dev-1".into(),
             encryption_previous_keys: Vec::new(),
             consent_term_days: 365,
+            due_emergency_minutes: 60,
+            due_same_day_minutes: 8 * 60,
+            due_soon_minutes: 2 * 24 * 60,
+            due_routine_minutes: 5 * 24 * 60,
             partnership_name: "TESS Partnership".into(),
             quick_exit_url: "https://www.theweathernetwork.com/".into(),
             time_zone: "America/Halifax".into(),
@@ -169,6 +181,10 @@ impl Settings {
         if let Some(v) = var("HARBOUR_ENCRYPTION_PREVIOUS_KEYS") {
             self.encryption_previous_keys = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
         }
+        if let Some(v) = var("HARBOUR_DUE_EMERGENCY_MINUTES") { self.due_emergency_minutes = number("HARBOUR_DUE_EMERGENCY_MINUTES", v)?; }
+        if let Some(v) = var("HARBOUR_DUE_SAME_DAY_MINUTES") { self.due_same_day_minutes = number("HARBOUR_DUE_SAME_DAY_MINUTES", v)?; }
+        if let Some(v) = var("HARBOUR_DUE_SOON_MINUTES") { self.due_soon_minutes = number("HARBOUR_DUE_SOON_MINUTES", v)?; }
+        if let Some(v) = var("HARBOUR_DUE_ROUTINE_MINUTES") { self.due_routine_minutes = number("HARBOUR_DUE_ROUTINE_MINUTES", v)?; }
         if let Some(v) = var("HARBOUR_CONSENT_TERM_DAYS") { self.consent_term_days = number("HARBOUR_CONSENT_TERM_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
         if let Some(v) = var("HARBOUR_QUICK_EXIT_URL") { self.quick_exit_url = v; }
@@ -211,6 +227,9 @@ impl Settings {
         if previous.len() != self.encryption_previous_keys.len() || previous.iter().any(|(id, _)| !key_id_ok(id) || *id == self.encryption_key_id) {
             return Err(ConfigError::Invalid("HARBOUR_ENCRYPTION_PREVIOUS_KEYS holds `kid:base64key` pairs of 32-byte keys, with ids other than the current one".into()));
         }
+        if [self.due_emergency_minutes, self.due_same_day_minutes, self.due_soon_minutes, self.due_routine_minutes].contains(&0) {
+            return Err(ConfigError::Invalid("referral due times (HARBOUR_DUE_*_MINUTES) must be at least one minute".into()));
+        }
         if !(1..=3650).contains(&self.consent_term_days) {
             return Err(ConfigError::Invalid("HARBOUR_CONSENT_TERM_DAYS must be between 1 and 3650".into()));
         }
@@ -229,6 +248,17 @@ impl Settings {
             return Err(ConfigError::Invalid("token lifetimes: the refresh token must outlive the access token".into()));
         }
         Ok(())
+    }
+
+    /// How long the receiving side has to answer a referral of this urgency.
+    pub fn due_after(&self, urgency: harbour_types::Urgency) -> chrono::Duration {
+        let minutes = match urgency {
+            harbour_types::Urgency::Emergency => self.due_emergency_minutes,
+            harbour_types::Urgency::SameDay => self.due_same_day_minutes,
+            harbour_types::Urgency::Soon => self.due_soon_minutes,
+            harbour_types::Urgency::Routine => self.due_routine_minutes,
+        };
+        chrono::Duration::minutes(i64::from(minutes))
     }
 
     /// The decoded encryption key, if it is 32 bytes of base64.

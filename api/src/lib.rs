@@ -19,6 +19,7 @@ pub mod http;
 pub mod openapi;
 pub mod organizations;
 pub mod participants;
+pub mod referrals;
 pub mod seed;
 pub mod startup;
 pub mod state;

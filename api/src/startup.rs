@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{finish_problem, ApiError};
 use crate::state::AppState;
-use crate::{api_clients, audit, auth, consent, directory, health, organizations, participants, users};
+use crate::{api_clients, audit, auth, consent, directory, health, organizations, participants, referrals, users};
 
 /// The largest consent body: a 5 MB evidence file in base64, and the rest.
 const CONSENT_BODY_BYTES: usize = consent::evidence::MAX_EVIDENCE_BYTES / 3 * 4 + 64 * 1024;
@@ -84,6 +84,10 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
                     .service(consent::handlers::revoke_consent)
                     .default_service(web::to(unknown_api_route)),
             )
+            .service(referrals::handlers::create_referral)
+            .service(referrals::handlers::list_referrals)
+            .service(referrals::handlers::get_referral)
+            .service(referrals::handlers::transition_referral)
             .service(audit::handlers::verify_audit)
             .service(audit::handlers::list_audit_events)
             .default_service(web::to(unknown_api_route)),

@@ -36,7 +36,7 @@ pub async fn report(state: &AppState, accessor: Accessor, participant_id: String
                     participant_id: Some(&participant_id),
                     consent_id: None,
                     purpose: AccessPurpose::DirectCare,
-                    categories: &[],
+                    categories: Vec::new(),
                 },
             )?;
             let events = repo::for_participant(conn, &participant_id)?;

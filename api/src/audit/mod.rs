@@ -37,7 +37,7 @@ pub struct AuditEntry<'a> {
     /// Why.
     pub purpose: AccessPurpose,
     /// The categories of participant data seen, received or written.
-    pub categories: &'a [DataCategory],
+    pub categories: Vec<DataCategory>,
 }
 
 /// Who is acting, and in which request: what every audited service call needs.
@@ -71,7 +71,7 @@ pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) ->
         participant_id: entry.participant_id.map(str::to_owned),
         consent_id: entry.consent_id.map(str::to_owned),
         purpose: entry.purpose.code().to_owned(),
-        data_categories: categories_json(entry.categories),
+        data_categories: categories_json(&entry.categories),
         request_id: accessor.request_id.clone(),
         prev_hash,
         hash: String::new(),

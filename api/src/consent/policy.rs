@@ -200,3 +200,30 @@ pub fn shape_consent(consent: &ConsentRecord, view: ConsentView, principal: &Pri
         created_at: row.created_at.and_utc(),
     }
 }
+
+/// What organization `receiver` may be sent of a participant in a referral: the union of
+/// the categories of the active consents that name it for the purpose "referral".
+/// `None` when no such consent exists: the referral cannot be sent.
+pub fn referral_disclosure(receiver: &str, consents: &[ConsentRecord], now: DateTime<Utc>) -> Option<Access> {
+    let relied_on: Vec<&ConsentRecord> = consents
+        .iter()
+        .filter(|c| consent_status(c, now) == ConsentStatus::Active)
+        .filter(|c| c.names(receiver))
+        .filter(|c| c.row.purposes().contains(&ConsentPurpose::Referral))
+        .collect();
+    if relied_on.is_empty() {
+        return None;
+    }
+    Some(Access::Recipient {
+        categories: relied_on.iter().flat_map(|c| c.row.categories()).collect(),
+        consent_ids: relied_on.iter().map(|c| c.row.id.clone()).collect(),
+        purpose: AccessPurpose::Referral,
+    })
+}
+
+/// Whether the receiving side of a referral still sees the participant snapshot it was
+/// sent: only while the consent it relied on is active. (Revocation also removes the
+/// snapshot at once; this covers expiry, which no job needs to catch.)
+pub fn snapshot_visible(consent: Option<&ConsentRecord>, now: DateTime<Utc>) -> bool {
+    consent.is_some_and(|c| consent_status(c, now) == ConsentStatus::Active)
+}

@@ -112,7 +112,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
                     participant_id: Some(&participant_id),
                     consent_id: Some(&id),
                     purpose: AccessPurpose::DirectCare,
-                    categories: &[],
+                    categories: Vec::new(),
                 },
             )?;
             repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a consent vanished while being recorded".into()))
@@ -208,6 +208,8 @@ pub async fn revoke(state: &AppState, accessor: Accessor, id: String, input: Rev
                 return Err(ApiError::Conflict { code: "already_revoked", detail: "this consent is revoked; only an active consent can be revoked".into() });
             }
             audit::record(conn, &accessor, &read_entry(AuditAction::ConsentRevoke, &consent, view))?;
+            // Referrals already sent under it lose their participant part now, in this transaction.
+            crate::referrals::service::redact_under(conn, &id, &accessor)?;
             repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a consent vanished while being revoked".into()))
         })
         .await?;
@@ -234,7 +236,7 @@ fn read_entry(action: AuditAction, consent: &ConsentRecord, view: ConsentView) -
         participant_id: Some(&consent.row.participant_id),
         consent_id: Some(&consent.row.id),
         purpose: if view == ConsentView::Owner { AccessPurpose::DirectCare } else { AccessPurpose::InformationSharing },
-        categories: &[],
+        categories: Vec::new(),
     }
 }
 

@@ -309,6 +309,47 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    referrals (id) {
+        id -> Text,
+        from_organization_id -> Text,
+        from_user_id -> Text,
+        to_organization_id -> Text,
+        service_id -> Text,
+        participant_id -> Text,
+        consent_id -> Nullable<Text>,
+        need_category_ids -> Text,
+        needs_note -> Nullable<Text>,
+        urgency -> Text,
+        safe_contact_instructions -> Nullable<Text>,
+        participant_confirmed -> Bool,
+        snapshot_sealed -> Nullable<Text>,
+        redacted_at -> Nullable<Timestamp>,
+        status -> Text,
+        reason -> Nullable<Text>,
+        outcome -> Nullable<Text>,
+        due_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    referral_events (id) {
+        id -> Text,
+        referral_id -> Text,
+        ordinal -> Integer,
+        at -> Timestamp,
+        kind -> Text,
+        actor_user_id -> Nullable<Text>,
+        organization_id -> Text,
+        status -> Text,
+        note -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(organization_regions -> organizations (organization_id));
 diesel::joinable!(organization_regions -> regions (region_id));
 diesel::joinable!(services -> organizations (organization_id));
@@ -332,6 +373,9 @@ diesel::joinable!(consents -> participants (participant_id));
 diesel::joinable!(consent_recipients -> consents (consent_id));
 diesel::joinable!(consent_recipients -> organizations (organization_id));
 diesel::joinable!(consent_evidence -> consents (consent_id));
+diesel::joinable!(referral_events -> referrals (referral_id));
+diesel::joinable!(referral_events -> users (actor_user_id));
+diesel::joinable!(referral_events -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -357,4 +401,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     consent_recipients,
     consent_evidence,
     audit_events,
+    referrals,
+    referral_events,
 );

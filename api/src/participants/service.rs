@@ -48,7 +48,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ParticipantInpu
             repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a participant vanished while being recorded".into()))
         })
         .await?;
-    Ok(policy::shape_participant(open(&state.keyring, &record)?, &Access::Owner))
+    shaped(&state.keyring, &record, &Access::Owner)
 }
 
 /// One participant, as the consent policy lets the caller see them.
@@ -69,13 +69,13 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Par
                     participant_id: Some(&id),
                     consent_id: access.consent_id(),
                     purpose: access.purpose(),
-                    categories: &categories,
+                    categories,
                 },
             )?;
             Ok::<_, ApiError>((record, access))
         })
         .await?;
-    Ok(policy::shape_participant(open(&state.keyring, &record)?, &access))
+    shaped(&state.keyring, &record, &access)
 }
 
 /// Replaces a participant's details (the owning organization, with `If-Match`).
@@ -109,7 +109,7 @@ pub async fn update(state: &AppState, accessor: Accessor, id: String, version: i
             repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a participant vanished while being changed".into()))
         })
         .await?;
-    Ok(policy::shape_participant(open(&state.keyring, &record)?, &Access::Owner))
+    shaped(&state.keyring, &record, &Access::Owner)
 }
 
 /// Finds participants by alias: the caller's organization's own, or those another
@@ -148,7 +148,7 @@ pub async fn search(state: &AppState, accessor: Accessor, query: ParticipantSear
                     participant_id: Some(&row.id),
                     consent_id: None,
                     purpose: if row.organization_id == organization_id { harbour_types::AccessPurpose::DirectCare } else { harbour_types::AccessPurpose::InformationSharing },
-                    categories: &[],
+                    categories: Vec::new(),
                 }),
             )?;
             Ok::<_, ApiError>(found)
@@ -188,7 +188,7 @@ fn written(action: AuditAction, id: &str) -> AuditEntry<'_> {
         participant_id: Some(id),
         consent_id: None,
         purpose: harbour_types::AccessPurpose::DirectCare,
-        categories: DataCategory::ALL,
+        categories: DataCategory::ALL.to_vec(),
     }
 }
 
@@ -273,6 +273,11 @@ fn build_row(keys: &Keyring, input: &ParticipantInput, stamp: Stamp<'_>) -> Part
 
 fn trimmed(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
+}
+
+/// The participant as `access` lets its holder see it.
+pub fn shaped(keys: &Keyring, record: &ParticipantRecord, access: &Access) -> Result<Participant, ApiError> {
+    Ok(policy::shape_participant(open(keys, record)?, access))
 }
 
 /// The complete participant, sealed fields opened. Only [`policy::shape_participant`]

@@ -36,6 +36,7 @@ pub mod organizations;
 pub mod paging;
 pub mod participants;
 pub mod problem;
+pub mod referrals;
 pub mod users;
 
 pub use auth::*;
@@ -44,4 +45,5 @@ pub use organizations::*;
 pub use paging::*;
 pub use participants::*;
 pub use problem::*;
+pub use referrals::*;
 pub use users::*;

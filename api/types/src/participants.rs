@@ -160,6 +160,12 @@ code_enum! {
         ConsentRevoke = "consent.revoke",
         /// A participant's disclosure report was produced.
         DisclosureReportRead = "disclosure_report.read",
+        /// A referral was written (as a draft, or sent).
+        ReferralCreate = "referral.create",
+        /// A referral was opened.
+        ReferralRead = "referral.read",
+        /// A referral moved along its life cycle.
+        ReferralUpdate = "referral.update",
     }
 }
 

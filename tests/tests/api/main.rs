@@ -14,6 +14,7 @@ mod foundation;
 mod hsds;
 mod participants;
 mod public;
+mod referrals;
 mod search;
 mod sessions;
 mod tokens;

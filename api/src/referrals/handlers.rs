@@ -1,0 +1,91 @@
+//! `/referrals`: sending, the inbox, and each step of the life cycle.
+
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use harbour_types::{Page, Problem, Referral, ReferralInput, ReferralTransition};
+
+use super::service::{self, ReferralQuery};
+use crate::audit::Accessor;
+use crate::error::{validate, ApiError};
+use crate::http::{expected_version, with_etag};
+use crate::state::AppState;
+
+/// Writes a referral of a participant of the caller's organization to another
+/// organization's service; with `send`, sends it at once. Sending needs the worker's
+/// confirmation that the participant wants it, and an active consent naming the
+/// receiving organization for "referral": the receiver gets a snapshot of only the
+/// consented categories.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    request_body = ReferralInput,
+    responses(
+        (status = 201, description = "Written (a draft, or sent)", body = Referral, headers(("ETag" = String, description = "The version"))),
+        (status = 403, description = "Not a frontline user", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No active consent names the receiving organization for referral (`consent_required`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid: unknown participant or service, not confirmed with the participant…", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals")]
+pub async fn create_referral(state: web::Data<AppState>, accessor: Accessor, body: web::Json<ReferralInput>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let created = service::create(&state, accessor, body.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Created(), created.version, &created))
+}
+
+/// The caller's organization's referrals, sent or received: overdue first, then the
+/// most urgent, then the newest. Lists carry no participant details.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(ReferralQuery),
+    responses(
+        (status = 200, description = "A page of referrals", body = Page<Referral>),
+        (status = 403, description = "Not a frontline user", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referrals")]
+pub async fn list_referrals(state: web::Data<AppState>, accessor: Accessor, query: web::Query<ReferralQuery>) -> Result<web::Json<Page<Referral>>, ApiError> {
+    Ok(web::Json(service::list(&state, accessor, query.into_inner()).await?))
+}
+
+/// One referral with its timeline, for the sending or the receiving organization (404
+/// for anyone else). The receiving side's first opening marks it received.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The referral's id")),
+    responses(
+        (status = 200, description = "The referral", body = Referral, headers(("ETag" = String, description = "The version"))),
+        (status = 404, description = "No such referral, or none the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referrals/{id}")]
+pub async fn get_referral(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let found = service::get(&state, accessor, id.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Ok(), found.version, &found))
+}
+
+/// Takes one step: send, withdraw (sending side); accept, decline with a reason, start,
+/// complete with an outcome (receiving side).
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The referral's id"), ("If-Match" = String, Header, description = "The ETag read")),
+    request_body = ReferralTransition,
+    responses(
+        (status = 200, description = "Done", body = Referral, headers(("ETag" = String, description = "The new version"))),
+        (status = 403, description = "A step of the other side", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not allowed from the current state (`illegal_transition`, naming the state and the allowed steps), or no consent to send", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed by someone else since read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A reason, outcome or note is missing", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals/{id}/transitions")]
+pub async fn transition_referral(state: web::Data<AppState>, accessor: Accessor, req: HttpRequest, id: web::Path<String>, body: web::Json<ReferralTransition>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let version = expected_version(&req)?;
+    let updated = service::transition(&state, accessor, id.into_inner(), version, body.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
+}

@@ -1,0 +1,139 @@
+//! The referral life cycle: which step is allowed from which state, by which side, and
+//! what each step needs. Mapped onto HL7 FHIR Task statuses in [`fhir_status`].
+
+use harbour_types::{Outcome, ReasonCode, ReferralAction, ReferralStatus, ReferralTransition};
+
+use crate::error::ApiError;
+
+/// Which organization a step belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The organization that sent the referral.
+    Sender,
+    /// The organization of the service referred to.
+    Receiver,
+}
+
+/// The side that takes a step.
+pub fn side_of(action: ReferralAction) -> Side {
+    match action {
+        ReferralAction::Send | ReferralAction::Withdraw => Side::Sender,
+        ReferralAction::Accept | ReferralAction::Decline | ReferralAction::Start | ReferralAction::Complete => Side::Receiver,
+    }
+}
+
+/// The steps allowed from a state.
+pub fn allowed(status: ReferralStatus) -> &'static [ReferralAction] {
+    use ReferralAction::{Accept, Complete, Decline, Send, Start, Withdraw};
+    match status {
+        ReferralStatus::Draft => &[Send, Withdraw],
+        ReferralStatus::Sent | ReferralStatus::Received => &[Accept, Decline, Withdraw],
+        ReferralStatus::Accepted => &[Start, Complete, Withdraw],
+        ReferralStatus::InProgress => &[Complete, Withdraw],
+        ReferralStatus::Declined | ReferralStatus::Completed | ReferralStatus::Withdrawn | ReferralStatus::Expired => &[],
+    }
+}
+
+/// The state a step leads to.
+pub fn target(action: ReferralAction) -> ReferralStatus {
+    match action {
+        ReferralAction::Send => ReferralStatus::Sent,
+        ReferralAction::Accept => ReferralStatus::Accepted,
+        ReferralAction::Decline => ReferralStatus::Declined,
+        ReferralAction::Start => ReferralStatus::InProgress,
+        ReferralAction::Complete => ReferralStatus::Completed,
+        ReferralAction::Withdraw => ReferralStatus::Withdrawn,
+    }
+}
+
+/// The timeline's word for a step.
+pub fn event_kind(action: ReferralAction) -> &'static str {
+    match action {
+        ReferralAction::Send => "sent",
+        ReferralAction::Accept => "accepted",
+        ReferralAction::Decline => "declined",
+        ReferralAction::Start => "started",
+        ReferralAction::Complete => "completed",
+        ReferralAction::Withdraw => "withdrawn",
+    }
+}
+
+/// Whether a referral still waits for the receiving side's answer.
+pub fn awaiting_answer(status: ReferralStatus) -> bool {
+    matches!(status, ReferralStatus::Sent | ReferralStatus::Received)
+}
+
+/// Refuses a step that the state does not allow (409, naming the state and the steps
+/// it allows) or that lacks what it needs (422).
+pub fn check(status: ReferralStatus, step: &ReferralTransition) -> Result<(), ApiError> {
+    let allowed = allowed(status);
+    if !allowed.contains(&step.action) {
+        let names: Vec<&str> = allowed.iter().map(|a| a.code()).collect();
+        let allowed_text = if names.is_empty() { "none: it is closed".to_owned() } else { names.join(", ") };
+        return Err(ApiError::Conflict {
+            code: "illegal_transition",
+            detail: format!("the referral is {}; `{}` is not allowed now. Allowed: {allowed_text}", status.code(), step.action.code()),
+        });
+    }
+    let note_given = step.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+    match step.action {
+        ReferralAction::Decline if step.reason.is_none() => Err(ApiError::invalid("/reason", "required", "say why it is declined")),
+        ReferralAction::Complete if step.outcome.is_none() => Err(ApiError::invalid("/outcome", "required", "closing needs an outcome")),
+        ReferralAction::Complete if step.outcome == Some(Outcome::Unsuccessful) && step.reason.is_none() => {
+            Err(ApiError::invalid("/reason", "required", "an unsuccessful outcome needs a reason"))
+        }
+        _ if step.reason == Some(ReasonCode::Other) && !note_given => Err(ApiError::invalid("/note", "required", "say what the other reason is")),
+        _ => Ok(()),
+    }
+}
+
+/// The HL7 FHIR R4 Task status of a referral state, for health-system partners.
+pub fn fhir_status(status: ReferralStatus) -> &'static str {
+    match status {
+        ReferralStatus::Draft => "draft",
+        ReferralStatus::Sent => "requested",
+        ReferralStatus::Received => "received",
+        ReferralStatus::Accepted => "accepted",
+        ReferralStatus::Declined => "rejected",
+        ReferralStatus::InProgress => "in-progress",
+        ReferralStatus::Completed => "completed",
+        ReferralStatus::Withdrawn => "cancelled",
+        ReferralStatus::Expired => "failed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(action: ReferralAction) -> ReferralTransition {
+        ReferralTransition { action, reason: None, outcome: None, note: None }
+    }
+
+    #[test]
+    fn every_state_allows_only_its_steps_and_closed_ones_none() {
+        for status in ReferralStatus::ALL.iter().copied() {
+            for action in ReferralAction::ALL.iter().copied() {
+                let mut s = step(action);
+                s.reason = Some(ReasonCode::NoCapacity);
+                s.outcome = Some(Outcome::Successful);
+                assert_eq!(check(status, &s).is_ok(), allowed(status).contains(&action), "{status:?} {action:?}");
+            }
+        }
+        assert!(allowed(ReferralStatus::Completed).is_empty());
+        assert_eq!(fhir_status(ReferralStatus::Withdrawn), "cancelled");
+    }
+
+    #[test]
+    fn decline_and_close_need_their_reasons() {
+        assert!(check(ReferralStatus::Received, &step(ReferralAction::Decline)).is_err());
+        assert!(check(ReferralStatus::Accepted, &step(ReferralAction::Complete)).is_err());
+        let mut unsuccessful = step(ReferralAction::Complete);
+        unsuccessful.outcome = Some(Outcome::Unsuccessful);
+        assert!(check(ReferralStatus::InProgress, &unsuccessful).is_err());
+        unsuccessful.reason = Some(ReasonCode::Other);
+        assert!(check(ReferralStatus::InProgress, &unsuccessful).is_err(), "other needs a note");
+        unsuccessful.note = Some("moved away".into());
+        assert!(check(ReferralStatus::InProgress, &unsuccessful).is_ok());
+    }
+}

@@ -1,0 +1,157 @@
+//! Referrals and their timelines in the database.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::{organizations, referral_events, referrals, services, users};
+use crate::db::DbConn;
+
+/// A row of `referrals`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referrals)]
+pub struct ReferralRow {
+    pub id: String,
+    pub from_organization_id: String,
+    pub from_user_id: String,
+    pub to_organization_id: String,
+    pub service_id: String,
+    pub participant_id: String,
+    pub consent_id: Option<String>,
+    pub need_category_ids: String,
+    pub needs_note: Option<String>,
+    pub urgency: String,
+    pub safe_contact_instructions: Option<String>,
+    pub participant_confirmed: bool,
+    pub snapshot_sealed: Option<String>,
+    pub redacted_at: Option<NaiveDateTime>,
+    pub status: String,
+    pub reason: Option<String>,
+    pub outcome: Option<String>,
+    pub due_at: Option<NaiveDateTime>,
+    pub version: i32,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A row of `referral_events`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referral_events)]
+pub struct EventRow {
+    pub id: String,
+    pub referral_id: String,
+    pub ordinal: i32,
+    pub at: NaiveDateTime,
+    pub kind: String,
+    pub actor_user_id: Option<String>,
+    pub organization_id: String,
+    pub status: String,
+    pub note: Option<String>,
+}
+
+/// The names shown with a referral.
+#[derive(Debug, Clone, Default)]
+pub struct Names {
+    pub from_organization: String,
+    pub from_user: String,
+    pub to_organization: String,
+    pub service: String,
+}
+
+/// One referral.
+pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ReferralRow>> {
+    referrals::table.find(id).select(ReferralRow::as_select()).first(conn).optional()
+}
+
+/// The names of its organizations, author and service.
+pub fn names(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<Names> {
+    let organization = |conn: &mut DbConn, id: &str| organizations::table.find(id.to_owned()).select(organizations::name).first::<String>(conn);
+    Ok(Names {
+        from_organization: organization(conn, &row.from_organization_id)?,
+        to_organization: organization(conn, &row.to_organization_id)?,
+        from_user: users::table.find(&row.from_user_id).select(users::display_name).first(conn)?,
+        service: services::table.find(&row.service_id).select(services::name).first(conn)?,
+    })
+}
+
+/// The referrals an organization sent (`sent`) or received (`!sent`), drafts only for
+/// their author's organization, filtered by status and urgency.
+pub fn for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, status: Option<&str>, urgency: Option<&str>) -> QueryResult<Vec<ReferralRow>> {
+    let mut query = referrals::table.into_boxed();
+    query = if sent {
+        query.filter(referrals::from_organization_id.eq(organization_id.to_owned()))
+    } else {
+        query.filter(referrals::to_organization_id.eq(organization_id.to_owned())).filter(referrals::status.ne("draft"))
+    };
+    if let Some(status) = status {
+        query = query.filter(referrals::status.eq(status.to_owned()));
+    }
+    if let Some(urgency) = urgency {
+        query = query.filter(referrals::urgency.eq(urgency.to_owned()));
+    }
+    query.select(ReferralRow::as_select()).load(conn)
+}
+
+/// Stores a new referral.
+pub fn insert(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<()> {
+    diesel::insert_into(referrals::table).values(row).execute(conn).map(drop)
+}
+
+/// Replaces a referral's row if it is still at `version`: returns whether it was.
+pub fn update(conn: &mut DbConn, row: &ReferralRow, version: i32) -> QueryResult<bool> {
+    diesel::update(referrals::table.find(&row.id).filter(referrals::version.eq(version)))
+        .set((
+            referrals::consent_id.eq(&row.consent_id),
+            referrals::snapshot_sealed.eq(&row.snapshot_sealed),
+            referrals::redacted_at.eq(row.redacted_at),
+            referrals::status.eq(&row.status),
+            referrals::reason.eq(&row.reason),
+            referrals::outcome.eq(&row.outcome),
+            referrals::due_at.eq(row.due_at),
+            referrals::version.eq(row.version),
+            referrals::sent_at.eq(row.sent_at),
+            referrals::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// The referrals that carry a snapshot under this consent.
+pub fn carrying_snapshot_under(conn: &mut DbConn, consent_id: &str) -> QueryResult<Vec<ReferralRow>> {
+    referrals::table
+        .filter(referrals::consent_id.eq(consent_id))
+        .filter(referrals::snapshot_sealed.is_not_null())
+        .select(ReferralRow::as_select())
+        .load(conn)
+}
+
+/// Appends an event to a referral's timeline.
+pub fn add_event(conn: &mut DbConn, event: &EventRow) -> QueryResult<()> {
+    diesel::insert_into(referral_events::table).values(event).execute(conn).map(drop)
+}
+
+/// The next ordinal on a referral's timeline.
+pub fn next_ordinal(conn: &mut DbConn, referral_id: &str) -> QueryResult<i32> {
+    let last: Option<i32> = referral_events::table.filter(referral_events::referral_id.eq(referral_id)).select(diesel::dsl::max(referral_events::ordinal)).first(conn)?;
+    Ok(last.unwrap_or(0) + 1)
+}
+
+/// A referral's timeline with the actors' and organizations' names, oldest first.
+pub fn timeline(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(EventRow, Option<String>, String)>> {
+    referral_events::table
+        .left_join(users::table)
+        .inner_join(organizations::table)
+        .filter(referral_events::referral_id.eq(referral_id))
+        .order(referral_events::ordinal.asc())
+        .select((EventRow::as_select(), users::display_name.nullable(), organizations::name))
+        .load(conn)
+}
+
+/// A service's organization, name, status and whether it takes referrals.
+pub fn service_facts(conn: &mut DbConn, service_id: &str) -> QueryResult<Option<(String, String, String, bool)>> {
+    services::table
+        .find(service_id)
+        .select((services::organization_id, services::name, services::status, services::accepts_referrals))
+        .first(conn)
+        .optional()
+}

@@ -1,0 +1,406 @@
+//! Writing, sending, reading and moving referrals along their life cycle. Each change is
+//! one transaction with its timeline event and its audit event.
+
+use chrono::{DateTime, Utc};
+use harbour_types::{
+    AccessPurpose, AuditAction, OrganizationRef, Outcome, Page, PageRequest, Participant, ReasonCode, Referral, ReferralAction, ReferralEvent,
+    ReferralInput, ReferralNeeds, ReferralStatus, ReferralTransition, Urgency,
+};
+use serde::Deserialize;
+
+use super::lifecycle::{self, Side};
+use super::repo::{self, EventRow, ReferralRow};
+use crate::audit::{self, Accessor, AuditEntry};
+use crate::consent::policy::{self, Access};
+use crate::consent::repo as consents_repo;
+use crate::crypto::Keyring;
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::participants::{repo as participants_repo, service as participants};
+use crate::state::AppState;
+
+fn snapshot_aad(referral_id: &str) -> String {
+    format!("referrals/{referral_id}/snapshot")
+}
+
+/// Which referrals a list shows.
+#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralQuery {
+    /// `sent` (default) or `received`.
+    #[serde(rename = "box")]
+    pub r#box: Option<String>,
+    /// Only this status.
+    pub status: Option<ReferralStatus>,
+    /// Only this urgency.
+    pub urgency: Option<Urgency>,
+    /// Only overdue ones (`true`).
+    pub overdue: Option<bool>,
+    /// The page, from 1.
+    pub page: Option<u64>,
+    /// Items per page, 1 to 100.
+    pub per_page: Option<u64>,
+}
+
+/// Writes a referral of one of the caller's participants, and sends it when asked.
+pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) -> Result<Referral, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let keyring = state.keyring.clone();
+    let due_after = state.settings.due_after(input.urgency);
+    let row = state
+        .db
+        .transaction(move |conn| {
+            let principal = &accessor.principal;
+            participants_repo::find(conn, &input.participant_id)?
+                .filter(|p| p.row.organization_id == principal.organization_id)
+                .ok_or_else(|| ApiError::invalid("/participant_id", "unknown", "is not a participant of your organization"))?;
+            let (to_organization_id, _, status, accepts) =
+                repo::service_facts(conn, &input.service_id)?.ok_or_else(|| ApiError::invalid("/service_id", "unknown", "is not a service of the directory"))?;
+            if to_organization_id == principal.organization_id {
+                return Err(ApiError::invalid("/service_id", "own_organization", "refer to another organization's service"));
+            }
+            if !accepts || status != "active" {
+                return Err(ApiError::invalid("/service_id", "not_accepting", "this service does not take referrals now"));
+            }
+            if let Some(unknown) = participants_repo::unknown_categories(conn, &input.needs.category_ids)?.first() {
+                let index = input.needs.category_ids.iter().position(|c| c == unknown).unwrap_or_default();
+                return Err(ApiError::invalid(&format!("/needs/category_ids/{index}"), "unknown", "is not a directory category"));
+            }
+            let now = Utc::now();
+            let mut row = ReferralRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                from_organization_id: principal.organization_id.clone(),
+                from_user_id: principal.user_id().unwrap_or_default().to_owned(),
+                to_organization_id,
+                service_id: input.service_id.clone(),
+                participant_id: input.participant_id.clone(),
+                consent_id: None,
+                need_category_ids: serde_json::to_string(&input.needs.category_ids).unwrap_or_else(|_| "[]".into()),
+                needs_note: input.needs.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
+                urgency: input.urgency.code().to_owned(),
+                safe_contact_instructions: input.safe_contact_instructions.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
+                participant_confirmed: input.participant_confirmed,
+                snapshot_sealed: None,
+                redacted_at: None,
+                status: ReferralStatus::Draft.code().to_owned(),
+                reason: None,
+                outcome: None,
+                due_at: None,
+                version: 1,
+                created_at: now.naive_utc(),
+                sent_at: None,
+                updated_at: now.naive_utc(),
+            };
+            repo::insert(conn, &row)?;
+            event(conn, &row, "created", &accessor, None)?;
+            let access = if input.send {
+                let access = dispatch(conn, &keyring, &mut row, due_after, now)?;
+                if !repo::update(conn, &row, 1)? {
+                    return Err(ApiError::Internal("a new referral changed while being sent".into()));
+                }
+                event(conn, &row, "sent", &accessor, None)?;
+                Some(access)
+            } else {
+                None
+            };
+            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralCreate, &row, access.as_ref()))?;
+            Ok(row)
+        })
+        .await?;
+    view(state, &row, Side::Sender).await
+}
+
+/// Checks what sending needs — the participant's confirmation and a consent naming the
+/// receiver for "referral" — and takes the snapshot of what that consent allows.
+fn dispatch(conn: &mut DbConn, keyring: &Keyring, row: &mut ReferralRow, due_after: chrono::Duration, now: DateTime<Utc>) -> Result<Access, ApiError> {
+    if !row.participant_confirmed {
+        return Err(ApiError::invalid("/participant_confirmed", "required", "check with the participant that this referral is what they want, then confirm it"));
+    }
+    let participant = participants_repo::find(conn, &row.participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+    let consents = consents_repo::for_participant(conn, &row.participant_id)?;
+    let Some(access) = policy::referral_disclosure(&row.to_organization_id, &consents, now) else {
+        let receiver = repo::names(conn, row)?.to_organization;
+        return Err(ApiError::Conflict {
+            code: "consent_required",
+            detail: format!("no active consent lets {receiver} receive a referral for this participant: record one that names {receiver} for the purpose \"referral\""),
+        });
+    };
+    let snapshot = participants::shaped(keyring, &participant, &access)?;
+    let json = serde_json::to_vec(&snapshot).map_err(|e| ApiError::Internal(e.to_string()))?;
+    row.snapshot_sealed = Some(keyring.seal(&json, &snapshot_aad(&row.id)));
+    row.consent_id = access.consent_id().map(str::to_owned);
+    row.status = ReferralStatus::Sent.code().to_owned();
+    row.sent_at = Some(now.naive_utc());
+    row.due_at = Some((now + due_after).naive_utc());
+    row.version += 1;
+    row.updated_at = now.naive_utc();
+    Ok(access)
+}
+
+/// One referral, for its sending or receiving organization. The receiving side opening
+/// a sent referral for the first time marks it received.
+pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Referral, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let (row, side) = state
+        .db
+        .transaction(move |conn| {
+            let (mut row, side) = visible(conn, &accessor, &id)?;
+            if side == Side::Receiver && row.status == ReferralStatus::Sent.code() {
+                let version = row.version;
+                row.status = ReferralStatus::Received.code().to_owned();
+                row.version += 1;
+                row.updated_at = Utc::now().naive_utc();
+                if !repo::update(conn, &row, version)? {
+                    return Err(ApiError::Conflict { code: "changed_meanwhile", detail: "the referral changed while it was opened: open it again".into() });
+                }
+                event(conn, &row, "received", &accessor, None)?;
+            }
+            let access = receiver_access(conn, &row, side)?;
+            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralRead, &row, access.as_ref()))?;
+            Ok::<_, ApiError>((row, side))
+        })
+        .await?;
+    view(state, &row, side).await
+}
+
+/// Moves a referral one step, if its state, the caller's side and `version` allow.
+pub async fn transition(state: &AppState, accessor: Accessor, id: String, version: i32, step: ReferralTransition) -> Result<Referral, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let keyring = state.keyring.clone();
+    let settings = state.settings.clone();
+    let (row, side) = state
+        .db
+        .transaction(move |conn| {
+            let (mut row, side) = visible(conn, &accessor, &id)?;
+            if lifecycle::side_of(step.action) != side {
+                let who = if side == Side::Sender { "the receiving organization" } else { "the sending organization" };
+                return Err(ApiError::forbidden(format!("only {who} may {} this referral", step.action.code())));
+            }
+            if row.version != version {
+                return Err(ApiError::PreconditionFailed);
+            }
+            lifecycle::check(status_of(&row), &step)?;
+            let now = Utc::now();
+            if step.action == ReferralAction::Send {
+                let due_after = settings.due_after(urgency_of(&row));
+                dispatch(conn, &keyring, &mut row, due_after, now)?;
+            } else {
+                row.version += 1;
+                row.updated_at = now.naive_utc();
+            }
+            row.status = lifecycle::target(step.action).code().to_owned();
+            if let Some(reason) = step.reason {
+                row.reason = Some(reason.code().to_owned());
+            }
+            if let Some(outcome) = step.outcome {
+                row.outcome = Some(outcome.code().to_owned());
+            }
+            if !repo::update(conn, &row, version)? {
+                return Err(ApiError::PreconditionFailed);
+            }
+            let note = step.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+            event(conn, &row, lifecycle::event_kind(step.action), &accessor, note)?;
+            let access = receiver_access(conn, &row, side)?;
+            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralUpdate, &row, access.as_ref()))?;
+            Ok::<_, ApiError>((row, side))
+        })
+        .await?;
+    view(state, &row, side).await
+}
+
+/// The caller's organization's referrals: sent, or received; overdue first, then the
+/// most urgent, then the newest.
+pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) -> Result<Page<Referral>, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let sent = match query.r#box.as_deref() {
+        None | Some("sent") => true,
+        Some("received") => false,
+        Some(_) => return Err(ApiError::BadRequest("box is sent or received".into())),
+    };
+    let request = PageRequest { page: query.page, per_page: query.per_page };
+    let organization_id = accessor.principal.organization_id.clone();
+    let (status, urgency) = (query.status.map(|s| s.code()), query.urgency.map(|u| u.code()));
+    let rows = state.db.run(move |conn| repo::for_organization(conn, &organization_id, sent, status, urgency).map_err(ApiError::from)).await?;
+    let now = Utc::now();
+    let mut rows: Vec<ReferralRow> = rows.into_iter().filter(|r| query.overdue.is_none_or(|wanted| is_overdue(r, now) == wanted)).collect();
+    // Urgency codes sort the wrong way alphabetically: rank them.
+    let rank = |r: &ReferralRow| Urgency::ALL.iter().position(|u| u.code() == r.urgency).unwrap_or_default();
+    rows.sort_by(|a, b| is_overdue(b, now).cmp(&is_overdue(a, now)).then(rank(b).cmp(&rank(a))).then(b.created_at.cmp(&a.created_at)));
+    let total = rows.len() as u64;
+    let (offset, limit) = crate::db::page_bounds(request);
+    let page: Vec<ReferralRow> = rows.into_iter().skip(offset.unsigned_abs() as usize).take(limit.unsigned_abs() as usize).collect();
+    let side = if sent { Side::Sender } else { Side::Receiver };
+    let items = state
+        .db
+        .run(move |conn| page.iter().map(|row| summary(conn, row, side)).collect::<Result<Vec<_>, ApiError>>())
+        .await?;
+    Ok(Page::new(items, total, request))
+}
+
+/// Removes the participant part of every referral sent under a consent just revoked,
+/// and says so on each timeline. Runs in the revocation's transaction.
+pub fn redact_under(conn: &mut DbConn, consent_id: &str, accessor: &Accessor) -> Result<usize, ApiError> {
+    let now = Utc::now().naive_utc();
+    let affected = repo::carrying_snapshot_under(conn, consent_id)?;
+    for mut row in affected.iter().cloned() {
+        let version = row.version;
+        row.snapshot_sealed = None;
+        row.redacted_at = Some(now);
+        row.version += 1;
+        row.updated_at = now;
+        if !repo::update(conn, &row, version)? {
+            return Err(ApiError::Conflict { code: "changed_meanwhile", detail: "a referral changed during the withdrawal: try again".into() });
+        }
+        event(conn, &row, "redacted", accessor, Some("consent withdrawn: the participant's details were removed"))?;
+    }
+    Ok(affected.len())
+}
+
+/// A referral the caller's organization sent or received (drafts: sent only), and which
+/// side it is on; 404 otherwise.
+fn visible(conn: &mut DbConn, accessor: &Accessor, id: &str) -> Result<(ReferralRow, Side), ApiError> {
+    let missing = || ApiError::NotFound("no such referral".into());
+    let row = repo::find(conn, id)?.ok_or_else(missing)?;
+    let org = &accessor.principal.organization_id;
+    if *org == row.from_organization_id {
+        Ok((row, Side::Sender))
+    } else if *org == row.to_organization_id && row.status != ReferralStatus::Draft.code() {
+        Ok((row, Side::Receiver))
+    } else {
+        Err(missing())
+    }
+}
+
+/// What the receiving side sees of the participant now, if anything.
+fn receiver_access(conn: &mut DbConn, row: &ReferralRow, side: Side) -> Result<Option<Access>, ApiError> {
+    if side != Side::Receiver || row.snapshot_sealed.is_none() {
+        return Ok(None);
+    }
+    let consent = match &row.consent_id {
+        Some(id) => consents_repo::find(conn, id)?,
+        None => None,
+    };
+    if !policy::snapshot_visible(consent.as_ref(), Utc::now()) {
+        return Ok(None);
+    }
+    let categories = consent.map(|c| c.row.categories()).unwrap_or_default();
+    Ok(Some(Access::Recipient {
+        categories: categories.into_iter().collect(),
+        consent_ids: row.consent_id.clone().into_iter().collect(),
+        purpose: AccessPurpose::Referral,
+    }))
+}
+
+/// The audit entry of a referral access: what of the participant it disclosed.
+fn disclosed<'a>(action: AuditAction, row: &'a ReferralRow, access: Option<&Access>) -> AuditEntry<'a> {
+    AuditEntry {
+        action,
+        entity_type: "referral",
+        entity_id: &row.id,
+        participant_id: Some(&row.participant_id),
+        consent_id: row.consent_id.as_deref(),
+        purpose: AccessPurpose::Referral,
+        categories: access.map(Access::categories).unwrap_or_default(),
+    }
+}
+
+fn event(conn: &mut DbConn, row: &ReferralRow, kind: &str, accessor: &Accessor, note: Option<&str>) -> Result<(), ApiError> {
+    let ordinal = repo::next_ordinal(conn, &row.id)?;
+    repo::add_event(
+        conn,
+        &EventRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            referral_id: row.id.clone(),
+            ordinal,
+            at: Utc::now().naive_utc(),
+            kind: kind.to_owned(),
+            actor_user_id: accessor.principal.user_id().map(str::to_owned),
+            organization_id: accessor.principal.organization_id.clone(),
+            status: row.status.clone(),
+            note: note.map(str::to_owned),
+        },
+    )?;
+    Ok(())
+}
+
+fn status_of(row: &ReferralRow) -> ReferralStatus {
+    ReferralStatus::from_code(&row.status).unwrap_or(ReferralStatus::Draft)
+}
+
+fn urgency_of(row: &ReferralRow) -> Urgency {
+    Urgency::from_code(&row.urgency).unwrap_or(Urgency::Routine)
+}
+
+fn is_overdue(row: &ReferralRow, now: DateTime<Utc>) -> bool {
+    lifecycle::awaiting_answer(status_of(row)) && row.due_at.is_some_and(|due| due.and_utc() < now)
+}
+
+/// A referral for a list: no participant part and no timeline.
+fn summary(conn: &mut DbConn, row: &ReferralRow, side: Side) -> Result<Referral, ApiError> {
+    let names = repo::names(conn, row)?;
+    Ok(to_dto(row, &names, side, None, Vec::new()))
+}
+
+/// The whole referral as `side` sees it, read after the transaction that changed it.
+async fn view(state: &AppState, row: &ReferralRow, side: Side) -> Result<Referral, ApiError> {
+    let row = row.clone();
+    let keyring = state.keyring.clone();
+    state
+        .db
+        .run(move |conn| {
+            let names = repo::names(conn, &row)?;
+            let participant = match side {
+                Side::Sender => None,
+                Side::Receiver => match (receiver_access(conn, &row, side)?, &row.snapshot_sealed) {
+                    (Some(_), Some(sealed)) => {
+                        let json = keyring.open(sealed, &snapshot_aad(&row.id))?;
+                        Some(serde_json::from_slice::<Participant>(&json).map_err(|e| ApiError::Internal(e.to_string()))?)
+                    }
+                    _ => None,
+                },
+            };
+            let timeline = repo::timeline(conn, &row.id)?
+                .into_iter()
+                .map(|(e, actor, organization)| ReferralEvent {
+                    at: e.at.and_utc(),
+                    kind: e.kind,
+                    actor_name: actor.unwrap_or_else(|| "Harbour".into()),
+                    organization: OrganizationRef { id: e.organization_id, name: organization },
+                    status: ReferralStatus::from_code(&e.status).unwrap_or(ReferralStatus::Draft),
+                    note: e.note,
+                })
+                .collect();
+            Ok(to_dto(&row, &names, side, participant, timeline))
+        })
+        .await
+}
+
+fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Option<Participant>, timeline: Vec<ReferralEvent>) -> Referral {
+    let status = status_of(row);
+    Referral {
+        id: row.id.clone(),
+        status,
+        fhir_status: lifecycle::fhir_status(status).to_owned(),
+        urgency: urgency_of(row),
+        overdue: is_overdue(row, Utc::now()),
+        due_at: row.due_at.map(|d| d.and_utc()),
+        from_organization: OrganizationRef { id: row.from_organization_id.clone(), name: names.from_organization.clone() },
+        from_user_name: names.from_user.clone(),
+        to_organization: OrganizationRef { id: row.to_organization_id.clone(), name: names.to_organization.clone() },
+        service_id: row.service_id.clone(),
+        service_name: names.service.clone(),
+        needs: ReferralNeeds { category_ids: serde_json::from_str(&row.need_category_ids).unwrap_or_default(), note: row.needs_note.clone() },
+        safe_contact_instructions: row.safe_contact_instructions.clone(),
+        participant_confirmed: row.participant_confirmed,
+        consent_id: row.consent_id.clone(),
+        participant_id: (side == Side::Sender).then(|| row.participant_id.clone()),
+        participant,
+        participant_redacted: row.redacted_at.is_some(),
+        reason: row.reason.as_deref().and_then(ReasonCode::from_code),
+        outcome: row.outcome.as_deref().and_then(Outcome::from_code),
+        timeline,
+        version: row.version,
+        created_at: row.created_at.and_utc(),
+        updated_at: row.updated_at.and_utc(),
+    }
+}

@@ -1,0 +1,206 @@
+//! Referrals: consent-checked sending with a snapshot of only the consented categories,
+//! the life cycle with its 409s, 412s and 428s, the inbox, and redaction on revocation.
+
+use harbour_tests::{on_both_backends, problem, TestApp};
+use harbour_types::Role;
+use serde_json::{json, Value};
+
+use crate::participants::{consent, record_participant, verbal, CANARY};
+
+/// A service of organization B that takes referrals; returns its id.
+async fn service_of_b(app: &TestApp) -> String {
+    let admin = app.token(Role::AgencyAdmin, 'b').await;
+    let body = json!({"name": "Youth housing", "description": "Rooms for youth.", "category_ids": [app.fixture.housing]});
+    let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &body).await;
+    assert_eq!(created.status(), 201);
+    created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
+}
+
+fn referral(participant: &str, service: &str, send: bool) -> Value {
+    json!({
+        "participant_id": participant, "service_id": service, "urgency": "same_day",
+        "needs": {"note": "a room this week"}, "safe_contact_instructions": "text only",
+        "participant_confirmed": true, "send": send
+    })
+}
+
+/// A step with the ETag read.
+async fn step(app: &TestApp, token: &str, id: &str, version: &str, body: Value) -> reqwest::Response {
+    app.request(reqwest::Method::POST, &format!("/api/v1/referrals/{id}/transitions")).bearer_auth(token).header("if-match", version).json(&body).send().await.unwrap()
+}
+
+async fn sending_needs_a_consent_and_shares_only_its_categories(app: TestApp) {
+    app.organization_c().await;
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let participant = record_participant(&app, &outreach_a, "Nova").await;
+
+    let refused = problem(app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await, 409).await;
+    assert_eq!(refused["code"], "consent_required");
+    assert!(refused["detail"].as_str().unwrap().contains("Organization B"), "the problem names the missing consent: {refused}");
+    // An information-sharing consent is not a referral consent.
+    consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["information_sharing"], &["identity"])).await;
+    problem(app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await, 409).await;
+    let mut unconfirmed = referral(&participant, &service, true);
+    unconfirmed["participant_confirmed"] = json!(false);
+    consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs", "contact"])).await;
+    let unconfirmed = problem(app.post("/api/v1/referrals", &outreach_a, &unconfirmed).await, 422).await;
+    assert_eq!(unconfirmed["errors"][0]["pointer"], "/participant_confirmed");
+
+    let sent = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await;
+    assert_eq!(sent.status(), 201);
+    let sent: Value = sent.json().await.unwrap();
+    assert_eq!(sent["status"], "sent");
+    assert_eq!(sent["fhir_status"], "requested");
+    assert!(sent["due_at"].as_str().is_some());
+    assert_eq!(sent["participant_id"], participant.as_str());
+    let id = sent["id"].as_str().unwrap();
+
+    // The receiver sees the snapshot of the referral consent's categories, nothing else.
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    let received: Value = app.get(&format!("/api/v1/referrals/{id}"), &intake_b).await.json().await.unwrap();
+    assert_eq!(received["status"], "received");
+    let shared = &received["participant"];
+    assert_eq!(shared["alias"], "Nova");
+    assert_eq!(shared["needs"]["note"], "a safe place tonight");
+    assert_eq!(shared["contact"]["times"], "after 3 pm");
+    assert!(shared.get("identity").is_none() && shared.get("safety").is_none(), "only consented categories: {shared}");
+    assert!(!received.to_string().contains(CANARY));
+    assert!(received.get("participant_id").is_none(), "the receiver gets the snapshot, not the sender's record id");
+    let kinds: Vec<&str> = received["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["created", "sent", "received"]);
+
+    // Nobody else sees it: another organization, coordinators, the receiver's admin of
+    // another partner.
+    let intake_c = app.token(Role::IntakeWorker, 'c').await;
+    problem(app.get(&format!("/api/v1/referrals/{id}"), &intake_c).await, 404).await;
+    let coordinator_b = app.token(Role::Coordinator, 'b').await;
+    problem(app.get(&format!("/api/v1/referrals/{id}"), &coordinator_b).await, 403).await;
+}
+
+async fn the_life_cycle_is_enforced_step_by_step(app: TestApp) {
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    let participant = record_participant(&app, &outreach_a, "Orion").await;
+    consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
+
+    // A draft is the sender's alone until it is sent.
+    let draft: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, false)).await.json().await.unwrap();
+    assert_eq!(draft["status"], "draft");
+    let id = draft["id"].as_str().unwrap().to_owned();
+    problem(app.get(&format!("/api/v1/referrals/{id}"), &intake_b).await, 404).await;
+    let sent = step(&app, &outreach_a, &id, "\"1\"", json!({"action": "send"})).await;
+    assert_eq!(sent.status(), 200);
+    let etag = sent.headers()["etag"].to_str().unwrap().to_owned();
+
+    let opened = app.get(&format!("/api/v1/referrals/{id}"), &intake_b).await;
+    let version = opened.headers()["etag"].to_str().unwrap().to_owned();
+    assert_ne!(version, etag, "opening it marked it received");
+
+    // The wrong side, a missing or stale version, an illegal step, a missing reason.
+    problem(step(&app, &outreach_a, &id, &version, json!({"action": "accept"})).await, 403).await;
+    problem(step(&app, &intake_b, &id, &version, json!({"action": "withdraw"})).await, 403).await;
+    let missing = app.post(&format!("/api/v1/referrals/{id}/transitions"), &intake_b, &json!({"action": "accept"})).await;
+    problem(missing, 428).await;
+    problem(step(&app, &intake_b, &id, &etag, json!({"action": "accept"})).await, 412).await;
+    let illegal = problem(step(&app, &intake_b, &id, &version, json!({"action": "complete", "outcome": "successful"})).await, 409).await;
+    assert_eq!(illegal["code"], "illegal_transition");
+    let detail = illegal["detail"].as_str().unwrap();
+    assert!(detail.contains("received") && detail.contains("accept, decline, withdraw"), "{detail}");
+    problem(step(&app, &intake_b, &id, &version, json!({"action": "decline"})).await, 422).await;
+
+    let accepted = step(&app, &intake_b, &id, &version, json!({"action": "accept", "note": "we have a room"})).await;
+    assert_eq!(accepted.status(), 200);
+    let version = accepted.headers()["etag"].to_str().unwrap().to_owned();
+    let started = step(&app, &intake_b, &id, &version, json!({"action": "start"})).await;
+    let version = started.headers()["etag"].to_str().unwrap().to_owned();
+    let no_reason = problem(step(&app, &intake_b, &id, &version, json!({"action": "complete", "outcome": "unsuccessful"})).await, 422).await;
+    assert_eq!(no_reason["errors"][0]["pointer"], "/reason");
+    let closed = step(&app, &intake_b, &id, &version, json!({"action": "complete", "outcome": "unsuccessful", "reason": "unable_to_contact"})).await;
+    assert_eq!(closed.status(), 200);
+    let closed: Value = closed.json().await.unwrap();
+    assert_eq!(closed["status"], "completed");
+    assert_eq!(closed["reason"], "unable_to_contact");
+    let kinds: Vec<&str> = closed["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["created", "sent", "received", "accepted", "started", "completed"]);
+    assert_eq!(closed["timeline"][3]["note"], "we have a room");
+    assert_eq!(closed["timeline"][3]["actor_name"], "intake_worker of b");
+
+    let done = problem(step(&app, &outreach_a, &id, &format!("\"{}\"", closed["version"]), json!({"action": "withdraw"})).await, 409).await;
+    assert!(done["detail"].as_str().unwrap().contains("none: it is closed"));
+}
+
+async fn the_inbox_puts_overdue_referrals_first(app: TestApp) {
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let participant = record_participant(&app, &outreach_a, "Lyra").await;
+    consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
+    let mut ids = Vec::new();
+    for urgency in ["routine", "emergency", "soon"] {
+        let mut body = referral(&participant, &service, true);
+        body["urgency"] = json!(urgency);
+        let sent: Value = app.post("/api/v1/referrals", &outreach_a, &body).await.json().await.unwrap();
+        ids.push(sent["id"].as_str().unwrap().to_owned());
+    }
+    let draft: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, false)).await.json().await.unwrap();
+    // The routine one has waited past its due time.
+    app.execute_sql(format!("UPDATE referrals SET due_at = '2020-01-01 00:00:00' WHERE id = '{}'", ids[0])).await;
+
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    let inbox: Value = app.get("/api/v1/referrals?box=received", &intake_b).await.json().await.unwrap();
+    let order: Vec<&str> = inbox["contents"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert_eq!(order, [ids[0].as_str(), ids[1].as_str(), ids[2].as_str()], "overdue first, then emergency, then soon; no drafts");
+    assert_eq!(inbox["contents"][0]["overdue"], true);
+    assert!(inbox["contents"][0].get("participant").is_none(), "lists carry no participant details");
+    let overdue: Value = app.get("/api/v1/referrals?box=received&overdue=true", &intake_b).await.json().await.unwrap();
+    assert_eq!(overdue["total_items"], 1);
+    let emergencies: Value = app.get("/api/v1/referrals?box=received&urgency=emergency", &intake_b).await.json().await.unwrap();
+    assert_eq!(emergencies["total_items"], 1);
+
+    let outbox: Value = app.get("/api/v1/referrals?box=sent&status=draft", &outreach_a).await.json().await.unwrap();
+    assert_eq!(outbox["total_items"], 1);
+    assert_eq!(outbox["contents"][0]["id"], draft["id"]);
+    let nothing: Value = app.get("/api/v1/referrals?box=received", &outreach_a).await.json().await.unwrap();
+    assert_eq!(nothing["total_items"], 0);
+    problem(app.get("/api/v1/referrals?box=everything", &outreach_a).await, 400).await;
+}
+
+async fn revoking_the_consent_redacts_referrals_already_sent(app: TestApp) {
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    let participant = record_participant(&app, &outreach_a, "Vega").await;
+    let given = consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs", "identity"])).await;
+    let sent: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await.json().await.unwrap();
+    let id = sent["id"].as_str().unwrap();
+    let before: Value = app.get(&format!("/api/v1/referrals/{id}"), &intake_b).await.json().await.unwrap();
+    assert_eq!(before["participant"]["identity"]["legal_name"], CANARY);
+
+    let revoked = app.post(&format!("/api/v1/consents/{}/revoke", given["id"].as_str().unwrap()), &outreach_a, &json!({"method": "in_person"})).await;
+    assert_eq!(revoked.status(), 200);
+    let after: Value = app.get(&format!("/api/v1/referrals/{id}"), &intake_b).await.json().await.unwrap();
+    assert!(after.get("participant").is_none(), "the participant part is gone: {after}");
+    assert_eq!(after["participant_redacted"], true);
+    assert_eq!(after["status"], "received", "the referral itself stays");
+    assert!(!after.to_string().contains(CANARY));
+    let last = after["timeline"].as_array().unwrap().iter().rev().find(|e| e["kind"] == "redacted");
+    assert!(last.is_some(), "the timeline records the redaction: {}", after["timeline"]);
+    let db = app.db.clone();
+    let rid = id.to_owned();
+    let snapshot: Option<String> = tokio::task::spawn_blocking(move || {
+        use diesel::prelude::*;
+        use harbour::db::schema::referrals;
+        referrals::table.find(rid).select(referrals::snapshot_sealed).first(&mut db.get().unwrap()).unwrap()
+    })
+    .await
+    .unwrap();
+    assert!(snapshot.is_none(), "the sealed snapshot is deleted, not just hidden");
+}
+
+on_both_backends!(
+    sending_needs_a_consent_and_shares_only_its_categories,
+    the_life_cycle_is_enforced_step_by_step,
+    the_inbox_puts_overdue_referrals_first,
+    revoking_the_consent_redacts_referrals_already_sent,
+);
