@@ -86,8 +86,12 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             )
             .service(referrals::handlers::create_referral)
             .service(referrals::handlers::list_referrals)
+            .service(referrals::handlers::referral_counts)
             .service(referrals::handlers::get_referral)
             .service(referrals::handlers::transition_referral)
+            .service(referrals::handlers::assign_referral)
+            .service(referrals::handlers::list_referral_messages)
+            .service(referrals::handlers::post_referral_message)
             .service(audit::handlers::verify_audit)
             .service(audit::handlers::list_audit_events)
             .default_service(web::to(unknown_api_route)),

@@ -329,6 +329,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         outcome -> Nullable<Text>,
         due_at -> Nullable<Timestamp>,
+        assignee_id -> Nullable<Text>,
         version -> Integer,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
@@ -347,6 +348,17 @@ diesel::table! {
         organization_id -> Text,
         status -> Text,
         note -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    referral_messages (id) {
+        id -> Text,
+        referral_id -> Text,
+        at -> Timestamp,
+        author_id -> Text,
+        organization_id -> Text,
+        body -> Text,
     }
 }
 
@@ -376,6 +388,9 @@ diesel::joinable!(consent_evidence -> consents (consent_id));
 diesel::joinable!(referral_events -> referrals (referral_id));
 diesel::joinable!(referral_events -> users (actor_user_id));
 diesel::joinable!(referral_events -> organizations (organization_id));
+diesel::joinable!(referral_messages -> referrals (referral_id));
+diesel::joinable!(referral_messages -> users (author_id));
+diesel::joinable!(referral_messages -> organizations (organization_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -403,4 +418,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     referrals,
     referral_events,
+    referral_messages,
 );

@@ -1,7 +1,7 @@
 //! `/referrals`: sending, the inbox, and each step of the life cycle.
 
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
-use harbour_types::{Page, Problem, Referral, ReferralInput, ReferralTransition};
+use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
+use harbour_types::{AssigneeInput, Page, Problem, Referral, ReferralCounts, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralTransition};
 
 use super::service::{self, ReferralQuery};
 use crate::audit::Accessor;
@@ -88,4 +88,74 @@ pub async fn transition_referral(state: web::Data<AppState>, accessor: Accessor,
     let version = expected_version(&req)?;
     let updated = service::transition(&state, accessor, id.into_inner(), version, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
+}
+
+/// What waits for the caller's organization: unopened and overdue referrals, for badges.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The counts", body = ReferralCounts),
+        (status = 403, description = "Not a frontline user", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referrals/counts")]
+pub async fn referral_counts(state: web::Data<AppState>, accessor: Accessor) -> Result<web::Json<ReferralCounts>, ApiError> {
+    Ok(web::Json(service::counts(&state, accessor).await?))
+}
+
+/// Gives a received referral to a user of the receiving organization, or to nobody.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The referral's id"), ("If-Match" = String, Header, description = "The ETag read")),
+    request_body = AssigneeInput,
+    responses(
+        (status = 200, description = "Assigned", body = Referral, headers(("ETag" = String, description = "The new version"))),
+        (status = 403, description = "The sending side", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such referral", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed by someone else since read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a user of the receiving organization", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[put("/referrals/{id}/assignee")]
+pub async fn assign_referral(state: web::Data<AppState>, accessor: Accessor, req: HttpRequest, id: web::Path<String>, body: web::Json<AssigneeInput>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    let version = expected_version(&req)?;
+    let updated = service::assign(&state, accessor, id.into_inner(), version, body.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
+}
+
+/// The messages between the sending and the receiving organization, oldest first.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The referral's id")),
+    responses(
+        (status = 200, description = "The messages", body = Vec<ReferralMessage>),
+        (status = 404, description = "No such referral, or none the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referrals/{id}/messages")]
+pub async fn list_referral_messages(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<web::Json<Vec<ReferralMessage>>, ApiError> {
+    Ok(web::Json(service::messages(&state, accessor, id.into_inner()).await?))
+}
+
+/// Writes a message to the other side of a referral. Nobody else reads it.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The referral's id")),
+    request_body = ReferralMessageInput,
+    responses(
+        (status = 201, description = "Sent", body = ReferralMessage),
+        (status = 404, description = "No such referral, or none the caller may see", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An empty message", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/referrals/{id}/messages")]
+pub async fn post_referral_message(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>, body: web::Json<ReferralMessageInput>) -> Result<HttpResponse, ApiError> {
+    validate(&*body)?;
+    Ok(HttpResponse::Created().json(service::post_message(&state, accessor, id.into_inner(), body.into_inner()).await?))
 }

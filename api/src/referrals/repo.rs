@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{organizations, referral_events, referrals, services, users};
+use crate::db::schema::{organizations, referral_events, referral_messages, referrals, services, users};
 use crate::db::DbConn;
 
 /// A row of `referrals`.
@@ -28,6 +28,7 @@ pub struct ReferralRow {
     pub reason: Option<String>,
     pub outcome: Option<String>,
     pub due_at: Option<NaiveDateTime>,
+    pub assignee_id: Option<String>,
     pub version: i32,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
@@ -49,6 +50,18 @@ pub struct EventRow {
     pub note: Option<String>,
 }
 
+/// A row of `referral_messages`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = referral_messages)]
+pub struct MessageRow {
+    pub id: String,
+    pub referral_id: String,
+    pub at: NaiveDateTime,
+    pub author_id: String,
+    pub organization_id: String,
+    pub body: String,
+}
+
 /// The names shown with a referral.
 #[derive(Debug, Clone, Default)]
 pub struct Names {
@@ -56,6 +69,7 @@ pub struct Names {
     pub from_user: String,
     pub to_organization: String,
     pub service: String,
+    pub assignee: Option<String>,
 }
 
 /// One referral.
@@ -71,23 +85,42 @@ pub fn names(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<Names> {
         to_organization: organization(conn, &row.to_organization_id)?,
         from_user: users::table.find(&row.from_user_id).select(users::display_name).first(conn)?,
         service: services::table.find(&row.service_id).select(services::name).first(conn)?,
+        assignee: match &row.assignee_id {
+            Some(id) => users::table.find(id).select(users::display_name).first(conn).optional()?,
+            None => None,
+        },
     })
 }
 
+/// What a list is filtered by, besides the organization and its side.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub status: Option<String>,
+    pub urgency: Option<String>,
+    pub service_id: Option<String>,
+    pub assignee_id: Option<String>,
+}
+
 /// The referrals an organization sent (`sent`) or received (`!sent`), drafts only for
-/// their author's organization, filtered by status and urgency.
-pub fn for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, status: Option<&str>, urgency: Option<&str>) -> QueryResult<Vec<ReferralRow>> {
+/// their author's organization.
+pub fn for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, filter: &ListFilter) -> QueryResult<Vec<ReferralRow>> {
     let mut query = referrals::table.into_boxed();
     query = if sent {
         query.filter(referrals::from_organization_id.eq(organization_id.to_owned()))
     } else {
         query.filter(referrals::to_organization_id.eq(organization_id.to_owned())).filter(referrals::status.ne("draft"))
     };
-    if let Some(status) = status {
-        query = query.filter(referrals::status.eq(status.to_owned()));
+    if let Some(status) = &filter.status {
+        query = query.filter(referrals::status.eq(status.clone()));
     }
-    if let Some(urgency) = urgency {
-        query = query.filter(referrals::urgency.eq(urgency.to_owned()));
+    if let Some(urgency) = &filter.urgency {
+        query = query.filter(referrals::urgency.eq(urgency.clone()));
+    }
+    if let Some(service) = &filter.service_id {
+        query = query.filter(referrals::service_id.eq(service.clone()));
+    }
+    if let Some(assignee) = &filter.assignee_id {
+        query = query.filter(referrals::assignee_id.eq(assignee.clone()));
     }
     query.select(ReferralRow::as_select()).load(conn)
 }
@@ -108,6 +141,7 @@ pub fn update(conn: &mut DbConn, row: &ReferralRow, version: i32) -> QueryResult
             referrals::reason.eq(&row.reason),
             referrals::outcome.eq(&row.outcome),
             referrals::due_at.eq(row.due_at),
+            referrals::assignee_id.eq(&row.assignee_id),
             referrals::version.eq(row.version),
             referrals::sent_at.eq(row.sent_at),
             referrals::updated_at.eq(row.updated_at),
@@ -154,4 +188,20 @@ pub fn service_facts(conn: &mut DbConn, service_id: &str) -> QueryResult<Option<
         .select((services::organization_id, services::name, services::status, services::accepts_referrals))
         .first(conn)
         .optional()
+}
+
+/// Adds a message.
+pub fn add_message(conn: &mut DbConn, message: &MessageRow) -> QueryResult<()> {
+    diesel::insert_into(referral_messages::table).values(message).execute(conn).map(drop)
+}
+
+/// A referral's messages with their authors' and organizations' names, oldest first.
+pub fn messages(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(MessageRow, String, String)>> {
+    referral_messages::table
+        .inner_join(users::table)
+        .inner_join(organizations::table)
+        .filter(referral_messages::referral_id.eq(referral_id))
+        .order((referral_messages::at.asc(), referral_messages::id.asc()))
+        .select((MessageRow::as_select(), users::display_name, organizations::name))
+        .load(conn)
 }

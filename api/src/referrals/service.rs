@@ -3,13 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use harbour_types::{
-    AccessPurpose, AuditAction, OrganizationRef, Outcome, Page, PageRequest, Participant, ReasonCode, Referral, ReferralAction, ReferralEvent,
-    ReferralInput, ReferralNeeds, ReferralStatus, ReferralTransition, Urgency,
+    AccessPurpose, AssigneeInput, AuditAction, OrganizationRef, Outcome, Page, PageRequest, Participant, ReasonCode, Referral, ReferralAction,
+    ReferralCounts, ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, Urgency,
 };
 use serde::Deserialize;
 
 use super::lifecycle::{self, Side};
-use super::repo::{self, EventRow, ReferralRow};
+use super::repo::{self, EventRow, MessageRow, ReferralRow};
 use crate::audit::{self, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
 use crate::consent::repo as consents_repo;
@@ -34,8 +34,12 @@ pub struct ReferralQuery {
     pub status: Option<ReferralStatus>,
     /// Only this urgency.
     pub urgency: Option<Urgency>,
-    /// Only overdue ones (`true`).
+    /// Only overdue ones (`true`), or only those not overdue (`false`).
     pub overdue: Option<bool>,
+    /// Only referrals to this service.
+    pub service_id: Option<String>,
+    /// Only referrals assigned to this user (`me` for the caller).
+    pub assignee: Option<String>,
     /// The page, from 1.
     pub page: Option<u64>,
     /// Items per page, 1 to 100.
@@ -86,6 +90,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 reason: None,
                 outcome: None,
                 due_at: None,
+                assignee_id: None,
                 version: 1,
                 created_at: now.naive_utc(),
                 sent_at: None,
@@ -219,8 +224,16 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
     };
     let request = PageRequest { page: query.page, per_page: query.per_page };
     let organization_id = accessor.principal.organization_id.clone();
-    let (status, urgency) = (query.status.map(|s| s.code()), query.urgency.map(|u| u.code()));
-    let rows = state.db.run(move |conn| repo::for_organization(conn, &organization_id, sent, status, urgency).map_err(ApiError::from)).await?;
+    let filter = repo::ListFilter {
+        status: query.status.map(|s| s.code().to_owned()),
+        urgency: query.urgency.map(|u| u.code().to_owned()),
+        service_id: query.service_id.clone(),
+        assignee_id: match query.assignee.as_deref() {
+            Some("me") => Some(accessor.principal.user_id().unwrap_or_default().to_owned()),
+            other => other.map(str::to_owned),
+        },
+    };
+    let rows = state.db.run(move |conn| repo::for_organization(conn, &organization_id, sent, &filter).map_err(ApiError::from)).await?;
     let now = Utc::now();
     let mut rows: Vec<ReferralRow> = rows.into_iter().filter(|r| query.overdue.is_none_or(|wanted| is_overdue(r, now) == wanted)).collect();
     // Urgency codes sort the wrong way alphabetically: rank them.
@@ -235,6 +248,101 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
         .run(move |conn| page.iter().map(|row| summary(conn, row, side)).collect::<Result<Vec<_>, ApiError>>())
         .await?;
     Ok(Page::new(items, total, request))
+}
+
+/// Gives a received referral to a user of the receiving organization (or to nobody).
+pub async fn assign(state: &AppState, accessor: Accessor, id: String, version: i32, input: AssigneeInput) -> Result<Referral, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let row = state
+        .db
+        .transaction(move |conn| {
+            let (mut row, side) = visible(conn, &accessor, &id)?;
+            if side != Side::Receiver {
+                return Err(ApiError::forbidden("only the receiving organization assigns a referral"));
+            }
+            if row.version != version {
+                return Err(ApiError::PreconditionFailed);
+            }
+            if let Some(user) = &input.user_id {
+                if !participants_repo::is_active_member(conn, user, &row.to_organization_id)? {
+                    return Err(ApiError::invalid("/user_id", "unknown", "must be an active user of your organization"));
+                }
+            }
+            row.assignee_id = input.user_id.clone();
+            row.version += 1;
+            row.updated_at = Utc::now().naive_utc();
+            if !repo::update(conn, &row, version)? {
+                return Err(ApiError::PreconditionFailed);
+            }
+            event(conn, &row, "assigned", &accessor, None)?;
+            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralUpdate, &row, None))?;
+            Ok::<_, ApiError>(row)
+        })
+        .await?;
+    view(state, &row, Side::Receiver).await
+}
+
+/// The messages between the two sides of a referral.
+pub async fn messages(state: &AppState, accessor: Accessor, id: String) -> Result<Vec<ReferralMessage>, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    state
+        .db
+        .transaction(move |conn| {
+            let (row, _) = visible(conn, &accessor, &id)?;
+            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralRead, &row, None))?;
+            Ok(repo::messages(conn, &id)?.into_iter().map(message_dto).collect())
+        })
+        .await
+}
+
+/// Writes a message to the other side of a referral.
+pub async fn post_message(state: &AppState, accessor: Accessor, id: String, input: ReferralMessageInput) -> Result<ReferralMessage, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    if input.body.trim().is_empty() {
+        return Err(ApiError::invalid("/body", "required", "write a message"));
+    }
+    state
+        .db
+        .transaction(move |conn| {
+            let (row, _) = visible(conn, &accessor, &id)?;
+            let message = MessageRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                referral_id: id.clone(),
+                at: Utc::now().naive_utc(),
+                author_id: accessor.principal.user_id().unwrap_or_default().to_owned(),
+                organization_id: accessor.principal.organization_id.clone(),
+                body: input.body.trim().to_owned(),
+            };
+            repo::add_message(conn, &message)?;
+            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralMessage, &row, None))?;
+            let written = repo::messages(conn, &id)?.into_iter().find(|(m, _, _)| m.id == message.id);
+            written.map(message_dto).ok_or_else(|| ApiError::Internal("a message vanished while being written".into()))
+        })
+        .await
+}
+
+/// What waits for the caller's organization.
+pub async fn counts(state: &AppState, accessor: Accessor) -> Result<ReferralCounts, ApiError> {
+    policy::require_frontline(&accessor.principal)?;
+    let organization_id = accessor.principal.organization_id.clone();
+    let (received, sent) = state
+        .db
+        .run(move |conn| {
+            let all = repo::ListFilter::default();
+            Ok::<_, ApiError>((repo::for_organization(conn, &organization_id, false, &all)?, repo::for_organization(conn, &organization_id, true, &all)?))
+        })
+        .await?;
+    let now = Utc::now();
+    let count = |rows: &[ReferralRow], keep: &dyn Fn(&ReferralRow) -> bool| rows.iter().filter(|r| keep(r)).count() as u64;
+    Ok(ReferralCounts {
+        unopened: count(&received, &|r| r.status == ReferralStatus::Sent.code()),
+        overdue_received: count(&received, &|r| is_overdue(r, now)),
+        overdue_sent: count(&sent, &|r| is_overdue(r, now)),
+    })
+}
+
+fn message_dto((m, author, organization): (MessageRow, String, String)) -> ReferralMessage {
+    ReferralMessage { id: m.id, at: m.at.and_utc(), author_name: author, organization: OrganizationRef { id: m.organization_id, name: organization }, body: m.body }
 }
 
 /// Removes the participant part of every referral sent under a consent just revoked,
@@ -392,6 +500,7 @@ fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Optio
         needs: ReferralNeeds { category_ids: serde_json::from_str(&row.need_category_ids).unwrap_or_default(), note: row.needs_note.clone() },
         safe_contact_instructions: row.safe_contact_instructions.clone(),
         participant_confirmed: row.participant_confirmed,
+        assignee: row.assignee_id.clone().zip(names.assignee.clone()).map(|(id, name)| harbour_types::UserRef { id, name }),
         consent_id: row.consent_id.clone(),
         participant_id: (side == Side::Sender).then(|| row.participant_id.clone()),
         participant,

@@ -164,8 +164,10 @@ code_enum! {
         ReferralCreate = "referral.create",
         /// A referral was opened.
         ReferralRead = "referral.read",
-        /// A referral moved along its life cycle.
+        /// A referral moved along its life cycle, or was assigned.
         ReferralUpdate = "referral.update",
+        /// A message was written on a referral.
+        ReferralMessage = "referral.message",
     }
 }
 

@@ -207,6 +207,9 @@ pub struct Referral {
     pub safe_contact_instructions: Option<String>,
     /// The worker checked with the participant.
     pub participant_confirmed: bool,
+    /// Who handles it at the receiving organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<UserRef>,
     /// The consent it relies on (set when sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_id: Option<String>,
@@ -233,4 +236,60 @@ pub struct Referral {
     pub created_at: DateTime<Utc>,
     /// When last changed.
     pub updated_at: DateTime<Utc>,
+}
+
+/// A message between the two sides of a referral.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ReferralMessage {
+    /// Its id.
+    pub id: String,
+    /// When it was sent.
+    pub at: DateTime<Utc>,
+    /// Who wrote it.
+    pub author_name: String,
+    /// Their organization.
+    pub organization: OrganizationRef,
+    /// The text.
+    pub body: String,
+}
+
+/// A message to send on a referral.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct ReferralMessageInput {
+    /// The text.
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 4000)))]
+    pub body: String,
+}
+
+/// Who at the receiving organization handles a referral.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct AssigneeInput {
+    /// A user of the receiving organization, or none to unassign.
+    #[serde(default)]
+    pub user_id: Option<String>,
+}
+
+/// What waits for the caller's organization, for badges.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ReferralCounts {
+    /// Received referrals nobody has opened yet.
+    pub unopened: u64,
+    /// Received referrals past their due time.
+    pub overdue_received: u64,
+    /// Sent referrals the other side has not answered in time.
+    pub overdue_sent: u64,
+}
+
+/// A user named on a record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct UserRef {
+    /// Their id.
+    pub id: String,
+    /// Their name.
+    pub name: String,
 }

@@ -1,2 +1,3 @@
+DROP TABLE referral_messages;
 DROP TABLE referral_events;
 DROP TABLE referrals;

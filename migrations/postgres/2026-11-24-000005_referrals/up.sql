@@ -22,6 +22,7 @@ CREATE TABLE referrals (
     reason TEXT,
     outcome TEXT,
     due_at TIMESTAMP,
+    assignee_id TEXT REFERENCES users (id),
     version INTEGER NOT NULL,
     created_at TIMESTAMP NOT NULL,
     sent_at TIMESTAMP,
@@ -44,3 +45,14 @@ CREATE TABLE referral_events (
     note TEXT,
     UNIQUE (referral_id, ordinal)
 );
+
+-- Messages between the two sides of a referral, visible to nobody else.
+CREATE TABLE referral_messages (
+    id TEXT PRIMARY KEY,
+    referral_id TEXT NOT NULL REFERENCES referrals (id),
+    at TIMESTAMP NOT NULL,
+    author_id TEXT NOT NULL REFERENCES users (id),
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    body TEXT NOT NULL
+);
+CREATE INDEX referral_messages_by_referral ON referral_messages (referral_id, at);

@@ -198,7 +198,62 @@ async fn revoking_the_consent_redacts_referrals_already_sent(app: TestApp) {
     assert!(snapshot.is_none(), "the sealed snapshot is deleted, not just hidden");
 }
 
+async fn messages_assignment_and_counts_stay_between_the_two_sides(app: TestApp) {
+    app.organization_c().await;
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    let intake_c = app.token(Role::IntakeWorker, 'c').await;
+    let participant = record_participant(&app, &outreach_a, "Rigel").await;
+    consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
+    let sent: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await.json().await.unwrap();
+    let id = sent["id"].as_str().unwrap();
+
+    let counts: Value = app.get("/api/v1/referrals/counts", &intake_b).await.json().await.unwrap();
+    assert_eq!(counts["unopened"], 1);
+    let path = format!("/api/v1/referrals/{id}/messages");
+    let written = app.post(&path, &outreach_a, &json!({"body": "She prefers texts after 3 pm."})).await;
+    assert_eq!(written.status(), 201);
+    app.post(&path, &intake_b, &json!({"body": "Thanks, we will text."})).await;
+    let thread: Vec<Value> = app.get(&path, &intake_b).await.json().await.unwrap();
+    assert_eq!(thread.len(), 2);
+    assert_eq!(thread[0]["organization"]["name"], "Organization A");
+    assert_eq!(thread[1]["author_name"], "intake_worker of b");
+    problem(app.get(&path, &intake_c).await, 404).await;
+    problem(app.post(&path, &intake_c, &json!({"body": "hello"})).await, 404).await;
+    problem(app.post(&path, &outreach_a, &json!({"body": "  "})).await, 422).await;
+
+    let opened = app.get(&format!("/api/v1/referrals/{id}"), &intake_b).await;
+    let version = opened.headers()["etag"].to_str().unwrap().to_owned();
+    let counts: Value = app.get("/api/v1/referrals/counts", &intake_b).await.json().await.unwrap();
+    assert_eq!(counts["unopened"], 0);
+    let me: Value = app.get("/api/v1/me", &intake_b).await.json().await.unwrap();
+    let assign = |token: String, body: Value, version: String| {
+        let app = &app;
+        async move { app.put(&format!("/api/v1/referrals/{id}/assignee"), &token, Some(&version), &body).await }
+    };
+    problem(assign(outreach_a.clone(), json!({"user_id": me["id"]}), version.clone()).await, 403).await;
+    let stranger: Value = app.get("/api/v1/me", &outreach_a).await.json().await.unwrap();
+    problem(assign(intake_b.clone(), json!({"user_id": stranger["id"]}), version.clone()).await, 422).await;
+    let assigned = assign(intake_b.clone(), json!({"user_id": me["id"]}), version.clone()).await;
+    assert_eq!(assigned.status(), 200);
+    let assigned: Value = assigned.json().await.unwrap();
+    assert_eq!(assigned["assignee"]["name"], "intake_worker of b");
+    let mine: Value = app.get("/api/v1/referrals?box=received&assignee=me", &intake_b).await.json().await.unwrap();
+    assert_eq!(mine["total_items"], 1);
+    let by_service: Value = app.get(&format!("/api/v1/referrals?box=received&service_id={service}"), &intake_b).await.json().await.unwrap();
+    assert_eq!(by_service["total_items"], 1);
+    problem(assign(intake_b.clone(), json!({"user_id": null}), version).await, 412).await;
+
+    // Messages are audited like every other access.
+    let admin = app.token(Role::SystemAdmin, 'a').await;
+    let events: Value = app.get(&format!("/api/v1/audit/events?participant_id={participant}&per_page=100"), &admin).await.json().await.unwrap();
+    let messages = events["contents"].as_array().unwrap().iter().filter(|e| e["action"] == "referral.message").count();
+    assert_eq!(messages, 2);
+}
+
 on_both_backends!(
+    messages_assignment_and_counts_stay_between_the_two_sides,
     sending_needs_a_consent_and_shares_only_its_categories,
     the_life_cycle_is_enforced_step_by_step,
     the_inbox_puts_overdue_referrals_first,
