@@ -16,6 +16,7 @@ pub mod directory;
 pub mod error;
 pub mod health;
 pub mod http;
+pub mod idempotency;
 pub mod openapi;
 pub mod organizations;
 pub mod participants;

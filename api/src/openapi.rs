@@ -13,7 +13,10 @@ use utoipa_actix_web::AppExt;
         description = "The shared system of a multi-agency partnership that helps sexually exploited and trafficked youth: \
 a service directory, closed-loop inter-agency referrals and participant consent records.\n\n\
 Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`. \
-Lists are paged in the Open Referral HSDS 3.0 shape. People sign in with a password and get a short-lived \
+Lists are paged in the Open Referral HSDS 3.0 shape. \
+Every POST accepts an `Idempotency-Key` header (1 to 200 visible ASCII characters): the same key with the same request \
+returns the first successful response again (with `Idempotent-Replayed: true`) instead of acting twice, for a day; \
+the same key with a different request is a 422 (`idempotency_key_reused`); keys belong to the caller. People sign in with a password and get a short-lived \
 bearer token; partner systems use OAuth 2.0 client credentials at `/api/v1/auth/token`.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
     ),

@@ -234,7 +234,9 @@ impl Application {
             } else {
                 app.default_service(web::to(unknown_api_route))
             };
-            app.wrap(ErrorHandlers::new().default_handler(finish_problem))
+            // Inside the error handlers, so that its own refusals become problem details too.
+            app.wrap(from_fn(crate::idempotency::idempotency))
+                .wrap(ErrorHandlers::new().default_handler(finish_problem))
                 .wrap(from_fn(crate::http::request_context))
                 .wrap(Compress::default())
         });

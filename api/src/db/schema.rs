@@ -362,6 +362,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    idempotency_records (scope, key) {
+        scope -> Text,
+        key -> Text,
+        request_hash -> Text,
+        status -> Integer,
+        content_type -> Nullable<Text>,
+        etag -> Nullable<Text>,
+        body_sealed -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(organization_regions -> organizations (organization_id));
 diesel::joinable!(organization_regions -> regions (region_id));
 diesel::joinable!(services -> organizations (organization_id));
@@ -419,4 +432,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     referrals,
     referral_events,
     referral_messages,
+    idempotency_records,
 );

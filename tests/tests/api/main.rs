@@ -12,6 +12,7 @@ mod errors;
 mod exchange;
 mod foundation;
 mod hsds;
+mod idempotency;
 mod participants;
 mod public;
 mod referrals;
