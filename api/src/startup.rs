@@ -88,6 +88,7 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             .service(referrals::handlers::list_referrals)
             .service(referrals::handlers::referral_counts)
             .service(referrals::handlers::get_referral)
+            .service(referrals::handlers::get_referral_fhir)
             .service(referrals::handlers::transition_referral)
             .service(referrals::handlers::assign_referral)
             .service(referrals::handlers::list_referral_messages)

@@ -159,3 +159,20 @@ pub async fn post_referral_message(state: web::Data<AppState>, accessor: Accesso
     validate(&*body)?;
     Ok(HttpResponse::Created().json(service::post_message(&state, accessor, id.into_inner(), body.into_inner()).await?))
 }
+
+/// The referral as an HL7 FHIR R4 Task with its ServiceRequest contained, for
+/// health-system partners (`application/fhir+json`). Same access as the referral.
+#[utoipa::path(
+    tag = "referrals",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The referral's id")),
+    responses(
+        (status = 200, description = "A FHIR R4 Task", body = Object, content_type = "application/fhir+json"),
+        (status = 404, description = "No such referral, or none the caller may see", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/referrals/{id}/fhir")]
+pub async fn get_referral_fhir(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let referral = service::get(&state, accessor, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().content_type("application/fhir+json").json(super::fhir::task(&referral)))
+}

@@ -127,6 +127,18 @@ async fn the_life_cycle_is_enforced_step_by_step(app: TestApp) {
     assert_eq!(closed["timeline"][3]["note"], "we have a room");
     assert_eq!(closed["timeline"][3]["actor_name"], "intake_worker of b");
 
+    let fhir = app.get(&format!("/api/v1/referrals/{id}/fhir"), &outreach_a).await;
+    assert_eq!(fhir.headers()["content-type"], "application/fhir+json");
+    let task: Value = fhir.json().await.unwrap();
+    assert_eq!(task["resourceType"], "Task");
+    assert_eq!(task["status"], "completed");
+    assert_eq!(task["priority"], "asap");
+    assert_eq!(task["statusReason"]["coding"][0]["code"], "unable_to_contact");
+    assert_eq!(task["contained"][0]["resourceType"], "ServiceRequest");
+    assert_eq!(task["contained"][0]["code"]["text"], "Youth housing");
+    assert_eq!(task["owner"]["display"], "Organization B");
+    assert!(task.get("for").is_none(), "the participant stays out of the FHIR view");
+
     let done = problem(step(&app, &outreach_a, &id, &format!("\"{}\"", closed["version"]), json!({"action": "withdraw"})).await, 409).await;
     assert!(done["detail"].as_str().unwrap().contains("none: it is closed"));
 }
