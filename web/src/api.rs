@@ -59,6 +59,16 @@ pub async fn put_versioned<B: Serialize, T: DeserializeOwned>(path: &str, token:
     read(response).await
 }
 
+/// POST a JSON body with `If-Match: "version"` (a step of a life cycle).
+pub async fn post_versioned<B: Serialize, T: DeserializeOwned>(path: &str, token: Option<&str>, version: i32, body: &B) -> Result<T, ApiError> {
+    let request = with_token(Request::post(path), token)
+        .header("If-Match", &format!("\"{version}\""))
+        .json(body)
+        .map_err(|_| ApiError { code: "bad_request".into(), status: 0 })?;
+    let response = request.send().await.map_err(|_| ApiError::offline())?;
+    read(response).await
+}
+
 /// POST, with or without a JSON body, to an endpoint that answers with no content.
 pub async fn post_no_content(path: &str, token: Option<&str>, body: Option<serde_json::Value>) -> Result<(), ApiError> {
     let builder = with_token(Request::post(path), token);

@@ -14,6 +14,9 @@ use crate::pages::my_organization_page::MyOrganizationPage;
 use crate::pages::participant_form_page::{EditParticipantPage, NewParticipantPage};
 use crate::pages::participant_page::ParticipantPage;
 use crate::pages::participants_page::ParticipantsPage;
+use crate::pages::refer_page::ReferPage;
+use crate::pages::referral_page::ReferralPage;
+use crate::pages::referrals_page::ReferralsPage;
 use crate::pages::{change_password_page::ChangePasswordPage, not_found_page::NotFoundPage, service_page::ServicePage, sign_in_page::SignInPage};
 use crate::session::{use_session, Session, SessionState};
 
@@ -74,6 +77,9 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/participants/:id/edit") view=EditParticipantPage/>
                 <Route path=path!("/participants/:id/consent") view=ConsentPage/>
                 <Route path=path!("/participants/:id/disclosures") view=DisclosurePage/>
+                <Route path=path!("/participants/:id/refer") view=ReferPage/>
+                <Route path=path!("/referrals") view=ReferralsPage/>
+                <Route path=path!("/referrals/:id") view=ReferralPage/>
             </Routes>
         }
         .into_any(),

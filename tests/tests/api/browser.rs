@@ -78,3 +78,32 @@ async fn participant_consent_with_signature_withdrawal_and_report_at_360px() {
     assert_eq!(consents[0]["revocation"]["method"], "phone");
     assert_eq!(consents[0]["statement_language"], "fr");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn referral_sent_from_a_phone_and_accepted_at_360px() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin_b = app.token(Role::AgencyAdmin, 'b').await;
+    let service = json!({"name": "Youth housing", "description": "Rooms for youth.", "category_ids": [app.fixture.housing]});
+    assert_eq!(app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin_b, &service).await.status(), 201);
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let participant: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Nova", "pronouns": "she/her"})).await.json().await.unwrap();
+    let consent = json!({
+        "participant_id": participant["id"], "method": "verbal", "witness_name": "Dana Witness", "purposes": ["referral"],
+        "data_categories": ["needs"], "recipient_ids": [app.fixture.org_b], "statement_language": "en"
+    });
+    assert_eq!(app.post("/api/v1/consents", &worker, &consent).await.status(), 201);
+    let stdout = run_script(
+        "referrals.mjs",
+        &[
+            ("HARBOUR_URL", &app.base),
+            ("HARBOUR_EMAIL", "outreach_worker@org-a.test"),
+            ("HARBOUR_RECEIVER_EMAIL", "intake_worker@org-b.test"),
+            ("HARBOUR_PASSWORD", PASSWORD),
+        ],
+    )
+    .await;
+    assert!(stdout.contains("referral accepted and answered: ok"), "{stdout}");
+    let sent: serde_json::Value = app.get("/api/v1/referrals?box=sent", &worker).await.json().await.unwrap();
+    assert_eq!(sent["contents"][0]["status"], "accepted");
+    assert_eq!(sent["contents"][0]["urgency"], "same_day");
+}

@@ -40,6 +40,7 @@ pub fn Nav() -> impl IntoView {
     view! {
         <nav class="nav" aria-label=i18n.t(Msg::MainNavigation)>
             <NavLink path="/" label=Msg::Directory/>
+            <Show when=frontline><NavLink path="/referrals" label=Msg::Referrals/></Show>
             <Show when=frontline><NavLink path="/participants" label=Msg::Participants/></Show>
             <Show when=admin><NavLink path="/my-organization" label=Msg::MyOrganization/></Show>
         </nav>

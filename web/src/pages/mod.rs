@@ -9,5 +9,8 @@ pub mod not_found_page;
 pub mod participant_form_page;
 pub mod participant_page;
 pub mod participants_page;
+pub mod refer_page;
+pub mod referral_page;
+pub mod referrals_page;
 pub mod service_page;
 pub mod sign_in_page;

@@ -133,6 +133,7 @@ pub fn ParticipantPage() -> impl IntoView {
                         let owner = p.access.owner;
                         let go = go.clone();
                         let (edit, consent, report) = (format!("/participants/{}/edit", p.id), format!("/participants/{}/consent", p.id), format!("/participants/{}/disclosures", p.id));
+                        let refer = format!("/participants/{}/refer", p.id);
                         view! {
                             <article class="card">
                                 <h1 id="participant-title">{p.alias.clone()}</h1>
@@ -142,6 +143,7 @@ pub fn ParticipantPage() -> impl IntoView {
                                 <Show when=move || owner>
                                     <div class="actions">
                                         <button type="button" class="link" on:click={let (go, edit) = (go.clone(), edit.clone()); move |_| go(edit.clone())}>{i18n.t(Msg::EditRecord)}</button>
+                                        <button type="button" class="link" on:click={let (go, refer) = (go.clone(), refer.clone()); move |_| go(refer.clone())}>{i18n.t(Msg::Refer)}</button>
                                         <button type="button" class="link" on:click={let (go, consent) = (go.clone(), consent.clone()); move |_| go(consent.clone())}>{i18n.t(Msg::RecordConsent)}</button>
                                         <button type="button" class="link" on:click={let (go, report) = (go.clone(), report.clone()); move |_| go(report.clone())}>{i18n.t(Msg::DisclosureReport)}</button>
                                     </div>

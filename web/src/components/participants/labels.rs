@@ -66,3 +66,56 @@ pub fn age_band(b: AgeBand) -> &'static str {
         AgeBand::From25 => "25+",
     }
 }
+
+/// An urgency's name.
+pub fn urgency(u: harbour_types::Urgency) -> Msg {
+    use harbour_types::Urgency;
+    match u {
+        Urgency::Routine => Msg::UrgencyRoutine,
+        Urgency::Soon => Msg::UrgencySoon,
+        Urgency::SameDay => Msg::UrgencySameDay,
+        Urgency::Emergency => Msg::UrgencyEmergency,
+    }
+}
+
+/// A referral status's name and badge class.
+pub fn referral_status(s: harbour_types::ReferralStatus) -> (Msg, &'static str) {
+    use harbour_types::ReferralStatus as S;
+    match s {
+        S::Draft => (Msg::ReferralStatusDraft, "badge"),
+        S::Sent => (Msg::ReferralStatusSent, "badge badge-wait"),
+        S::Received => (Msg::ReferralStatusReceived, "badge badge-wait"),
+        S::Accepted => (Msg::ReferralStatusAccepted, "badge badge-open"),
+        S::Declined => (Msg::ReferralStatusDeclined, "badge badge-closed"),
+        S::InProgress => (Msg::ReferralStatusInProgress, "badge badge-open"),
+        S::Completed => (Msg::ReferralStatusCompleted, "badge"),
+        S::Withdrawn => (Msg::ReferralStatusWithdrawn, "badge"),
+        S::Expired => (Msg::ReferralStatusExpired, "badge badge-closed"),
+    }
+}
+
+/// A decline or failure reason's name.
+pub fn reason(r: harbour_types::ReasonCode) -> Msg {
+    use harbour_types::ReasonCode as R;
+    match r {
+        R::NoCapacity => Msg::ReasonNoCapacity,
+        R::NotEligible => Msg::ReasonNotEligible,
+        R::OutsideServiceArea => Msg::ReasonOutsideArea,
+        R::ParticipantDeclined => Msg::ReasonParticipantDeclined,
+        R::UnableToContact => Msg::ReasonUnableToContact,
+        R::Other => Msg::ReasonOther,
+    }
+}
+
+/// A step's button label.
+pub fn action(a: harbour_types::ReferralAction) -> Msg {
+    use harbour_types::ReferralAction as A;
+    match a {
+        A::Send => Msg::ActionSend,
+        A::Accept => Msg::ActionAccept,
+        A::Decline => Msg::ActionDecline,
+        A::Start => Msg::ActionStart,
+        A::Complete => Msg::ActionComplete,
+        A::Withdraw => Msg::ActionWithdraw,
+    }
+}

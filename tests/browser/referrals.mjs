@@ -1,0 +1,81 @@
+// Referrals in Debian's Chromium at 360×740: an outreach worker refers a participant
+// (consent already recorded) to another organization's service from a phone; an intake
+// worker there opens the inbox, accepts, and writes back. Run by tests/tests/api/browser.rs.
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import assert from 'node:assert/strict';
+
+const base = process.env.HARBOUR_URL;
+const password = process.env.HARBOUR_PASSWORD;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+
+async function axe(page, where) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
+  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), [], `accessibility on ${where}`);
+}
+
+async function fits(page, where) {
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, `${where} fits 360 px`);
+}
+
+async function phone(email) {
+  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-CA', hasTouch: true, isMobile: true });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => { throw e; });
+  await page.goto(base + '/');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Find a service' }).waitFor();
+  return { context, page };
+}
+
+try {
+  const worker = await phone(process.env.HARBOUR_EMAIL);
+  let page = worker.page;
+  await page.getByRole('button', { name: 'Participants', exact: true }).click();
+  await page.getByRole('button', { name: /Nova/ }).click();
+  await page.getByRole('button', { name: 'Refer to a service' }).click();
+  await page.getByLabel('Find a service that takes referrals').fill('youth');
+  await page.getByLabel(/Youth housing/).check();
+  await page.getByLabel('How soon').selectOption('same_day');
+  await page.getByLabel('What they need').fill('a room this week');
+  await fits(page, 'the referral form');
+  await axe(page, 'referral form');
+  await page.getByRole('button', { name: 'Send referral' }).click();
+  await page.getByRole('alert').filter({ hasText: 'tick the box' }).waitFor();
+  await page.getByLabel(/I checked with the participant/).check();
+  await page.getByRole('button', { name: 'Send referral' }).click();
+  await page.getByRole('heading', { name: 'Youth housing' }).waitFor();
+  await page.locator('.badge').filter({ hasText: /^Sent$/ }).waitFor();
+  await fits(page, 'the referral');
+  await axe(page, 'referral (sender)');
+  assert.ok(!page.url().includes('Nova'), 'no participant data in the URL');
+  await worker.context.close();
+  console.log('referral sent: ok');
+
+  const intake = await phone(process.env.HARBOUR_RECEIVER_EMAIL);
+  page = intake.page;
+  await page.getByRole('button', { name: 'Referrals', exact: true }).click();
+  await page.getByRole('heading', { name: 'Referrals' }).waitFor();
+  await axe(page, 'inbox');
+  await page.getByRole('button', { name: /Youth housing/ }).click();
+  await page.locator('.badge').filter({ hasText: /^Opened$/ }).waitFor();
+  await page.getByText('Nova').waitFor();
+  await page.getByRole('button', { name: 'Accept' }).click();
+  await page.locator('.badge').filter({ hasText: /^Accepted$/ }).waitFor();
+  await page.getByLabel('Message to the other organization').fill('We have a room from Friday.');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByText('We have a room from Friday.').waitFor();
+  await fits(page, 'the referral (receiver)');
+  await axe(page, 'referral (receiver)');
+  await intake.context.close();
+  console.log('referral accepted and answered: ok');
+} finally {
+  await browser.close();
+}

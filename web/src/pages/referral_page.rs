@@ -1,0 +1,220 @@
+//! One referral: where it stands, what the participant shared (receiving side, while the
+//! consent holds), the steps this side may take, the timeline, and the messages between
+//! the two organizations. Each step sends the version read, so nobody's answer is lost.
+
+use harbour_types::{Outcome, ReasonCode, Referral, ReferralAction, ReferralMessage, ReferralMessageInput, ReferralStatus, ReferralTransition};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::components::participants::labels;
+use crate::i18n::{problem_message, use_i18n, Msg};
+use crate::session::{use_session, SessionState};
+
+/// The steps this side may take from a state (the server checks them again).
+fn steps(status: ReferralStatus, sender: bool) -> Vec<ReferralAction> {
+    use ReferralAction::{Accept, Complete, Decline, Send, Start, Withdraw};
+    let all: &[ReferralAction] = match status {
+        ReferralStatus::Draft => &[Send, Withdraw],
+        ReferralStatus::Sent | ReferralStatus::Received => &[Accept, Decline, Withdraw],
+        ReferralStatus::Accepted => &[Start, Complete, Withdraw],
+        ReferralStatus::InProgress => &[Complete, Withdraw],
+        _ => &[],
+    };
+    all.iter().copied().filter(|a| matches!(a, Send | Withdraw) == sender).collect()
+}
+
+/// The step form: a reason for declining, an outcome for closing, a note for any.
+#[component]
+fn Steps(referral: Referral, sender: bool, changed: Callback<Referral>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let chosen = RwSignal::new(None::<ReferralAction>);
+    let reason = RwSignal::new(String::new());
+    let outcome = RwSignal::new(Outcome::Successful.code().to_owned());
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Msg>);
+    let (id, version) = (StoredValue::new(referral.id.clone()), referral.version);
+    let take = move |action: ReferralAction| {
+        let needs_form = matches!(action, ReferralAction::Decline | ReferralAction::Complete);
+        if needs_form && chosen.get_untracked() != Some(action) {
+            return chosen.set(Some(action));
+        }
+        let body = ReferralTransition {
+            action,
+            reason: ReasonCode::from_code(&reason.get_untracked()),
+            outcome: (action == ReferralAction::Complete).then(|| Outcome::from_code(&outcome.get_untracked())).flatten(),
+            note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
+        };
+        let token = session.token();
+        let path = format!("/api/v1/referrals/{}/transitions", id.get_value());
+        spawn_local(async move {
+            match api::post_versioned::<_, Referral>(&path, token.as_deref(), version, &body).await {
+                Ok(updated) => changed.run(updated),
+                Err(e) if e.status == 412 => error.set(Some(Msg::ChangedElsewhere)),
+                Err(e) => error.set(Some(problem_message(&e.code))),
+            }
+        });
+    };
+    let available = steps(referral.status, sender);
+    view! {
+        <div class="actions">
+            {available.into_iter().map(|a| view! {
+                <button type="button" class=if a == ReferralAction::Withdraw { "link" } else { "primary step" } on:click=move |_| take(a)>{i18n.t(labels::action(a))}</button>
+            }).collect_view()}
+        </div>
+        <Show when=move || chosen.get().is_some()>
+            <div class="group">
+                <Show when=move || chosen.get() == Some(ReferralAction::Complete)>
+                    <label for="outcome">{i18n.t(Msg::OutcomeLabel)}</label>
+                    <select id="outcome" prop:value=move || outcome.get() on:change=move |ev| outcome.set(event_target_value(&ev))>
+                        <option value="successful">{i18n.t(Msg::OutcomeSuccessful)}</option>
+                        <option value="unsuccessful">{i18n.t(Msg::OutcomeUnsuccessful)}</option>
+                    </select>
+                </Show>
+                <label for="reason">{i18n.t(Msg::ReasonLabel)}</label>
+                <select id="reason" prop:value=move || reason.get() on:change=move |ev| reason.set(event_target_value(&ev))>
+                    <option value="">"—"</option>
+                    {ReasonCode::ALL.iter().map(|r| view! { <option value=r.code()>{i18n.t(labels::reason(*r))}</option> }).collect_view()}
+                </select>
+                <label for="step-note">{i18n.t(Msg::NoteLabel)}</label>
+                <textarea id="step-note" rows="2" bind:value=note></textarea>
+                <button type="button" class="primary" on:click=move |_| { if let Some(a) = chosen.get_untracked() { take(a) } }>
+                    {move || chosen.get().map(|a| labels::action(a).text(i18n.0.get()))}
+                </button>
+            </div>
+        </Show>
+        <p class="error" role="alert" aria-live="assertive">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
+    }
+}
+
+/// The messages between the two sides.
+#[component]
+fn Thread(id: String) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let generation = RwSignal::new(0u32);
+    let path = StoredValue::new(format!("/api/v1/referrals/{id}/messages"));
+    let messages = LocalResource::new(move || {
+        generation.track();
+        let token = session.token();
+        async move { api::get::<Vec<ReferralMessage>>(&path.get_value(), token.as_deref()).await }
+    });
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Msg>);
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = ReferralMessageInput { body: text.get_untracked() };
+        if body.body.trim().is_empty() {
+            return;
+        }
+        let token = session.token();
+        spawn_local(async move {
+            match api::post::<_, ReferralMessage>(&path.get_value(), token.as_deref(), &body).await {
+                Ok(_) => {
+                    text.set(String::new());
+                    generation.update(|g| *g += 1);
+                }
+                Err(e) => error.set(Some(problem_message(&e.code))),
+            }
+        });
+    };
+    view! {
+        <h2>{i18n.t(Msg::Messages)}</h2>
+        <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+            {move || messages.get().map(|outcome| match outcome {
+                Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t(Msg::NoMessages)}</p> }.into_any(),
+                Ok(list) => view! {
+                    <ol class="plain">
+                        {list.into_iter().map(|m| view! {
+                            <li class="result">
+                                <p class="small muted">{format!("{} — {} · {}", m.author_name, m.organization.name, m.at.format("%Y-%m-%d %H:%M UTC"))}</p>
+                                <p>{m.body}</p>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+            })}
+        </Transition>
+        <form on:submit=send>
+            <label for="message">{i18n.t(Msg::WriteMessage)}</label>
+            <textarea id="message" rows="2" bind:value=text></textarea>
+            <button type="submit" class="primary">{i18n.t(Msg::SendMessage)}</button>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
+        </form>
+    }
+}
+
+/// The referral screen.
+#[component]
+pub fn ReferralPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let params = use_params_map();
+    let current = RwSignal::new(None::<Referral>);
+    let loaded = LocalResource::new(move || {
+        let path = format!("/api/v1/referrals/{}", params.read().get("id").unwrap_or_default());
+        let token = session.token();
+        async move { api::get::<Referral>(&path, token.as_deref()).await }
+    });
+    let own = move || match session.state.get_untracked() {
+        SessionState::SignedIn { me, .. } => me.organization.id,
+        _ => String::new(),
+    };
+    let changed = Callback::new(move |r: Referral| current.set(Some(r)));
+    let lang = move || i18n.0.get();
+    view! {
+        <section aria-labelledby="referral-title">
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || loaded.get().map(|outcome| match outcome.map(|r| current.get().filter(|c| c.id == r.id).unwrap_or(r)) {
+                    Ok(r) => {
+                        let sender = r.from_organization.id == own();
+                        let (status, class) = labels::referral_status(r.status);
+                        let participant = r.participant.clone();
+                        view! {
+                            <article class="card">
+                                <h1 id="referral-title">{r.service_name.clone()}</h1>
+                                <div class="badges">
+                                    {r.overdue.then(|| view! { <span class="badge badge-closed">{i18n.t(Msg::Overdue)}</span> })}
+                                    <span class="badge">{i18n.t(labels::urgency(r.urgency))}</span>
+                                    <span class=class>{i18n.t(status)}</span>
+                                </div>
+                                <dl class="facts">
+                                    <dt>{i18n.t(Msg::From)}</dt><dd>{format!("{} — {}", r.from_user_name, r.from_organization.name)}</dd>
+                                    <dt>{i18n.t(Msg::To)}</dt><dd>{r.to_organization.name.clone()}</dd>
+                                    {r.due_at.map(|d| view! { <dt>{i18n.t(Msg::Due)}</dt><dd>{d.format("%Y-%m-%d %H:%M UTC").to_string()}</dd> })}
+                                    {r.needs.note.clone().map(|n| view! { <dt>{i18n.t(Msg::WhatTheyNeed)}</dt><dd>{n}</dd> })}
+                                    {r.safe_contact_instructions.clone().map(|c| view! { <dt>{i18n.t(Msg::HowToReach)}</dt><dd>{c}</dd> })}
+                                    {participant.map(|p| view! {
+                                        <dt>{i18n.t(Msg::Participants)}</dt>
+                                        <dd>{[Some(p.alias.clone()), p.pronouns.clone(), p.needs.as_ref().and_then(|n| n.note.clone())].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</dd>
+                                    })}
+                                </dl>
+                                {r.participant_redacted.then(|| view! { <p class="notice">{i18n.t(Msg::ParticipantRedacted)}</p> })}
+                                <Steps referral=r.clone() sender=sender changed=changed/>
+                            </article>
+                            <h2>{i18n.t(Msg::Timeline)}</h2>
+                            <ol class="plain timeline">
+                                {r.timeline.iter().map(|e| {
+                                    let (status, _) = labels::referral_status(e.status);
+                                    let note = e.note.clone();
+                                    view! {
+                                        <li>
+                                            <span class="small muted">{e.at.format("%Y-%m-%d %H:%M").to_string()}</span>" "
+                                            <strong>{move || status.text(lang())}</strong>" — "{format!("{} ({})", e.actor_name, e.organization.name)}
+                                            {note.map(|n| view! { <br/><span>{n}</span> })}
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ol>
+                            <Thread id=r.id.clone()/>
+                        }.into_any()
+                    }
+                    Err(_) => view! { <p class="error" role="alert">{i18n.t(Msg::ReferralNotFound)}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
