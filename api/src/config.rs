@@ -68,6 +68,8 @@ pub struct Settings {
     pub due_soon_minutes: u32,
     /// … a routine referral.
     pub due_routine_minutes: u32,
+    /// Days after which a referral nobody answered expires.
+    pub referral_expire_days: u32,
     /// The partnership this instance serves.
     pub partnership_name: String,
     /// Where quick exit sends the browser.
@@ -110,6 +112,7 @@ impl Default for Settings {
             due_same_day_minutes: 8 * 60,
             due_soon_minutes: 2 * 24 * 60,
             due_routine_minutes: 5 * 24 * 60,
+            referral_expire_days: 14,
             partnership_name: "TESS Partnership".into(),
             quick_exit_url: "https://www.theweathernetwork.com/".into(),
             time_zone: "America/Halifax".into(),
@@ -185,6 +188,7 @@ impl Settings {
         if let Some(v) = var("HARBOUR_DUE_SAME_DAY_MINUTES") { self.due_same_day_minutes = number("HARBOUR_DUE_SAME_DAY_MINUTES", v)?; }
         if let Some(v) = var("HARBOUR_DUE_SOON_MINUTES") { self.due_soon_minutes = number("HARBOUR_DUE_SOON_MINUTES", v)?; }
         if let Some(v) = var("HARBOUR_DUE_ROUTINE_MINUTES") { self.due_routine_minutes = number("HARBOUR_DUE_ROUTINE_MINUTES", v)?; }
+        if let Some(v) = var("HARBOUR_REFERRAL_EXPIRE_DAYS") { self.referral_expire_days = number("HARBOUR_REFERRAL_EXPIRE_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_CONSENT_TERM_DAYS") { self.consent_term_days = number("HARBOUR_CONSENT_TERM_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
         if let Some(v) = var("HARBOUR_QUICK_EXIT_URL") { self.quick_exit_url = v; }
@@ -229,6 +233,9 @@ impl Settings {
         }
         if [self.due_emergency_minutes, self.due_same_day_minutes, self.due_soon_minutes, self.due_routine_minutes].contains(&0) {
             return Err(ConfigError::Invalid("referral due times (HARBOUR_DUE_*_MINUTES) must be at least one minute".into()));
+        }
+        if self.referral_expire_days == 0 {
+            return Err(ConfigError::Invalid("HARBOUR_REFERRAL_EXPIRE_DAYS must be at least 1".into()));
         }
         if !(1..=3650).contains(&self.consent_term_days) {
             return Err(ConfigError::Invalid("HARBOUR_CONSENT_TERM_DAYS must be between 1 and 3650".into()));

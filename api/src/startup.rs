@@ -177,6 +177,26 @@ fn spawn_directory_watcher(state: web::Data<AppState>, every: std::time::Duratio
     });
 }
 
+/// Expires unanswered referrals once a minute (and at start), so that an expired one
+/// reads as expired everywhere, lists included.
+fn spawn_referral_sweeper(state: web::Data<AppState>, stopped: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            if stopped.load(Ordering::SeqCst) {
+                break;
+            }
+            let expire_after = chrono::Duration::days(i64::from(state.settings.referral_expire_days));
+            match state.db.transaction(move |conn| crate::referrals::service::expire_unanswered(conn, expire_after)).await {
+                Ok(0) => {}
+                Ok(count) => tracing::info!(count, "expired unanswered referrals"),
+                Err(e) => tracing::warn!(error = %e, "expiring unanswered referrals failed"),
+            }
+        }
+    });
+}
+
 /// A running server and the port it listens on.
 pub struct Application {
     port: u16,
@@ -218,6 +238,7 @@ impl Application {
         state.search.rebuild_now(&state.db, &state.settings.time_zone).map_err(|e| std::io::Error::other(e.to_string()))?;
         let stopped = Arc::new(AtomicBool::new(false));
         spawn_directory_watcher(state.clone(), poll_every, Arc::clone(&stopped));
+        spawn_referral_sweeper(state.clone(), Arc::clone(&stopped));
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(state.clone())

@@ -79,6 +79,22 @@ try {
   await page.locator('.badge-open').filter({ hasText: 'Active' }).waitFor();
   console.log('consent captured with a signature: ok');
 
+  // The participant adds safe contact: a new consent replaces the first, never edited.
+  await page.getByRole('button', { name: 'Change (replaces this consent)' }).click();
+  await page.getByText('will replace the current one').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('input[type=checkbox]:checked').length >= 3);
+  assert.ok(await page.getByLabel('Organization B', { exact: true }).isChecked(), 'the scope starts from the consent replaced');
+  await page.getByLabel('Safe contact', { exact: true }).check();
+  await page.getByRole('button', { name: 'Show the statement' }).click();
+  await page.getByTestId('consent-statement').filter({ hasText: 'la façon de me joindre en sécurité' }).waitFor();
+  await page.getByLabel('Verbal, with a witness').check();
+  await page.getByLabel("Witness's name").fill('Dana Witness');
+  await page.getByRole('button', { name: 'Record consent' }).click();
+  await page.getByRole('heading', { name: 'Sky' }).waitFor();
+  await page.locator('.badge').filter({ hasText: /^Replaced$/ }).waitFor();
+  assert.equal(await page.locator('.badge-open').filter({ hasText: 'Active' }).count(), 1, 'one active consent');
+  console.log('consent changed by supersession: ok');
+
   await page.getByRole('button', { name: 'Record withdrawal' }).click();
   await page.getByLabel('How did they say it?').selectOption('phone');
   await page.getByRole('button', { name: 'Withdraw now' }).click();
@@ -90,7 +106,7 @@ try {
   await page.getByRole('button', { name: 'Disclosure report' }).click();
   await page.getByRole('heading', { name: 'Disclosure report — Sky' }).waitFor();
   await page.getByText('consent.revoke').waitFor();
-  await page.getByText('consent.create').waitFor();
+  assert.equal(await page.getByText('consent.create').count(), 2, 'both consents are in the report');
   await fits(page, 'the disclosure report');
   await axe(page, 'disclosure report');
   const stored = await page.evaluate(() => localStorage.length + sessionStorage.length);

@@ -198,6 +198,8 @@ messages! {
     CategorySafety => "Safety", "Sécurité";
     CategoryCaseNotes => "Case notes", "Notes de dossier";
     Withdraw => "Record withdrawal", "Enregistrer le retrait";
+    ChangeConsent => "Change (replaces this consent)", "Modifier (remplace ce consentement)";
+    Replacing => "This new consent will replace the current one once recorded.", "Ce nouveau consentement remplacera l'actuel une fois enregistré.";
     WithdrawHow => "How did they say it?", "Comment l'a-t-elle dit?";
     WithdrawConfirm => "Withdraw now", "Retirer maintenant";
     Withdrawn => "Consent withdrawn: access ended now.", "Consentement retiré : l'accès a cessé.";

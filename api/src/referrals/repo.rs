@@ -205,3 +205,12 @@ pub fn messages(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(Messag
         .select((MessageRow::as_select(), users::display_name, organizations::name))
         .load(conn)
 }
+
+/// Referrals still waiting for an answer that were sent before `cutoff`.
+pub fn unanswered_sent_before(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<Vec<ReferralRow>> {
+    referrals::table
+        .filter(referrals::status.eq_any(["sent", "received"]))
+        .filter(referrals::sent_at.lt(cutoff))
+        .select(ReferralRow::as_select())
+        .load(conn)
+}

@@ -413,6 +413,12 @@ fn disclosed<'a>(action: AuditAction, row: &'a ReferralRow, access: Option<&Acce
 }
 
 fn event(conn: &mut DbConn, row: &ReferralRow, kind: &str, accessor: &Accessor, note: Option<&str>) -> Result<(), ApiError> {
+    let actor = accessor.principal.user_id();
+    record_event(conn, row, kind, actor, &accessor.principal.organization_id, note)
+}
+
+/// Appends to the timeline; `actor` is none for what Harbour itself did.
+fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<&str>, organization_id: &str, note: Option<&str>) -> Result<(), ApiError> {
     let ordinal = repo::next_ordinal(conn, &row.id)?;
     repo::add_event(
         conn,
@@ -422,13 +428,33 @@ fn event(conn: &mut DbConn, row: &ReferralRow, kind: &str, accessor: &Accessor, 
             ordinal,
             at: Utc::now().naive_utc(),
             kind: kind.to_owned(),
-            actor_user_id: accessor.principal.user_id().map(str::to_owned),
-            organization_id: accessor.principal.organization_id.clone(),
+            actor_user_id: actor.map(str::to_owned),
+            organization_id: organization_id.to_owned(),
             status: row.status.clone(),
             note: note.map(str::to_owned),
         },
     )?;
     Ok(())
+}
+
+/// Marks as expired the referrals nobody answered within `expire_after` of being sent,
+/// each with a timeline event. Safe with several instances: a row another one expired
+/// first is left alone (its version moved).
+pub fn expire_unanswered(conn: &mut DbConn, expire_after: chrono::Duration) -> Result<usize, ApiError> {
+    let now = Utc::now();
+    let mut expired = 0;
+    for mut row in repo::unanswered_sent_before(conn, (now - expire_after).naive_utc())? {
+        let version = row.version;
+        row.status = ReferralStatus::Expired.code().to_owned();
+        row.version += 1;
+        row.updated_at = now.naive_utc();
+        if repo::update(conn, &row, version)? {
+            let receiver = row.to_organization_id.clone();
+            record_event(conn, &row, "expired", None, &receiver, None)?;
+            expired += 1;
+        }
+    }
+    Ok(expired)
 }
 
 fn status_of(row: &ReferralRow) -> ReferralStatus {

@@ -71,12 +71,17 @@ async fn participant_consent_with_signature_withdrawal_and_report_at_360px() {
     let found: serde_json::Value = app.post("/api/v1/participants/search", &worker, &json!({"alias": "sky"})).await.json().await.unwrap();
     let id = found["contents"][0]["id"].as_str().unwrap();
     let consents: Vec<serde_json::Value> = app.get(&format!("/api/v1/participants/{id}/consents"), &worker).await.json().await.unwrap();
-    assert_eq!(consents.len(), 1);
-    assert_eq!(consents[0]["method"], "electronic_signature");
-    assert_eq!(consents[0]["evidence"]["media_type"], "image/png");
-    assert_eq!(consents[0]["status"], "revoked");
-    assert_eq!(consents[0]["revocation"]["method"], "phone");
-    assert_eq!(consents[0]["statement_language"], "fr");
+    assert_eq!(consents.len(), 2, "the first consent and the one that replaced it");
+    let (replaced, replacement) = if consents[0]["status"] == "superseded" { (&consents[0], &consents[1]) } else { (&consents[1], &consents[0]) };
+    assert_eq!(replaced["status"], "superseded");
+    assert_eq!(replaced["method"], "electronic_signature");
+    assert_eq!(replaced["evidence"]["media_type"], "image/png");
+    assert_eq!(replaced["statement_language"], "fr");
+    assert_eq!(replacement["supersedes_id"], replaced["id"]);
+    assert_eq!(replacement["method"], "verbal");
+    assert_eq!(replacement["data_categories"], json!(["contact", "needs"]));
+    assert_eq!(replacement["status"], "revoked");
+    assert_eq!(replacement["revocation"]["method"], "phone");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -264,7 +264,32 @@ async fn messages_assignment_and_counts_stay_between_the_two_sides(app: TestApp)
     assert_eq!(messages, 2);
 }
 
+async fn unanswered_referrals_expire(app: TestApp) {
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let participant = record_participant(&app, &outreach_a, "Sirius").await;
+    consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
+    let old: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await.json().await.unwrap();
+    let fresh: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await.json().await.unwrap();
+    app.execute_sql(format!("UPDATE referrals SET sent_at = '2020-01-01 00:00:00' WHERE id = '{}'", old["id"].as_str().unwrap())).await;
+    let db = app.db.clone();
+    let expired = tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        harbour::db::transaction(&mut conn, |conn| harbour::referrals::service::expire_unanswered(conn, chrono::Duration::days(14))).unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(expired, 1);
+    let old: Value = app.get(&format!("/api/v1/referrals/{}", old["id"].as_str().unwrap()), &outreach_a).await.json().await.unwrap();
+    assert_eq!(old["status"], "expired");
+    assert_eq!(old["fhir_status"], "failed");
+    assert_eq!(old["timeline"].as_array().unwrap().last().unwrap()["actor_name"], "Harbour");
+    let fresh: Value = app.get(&format!("/api/v1/referrals/{}", fresh["id"].as_str().unwrap()), &outreach_a).await.json().await.unwrap();
+    assert_eq!(fresh["status"], "sent");
+}
+
 on_both_backends!(
+    unanswered_referrals_expire,
     messages_assignment_and_counts_stay_between_the_two_sides,
     sending_needs_a_consent_and_shares_only_its_categories,
     the_life_cycle_is_enforced_step_by_step,

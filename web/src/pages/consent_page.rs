@@ -9,7 +9,7 @@ use harbour_types::{
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
@@ -60,6 +60,8 @@ pub fn ConsentPage() -> impl IntoView {
     let navigate = use_navigate();
     let params = use_params_map();
     let participant_id = move || params.read_untracked().get("id").unwrap_or_default();
+    let supersedes = use_query_map().read_untracked().get("supersedes");
+    let replacing = supersedes.is_some();
     let own = move || match session.state.get_untracked() {
         SessionState::SignedIn { me, .. } => me.organization.id,
         _ => String::new(),
@@ -89,6 +91,24 @@ pub fn ConsentPage() -> impl IntoView {
         recipients.get_untracked().iter().filter_map(|i| all.get(*i).map(|o| o.id.clone())).collect::<Vec<_>>()
     };
     let expires_at = move || ends_on.get_untracked().parse::<chrono::NaiveDate>().ok().and_then(|d| d.and_hms_opt(23, 59, 0)).map(|t| t.and_utc());
+    // Changing a consent starts from its scope.
+    if let Some(old) = supersedes.clone() {
+        let token = session.token();
+        spawn_local(async move {
+            let (Ok(consent), Ok(orgs)) = (
+                api::get::<Consent>(&format!("/api/v1/consents/{old}"), token.as_deref()).await,
+                api::get::<Page<Organization>>("/api/v1/organizations?per_page=100", token.as_deref()).await,
+            ) else {
+                return;
+            };
+            let own = own();
+            let candidates: Vec<Organization> = orgs.contents.into_iter().filter(|o| o.id != own).collect();
+            recipients.set(candidates.iter().enumerate().filter(|(_, o)| consent.recipients.iter().any(|r| r.id == o.id)).map(|(i, _)| i).collect());
+            purposes.set(consent.purposes);
+            categories.set(consent.data_categories);
+            language.set(consent.statement_language);
+        });
+    }
     // A changed scope needs its statement read again.
     Effect::new(move |_| {
         recipients.track();
@@ -153,7 +173,7 @@ pub fn ConsentPage() -> impl IntoView {
             recipient_ids: chosen_ids(),
             statement_language: language.get_untracked(),
             evidence,
-            supersedes_id: None,
+            supersedes_id: supersedes.clone(),
         };
         busy.set(true);
         let token = session.token();
@@ -172,6 +192,7 @@ pub fn ConsentPage() -> impl IntoView {
     view! {
         <section aria-labelledby="consent-title">
             <h1 id="consent-title">{i18n.t(Msg::RecordConsent)}</h1>
+            {replacing.then(|| view! { <p class="notice">{i18n.t(Msg::Replacing)}</p> })}
             <form class="card" on:submit=submit novalidate>
                 <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
                     {move || {

@@ -44,7 +44,7 @@ fn profile(p: &Participant, lang: Lang) -> impl IntoView {
 
 /// One consent, with withdrawal for the owning organization while it is active.
 #[component]
-fn ConsentItem(consent: Consent, owner: bool, reload: Callback<()>, notify: Callback<(Msg, bool)>) -> impl IntoView {
+fn ConsentItem(consent: Consent, owner: bool, reload: Callback<()>, notify: Callback<(Msg, bool)>, change: Callback<String>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let (status, class) = labels::status(consent.status);
@@ -85,7 +85,10 @@ fn ConsentItem(consent: Consent, owner: bool, reload: Callback<()>, notify: Call
             {consent.statement_text.clone().map(|text| view! { <blockquote class="statement small" lang=consent.statement_language.code()>{text}</blockquote> })}
             <Show when=move || can_withdraw>
                 <Show when=move || withdrawing.get() fallback=move || view! {
-                    <button type="button" class="link" on:click=move |_| withdrawing.set(true)>{i18n.t(Msg::Withdraw)}</button>
+                    <div class="actions">
+                        <button type="button" class="link" on:click=move |_| change.run(id.get_value())>{i18n.t(Msg::ChangeConsent)}</button>
+                        <button type="button" class="link" on:click=move |_| withdrawing.set(true)>{i18n.t(Msg::Withdraw)}</button>
+                    </div>
                 }>
                     <label for=select_id.get_value()>{i18n.t(Msg::WithdrawHow)}</label>
                     <div class="inline">
@@ -124,6 +127,11 @@ pub fn ParticipantPage() -> impl IntoView {
     let message = RwSignal::new(None::<(Msg, bool)>);
     let notify = Callback::new(move |m: (Msg, bool)| message.set(Some(m)));
     let go = move |path: String| navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+    // A change of consent is a new consent that supersedes this one, captured afresh.
+    let change = Callback::new({
+        let go = go.clone();
+        move |consent: String| go(format!("/participants/{}/consent?supersedes={consent}", id()))
+    });
     view! {
         <section aria-labelledby="participant-title">
             <button type="button" class="link-back" on:click={let go = go.clone(); move |_| go("/participants".into())}>"← "{i18n.t(Msg::Participants)}</button>
@@ -157,7 +165,7 @@ pub fn ParticipantPage() -> impl IntoView {
                                 Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t(Msg::NoConsents)}</p> }.into_any(),
                                 Ok(list) => view! {
                                     <ul class="results">
-                                        {list.into_iter().map(|c| view! { <ConsentItem consent=c owner=owner reload=reload notify=notify/> }).collect_view()}
+                                        {list.into_iter().map(|c| view! { <ConsentItem consent=c owner=owner reload=reload notify=notify change=change/> }).collect_view()}
                                     </ul>
                                 }.into_any(),
                                 Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
