@@ -70,6 +70,12 @@ pub struct Settings {
     pub due_routine_minutes: u32,
     /// Days after which a referral nobody answered expires.
     pub referral_expire_days: u32,
+    /// Attempts at a webhook delivery before it is marked failed.
+    pub webhook_max_attempts: i32,
+    /// The first retry's delay, in milliseconds; each further one doubles (plus jitter).
+    pub webhook_retry_base_ms: u64,
+    /// How often each instance looks for due webhook deliveries, in milliseconds.
+    pub webhook_poll_ms: u64,
     /// The partnership this instance serves.
     pub partnership_name: String,
     /// Where quick exit sends the browser.
@@ -113,6 +119,9 @@ impl Default for Settings {
             due_soon_minutes: 2 * 24 * 60,
             due_routine_minutes: 5 * 24 * 60,
             referral_expire_days: 14,
+            webhook_max_attempts: 8,
+            webhook_retry_base_ms: 10_000,
+            webhook_poll_ms: 1000,
             partnership_name: "TESS Partnership".into(),
             quick_exit_url: "https://www.theweathernetwork.com/".into(),
             time_zone: "America/Halifax".into(),
@@ -188,6 +197,9 @@ impl Settings {
         if let Some(v) = var("HARBOUR_DUE_SAME_DAY_MINUTES") { self.due_same_day_minutes = number("HARBOUR_DUE_SAME_DAY_MINUTES", v)?; }
         if let Some(v) = var("HARBOUR_DUE_SOON_MINUTES") { self.due_soon_minutes = number("HARBOUR_DUE_SOON_MINUTES", v)?; }
         if let Some(v) = var("HARBOUR_DUE_ROUTINE_MINUTES") { self.due_routine_minutes = number("HARBOUR_DUE_ROUTINE_MINUTES", v)?; }
+        if let Some(v) = var("HARBOUR_WEBHOOK_MAX_ATTEMPTS") { self.webhook_max_attempts = number("HARBOUR_WEBHOOK_MAX_ATTEMPTS", v)?; }
+        if let Some(v) = var("HARBOUR_WEBHOOK_RETRY_BASE_MS") { self.webhook_retry_base_ms = number("HARBOUR_WEBHOOK_RETRY_BASE_MS", v)?; }
+        if let Some(v) = var("HARBOUR_WEBHOOK_POLL_MS") { self.webhook_poll_ms = number("HARBOUR_WEBHOOK_POLL_MS", v)?; }
         if let Some(v) = var("HARBOUR_REFERRAL_EXPIRE_DAYS") { self.referral_expire_days = number("HARBOUR_REFERRAL_EXPIRE_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_CONSENT_TERM_DAYS") { self.consent_term_days = number("HARBOUR_CONSENT_TERM_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
@@ -234,6 +246,9 @@ impl Settings {
         if [self.due_emergency_minutes, self.due_same_day_minutes, self.due_soon_minutes, self.due_routine_minutes].contains(&0) {
             return Err(ConfigError::Invalid("referral due times (HARBOUR_DUE_*_MINUTES) must be at least one minute".into()));
         }
+        if !(1..=30).contains(&self.webhook_max_attempts) || self.webhook_retry_base_ms == 0 || self.webhook_poll_ms == 0 {
+            return Err(ConfigError::Invalid("webhooks: HARBOUR_WEBHOOK_MAX_ATTEMPTS is 1 to 30, the retry base and poll interval above 0".into()));
+        }
         if self.referral_expire_days == 0 {
             return Err(ConfigError::Invalid("HARBOUR_REFERRAL_EXPIRE_DAYS must be at least 1".into()));
         }
@@ -255,6 +270,11 @@ impl Settings {
             return Err(ConfigError::Invalid("token lifetimes: the refresh token must outlive the access token".into()));
         }
         Ok(())
+    }
+
+    /// The first webhook retry's delay.
+    pub fn webhook_retry_base(&self) -> std::time::Duration {
+        std::time::Duration::from_millis(self.webhook_retry_base_ms)
     }
 
     /// How long the receiving side has to answer a referral of this urgency.

@@ -25,3 +25,4 @@ pub mod seed;
 pub mod startup;
 pub mod state;
 pub mod users;
+pub mod webhooks;

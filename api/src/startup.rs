@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{finish_problem, ApiError};
 use crate::state::AppState;
-use crate::{api_clients, audit, auth, consent, directory, health, organizations, participants, referrals, users};
+use crate::{api_clients, audit, auth, consent, directory, health, organizations, participants, referrals, users, webhooks};
 
 /// The largest consent body: a 5 MB evidence file in base64, and the rest.
 const CONSENT_BODY_BYTES: usize = consent::evidence::MAX_EVIDENCE_BYTES / 3 * 4 + 64 * 1024;
@@ -93,6 +93,10 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             .service(referrals::handlers::assign_referral)
             .service(referrals::handlers::list_referral_messages)
             .service(referrals::handlers::post_referral_message)
+            .service(webhooks::handlers::create_subscription)
+            .service(webhooks::handlers::list_subscriptions)
+            .service(webhooks::handlers::delete_subscription)
+            .service(webhooks::handlers::list_deliveries)
             .service(audit::handlers::verify_audit)
             .service(audit::handlers::list_audit_events)
             .default_service(web::to(unknown_api_route)),
@@ -177,6 +181,26 @@ fn spawn_directory_watcher(state: web::Data<AppState>, every: std::time::Duratio
     });
 }
 
+/// Sends due webhook deliveries, on every instance (claims keep them from colliding).
+fn spawn_webhook_dispatcher(state: web::Data<AppState>, stopped: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        let client = match reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).redirect(reqwest::redirect::Policy::none()).build() {
+            Ok(client) => client,
+            Err(e) => return tracing::error!(error = %e, "webhooks cannot be sent: no HTTP client"),
+        };
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(state.settings.webhook_poll_ms));
+        loop {
+            tick.tick().await;
+            if stopped.load(Ordering::SeqCst) {
+                break;
+            }
+            if let Err(e) = crate::webhooks::dispatch::run_once(&state, &client).await {
+                tracing::warn!(error = %e, "sending webhooks failed");
+            }
+        }
+    });
+}
+
 /// Expires unanswered referrals once a minute (and at start), so that an expired one
 /// reads as expired everywhere, lists included.
 fn spawn_referral_sweeper(state: web::Data<AppState>, stopped: Arc<AtomicBool>) {
@@ -239,6 +263,7 @@ impl Application {
         let stopped = Arc::new(AtomicBool::new(false));
         spawn_directory_watcher(state.clone(), poll_every, Arc::clone(&stopped));
         spawn_referral_sweeper(state.clone(), Arc::clone(&stopped));
+        spawn_webhook_dispatcher(state.clone(), Arc::clone(&stopped));
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(state.clone())

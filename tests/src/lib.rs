@@ -250,6 +250,8 @@ pub fn test_settings(database_url: String) -> Settings {
         web_dir: std::env::var("HARBOUR_WEB_DIR").map_or_else(|_| PathBuf::from("/nonexistent"), PathBuf::from),
         quick_exit_url: "about:blank".into(),
         directory_poll_ms: 200,
+        webhook_poll_ms: 100,
+        webhook_retry_base_ms: 200,
         max_body_bytes: 16 * 1024,
         ..Settings::default()
     }

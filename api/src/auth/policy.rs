@@ -35,6 +35,9 @@ pub enum Permission<'a> {
     HandleParticipants,
     /// Read and verify the audit trail: system admins.
     ReadAudit,
+    /// Manage this organization's webhook subscriptions: its agency admins, system
+    /// admins, and its API clients with `webhooks:manage`.
+    ManageWebhooksOf(&'a str),
 }
 
 impl Principal {
@@ -75,6 +78,7 @@ impl Principal {
                     Permission::HandleParticipants => has(Role::OutreachWorker) || has(Role::IntakeWorker) || has(Role::AgencyAdmin),
                     Permission::ReadAudit => has(Role::SystemAdmin),
                     Permission::EditOrganization(org)
+                    | Permission::ManageWebhooksOf(org)
                     | Permission::ManageUsersOf(org)
                     | Permission::ManageApiClientsOf(org)
                     | Permission::EditDirectoryOf(org) => {
@@ -84,6 +88,7 @@ impl Principal {
             }
             Actor::Client { scopes, .. } => match permission {
                 Permission::ReadDirectory => scopes.contains(&Scope::DirectoryRead),
+                Permission::ManageWebhooksOf(org) => own(org) && scopes.contains(&Scope::WebhooksManage),
                 _ => false,
             },
         }

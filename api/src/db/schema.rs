@@ -375,6 +375,37 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_subscriptions (id) {
+        id -> Text,
+        organization_id -> Text,
+        url -> Text,
+        event_types -> Text,
+        secret_sealed -> Text,
+        active -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        subscription_id -> Text,
+        event_type -> Text,
+        referral_id -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        locked_by -> Nullable<Text>,
+        locked_until -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(organization_regions -> organizations (organization_id));
 diesel::joinable!(organization_regions -> regions (region_id));
 diesel::joinable!(services -> organizations (organization_id));
@@ -402,6 +433,7 @@ diesel::joinable!(referral_events -> referrals (referral_id));
 diesel::joinable!(referral_events -> users (actor_user_id));
 diesel::joinable!(referral_events -> organizations (organization_id));
 diesel::joinable!(referral_messages -> referrals (referral_id));
+diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(referral_messages -> users (author_id));
 diesel::joinable!(referral_messages -> organizations (organization_id));
 
@@ -433,4 +465,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     referral_events,
     referral_messages,
     idempotency_records,
+    webhook_subscriptions,
+    webhook_deliveries,
 );

@@ -18,6 +18,7 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::participants::{repo as participants_repo, service as participants};
 use crate::state::AppState;
+use crate::webhooks::outbox::Announcement;
 
 fn snapshot_aad(referral_id: &str) -> String {
     format!("referrals/{referral_id}/snapshot")
@@ -314,6 +315,7 @@ pub async fn post_message(state: &AppState, accessor: Accessor, id: String, inpu
                 body: input.body.trim().to_owned(),
             };
             repo::add_message(conn, &message)?;
+            announce(conn, &row, "referral.message")?;
             audit::record(conn, &accessor, &disclosed(AuditAction::ReferralMessage, &row, None))?;
             let written = repo::messages(conn, &id)?.into_iter().find(|(m, _, _)| m.id == message.id);
             written.map(message_dto).ok_or_else(|| ApiError::Internal("a message vanished while being written".into()))
@@ -434,6 +436,15 @@ fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<
             note: note.map(str::to_owned),
         },
     )?;
+    announce(conn, row, &format!("referral.{kind}"))
+}
+
+/// Queues the webhook deliveries of an event, in the transaction of the change.
+fn announce(conn: &mut DbConn, row: &ReferralRow, event: &str) -> Result<(), ApiError> {
+    if let Some(event) = harbour_types::WebhookEvent::from_code(event) {
+        let announcement = Announcement { event, referral_id: &row.id, status: &row.status, organizations: [&row.from_organization_id, &row.to_organization_id] };
+        crate::webhooks::outbox::enqueue(conn, &announcement)?;
+    }
     Ok(())
 }
 

@@ -38,6 +38,7 @@ pub mod participants;
 pub mod problem;
 pub mod referrals;
 pub mod users;
+pub mod webhooks;
 
 pub use auth::*;
 pub use directory::*;
@@ -47,3 +48,4 @@ pub use participants::*;
 pub use problem::*;
 pub use referrals::*;
 pub use users::*;
+pub use webhooks::*;

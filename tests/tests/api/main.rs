@@ -19,3 +19,4 @@ mod referrals;
 mod search;
 mod sessions;
 mod tokens;
+mod webhooks;

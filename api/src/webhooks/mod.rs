@@ -1,0 +1,15 @@
+//! Webhooks for referral events, in the Standard Webhooks way: subscriptions per
+//! organization, a transactional outbox written with the change it announces
+//! ([`outbox::enqueue`]), and a dispatcher ([`dispatch`]) that any number of instances
+//! run, each claiming due deliveries with a lease so an attempt is made once, signing
+//! them (HMAC-SHA256) and retrying with exponential backoff and jitter.
+
+pub mod dispatch;
+pub mod handlers;
+pub mod outbox;
+pub mod service;
+
+/// The place a subscription's secret is sealed for.
+fn secret_aad(subscription_id: &str) -> String {
+    format!("webhooks/{subscription_id}/secret")
+}
