@@ -33,6 +33,12 @@ pub enum Permission<'a> {
     /// rows and fields): frontline users — outreach and intake workers, agency admins.
     /// Coordinators and system admins never see participant-level data.
     HandleParticipants,
+    /// Read the organization's referrals (sent and received): frontline users; clients
+    /// with `referrals:read`. Which referrals, and what of the participant, the referral
+    /// service and the consent policy decide.
+    ReadReferrals,
+    /// Write referrals and take their steps: frontline users; clients with `referrals:write`.
+    WriteReferrals,
     /// Read and verify the audit trail: system admins.
     ReadAudit,
     /// Manage this organization's webhook subscriptions: its agency admins, system
@@ -75,7 +81,9 @@ impl Principal {
                     Permission::OwnAccount | Permission::ReadDirectory => true,
                     Permission::ManageOrganizations => has(Role::SystemAdmin),
                     Permission::CurateDirectory => has(Role::Coordinator) || has(Role::SystemAdmin),
-                    Permission::HandleParticipants => has(Role::OutreachWorker) || has(Role::IntakeWorker) || has(Role::AgencyAdmin),
+                    Permission::HandleParticipants | Permission::ReadReferrals | Permission::WriteReferrals => {
+                        has(Role::OutreachWorker) || has(Role::IntakeWorker) || has(Role::AgencyAdmin)
+                    }
                     Permission::ReadAudit => has(Role::SystemAdmin),
                     Permission::EditOrganization(org)
                     | Permission::ManageWebhooksOf(org)
@@ -89,6 +97,8 @@ impl Principal {
             Actor::Client { scopes, .. } => match permission {
                 Permission::ReadDirectory => scopes.contains(&Scope::DirectoryRead),
                 Permission::ManageWebhooksOf(org) => own(org) && scopes.contains(&Scope::WebhooksManage),
+                Permission::ReadReferrals => scopes.contains(&Scope::ReferralsRead),
+                Permission::WriteReferrals => scopes.contains(&Scope::ReferralsWrite),
                 _ => false,
             },
         }

@@ -313,7 +313,8 @@ diesel::table! {
     referrals (id) {
         id -> Text,
         from_organization_id -> Text,
-        from_user_id -> Text,
+        from_user_id -> Nullable<Text>,
+        from_client_id -> Nullable<Text>,
         to_organization_id -> Text,
         service_id -> Text,
         participant_id -> Text,
@@ -345,6 +346,7 @@ diesel::table! {
         at -> Timestamp,
         kind -> Text,
         actor_user_id -> Nullable<Text>,
+        actor_client_id -> Nullable<Text>,
         organization_id -> Text,
         status -> Text,
         note -> Nullable<Text>,
@@ -431,6 +433,7 @@ diesel::joinable!(consent_recipients -> organizations (organization_id));
 diesel::joinable!(consent_evidence -> consents (consent_id));
 diesel::joinable!(referral_events -> referrals (referral_id));
 diesel::joinable!(referral_events -> users (actor_user_id));
+diesel::joinable!(referral_events -> api_clients (actor_client_id));
 diesel::joinable!(referral_events -> organizations (organization_id));
 diesel::joinable!(referral_messages -> referrals (referral_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));

@@ -16,7 +16,7 @@ use crate::state::AppState;
 /// consented categories.
 #[utoipa::path(
     tag = "referrals",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("client_credentials" = ["referrals:write"])),
     request_body = ReferralInput,
     responses(
         (status = 201, description = "Written (a draft, or sent)", body = Referral, headers(("ETag" = String, description = "The version"))),
@@ -36,7 +36,7 @@ pub async fn create_referral(state: web::Data<AppState>, accessor: Accessor, bod
 /// most urgent, then the newest. Lists carry no participant details.
 #[utoipa::path(
     tag = "referrals",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("client_credentials" = ["referrals:read"])),
     params(ReferralQuery),
     responses(
         (status = 200, description = "A page of referrals", body = Page<Referral>),
@@ -52,7 +52,7 @@ pub async fn list_referrals(state: web::Data<AppState>, accessor: Accessor, quer
 /// for anyone else). The receiving side's first opening marks it received.
 #[utoipa::path(
     tag = "referrals",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("client_credentials" = ["referrals:read"])),
     params(("id" = String, Path, description = "The referral's id")),
     responses(
         (status = 200, description = "The referral", body = Referral, headers(("ETag" = String, description = "The version"))),
@@ -69,7 +69,7 @@ pub async fn get_referral(state: web::Data<AppState>, accessor: Accessor, id: we
 /// complete with an outcome (receiving side).
 #[utoipa::path(
     tag = "referrals",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("client_credentials" = ["referrals:write"])),
     params(("id" = String, Path, description = "The referral's id"), ("If-Match" = String, Header, description = "The ETag read")),
     request_body = ReferralTransition,
     responses(
@@ -93,7 +93,7 @@ pub async fn transition_referral(state: web::Data<AppState>, accessor: Accessor,
 /// What waits for the caller's organization: unopened and overdue referrals, for badges.
 #[utoipa::path(
     tag = "referrals",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("client_credentials" = ["referrals:read"])),
     responses(
         (status = 200, description = "The counts", body = ReferralCounts),
         (status = 403, description = "Not a frontline user", body = Problem, content_type = "application/problem+json"),
@@ -107,7 +107,7 @@ pub async fn referral_counts(state: web::Data<AppState>, accessor: Accessor) -> 
 /// Gives a received referral to a user of the receiving organization, or to nobody.
 #[utoipa::path(
     tag = "referrals",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("client_credentials" = ["referrals:write"])),
     params(("id" = String, Path, description = "The referral's id"), ("If-Match" = String, Header, description = "The ETag read")),
     request_body = AssigneeInput,
     responses(
@@ -164,7 +164,7 @@ pub async fn post_referral_message(state: web::Data<AppState>, accessor: Accesso
 /// health-system partners (`application/fhir+json`). Same access as the referral.
 #[utoipa::path(
     tag = "referrals",
-    security(("bearer" = [])),
+    security(("bearer" = []), ("client_credentials" = ["referrals:read"])),
     params(("id" = String, Path, description = "The referral's id")),
     responses(
         (status = 200, description = "A FHIR R4 Task", body = Object, content_type = "application/fhir+json"),

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{organizations, referral_events, referral_messages, referrals, services, users};
+use crate::db::schema::{api_clients, organizations, referral_events, referral_messages, referrals, services, users};
 use crate::db::DbConn;
 
 /// A row of `referrals`.
@@ -12,7 +12,8 @@ use crate::db::DbConn;
 pub struct ReferralRow {
     pub id: String,
     pub from_organization_id: String,
-    pub from_user_id: String,
+    pub from_user_id: Option<String>,
+    pub from_client_id: Option<String>,
     pub to_organization_id: String,
     pub service_id: String,
     pub participant_id: String,
@@ -45,6 +46,7 @@ pub struct EventRow {
     pub at: NaiveDateTime,
     pub kind: String,
     pub actor_user_id: Option<String>,
+    pub actor_client_id: Option<String>,
     pub organization_id: String,
     pub status: String,
     pub note: Option<String>,
@@ -83,7 +85,11 @@ pub fn names(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<Names> {
     Ok(Names {
         from_organization: organization(conn, &row.from_organization_id)?,
         to_organization: organization(conn, &row.to_organization_id)?,
-        from_user: users::table.find(&row.from_user_id).select(users::display_name).first(conn)?,
+        from_user: match (&row.from_user_id, &row.from_client_id) {
+            (Some(user), _) => users::table.find(user).select(users::display_name).first(conn)?,
+            (None, Some(client)) => api_clients::table.find(client).select(api_clients::name).first(conn)?,
+            (None, None) => String::new(),
+        },
         service: services::table.find(&row.service_id).select(services::name).first(conn)?,
         assignee: match &row.assignee_id {
             Some(id) => users::table.find(id).select(users::display_name).first(conn).optional()?,
@@ -170,15 +176,17 @@ pub fn next_ordinal(conn: &mut DbConn, referral_id: &str) -> QueryResult<i32> {
     Ok(last.unwrap_or(0) + 1)
 }
 
-/// A referral's timeline with the actors' and organizations' names, oldest first.
+/// A referral's timeline with the actors' (user's or client's) and organizations' names, oldest first.
 pub fn timeline(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(EventRow, Option<String>, String)>> {
-    referral_events::table
+    let rows: Vec<(EventRow, Option<String>, Option<String>, String)> = referral_events::table
         .left_join(users::table)
+        .left_join(api_clients::table)
         .inner_join(organizations::table)
         .filter(referral_events::referral_id.eq(referral_id))
         .order(referral_events::ordinal.asc())
-        .select((EventRow::as_select(), users::display_name.nullable(), organizations::name))
-        .load(conn)
+        .select((EventRow::as_select(), users::display_name.nullable(), api_clients::name.nullable(), organizations::name))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(event, user, client, organization)| (event, user.or(client), organization)).collect())
 }
 
 /// A service's organization, name, status and whether it takes referrals.

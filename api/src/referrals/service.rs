@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::lifecycle::{self, Side};
 use super::repo::{self, EventRow, MessageRow, ReferralRow};
 use crate::audit::{self, Accessor, AuditEntry};
+use crate::auth::{Actor, Permission};
 use crate::consent::policy::{self, Access};
 use crate::consent::repo as consents_repo;
 use crate::crypto::Keyring;
@@ -49,7 +50,7 @@ pub struct ReferralQuery {
 
 /// Writes a referral of one of the caller's participants, and sends it when asked.
 pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) -> Result<Referral, ApiError> {
-    policy::require_frontline(&accessor.principal)?;
+    accessor.principal.authorize(Permission::WriteReferrals)?;
     let keyring = state.keyring.clone();
     let due_after = state.settings.due_after(input.urgency);
     let row = state
@@ -75,7 +76,11 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
             let mut row = ReferralRow {
                 id: uuid::Uuid::new_v4().to_string(),
                 from_organization_id: principal.organization_id.clone(),
-                from_user_id: principal.user_id().unwrap_or_default().to_owned(),
+                from_user_id: principal.user_id().map(str::to_owned),
+                from_client_id: match &principal.actor {
+                    Actor::Client { id, .. } => Some(id.clone()),
+                    Actor::User { .. } => None,
+                },
                 to_organization_id,
                 service_id: input.service_id.clone(),
                 participant_id: input.participant_id.clone(),
@@ -146,7 +151,7 @@ fn dispatch(conn: &mut DbConn, keyring: &Keyring, row: &mut ReferralRow, due_aft
 /// One referral, for its sending or receiving organization. The receiving side opening
 /// a sent referral for the first time marks it received.
 pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Referral, ApiError> {
-    policy::require_frontline(&accessor.principal)?;
+    accessor.principal.authorize(Permission::ReadReferrals)?;
     let (row, side) = state
         .db
         .transaction(move |conn| {
@@ -171,7 +176,7 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Ref
 
 /// Moves a referral one step, if its state, the caller's side and `version` allow.
 pub async fn transition(state: &AppState, accessor: Accessor, id: String, version: i32, step: ReferralTransition) -> Result<Referral, ApiError> {
-    policy::require_frontline(&accessor.principal)?;
+    accessor.principal.authorize(Permission::WriteReferrals)?;
     let keyring = state.keyring.clone();
     let settings = state.settings.clone();
     let (row, side) = state
@@ -217,7 +222,7 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
 /// The caller's organization's referrals: sent, or received; overdue first, then the
 /// most urgent, then the newest.
 pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) -> Result<Page<Referral>, ApiError> {
-    policy::require_frontline(&accessor.principal)?;
+    accessor.principal.authorize(Permission::ReadReferrals)?;
     let sent = match query.r#box.as_deref() {
         None | Some("sent") => true,
         Some("received") => false,
@@ -253,7 +258,7 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
 
 /// Gives a received referral to a user of the receiving organization (or to nobody).
 pub async fn assign(state: &AppState, accessor: Accessor, id: String, version: i32, input: AssigneeInput) -> Result<Referral, ApiError> {
-    policy::require_frontline(&accessor.principal)?;
+    accessor.principal.authorize(Permission::WriteReferrals)?;
     let row = state
         .db
         .transaction(move |conn| {
@@ -325,7 +330,7 @@ pub async fn post_message(state: &AppState, accessor: Accessor, id: String, inpu
 
 /// What waits for the caller's organization.
 pub async fn counts(state: &AppState, accessor: Accessor) -> Result<ReferralCounts, ApiError> {
-    policy::require_frontline(&accessor.principal)?;
+    accessor.principal.authorize(Permission::ReadReferrals)?;
     let organization_id = accessor.principal.organization_id.clone();
     let (received, sent) = state
         .db
@@ -415,12 +420,11 @@ fn disclosed<'a>(action: AuditAction, row: &'a ReferralRow, access: Option<&Acce
 }
 
 fn event(conn: &mut DbConn, row: &ReferralRow, kind: &str, accessor: &Accessor, note: Option<&str>) -> Result<(), ApiError> {
-    let actor = accessor.principal.user_id();
-    record_event(conn, row, kind, actor, &accessor.principal.organization_id, note)
+    record_event(conn, row, kind, Some(&accessor.principal.actor), &accessor.principal.organization_id, note)
 }
 
 /// Appends to the timeline; `actor` is none for what Harbour itself did.
-fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<&str>, organization_id: &str, note: Option<&str>) -> Result<(), ApiError> {
+fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> Result<(), ApiError> {
     let ordinal = repo::next_ordinal(conn, &row.id)?;
     repo::add_event(
         conn,
@@ -430,7 +434,14 @@ fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<
             ordinal,
             at: Utc::now().naive_utc(),
             kind: kind.to_owned(),
-            actor_user_id: actor.map(str::to_owned),
+            actor_user_id: match actor {
+                Some(Actor::User { id, .. }) => Some(id.clone()),
+                _ => None,
+            },
+            actor_client_id: match actor {
+                Some(Actor::Client { id, .. }) => Some(id.clone()),
+                _ => None,
+            },
             organization_id: organization_id.to_owned(),
             status: row.status.clone(),
             note: note.map(str::to_owned),

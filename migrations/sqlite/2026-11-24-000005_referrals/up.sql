@@ -6,7 +6,9 @@
 CREATE TABLE referrals (
     id TEXT PRIMARY KEY,
     from_organization_id TEXT NOT NULL REFERENCES organizations (id),
-    from_user_id TEXT NOT NULL REFERENCES users (id),
+    -- Who wrote it: a worker, or a partner system through the API.
+    from_user_id TEXT REFERENCES users (id),
+    from_client_id TEXT REFERENCES api_clients (id),
     to_organization_id TEXT NOT NULL REFERENCES organizations (id),
     service_id TEXT NOT NULL REFERENCES services (id),
     participant_id TEXT NOT NULL REFERENCES participants (id),
@@ -40,6 +42,8 @@ CREATE TABLE referral_events (
     at TIMESTAMP NOT NULL,
     kind TEXT NOT NULL,
     actor_user_id TEXT REFERENCES users (id),
+    -- A partner system acting through the API (with referrals:write).
+    actor_client_id TEXT REFERENCES api_clients (id),
     organization_id TEXT NOT NULL REFERENCES organizations (id),
     status TEXT NOT NULL,
     note TEXT,

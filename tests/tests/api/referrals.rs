@@ -288,7 +288,59 @@ async fn unanswered_referrals_expire(app: TestApp) {
     assert_eq!(fresh["status"], "sent");
 }
 
+/// A client of organization `org` with these scopes; returns its access token.
+async fn client_token(app: &TestApp, org: char, scopes: &[&str]) -> String {
+    let admin = app.token(Role::AgencyAdmin, org).await;
+    let organization = if org == 'a' { &app.fixture.org_a } else { &app.fixture.org_b };
+    let created: Value = app.post(&format!("/api/v1/organizations/{organization}/api-clients"), &admin, &json!({"name": format!("Case system {org}"), "scopes": scopes})).await.json().await.unwrap();
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", created["client"]["client_id"].as_str().unwrap()),
+        ("client_secret", created["client_secret"].as_str().unwrap()),
+    ];
+    let token: Value = app.request(reqwest::Method::POST, "/api/v1/auth/token").form(&form).send().await.unwrap().json().await.unwrap();
+    token["access_token"].as_str().unwrap().to_owned()
+}
+
+async fn partner_systems_use_referrals_with_their_scopes(app: TestApp) {
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let participant = record_participant(&app, &outreach_a, "Cassio").await;
+    consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
+
+    // A's case system writes the referral; B's reads it, snapshot included, and answers.
+    let writer_a = client_token(&app, 'a', &["referrals:write", "referrals:read"]).await;
+    let sent = app.post("/api/v1/referrals", &writer_a, &referral(&participant, &service, true)).await;
+    assert_eq!(sent.status(), 201);
+    let sent: Value = sent.json().await.unwrap();
+    assert_eq!(sent["from_user_name"], "Case system a");
+    let id = sent["id"].as_str().unwrap();
+    let reader_b = client_token(&app, 'b', &["referrals:read"]).await;
+    let inbox: Value = app.get("/api/v1/referrals?box=received", &reader_b).await.json().await.unwrap();
+    assert_eq!(inbox["total_items"], 1);
+    let read = app.get(&format!("/api/v1/referrals/{id}"), &reader_b).await;
+    let version = read.headers()["etag"].to_str().unwrap().to_owned();
+    let read: Value = read.json().await.unwrap();
+    assert_eq!(read["participant"]["needs"]["note"], "a safe place tonight");
+    assert_eq!(read["timeline"][0]["actor_name"], "Case system a");
+    problem(step(&app, &reader_b, id, &version, json!({"action": "accept"})).await, 403).await;
+    let writer_b = client_token(&app, 'b', &["referrals:write"]).await;
+    assert_eq!(step(&app, &writer_b, id, &version, json!({"action": "accept"})).await.status(), 200);
+
+    // Without the scope, nothing; directory-only clients see no referral.
+    let directory_only = client_token(&app, 'b', &["directory:read"]).await;
+    problem(app.get("/api/v1/referrals?box=received", &directory_only).await, 403).await;
+    problem(app.get(&format!("/api/v1/referrals/{id}"), &directory_only).await, 403).await;
+    // Clients never reach participant records.
+    problem(app.get(&format!("/api/v1/participants/{participant}"), &writer_a).await, 403).await;
+
+    // The disclosure report names the system that received the participant's data.
+    let report: Value = app.get(&format!("/api/v1/participants/{participant}/disclosures"), &outreach_a).await.json().await.unwrap();
+    assert!(report["disclosures"].as_array().unwrap().iter().any(|d| d["actor_name"] == "Case system b" && d["action"] == "referral.read"));
+}
+
 on_both_backends!(
+    partner_systems_use_referrals_with_their_scopes,
     unanswered_referrals_expire,
     messages_assignment_and_counts_stay_between_the_two_sides,
     sending_needs_a_consent_and_shares_only_its_categories,
