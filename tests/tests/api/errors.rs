@@ -39,7 +39,9 @@ async fn validation_problems_point_at_fields(app: TestApp) {
 
 async fn internal_errors_leak_nothing(app: TestApp) {
     let admin = app.token(Role::AgencyAdmin, 'a').await;
-    app.execute_sql("DROP TABLE api_clients").await;
+    // Referrals and their events refer to API clients: PostgreSQL drops those links too.
+    let drop = if app.backend == harbour::db::Backend::Postgres { "DROP TABLE api_clients CASCADE" } else { "DROP TABLE api_clients" };
+    app.execute_sql(drop).await;
     let body = problem(app.get(&format!("/api/v1/organizations/{}/api-clients", app.fixture.org_a), &admin).await, 500).await;
     assert_eq!(body["code"], "internal");
     let text = body.to_string().to_lowercase();
