@@ -61,7 +61,9 @@ try {
 
   const intake = await phone(process.env.HARBOUR_RECEIVER_EMAIL);
   page = intake.page;
-  await page.getByRole('button', { name: 'Referrals', exact: true }).click();
+  // The in-app reminder: the new referral waits in the navigation.
+  await page.getByTestId('waiting-count').filter({ hasText: '1' }).waitFor();
+  await page.getByRole('button', { name: /^Referrals/ }).click();
   await page.getByRole('heading', { name: 'Referrals' }).waitFor();
   await axe(page, 'inbox');
   await page.getByRole('button', { name: /Youth housing/ }).click();

@@ -232,6 +232,7 @@ messages! {
     Witness => "Witness", "Témoin";
     EditRecord => "Edit record", "Modifier la fiche";
     Referrals => "Referrals", "Orientations";
+    Waiting => "waiting for an answer", "en attente de réponse";
     Received => "Received", "Reçues";
     Sent => "Sent", "Envoyées";
     NoReferrals => "No referral here.", "Aucune orientation ici.";

@@ -11,17 +11,34 @@ use crate::i18n::{use_i18n, Msg};
 use crate::session::{use_session, SessionState};
 
 #[component]
-fn NavLink(path: &'static str, label: Msg) -> impl IntoView {
+fn NavLink(path: &'static str, label: Msg, #[prop(optional, into)] waiting: Option<Signal<u64>>) -> impl IntoView {
     let i18n = use_i18n();
     let navigate = use_navigate();
     let location = use_location();
     let current = move || location.pathname.get() == path;
+    let waiting = move || waiting.map(|w| w.get()).filter(|n| *n > 0);
     view! {
         <button type="button" class="nav-link" aria-current=move || current().then_some("page")
             on:click=move |_| navigate(path, NavigateOptions { replace: true, ..Default::default() })>
             {i18n.t(label)}
+            {move || waiting().map(|n| view! {
+                " "<span class="count" data-testid="waiting-count">{n}<span class="visually-hidden">" "{i18n.t(Msg::Waiting)}</span></span>
+            })}
         </button>
     }
+}
+
+/// Referrals that wait for the caller's organization — unopened, or overdue either way —
+/// read again on every change of screen: the in-app reminder.
+fn waiting_referrals() -> Signal<u64> {
+    let session = use_session();
+    let location = use_location();
+    let counts = LocalResource::new(move || {
+        location.pathname.track();
+        let token = session.token();
+        async move { crate::api::get::<harbour_types::ReferralCounts>("/api/v1/referrals/counts", token.as_deref()).await.ok() }
+    });
+    Signal::derive(move || counts.get().flatten().map_or(0, |c| c.unopened + c.overdue_received + c.overdue_sent))
 }
 
 /// The navigation bar, shown when signed in.
@@ -40,7 +57,7 @@ pub fn Nav() -> impl IntoView {
     view! {
         <nav class="nav" aria-label=i18n.t(Msg::MainNavigation)>
             <NavLink path="/" label=Msg::Directory/>
-            <Show when=frontline><NavLink path="/referrals" label=Msg::Referrals/></Show>
+            <Show when=frontline><NavLink path="/referrals" label=Msg::Referrals waiting=waiting_referrals()/></Show>
             <Show when=frontline><NavLink path="/participants" label=Msg::Participants/></Show>
             <Show when=admin><NavLink path="/my-organization" label=Msg::MyOrganization/></Show>
         </nav>
