@@ -70,6 +70,15 @@ pub struct Settings {
     pub due_routine_minutes: u32,
     /// Days after which a referral nobody answered expires.
     pub referral_expire_days: u32,
+    /// How often each instance expires unanswered referrals and sends overdue reminders, in milliseconds.
+    pub referral_sweep_ms: u64,
+    /// The SMTP server for reminders (`smtp://user:pass@host:587?tls=required`,
+    /// `smtps://…`); none sends no e-mail (reminders stay in the app).
+    pub smtp_url: Option<String>,
+    /// The sender of Harbour's e-mail.
+    pub smtp_from: String,
+    /// Harbour's address as users reach it, for links in e-mail.
+    pub public_url: String,
     /// Attempts at a webhook delivery before it is marked failed.
     pub webhook_max_attempts: i32,
     /// The first retry's delay, in milliseconds; each further one doubles (plus jitter).
@@ -119,6 +128,10 @@ impl Default for Settings {
             due_soon_minutes: 2 * 24 * 60,
             due_routine_minutes: 5 * 24 * 60,
             referral_expire_days: 14,
+            referral_sweep_ms: 60_000,
+            smtp_url: None,
+            smtp_from: "Harbour <harbour@localhost>".into(),
+            public_url: "http://127.0.0.1:8080".into(),
             webhook_max_attempts: 8,
             webhook_retry_base_ms: 10_000,
             webhook_poll_ms: 1000,
@@ -200,6 +213,10 @@ impl Settings {
         if let Some(v) = var("HARBOUR_WEBHOOK_MAX_ATTEMPTS") { self.webhook_max_attempts = number("HARBOUR_WEBHOOK_MAX_ATTEMPTS", v)?; }
         if let Some(v) = var("HARBOUR_WEBHOOK_RETRY_BASE_MS") { self.webhook_retry_base_ms = number("HARBOUR_WEBHOOK_RETRY_BASE_MS", v)?; }
         if let Some(v) = var("HARBOUR_WEBHOOK_POLL_MS") { self.webhook_poll_ms = number("HARBOUR_WEBHOOK_POLL_MS", v)?; }
+        if let Some(v) = var("HARBOUR_REFERRAL_SWEEP_MS") { self.referral_sweep_ms = number("HARBOUR_REFERRAL_SWEEP_MS", v)?; }
+        if let Some(v) = var("HARBOUR_SMTP_URL") { self.smtp_url = Some(v).filter(|v| !v.is_empty()); }
+        if let Some(v) = var("HARBOUR_SMTP_FROM") { self.smtp_from = v; }
+        if let Some(v) = var("HARBOUR_PUBLIC_URL") { self.public_url = v; }
         if let Some(v) = var("HARBOUR_REFERRAL_EXPIRE_DAYS") { self.referral_expire_days = number("HARBOUR_REFERRAL_EXPIRE_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_CONSENT_TERM_DAYS") { self.consent_term_days = number("HARBOUR_CONSENT_TERM_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
@@ -248,6 +265,12 @@ impl Settings {
         }
         if !(1..=30).contains(&self.webhook_max_attempts) || self.webhook_retry_base_ms == 0 || self.webhook_poll_ms == 0 {
             return Err(ConfigError::Invalid("webhooks: HARBOUR_WEBHOOK_MAX_ATTEMPTS is 1 to 30, the retry base and poll interval above 0".into()));
+        }
+        if self.referral_sweep_ms == 0 {
+            return Err(ConfigError::Invalid("HARBOUR_REFERRAL_SWEEP_MS must be above 0".into()));
+        }
+        if let Err(e) = crate::mail::Mailer::from_settings(self) {
+            return Err(ConfigError::Invalid(e));
         }
         if self.referral_expire_days == 0 {
             return Err(ConfigError::Invalid("HARBOUR_REFERRAL_EXPIRE_DAYS must be at least 1".into()));

@@ -17,6 +17,7 @@ pub mod error;
 pub mod health;
 pub mod http;
 pub mod idempotency;
+pub mod mail;
 pub mod openapi;
 pub mod organizations;
 pub mod participants;

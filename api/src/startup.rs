@@ -201,11 +201,13 @@ fn spawn_webhook_dispatcher(state: web::Data<AppState>, stopped: Arc<AtomicBool>
     });
 }
 
-/// Expires unanswered referrals once a minute (and at start), so that an expired one
-/// reads as expired everywhere, lists included.
+/// Expires unanswered referrals and reminds both sides of overdue ones (in the timeline,
+/// and by e-mail when an SMTP server is configured), every `referral_sweep_ms`.
 fn spawn_referral_sweeper(state: web::Data<AppState>, stopped: Arc<AtomicBool>) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        // Checked at start-up (`Settings::check`), so a failure here cannot happen.
+        let mailer = crate::mail::Mailer::from_settings(&state.settings).ok().flatten();
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(state.settings.referral_sweep_ms));
         loop {
             tick.tick().await;
             if stopped.load(Ordering::SeqCst) {
@@ -216,6 +218,20 @@ fn spawn_referral_sweeper(state: web::Data<AppState>, stopped: Arc<AtomicBool>) 
                 Ok(0) => {}
                 Ok(count) => tracing::info!(count, "expired unanswered referrals"),
                 Err(e) => tracing::warn!(error = %e, "expiring unanswered referrals failed"),
+            }
+            let reminders = match state.db.transaction(crate::referrals::service::claim_reminders).await {
+                Ok(reminders) => reminders,
+                Err(e) => {
+                    tracing::warn!(error = %e, "finding overdue referrals failed");
+                    continue;
+                }
+            };
+            if let Some(mailer) = &mailer {
+                for reminder in &reminders {
+                    if let Err(e) = mailer.send_reminder(reminder).await {
+                        tracing::warn!(error = %e, "a reminder e-mail was not sent");
+                    }
+                }
             }
         }
     });

@@ -330,6 +330,7 @@ diesel::table! {
         reason -> Nullable<Text>,
         outcome -> Nullable<Text>,
         due_at -> Nullable<Timestamp>,
+        reminded_at -> Nullable<Timestamp>,
         assignee_id -> Nullable<Text>,
         version -> Integer,
         created_at -> Timestamp,

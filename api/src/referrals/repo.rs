@@ -29,6 +29,7 @@ pub struct ReferralRow {
     pub reason: Option<String>,
     pub outcome: Option<String>,
     pub due_at: Option<NaiveDateTime>,
+    pub reminded_at: Option<NaiveDateTime>,
     pub assignee_id: Option<String>,
     pub version: i32,
     pub created_at: NaiveDateTime,
@@ -221,4 +222,41 @@ pub fn unanswered_sent_before(conn: &mut DbConn, cutoff: NaiveDateTime) -> Query
         .filter(referrals::sent_at.lt(cutoff))
         .select(ReferralRow::as_select())
         .load(conn)
+}
+
+/// Overdue referrals (still waiting for an answer past their due time) not yet reminded of.
+pub fn overdue_unreminded(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<ReferralRow>> {
+    referrals::table
+        .filter(referrals::status.eq_any(["sent", "received"]))
+        .filter(referrals::due_at.lt(now))
+        .filter(referrals::reminded_at.is_null())
+        .select(ReferralRow::as_select())
+        .load(conn)
+}
+
+/// Marks the reminder sent, unless another instance did first: returns whether this one did.
+pub fn mark_reminded(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(referrals::table.find(id).filter(referrals::reminded_at.is_null())).set(referrals::reminded_at.eq(at)).execute(conn).map(|n| n == 1)
+}
+
+/// Who is reminded of an overdue referral: the receiving organization's intake workers
+/// and agency admins (and its assignee), and the worker who sent it.
+pub fn reminder_addresses(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<Vec<String>> {
+    use crate::db::schema::user_roles;
+    let mut addresses: Vec<String> = users::table
+        .inner_join(user_roles::table)
+        .filter(users::organization_id.eq(&row.to_organization_id))
+        .filter(users::active.eq(true))
+        .filter(user_roles::role.eq_any(["intake_worker", "agency_admin"]))
+        .select(users::email)
+        .distinct()
+        .load(conn)?;
+    for user in [&row.assignee_id, &row.from_user_id].into_iter().flatten() {
+        if let Some(email) = users::table.find(user).filter(users::active.eq(true)).select(users::email).first::<String>(conn).optional()? {
+            addresses.push(email);
+        }
+    }
+    addresses.sort();
+    addresses.dedup();
+    Ok(addresses)
 }

@@ -96,6 +96,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 reason: None,
                 outcome: None,
                 due_at: None,
+                reminded_at: None,
                 assignee_id: None,
                 version: 1,
                 created_at: now.naive_utc(),
@@ -457,6 +458,31 @@ fn announce(conn: &mut DbConn, row: &ReferralRow, event: &str) -> Result<(), Api
         crate::webhooks::outbox::enqueue(conn, &announcement)?;
     }
     Ok(())
+}
+
+/// A reminder to send about an overdue referral: who, and what to say — never anything
+/// about the participant.
+#[derive(Debug, Clone)]
+pub struct Reminder {
+    pub referral_id: String,
+    pub service_name: String,
+    pub addresses: Vec<String>,
+}
+
+/// Claims the reminders of overdue referrals (once each, whichever instance gets there
+/// first) and records each on the timeline; the caller sends them after the commit.
+pub fn claim_reminders(conn: &mut DbConn) -> Result<Vec<Reminder>, ApiError> {
+    let now = Utc::now().naive_utc();
+    let mut reminders = Vec::new();
+    for row in repo::overdue_unreminded(conn, now)? {
+        if !repo::mark_reminded(conn, &row.id, now)? {
+            continue;
+        }
+        let receiver = row.to_organization_id.clone();
+        record_event(conn, &row, "reminded", None, &receiver, Some("no answer by the due time: reminder sent"))?;
+        reminders.push(Reminder { service_name: repo::names(conn, &row)?.service, addresses: repo::reminder_addresses(conn, &row)?, referral_id: row.id });
+    }
+    Ok(reminders)
 }
 
 /// Marks as expired the referrals nobody answered within `expire_after` of being sent,

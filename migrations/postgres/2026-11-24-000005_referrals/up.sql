@@ -24,6 +24,8 @@ CREATE TABLE referrals (
     reason TEXT,
     outcome TEXT,
     due_at TIMESTAMP,
+    -- When the overdue reminder went out (once per referral).
+    reminded_at TIMESTAMP,
     assignee_id TEXT REFERENCES users (id),
     version INTEGER NOT NULL,
     created_at TIMESTAMP NOT NULL,

@@ -16,6 +16,7 @@ mod idempotency;
 mod participants;
 mod public;
 mod referrals;
+mod reminders;
 mod search;
 mod sessions;
 mod tokens;
