@@ -69,6 +69,8 @@ try {
   await page.getByRole('button', { name: /Youth housing/ }).click();
   await page.locator('.badge').filter({ hasText: /^Opened$/ }).waitFor();
   await page.getByText('Nova').waitFor();
+  await page.getByRole('button', { name: /assign to me/ }).click();
+  await page.getByText('intake_worker of b').first().waitFor();
   await page.getByRole('button', { name: 'Accept' }).click();
   await page.locator('.badge').filter({ hasText: /^Accepted$/ }).waitFor();
   await page.getByLabel('Message to the other organization').fill('We have a room from Friday.');

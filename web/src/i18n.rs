@@ -233,6 +233,8 @@ messages! {
     EditRecord => "Edit record", "Modifier la fiche";
     Referrals => "Referrals", "Orientations";
     Waiting => "waiting for an answer", "en attente de réponse";
+    AssignToMe => "I'll handle it (assign to me)", "Je m'en occupe (me l'attribuer)";
+    AssignedTo => "Handled by", "Prise en charge par";
     Received => "Received", "Reçues";
     Sent => "Sent", "Envoyées";
     NoReferrals => "No referral here.", "Aucune orientation ici.";

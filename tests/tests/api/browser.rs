@@ -111,4 +111,5 @@ async fn referral_sent_from_a_phone_and_accepted_at_360px() {
     let sent: serde_json::Value = app.get("/api/v1/referrals?box=sent", &worker).await.json().await.unwrap();
     assert_eq!(sent["contents"][0]["status"], "accepted");
     assert_eq!(sent["contents"][0]["urgency"], "same_day");
+    assert_eq!(sent["contents"][0]["assignee"]["name"], "intake_worker of b");
 }

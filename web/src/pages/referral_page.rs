@@ -2,7 +2,7 @@
 //! consent holds), the steps this side may take, the timeline, and the messages between
 //! the two organizations. Each step sends the version read, so nobody's answer is lost.
 
-use harbour_types::{Outcome, ReasonCode, Referral, ReferralAction, ReferralMessage, ReferralMessageInput, ReferralStatus, ReferralTransition};
+use harbour_types::{AssigneeInput, Outcome, ReasonCode, Referral, ReferralAction, ReferralMessage, ReferralMessageInput, ReferralStatus, ReferralTransition};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -58,7 +58,28 @@ fn Steps(referral: Referral, sender: bool, changed: Callback<Referral>) -> impl 
         });
     };
     let available = steps(referral.status, sender);
+    let me = match session.state.get_untracked() {
+        SessionState::SignedIn { me, .. } => Some(me.id),
+        _ => None,
+    };
+    let mine = referral.assignee.as_ref().map(|a| a.id.clone()) == me;
+    let open = !matches!(referral.status, ReferralStatus::Completed | ReferralStatus::Declined | ReferralStatus::Withdrawn | ReferralStatus::Expired);
+    let take_it = move |_| {
+        let body = AssigneeInput { user_id: me.clone() };
+        let token = session.token();
+        let path = format!("/api/v1/referrals/{}/assignee", id.get_value());
+        spawn_local(async move {
+            match api::put_versioned::<_, Referral>(&path, token.as_deref(), version, &body).await {
+                Ok(updated) => changed.run(updated),
+                Err(e) if e.status == 412 => error.set(Some(Msg::ChangedElsewhere)),
+                Err(e) => error.set(Some(problem_message(&e.code))),
+            }
+        });
+    };
     view! {
+        {(!sender && open && !mine).then(|| view! {
+            <button type="button" class="link" on:click=take_it>{i18n.t(Msg::AssignToMe)}</button>
+        })}
         <div class="actions">
             {available.into_iter().map(|a| view! {
                 <button type="button" class=if a == ReferralAction::Withdraw { "link" } else { "primary step" } on:click=move |_| take(a)>{i18n.t(labels::action(a))}</button>
@@ -184,6 +205,7 @@ pub fn ReferralPage() -> impl IntoView {
                                 <dl class="facts">
                                     <dt>{i18n.t(Msg::From)}</dt><dd>{format!("{} — {}", r.from_user_name, r.from_organization.name)}</dd>
                                     <dt>{i18n.t(Msg::To)}</dt><dd>{r.to_organization.name.clone()}</dd>
+                                    {r.assignee.clone().map(|a| view! { <dt>{i18n.t(Msg::AssignedTo)}</dt><dd>{a.name}</dd> })}
                                     {r.due_at.map(|d| view! { <dt>{i18n.t(Msg::Due)}</dt><dd>{d.format("%Y-%m-%d %H:%M UTC").to_string()}</dd> })}
                                     {r.needs.note.clone().map(|n| view! { <dt>{i18n.t(Msg::WhatTheyNeed)}</dt><dd>{n}</dd> })}
                                     {r.safe_contact_instructions.clone().map(|c| view! { <dt>{i18n.t(Msg::HowToReach)}</dt><dd>{c}</dd> })}
