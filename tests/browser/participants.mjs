@@ -2,31 +2,11 @@
 // phone: record a participant, capture consent with the statement read back in French
 // and a signature drawn on screen, withdraw it, and open the disclosure report — each
 // screen fitting 360 px and passing axe. Run by tests/tests/api/browser.rs.
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
-
-const base = process.env.HARBOUR_URL;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-async function axe(page, where) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), [], `accessibility on ${where}`);
-}
-
-async function fits(page, where) {
-  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, `${where} fits 360 px`);
-}
+import { axe, base, browser, fits, phone } from './phone.mjs';
 
 try {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-CA', hasTouch: true, isMobile: true });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => { throw e; });
+  const { context, page } = await phone();
   await page.goto(base + '/');
   await page.getByLabel('E-mail address').fill(process.env.HARBOUR_EMAIL);
   await page.getByLabel('Password').fill(process.env.HARBOUR_PASSWORD);

@@ -1,32 +1,13 @@
 // Referrals in Debian's Chromium at 360×740: an outreach worker refers a participant
 // (consent already recorded) to another organization's service from a phone; an intake
 // worker there opens the inbox, accepts, and writes back. Run by tests/tests/api/browser.rs.
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
+import { axe, base, browser, fits, phone } from './phone.mjs';
 
-const base = process.env.HARBOUR_URL;
 const password = process.env.HARBOUR_PASSWORD;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
 
-async function axe(page, where) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), [], `accessibility on ${where}`);
-}
-
-async function fits(page, where) {
-  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, `${where} fits 360 px`);
-}
-
-async function phone(email) {
-  const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-CA', hasTouch: true, isMobile: true });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => { throw e; });
+async function signedIn(email) {
+  const { context, page } = await phone();
   await page.goto(base + '/');
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password').fill(password);
@@ -36,7 +17,7 @@ async function phone(email) {
 }
 
 try {
-  const worker = await phone(process.env.HARBOUR_EMAIL);
+  const worker = await signedIn(process.env.HARBOUR_EMAIL);
   let page = worker.page;
   await page.getByRole('button', { name: 'Participants', exact: true }).click();
   await page.getByRole('button', { name: /Nova/ }).click();
@@ -59,7 +40,7 @@ try {
   await worker.context.close();
   console.log('referral sent: ok');
 
-  const intake = await phone(process.env.HARBOUR_RECEIVER_EMAIL);
+  const intake = await signedIn(process.env.HARBOUR_RECEIVER_EMAIL);
   page = intake.page;
   // The in-app reminder: the new referral waits in the navigation.
   await page.getByTestId('waiting-count').filter({ hasText: '1' }).waitFor();

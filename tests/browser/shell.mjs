@@ -3,36 +3,14 @@
 // refresh cookie), French, accessibility (axe), nothing stored in the browser, and
 // quick exit by button and by Esc twice. Run by tests/tests/api/browser.rs, which
 // creates the service searched for.
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
 import assert from 'node:assert/strict';
+import { axe, base, browser, phone as newPhone } from './phone.mjs';
 
-const base = process.env.HARBOUR_URL;
 const email = process.env.HARBOUR_EMAIL;
 const password = process.env.HARBOUR_PASSWORD;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-
-async function phone() {
-  // The phone stands near the test's shelter, on Halifax's waterfront.
-  const context = await browser.newContext({
-    viewport: { width: 360, height: 740 }, locale: 'en-CA', hasTouch: true, isMobile: true,
-    geolocation: { latitude: 44.6488, longitude: -63.5752 }, permissions: ['geolocation'],
-  });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => { throw e; });
-  return { context, page };
-}
-
-async function axe(page, where) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
-  const serious = results.violations.filter((v) => ['serious', 'critical'].includes(v.impact));
-  assert.deepEqual(serious.map((v) => `${v.id}: ${v.help}`), [], `accessibility on ${where}`);
-}
+// The phone stands near the test's shelter, on Halifax's waterfront.
+const phone = () => newPhone({ geolocation: { latitude: 44.6488, longitude: -63.5752 }, permissions: ['geolocation'] });
 
 async function signIn(page) {
   await page.goto(base + '/');
