@@ -129,12 +129,13 @@ pub async fn list(state: &AppState, accessor: Accessor, participant_id: String) 
     let visible = state
         .db
         .transaction(move |conn| {
-            participants_repo::find(conn, &participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+            let participant = participants_repo::find(conn, &participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+            let owner = participant.row.organization_id == accessor.principal.organization_id;
             let visible: Vec<(ConsentRecord, ConsentView)> = repo::for_participant(conn, &participant_id)?
                 .into_iter()
                 .filter_map(|c| policy::consent_view(&accessor.principal, &c).map(|v| (c, v)))
                 .collect();
-            if visible.is_empty() && !owns_participant(conn, &accessor, &participant_id)? {
+            if visible.is_empty() && !owner {
                 return Err(ApiError::NotFound("no such participant".into()));
             }
             for (consent, view) in &visible {
@@ -221,10 +222,6 @@ fn visible(conn: &mut DbConn, accessor: &Accessor, id: &str) -> Result<(ConsentR
     let consent = repo::find(conn, id)?.ok_or_else(|| ApiError::NotFound("no such consent".into()))?;
     let view = policy::consent_view(&accessor.principal, &consent).ok_or_else(|| ApiError::NotFound("no such consent".into()))?;
     Ok((consent, view))
-}
-
-fn owns_participant(conn: &mut DbConn, accessor: &Accessor, participant_id: &str) -> Result<bool, ApiError> {
-    Ok(participants_repo::find(conn, participant_id)?.is_some_and(|p| p.row.organization_id == accessor.principal.organization_id))
 }
 
 /// The audit entry of reading or acting on a consent: its scope, not participant data.

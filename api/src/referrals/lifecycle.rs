@@ -16,33 +16,10 @@ pub enum Side {
 
 /// The side that takes a step.
 pub fn side_of(action: ReferralAction) -> Side {
-    match action {
-        ReferralAction::Send | ReferralAction::Withdraw => Side::Sender,
-        ReferralAction::Accept | ReferralAction::Decline | ReferralAction::Start | ReferralAction::Complete => Side::Receiver,
-    }
-}
-
-/// The steps allowed from a state.
-pub fn allowed(status: ReferralStatus) -> &'static [ReferralAction] {
-    use ReferralAction::{Accept, Complete, Decline, Send, Start, Withdraw};
-    match status {
-        ReferralStatus::Draft => &[Send, Withdraw],
-        ReferralStatus::Sent | ReferralStatus::Received => &[Accept, Decline, Withdraw],
-        ReferralStatus::Accepted => &[Start, Complete, Withdraw],
-        ReferralStatus::InProgress => &[Complete, Withdraw],
-        ReferralStatus::Declined | ReferralStatus::Completed | ReferralStatus::Withdrawn | ReferralStatus::Expired => &[],
-    }
-}
-
-/// The state a step leads to.
-pub fn target(action: ReferralAction) -> ReferralStatus {
-    match action {
-        ReferralAction::Send => ReferralStatus::Sent,
-        ReferralAction::Accept => ReferralStatus::Accepted,
-        ReferralAction::Decline => ReferralStatus::Declined,
-        ReferralAction::Start => ReferralStatus::InProgress,
-        ReferralAction::Complete => ReferralStatus::Completed,
-        ReferralAction::Withdraw => ReferralStatus::Withdrawn,
+    if action.by_sender() {
+        Side::Sender
+    } else {
+        Side::Receiver
     }
 }
 
@@ -66,7 +43,7 @@ pub fn awaiting_answer(status: ReferralStatus) -> bool {
 /// Refuses a step that the state does not allow (409, naming the state and the steps
 /// it allows) or that lacks what it needs (422).
 pub fn check(status: ReferralStatus, step: &ReferralTransition) -> Result<(), ApiError> {
-    let allowed = allowed(status);
+    let allowed = status.allowed_actions();
     if !allowed.contains(&step.action) {
         let names: Vec<&str> = allowed.iter().map(|a| a.code()).collect();
         let allowed_text = if names.is_empty() { "none: it is closed".to_owned() } else { names.join(", ") };
@@ -117,10 +94,10 @@ mod tests {
                 let mut s = step(action);
                 s.reason = Some(ReasonCode::NoCapacity);
                 s.outcome = Some(Outcome::Successful);
-                assert_eq!(check(status, &s).is_ok(), allowed(status).contains(&action), "{status:?} {action:?}");
+                assert_eq!(check(status, &s).is_ok(), status.allowed_actions().contains(&action), "{status:?} {action:?}");
             }
         }
-        assert!(allowed(ReferralStatus::Completed).is_empty());
+        assert!(ReferralStatus::Completed.allowed_actions().is_empty());
         assert_eq!(fhir_status(ReferralStatus::Withdrawn), "cancelled");
     }
 

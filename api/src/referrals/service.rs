@@ -200,7 +200,7 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
                 row.version += 1;
                 row.updated_at = now.naive_utc();
             }
-            row.status = lifecycle::target(step.action).code().to_owned();
+            row.status = step.action.target().code().to_owned();
             if let Some(reason) = step.reason {
                 row.reason = Some(reason.code().to_owned());
             }

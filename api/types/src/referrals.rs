@@ -93,6 +93,40 @@ code_enum! {
     }
 }
 
+impl ReferralStatus {
+    /// The steps allowed from this state, by either side (the server enforces them; the
+    /// app shows them).
+    pub fn allowed_actions(self) -> &'static [ReferralAction] {
+        use ReferralAction::{Accept, Complete, Decline, Send, Start, Withdraw};
+        match self {
+            ReferralStatus::Draft => &[Send, Withdraw],
+            ReferralStatus::Sent | ReferralStatus::Received => &[Accept, Decline, Withdraw],
+            ReferralStatus::Accepted => &[Start, Complete, Withdraw],
+            ReferralStatus::InProgress => &[Complete, Withdraw],
+            ReferralStatus::Declined | ReferralStatus::Completed | ReferralStatus::Withdrawn | ReferralStatus::Expired => &[],
+        }
+    }
+}
+
+impl ReferralAction {
+    /// Whether the sending organization takes this step (otherwise the receiving one does).
+    pub fn by_sender(self) -> bool {
+        matches!(self, ReferralAction::Send | ReferralAction::Withdraw)
+    }
+
+    /// The state this step leads to.
+    pub fn target(self) -> ReferralStatus {
+        match self {
+            ReferralAction::Send => ReferralStatus::Sent,
+            ReferralAction::Accept => ReferralStatus::Accepted,
+            ReferralAction::Decline => ReferralStatus::Declined,
+            ReferralAction::Start => ReferralStatus::InProgress,
+            ReferralAction::Complete => ReferralStatus::Completed,
+            ReferralAction::Withdraw => ReferralStatus::Withdrawn,
+        }
+    }
+}
+
 /// What the participant needs from the service.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]

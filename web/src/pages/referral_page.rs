@@ -14,15 +14,7 @@ use crate::session::{use_session, SessionState};
 
 /// The steps this side may take from a state (the server checks them again).
 fn steps(status: ReferralStatus, sender: bool) -> Vec<ReferralAction> {
-    use ReferralAction::{Accept, Complete, Decline, Send, Start, Withdraw};
-    let all: &[ReferralAction] = match status {
-        ReferralStatus::Draft => &[Send, Withdraw],
-        ReferralStatus::Sent | ReferralStatus::Received => &[Accept, Decline, Withdraw],
-        ReferralStatus::Accepted => &[Start, Complete, Withdraw],
-        ReferralStatus::InProgress => &[Complete, Withdraw],
-        _ => &[],
-    };
-    all.iter().copied().filter(|a| matches!(a, Send | Withdraw) == sender).collect()
+    status.allowed_actions().iter().copied().filter(|a| a.by_sender() == sender).collect()
 }
 
 /// The step form: a reason for declining, an outcome for closing, a note for any.
