@@ -51,7 +51,8 @@ try {
   await page.locator('.badge').filter({ hasText: /^Opened$/ }).waitFor();
   await page.getByText('Nova').waitFor();
   await page.getByRole('button', { name: /assign to me/ }).click();
-  await page.getByText('intake_worker of b').first().waitFor();
+  // Wait for the assignment itself (the timeline already names this worker, who opened it).
+  await page.getByText('Handled by').waitFor();
   await page.getByRole('button', { name: 'Accept' }).click();
   await page.locator('.badge').filter({ hasText: /^Accepted$/ }).waitFor();
   await page.getByLabel('Message to the other organization').fill('We have a room from Friday.');
