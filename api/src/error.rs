@@ -46,6 +46,10 @@ pub enum ApiError {
     /// A change was sent without `If-Match`.
     #[error("send the record's ETag in If-Match, so that no change is silently lost")]
     PreconditionRequired,
+    /// Dashboard filters that leave between 1 and 4 people: any figure would be about
+    /// someone who could be recognized.
+    #[error("fewer than 5 referrals match these filters, too few to show without identifying anyone: widen the period or the region")]
+    PopulationTooSmall,
     /// The request conflicts with the current state.
     #[error("{detail}")]
     Conflict { code: &'static str, detail: String },
@@ -77,6 +81,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::PreconditionFailed => "stale_version",
             ApiError::PreconditionRequired => "if_match_required",
+            ApiError::PopulationTooSmall => "population_too_small",
             ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
             ApiError::PayloadTooLarge => "payload_too_large",
             ApiError::TooManyRequests { .. } => "too_many_requests",
@@ -127,7 +132,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::PopulationTooSmall => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,

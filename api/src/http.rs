@@ -88,3 +88,31 @@ pub fn expected_version(req: &actix_web::HttpRequest) -> Result<i32, crate::erro
     let text = text.strip_prefix("W/").unwrap_or(text);
     text.trim_matches('"').parse().map_err(|_| ApiError::PreconditionFailed)
 }
+
+/// One CSV (RFC 4180) line, ending in CRLF: fields quoted when they need it, and
+/// spreadsheet formulas defused (a name starting with `=` must not run when the file is opened).
+pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
+    let quoted: Vec<String> = fields
+        .iter()
+        .map(|field| {
+            let value = field.as_ref();
+            let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
+            if value.contains([',', '"', '\r', '\n']) {
+                format!("\"{}\"", value.replace('"', "\"\""))
+            } else {
+                value
+            }
+        })
+        .collect();
+    format!("{}\r\n", quoted.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_line;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_line(&["plain", "a, b", "say \"hi\"", "=HYPERLINK(1)"]), "plain,\"a, b\",\"say \"\"hi\"\"\",'=HYPERLINK(1)\r\n");
+    }
+}

@@ -11,6 +11,7 @@ pub mod bootstrap;
 pub mod config;
 pub mod consent;
 pub mod crypto;
+pub mod dashboards;
 pub mod db;
 pub mod directory;
 pub mod error;

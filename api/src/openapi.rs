@@ -30,6 +30,7 @@ bearer token; partner systems use OAuth 2.0 client credentials at `/api/v1/auth/
         (name = "referrals", description = "The closed loop between agencies: consent-checked sending, the inbox, each step on a timeline. Statuses map onto HL7 FHIR R4 Task statuses: draft→draft, sent→requested, received→received, accepted→accepted, declined→rejected, in_progress→in-progress, completed→completed, withdrawn→cancelled, expired→failed"),
         (name = "webhooks", description = "Signed notifications of referral events (Standard Webhooks), from a transactional outbox"),
         (name = "audit", description = "The hash-chained audit trail (system admins)"),
+        (name = "dashboards", description = "Counts for coordinators and system admins: referral flow, response times, declines, outcomes, overdue referrals, consents about to expire, coverage gaps, stale listings. Never a participant: counts of 1 to 4 people are shown as \"<5\", and other cells that would reveal them as \"x\"; filters leaving 1 to 4 referrals are refused (422 `population_too_small`). Each table is also CSV (`format=csv`)."),
         (name = "users", description = "An organization's staff accounts"),
         (name = "api-clients", description = "Partner systems acting for an organization"),
         (name = "instance", description = "Facts about this instance"),

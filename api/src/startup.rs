@@ -17,7 +17,7 @@ use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{finish_problem, ApiError};
 use crate::state::AppState;
-use crate::{api_clients, audit, auth, consent, directory, health, organizations, participants, referrals, users, webhooks};
+use crate::{api_clients, audit, auth, consent, dashboards, directory, health, organizations, participants, referrals, users, webhooks};
 
 /// The largest consent body: a 5 MB evidence file in base64, and the rest.
 const CONSENT_BODY_BYTES: usize = consent::evidence::MAX_EVIDENCE_BYTES / 3 * 4 + 64 * 1024;
@@ -99,6 +99,15 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             .service(webhooks::handlers::list_deliveries)
             .service(audit::handlers::verify_audit)
             .service(audit::handlers::list_audit_events)
+            .service(dashboards::handlers::funnel)
+            .service(dashboards::handlers::response_times)
+            .service(dashboards::handlers::declines)
+            .service(dashboards::handlers::outcomes)
+            .service(dashboards::handlers::overdue)
+            .service(dashboards::handlers::trends)
+            .service(dashboards::handlers::consents_expiring)
+            .service(dashboards::handlers::coverage)
+            .service(dashboards::handlers::stale_listings)
             .default_service(web::to(unknown_api_route)),
     );
 }

@@ -41,6 +41,9 @@ pub enum Permission<'a> {
     WriteReferrals,
     /// Read and verify the audit trail: system admins.
     ReadAudit,
+    /// Read the dashboards — counts only, small ones suppressed: coordinators and system
+    /// admins (who never see a participant).
+    ReadDashboards,
     /// Manage this organization's webhook subscriptions: its agency admins, system
     /// admins, and its API clients with `webhooks:manage`.
     ManageWebhooksOf(&'a str),
@@ -80,7 +83,7 @@ impl Principal {
                 match permission {
                     Permission::OwnAccount | Permission::ReadDirectory => true,
                     Permission::ManageOrganizations => has(Role::SystemAdmin),
-                    Permission::CurateDirectory => has(Role::Coordinator) || has(Role::SystemAdmin),
+                    Permission::CurateDirectory | Permission::ReadDashboards => has(Role::Coordinator) || has(Role::SystemAdmin),
                     Permission::HandleParticipants | Permission::ReadReferrals | Permission::WriteReferrals => {
                         has(Role::OutreachWorker) || has(Role::IntakeWorker) || has(Role::AgencyAdmin)
                     }

@@ -195,3 +195,55 @@ pub fn migration_names() -> (Vec<String>, Vec<String>) {
 pub fn page_bounds(request: harbour_types::PageRequest) -> (i64, i64) {
     (i64::try_from(request.offset()).unwrap_or(i64::MAX), i64::try_from(request.per_page()).unwrap_or(i64::MAX))
 }
+
+/// A value bound to a hand-written query.
+#[derive(Debug, Clone)]
+pub enum Bind {
+    Text(String),
+    Time(chrono::NaiveDateTime),
+}
+
+/// Runs a hand-written query on either backend — for the aggregates diesel's query
+/// builder cannot write for both (recursive tree walks, grouping by hour). Written with
+/// `?` placeholders, as SQLite takes them; they are numbered for PostgreSQL here. The SQL
+/// must have no `?` of its own.
+pub fn load_sql<R>(conn: &mut DbConn, sql: &str, binds: &[Bind]) -> diesel::QueryResult<Vec<R>>
+where
+    R: diesel::QueryableByName<diesel::pg::Pg> + diesel::QueryableByName<diesel::sqlite::Sqlite> + 'static,
+{
+    use diesel::sql_types::{Text, Timestamp};
+    use diesel::RunQueryDsl;
+    macro_rules! run {
+        ($conn:expr, $backend:ty, $sql:expr) => {{
+            let mut query = diesel::sql_query($sql).into_boxed::<$backend>();
+            for bind in binds {
+                query = match bind {
+                    Bind::Text(text) => query.bind::<Text, _>(text.clone()),
+                    Bind::Time(time) => query.bind::<Timestamp, _>(*time),
+                };
+            }
+            query.load::<R>($conn)
+        }};
+    }
+    match conn {
+        DbConn::Postgresql(c) => {
+            let mut numbered = String::with_capacity(sql.len() + 8);
+            for (n, piece) in sql.split('?').enumerate() {
+                if n > 0 {
+                    numbered.push_str(&format!("${n}"));
+                }
+                numbered.push_str(piece);
+            }
+            run!(c, diesel::pg::Pg, numbered)
+        }
+        DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite, sql.to_owned()),
+    }
+}
+
+/// The SQL of `column` cut to the hour, as text `YYYY-MM-DD HH`, in the dialect of `conn`.
+pub fn hour_of(conn: &DbConn, column: &str) -> String {
+    match conn {
+        DbConn::Postgresql(_) => format!("to_char({column}, 'YYYY-MM-DD HH24')"),
+        DbConn::Sqlite(_) => format!("strftime('%Y-%m-%d %H', {column})"),
+    }
+}

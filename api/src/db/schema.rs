@@ -336,6 +336,11 @@ diesel::table! {
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
         updated_at -> Timestamp,
+        region_id -> Nullable<Text>,
+        category_id -> Nullable<Text>,
+        received_at -> Nullable<Timestamp>,
+        accepted_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
     }
 }
 

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{api_clients, organizations, referral_events, referral_messages, referrals, services, users};
+use crate::db::schema::{api_clients, organization_regions, organizations, referral_events, referral_messages, referrals, regions, service_regions, service_taxonomy_terms, services, taxonomy_terms, users};
 use crate::db::DbConn;
 
 /// A row of `referrals`.
@@ -35,6 +35,14 @@ pub struct ReferralRow {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
+    /// Where the referral counts on the dashboards: see [`classify`].
+    pub region_id: Option<String>,
+    pub category_id: Option<String>,
+    /// Milestones, for response times: first opened (or answered) by the receiver,
+    /// accepted, and closed (declined, completed, withdrawn or expired).
+    pub received_at: Option<NaiveDateTime>,
+    pub accepted_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
 }
 
 /// A row of `referral_events`.
@@ -152,6 +160,9 @@ pub fn update(conn: &mut DbConn, row: &ReferralRow, version: i32) -> QueryResult
             referrals::version.eq(row.version),
             referrals::sent_at.eq(row.sent_at),
             referrals::updated_at.eq(row.updated_at),
+            referrals::received_at.eq(row.received_at),
+            referrals::accepted_at.eq(row.accepted_at),
+            referrals::closed_at.eq(row.closed_at),
         ))
         .execute(conn)
         .map(|n| n == 1)
@@ -197,6 +208,49 @@ pub fn service_facts(conn: &mut DbConn, service_id: &str) -> QueryResult<Option<
         .select((services::organization_id, services::name, services::status, services::accepts_referrals))
         .first(conn)
         .optional()
+}
+
+/// Where a referral counts on the dashboards, fixed when it is written so that each
+/// referral falls in exactly one cell (what lets small cells be suppressed soundly): the
+/// region of the service — when it serves several, the first one the sending organization
+/// also serves, else the first by name — and the top-level category of the first need
+/// named, else of the service's first category.
+pub fn classify(conn: &mut DbConn, service_id: &str, from_organization_id: &str, need_category_ids: &[String]) -> QueryResult<(Option<String>, Option<String>)> {
+    let served: Vec<String> = service_regions::table
+        .inner_join(regions::table)
+        .filter(service_regions::service_id.eq(service_id))
+        .order(regions::name.asc())
+        .select(service_regions::region_id)
+        .load(conn)?;
+    let sender_regions: Vec<String> =
+        organization_regions::table.filter(organization_regions::organization_id.eq(from_organization_id)).select(organization_regions::region_id).load(conn)?;
+    let region = served.iter().find(|r| sender_regions.contains(r)).or(served.first()).cloned();
+    let term = match need_category_ids.first() {
+        Some(need) => Some(need.clone()),
+        None => service_taxonomy_terms::table
+            .filter(service_taxonomy_terms::service_id.eq(service_id))
+            .order(service_taxonomy_terms::taxonomy_term_id.asc())
+            .select(service_taxonomy_terms::taxonomy_term_id)
+            .first(conn)
+            .optional()?,
+    };
+    let category = match term {
+        Some(term) => {
+            let parents: std::collections::HashMap<String, Option<String>> =
+                taxonomy_terms::table.select((taxonomy_terms::id, taxonomy_terms::parent_id)).load(conn)?.into_iter().collect();
+            let mut top = term;
+            // The tree has no cycles (curation refuses them); the bound only guards bad data.
+            for _ in 0..parents.len() {
+                match parents.get(&top) {
+                    Some(Some(parent)) => top = parent.clone(),
+                    _ => break,
+                }
+            }
+            Some(top)
+        }
+        None => None,
+    };
+    Ok((region, category))
 }
 
 /// Adds a message.

@@ -1,7 +1,7 @@
 //! Writing, sending, reading and moving referrals along their life cycle. Each change is
 //! one transaction with its timeline event and its audit event.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use harbour_types::{
     AccessPurpose, AssigneeInput, AuditAction, OrganizationRef, Outcome, Page, PageRequest, Participant, ReasonCode, Referral, ReferralAction,
     ReferralCounts, ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, Urgency,
@@ -73,6 +73,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 return Err(ApiError::invalid(&format!("/needs/category_ids/{index}"), "unknown", "is not a directory category"));
             }
             let now = Utc::now();
+            let (region_id, category_id) = repo::classify(conn, &input.service_id, &principal.organization_id, &input.needs.category_ids)?;
             let mut row = ReferralRow {
                 id: uuid::Uuid::new_v4().to_string(),
                 from_organization_id: principal.organization_id.clone(),
@@ -102,6 +103,11 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 created_at: now.naive_utc(),
                 sent_at: None,
                 updated_at: now.naive_utc(),
+                region_id,
+                category_id,
+                received_at: None,
+                accepted_at: None,
+                closed_at: None,
             };
             repo::insert(conn, &row)?;
             event(conn, &row, "created", &accessor, None)?;
@@ -141,7 +147,7 @@ fn dispatch(conn: &mut DbConn, keyring: &Keyring, row: &mut ReferralRow, due_aft
     let json = serde_json::to_vec(&snapshot).map_err(|e| ApiError::Internal(e.to_string()))?;
     row.snapshot_sealed = Some(keyring.seal(&json, &snapshot_aad(&row.id)));
     row.consent_id = access.consent_id().map(str::to_owned);
-    row.status = ReferralStatus::Sent.code().to_owned();
+    enter(row, ReferralStatus::Sent, now.naive_utc());
     row.sent_at = Some(now.naive_utc());
     row.due_at = Some((now + due_after).naive_utc());
     row.version += 1;
@@ -159,9 +165,10 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Ref
             let (mut row, side) = visible(conn, &accessor, &id)?;
             if side == Side::Receiver && row.status == ReferralStatus::Sent.code() {
                 let version = row.version;
-                row.status = ReferralStatus::Received.code().to_owned();
+                let now = Utc::now().naive_utc();
+                enter(&mut row, ReferralStatus::Received, now);
                 row.version += 1;
-                row.updated_at = Utc::now().naive_utc();
+                row.updated_at = now;
                 if !repo::update(conn, &row, version)? {
                     return Err(ApiError::Conflict { code: "changed_meanwhile", detail: "the referral changed while it was opened: open it again".into() });
                 }
@@ -200,7 +207,7 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
                 row.version += 1;
                 row.updated_at = now.naive_utc();
             }
-            row.status = step.action.target().code().to_owned();
+            enter(&mut row, step.action.target(), now.naive_utc());
             if let Some(reason) = step.reason {
                 row.reason = Some(reason.code().to_owned());
             }
@@ -493,7 +500,7 @@ pub fn expire_unanswered(conn: &mut DbConn, expire_after: chrono::Duration) -> R
     let mut expired = 0;
     for mut row in repo::unanswered_sent_before(conn, (now - expire_after).naive_utc())? {
         let version = row.version;
-        row.status = ReferralStatus::Expired.code().to_owned();
+        enter(&mut row, ReferralStatus::Expired, now.naive_utc());
         row.version += 1;
         row.updated_at = now.naive_utc();
         if repo::update(conn, &row, version)? {
@@ -503,6 +510,26 @@ pub fn expire_unanswered(conn: &mut DbConn, expire_after: chrono::Duration) -> R
         }
     }
     Ok(expired)
+}
+
+/// Moves a referral into `status` and stamps the milestone it reaches (once: the first
+/// time counts), which the dashboards' response times are measured from. An answer given
+/// without opening the referral first (a partner system) counts as its first opening.
+fn enter(row: &mut ReferralRow, status: ReferralStatus, now: NaiveDateTime) {
+    row.status = status.code().to_owned();
+    match status {
+        ReferralStatus::Received | ReferralStatus::Declined => {
+            row.received_at.get_or_insert(now);
+        }
+        ReferralStatus::Accepted => {
+            row.received_at.get_or_insert(now);
+            row.accepted_at.get_or_insert(now);
+        }
+        _ => {}
+    }
+    if matches!(status, ReferralStatus::Declined | ReferralStatus::Completed | ReferralStatus::Withdrawn | ReferralStatus::Expired) {
+        row.closed_at.get_or_insert(now);
+    }
 }
 
 fn status_of(row: &ReferralRow) -> ReferralStatus {

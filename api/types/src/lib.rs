@@ -31,6 +31,7 @@ macro_rules! code_enum {
 }
 
 pub mod auth;
+pub mod dashboards;
 pub mod directory;
 pub mod organizations;
 pub mod paging;
@@ -41,6 +42,7 @@ pub mod users;
 pub mod webhooks;
 
 pub use auth::*;
+pub use dashboards::*;
 pub use directory::*;
 pub use organizations::*;
 pub use paging::*;

@@ -1,0 +1,259 @@
+//! `/dashboards`: figures for coordinators and system admins, as JSON or CSV.
+
+use actix_web::http::header;
+use actix_web::{get, web, HttpResponse};
+use chrono::NaiveDate;
+use harbour_types::{Breakdown, CountTable, CoverageMap, Problem, ResponseTimes, StaleListings};
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+
+use super::{export, service};
+use crate::auth::Principal;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The filters every dashboard takes.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Filters {
+    /// First day of the period (local), default 89 days before `to`.
+    from: Option<NaiveDate>,
+    /// Last day of the period (local, included), default today.
+    to: Option<NaiveDate>,
+    /// Only referrals counted in this region.
+    region_id: Option<String>,
+    /// Language of names: `en` (default) or `fr`.
+    lang: Option<String>,
+    /// `json` (default) or `csv`.
+    format: Option<String>,
+}
+
+impl Filters {
+    fn request(&self, state: &AppState) -> Result<service::Request, ApiError> {
+        service::Request::new(state, self.from, self.to, self.region_id.clone(), self.lang.as_deref())
+    }
+
+    fn csv(&self) -> Result<bool, ApiError> {
+        wants_csv(self.format.as_deref())
+    }
+}
+
+fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
+    match format {
+        None | Some("json") => Ok(false),
+        Some("csv") => Ok(true),
+        Some(_) => Err(ApiError::BadRequest("format is json or csv".into())),
+    }
+}
+
+/// The body as JSON, or as a CSV download named `name`.
+fn respond<T: Serialize>(csv: bool, body: &T, name: &str, to_csv: fn(&T) -> String) -> HttpResponse {
+    if csv {
+        return HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"harbour-{name}.csv\"")))
+            .body(to_csv(body));
+    }
+    HttpResponse::Ok().json(body)
+}
+
+async fn count_table<F, Fut>(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>, name: &str, build: F) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(web::Data<AppState>, Principal, service::Request) -> Fut,
+    Fut: std::future::Future<Output = Result<CountTable, ApiError>>,
+{
+    let csv = filters.csv()?;
+    let request = filters.request(&state)?;
+    let table = build(state, principal, request).await?;
+    Ok(respond(csv, &table, name, export::count_table))
+}
+
+/// Referrals sent in the period, by where they stand now (sent and not yet opened,
+/// received, accepted, declined, in progress, completed, withdrawn, expired); the total is
+/// how many were sent.
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters),
+    responses(
+        (status = 200, description = "The funnel", body = CountTable, content_type = "application/json"),
+        (status = 200, description = "The funnel as CSV", body = String, content_type = "text/csv"),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, or fewer than 5 referrals match (`population_too_small`)", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/referrals/funnel")]
+pub async fn funnel(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
+    count_table(state, principal, filters, "funnel", |s, p, r| async move { service::funnel(&s, &p, r).await }).await
+}
+
+/// Referrals sent in the period and declined, by reason.
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters),
+    responses(
+        (status = 200, description = "Declines by reason", body = CountTable, content_type = "application/json"),
+        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/referrals/declines")]
+pub async fn declines(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
+    count_table(state, principal, filters, "declines", |s, p, r| async move { service::declines(&s, &p, r).await }).await
+}
+
+/// Referrals sent in the period and completed, by outcome (`successful`, or
+/// `unsuccessful.<reason>`).
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters),
+    responses(
+        (status = 200, description = "Outcomes", body = CountTable, content_type = "application/json"),
+        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/referrals/outcomes")]
+pub async fn outcomes(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
+    count_table(state, principal, filters, "outcomes", |s, p, r| async move { service::outcomes(&s, &p, r).await }).await
+}
+
+/// Referrals waiting for an answer past their due time now, by receiving organization
+/// (the region applies; the period does not).
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters),
+    responses(
+        (status = 200, description = "Overdue now", body = CountTable, content_type = "application/json"),
+        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/referrals/overdue")]
+pub async fn overdue(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
+    count_table(state, principal, filters, "overdue", |s, p, r| async move { service::overdue(&s, &p, r).await }).await
+}
+
+/// Week by week (Monday to Sunday, local time): referrals sent, accepted, declined,
+/// completed and expired.
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters),
+    responses(
+        (status = 200, description = "Trends", body = CountTable, content_type = "application/json"),
+        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/referrals/trends")]
+pub async fn trends(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
+    count_table(state, principal, filters, "trends", |s, p, r| async move { service::trends(&s, &p, r).await }).await
+}
+
+/// Active consents ending within the next 30 days, by the organization that recorded
+/// them: counts only.
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters),
+    responses(
+        (status = 200, description = "Consents about to expire", body = CountTable, content_type = "application/json"),
+        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/consents/expiring")]
+pub async fn consents_expiring(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
+    count_table(state, principal, filters, "consents-expiring", |s, p, r| async move { service::consents_expiring(&s, &p, r).await }).await
+}
+
+/// What response times are broken down by.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ByQuery {
+    /// `urgency` (default), `region`, `category` or `organization` (receiving).
+    by: Option<Breakdown>,
+}
+
+/// Median and 90th percentile, in hours, from sending to first opening, to acceptance
+/// and to completion, for referrals sent in the period.
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters, ByQuery),
+    responses(
+        (status = 200, description = "Response times", body = ResponseTimes, content_type = "application/json"),
+        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/referrals/response-times")]
+pub async fn response_times(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>, by: web::Query<ByQuery>) -> Result<HttpResponse, ApiError> {
+    let csv = filters.csv()?;
+    let times = service::response_times(&state, &principal, filters.request(&state)?, by.by.unwrap_or(Breakdown::Urgency)).await?;
+    Ok(respond(csv, &times, "response-times", export::response_times))
+}
+
+/// Which categories the coverage map shows.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CoverageQuery {
+    /// Show the children of this category (default: the top-level categories).
+    parent_id: Option<String>,
+}
+
+/// The coverage gap map: active services, and those accepting referrals, per category ×
+/// region; cells with none are gaps. Directory data, not suppressed.
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters, CoverageQuery),
+    responses(
+        (status = 200, description = "The map", body = CoverageMap, content_type = "application/json"),
+        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such parent category", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/coverage")]
+pub async fn coverage(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>, query: web::Query<CoverageQuery>) -> Result<HttpResponse, ApiError> {
+    let csv = filters.csv()?;
+    let map = service::coverage(&state, &principal, filters.request(&state)?, query.into_inner().parent_id).await?;
+    Ok(respond(csv, &map, "coverage", export::coverage))
+}
+
+/// After how long a listing is stale.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StaleQuery {
+    /// Not verified within this many days (default `HARBOUR_STALE_AFTER_DAYS`).
+    days: Option<u32>,
+    /// `json` (default) or `csv`.
+    format: Option<String>,
+}
+
+/// Per organization: its active listings and how many were not verified within `days`.
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(StaleQuery),
+    responses(
+        (status = 200, description = "Stale listings", body = StaleListings, content_type = "application/json"),
+        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/stale-listings")]
+pub async fn stale_listings(state: web::Data<AppState>, principal: Principal, query: web::Query<StaleQuery>) -> Result<HttpResponse, ApiError> {
+    let csv = wants_csv(query.format.as_deref())?;
+    let listings = service::stale(&state, &principal, query.days).await?;
+    Ok(respond(csv, &listings, "stale-listings", export::stale))
+}

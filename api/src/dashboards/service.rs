@@ -1,0 +1,365 @@
+//! The dashboards' tables, built from the counts of [`figures`] with small counts
+//! suppressed ([`suppression`]). For coordinators and system admins only; nothing here
+//! names or counts fewer than five people.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use harbour_types::{
+    Breakdown, CountRow, CountTable, CoverageCell, CoverageMap, CoverageRow, DashboardScope, Figure, Heading, Outcome, ReasonCode, ReferralStatus, ResponseTimes, Span,
+    StaleByOrganization, StaleListings, Timing, TimingRow, Urgency,
+};
+
+use super::figures::{self, Milestone, Milestones, Named, Window};
+use super::suppression::{column_lines, suppress, THRESHOLD};
+use crate::auth::{Permission, Principal};
+use crate::db::DbConn;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The longest period a dashboard covers.
+const MAX_DAYS: i64 = 3 * 366;
+/// The default period: the last 90 days.
+const DEFAULT_DAYS: i64 = 90;
+/// "Consents about to expire": within this many days.
+const EXPIRING_DAYS: i64 = 30;
+
+/// What a dashboard is asked for: the period (local days, in the partnership's time
+/// zone), the region, and the language of names.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub scope: DashboardScope,
+    pub window: Window,
+    pub french: bool,
+    zone: Tz,
+}
+
+impl Request {
+    /// Checks the filters: `from` ≤ `to`, at most about three years; by default the last 90 days.
+    pub fn new(state: &AppState, from: Option<NaiveDate>, to: Option<NaiveDate>, region_id: Option<String>, lang: Option<&str>) -> Result<Request, ApiError> {
+        let zone: Tz = state.settings.time_zone.parse().map_err(|_| ApiError::Internal("the time zone was validated at start".into()))?;
+        let today = Utc::now().with_timezone(&zone).date_naive();
+        let to = to.unwrap_or(today);
+        let from = from.unwrap_or(to - Duration::days(DEFAULT_DAYS - 1));
+        if from > to {
+            return Err(ApiError::invalid("/from", "after_to", "the period starts after it ends"));
+        }
+        if (to - from).num_days() >= MAX_DAYS {
+            return Err(ApiError::invalid("/to", "too_long", "a period is at most three years"));
+        }
+        let french = match lang {
+            None | Some("en") => false,
+            Some("fr") => true,
+            Some(_) => return Err(ApiError::BadRequest("lang is en or fr".into())),
+        };
+        let region_id = region_id.filter(|r| !r.is_empty());
+        let window = Window { start: start_of(zone, from), end: start_of(zone, to + Duration::days(1)), region_id: region_id.clone() };
+        Ok(Request { scope: DashboardScope { from, to, region_id }, window, french, zone })
+    }
+}
+
+/// The UTC instant a local day starts at (the first one, should midnight repeat).
+fn start_of(zone: Tz, day: NaiveDate) -> NaiveDateTime {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    zone.from_local_datetime(&midnight).earliest().map_or(midnight, |t| t.naive_utc())
+}
+
+/// Refuses filters that leave between 1 and 4 referrals: every figure would be about
+/// people who could be recognized.
+fn require_population(conn: &mut DbConn, window: &Window) -> Result<(), ApiError> {
+    let n = figures::population(conn, window)?;
+    if n > 0 && n < THRESHOLD {
+        return Err(ApiError::PopulationTooSmall);
+    }
+    Ok(())
+}
+
+/// Runs a dashboard's database work for a coordinator or system admin.
+async fn figures_for<T, F>(state: &AppState, principal: &Principal, work: F) -> Result<T, ApiError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
+    T: Send + 'static,
+{
+    principal.authorize(Permission::ReadDashboards)?;
+    state.db.run(work).await
+}
+
+fn heading(key: &str, label: impl Into<String>) -> Heading {
+    Heading { key: key.to_owned(), label: label.into() }
+}
+
+/// A table whose rows add up, in each column, to the column's total; suppressed.
+fn count_table(table: &str, scope: DashboardScope, columns: Vec<Heading>, rows: Vec<(Heading, Vec<u64>)>) -> CountTable {
+    let width = columns.len();
+    let mut values: Vec<u64> = rows.iter().flat_map(|(_, v)| v.iter().copied()).collect();
+    values.extend((0..width).map(|c| rows.iter().map(|(_, v)| v[c]).sum::<u64>()));
+    let figures = suppress(&values, &column_lines(rows.len(), width));
+    let mut chunks = figures.chunks(width.max(1));
+    let rows = rows.into_iter().map(|(heading, _)| CountRow { heading, figures: chunks.next().map(<[Figure]>::to_vec).unwrap_or_default() }).collect();
+    CountTable { table: table.to_owned(), scope, columns, rows, totals: chunks.next().map(<[Figure]>::to_vec).unwrap_or_default() }
+}
+
+/// Referrals sent in the period, by where they stand now; the total is how many were sent.
+pub async fn funnel(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
+    figures_for(state, principal, move |conn| {
+        require_population(conn, &request.window)?;
+        let counts: HashMap<String, u64> = figures::by_status(conn, &request.window)?.into_iter().collect();
+        let rows = ReferralStatus::ALL
+            .iter()
+            .filter(|s| **s != ReferralStatus::Draft)
+            .map(|s| (heading(s.code(), s.code()), vec![counts.get(s.code()).copied().unwrap_or(0)]))
+            .collect();
+        Ok(count_table("funnel", request.scope, vec![heading("referrals", "referrals")], rows))
+    })
+    .await
+}
+
+/// Referrals sent in the period and declined, by reason.
+pub async fn declines(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
+    figures_for(state, principal, move |conn| {
+        require_population(conn, &request.window)?;
+        let mut counts: HashMap<Option<String>, u64> = HashMap::new();
+        for (_, reason, n) in figures::closed_by_reason(conn, &request.window, ReferralStatus::Declined.code())? {
+            *counts.entry(reason).or_default() += n;
+        }
+        let rows = ReasonCode::ALL.iter().map(|r| (heading(r.code(), r.code()), vec![counts.get(&Some(r.code().to_owned())).copied().unwrap_or(0)])).collect();
+        Ok(count_table("declines", request.scope, vec![heading("declined", "declined")], rows))
+    })
+    .await
+}
+
+/// Referrals sent in the period and completed, by outcome (and, when unsuccessful, why).
+pub async fn outcomes(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
+    figures_for(state, principal, move |conn| {
+        require_population(conn, &request.window)?;
+        let counts: HashMap<(Option<String>, Option<String>), u64> =
+            figures::closed_by_reason(conn, &request.window, ReferralStatus::Completed.code())?.into_iter().map(|(o, r, n)| ((o, r), n)).collect();
+        let count = |outcome: Outcome, reason: Option<ReasonCode>| {
+            counts.iter().filter(|((o, r), _)| o.as_deref() == Some(outcome.code()) && (reason.is_none() || r.as_deref() == reason.map(ReasonCode::code))).map(|(_, n)| n).sum::<u64>()
+        };
+        let mut rows = vec![(heading(Outcome::Successful.code(), Outcome::Successful.code()), vec![count(Outcome::Successful, None)])];
+        for reason in ReasonCode::ALL {
+            let key = format!("{}.{}", Outcome::Unsuccessful.code(), reason.code());
+            rows.push((heading(&key, key.clone()), vec![count(Outcome::Unsuccessful, Some(*reason))]));
+        }
+        Ok(count_table("outcomes", request.scope, vec![heading("completed", "completed")], rows))
+    })
+    .await
+}
+
+/// Referrals waiting for an answer past their due time now, by receiving organization
+/// (in the region if one is given; the period does not apply).
+pub async fn overdue(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
+    figures_for(state, principal, move |conn| {
+        let now = Utc::now();
+        let counts = figures::overdue(conn, request.window.region_id.as_deref(), now.naive_utc())?;
+        let today = now.with_timezone(&request.zone).date_naive();
+        let scope = DashboardScope { from: today, to: today, region_id: request.scope.region_id };
+        Ok(count_table("overdue", scope, vec![heading("overdue", "overdue")], organization_rows(conn, counts)?))
+    })
+    .await
+}
+
+/// Active consents that end within the next 30 days, by the organization that recorded
+/// them — counts only (regions do not apply: consents are not placed in one).
+pub async fn consents_expiring(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
+    figures_for(state, principal, move |conn| {
+        let now = Utc::now();
+        let counts = figures::consents_expiring(conn, now.naive_utc(), (now + Duration::days(EXPIRING_DAYS)).naive_utc())?;
+        let today = now.with_timezone(&request.zone).date_naive();
+        let scope = DashboardScope { from: today, to: today + Duration::days(EXPIRING_DAYS), region_id: None };
+        Ok(count_table("consents_expiring", scope, vec![heading("expiring", "expiring")], organization_rows(conn, counts)?))
+    })
+    .await
+}
+
+/// Rows for counts by organization id, with their names, ordered by name.
+fn organization_rows(conn: &mut DbConn, counts: Vec<(String, u64)>) -> Result<Vec<(Heading, Vec<u64>)>, ApiError> {
+    let ids: Vec<String> = counts.iter().map(|(id, _)| id.clone()).collect();
+    let names = figures::names(conn, Named::Organization, &ids, false)?;
+    let mut rows: Vec<(Heading, Vec<u64>)> = counts.into_iter().map(|(id, n)| (heading(&id, names.get(&id).cloned().unwrap_or_default()), vec![n])).collect();
+    rows.sort_by(|a, b| a.0.label.cmp(&b.0.label).then(a.0.key.cmp(&b.0.key)));
+    Ok(rows)
+}
+
+/// Week by week (weeks start on Monday, local time): referrals sent, accepted, declined,
+/// completed and expired in each week of the period.
+pub async fn trends(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
+    figures_for(state, principal, move |conn| {
+        require_population(conn, &request.window)?;
+        let columns: [(&str, Milestone, Option<&str>); 5] = [
+            ("sent", Milestone::Sent, None),
+            ("accepted", Milestone::Accepted, None),
+            ("declined", Milestone::Closed, Some("declined")),
+            ("completed", Milestone::Closed, Some("completed")),
+            ("expired", Milestone::Closed, Some("expired")),
+        ];
+        let monday = |day: NaiveDate| day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        let mut weeks: BTreeMap<NaiveDate, Vec<u64>> = BTreeMap::new();
+        let mut week = monday(request.scope.from);
+        while week <= request.scope.to {
+            weeks.insert(week, vec![0; columns.len()]);
+            week += Duration::days(7);
+        }
+        for (c, (_, milestone, status)) in columns.iter().enumerate() {
+            for (hour, n) in figures::hourly(conn, &request.window, *milestone, *status)? {
+                let Ok(at) = NaiveDateTime::parse_from_str(&format!("{hour}:00"), "%Y-%m-%d %H:%M") else { continue };
+                let day = Utc.from_utc_datetime(&at).with_timezone(&request.zone).date_naive();
+                if let Some(counts) = weeks.get_mut(&monday(day)) {
+                    counts[c] += n;
+                }
+            }
+        }
+        let rows = weeks.into_iter().map(|(week, counts)| (heading(&week.to_string(), week.to_string()), counts)).collect();
+        Ok(count_table("trends", request.scope, columns.iter().map(|(k, _, _)| heading(k, *k)).collect(), rows))
+    })
+    .await
+}
+
+/// Median and 90th percentile of the time to first opening, to acceptance and to
+/// completion, by urgency, region, category or receiving organization. Groups of fewer
+/// than five get no times; their counts are suppressed like any other.
+pub async fn response_times(state: &AppState, principal: &Principal, request: Request, by: Breakdown) -> Result<ResponseTimes, ApiError> {
+    figures_for(state, principal, move |conn| {
+        require_population(conn, &request.window)?;
+        let milestones = figures::milestones(conn, &request.window)?;
+        let key_of = |m: &Milestones| -> String {
+            match by {
+                Breakdown::Urgency => m.urgency.clone(),
+                Breakdown::Region => m.region_id.clone().unwrap_or_else(|| "none".into()),
+                Breakdown::Category => m.category_id.clone().unwrap_or_else(|| "none".into()),
+                Breakdown::Organization => m.to_organization_id.clone(),
+            }
+        };
+        let mut groups: BTreeMap<String, [Vec<f64>; 3]> = BTreeMap::new();
+        let mut overall: [Vec<f64>; 3] = Default::default();
+        for m in &milestones {
+            let group = groups.entry(key_of(m)).or_default();
+            for (s, hours) in span_hours(m).into_iter().enumerate() {
+                if let Some(hours) = hours {
+                    group[s].push(hours);
+                    overall[s].push(hours);
+                }
+            }
+        }
+        let headings = group_headings(conn, by, groups.keys().cloned().collect(), request.french)?;
+        let mut rows: Vec<(Heading, [Vec<f64>; 3])> = groups.into_iter().map(|(key, spans)| (headings.get(&key).cloned().unwrap_or_else(|| heading(&key, key.clone())), spans)).collect();
+        match by {
+            Breakdown::Urgency => rows.sort_by_key(|(h, _)| Urgency::from_code(&h.key)),
+            _ => rows.sort_by(|a, b| a.0.label.cmp(&b.0.label)),
+        }
+        // The counts of each span add up over the groups to the overall count: suppress them as a table.
+        let width = Span::ALL.len();
+        let mut counts: Vec<u64> = rows.iter().flat_map(|(_, spans)| spans.iter().map(|v| v.len() as u64)).collect();
+        counts.extend(overall.iter().map(|v| v.len() as u64));
+        let shown = suppress(&counts, &column_lines(rows.len(), width));
+        let mut shown = shown.chunks(width);
+        let timings = |spans: &mut [Vec<f64>; 3], figures: &[Figure]| -> Vec<Timing> {
+            spans.iter_mut().zip(figures).map(|(hours, &count)| timing(hours, count)).collect()
+        };
+        let rows = rows.into_iter().map(|(heading, mut spans)| TimingRow { heading, timings: timings(&mut spans, shown.next().unwrap_or_default()) }).collect();
+        Ok(ResponseTimes { scope: request.scope, by, spans: Span::ALL.to_vec(), rows, overall: timings(&mut overall, shown.next().unwrap_or_default()) })
+    })
+    .await
+}
+
+/// Hours from sending to first opening, to acceptance and to completion (each when reached).
+fn span_hours(m: &Milestones) -> [Option<f64>; 3] {
+    let Some(sent) = m.sent_at else { return [None; 3] };
+    let hours = |at: Option<NaiveDateTime>| at.map(|at| (at - sent).num_seconds().max(0) as f64 / 3600.0);
+    let completed = (m.status == ReferralStatus::Completed.code()).then_some(m.closed_at).flatten();
+    [hours(m.received_at), hours(m.accepted_at), hours(completed)]
+}
+
+fn timing(hours: &mut [f64], count: Figure) -> Timing {
+    hours.sort_by(f64::total_cmp);
+    let enough = hours.len() as u64 >= THRESHOLD;
+    Timing { count, median_hours: enough.then(|| percentile(hours, 0.5)), p90_hours: enough.then(|| percentile(hours, 0.9)) }
+}
+
+/// The `p` quantile of sorted values, interpolated between the two nearest ranks (as
+/// PostgreSQL's `percentile_cont`), rounded to a tenth of an hour.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let rank = p * (sorted.len().saturating_sub(1)) as f64;
+    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
+    let value = sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64);
+    (value * 10.0).round() / 10.0
+}
+
+fn group_headings(conn: &mut DbConn, by: Breakdown, keys: Vec<String>, french: bool) -> Result<HashMap<String, Heading>, ApiError> {
+    let kind = match by {
+        Breakdown::Urgency => return Ok(keys.into_iter().map(|k| (k.clone(), heading(&k, k.clone()))).collect()),
+        Breakdown::Region => Named::Region,
+        Breakdown::Category => Named::Category,
+        Breakdown::Organization => Named::Organization,
+    };
+    let names = figures::names(conn, kind, &keys, french)?;
+    Ok(keys.into_iter().map(|k| (k.clone(), heading(&k, names.get(&k).cloned().unwrap_or_else(|| k.clone())))).collect())
+}
+
+/// The coverage gap map: active services of each category (top-level, or the children of
+/// `parent_id`) in each region, and how many accept referrals. Directory data: nothing
+/// is suppressed; cells with no service are marked as gaps.
+pub async fn coverage(state: &AppState, principal: &Principal, request: Request, parent_id: Option<String>) -> Result<CoverageMap, ApiError> {
+    figures_for(state, principal, move |conn| {
+        if let Some(parent) = &parent_id {
+            if figures::names(conn, Named::Category, std::slice::from_ref(parent), false)?.is_empty() {
+                return Err(ApiError::NotFound("no such category".into()));
+            }
+        }
+        let regions = figures::regions(conn, request.french)?;
+        let categories = figures::categories(conn, parent_id.as_deref(), request.french)?;
+        let counts: HashMap<(String, String), (u64, u64)> = figures::coverage(conn, parent_id.as_deref())?
+            .into_iter()
+            .map(|c| ((c.category_id, c.region_id), (c.services.unsigned_abs(), c.accepting.unsigned_abs())))
+            .collect();
+        let rows = categories
+            .into_iter()
+            .map(|(category, label)| CoverageRow {
+                cells: regions
+                    .iter()
+                    .map(|(region, _)| {
+                        let (services, accepting) = counts.get(&(category.clone(), region.clone())).copied().unwrap_or_default();
+                        CoverageCell { services, accepting, gap: services == 0 }
+                    })
+                    .collect(),
+                category: heading(&category, label),
+            })
+            .collect();
+        Ok(CoverageMap { parent_id, regions: regions.into_iter().map(|(id, label)| heading(&id, label)).collect(), rows })
+    })
+    .await
+}
+
+/// Organizations with listings not verified within `after_days` (the configured default
+/// when absent), the most stale first.
+pub async fn stale(state: &AppState, principal: &Principal, after_days: Option<u32>) -> Result<StaleListings, ApiError> {
+    let after_days = after_days.unwrap_or(state.settings.stale_after_days);
+    if !(1..=3650).contains(&after_days) {
+        return Err(ApiError::invalid("/days", "range", "between 1 and 3650 days"));
+    }
+    figures_for(state, principal, move |conn| {
+        let before = Utc::now().naive_utc() - Duration::days(i64::from(after_days));
+        let mut rows: Vec<StaleByOrganization> = figures::stale_by_organization(conn, before)?
+            .into_iter()
+            .map(|(id, name, listings, stale, oldest)| StaleByOrganization { organization: heading(&id, name), listings, stale, oldest_verified_on: oldest.map(|t| t.date()) })
+            .collect();
+        rows.sort_by(|a, b| b.stale.cmp(&a.stale).then(a.organization.label.cmp(&b.organization.label)));
+        Ok(StaleListings { after_days, rows })
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile;
+
+    #[test]
+    fn percentiles_interpolate_like_postgresql() {
+        let hours = [1.0, 2.0, 3.0, 4.0, 10.0];
+        assert_eq!(percentile(&hours, 0.5), 3.0);
+        assert_eq!(percentile(&hours, 0.9), 7.6);
+        assert_eq!(percentile(&[5.0], 0.9), 5.0);
+    }
+}
