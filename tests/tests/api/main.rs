@@ -7,6 +7,7 @@ mod audit;
 mod api_clients;
 mod browser;
 mod curation;
+mod dashboards;
 mod directory;
 mod errors;
 mod exchange;

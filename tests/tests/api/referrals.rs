@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use crate::participants::{consent, record_participant, verbal, CANARY};
 
 /// A service of organization B that takes referrals; returns its id.
-async fn service_of_b(app: &TestApp) -> String {
+pub(crate) async fn service_of_b(app: &TestApp) -> String {
     let admin = app.token(Role::AgencyAdmin, 'b').await;
     let body = json!({"name": "Youth housing", "description": "Rooms for youth.", "category_ids": [app.fixture.housing]});
     let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &body).await;
@@ -16,7 +16,7 @@ async fn service_of_b(app: &TestApp) -> String {
     created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()
 }
 
-fn referral(participant: &str, service: &str, send: bool) -> Value {
+pub(crate) fn referral(participant: &str, service: &str, send: bool) -> Value {
     json!({
         "participant_id": participant, "service_id": service, "urgency": "same_day",
         "needs": {"note": "a room this week"}, "safe_contact_instructions": "text only",
@@ -25,7 +25,7 @@ fn referral(participant: &str, service: &str, send: bool) -> Value {
 }
 
 /// A step with the ETag read.
-async fn step(app: &TestApp, token: &str, id: &str, version: &str, body: Value) -> reqwest::Response {
+pub(crate) async fn step(app: &TestApp, token: &str, id: &str, version: &str, body: Value) -> reqwest::Response {
     app.request(reqwest::Method::POST, &format!("/api/v1/referrals/{id}/transitions")).bearer_auth(token).header("if-match", version).json(&body).send().await.unwrap()
 }
 
@@ -289,7 +289,7 @@ async fn unanswered_referrals_expire(app: TestApp) {
 }
 
 /// A client of organization `org` with these scopes; returns its access token.
-async fn client_token(app: &TestApp, org: char, scopes: &[&str]) -> String {
+pub(crate) async fn client_token(app: &TestApp, org: char, scopes: &[&str]) -> String {
     let admin = app.token(Role::AgencyAdmin, org).await;
     let organization = if org == 'a' { &app.fixture.org_a } else { &app.fixture.org_b };
     let created: Value = app.post(&format!("/api/v1/organizations/{organization}/api-clients"), &admin, &json!({"name": format!("Case system {org}"), "scopes": scopes})).await.json().await.unwrap();
