@@ -6,13 +6,15 @@ use harbour::config::Settings;
 use harbour::db::Db;
 use harbour::startup::Application;
 
-const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | export-hsds DIR | import-hsds DIR | bootstrap NAME SLUG EMAIL | keys rotate | audit verify | openapi]
+const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | seed --synthetic-referrals N | export-hsds DIR | import-hsds DIR | bootstrap NAME SLUG EMAIL | keys rotate | audit verify | openapi]
 
   serve         run the API and the app (default); applies migrations first
   migrate       apply database migrations and exit
   seed --demo   load the demonstration partnership into an empty database and print sign-ins
   seed --synthetic N
                 add N synthetic services (after --demo), for scale tests and benchmarks
+  seed --synthetic-referrals N
+                add N synthetic referral histories (after --demo), for the dashboards' benchmarks
   export-hsds DIR
                 write the directory as Open Referral HSDS 3.0 JSON files into DIR
   import-hsds DIR
@@ -53,6 +55,14 @@ fn main() -> ExitCode {
             let started = std::time::Instant::now();
             let made = harbour::seed::seed_synthetic(&db, count).map_err(|e| e.to_string())?;
             println!("Added {made} synthetic services in {:.1} s.", started.elapsed().as_secs_f64());
+            Ok(())
+        }
+        ["seed", "--synthetic-referrals", count] => {
+            let count: usize = count.parse().map_err(|_| format!("not a number: {count}"))?;
+            let db = open(&settings)?;
+            let started = std::time::Instant::now();
+            let made = harbour::seed::seed_synthetic_referrals(&db, count).map_err(|e| e.to_string())?;
+            println!("Added {made} synthetic referral histories in {:.1} s.", started.elapsed().as_secs_f64());
             Ok(())
         }
         ["export-hsds", dir] => open(&settings).and_then(|db| {

@@ -33,3 +33,14 @@ export async function axe(page, where) {
 export async function fits(page, where) {
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, `${where} fits 360 px`);
 }
+
+/** A new phone (or other device, by `options`) signed in as `email`, on the directory. */
+export async function signedIn(email, password, options = {}) {
+  const { context, page } = await phone(options);
+  await page.goto(base + '/');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Find a service' }).waitFor();
+  return { context, page };
+}

@@ -2,22 +2,12 @@
 // (consent already recorded) to another organization's service from a phone; an intake
 // worker there opens the inbox, accepts, and writes back. Run by tests/tests/api/browser.rs.
 import assert from 'node:assert/strict';
-import { axe, base, browser, fits, phone } from './phone.mjs';
+import { axe, browser, fits, signedIn } from './phone.mjs';
 
 const password = process.env.HARBOUR_PASSWORD;
 
-async function signedIn(email) {
-  const { context, page } = await phone();
-  await page.goto(base + '/');
-  await page.getByLabel('E-mail address').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Find a service' }).waitFor();
-  return { context, page };
-}
-
 try {
-  const worker = await signedIn(process.env.HARBOUR_EMAIL);
+  const worker = await signedIn(process.env.HARBOUR_EMAIL, password);
   let page = worker.page;
   await page.getByRole('button', { name: 'Participants', exact: true }).click();
   await page.getByRole('button', { name: /Nova/ }).click();
@@ -40,7 +30,7 @@ try {
   await worker.context.close();
   console.log('referral sent: ok');
 
-  const intake = await signedIn(process.env.HARBOUR_RECEIVER_EMAIL);
+  const intake = await signedIn(process.env.HARBOUR_RECEIVER_EMAIL, password);
   page = intake.page;
   // The in-app reminder: the new referral waits in the navigation.
   await page.getByTestId('waiting-count').filter({ hasText: '1' }).waitFor();

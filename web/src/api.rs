@@ -4,6 +4,7 @@ use gloo_net::http::{Request, RequestBuilder, Response};
 use harbour_types::Problem;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::JsCast;
 
 /// Why a call failed: a problem from the server, or no answer at all.
 #[derive(Debug, Clone, PartialEq)]
@@ -83,4 +84,26 @@ pub async fn post_no_content(path: &str, token: Option<&str>, body: Option<serde
     } else {
         read::<serde_json::Value>(response).await.map(drop)
     }
+}
+
+/// GETs a file (a CSV export) with the bearer token and hands it to the browser as a
+/// download named `filename`: a plain link could not carry the token.
+pub async fn download(path: &str, token: Option<&str>, filename: &str) -> Result<(), ApiError> {
+    let response = with_token(Request::get(path), token).send().await.map_err(|_| ApiError::offline())?;
+    if !response.ok() {
+        return read::<serde_json::Value>(response).await.map(drop);
+    }
+    let text = response.text().await.map_err(|_| ApiError::offline())?;
+    let failed = || ApiError { code: "error".into(), status: 0 };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/csv");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| failed())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed())?;
+    let link: web_sys::HtmlAnchorElement = leptos::prelude::document().create_element("a").map_err(|_| failed())?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(filename);
+    link.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }

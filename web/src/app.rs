@@ -9,6 +9,7 @@ use crate::components::nav::Nav;
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::pages::directory_page::{DirectoryPage, DirectorySearchState};
 use crate::pages::consent_page::ConsentPage;
+use crate::pages::dashboard_page::DashboardPage;
 use crate::pages::disclosure_page::DisclosurePage;
 use crate::pages::my_organization_page::MyOrganizationPage;
 use crate::pages::participant_form_page::{EditParticipantPage, NewParticipantPage};
@@ -71,6 +72,7 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/") view=DirectoryPage/>
                 <Route path=path!("/services/:id") view=ServicePage/>
                 <Route path=path!("/my-organization") view=MyOrganizationPage/>
+                <Route path=path!("/dashboard") view=DashboardPage/>
                 <Route path=path!("/participants") view=ParticipantsPage/>
                 <Route path=path!("/participants/new") view=NewParticipantPage/>
                 <Route path=path!("/participants/:id") view=ParticipantPage/>

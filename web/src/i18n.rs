@@ -297,6 +297,48 @@ messages! {
     Friday => "Friday", "vendredi";
     Saturday => "Saturday", "samedi";
     Sunday => "Sunday", "dimanche";
+    Dashboard => "Dashboard", "Tableau de bord";
+    DashboardIntro => "Counts only: no participant is ever shown. “<5” stands for 1 to 4; “x” hides a figure that would let a “<5” be worked out.", "Des nombres seulement : aucune personne n'est jamais montrée. « <5 » signifie de 1 à 4; « x » cache un nombre qui permettrait de retrouver un « <5 ».";
+    PeriodFrom => "From", "Du";
+    PeriodTo => "To", "Au";
+    ShowFigures => "Show", "Afficher";
+    ReferralFlow => "Where referrals stand", "Où en sont les orientations";
+    ReferralFlowHint => "Referrals sent in the period, by where they stand now.", "Orientations envoyées pendant la période, selon leur état actuel.";
+    WeekByWeek => "Week by week", "Semaine par semaine";
+    WeekOf => "Week of", "Semaine du";
+    ResponseTimes => "Response times", "Délais de réponse";
+    ResponseTimesHint => "Hours from sending: median and 90th percentile (9 in 10 were faster).", "Heures depuis l'envoi : médiane et 90e centile (9 sur 10 plus rapides).";
+    BreakdownBy => "By", "Selon";
+    ByUrgency => "How soon", "Délai";
+    ByRegion => "Region", "Région";
+    ByCategory => "Need", "Besoin";
+    ByOrganization => "Receiving organization", "Organisme destinataire";
+    SpanFirstOpen => "To first opening", "Jusqu'à l'ouverture";
+    SpanAccept => "To acceptance", "Jusqu'à l'acceptation";
+    SpanComplete => "To closing", "Jusqu'à la clôture";
+    Median => "Median", "Médiane";
+    Percentile90 => "90th percentile", "90e centile";
+    HowMany => "How many", "Combien";
+    Declines => "Declines by reason", "Refus par motif";
+    Outcomes => "Outcomes of closed referrals", "Résultats des orientations closes";
+    OverdueNow => "Overdue now, by receiving organization", "En retard maintenant, par organisme destinataire";
+    ConsentsExpiring => "Consents ending in the next 30 days", "Consentements qui prennent fin d'ici 30 jours";
+    Coverage => "Services by need and region", "Services par besoin et région";
+    CoverageHint => "Active services in each region; “0” is a gap. Choose a cell to see its listings.", "Services actifs dans chaque région; « 0 » est une lacune. Choisissez une case pour voir les fiches.";
+    GapsCount => "Gaps (no service)", "Lacunes (aucun service)";
+    AcceptingShort => "taking referrals", "acceptent des orientations";
+    StaleListings => "Listings not verified lately", "Fiches non vérifiées récemment";
+    StaleHint => "Not verified in the last", "Non vérifiées depuis";
+    Days => "days", "jours";
+    Listings => "Listings", "Fiches";
+    StaleCount => "Not verified", "Non vérifiées";
+    OldestVerified => "Oldest verification", "Plus ancienne vérification";
+    Never => "never", "jamais";
+    TableView => "Table view", "Vue en tableau";
+    DownloadCsv => "Download CSV", "Télécharger (CSV)";
+    Total => "Total", "Total";
+    NothingToShow => "Nothing to show.", "Rien à afficher.";
+    ErrorPopulationTooSmall => "Fewer than 5 referrals match: widen the period or the region.", "Moins de 5 orientations correspondent : élargissez la période ou la région.";
 }
 
 /// The message for a problem's `code` from the API.
@@ -306,6 +348,7 @@ pub fn problem_message(code: &str) -> Msg {
         "too_many_requests" => Msg::ErrorTooManyAttempts,
         "offline" | "unavailable" => Msg::ErrorOffline,
         "validation" => Msg::ErrorValidation,
+        "population_too_small" => Msg::ErrorPopulationTooSmall,
         "wrong_current_password" => Msg::ErrorWrongCurrentPassword,
         _ => Msg::ErrorGeneric,
     }

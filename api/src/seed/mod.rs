@@ -5,8 +5,10 @@
 //! password (the one in `HARBOUR_DEMO_PASSWORD`, or a new one) so sign-ins can be printed.
 
 mod demo_data;
+mod referrals;
 mod synthetic;
 
+pub use referrals::seed_synthetic_referrals;
 pub use synthetic::seed_synthetic;
 
 use chrono::Utc;
@@ -104,6 +106,10 @@ pub fn seed_demo(db: &Db, settings: &Settings) -> Result<DemoSeed, SeedError> {
             _ => Err(SeedError::NotEmpty),
         }
     })?;
+    if created {
+        // Two years of referral histories, so the coordinators' dashboards have something to show.
+        seed_synthetic_referrals(db, DEMO_REFERRALS)?;
+    }
     Ok(DemoSeed {
         created,
         password,
@@ -112,6 +118,9 @@ pub fn seed_demo(db: &Db, settings: &Settings) -> Result<DemoSeed, SeedError> {
         services: ORGANIZATIONS.iter().map(|o| o.services.len()).sum(),
     })
 }
+
+/// How many synthetic referral histories the demo holds.
+const DEMO_REFERRALS: usize = 800;
 
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()

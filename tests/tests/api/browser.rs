@@ -113,3 +113,57 @@ async fn referral_sent_from_a_phone_and_accepted_at_360px() {
     assert_eq!(sent["contents"][0]["urgency"], "same_day");
     assert_eq!(sent["contents"][0]["assignee"]["name"], "intake_worker of b");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinator_dashboard_on_a_phone_and_a_laptop() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let admin_b = app.token(Role::AgencyAdmin, 'b').await;
+    let service = json!({"name": "Youth shelter", "description": "Beds for youth.", "category_ids": [app.fixture.emergency_shelter], "region_ids": [app.fixture.halifax]});
+    let service: serde_json::Value = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin_b, &service).await.json().await.unwrap();
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let participant: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Nova"})).await.json().await.unwrap();
+    // 30 referrals over the last four weeks (3 of them withdrawn), and 2 alone on a day long ago.
+    let now = chrono::Utc::now().naive_utc();
+    // At 16:00 UTC: the same day in Halifax, whose days the dashboard counts in.
+    let lonely = (now - chrono::Duration::days(200)).date().and_hms_opt(16, 0, 0).unwrap();
+    for n in 0..32 {
+        let (sent, status) = match n {
+            30 | 31 => (lonely, "sent"),
+            _ => (now - chrono::Duration::hours(20 * n + 1), ["completed", "accepted", "in_progress", "declined", "sent", "completed", "completed", "accepted", "withdrawn", "completed"][n as usize % 10]),
+        };
+        let at = |t: chrono::NaiveDateTime| format!("'{}'", t.format("%Y-%m-%d %H:%M:%S"));
+        let later = |hours: i64| at(sent + chrono::Duration::hours(hours));
+        let (received, accepted, closed) = match status {
+            "completed" => (later(1), later(3), later(15)),
+            "accepted" | "in_progress" => (later(1), later(3), "NULL".into()),
+            "declined" => (later(2), "NULL".into(), later(4)),
+            "withdrawn" => ("NULL".into(), "NULL".into(), later(2)),
+            _ => ("NULL".into(), "NULL".into(), "NULL".into()),
+        };
+        let (reason, outcome) = match status {
+            "declined" => ("'no_capacity'", "NULL"),
+            "completed" => ("NULL", "'successful'"),
+            _ => ("NULL", "NULL"),
+        };
+        app.execute_sql(format!(
+            "INSERT INTO referrals (id, from_organization_id, to_organization_id, service_id, participant_id, need_category_ids, urgency, participant_confirmed, \
+             status, reason, outcome, due_at, version, created_at, sent_at, updated_at, region_id, category_id, received_at, accepted_at, closed_at) \
+             VALUES ('r{n}', '{a}', '{b}', '{s}', '{p}', '[]', 'soon', TRUE, '{status}', {reason}, {outcome}, {sent}, 1, {sent}, {sent}, {sent}, '{h}', '{c}', {received}, {accepted}, {closed})",
+            a = app.fixture.org_a,
+            b = app.fixture.org_b,
+            s = service["id"].as_str().unwrap(),
+            p = participant["id"].as_str().unwrap(),
+            sent = at(sent),
+            h = app.fixture.halifax,
+            c = app.fixture.housing,
+        ))
+        .await;
+    }
+    let lonely_day = lonely.format("%Y-%m-%d").to_string();
+    let stdout = run_script(
+        "dashboard.mjs",
+        &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "coordinator@org-a.test"), ("HARBOUR_PASSWORD", PASSWORD), ("HARBOUR_LONELY_DAY", &lonely_day)],
+    )
+    .await;
+    assert!(stdout.contains("dashboard on a laptop: ok"), "{stdout}");
+}

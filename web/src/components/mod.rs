@@ -1,5 +1,6 @@
 //! Pieces shared by every screen.
 
+pub mod charts;
 pub mod directory;
 pub mod frame;
 pub mod nav;

@@ -1,5 +1,6 @@
 //! The main navigation: the directory for everyone, participants for frontline staff
-//! (never coordinators or system admins), "my organization" for admins.
+//! (never coordinators or system admins), the dashboard for coordinators and system
+//! admins, "my organization" for admins.
 //! Links replace the history entry: Harbour keeps one, which quick exit replaces.
 
 use harbour_types::Role;
@@ -54,11 +55,16 @@ pub fn Nav() -> impl IntoView {
         SessionState::SignedIn { me, .. } => me.roles.iter().any(|r| matches!(r, Role::OutreachWorker | Role::IntakeWorker | Role::AgencyAdmin)),
         _ => false,
     };
+    let coordinator = move || match session.state.get() {
+        SessionState::SignedIn { me, .. } => me.roles.iter().any(|r| matches!(r, Role::Coordinator | Role::SystemAdmin)),
+        _ => false,
+    };
     view! {
         <nav class="nav" aria-label=i18n.t(Msg::MainNavigation)>
             <NavLink path="/" label=Msg::Directory/>
             <Show when=frontline><NavLink path="/referrals" label=Msg::Referrals waiting=waiting_referrals()/></Show>
             <Show when=frontline><NavLink path="/participants" label=Msg::Participants/></Show>
+            <Show when=coordinator><NavLink path="/dashboard" label=Msg::Dashboard/></Show>
             <Show when=admin><NavLink path="/my-organization" label=Msg::MyOrganization/></Show>
         </nav>
     }

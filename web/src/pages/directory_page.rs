@@ -44,6 +44,18 @@ impl DirectorySearchState {
         }
     }
 
+    /// Starts a search of every listing in a category and a region (a drill-down from
+    /// the coordinators' coverage map).
+    pub fn show_listings(&self, category: &str, region: &str) {
+        self.text.set(String::new());
+        for flag in [self.open_now, self.open_24_7, self.no_id, self.youth, self.french] {
+            flag.set(false);
+        }
+        self.near.set(None);
+        self.category.set(category.to_owned());
+        self.region.set(region.to_owned());
+    }
+
     fn query_string(&self, text: &str) -> String {
         let mut parts = vec![format!("q={}", String::from(js_sys::encode_uri_component(text))), "per_page=30".to_owned()];
         let mut attributes = Vec::new();
@@ -154,7 +166,10 @@ pub fn DirectoryPage() -> impl IntoView {
                 .map(|term| {
                     let label = if lang == crate::i18n::Lang::Fr { term.name_fr } else { term.name };
                     let label = if term.parent_id.is_some() { format!("— {label}") } else { label };
-                    view! { <option value=term.id>{label}</option> }
+                    // Selected here too: a search kept in memory (or opened from the coverage
+                    // map) is set before the options arrive, when the select cannot show it yet.
+                    let chosen = state.category.get_untracked() == term.id;
+                    view! { <option value=term.id selected=chosen>{label}</option> }
                 })
                 .collect_view()
         })
@@ -165,7 +180,8 @@ pub fn DirectoryPage() -> impl IntoView {
             list.into_iter()
                 .map(|r| {
                     let label = if lang == crate::i18n::Lang::Fr { r.name_fr } else { r.name };
-                    view! { <option value=r.id>{label}</option> }
+                    let chosen = state.region.get_untracked() == r.id;
+                    view! { <option value=r.id selected=chosen>{label}</option> }
                 })
                 .collect_view()
         })

@@ -2,6 +2,7 @@
 
 pub mod change_password_page;
 pub mod consent_page;
+pub mod dashboard_page;
 pub mod directory_page;
 pub mod disclosure_page;
 pub mod my_organization_page;

@@ -1,0 +1,431 @@
+//! The coordinators' dashboard: where referrals stand, week by week, response times,
+//! declines, outcomes, overdue referrals, consents about to end, coverage gaps and stale
+//! listings. Counts only, suppressed by the server; each chart has its table and a CSV.
+//! One column on a phone, two on a laptop.
+
+use harbour_types::{Breakdown, CountTable, CoverageMap, Figure, Heading, Outcome, ReasonCode, ReferralStatus, Region, ResponseTimes, Span, StaleListings, Urgency};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use leptos_router::NavigateOptions;
+
+use crate::api;
+use crate::components::charts::{BarChart, HeatMap, LineChart};
+use crate::components::participants::labels;
+use crate::i18n::{problem_message, use_i18n, I18n, Lang, Msg};
+use crate::pages::directory_page::DirectorySearchState;
+use crate::session::use_session;
+
+/// Reads `/api/v1/dashboards/{endpoint}` with the applied filters, in the interface's language.
+fn figures<T>(endpoint: &'static str, query: Signal<String>) -> LocalResource<Result<T, api::ApiError>>
+where
+    T: serde::de::DeserializeOwned + 'static,
+{
+    let session = use_session();
+    let i18n = use_i18n();
+    LocalResource::new(move || {
+        let path = format!("/api/v1/dashboards/{endpoint}?{}&lang={}", query.get(), i18n.0.get().tag());
+        let token = session.token();
+        async move { api::get::<T>(&path, token.as_deref()).await }
+    })
+}
+
+/// A dashboard panel: its title, a hint, the content, and the CSV of the same figures.
+#[component]
+fn Panel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>, csv: Signal<String>, children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let failed = RwSignal::new(None::<Msg>);
+    let download = move |_| {
+        let path = csv.get_untracked();
+        let token = session.token();
+        leptos::task::spawn_local(async move {
+            let outcome = api::download(&path, token.as_deref(), &format!("harbour-{id}.csv")).await;
+            failed.set(outcome.err().map(|e| problem_message(&e.code)));
+        });
+    };
+    view! {
+        <section class="card panel" aria-labelledby=format!("{id}-title") data-testid=id>
+            <h2 id=format!("{id}-title")>{i18n.t(title)}</h2>
+            {hint.map(|h| view! { <p class="small muted">{i18n.t(h)}</p> })}
+            {children()}
+            <button type="button" class="link-back" on:click=download>{i18n.t(Msg::DownloadCsv)}</button>
+            {move || failed.get().map(|m| view! { <p class="error" role="alert">{i18n.t(m)}</p> })}
+        </section>
+    }
+}
+
+fn trouble(i18n: I18n, error: &api::ApiError) -> AnyView {
+    view! { <p class="error" role="alert">{i18n.t(problem_message(&error.code))}</p> }.into_any()
+}
+
+/// The name of a row: codes through the interface's words, records by their name.
+type Namer = fn(&Heading, Lang) -> String;
+
+fn status_name(h: &Heading, lang: Lang) -> String {
+    ReferralStatus::from_code(&h.key).map_or_else(|| h.label.clone(), |s| labels::referral_status(s).0.text(lang).to_owned())
+}
+
+fn reason_name(h: &Heading, lang: Lang) -> String {
+    ReasonCode::from_code(&h.key).map_or_else(|| h.label.clone(), |r| labels::reason(r).text(lang).to_owned())
+}
+
+fn outcome_name(h: &Heading, lang: Lang) -> String {
+    match h.key.split_once('.') {
+        Some((_, reason)) => format!("{} — {}", Msg::OutcomeUnsuccessful.text(lang), ReasonCode::from_code(reason).map_or(reason, |r| labels::reason(r).text(lang))),
+        None if h.key == Outcome::Successful.code() => Msg::OutcomeSuccessful.text(lang).to_owned(),
+        None => h.label.clone(),
+    }
+}
+
+fn record_name(h: &Heading, _: Lang) -> String {
+    h.label.clone()
+}
+
+fn figure_cell(f: Figure) -> impl IntoView {
+    view! { <td class="num">{f.text()}</td> }
+}
+
+/// A one-column table of counts as bars, with its table view.
+#[component]
+fn CountPanel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>, endpoint: &'static str, query: Signal<String>, name: Namer) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = figures::<CountTable>(endpoint, query);
+    let csv = Signal::derive(move || format!("/api/v1/dashboards/{endpoint}?{}&format=csv&lang={}", query.get(), i18n.0.get().tag()));
+    let hint = hint.unwrap_or(Msg::DashboardIntro);
+    view! {
+        <Panel id title hint csv>
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || data.get().map(|outcome| match outcome {
+                    Ok(table) if table.rows.is_empty() => view! { <p class="muted">{i18n.t(Msg::NothingToShow)}</p> }.into_any(),
+                    Ok(table) => {
+                        let lang = i18n.0.get();
+                        let bars: Vec<(String, Figure)> = table.rows.iter().map(|r| (name(&r.heading, lang), r.figures[0])).collect();
+                        let total = table.totals.first().copied().unwrap_or(Figure::Count(0));
+                        view! {
+                            <figure>
+                                <BarChart title=title.text(lang).to_owned() bars=bars.clone()/>
+                                <figcaption class="small">{Msg::Total.text(lang)}": "{total.text()}</figcaption>
+                            </figure>
+                            <details>
+                                <summary>{i18n.t(Msg::TableView)}</summary>
+                                <table class="figures">
+                                    <tbody>
+                                        {bars.into_iter().map(|(label, f)| view! { <tr><th scope="row">{label}</th>{figure_cell(f)}</tr> }).collect_view()}
+                                        <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>{figure_cell(total)}</tr>
+                                    </tbody>
+                                </table>
+                            </details>
+                        }.into_any()
+                    }
+                    Err(e) => trouble(i18n, &e),
+                })}
+            </Transition>
+        </Panel>
+    }
+}
+
+/// Week by week: sent, accepted, declined, completed, expired.
+#[component]
+fn TrendsPanel(query: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = figures::<CountTable>("referrals/trends", query);
+    let csv = Signal::derive(move || format!("/api/v1/dashboards/referrals/trends?{}&format=csv", query.get()));
+    let series_name = |key: &str, lang: Lang| match key {
+        "sent" => Msg::Sent.text(lang),
+        "accepted" => Msg::ReferralStatusAccepted.text(lang),
+        "declined" => Msg::ReferralStatusDeclined.text(lang),
+        "completed" => Msg::ReferralStatusCompleted.text(lang),
+        _ => Msg::ReferralStatusExpired.text(lang),
+    };
+    view! {
+        <Panel id="trends" title=Msg::WeekByWeek csv>
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || data.get().map(|outcome| match outcome {
+                    Ok(table) => {
+                        let lang = i18n.0.get();
+                        let weeks: Vec<String> = table.rows.iter().map(|r| r.heading.key.clone()).collect();
+                        // The three lines that tell the story; the table has all five.
+                        let series: Vec<(String, Vec<Figure>)> = [0usize, 3, 2]
+                            .iter()
+                            .map(|&c| (series_name(&table.columns[c].key, lang).to_owned(), table.rows.iter().map(|r| r.figures[c]).collect()))
+                            .collect();
+                        let legend: Vec<String> = series.iter().map(|(n, _)| n.clone()).collect();
+                        view! {
+                            <figure>
+                                <LineChart title=Msg::WeekByWeek.text(lang).to_owned() weeks=weeks series=series/>
+                                <figcaption class="legend small">
+                                    {legend.into_iter().enumerate().map(|(i, n)| view! { <span class=format!("key key-{i}")>{n}</span> }).collect_view()}
+                                </figcaption>
+                            </figure>
+                            <details>
+                                <summary>{i18n.t(Msg::TableView)}</summary>
+                                <div class="scroll" tabindex="0" role="region" aria-label=Msg::WeekByWeek.text(lang)>
+                                <table class="figures">
+                                    <thead><tr><th scope="col">{i18n.t(Msg::WeekOf)}</th>
+                                        {table.columns.iter().map(|c| view! { <th scope="col" class="num">{series_name(&c.key, lang)}</th> }).collect_view()}
+                                    </tr></thead>
+                                    <tbody>
+                                        {table.rows.into_iter().map(|r| view! { <tr><th scope="row">{r.heading.label}</th>{r.figures.into_iter().map(figure_cell).collect_view()}</tr> }).collect_view()}
+                                        <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>{table.totals.into_iter().map(figure_cell).collect_view()}</tr>
+                                    </tbody>
+                                </table>
+                                </div>
+                            </details>
+                        }.into_any()
+                    }
+                    Err(e) => trouble(i18n, &e),
+                })}
+            </Transition>
+        </Panel>
+    }
+}
+
+fn hours(h: Option<f64>) -> String {
+    h.map_or_else(|| "–".to_owned(), |h| format!("{h:.1} h"))
+}
+
+/// Median and 90th percentile by urgency, region, need or receiving organization.
+#[component]
+fn TimesPanel(query: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let by = RwSignal::new(Breakdown::Urgency);
+    let with_by = Signal::derive(move || format!("{}&by={}", query.get(), by.get().code()));
+    let data = figures::<ResponseTimes>("referrals/response-times", with_by);
+    let csv = Signal::derive(move || format!("/api/v1/dashboards/referrals/response-times?{}&format=csv&lang={}", with_by.get(), i18n.0.get().tag()));
+    let breakdowns = [(Breakdown::Urgency, Msg::ByUrgency), (Breakdown::Region, Msg::ByRegion), (Breakdown::Category, Msg::ByCategory), (Breakdown::Organization, Msg::ByOrganization)];
+    let span_name = |s: Span| match s {
+        Span::FirstOpen => Msg::SpanFirstOpen,
+        Span::Accept => Msg::SpanAccept,
+        Span::Complete => Msg::SpanComplete,
+    };
+    view! {
+        <Panel id="response-times" title=Msg::ResponseTimes hint=Msg::ResponseTimesHint csv>
+            <label for="breakdown">{i18n.t(Msg::BreakdownBy)}</label>
+            <select id="breakdown" on:change=move |ev| by.set(Breakdown::from_code(&event_target_value(&ev)).unwrap_or(Breakdown::Urgency))>
+                {breakdowns.into_iter().map(|(b, m)| view! { <option value=b.code() selected=move || by.get() == b>{i18n.t(m)}</option> }).collect_view()}
+            </select>
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || data.get().map(|outcome| match outcome {
+                    Ok(times) => {
+                        let lang = i18n.0.get();
+                        let name = |h: &Heading| Urgency::from_code(&h.key).map_or_else(|| h.label.clone(), |u| labels::urgency(u).text(lang).to_owned());
+                        // The chart: median hours to acceptance, the step a partnership watches most.
+                        let bars: Vec<(String, Figure)> = times.rows.iter().map(|r| (name(&r.heading), r.timings[1].median_hours.map_or(r.timings[1].count, |h| Figure::Count(h.round() as u64)))).collect();
+                        view! {
+                            <figure>
+                                <BarChart title=format!("{} — {} ({})", Msg::SpanAccept.text(lang), Msg::Median.text(lang), "h") bars=bars/>
+                                <figcaption class="small">{Msg::SpanAccept.text(lang)}", "{Msg::Median.text(lang)}" (h)"</figcaption>
+                            </figure>
+                            <details>
+                                <summary>{i18n.t(Msg::TableView)}</summary>
+                                <div class="scroll" tabindex="0" role="region" aria-label=Msg::ResponseTimes.text(lang)>
+                                <table class="figures">
+                                    <thead>
+                                        <tr><th scope="col" rowspan="2">{i18n.t(Msg::BreakdownBy)}</th>
+                                            {times.spans.iter().map(|s| view! { <th scope="colgroup" colspan="3">{i18n.t(span_name(*s))}</th> }).collect_view()}
+                                        </tr>
+                                        <tr>{times.spans.iter().map(|_| view! {
+                                            <th scope="col" class="num">{i18n.t(Msg::HowMany)}</th>
+                                            <th scope="col" class="num">{i18n.t(Msg::Median)}</th>
+                                            <th scope="col" class="num">{i18n.t(Msg::Percentile90)}</th>
+                                        }).collect_view()}</tr>
+                                    </thead>
+                                    <tbody>
+                                        {times.rows.iter().map(|r| view! {
+                                            <tr><th scope="row">{name(&r.heading)}</th>
+                                                {r.timings.iter().map(|t| view! { {figure_cell(t.count)}<td class="num">{hours(t.median_hours)}</td><td class="num">{hours(t.p90_hours)}</td> }).collect_view()}
+                                            </tr>
+                                        }).collect_view()}
+                                        <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>
+                                            {times.overall.iter().map(|t| view! { {figure_cell(t.count)}<td class="num">{hours(t.median_hours)}</td><td class="num">{hours(t.p90_hours)}</td> }).collect_view()}
+                                        </tr>
+                                    </tbody>
+                                </table>
+                                </div>
+                            </details>
+                        }.into_any()
+                    }
+                    Err(e) => trouble(i18n, &e),
+                })}
+            </Transition>
+        </Panel>
+    }
+}
+
+/// The coverage gap map; choosing a cell opens the directory on its listings.
+#[component]
+fn CoveragePanel() -> impl IntoView {
+    let i18n = use_i18n();
+    let navigate = use_navigate();
+    let search = expect_context::<DirectorySearchState>();
+    let data = figures::<CoverageMap>("coverage", Signal::derive(String::new));
+    let csv = Signal::derive(move || format!("/api/v1/dashboards/coverage?format=csv&lang={}", i18n.0.get().tag()));
+    let open = move |category: String, region: String| {
+        search.show_listings(&category, &region);
+        navigate("/", NavigateOptions { replace: true, ..Default::default() });
+    };
+    view! {
+        <Panel id="coverage" title=Msg::Coverage hint=Msg::CoverageHint csv>
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || data.get().map(|outcome| match outcome {
+                    Ok(map) => {
+                        let lang = i18n.0.get();
+                        let rows: Vec<String> = map.rows.iter().map(|r| r.category.label.clone()).collect();
+                        let columns: Vec<String> = map.regions.iter().map(|r| r.label.clone()).collect();
+                        let cells: Vec<Vec<u64>> = map.rows.iter().map(|r| r.cells.iter().map(|c| c.services).collect()).collect();
+                        let ids = StoredValue::new((map.rows.iter().map(|r| r.category.key.clone()).collect::<Vec<_>>(), map.regions.iter().map(|r| r.key.clone()).collect::<Vec<_>>()));
+                        let pick = {
+                            let open = open.clone();
+                            move |(r, c): (usize, usize)| ids.with_value(|(categories, regions)| open(categories[r].clone(), regions[c].clone()))
+                        };
+                        let open = open.clone();
+                        view! {
+                            <figure class="scroll" tabindex="0" role="region" aria-label=Msg::Coverage.text(lang)>
+                                <HeatMap title=Msg::Coverage.text(lang).to_owned() gaps_label=Msg::GapsCount.text(lang).to_owned() rows=rows columns=columns cells=cells on_pick=pick/>
+                            </figure>
+                            <details>
+                                <summary>{i18n.t(Msg::TableView)}</summary>
+                                <div class="scroll" tabindex="0" role="region" aria-label=Msg::Coverage.text(lang)>
+                                <table class="figures coverage">
+                                    <thead><tr><th scope="col">{i18n.t(Msg::Category)}</th>
+                                        {map.regions.iter().map(|r| view! { <th scope="col" class="num">{r.label.clone()}</th> }).collect_view()}
+                                    </tr></thead>
+                                    <tbody>
+                                        {map.rows.into_iter().map(|row| {
+                                            let category = row.category.key.clone();
+                                            view! {
+                                                <tr><th scope="row">{row.category.label.clone()}</th>
+                                                    {row.cells.iter().zip(&map.regions).map(|(cell, region)| {
+                                                        let (open, category, region_id) = (open.clone(), category.clone(), region.key.clone());
+                                                        let label = format!("{} / {}: {} ({} {})", row.category.label, region.label, cell.services, cell.accepting, Msg::AcceptingShort.text(lang));
+                                                        view! {
+                                                            <td class=if cell.gap { "num gap" } else { "num" }>
+                                                                <button type="button" class="cell" aria-label=label on:click=move |_| open(category.clone(), region_id.clone())>{cell.services}</button>
+                                                            </td>
+                                                        }
+                                                    }).collect_view()}
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            </details>
+                        }.into_any()
+                    }
+                    Err(e) => trouble(i18n, &e),
+                })}
+            </Transition>
+        </Panel>
+    }
+}
+
+/// Organizations whose listings were not verified lately.
+#[component]
+fn StalePanel() -> impl IntoView {
+    let i18n = use_i18n();
+    let data = figures::<StaleListings>("stale-listings", Signal::derive(String::new));
+    let csv = Signal::derive(|| "/api/v1/dashboards/stale-listings?format=csv".to_owned());
+    view! {
+        <Panel id="stale" title=Msg::StaleListings csv>
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || data.get().map(|outcome| match outcome {
+                    Ok(stale) => view! {
+                        <p class="small muted">{i18n.t(Msg::StaleHint)}" "{stale.after_days}" "{i18n.t(Msg::Days)}</p>
+                        {if stale.rows.is_empty() {
+                            view! { <p class="muted">{i18n.t(Msg::NothingToShow)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <div class="scroll" tabindex="0" role="region" aria-label=Msg::StaleListings.text(i18n.0.get())>
+                                <table class="figures">
+                                    <thead><tr>
+                                        <th scope="col">{i18n.t(Msg::MyOrganization)}</th>
+                                        <th scope="col" class="num">{i18n.t(Msg::Listings)}</th>
+                                        <th scope="col" class="num">{i18n.t(Msg::StaleCount)}</th>
+                                        <th scope="col">{i18n.t(Msg::OldestVerified)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {stale.rows.into_iter().map(|r| view! {
+                                            <tr>
+                                                <th scope="row">{r.organization.label}</th>
+                                                <td class="num">{r.listings}</td>
+                                                <td class="num">{r.stale}</td>
+                                                <td>{r.oldest_verified_on.map_or_else(|| Msg::Never.text(i18n.0.get()).to_owned(), |d| d.to_string())}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                                </div>
+                            }.into_any()
+                        }}
+                    }.into_any(),
+                    Err(e) => trouble(i18n, &e),
+                })}
+            </Transition>
+        </Panel>
+    }
+}
+
+/// The dashboard screen.
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let (from, to, region) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let applied = RwSignal::new(String::new());
+    let query = Signal::derive(move || applied.get());
+    let regions = LocalResource::new(move || {
+        let token = session.token();
+        async move { api::get::<Vec<Region>>("/api/v1/regions", token.as_deref()).await }
+    });
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let parts: Vec<String> = [("from", from.get_untracked()), ("to", to.get_untracked()), ("region_id", region.get_untracked())]
+            .into_iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(&v))))
+            .collect();
+        applied.set(parts.join("&"));
+    };
+    let region_options = move || {
+        let lang = i18n.0.get();
+        regions.get().and_then(Result::ok).map(|list| {
+            list.into_iter().map(|r| view! { <option value=r.id>{if lang == Lang::Fr { r.name_fr } else { r.name }}</option> }).collect_view()
+        })
+    };
+    view! {
+        <section class="dashboard" aria-labelledby="dashboard-title">
+            <h1 id="dashboard-title">{i18n.t(Msg::Dashboard)}</h1>
+            <p class="small muted">{i18n.t(Msg::DashboardIntro)}</p>
+            <form class="filters dashboard-filters" on:submit=apply>
+                <div>
+                    <label for="period-from">{i18n.t(Msg::PeriodFrom)}</label>
+                    <input id="period-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+                </div>
+                <div>
+                    <label for="period-to">{i18n.t(Msg::PeriodTo)}</label>
+                    <input id="period-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+                </div>
+                <div>
+                    <label for="dashboard-region">{i18n.t(Msg::Region)}</label>
+                    <select id="dashboard-region" on:change=move |ev| region.set(event_target_value(&ev))>
+                        <option value="">{i18n.t(Msg::AllRegions)}</option>
+                        {region_options}
+                    </select>
+                </div>
+                <button type="submit" class="primary">{i18n.t(Msg::ShowFigures)}</button>
+            </form>
+            <div class="dashboard-grid">
+                <CountPanel id="funnel" title=Msg::ReferralFlow hint=Msg::ReferralFlowHint endpoint="referrals/funnel" query name=status_name/>
+                <TrendsPanel query/>
+                <TimesPanel query/>
+                <CountPanel id="declines" title=Msg::Declines endpoint="referrals/declines" query name=reason_name/>
+                <CountPanel id="outcomes" title=Msg::Outcomes endpoint="referrals/outcomes" query name=outcome_name/>
+                <CountPanel id="overdue" title=Msg::OverdueNow endpoint="referrals/overdue" query name=record_name/>
+                <CountPanel id="consents" title=Msg::ConsentsExpiring endpoint="consents/expiring" query name=record_name/>
+                <CoveragePanel/>
+                <StalePanel/>
+            </div>
+        </section>
+    }
+}
