@@ -4,6 +4,7 @@ use crate::auth::throttle::Throttle;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::crypto::Keyring;
+use crate::dashboards::service::DirectoryFigures;
 use crate::db::Db;
 use crate::directory::search::DirectorySearch;
 
@@ -21,6 +22,8 @@ pub struct AppState {
     pub search: DirectorySearch,
     /// Keys sealing participant data at rest.
     pub keyring: Keyring,
+    /// The dashboards' directory figures, kept until the directory changes.
+    pub directory_figures: std::sync::Arc<DirectoryFigures>,
 }
 
 impl AppState {
@@ -28,6 +31,6 @@ impl AppState {
     pub fn new(settings: Settings, db: Db) -> AppState {
         let keys = TokenKeys::from_settings(&settings);
         let keyring = Keyring::from_settings(&settings);
-        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default(), keyring }
+        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default(), keyring, directory_figures: Default::default() }
     }
 }

@@ -1,14 +1,17 @@
 //! The raw counts behind the dashboards, aggregated in the database: rows of referrals
-//! never leave it, only counts, and (for response times) the milestone times of the
-//! referrals in the period, without any id.
+//! never leave it, only counts and percentiles (on SQLite, which has no percentile
+//! aggregate, the milestone times of the period, without any id).
+
+use std::collections::BTreeMap;
 
 use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::sql_types::{BigInt, Bool, Double, Integer, Nullable, Text, Timestamp};
+use harbour_types::Breakdown;
 
 use crate::db::schema::{consents, organizations, referrals, services};
-use crate::db::{hour_of, load_sql, Bind, DbConn, MultiBackend};
+use crate::db::{load_sql, Bind, DbConn, MultiBackend};
 
 /// The referrals a dashboard counts: sent within `[start, end)`, in a region if given.
 #[derive(Debug, Clone)]
@@ -30,6 +33,18 @@ fn in_region(region_id: Option<&str>) -> Condition {
 }
 
 impl Window {
+    /// `select` (a query on `referrals`) limited to referrals sent in the window, in SQL,
+    /// with its binds.
+    fn sent_sql(&self, select: &str) -> (String, Vec<Bind>) {
+        let mut sql = format!("{select} WHERE sent_at >= ? AND sent_at < ?");
+        let mut binds = vec![Bind::Time(self.start), Bind::Time(self.end)];
+        if let Some(region) = &self.region_id {
+            sql.push_str(" AND region_id = ?");
+            binds.push(Bind::Text(region.clone()));
+        }
+        (sql, binds)
+    }
+
     /// Referrals sent in the window.
     fn sent(&self) -> Condition {
         Box::new(in_region(self.region_id.as_deref()).and(referrals::sent_at.ge(self.start).assume_not_null()).and(referrals::sent_at.lt(self.end).assume_not_null()))
@@ -70,24 +85,99 @@ pub fn overdue(conn: &mut DbConn, region_id: Option<&str>, now: NaiveDateTime) -
     Ok(rows.into_iter().map(|(k, n)| (k, n.unsigned_abs())).collect())
 }
 
-/// What response times are computed from, for one referral sent in the window: its
-/// groupings and milestones — no id, no participant.
-#[derive(Debug, Clone, Queryable)]
-pub struct Milestones {
-    pub urgency: String,
-    pub region_id: Option<String>,
-    pub category_id: Option<String>,
-    pub to_organization_id: String,
-    pub status: String,
-    pub sent_at: Option<NaiveDateTime>,
-    pub received_at: Option<NaiveDateTime>,
-    pub accepted_at: Option<NaiveDateTime>,
-    pub closed_at: Option<NaiveDateTime>,
+/// How long one span of a referral's life took over a group: how many referrals went
+/// through it, and the median and 90th percentile in seconds (when any did).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SpanTimes {
+    pub count: u64,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
 }
 
-/// The milestones of the referrals sent in the window.
-pub fn milestones(conn: &mut DbConn, window: &Window) -> QueryResult<Vec<Milestones>> {
-    referrals::table
+/// The response times of one group of referrals (`overall`: all of them).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupTimes {
+    /// The group's key (`none` for referrals with no region or category).
+    pub key: String,
+    pub overall: bool,
+    /// From sending to first opening, to acceptance, to completion.
+    pub spans: [SpanTimes; 3],
+}
+
+/// Response times of the referrals sent in the window, by `by`, and overall. PostgreSQL
+/// computes the percentiles where the rows are (`percentile_cont`); SQLite has no such
+/// aggregate, so its rows are read and the same interpolation is done here.
+pub fn response_times(conn: &mut DbConn, window: &Window, by: Breakdown) -> QueryResult<Vec<GroupTimes>> {
+    let column = match by {
+        Breakdown::Urgency => "urgency",
+        Breakdown::Region => "region_id",
+        Breakdown::Category => "category_id",
+        Breakdown::Organization => "to_organization_id",
+    };
+    match conn {
+        DbConn::Postgresql(_) => response_times_in_sql(conn, window, column),
+        DbConn::Sqlite(_) => response_times_here(conn, window, by),
+    }
+}
+
+#[derive(Debug, QueryableByName)]
+struct TimesRow {
+    #[diesel(sql_type = Text)]
+    key: String,
+    #[diesel(sql_type = Integer)]
+    overall: i32,
+    #[diesel(sql_type = BigInt)]
+    open_n: i64,
+    #[diesel(sql_type = Nullable<Double>)]
+    open_p50: Option<f64>,
+    #[diesel(sql_type = Nullable<Double>)]
+    open_p90: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    accept_n: i64,
+    #[diesel(sql_type = Nullable<Double>)]
+    accept_p50: Option<f64>,
+    #[diesel(sql_type = Nullable<Double>)]
+    accept_p90: Option<f64>,
+    #[diesel(sql_type = BigInt)]
+    complete_n: i64,
+    #[diesel(sql_type = Nullable<Double>)]
+    complete_p50: Option<f64>,
+    #[diesel(sql_type = Nullable<Double>)]
+    complete_p90: Option<f64>,
+}
+
+fn response_times_in_sql(conn: &mut DbConn, window: &Window, column: &str) -> QueryResult<Vec<GroupTimes>> {
+    // Whole seconds, as `span_seconds` counts them, so both backends agree to the second.
+    let span = |end: &str, name: &str, only_completed: bool| {
+        let seconds = format!("GREATEST(FLOOR(EXTRACT(EPOCH FROM {end} - sent_at)), 0)");
+        // (The filter also keeps out the unreached: GREATEST would turn their NULL into 0.)
+        let filter = if only_completed { format!(" FILTER (WHERE status = 'completed' AND {end} IS NOT NULL)") } else { format!(" FILTER (WHERE {end} IS NOT NULL)") };
+        let count = if only_completed { "COUNT(*) FILTER (WHERE status = 'completed')".to_owned() } else { format!("COUNT({end})") };
+        format!(
+            "{count} AS {name}_n, \
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY {seconds}){filter} AS {name}_p50, \
+             percentile_cont(0.9) WITHIN GROUP (ORDER BY {seconds}){filter} AS {name}_p90"
+        )
+    };
+    let spans = format!("{}, {}, {}", span("received_at", "open", false), span("accepted_at", "accept", false), span("closed_at", "complete", true));
+    // By group and all together, in one pass.
+    let (mut sql, binds) = window.sent_sql(&format!("SELECT COALESCE({column}, 'none') AS key, GROUPING({column}) AS overall, {spans} FROM referrals"));
+    sql.push_str(&format!(" GROUP BY GROUPING SETS (({column}), ())"));
+    let rows: Vec<TimesRow> = load_sql(conn, &sql, &binds)?;
+    let times = |n: i64, median: Option<f64>, p90: Option<f64>| SpanTimes { count: n.unsigned_abs(), median, p90 };
+    Ok(rows
+        .into_iter()
+        .map(|r| GroupTimes {
+            key: r.key,
+            overall: r.overall == 1,
+            spans: [times(r.open_n, r.open_p50, r.open_p90), times(r.accept_n, r.accept_p50, r.accept_p90), times(r.complete_n, r.complete_p50, r.complete_p90)],
+        })
+        .collect())
+}
+
+fn response_times_here(conn: &mut DbConn, window: &Window, by: Breakdown) -> QueryResult<Vec<GroupTimes>> {
+    type Milestones = (String, Option<String>, Option<String>, String, String, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let rows: Vec<Milestones> = referrals::table
         .filter(window.sent())
         .select((
             referrals::urgency,
@@ -100,53 +190,81 @@ pub fn milestones(conn: &mut DbConn, window: &Window) -> QueryResult<Vec<Milesto
             referrals::accepted_at,
             referrals::closed_at,
         ))
-        .load(conn)
+        .load(conn)?;
+    let mut groups: BTreeMap<String, [Vec<f64>; 3]> = BTreeMap::new();
+    let mut overall: [Vec<f64>; 3] = Default::default();
+    for (urgency, region, category, organization, status, sent, received, accepted, closed) in rows {
+        let key = match by {
+            Breakdown::Urgency => urgency,
+            Breakdown::Region => region.unwrap_or_else(|| "none".into()),
+            Breakdown::Category => category.unwrap_or_else(|| "none".into()),
+            Breakdown::Organization => organization,
+        };
+        let Some(sent) = sent else { continue };
+        let seconds = |at: Option<NaiveDateTime>| at.map(|at| (at - sent).num_seconds().max(0) as f64);
+        let completed = (status == "completed").then_some(closed).flatten();
+        let group = groups.entry(key).or_default();
+        for (s, value) in [seconds(received), seconds(accepted), seconds(completed)].into_iter().enumerate() {
+            if let Some(value) = value {
+                group[s].push(value);
+                overall[s].push(value);
+            }
+        }
+    }
+    let summarize = |mut spans: [Vec<f64>; 3]| {
+        spans.each_mut().map(|values| {
+            values.sort_by(f64::total_cmp);
+            SpanTimes { count: values.len() as u64, median: percentile(values, 0.5), p90: percentile(values, 0.9) }
+        })
+    };
+    let mut out: Vec<GroupTimes> = groups.into_iter().map(|(key, spans)| GroupTimes { key, overall: false, spans: summarize(spans) }).collect();
+    out.push(GroupTimes { key: "none".into(), overall: true, spans: summarize(overall) });
+    Ok(out)
+}
+
+/// The `p` quantile of sorted values, interpolated between the two nearest ranks — what
+/// PostgreSQL's `percentile_cont` computes.
+fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    let last = sorted.len().checked_sub(1)?;
+    let rank = p * last as f64;
+    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
+    Some(sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64))
 }
 
 #[derive(Debug, QueryableByName)]
 struct HourCount {
+    #[diesel(sql_type = Timestamp)]
+    hour: NaiveDateTime,
     #[diesel(sql_type = Text)]
-    hour: String,
+    series: String,
     #[diesel(sql_type = BigInt)]
     n: i64,
 }
 
-/// How many referrals reached a milestone (`column`, optionally only those now in
-/// `status`) within `[window.start, window.end)`, by UTC hour (`YYYY-MM-DD HH`): hours,
-/// so that they can be put in the partnership's local days and weeks exactly.
-pub fn hourly(conn: &mut DbConn, window: &Window, column: Milestone, status: Option<&str>) -> QueryResult<Vec<(String, u64)>> {
-    let column = column.column();
-    let mut sql = format!("SELECT {} AS hour, COUNT(*) AS n FROM referrals WHERE {column} >= ? AND {column} < ?", hour_of(conn, column));
-    let mut binds = vec![Bind::Time(window.start), Bind::Time(window.end)];
-    if let Some(status) = status {
-        sql.push_str(" AND status = ?");
-        binds.push(Bind::Text(status.to_owned()));
-    }
-    if let Some(region) = &window.region_id {
-        sql.push_str(" AND region_id = ?");
-        binds.push(Bind::Text(region.clone()));
-    }
-    sql.push_str(" GROUP BY hour");
-    let rows: Vec<HourCount> = load_sql(conn, &sql, &binds)?;
-    Ok(rows.into_iter().map(|r| (r.hour, r.n.unsigned_abs())).collect())
-}
-
-/// A milestone column of `referrals`.
-#[derive(Debug, Clone, Copy)]
-pub enum Milestone {
-    Sent,
-    Accepted,
-    Closed,
-}
-
-impl Milestone {
-    fn column(self) -> &'static str {
-        match self {
-            Milestone::Sent => "sent_at",
-            Milestone::Accepted => "accepted_at",
-            Milestone::Closed => "closed_at",
+/// Referrals sent, accepted, and closed as declined, completed or expired within the
+/// window, by series and UTC hour: hours, so that they can be put in the partnership's
+/// local days and weeks exactly.
+pub fn hourly(conn: &mut DbConn, window: &Window) -> QueryResult<Vec<(NaiveDateTime, String, u64)>> {
+    let hour = |column: &str| match conn {
+        DbConn::Postgresql(_) => format!("date_trunc('hour', {column})"),
+        DbConn::Sqlite(_) => format!("strftime('%Y-%m-%d %H:00:00', {column})"),
+    };
+    let mut sql = String::new();
+    let mut binds = Vec::new();
+    for (column, series, only) in [("sent_at", "'sent'", ""), ("accepted_at", "'accepted'", ""), ("closed_at", "status", " AND status IN ('declined', 'completed', 'expired')")] {
+        if !sql.is_empty() {
+            sql.push_str(" UNION ALL ");
         }
+        sql.push_str(&format!("SELECT {} AS hour, {series} AS series, COUNT(*) AS n FROM referrals WHERE {column} >= ? AND {column} < ?{only}", hour(column)));
+        binds.extend([Bind::Time(window.start), Bind::Time(window.end)]);
+        if let Some(region) = &window.region_id {
+            sql.push_str(" AND region_id = ?");
+            binds.push(Bind::Text(region.clone()));
+        }
+        sql.push_str(" GROUP BY 1, 2");
     }
+    let rows: Vec<HourCount> = load_sql(conn, &sql, &binds)?;
+    Ok(rows.into_iter().map(|r| (r.hour, r.series, r.n.unsigned_abs())).collect())
 }
 
 /// Active consents (neither withdrawn nor replaced) ending within `[now, until)`, by the
@@ -182,18 +300,20 @@ pub fn coverage(conn: &mut DbConn, parent_id: Option<&str>) -> QueryResult<Vec<C
         Some(parent) => ("parent_id = ?", vec![Bind::Text(parent.to_owned())]),
         None => ("parent_id IS NULL", Vec::new()),
     };
+    // Each service once per top category (a service under two subcategories of one
+    // category counts once), then joined to its regions.
     let sql = format!(
         "WITH RECURSIVE subtree (id, root) AS ( \
              SELECT id, id FROM taxonomy_terms WHERE {roots} \
-             UNION ALL SELECT t.id, s.root FROM taxonomy_terms t JOIN subtree s ON t.parent_id = s.id) \
-         SELECT r.region_id AS region_id, s.root AS category_id, COUNT(DISTINCT sv.id) AS services, \
-                COUNT(DISTINCT CASE WHEN sv.accepts_referrals THEN sv.id END) AS accepting \
-         FROM services sv \
+             UNION ALL SELECT t.id, s.root FROM taxonomy_terms t JOIN subtree s ON t.parent_id = s.id), \
+         pairs AS (SELECT DISTINCT st.service_id, s.root FROM service_taxonomy_terms st JOIN subtree s ON s.id = st.taxonomy_term_id) \
+         SELECT r.region_id AS region_id, p.root AS category_id, COUNT(*) AS services, \
+                SUM(CASE WHEN sv.accepts_referrals THEN 1 ELSE 0 END) AS accepting \
+         FROM pairs p \
+         JOIN services sv ON sv.id = p.service_id \
          JOIN service_regions r ON r.service_id = sv.id \
-         JOIN service_taxonomy_terms st ON st.service_id = sv.id \
-         JOIN subtree s ON s.id = st.taxonomy_term_id \
          WHERE sv.status = 'active' \
-         GROUP BY r.region_id, s.root"
+         GROUP BY r.region_id, p.root"
     );
     load_sql(conn, &sql, &binds)
 }
@@ -263,4 +383,18 @@ pub fn categories(conn: &mut DbConn, parent_id: Option<&str>, french: bool) -> Q
     };
     let rows: Vec<(String, String, String)> = query.order(taxonomy_terms::name.asc()).select((taxonomy_terms::id, taxonomy_terms::name, taxonomy_terms::name_fr)).load(conn)?;
     Ok(rows.into_iter().map(|(id, en, fr)| (id, if french { fr } else { en })).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile;
+
+    #[test]
+    fn percentiles_interpolate_like_postgresql() {
+        let seconds = [1.0, 2.0, 3.0, 4.0, 10.0];
+        assert_eq!(percentile(&seconds, 0.5), Some(3.0));
+        assert!((percentile(&seconds, 0.9).unwrap() - 7.6).abs() < 1e-9);
+        assert_eq!(percentile(&[5.0], 0.9), Some(5.0));
+        assert_eq!(percentile(&[], 0.5), None);
+    }
 }

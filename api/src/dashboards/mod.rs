@@ -2,6 +2,7 @@
 //! referrals, consents about to expire, the coverage gap map and stale listings — as
 //! counts, with counts of fewer than five people suppressed, and never a participant.
 
+pub mod cache;
 pub mod export;
 pub mod figures;
 pub mod handlers;

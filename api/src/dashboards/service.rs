@@ -11,7 +11,8 @@ use harbour_types::{
     StaleByOrganization, StaleListings, Timing, TimingRow, Urgency,
 };
 
-use super::figures::{self, Milestone, Milestones, Named, Window};
+use super::cache::DirectoryCache;
+use super::figures::{self, GroupTimes, Named, SpanTimes, Window};
 use super::suppression::{column_lines, suppress, THRESHOLD};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
@@ -188,31 +189,22 @@ fn organization_rows(conn: &mut DbConn, counts: Vec<(String, u64)>) -> Result<Ve
 pub async fn trends(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
     figures_for(state, principal, move |conn| {
         require_population(conn, &request.window)?;
-        let columns: [(&str, Milestone, Option<&str>); 5] = [
-            ("sent", Milestone::Sent, None),
-            ("accepted", Milestone::Accepted, None),
-            ("declined", Milestone::Closed, Some("declined")),
-            ("completed", Milestone::Closed, Some("completed")),
-            ("expired", Milestone::Closed, Some("expired")),
-        ];
+        const SERIES: [&str; 5] = ["sent", "accepted", "declined", "completed", "expired"];
         let monday = |day: NaiveDate| day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
         let mut weeks: BTreeMap<NaiveDate, Vec<u64>> = BTreeMap::new();
         let mut week = monday(request.scope.from);
         while week <= request.scope.to {
-            weeks.insert(week, vec![0; columns.len()]);
+            weeks.insert(week, vec![0; SERIES.len()]);
             week += Duration::days(7);
         }
-        for (c, (_, milestone, status)) in columns.iter().enumerate() {
-            for (hour, n) in figures::hourly(conn, &request.window, *milestone, *status)? {
-                let Ok(at) = NaiveDateTime::parse_from_str(&format!("{hour}:00"), "%Y-%m-%d %H:%M") else { continue };
-                let day = Utc.from_utc_datetime(&at).with_timezone(&request.zone).date_naive();
-                if let Some(counts) = weeks.get_mut(&monday(day)) {
-                    counts[c] += n;
-                }
+        for (hour, series, n) in figures::hourly(conn, &request.window)? {
+            let day = Utc.from_utc_datetime(&hour).with_timezone(&request.zone).date_naive();
+            if let (Some(counts), Some(c)) = (weeks.get_mut(&monday(day)), SERIES.iter().position(|s| *s == series)) {
+                counts[c] += n;
             }
         }
         let rows = weeks.into_iter().map(|(week, counts)| (heading(&week.to_string(), week.to_string()), counts)).collect();
-        Ok(count_table("trends", request.scope, columns.iter().map(|(k, _, _)| heading(k, *k)).collect(), rows))
+        Ok(count_table("trends", request.scope, SERIES.iter().map(|k| heading(k, *k)).collect(), rows))
     })
     .await
 }
@@ -223,68 +215,31 @@ pub async fn trends(state: &AppState, principal: &Principal, request: Request) -
 pub async fn response_times(state: &AppState, principal: &Principal, request: Request, by: Breakdown) -> Result<ResponseTimes, ApiError> {
     figures_for(state, principal, move |conn| {
         require_population(conn, &request.window)?;
-        let milestones = figures::milestones(conn, &request.window)?;
-        let key_of = |m: &Milestones| -> String {
-            match by {
-                Breakdown::Urgency => m.urgency.clone(),
-                Breakdown::Region => m.region_id.clone().unwrap_or_else(|| "none".into()),
-                Breakdown::Category => m.category_id.clone().unwrap_or_else(|| "none".into()),
-                Breakdown::Organization => m.to_organization_id.clone(),
-            }
-        };
-        let mut groups: BTreeMap<String, [Vec<f64>; 3]> = BTreeMap::new();
-        let mut overall: [Vec<f64>; 3] = Default::default();
-        for m in &milestones {
-            let group = groups.entry(key_of(m)).or_default();
-            for (s, hours) in span_hours(m).into_iter().enumerate() {
-                if let Some(hours) = hours {
-                    group[s].push(hours);
-                    overall[s].push(hours);
-                }
-            }
-        }
-        let headings = group_headings(conn, by, groups.keys().cloned().collect(), request.french)?;
-        let mut rows: Vec<(Heading, [Vec<f64>; 3])> = groups.into_iter().map(|(key, spans)| (headings.get(&key).cloned().unwrap_or_else(|| heading(&key, key.clone())), spans)).collect();
+        let (overall, groups): (Vec<GroupTimes>, Vec<GroupTimes>) = figures::response_times(conn, &request.window, by)?.into_iter().partition(|g| g.overall);
+        let headings = group_headings(conn, by, groups.iter().map(|g| g.key.clone()).collect(), request.french)?;
+        let mut rows: Vec<(Heading, [SpanTimes; 3])> = groups.into_iter().map(|g| (headings.get(&g.key).cloned().unwrap_or_else(|| heading(&g.key, g.key.clone())), g.spans)).collect();
         match by {
             Breakdown::Urgency => rows.sort_by_key(|(h, _)| Urgency::from_code(&h.key)),
             _ => rows.sort_by(|a, b| a.0.label.cmp(&b.0.label)),
         }
+        let overall = overall.first().map_or_else(<[SpanTimes; 3]>::default, |g| g.spans);
         // The counts of each span add up over the groups to the overall count: suppress them as a table.
         let width = Span::ALL.len();
-        let mut counts: Vec<u64> = rows.iter().flat_map(|(_, spans)| spans.iter().map(|v| v.len() as u64)).collect();
-        counts.extend(overall.iter().map(|v| v.len() as u64));
+        let mut counts: Vec<u64> = rows.iter().flat_map(|(_, spans)| spans.iter().map(|s| s.count)).collect();
+        counts.extend(overall.iter().map(|s| s.count));
         let shown = suppress(&counts, &column_lines(rows.len(), width));
         let mut shown = shown.chunks(width);
-        let timings = |spans: &mut [Vec<f64>; 3], figures: &[Figure]| -> Vec<Timing> {
-            spans.iter_mut().zip(figures).map(|(hours, &count)| timing(hours, count)).collect()
-        };
-        let rows = rows.into_iter().map(|(heading, mut spans)| TimingRow { heading, timings: timings(&mut spans, shown.next().unwrap_or_default()) }).collect();
-        Ok(ResponseTimes { scope: request.scope, by, spans: Span::ALL.to_vec(), rows, overall: timings(&mut overall, shown.next().unwrap_or_default()) })
+        let timings = |spans: &[SpanTimes; 3], figures: &[Figure]| -> Vec<Timing> { spans.iter().zip(figures).map(|(s, &count)| timing(s, count)).collect() };
+        let rows = rows.into_iter().map(|(heading, spans)| TimingRow { timings: timings(&spans, shown.next().unwrap_or_default()), heading }).collect();
+        Ok(ResponseTimes { scope: request.scope, by, spans: Span::ALL.to_vec(), overall: timings(&overall, shown.next().unwrap_or_default()), rows })
     })
     .await
 }
 
-/// Hours from sending to first opening, to acceptance and to completion (each when reached).
-fn span_hours(m: &Milestones) -> [Option<f64>; 3] {
-    let Some(sent) = m.sent_at else { return [None; 3] };
-    let hours = |at: Option<NaiveDateTime>| at.map(|at| (at - sent).num_seconds().max(0) as f64 / 3600.0);
-    let completed = (m.status == ReferralStatus::Completed.code()).then_some(m.closed_at).flatten();
-    [hours(m.received_at), hours(m.accepted_at), hours(completed)]
-}
-
-fn timing(hours: &mut [f64], count: Figure) -> Timing {
-    hours.sort_by(f64::total_cmp);
-    let enough = hours.len() as u64 >= THRESHOLD;
-    Timing { count, median_hours: enough.then(|| percentile(hours, 0.5)), p90_hours: enough.then(|| percentile(hours, 0.9)) }
-}
-
-/// The `p` quantile of sorted values, interpolated between the two nearest ranks (as
-/// PostgreSQL's `percentile_cont`), rounded to a tenth of an hour.
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    let rank = p * (sorted.len().saturating_sub(1)) as f64;
-    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
-    let value = sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64);
-    (value * 10.0).round() / 10.0
+/// A span's figures for the screen: hours to a tenth, and only over five referrals or more.
+fn timing(span: &SpanTimes, count: Figure) -> Timing {
+    let hours = |seconds: Option<f64>| seconds.filter(|_| span.count >= THRESHOLD).map(|s| (s / 360.0).round() / 10.0);
+    Timing { count, median_hours: hours(span.median), p90_hours: hours(span.p90) }
 }
 
 fn group_headings(conn: &mut DbConn, by: Breakdown, keys: Vec<String>, french: bool) -> Result<HashMap<String, Heading>, ApiError> {
@@ -298,38 +253,52 @@ fn group_headings(conn: &mut DbConn, by: Breakdown, keys: Vec<String>, french: b
     Ok(keys.into_iter().map(|k| (k.clone(), heading(&k, names.get(&k).cloned().unwrap_or_else(|| k.clone())))).collect())
 }
 
+/// The directory figures kept between reads (see [`DirectoryCache`]).
+#[derive(Debug, Default)]
+pub struct DirectoryFigures {
+    coverage: DirectoryCache<CoverageMap>,
+    stale: DirectoryCache<StaleListings>,
+}
+
 /// The coverage gap map: active services of each category (top-level, or the children of
 /// `parent_id`) in each region, and how many accept referrals. Directory data: nothing
 /// is suppressed; cells with no service are marked as gaps.
 pub async fn coverage(state: &AppState, principal: &Principal, request: Request, parent_id: Option<String>) -> Result<CoverageMap, ApiError> {
+    let cache = state.directory_figures.clone();
     figures_for(state, principal, move |conn| {
-        if let Some(parent) = &parent_id {
-            if figures::names(conn, Named::Category, std::slice::from_ref(parent), false)?.is_empty() {
-                return Err(ApiError::NotFound("no such category".into()));
-            }
-        }
-        let regions = figures::regions(conn, request.french)?;
-        let categories = figures::categories(conn, parent_id.as_deref(), request.french)?;
-        let counts: HashMap<(String, String), (u64, u64)> = figures::coverage(conn, parent_id.as_deref())?
-            .into_iter()
-            .map(|c| ((c.category_id, c.region_id), (c.services.unsigned_abs(), c.accepting.unsigned_abs())))
-            .collect();
-        let rows = categories
-            .into_iter()
-            .map(|(category, label)| CoverageRow {
-                cells: regions
-                    .iter()
-                    .map(|(region, _)| {
-                        let (services, accepting) = counts.get(&(category.clone(), region.clone())).copied().unwrap_or_default();
-                        CoverageCell { services, accepting, gap: services == 0 }
-                    })
-                    .collect(),
-                category: heading(&category, label),
-            })
-            .collect();
-        Ok(CoverageMap { parent_id, regions: regions.into_iter().map(|(id, label)| heading(&id, label)).collect(), rows })
+        let key = format!("{}|{}", parent_id.as_deref().unwrap_or(""), request.french);
+        let revision = crate::directory::repo::revision(conn)?;
+        cache.coverage.get_or(key, revision, || coverage_now(conn, parent_id, request.french))
     })
     .await
+}
+
+fn coverage_now(conn: &mut DbConn, parent_id: Option<String>, french: bool) -> Result<CoverageMap, ApiError> {
+    if let Some(parent) = &parent_id {
+        if figures::names(conn, Named::Category, std::slice::from_ref(parent), false)?.is_empty() {
+            return Err(ApiError::NotFound("no such category".into()));
+        }
+    }
+    let regions = figures::regions(conn, french)?;
+    let categories = figures::categories(conn, parent_id.as_deref(), french)?;
+    let counts: HashMap<(String, String), (u64, u64)> = figures::coverage(conn, parent_id.as_deref())?
+        .into_iter()
+        .map(|c| ((c.category_id, c.region_id), (c.services.unsigned_abs(), c.accepting.unsigned_abs())))
+        .collect();
+    let rows = categories
+        .into_iter()
+        .map(|(category, label)| CoverageRow {
+            cells: regions
+                .iter()
+                .map(|(region, _)| {
+                    let (services, accepting) = counts.get(&(category.clone(), region.clone())).copied().unwrap_or_default();
+                    CoverageCell { services, accepting, gap: services == 0 }
+                })
+                .collect(),
+            category: heading(&category, label),
+        })
+        .collect();
+    Ok(CoverageMap { parent_id, regions: regions.into_iter().map(|(id, label)| heading(&id, label)).collect(), rows })
 }
 
 /// Organizations with listings not verified within `after_days` (the configured default
@@ -339,27 +308,23 @@ pub async fn stale(state: &AppState, principal: &Principal, after_days: Option<u
     if !(1..=3650).contains(&after_days) {
         return Err(ApiError::invalid("/days", "range", "between 1 and 3650 days"));
     }
+    let cache = state.directory_figures.clone();
     figures_for(state, principal, move |conn| {
-        let before = Utc::now().naive_utc() - Duration::days(i64::from(after_days));
-        let mut rows: Vec<StaleByOrganization> = figures::stale_by_organization(conn, before)?
-            .into_iter()
-            .map(|(id, name, listings, stale, oldest)| StaleByOrganization { organization: heading(&id, name), listings, stale, oldest_verified_on: oldest.map(|t| t.date()) })
-            .collect();
-        rows.sort_by(|a, b| b.stale.cmp(&a.stale).then(a.organization.label.cmp(&b.organization.label)));
-        Ok(StaleListings { after_days, rows })
+        // Kept for the day at most: a listing goes stale by the passing of days, not by a write.
+        let now = Utc::now();
+        let key = format!("{after_days}|{}", now.date_naive());
+        let revision = crate::directory::repo::revision(conn)?;
+        cache.stale.get_or(key, revision, || stale_now(conn, now.naive_utc(), after_days))
     })
     .await
 }
 
-#[cfg(test)]
-mod tests {
-    use super::percentile;
-
-    #[test]
-    fn percentiles_interpolate_like_postgresql() {
-        let hours = [1.0, 2.0, 3.0, 4.0, 10.0];
-        assert_eq!(percentile(&hours, 0.5), 3.0);
-        assert_eq!(percentile(&hours, 0.9), 7.6);
-        assert_eq!(percentile(&[5.0], 0.9), 5.0);
-    }
+fn stale_now(conn: &mut DbConn, now: NaiveDateTime, after_days: u32) -> Result<StaleListings, ApiError> {
+    let before = now - Duration::days(i64::from(after_days));
+    let mut rows: Vec<StaleByOrganization> = figures::stale_by_organization(conn, before)?
+        .into_iter()
+        .map(|(id, name, listings, stale, oldest)| StaleByOrganization { organization: heading(&id, name), listings, stale, oldest_verified_on: oldest.map(|t| t.date()) })
+        .collect();
+    rows.sort_by(|a, b| b.stale.cmp(&a.stale).then(a.organization.label.cmp(&b.organization.label)));
+    Ok(StaleListings { after_days, rows })
 }

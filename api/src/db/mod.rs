@@ -239,11 +239,3 @@ where
         DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite, sql.to_owned()),
     }
 }
-
-/// The SQL of `column` cut to the hour, as text `YYYY-MM-DD HH`, in the dialect of `conn`.
-pub fn hour_of(conn: &DbConn, column: &str) -> String {
-    match conn {
-        DbConn::Postgresql(_) => format!("to_char({column}, 'YYYY-MM-DD HH24')"),
-        DbConn::Sqlite(_) => format!("strftime('%Y-%m-%d %H', {column})"),
-    }
-}

@@ -50,12 +50,17 @@ pub fn seed_synthetic_referrals(db: &Db, count: usize) -> Result<usize, SeedErro
     let settings = Settings::default();
     let mut rng = StdRng::seed_from_u64(count as u64);
     let now = Utc::now().naive_utc();
+    // Sent in order over the last two years, as a real partnership writes them (so rows
+    // of one period sit together on disk, as they would).
+    let start = now - Duration::days(730);
+    let spacing = Duration::days(730).num_seconds() as f64 / count.max(1) as f64;
     let mut made = 0;
     while made < count {
         let chunk = (count - made).min(BATCH);
         let mut rows = Vec::with_capacity(chunk);
         let mut events = Vec::with_capacity(chunk * 5);
-        for _ in 0..chunk {
+        for n in made..made + chunk {
+            let sent = start + Duration::seconds((spacing * (n as f64 + rng.gen_range(0.0..1.0))) as i64);
             let sender = &senders[rng.gen_range(0..senders.len())];
             let target = loop {
                 let target = &targets[rng.gen_range(0..targets.len())];
@@ -63,7 +68,7 @@ pub fn seed_synthetic_referrals(db: &Db, count: usize) -> Result<usize, SeedErro
                     break target;
                 }
             };
-            let (row, timeline) = history(&mut rng, &settings, sender, target, now);
+            let (row, timeline) = history(&mut rng, &settings, sender, target, sent, now);
             events.extend(timeline);
             rows.push(row);
         }
@@ -195,15 +200,14 @@ fn targets(conn: &mut DbConn) -> Result<Vec<Target>, SeedError> {
         .collect())
 }
 
-/// One referral and its timeline, cut at `now` (what has not happened yet has not).
-fn history(rng: &mut StdRng, settings: &Settings, sender: &Sender, target: &Target, now: NaiveDateTime) -> (ReferralRow, Vec<EventRow>) {
+/// One referral sent at `sent` and its timeline, cut at `now` (what has not happened yet has not).
+fn history(rng: &mut StdRng, settings: &Settings, sender: &Sender, target: &Target, sent: NaiveDateTime, now: NaiveDateTime) -> (ReferralRow, Vec<EventRow>) {
     let urgency = match rng.gen_range(0..10) {
         0 => Urgency::Emergency,
         1 | 2 => Urgency::SameDay,
         3..=5 => Urgency::Soon,
         _ => Urgency::Routine,
     };
-    let sent = now - Duration::minutes(rng.gen_range(0..730 * 24 * 60));
     let due = settings.due_after(urgency);
     // A receiving side typically answers within a fraction of the due time, sometimes late.
     let after = |rng: &mut StdRng, at: NaiveDateTime, scale: Duration| at + Duration::seconds((scale.num_seconds() as f64 * rng.gen_range(0.05..1.6)) as i64);

@@ -17,4 +17,7 @@ UPDATE referrals SET
     region_id = (SELECT MIN(r.region_id) FROM service_regions r WHERE r.service_id = referrals.service_id),
     category_id = (SELECT MIN(t.taxonomy_term_id) FROM service_taxonomy_terms t WHERE t.service_id = referrals.service_id);
 
+-- Each dashboard reads one period of one milestone.
 CREATE INDEX referrals_by_sent_at ON referrals (sent_at);
+CREATE INDEX referrals_by_accepted_at ON referrals (accepted_at);
+CREATE INDEX referrals_by_closed_at ON referrals (closed_at);
