@@ -89,6 +89,14 @@ pub fn expected_version(req: &actix_web::HttpRequest) -> Result<i32, crate::erro
     text.trim_matches('"').parse().map_err(|_| ApiError::PreconditionFailed)
 }
 
+/// A CSV file as a download named `filename`.
+pub fn csv_download(filename: &str, body: String) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+        .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")))
+        .body(body)
+}
+
 /// One CSV (RFC 4180) line, ending in CRLF: fields quoted when they need it, and
 /// spreadsheet formulas defused (a name starting with `=` must not run when the file is opened).
 pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {

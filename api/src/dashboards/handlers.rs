@@ -1,6 +1,5 @@
 //! `/dashboards`: figures for coordinators and system admins, as JSON or CSV.
 
-use actix_web::http::header;
 use actix_web::{get, web, HttpResponse};
 use chrono::NaiveDate;
 use harbour_types::{Breakdown, CountTable, CoverageMap, Problem, ResponseTimes, StaleListings};
@@ -49,10 +48,7 @@ fn wants_csv(format: Option<&str>) -> Result<bool, ApiError> {
 /// The body as JSON, or as a CSV download named `name`.
 fn respond<T: Serialize>(csv: bool, body: &T, name: &str, to_csv: fn(&T) -> String) -> HttpResponse {
     if csv {
-        return HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-            .insert_header((header::CONTENT_DISPOSITION, format!("attachment; filename=\"harbour-{name}.csv\"")))
-            .body(to_csv(body));
+        return crate::http::csv_download(&format!("harbour-{name}.csv"), to_csv(body));
     }
     HttpResponse::Ok().json(body)
 }

@@ -2,7 +2,6 @@
 //!
 //! No participant data travels in a URL: ids are random, and alias search takes a body.
 
-use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use harbour_types::{Consent, DisclosureReport, Page, Participant, ParticipantInput, ParticipantSearch, ParticipantSummary, Problem};
 use serde::Deserialize;
@@ -136,10 +135,7 @@ pub async fn disclosure_report(state: web::Data<AppState>, accessor: Accessor, i
     };
     let report = disclosure::report(&state, accessor, id.into_inner()).await?;
     if csv {
-        return Ok(HttpResponse::Ok()
-            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
-            .insert_header((header::CONTENT_DISPOSITION, "attachment; filename=\"disclosure-report.csv\""))
-            .body(disclosure::to_csv(&report)));
+        return Ok(crate::http::csv_download("disclosure-report.csv", disclosure::to_csv(&report)));
     }
     Ok(HttpResponse::Ok().json(report))
 }

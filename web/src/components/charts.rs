@@ -22,7 +22,7 @@ pub fn in_words(items: &[(String, Figure)]) -> String {
 /// Horizontal bars, one per row, each labelled above its bar (long names fit on a phone).
 #[component]
 pub fn BarChart(title: String, bars: Vec<(String, Figure)>) -> impl IntoView {
-    const ROW: f64 = 34.0;
+    const ROW: f64 = 40.0;
     let max = bars.iter().filter_map(|(_, f)| f.count()).max().unwrap_or(0);
     let height = ROW * bars.len() as f64 + 4.0;
     let label = format!("{title}. {}", in_words(&bars));
@@ -32,9 +32,9 @@ pub fn BarChart(title: String, bars: Vec<(String, Figure)>) -> impl IntoView {
                 let y = ROW * i as f64;
                 let length = (WIDTH - 40.0) * share(figure, max);
                 view! {
-                    <text x="0" y=y + 12.0 class="chart-label">{name}</text>
-                    <rect x="0" y=y + 16.0 width=length.max(1.0) height="12" class="chart-bar"/>
-                    <text x=length + 4.0 y=y + 27.0 class="chart-value">{figure.text()}</text>
+                    <text x="0" y=y + 14.0 class="chart-label">{name}</text>
+                    <rect x="0" y=y + 19.0 width=length.max(1.0) height="14" class="chart-bar"/>
+                    <text x=length + 4.0 y=y + 31.0 class="chart-value">{figure.text()}</text>
                 }
             }).collect_view()}
         </svg>
@@ -85,8 +85,10 @@ pub fn LineChart(title: String, weeks: Vec<String>, series: Vec<(String, Vec<Fig
 pub fn HeatMap(title: String, gaps_label: String, rows: Vec<String>, columns: Vec<String>, cells: Vec<Vec<u64>>, #[prop(into)] on_pick: Callback<(usize, usize)>) -> impl IntoView {
     const LABELS: f64 = 120.0;
     const CELL: f64 = 28.0;
-    const HEADER: f64 = 96.0;
-    let width = LABELS + CELL * columns.len() as f64 + 4.0;
+    const HEADER: f64 = 100.0;
+    // Room on the right for the last column's slanted name.
+    let width = LABELS + CELL * columns.len() as f64 + 64.0;
+    let short = |name: &str| if name.chars().count() > 18 { format!("{}…", name.chars().take(17).collect::<String>()) } else { name.to_owned() };
     let height = HEADER + CELL * rows.len() as f64;
     let max = cells.iter().flatten().copied().max().unwrap_or(0).max(1);
     let gaps: Vec<String> = cells
@@ -100,12 +102,11 @@ pub fn HeatMap(title: String, gaps_label: String, rows: Vec<String>, columns: Ve
         <svg class="chart heatmap" viewBox=format!("0 0 {width} {height}") role="img" aria-label=label>
             {columns.iter().enumerate().map(|(c, name)| {
                 let x = LABELS + CELL * c as f64 + CELL / 2.0;
-                view! { <text class="chart-label" transform=format!("translate({x},{}) rotate(-55)", HEADER - 4.0)>{name.clone()}</text> }
+                view! { <text class="chart-label" transform=format!("translate({x},{}) rotate(-55)", HEADER - 4.0)>{short(name)}</text> }
             }).collect_view()}
             {rows.iter().enumerate().map(|(r, name)| {
                 let y = HEADER + CELL * r as f64;
-                let short: String = if name.chars().count() > 20 { format!("{}…", name.chars().take(19).collect::<String>()) } else { name.clone() };
-                view! { <text x="0" y=y + CELL / 2.0 + 4.0 class="chart-label">{short}</text> }
+                view! { <text x="0" y=y + CELL / 2.0 + 4.0 class="chart-label">{short(name)}</text> }
             }).collect_view()}
             {cells.into_iter().enumerate().flat_map(|(r, row)| row.into_iter().enumerate().map(move |(c, n)| (r, c, n))).map(|(r, c, n)| {
                 let level = if n == 0 { 0 } else { 1 + (4 * n / max).min(3) };

@@ -11,7 +11,7 @@ use leptos_router::NavigateOptions;
 use crate::api;
 use crate::components::charts::{BarChart, HeatMap, LineChart};
 use crate::components::participants::labels;
-use crate::i18n::{problem_message, use_i18n, I18n, Lang, Msg};
+use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::pages::directory_page::DirectorySearchState;
 use crate::session::use_session;
 
@@ -54,8 +54,20 @@ fn Panel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>, csv:
     }
 }
 
-fn trouble(i18n: I18n, error: &api::ApiError) -> AnyView {
-    view! { <p class="error" role="alert">{i18n.t(problem_message(&error.code))}</p> }.into_any()
+/// What a panel shows of its figures: "loading", then `render` of them, or the problem.
+fn loaded<T>(data: LocalResource<Result<T, api::ApiError>>, render: impl Fn(T) -> AnyView + Send + Sync + 'static) -> impl IntoView
+where
+    T: Clone + 'static,
+{
+    let i18n = use_i18n();
+    view! {
+        <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+            {move || data.get().map(|outcome| match outcome {
+                Ok(figures) => render(figures),
+                Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+            })}
+        </Transition>
+    }
 }
 
 /// The name of a row: codes through the interface's words, records by their name.
@@ -91,35 +103,32 @@ fn CountPanel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>,
     let i18n = use_i18n();
     let data = figures::<CountTable>(endpoint, query);
     let csv = Signal::derive(move || format!("/api/v1/dashboards/{endpoint}?{}&format=csv&lang={}", query.get(), i18n.0.get().tag()));
-    let hint = hint.unwrap_or(Msg::DashboardIntro);
     view! {
-        <Panel id title hint csv>
-            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
-                {move || data.get().map(|outcome| match outcome {
-                    Ok(table) if table.rows.is_empty() => view! { <p class="muted">{i18n.t(Msg::NothingToShow)}</p> }.into_any(),
-                    Ok(table) => {
-                        let lang = i18n.0.get();
-                        let bars: Vec<(String, Figure)> = table.rows.iter().map(|r| (name(&r.heading, lang), r.figures[0])).collect();
-                        let total = table.totals.first().copied().unwrap_or(Figure::Count(0));
-                        view! {
-                            <figure>
-                                <BarChart title=title.text(lang).to_owned() bars=bars.clone()/>
-                                <figcaption class="small">{Msg::Total.text(lang)}": "{total.text()}</figcaption>
-                            </figure>
-                            <details>
-                                <summary>{i18n.t(Msg::TableView)}</summary>
-                                <table class="figures">
-                                    <tbody>
-                                        {bars.into_iter().map(|(label, f)| view! { <tr><th scope="row">{label}</th>{figure_cell(f)}</tr> }).collect_view()}
-                                        <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>{figure_cell(total)}</tr>
-                                    </tbody>
-                                </table>
-                            </details>
-                        }.into_any()
-                    }
-                    Err(e) => trouble(i18n, &e),
-                })}
-            </Transition>
+        <Panel id title csv>
+            {hint.map(|h| view! { <p class="small muted">{i18n.t(h)}</p> })}
+            {loaded(data, move |table| match table {
+                table if table.rows.is_empty() => view! { <p class="muted">{i18n.t(Msg::NothingToShow)}</p> }.into_any(),
+                table => {
+                    let lang = i18n.0.get();
+                    let bars: Vec<(String, Figure)> = table.rows.iter().map(|r| (name(&r.heading, lang), r.figures[0])).collect();
+                    let total = table.totals.first().copied().unwrap_or(Figure::Count(0));
+                    view! {
+                        <figure>
+                            <BarChart title=title.text(lang).to_owned() bars=bars.clone()/>
+                            <figcaption class="small">{Msg::Total.text(lang)}": "{total.text()}</figcaption>
+                        </figure>
+                        <details>
+                            <summary>{i18n.t(Msg::TableView)}</summary>
+                            <table class="figures">
+                                <tbody>
+                                    {bars.into_iter().map(|(label, f)| view! { <tr><th scope="row">{label}</th>{figure_cell(f)}</tr> }).collect_view()}
+                                    <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>{figure_cell(total)}</tr>
+                                </tbody>
+                            </table>
+                        </details>
+                    }.into_any()
+                }
+        })}
         </Panel>
     }
 }
@@ -139,43 +148,39 @@ fn TrendsPanel(query: Signal<String>) -> impl IntoView {
     };
     view! {
         <Panel id="trends" title=Msg::WeekByWeek csv>
-            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
-                {move || data.get().map(|outcome| match outcome {
-                    Ok(table) => {
-                        let lang = i18n.0.get();
-                        let weeks: Vec<String> = table.rows.iter().map(|r| r.heading.key.clone()).collect();
-                        // The three lines that tell the story; the table has all five.
-                        let series: Vec<(String, Vec<Figure>)> = [0usize, 3, 2]
-                            .iter()
-                            .map(|&c| (series_name(&table.columns[c].key, lang).to_owned(), table.rows.iter().map(|r| r.figures[c]).collect()))
-                            .collect();
-                        let legend: Vec<String> = series.iter().map(|(n, _)| n.clone()).collect();
-                        view! {
-                            <figure>
-                                <LineChart title=Msg::WeekByWeek.text(lang).to_owned() weeks=weeks series=series/>
-                                <figcaption class="legend small">
-                                    {legend.into_iter().enumerate().map(|(i, n)| view! { <span class=format!("key key-{i}")>{n}</span> }).collect_view()}
-                                </figcaption>
-                            </figure>
-                            <details>
-                                <summary>{i18n.t(Msg::TableView)}</summary>
-                                <div class="scroll" tabindex="0" role="region" aria-label=Msg::WeekByWeek.text(lang)>
-                                <table class="figures">
-                                    <thead><tr><th scope="col">{i18n.t(Msg::WeekOf)}</th>
-                                        {table.columns.iter().map(|c| view! { <th scope="col" class="num">{series_name(&c.key, lang)}</th> }).collect_view()}
-                                    </tr></thead>
-                                    <tbody>
-                                        {table.rows.into_iter().map(|r| view! { <tr><th scope="row">{r.heading.label}</th>{r.figures.into_iter().map(figure_cell).collect_view()}</tr> }).collect_view()}
-                                        <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>{table.totals.into_iter().map(figure_cell).collect_view()}</tr>
-                                    </tbody>
-                                </table>
-                                </div>
-                            </details>
-                        }.into_any()
-                    }
-                    Err(e) => trouble(i18n, &e),
-                })}
-            </Transition>
+            {loaded(data, move |table| {
+                let lang = i18n.0.get();
+                let weeks: Vec<String> = table.rows.iter().map(|r| r.heading.key.clone()).collect();
+                // The three lines that tell the story; the table has all five.
+                let series: Vec<(String, Vec<Figure>)> = [0usize, 3, 2]
+                    .iter()
+                    .map(|&c| (series_name(&table.columns[c].key, lang).to_owned(), table.rows.iter().map(|r| r.figures[c]).collect()))
+                    .collect();
+                let legend: Vec<String> = series.iter().map(|(n, _)| n.clone()).collect();
+                view! {
+                    <figure>
+                        <LineChart title=Msg::WeekByWeek.text(lang).to_owned() weeks=weeks series=series/>
+                        <figcaption class="legend small">
+                            {legend.into_iter().enumerate().map(|(i, n)| view! { <span class=format!("key key-{i}")>{n}</span> }).collect_view()}
+                        </figcaption>
+                    </figure>
+                    <details>
+                        <summary>{i18n.t(Msg::TableView)}</summary>
+                        <div class="scroll" tabindex="0" role="region" aria-label=Msg::WeekByWeek.text(lang)>
+                        <table class="figures">
+                            <thead><tr><th scope="col">{i18n.t(Msg::WeekOf)}</th>
+                                {table.columns.iter().map(|c| view! { <th scope="col" class="num">{series_name(&c.key, lang)}</th> }).collect_view()}
+                            </tr></thead>
+                            <tbody>
+                                {table.rows.into_iter().map(|r| view! { <tr><th scope="row">{r.heading.label}</th>{r.figures.into_iter().map(figure_cell).collect_view()}</tr> }).collect_view()}
+                                <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>{table.totals.into_iter().map(figure_cell).collect_view()}</tr>
+                            </tbody>
+                        </table>
+                        </div>
+                    </details>
+                }.into_any()
+            }
+            )}
         </Panel>
     }
 }
@@ -204,50 +209,46 @@ fn TimesPanel(query: Signal<String>) -> impl IntoView {
             <select id="breakdown" on:change=move |ev| by.set(Breakdown::from_code(&event_target_value(&ev)).unwrap_or(Breakdown::Urgency))>
                 {breakdowns.into_iter().map(|(b, m)| view! { <option value=b.code() selected=move || by.get() == b>{i18n.t(m)}</option> }).collect_view()}
             </select>
-            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
-                {move || data.get().map(|outcome| match outcome {
-                    Ok(times) => {
-                        let lang = i18n.0.get();
-                        let name = |h: &Heading| Urgency::from_code(&h.key).map_or_else(|| h.label.clone(), |u| labels::urgency(u).text(lang).to_owned());
-                        // The chart: median hours to acceptance, the step a partnership watches most.
-                        let bars: Vec<(String, Figure)> = times.rows.iter().map(|r| (name(&r.heading), r.timings[1].median_hours.map_or(r.timings[1].count, |h| Figure::Count(h.round() as u64)))).collect();
-                        view! {
-                            <figure>
-                                <BarChart title=format!("{} — {} ({})", Msg::SpanAccept.text(lang), Msg::Median.text(lang), "h") bars=bars/>
-                                <figcaption class="small">{Msg::SpanAccept.text(lang)}", "{Msg::Median.text(lang)}" (h)"</figcaption>
-                            </figure>
-                            <details>
-                                <summary>{i18n.t(Msg::TableView)}</summary>
-                                <div class="scroll" tabindex="0" role="region" aria-label=Msg::ResponseTimes.text(lang)>
-                                <table class="figures">
-                                    <thead>
-                                        <tr><th scope="col" rowspan="2">{i18n.t(Msg::BreakdownBy)}</th>
-                                            {times.spans.iter().map(|s| view! { <th scope="colgroup" colspan="3">{i18n.t(span_name(*s))}</th> }).collect_view()}
-                                        </tr>
-                                        <tr>{times.spans.iter().map(|_| view! {
-                                            <th scope="col" class="num">{i18n.t(Msg::HowMany)}</th>
-                                            <th scope="col" class="num">{i18n.t(Msg::Median)}</th>
-                                            <th scope="col" class="num">{i18n.t(Msg::Percentile90)}</th>
-                                        }).collect_view()}</tr>
-                                    </thead>
-                                    <tbody>
-                                        {times.rows.iter().map(|r| view! {
-                                            <tr><th scope="row">{name(&r.heading)}</th>
-                                                {r.timings.iter().map(|t| view! { {figure_cell(t.count)}<td class="num">{hours(t.median_hours)}</td><td class="num">{hours(t.p90_hours)}</td> }).collect_view()}
-                                            </tr>
-                                        }).collect_view()}
-                                        <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>
-                                            {times.overall.iter().map(|t| view! { {figure_cell(t.count)}<td class="num">{hours(t.median_hours)}</td><td class="num">{hours(t.p90_hours)}</td> }).collect_view()}
-                                        </tr>
-                                    </tbody>
-                                </table>
-                                </div>
-                            </details>
-                        }.into_any()
-                    }
-                    Err(e) => trouble(i18n, &e),
-                })}
-            </Transition>
+            {loaded(data, move |times| {
+                let lang = i18n.0.get();
+                let name = |h: &Heading| Urgency::from_code(&h.key).map_or_else(|| h.label.clone(), |u| labels::urgency(u).text(lang).to_owned());
+                // The chart: median hours to acceptance, the step a partnership watches most.
+                let bars: Vec<(String, Figure)> = times.rows.iter().map(|r| (name(&r.heading), r.timings[1].median_hours.map_or(r.timings[1].count, |h| Figure::Count(h.round() as u64)))).collect();
+                view! {
+                    <figure>
+                        <BarChart title=format!("{} — {} ({})", Msg::SpanAccept.text(lang), Msg::Median.text(lang), "h") bars=bars/>
+                        <figcaption class="small">{Msg::SpanAccept.text(lang)}", "{Msg::Median.text(lang)}" (h)"</figcaption>
+                    </figure>
+                    <details>
+                        <summary>{i18n.t(Msg::TableView)}</summary>
+                        <div class="scroll" tabindex="0" role="region" aria-label=Msg::ResponseTimes.text(lang)>
+                        <table class="figures">
+                            <thead>
+                                <tr><th scope="col" rowspan="2">{i18n.t(Msg::BreakdownBy)}</th>
+                                    {times.spans.iter().map(|s| view! { <th scope="colgroup" colspan="3">{i18n.t(span_name(*s))}</th> }).collect_view()}
+                                </tr>
+                                <tr>{times.spans.iter().map(|_| view! {
+                                    <th scope="col" class="num">{i18n.t(Msg::HowMany)}</th>
+                                    <th scope="col" class="num">{i18n.t(Msg::Median)}</th>
+                                    <th scope="col" class="num">{i18n.t(Msg::Percentile90)}</th>
+                                }).collect_view()}</tr>
+                            </thead>
+                            <tbody>
+                                {times.rows.iter().map(|r| view! {
+                                    <tr><th scope="row">{name(&r.heading)}</th>
+                                        {r.timings.iter().map(|t| view! { {figure_cell(t.count)}<td class="num">{hours(t.median_hours)}</td><td class="num">{hours(t.p90_hours)}</td> }).collect_view()}
+                                    </tr>
+                                }).collect_view()}
+                                <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>
+                                    {times.overall.iter().map(|t| view! { {figure_cell(t.count)}<td class="num">{hours(t.median_hours)}</td><td class="num">{hours(t.p90_hours)}</td> }).collect_view()}
+                                </tr>
+                            </tbody>
+                        </table>
+                        </div>
+                    </details>
+                }.into_any()
+            }
+            )}
         </Panel>
     }
 }
@@ -266,56 +267,52 @@ fn CoveragePanel() -> impl IntoView {
     };
     view! {
         <Panel id="coverage" title=Msg::Coverage hint=Msg::CoverageHint csv>
-            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
-                {move || data.get().map(|outcome| match outcome {
-                    Ok(map) => {
-                        let lang = i18n.0.get();
-                        let rows: Vec<String> = map.rows.iter().map(|r| r.category.label.clone()).collect();
-                        let columns: Vec<String> = map.regions.iter().map(|r| r.label.clone()).collect();
-                        let cells: Vec<Vec<u64>> = map.rows.iter().map(|r| r.cells.iter().map(|c| c.services).collect()).collect();
-                        let ids = StoredValue::new((map.rows.iter().map(|r| r.category.key.clone()).collect::<Vec<_>>(), map.regions.iter().map(|r| r.key.clone()).collect::<Vec<_>>()));
-                        let pick = {
-                            let open = open.clone();
-                            move |(r, c): (usize, usize)| ids.with_value(|(categories, regions)| open(categories[r].clone(), regions[c].clone()))
-                        };
-                        let open = open.clone();
-                        view! {
-                            <figure class="scroll" tabindex="0" role="region" aria-label=Msg::Coverage.text(lang)>
-                                <HeatMap title=Msg::Coverage.text(lang).to_owned() gaps_label=Msg::GapsCount.text(lang).to_owned() rows=rows columns=columns cells=cells on_pick=pick/>
-                            </figure>
-                            <details>
-                                <summary>{i18n.t(Msg::TableView)}</summary>
-                                <div class="scroll" tabindex="0" role="region" aria-label=Msg::Coverage.text(lang)>
-                                <table class="figures coverage">
-                                    <thead><tr><th scope="col">{i18n.t(Msg::Category)}</th>
-                                        {map.regions.iter().map(|r| view! { <th scope="col" class="num">{r.label.clone()}</th> }).collect_view()}
-                                    </tr></thead>
-                                    <tbody>
-                                        {map.rows.into_iter().map(|row| {
-                                            let category = row.category.key.clone();
-                                            view! {
-                                                <tr><th scope="row">{row.category.label.clone()}</th>
-                                                    {row.cells.iter().zip(&map.regions).map(|(cell, region)| {
-                                                        let (open, category, region_id) = (open.clone(), category.clone(), region.key.clone());
-                                                        let label = format!("{} / {}: {} ({} {})", row.category.label, region.label, cell.services, cell.accepting, Msg::AcceptingShort.text(lang));
-                                                        view! {
-                                                            <td class=if cell.gap { "num gap" } else { "num" }>
-                                                                <button type="button" class="cell" aria-label=label on:click=move |_| open(category.clone(), region_id.clone())>{cell.services}</button>
-                                                            </td>
-                                                        }
-                                                    }).collect_view()}
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            </details>
-                        }.into_any()
-                    }
-                    Err(e) => trouble(i18n, &e),
-                })}
-            </Transition>
+            {loaded(data, move |map| {
+                let lang = i18n.0.get();
+                let rows: Vec<String> = map.rows.iter().map(|r| r.category.label.clone()).collect();
+                let columns: Vec<String> = map.regions.iter().map(|r| r.label.clone()).collect();
+                let cells: Vec<Vec<u64>> = map.rows.iter().map(|r| r.cells.iter().map(|c| c.services).collect()).collect();
+                let ids = StoredValue::new((map.rows.iter().map(|r| r.category.key.clone()).collect::<Vec<_>>(), map.regions.iter().map(|r| r.key.clone()).collect::<Vec<_>>()));
+                let pick = {
+                    let open = open.clone();
+                    move |(r, c): (usize, usize)| ids.with_value(|(categories, regions)| open(categories[r].clone(), regions[c].clone()))
+                };
+                let open = open.clone();
+                view! {
+                    <figure class="scroll" tabindex="0" role="region" aria-label=Msg::Coverage.text(lang)>
+                        <HeatMap title=Msg::Coverage.text(lang).to_owned() gaps_label=Msg::GapsCount.text(lang).to_owned() rows=rows columns=columns cells=cells on_pick=pick/>
+                    </figure>
+                    <details>
+                        <summary>{i18n.t(Msg::TableView)}</summary>
+                        <div class="scroll" tabindex="0" role="region" aria-label=Msg::Coverage.text(lang)>
+                        <table class="figures coverage">
+                            <thead><tr><th scope="col">{i18n.t(Msg::Category)}</th>
+                                {map.regions.iter().map(|r| view! { <th scope="col" class="num">{r.label.clone()}</th> }).collect_view()}
+                            </tr></thead>
+                            <tbody>
+                                {map.rows.into_iter().map(|row| {
+                                    let category = row.category.key.clone();
+                                    view! {
+                                        <tr><th scope="row">{row.category.label.clone()}</th>
+                                            {row.cells.iter().zip(&map.regions).map(|(cell, region)| {
+                                                let (open, category, region_id) = (open.clone(), category.clone(), region.key.clone());
+                                                let label = format!("{} / {}: {} ({} {})", row.category.label, region.label, cell.services, cell.accepting, Msg::AcceptingShort.text(lang));
+                                                view! {
+                                                    <td class=if cell.gap { "num gap" } else { "num" }>
+                                                        <button type="button" class="cell" aria-label=label on:click=move |_| open(category.clone(), region_id.clone())>{cell.services}</button>
+                                                    </td>
+                                                }
+                                            }).collect_view()}
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    </details>
+                }.into_any()
+            }
+            )}
         </Panel>
     }
 }
@@ -328,40 +325,36 @@ fn StalePanel() -> impl IntoView {
     let csv = Signal::derive(|| "/api/v1/dashboards/stale-listings?format=csv".to_owned());
     view! {
         <Panel id="stale" title=Msg::StaleListings csv>
-            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
-                {move || data.get().map(|outcome| match outcome {
-                    Ok(stale) => view! {
-                        <p class="small muted">{i18n.t(Msg::StaleHint)}" "{stale.after_days}" "{i18n.t(Msg::Days)}</p>
-                        {if stale.rows.is_empty() {
-                            view! { <p class="muted">{i18n.t(Msg::NothingToShow)}</p> }.into_any()
-                        } else {
-                            view! {
-                                <div class="scroll" tabindex="0" role="region" aria-label=Msg::StaleListings.text(i18n.0.get())>
-                                <table class="figures">
-                                    <thead><tr>
-                                        <th scope="col">{i18n.t(Msg::MyOrganization)}</th>
-                                        <th scope="col" class="num">{i18n.t(Msg::Listings)}</th>
-                                        <th scope="col" class="num">{i18n.t(Msg::StaleCount)}</th>
-                                        <th scope="col">{i18n.t(Msg::OldestVerified)}</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {stale.rows.into_iter().map(|r| view! {
-                                            <tr>
-                                                <th scope="row">{r.organization.label}</th>
-                                                <td class="num">{r.listings}</td>
-                                                <td class="num">{r.stale}</td>
-                                                <td>{r.oldest_verified_on.map_or_else(|| Msg::Never.text(i18n.0.get()).to_owned(), |d| d.to_string())}</td>
-                                            </tr>
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
-                                </div>
-                            }.into_any()
-                        }}
-                    }.into_any(),
-                    Err(e) => trouble(i18n, &e),
-                })}
-            </Transition>
+            {loaded(data, move |stale| view! {
+                <p class="small muted">{i18n.t(Msg::StaleHint)}" "{stale.after_days}" "{i18n.t(Msg::Days)}</p>
+                {if stale.rows.is_empty() {
+                    view! { <p class="muted">{i18n.t(Msg::NothingToShow)}</p> }.into_any()
+                } else {
+                    view! {
+                        <div class="scroll" tabindex="0" role="region" aria-label=Msg::StaleListings.text(i18n.0.get())>
+                        <table class="figures">
+                            <thead><tr>
+                                <th scope="col">{i18n.t(Msg::MyOrganization)}</th>
+                                <th scope="col" class="num">{i18n.t(Msg::Listings)}</th>
+                                <th scope="col" class="num">{i18n.t(Msg::StaleCount)}</th>
+                                <th scope="col">{i18n.t(Msg::OldestVerified)}</th>
+                            </tr></thead>
+                            <tbody>
+                                {stale.rows.into_iter().map(|r| view! {
+                                    <tr>
+                                        <th scope="row">{r.organization.label}</th>
+                                        <td class="num">{r.listings}</td>
+                                        <td class="num">{r.stale}</td>
+                                        <td>{r.oldest_verified_on.map_or_else(|| Msg::Never.text(i18n.0.get()).to_owned(), |d| d.to_string())}</td>
+                                    </tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                        </div>
+                    }.into_any()
+                }}
+            }.into_any()
+            )}
         </Panel>
     }
 }
