@@ -79,6 +79,9 @@ pub struct Settings {
     pub smtp_from: String,
     /// Harbour's address as users reach it, for links in e-mail.
     pub public_url: String,
+    /// Web origins (`https://partner.example`) whose pages may call the API from a browser
+    /// (CORS); none by default: the app is served from Harbour's own origin.
+    pub cors_origins: Vec<String>,
     /// Attempts at a webhook delivery before it is marked failed.
     pub webhook_max_attempts: i32,
     /// The first retry's delay, in milliseconds; each further one doubles (plus jitter).
@@ -132,6 +135,7 @@ impl Default for Settings {
             smtp_url: None,
             smtp_from: "Harbour <harbour@localhost>".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            cors_origins: Vec::new(),
             webhook_max_attempts: 8,
             webhook_retry_base_ms: 10_000,
             webhook_poll_ms: 1000,
@@ -217,6 +221,9 @@ impl Settings {
         if let Some(v) = var("HARBOUR_SMTP_URL") { self.smtp_url = Some(v).filter(|v| !v.is_empty()); }
         if let Some(v) = var("HARBOUR_SMTP_FROM") { self.smtp_from = v; }
         if let Some(v) = var("HARBOUR_PUBLIC_URL") { self.public_url = v; }
+        if let Some(v) = var("HARBOUR_CORS_ORIGINS") {
+            self.cors_origins = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();
+        }
         if let Some(v) = var("HARBOUR_REFERRAL_EXPIRE_DAYS") { self.referral_expire_days = number("HARBOUR_REFERRAL_EXPIRE_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_CONSENT_TERM_DAYS") { self.consent_term_days = number("HARBOUR_CONSENT_TERM_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
@@ -285,6 +292,9 @@ impl Settings {
             if self.encryption_key.expose_secret() == DEVELOPMENT_ENCRYPTION_KEY {
                 return Err(ConfigError::Invalid("refusing to start in production with the development encryption key: set HARBOUR_ENCRYPTION_KEY".into()));
             }
+        }
+        if let Some(bad) = self.cors_origins.iter().find(|o| !(o.starts_with("https://") || o.starts_with("http://")) || o.ends_with('/') || o.contains('*')) {
+            return Err(ConfigError::Invalid(format!("HARBOUR_CORS_ORIGINS: `{bad}` is not an origin like https://partner.example (no path, no wildcard)")));
         }
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
             return Err(ConfigError::Invalid(format!("HARBOUR_TIME_ZONE `{}` is not an IANA time zone", self.time_zone)));

@@ -37,6 +37,8 @@ pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) 
     let is_api = req.path().starts_with("/api/");
     let is_asset = req.path().starts_with("/assets/");
     let is_docs = req.path().starts_with("/docs");
+    // Behind a TLS-terminating proxy, X-Forwarded-Proto says so.
+    let over_tls = req.connection_info().scheme() == "https";
     let span = tracing::info_span!("request", request_id = %id, method = %method);
     let started = Instant::now();
     let mut res = next.call(req).instrument(span.clone()).await?;
@@ -51,6 +53,9 @@ pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) 
     headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if over_tls {
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    }
     if !is_docs {
         headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(SPA_CSP));
     }
@@ -87,6 +92,19 @@ pub fn expected_version(req: &actix_web::HttpRequest) -> Result<i32, crate::erro
     // A weak validator (W/"3") names the same version here: versions are exact.
     let text = text.strip_prefix("W/").unwrap_or(text);
     text.trim_matches('"').parse().map_err(|_| ApiError::PreconditionFailed)
+}
+
+/// Cross-origin access for the configured partner origins only. Other origins get no
+/// CORS headers (so their pages cannot read any answer); same-origin requests, the app's
+/// own, need none.
+pub fn cors(origins: &[String]) -> actix_cors::Cors {
+    let cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::IF_MATCH, HeaderName::from_static("idempotency-key")])
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER, X_REQUEST_ID])
+        .max_age(600)
+        .block_on_origin_mismatch(false);
+    origins.iter().fold(cors, |cors, origin| cors.allowed_origin(origin))
 }
 
 /// A CSV file as a download named `filename`.

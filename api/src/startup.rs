@@ -289,6 +289,7 @@ impl Application {
         spawn_directory_watcher(state.clone(), poll_every, Arc::clone(&stopped));
         spawn_referral_sweeper(state.clone(), Arc::clone(&stopped));
         spawn_webhook_dispatcher(state.clone(), Arc::clone(&stopped));
+        let cors_origins = state.settings.cors_origins.clone();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(state.clone())
@@ -309,6 +310,8 @@ impl Application {
             // Inside the error handlers, so that its own refusals become problem details too.
             app.wrap(from_fn(crate::idempotency::idempotency))
                 .wrap(ErrorHandlers::new().default_handler(finish_problem))
+                // Outside the error handlers, so that problem responses carry CORS headers too.
+                .wrap(crate::http::cors(&cors_origins))
                 .wrap(from_fn(crate::http::request_context))
                 .wrap(Compress::default())
         });

@@ -12,6 +12,7 @@ mod directory;
 mod errors;
 mod exchange;
 mod foundation;
+mod headers;
 mod hsds;
 mod idempotency;
 mod participants;
