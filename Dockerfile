@@ -11,8 +11,9 @@ RUN cargo xtask build-web \
  && cp -r web/dist /out/web
 
 FROM debian:bookworm-slim
-# libssl3: the bundled libpq links OpenSSL dynamically.
-RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 \
+# libssl3: the bundled libpq links OpenSSL dynamically. postgresql-client: pg_dump and
+# pg_restore for `harbour backup` / `restore` (15, the compose file's server version).
+RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /var/lib/harbour --create-home harbour
 COPY --from=build /out/harbour /usr/local/bin/harbour

@@ -6,6 +6,7 @@
 
 pub mod api_clients;
 pub mod audit;
+pub mod backup;
 pub mod auth;
 pub mod bootstrap;
 pub mod config;

@@ -6,7 +6,7 @@ use harbour::config::Settings;
 use harbour::db::Db;
 use harbour::startup::Application;
 
-const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | seed --synthetic-referrals N | export-hsds DIR | import-hsds DIR | bootstrap NAME SLUG EMAIL | keys rotate | audit verify | openapi]
+const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | seed --synthetic-referrals N | export-hsds DIR | import-hsds DIR | bootstrap NAME SLUG EMAIL | keys rotate | backup FILE | restore FILE | audit verify | openapi]
 
   serve         run the API and the app (default); applies migrations first
   migrate       apply database migrations and exit
@@ -25,6 +25,10 @@ const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synt
   keys rotate   re-seal every encrypted participant field and evidence file under the
                 current key (HARBOUR_ENCRYPTION_KEY_ID), opening old ones with
                 HARBOUR_ENCRYPTION_PREVIOUS_KEYS; all or nothing
+  backup FILE   write a consistent copy of the database to FILE while Harbour runs
+                (SQLite: VACUUM INTO; PostgreSQL: pg_dump custom format)
+  restore FILE  put the backup in FILE in place of the database (stop Harbour first
+                on SQLite); refused when its audit trail does not verify
   audit verify  walk the hash-chained audit trail; exit status 1 naming the first
                 altered event, or the first after a deleted one
   openapi       print the OpenAPI document
@@ -100,6 +104,16 @@ fn main() -> ExitCode {
             println!("Re-sealed {fields} participant field(s) and {files} evidence file(s) under key `{}`.", keyring.current_id());
             Ok(())
         }),
+        ["backup", file] => {
+            harbour::backup::backup(&settings.database_url, std::path::Path::new(file)).map_err(|e| e.to_string())?;
+            println!("Backed up to {file}.");
+            Ok(())
+        }
+        ["restore", file] => {
+            let verified = harbour::backup::restore(&settings.database_url, std::path::Path::new(file)).map_err(|e| e.to_string())?;
+            println!("Restored from {file}; the audit trail is intact: {} event(s), head {}.", verified.events_checked, verified.head_hash.unwrap_or_else(|| "(empty)".into()));
+            Ok(())
+        }
         ["audit", "verify"] => open(&settings).and_then(|db| {
             let mut conn = db.get().map_err(|e| e.to_string())?;
             let result = harbour::audit::verify(&mut conn).map_err(|e| e.to_string())?;

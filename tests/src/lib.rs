@@ -123,6 +123,22 @@ impl EmptyDatabase {
     }
 }
 
+/// A database URL that nothing has touched yet (SQLite: a file not yet made), removed
+/// with its folder or database when dropped: the target of a restore.
+pub struct SpareDatabase {
+    /// Its URL.
+    pub url: String,
+    _database: TestDatabase,
+}
+
+impl SpareDatabase {
+    /// A new, empty database on `backend`.
+    pub async fn create(backend: Backend) -> SpareDatabase {
+        let (database, url) = tokio::task::spawn_blocking(move || TestDatabase::create(backend)).await.expect("create database");
+        SpareDatabase { url, _database: database }
+    }
+}
+
 /// Two organizations with a user of every role each.
 #[derive(Debug, Clone)]
 pub struct Fixture {
@@ -305,6 +321,11 @@ impl TestApp {
         self.stoppers.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(app.stopper());
         tokio::spawn(app.run_until_stopped());
         base
+    }
+
+    /// The URL of this server's database.
+    pub fn database_url(&self) -> &str {
+        &self.settings.database_url
     }
 
     /// A request to a path on this server.

@@ -4,6 +4,7 @@
 
 mod access;
 mod audit;
+mod backups;
 mod api_clients;
 mod browser;
 mod curation;
