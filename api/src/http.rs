@@ -43,9 +43,15 @@ pub async fn request_context(req: ServiceRequest, next: Next<impl MessageBody>) 
     let started = Instant::now();
     let mut res = next.call(req).instrument(span.clone()).await?;
     let route = res.request().match_pattern().unwrap_or_else(|| "(unmatched)".into());
+    let elapsed = started.elapsed();
     span.in_scope(|| {
-        tracing::info!(route = %route, status = res.status().as_u16(), elapsed_ms = started.elapsed().as_millis() as u64, "request");
+        tracing::info!(route = %route, status = res.status().as_u16(), elapsed_ms = elapsed.as_millis() as u64, "request");
     });
+    if !is_asset {
+        if let Some(state) = res.request().app_data::<actix_web::web::Data<crate::state::AppState>>() {
+            state.metrics.observe(&route, &method, res.status().as_u16(), elapsed.as_secs_f64());
+        }
+    }
     let headers = res.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&id) {
         headers.insert(X_REQUEST_ID, value);

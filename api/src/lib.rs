@@ -20,6 +20,7 @@ pub mod health;
 pub mod http;
 pub mod idempotency;
 pub mod mail;
+pub mod metrics;
 pub mod openapi;
 pub mod organizations;
 pub mod participants;

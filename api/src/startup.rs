@@ -24,7 +24,7 @@ const CONSENT_BODY_BYTES: usize = consent::evidence::MAX_EVIDENCE_BYTES / 3 * 4 
 
 /// Every documented route. The server and the OpenAPI generator both use this.
 pub fn routes(cfg: &mut ServiceConfig<'_>) {
-    cfg.service(health::live).service(health::ready).service(
+    cfg.service(health::live).service(health::ready).service(crate::metrics::metrics).service(
         scope("/api/v1")
             .service(directory::handlers::api_root)
             .service(auth::handlers::sign_in)

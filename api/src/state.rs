@@ -22,6 +22,8 @@ pub struct AppState {
     pub search: DirectorySearch,
     /// Keys sealing participant data at rest.
     pub keyring: Keyring,
+    /// Request latencies for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
     /// The dashboards' directory figures, kept until the directory changes.
     pub directory_figures: std::sync::Arc<DirectoryFigures>,
 }
@@ -31,6 +33,6 @@ impl AppState {
     pub fn new(settings: Settings, db: Db) -> AppState {
         let keys = TokenKeys::from_settings(&settings);
         let keyring = Keyring::from_settings(&settings);
-        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default(), keyring, directory_figures: Default::default() }
+        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default(), keyring, metrics: Default::default(), directory_figures: Default::default() }
     }
 }

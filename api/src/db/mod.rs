@@ -113,6 +113,11 @@ impl Db {
         self.pool.get().map_err(|e| DbError::Unavailable(e.to_string()))
     }
 
+    /// How many connections are open, and how many of them idle.
+    pub fn pool_state(&self) -> diesel::r2d2::State {
+        self.pool.state()
+    }
+
     /// Applies pending migrations; returns the versions applied.
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.get()?;

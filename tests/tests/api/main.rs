@@ -16,6 +16,7 @@ mod foundation;
 mod headers;
 mod hsds;
 mod idempotency;
+mod metrics;
 mod participants;
 mod public;
 mod referrals;
