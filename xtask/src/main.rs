@@ -241,6 +241,8 @@ fn test(filter: &[String]) -> Result {
     step("linting (clippy, warnings are errors)");
     status(cargo().args(["clippy", "--quiet", "--workspace", "--exclude", "web", "--tests", "--", "-D", "warnings"]))?;
     status(cargo().args(["clippy", "--quiet", "-p", "web", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))?;
+    // The crash test runs the real binary: built here, so it is this source's.
+    status(cargo().args(["build", "--quiet", "-p", "harbour-api", "--bin", "harbour"]))?;
     let nextest = succeeds(cargo().args(["nextest", "--version"]));
     step(if nextest { "running every test (cargo nextest), on SQLite and PostgreSQL" } else { "running every test (cargo test), on SQLite and PostgreSQL" });
     let mut cmd = cargo();
@@ -249,6 +251,9 @@ fn test(filter: &[String]) -> Result {
     } else {
         cmd.args(["test", "--no-fail-fast"]);
     }
-    cmd.args(&filter).env("HARBOUR_WEB_DIR", &dist).env("HARBOUR_TEST_POSTGRES_URL", postgres_url());
+    cmd.args(&filter)
+        .env("HARBOUR_WEB_DIR", &dist)
+        .env("HARBOUR_TEST_POSTGRES_URL", postgres_url())
+        .env("HARBOUR_BIN", target_dir().join("debug/harbour"));
     status(&mut cmd)
 }

@@ -62,15 +62,23 @@ pub fn by_status(conn: &mut DbConn, window: &Window) -> QueryResult<Vec<(String,
     Ok(rows.into_iter().map(|(k, n)| (k, n.unsigned_abs())).collect())
 }
 
+/// How many referrals closed with an outcome and a reason.
+#[derive(Debug, Clone)]
+pub struct ClosedCount {
+    pub outcome: Option<String>,
+    pub reason: Option<String>,
+    pub count: u64,
+}
+
 /// Referrals sent in the window and closed as `status`, by reason and outcome.
-pub fn closed_by_reason(conn: &mut DbConn, window: &Window, status: &str) -> QueryResult<Vec<(Option<String>, Option<String>, u64)>> {
+pub fn closed_by_reason(conn: &mut DbConn, window: &Window, status: &str) -> QueryResult<Vec<ClosedCount>> {
     let rows: Vec<(Option<String>, Option<String>, i64)> = referrals::table
         .filter(window.sent())
         .filter(referrals::status.eq(status.to_owned()))
         .group_by((referrals::outcome, referrals::reason))
         .select((referrals::outcome, referrals::reason, count_star()))
         .load(conn)?;
-    Ok(rows.into_iter().map(|(o, r, n)| (o, r, n.unsigned_abs())).collect())
+    Ok(rows.into_iter().map(|(outcome, reason, n)| ClosedCount { outcome, reason, count: n.unsigned_abs() }).collect())
 }
 
 /// Referrals waiting for an answer past their due time now, by receiving organization.
@@ -316,9 +324,19 @@ pub fn coverage(conn: &mut DbConn, parent_id: Option<&str>) -> QueryResult<Vec<C
     load_sql(conn, &sql, &binds)
 }
 
-/// Per organization with active services: how many, how many were not verified since
-/// `before`, and the oldest verification.
-pub fn stale_by_organization(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<Vec<(String, String, u64, u64, Option<NaiveDateTime>)>> {
+/// An organization's active listings and how many of them are stale.
+#[derive(Debug, Clone)]
+pub struct OrganizationListings {
+    pub id: String,
+    pub name: String,
+    pub listings: u64,
+    pub stale: u64,
+    pub oldest_verified: Option<NaiveDateTime>,
+}
+
+/// Per organization with stale listings: how many active services it has, how many were
+/// not verified since `before`, and its oldest verification.
+pub fn stale_by_organization(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<Vec<OrganizationListings>> {
     let listings: Vec<(String, String, i64, Option<NaiveDateTime>)> = services::table
         .inner_join(organizations::table)
         .filter(services::status.eq("active"))
@@ -337,7 +355,7 @@ pub fn stale_by_organization(conn: &mut DbConn, before: NaiveDateTime) -> QueryR
         .into_iter()
         .filter_map(|(id, name, n, oldest)| {
             let stale = stale.get(&id).copied()?;
-            Some((id, name, n.unsigned_abs(), stale.unsigned_abs(), oldest))
+            Some(OrganizationListings { id, name, listings: n.unsigned_abs(), stale: stale.unsigned_abs(), oldest_verified: oldest })
         })
         .collect())
 }
@@ -391,7 +409,7 @@ mod tests {
     fn percentiles_interpolate_like_postgresql() {
         let seconds = [1.0, 2.0, 3.0, 4.0, 10.0];
         assert_eq!(percentile(&seconds, 0.5), Some(3.0));
-        assert!((percentile(&seconds, 0.9).unwrap() - 7.6).abs() < 1e-9);
+        assert!(percentile(&seconds, 0.9).is_some_and(|p| (p - 7.6).abs() < 1e-9));
         assert_eq!(percentile(&[5.0], 0.9), Some(5.0));
         assert_eq!(percentile(&[], 0.5), None);
     }

@@ -121,8 +121,8 @@ pub async fn declines(state: &AppState, principal: &Principal, request: Request)
     figures_for(state, principal, move |conn| {
         require_population(conn, &request.window)?;
         let mut counts: HashMap<Option<String>, u64> = HashMap::new();
-        for (_, reason, n) in figures::closed_by_reason(conn, &request.window, ReferralStatus::Declined.code())? {
-            *counts.entry(reason).or_default() += n;
+        for closed in figures::closed_by_reason(conn, &request.window, ReferralStatus::Declined.code())? {
+            *counts.entry(closed.reason).or_default() += closed.count;
         }
         let rows = ReasonCode::ALL.iter().map(|r| (heading(r.code(), r.code()), vec![counts.get(&Some(r.code().to_owned())).copied().unwrap_or(0)])).collect();
         Ok(count_table("declines", request.scope, vec![heading("declined", "declined")], rows))
@@ -135,7 +135,7 @@ pub async fn outcomes(state: &AppState, principal: &Principal, request: Request)
     figures_for(state, principal, move |conn| {
         require_population(conn, &request.window)?;
         let counts: HashMap<(Option<String>, Option<String>), u64> =
-            figures::closed_by_reason(conn, &request.window, ReferralStatus::Completed.code())?.into_iter().map(|(o, r, n)| ((o, r), n)).collect();
+            figures::closed_by_reason(conn, &request.window, ReferralStatus::Completed.code())?.into_iter().map(|c| ((c.outcome, c.reason), c.count)).collect();
         let count = |outcome: Outcome, reason: Option<ReasonCode>| {
             counts.iter().filter(|((o, r), _)| o.as_deref() == Some(outcome.code()) && (reason.is_none() || r.as_deref() == reason.map(ReasonCode::code))).map(|(_, n)| n).sum::<u64>()
         };
@@ -323,7 +323,7 @@ fn stale_now(conn: &mut DbConn, now: NaiveDateTime, after_days: u32) -> Result<S
     let before = now - Duration::days(i64::from(after_days));
     let mut rows: Vec<StaleByOrganization> = figures::stale_by_organization(conn, before)?
         .into_iter()
-        .map(|(id, name, listings, stale, oldest)| StaleByOrganization { organization: heading(&id, name), listings, stale, oldest_verified_on: oldest.map(|t| t.date()) })
+        .map(|o| StaleByOrganization { organization: heading(&o.id, o.name), listings: o.listings, stale: o.stale, oldest_verified_on: o.oldest_verified.map(|t| t.date()) })
         .collect();
     rows.sort_by(|a, b| b.stale.cmp(&a.stale).then(a.organization.label.cmp(&b.organization.label)));
     Ok(StaleListings { after_days, rows })

@@ -5,7 +5,7 @@
 use harbour::db::{Db, DbConn};
 use harbour_tests::{on_both_backends, SpareDatabase, TestApp};
 use harbour_types::Role;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::participants::{consent, record_participant, verbal};
 use crate::referrals::{referral, service_of_b};

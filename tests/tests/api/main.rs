@@ -10,6 +10,7 @@ mod browser;
 mod curation;
 mod dashboards;
 mod directory;
+mod durability;
 mod errors;
 mod exchange;
 mod foundation;
