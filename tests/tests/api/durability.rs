@@ -4,6 +4,7 @@
 //! webhook outbox row; no referral is half-written; the audit chain verifies; and the
 //! server starts again on the same database. On SQLite and PostgreSQL.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -78,14 +79,41 @@ fn check(db: &Db, participant: &str, acknowledged: &[String]) -> usize {
     for id in acknowledged {
         assert!(ours.contains(id), "referral {id} was acknowledged with a 201 and is gone");
     }
+    // All of a referral or none of it: its row, both timeline steps, its audit event, its webhook.
+    let mut timelines: HashMap<String, Vec<String>> = HashMap::new();
+    for (id, kind) in referral_events::table
+        .inner_join(referrals::table)
+        .filter(referrals::participant_id.eq(participant))
+        .order((referral_events::referral_id, referral_events::ordinal))
+        .select((referral_events::referral_id, referral_events::kind))
+        .load::<(String, String)>(&mut conn)
+        .unwrap()
+    {
+        timelines.entry(id).or_default().push(kind);
+    }
+    let per_referral = |rows: Vec<(String, i64)>| rows.into_iter().collect::<HashMap<String, i64>>();
+    let audited = per_referral(
+        audit_events::table
+            .inner_join(referrals::table.on(referrals::id.eq(audit_events::entity_id)))
+            .filter(referrals::participant_id.eq(participant))
+            .group_by(audit_events::entity_id)
+            .select((audit_events::entity_id, diesel::dsl::count_star()))
+            .load(&mut conn)
+            .unwrap(),
+    );
+    let announced = per_referral(
+        webhook_deliveries::table
+            .inner_join(referrals::table.on(referrals::id.eq(webhook_deliveries::referral_id)))
+            .filter(referrals::participant_id.eq(participant))
+            .group_by(webhook_deliveries::referral_id)
+            .select((webhook_deliveries::referral_id, diesel::dsl::count_star()))
+            .load(&mut conn)
+            .unwrap(),
+    );
     for id in &ours {
-        // All of a referral or none of it: its row, both timeline steps, its audit event, its webhook.
-        let kinds: Vec<String> = referral_events::table.filter(referral_events::referral_id.eq(id)).order(referral_events::ordinal).select(referral_events::kind).load(&mut conn).unwrap();
-        assert_eq!(kinds, ["created", "sent"], "referral {id} is half-written");
-        let audited: i64 = audit_events::table.filter(audit_events::entity_id.eq(id)).count().get_result(&mut conn).unwrap();
-        assert_eq!(audited, 1, "referral {id} has its audit event");
-        let announced: i64 = webhook_deliveries::table.filter(webhook_deliveries::referral_id.eq(id)).count().get_result(&mut conn).unwrap();
-        assert_eq!(announced, 1, "referral {id} has its outbox row");
+        assert_eq!(timelines.get(id).map(Vec::as_slice), Some(&["created".to_owned(), "sent".to_owned()][..]), "referral {id} is half-written");
+        assert_eq!(audited.get(id), Some(&1), "referral {id} has its audit event");
+        assert_eq!(announced.get(id), Some(&1), "referral {id} has its outbox row");
     }
     let verification = harbour::audit::verify(&mut conn).unwrap();
     assert!(verification.intact, "the audit chain verifies after a kill: {verification:?}");
