@@ -22,7 +22,7 @@ harbour="$CARGO_TARGET_DIR/release/harbour"
 mkdir -p "$WORK"
 name="harbour_dash_${SERVICES}_${REFERRALS}"
 url="$PG/$name"
-export DATABASE_URL="$url" HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn
+export DATABASE_URL="$url" HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn HARBOUR_RATE_LIMIT_PER_MINUTE=0
 if ! psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
   psql "$PG/postgres" -qc "CREATE DATABASE $name"
   "$harbour" seed --demo >/dev/null

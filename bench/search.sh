@@ -30,7 +30,7 @@ else
   url="$WORK/search-$SERVICES.db"
   [ -f "$url" ] || fresh=1
 fi
-export DATABASE_URL="$url" HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn
+export DATABASE_URL="$url" HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn HARBOUR_RATE_LIMIT_PER_MINUTE=0
 if [ "${fresh:-0}" = 1 ]; then
   "$harbour" seed --demo >/dev/null
   "$harbour" seed --synthetic "$SERVICES"

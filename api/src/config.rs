@@ -79,6 +79,8 @@ pub struct Settings {
     pub smtp_from: String,
     /// Harbour's address as users reach it, for links in e-mail.
     pub public_url: String,
+    /// API requests each caller may make per minute (0: no limit).
+    pub rate_limit_per_minute: u32,
     /// When set, `/metrics` asks for it as a bearer token.
     pub metrics_token: Option<SecretString>,
     /// Web origins (`https://partner.example`) whose pages may call the API from a browser
@@ -139,6 +141,7 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8080".into(),
             cors_origins: Vec::new(),
             metrics_token: None,
+            rate_limit_per_minute: 600,
             webhook_max_attempts: 8,
             webhook_retry_base_ms: 10_000,
             webhook_poll_ms: 1000,
@@ -224,6 +227,7 @@ impl Settings {
         if let Some(v) = var("HARBOUR_SMTP_URL") { self.smtp_url = Some(v).filter(|v| !v.is_empty()); }
         if let Some(v) = var("HARBOUR_SMTP_FROM") { self.smtp_from = v; }
         if let Some(v) = var("HARBOUR_PUBLIC_URL") { self.public_url = v; }
+        if let Some(v) = var("HARBOUR_RATE_LIMIT_PER_MINUTE") { self.rate_limit_per_minute = number("HARBOUR_RATE_LIMIT_PER_MINUTE", v)?; }
         if let Some(v) = var("HARBOUR_METRICS_TOKEN") { self.metrics_token = Some(v).filter(|t| !t.is_empty()).map(SecretString::from); }
         if let Some(v) = var("HARBOUR_CORS_ORIGINS") {
             self.cors_origins = v.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect();

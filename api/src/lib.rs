@@ -23,6 +23,7 @@ pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod organizations;
+pub mod rate_limit;
 pub mod participants;
 pub mod referrals;
 pub mod seed;

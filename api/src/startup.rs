@@ -309,6 +309,7 @@ impl Application {
             };
             // Inside the error handlers, so that its own refusals become problem details too.
             app.wrap(from_fn(crate::idempotency::idempotency))
+                .wrap(from_fn(crate::rate_limit::limit))
                 .wrap(ErrorHandlers::new().default_handler(finish_problem))
                 // Outside the error handlers, so that problem responses carry CORS headers too.
                 .wrap(crate::http::cors(&cors_origins))

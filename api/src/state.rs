@@ -22,6 +22,8 @@ pub struct AppState {
     pub search: DirectorySearch,
     /// Keys sealing participant data at rest.
     pub keyring: Keyring,
+    /// Per-caller request counts (`HARBOUR_RATE_LIMIT_PER_MINUTE`).
+    pub rate_limiter: crate::rate_limit::RateLimiter,
     /// Request latencies for `/metrics`.
     pub metrics: crate::metrics::Metrics,
     /// The dashboards' directory figures, kept until the directory changes.
@@ -33,6 +35,6 @@ impl AppState {
     pub fn new(settings: Settings, db: Db) -> AppState {
         let keys = TokenKeys::from_settings(&settings);
         let keyring = Keyring::from_settings(&settings);
-        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default(), keyring, metrics: Default::default(), directory_figures: Default::default() }
+        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default(), keyring, rate_limiter: Default::default(), metrics: Default::default(), directory_figures: Default::default() }
     }
 }

@@ -269,6 +269,8 @@ pub fn test_settings(database_url: String) -> Settings {
         webhook_poll_ms: 100,
         webhook_retry_base_ms: 200,
         max_body_bytes: 16 * 1024,
+        // Tests make many requests with one token; the limit has its own test.
+        rate_limit_per_minute: 0,
         ..Settings::default()
     }
 }

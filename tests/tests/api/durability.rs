@@ -48,6 +48,8 @@ fn harbour(url: &str) -> Command {
         .env("HARBOUR_LOG", "error")
         .env("HARBOUR_WEB_DIR", "/nonexistent")
         .env("HARBOUR_WEBHOOK_POLL_MS", "60000")
+        // The load is the point here: no per-caller limit.
+        .env("HARBOUR_RATE_LIMIT_PER_MINUTE", "0")
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     command

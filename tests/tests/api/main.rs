@@ -17,6 +17,7 @@ mod foundation;
 mod headers;
 mod hsds;
 mod idempotency;
+mod limits;
 mod metrics;
 mod participants;
 mod public;
