@@ -93,6 +93,32 @@ try {
   assert.equal(stored, 0, 'nothing about the participant is kept in the browser');
   assert.ok(!page.url().includes('Sky') && !page.url().includes('Jordan'), 'no participant data in the URL');
   console.log('disclosure report: ok');
+
+  // Nothing about the participant anywhere the browser keeps things: no IndexedDB, and no
+  // cached response (the service worker keeps directory reads only) that names them.
+  const kept = await page.evaluate(async () => {
+    const databases = (await indexedDB.databases()).map((d) => d.name);
+    const bodies = [];
+    for (const name of await caches.keys()) {
+      const cache = await caches.open(name);
+      for (const request of await cache.keys()) bodies.push({ path: new URL(request.url).pathname, text: await (await cache.match(request)).text() });
+    }
+    return { databases, bodies };
+  });
+  assert.deepEqual(kept.databases, [], 'no IndexedDB');
+  for (const { path, text } of kept.bodies) {
+    assert.ok(!text.includes('Sky') && !text.includes('Jordan'), `the cached ${path} names the participant`);
+    assert.ok(!/^\/api\/v1\/(participants|consents|referrals)/.test(path), `${path} is not cached`);
+  }
+
+  // Quick exit ends the session: coming back shows the sign-in, not the participant.
+  await page.getByRole('button', { name: /Leave this site now/ }).click();
+  await page.waitForURL('about:blank');
+  const back = await context.newPage();
+  await back.goto(process.env.HARBOUR_URL + '/participants');
+  await back.getByRole('heading', { name: 'Sign in' }).waitFor();
+  assert.equal(await back.getByText('Sky').count(), 0, 'nothing of the participant after quick exit');
+  console.log('nothing kept in the browser, quick exit ends it: ok');
   await context.close();
 } finally {
   await browser.close();
