@@ -193,6 +193,8 @@ impl From<diesel::result::Error> for ApiError {
             }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::NotFound("a record this refers to does not exist".into()),
             Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => ApiError::Unavailable(info.message().to_owned()),
+            // PostgreSQL cannot hold a NUL character in text: that is bad input, not our failure.
+            Error::DatabaseError(_, info) if info.message().contains("0x00") => ApiError::BadRequest("text must not contain NUL characters (\\u0000)".into()),
             other => ApiError::Internal(other.to_string()),
         }
     }

@@ -70,8 +70,25 @@ pub fn base() -> utoipa::openapi::OpenApi {
 
 /// The whole document, with every path and schema the server serves.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, document) = App::new().into_utoipa_app().openapi(base()).configure(crate::startup::routes).split_for_parts();
+    let (_, mut document) = App::new().into_utoipa_app().openapi(base()).configure(crate::startup::routes).split_for_parts();
+    add_problem_defaults(&mut document);
     document
+}
+
+/// Gives every operation a `default` response: any status it does not list (a 400 for a
+/// malformed body, a 429 from the rate limit, a 503 while the database is away…) comes as
+/// a problem document, which is what `error.rs` guarantees.
+fn add_problem_defaults(document: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+    let problem = ResponseBuilder::new()
+        .description("Any other outcome: an RFC 9457 problem")
+        .content(crate::error::PROBLEM_JSON, ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build())
+        .build();
+    for item in document.paths.paths.values_mut() {
+        for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch].into_iter().flatten() {
+            operation.responses.responses.entry("default".into()).or_insert_with(|| problem.clone().into());
+        }
+    }
 }
 
 /// The document as committed in `openapi/openapi.json`: pretty JSON with a final newline.

@@ -233,9 +233,29 @@ fn ensure_browser() -> Result {
     Ok(())
 }
 
+/// Schemathesis (from PyPI) in a virtual environment of its own, outside the checkout;
+/// returns its `st`.
+fn ensure_schemathesis() -> Result<PathBuf> {
+    const VERSION: &str = "4.32.5";
+    let home = std::env::var_os("HOME").map_or_else(|| target_dir(), PathBuf::from);
+    let venv = home.join(".cache/harbour/schemathesis");
+    let st = venv.join("bin/st");
+    let current = Command::new(&st).arg("--version").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(VERSION));
+    if !current {
+        step(&format!("installing schemathesis {VERSION} from PyPI"));
+        if !have("python3") || !succeeds(Command::new("python3").args(["-c", "import venv, ensurepip"])) {
+            apt_install(&["python3", "python3-venv"])?;
+        }
+        status(Command::new("python3").arg("-m").arg("venv").arg("--clear").arg(&venv))?;
+        status(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", &format!("schemathesis=={VERSION}")]))?;
+    }
+    Ok(st)
+}
+
 fn test(filter: &[String]) -> Result {
     ensure_postgres()?;
     ensure_browser()?;
+    let schemathesis = ensure_schemathesis()?;
     let dist = build_web()?;
     let filter: Vec<&str> = filter.iter().map(String::as_str).filter(|a| *a != "--").collect();
     step("linting (clippy, warnings are errors)");
@@ -254,6 +274,7 @@ fn test(filter: &[String]) -> Result {
     cmd.args(&filter)
         .env("HARBOUR_WEB_DIR", &dist)
         .env("HARBOUR_TEST_POSTGRES_URL", postgres_url())
-        .env("HARBOUR_BIN", target_dir().join("debug/harbour"));
+        .env("HARBOUR_BIN", target_dir().join("debug/harbour"))
+        .env("HARBOUR_SCHEMATHESIS", &schemathesis);
     status(&mut cmd)
 }

@@ -72,8 +72,7 @@ where
     security(("bearer" = [])),
     params(Filters),
     responses(
-        (status = 200, description = "The funnel", body = CountTable, content_type = "application/json"),
-        (status = 200, description = "The funnel as CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "The funnel (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad period, or fewer than 5 referrals match (`population_too_small`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -89,8 +88,7 @@ pub async fn funnel(state: web::Data<AppState>, principal: Principal, filters: w
     security(("bearer" = [])),
     params(Filters),
     responses(
-        (status = 200, description = "Declines by reason", body = CountTable, content_type = "application/json"),
-        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "Declines by reason (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
     )
@@ -107,8 +105,7 @@ pub async fn declines(state: web::Data<AppState>, principal: Principal, filters:
     security(("bearer" = [])),
     params(Filters),
     responses(
-        (status = 200, description = "Outcomes", body = CountTable, content_type = "application/json"),
-        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "Outcomes (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
     )
@@ -125,8 +122,7 @@ pub async fn outcomes(state: web::Data<AppState>, principal: Principal, filters:
     security(("bearer" = [])),
     params(Filters),
     responses(
-        (status = 200, description = "Overdue now", body = CountTable, content_type = "application/json"),
-        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "Overdue now (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -142,8 +138,7 @@ pub async fn overdue(state: web::Data<AppState>, principal: Principal, filters: 
     security(("bearer" = [])),
     params(Filters),
     responses(
-        (status = 200, description = "Trends", body = CountTable, content_type = "application/json"),
-        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "Trends (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
     )
@@ -160,8 +155,7 @@ pub async fn trends(state: web::Data<AppState>, principal: Principal, filters: w
     security(("bearer" = [])),
     params(Filters),
     responses(
-        (status = 200, description = "Consents about to expire", body = CountTable, content_type = "application/json"),
-        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "Consents about to expire (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -185,8 +179,7 @@ pub struct ByQuery {
     security(("bearer" = [])),
     params(Filters, ByQuery),
     responses(
-        (status = 200, description = "Response times", body = ResponseTimes, content_type = "application/json"),
-        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "Response times (JSON, or CSV with `format=csv`)", content((ResponseTimes = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
     )
@@ -213,8 +206,7 @@ pub struct CoverageQuery {
     security(("bearer" = [])),
     params(Filters, CoverageQuery),
     responses(
-        (status = 200, description = "The map", body = CoverageMap, content_type = "application/json"),
-        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "The map (JSON, or CSV with `format=csv`)", content((CoverageMap = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such parent category", body = Problem, content_type = "application/problem+json"),
     )
@@ -242,8 +234,7 @@ pub struct StaleQuery {
     security(("bearer" = [])),
     params(StaleQuery),
     responses(
-        (status = 200, description = "Stale listings", body = StaleListings, content_type = "application/json"),
-        (status = 200, description = "As CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "Stale listings (JSON, or CSV with `format=csv`)", content((StaleListings = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -120,8 +120,7 @@ pub struct DisclosureQuery {
     security(("bearer" = [])),
     params(("id" = String, Path, description = "The participant's id"), DisclosureQuery),
     responses(
-        (status = 200, description = "The report", body = DisclosureReport, content_type = "application/json"),
-        (status = 200, description = "The report as CSV", body = String, content_type = "text/csv"),
+        (status = 200, description = "The report (JSON, or CSV with `format=csv`)", content((DisclosureReport = "application/json"), (String = "text/csv"))),
         (status = 403, description = "A recipient organization", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such participant", body = Problem, content_type = "application/problem+json"),
     )

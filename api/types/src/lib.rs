@@ -4,8 +4,10 @@
 //! feature) and the SPA, so that the two cannot drift apart.
 
 /// An enum sent and stored as stable string codes, with `ALL`, `code` and `from_code`.
+/// (Codes are `tt`, not `literal`: a `literal` reaches derive macros wrapped in an
+/// invisible group, and utoipa then missed the rename and documented the variant names.)
 macro_rules! code_enum {
-    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal),* $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:tt),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]

@@ -89,8 +89,9 @@ impl PageRequest {
             .clamp(1, Self::MAX_PER_PAGE)
     }
 
-    /// How many items to skip.
+    /// How many items to skip (saturating: a page number past any list, however large,
+    /// is an empty page, not an overflow).
     pub fn offset(&self) -> u64 {
-        (self.page() - 1) * self.per_page()
+        (self.page() - 1).saturating_mul(self.per_page())
     }
 }

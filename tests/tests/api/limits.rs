@@ -2,7 +2,7 @@
 //! and bodies nested too deep.
 
 use harbour::db::Backend;
-use harbour_tests::{problem, TestApp};
+use harbour_tests::{on_both_backends, problem, TestApp};
 use harbour_types::Role;
 use reqwest::Method;
 
@@ -46,3 +46,17 @@ async fn pages_are_bounded_and_deep_bodies_refused() {
     problem(refused, 422).await;
     assert_eq!(app.request(Method::GET, "/health/live").send().await.unwrap().status(), 200, "the server is still up");
 }
+
+/// What schemathesis found once, kept as plain tests: a page number past any list, and a
+/// NUL character (which PostgreSQL cannot store), are the caller's mistakes, never a 500.
+async fn absurd_pages_and_nul_characters_are_not_server_errors(app: TestApp) {
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let far: serde_json::Value = app.get("/api/v1/services?page=18446744073709551615&per_page=100", &worker).await.json().await.unwrap();
+    assert_eq!(far["size"], 0);
+    let nul = app.post("/api/v1/participants", &worker, &serde_json::json!({"alias": "a\u{0}b"})).await;
+    assert!(nul.status().is_client_error() || nul.status().is_success(), "{}", nul.status());
+    let nul = app.post("/api/v1/referrals", &worker, &serde_json::json!({"participant_id": "\u{0}", "service_id": "x", "urgency": "soon", "needs": {}, "participant_confirmed": true})).await;
+    assert!(nul.status().is_client_error(), "{}", nul.status());
+}
+
+on_both_backends!(absurd_pages_and_nul_characters_are_not_server_errors);

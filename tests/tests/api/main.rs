@@ -14,6 +14,7 @@ mod durability;
 mod errors;
 mod exchange;
 mod foundation;
+mod fuzz;
 mod headers;
 mod hsds;
 mod idempotency;
