@@ -237,7 +237,7 @@ fn ensure_browser() -> Result {
 /// returns its `st`.
 fn ensure_schemathesis() -> Result<PathBuf> {
     const VERSION: &str = "4.32.5";
-    let home = std::env::var_os("HOME").map_or_else(|| target_dir(), PathBuf::from);
+    let home = std::env::var_os("HOME").map_or_else(target_dir, PathBuf::from);
     let venv = home.join(".cache/harbour/schemathesis");
     let st = venv.join("bin/st");
     let current = Command::new(&st).arg("--version").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(VERSION));
