@@ -20,6 +20,7 @@ mod hsds;
 mod idempotency;
 mod limits;
 mod metrics;
+mod outage;
 mod participants;
 mod public;
 mod referrals;
