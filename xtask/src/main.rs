@@ -252,15 +252,29 @@ fn ensure_schemathesis() -> Result<PathBuf> {
     Ok(st)
 }
 
+/// cargo-deny, from crates.io.
+fn ensure_cargo_deny() -> Result {
+    const VERSION: &str = "0.20.2";
+    let current = cargo().args(["deny", "--version"]).output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(VERSION));
+    if !current {
+        step(&format!("installing cargo-deny {VERSION} from crates.io"));
+        status(cargo().args(["install", "--locked", "--quiet", "cargo-deny", "--version", VERSION]))?;
+    }
+    Ok(())
+}
+
 fn test(filter: &[String]) -> Result {
     ensure_postgres()?;
     ensure_browser()?;
+    ensure_cargo_deny()?;
     let schemathesis = ensure_schemathesis()?;
     let dist = build_web()?;
     let filter: Vec<&str> = filter.iter().map(String::as_str).filter(|a| *a != "--").collect();
     step("linting (clippy, warnings are errors)");
     status(cargo().args(["clippy", "--quiet", "--workspace", "--exclude", "web", "--tests", "--", "-D", "warnings"]))?;
     status(cargo().args(["clippy", "--quiet", "-p", "web", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"]))?;
+    step("checking dependencies (cargo deny: licenses, bans and duplicate versions, sources)");
+    status(cargo().args(["deny", "--log-level", "error", "check", "licenses", "bans", "sources"]))?;
     // The crash test runs the real binary: built here, so it is this source's.
     status(cargo().args(["build", "--quiet", "-p", "harbour-api", "--bin", "harbour"]))?;
     let nextest = succeeds(cargo().args(["nextest", "--version"]));
