@@ -1,0 +1,208 @@
+//! The authorization matrix, generated from the committed OpenAPI document: every read
+//! operation × every kind of caller of organization A (each role, an API client with every
+//! scope and one with only `webhooks:manage`, no token, an expired token) × a record of A's own and one of another
+//! organization — and every write operation without a token and with an expired one. The
+//! expected status of each cell is committed in `tests/authz/matrix.tsv`; an operation
+//! without its rows fails the test. Rules that must hold whatever the table says are
+//! checked on top. (`HARBOUR_UPDATE_MATRIX=1` rewrites the table, for review in the diff.)
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use base64::Engine as _;
+use harbour_tests::{on_both_backends, TestApp};
+use harbour_types::Role;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use crate::participants::{consent, record_participant, verbal};
+use crate::referrals::{client_token, referral};
+
+const COLUMNS: [&str; 9] = ["none", "expired", "outreach", "intake", "agency_admin", "coordinator", "system_admin", "client", "client_webhooks_only"];
+const TABLE: &str = "authz/matrix.tsv";
+
+/// Operations anyone may call (health, metrics, the instance's public facts, the HSDS API
+/// root — versions and links, no data — and signing in).
+fn public(path: &str) -> bool {
+    path.starts_with("/health/") || matches!(path, "/metrics" | "/api/v1/instance" | "/api/v1/") || path.starts_with("/api/v1/auth/")
+}
+
+/// The same token, with its expiry a minute ago, signed with the server's key.
+fn expired(token: &str) -> String {
+    let settings = harbour_tests::test_settings(String::new());
+    let payload = token.split('.').nth(1).unwrap();
+    let mut claims: Value = serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    let now = chrono::Utc::now().timestamp();
+    claims["iat"] = json!(now - 3600);
+    claims["exp"] = json!(now - 60);
+    let header = jsonwebtoken::Header { kid: Some(settings.jwt_key_id.clone()), ..jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256) };
+    let key = jsonwebtoken::EncodingKey::from_secret(secrecy::ExposeSecret::expose_secret(&settings.jwt_secret).as_bytes());
+    jsonwebtoken::encode(&header, &claims, &key).unwrap()
+}
+
+/// Records of organization A ("own") and of another ("other") for each kind of path.
+struct World {
+    ids: BTreeMap<&'static str, (String, String)>,
+}
+
+impl World {
+    async fn build(app: &TestApp) -> World {
+        let org_c = app.organization_c().await;
+        let mut ids = BTreeMap::new();
+        ids.insert("organizations", (app.fixture.org_a.clone(), app.fixture.org_b.clone()));
+        // Shared by the partnership: the same for every organization.
+        ids.insert("taxonomy_terms", (app.fixture.housing.clone(), app.fixture.emergency_shelter.clone()));
+        ids.insert("regions", (app.fixture.halifax.clone(), app.fixture.halifax.clone()));
+        let mut services = Vec::new();
+        let mut locations = Vec::new();
+        for (org, who) in [(&app.fixture.org_a, 'a'), (&app.fixture.org_b, 'b')] {
+            let admin = app.token(Role::AgencyAdmin, who).await;
+            let place: Value = app.post(&format!("/api/v1/organizations/{org}/locations"), &admin, &json!({"name": "Office", "address_1": "1 Main St", "city": "Halifax"})).await.json().await.unwrap();
+            let body = json!({"name": format!("Service of {who}"), "description": "Help.", "category_ids": [app.fixture.housing], "location_ids": [place["id"]]});
+            let service: Value = app.post(&format!("/api/v1/organizations/{org}/services"), &admin, &body).await.json().await.unwrap();
+            services.push(service["id"].as_str().unwrap().to_owned());
+            locations.push(place["id"].as_str().unwrap().to_owned());
+        }
+        ids.insert("services", (services[0].clone(), services[1].clone()));
+        ids.insert("locations", (locations[0].clone(), locations[1].clone()));
+        let at_locations: Value = app.get("/api/v1/service_at_locations?per_page=100", &app.token(Role::OutreachWorker, 'a').await).await.json().await.unwrap();
+        let at = |service: &str| at_locations["contents"].as_array().unwrap().iter().find(|s| s["service_id"] == service).unwrap()["id"].as_str().unwrap().to_owned();
+        ids.insert("service_at_locations", (at(&services[0]), at(&services[1])));
+        let taxonomies: Value = app.get("/api/v1/taxonomies", &app.token(Role::OutreachWorker, 'a').await).await.json().await.unwrap();
+        let taxonomy = taxonomies["contents"][0]["id"].as_str().unwrap().to_owned();
+        ids.insert("taxonomies", (taxonomy.clone(), taxonomy));
+
+        // Participants, consents and referrals: A's own (A → B), and B's (B → C).
+        let mut people = Vec::new();
+        for (who, to, service) in [('a', app.fixture.org_b.clone(), services[1].clone()), ('b', org_c.clone(), String::new())] {
+            let worker = app.token(Role::OutreachWorker, who).await;
+            let participant = record_participant(app, &worker, &format!("Person of {who}")).await;
+            let given = consent(app, &worker, verbal(&participant, &[&to], &["referral"], &["needs"])).await;
+            people.push((participant, given["id"].as_str().unwrap().to_owned(), worker, service));
+        }
+        // B refers to a service of C.
+        let admin_c = app.token(Role::AgencyAdmin, 'c').await;
+        let service_c: Value = app.post(&format!("/api/v1/organizations/{org_c}/services"), &admin_c, &json!({"name": "Service of c", "description": "Help.", "category_ids": [app.fixture.housing]})).await.json().await.unwrap();
+        people[1].3 = service_c["id"].as_str().unwrap().to_owned();
+        let mut referrals = Vec::new();
+        for (participant, _, worker, service) in &people {
+            let sent: Value = app.post("/api/v1/referrals", worker, &referral(participant, service, true)).await.json().await.unwrap();
+            referrals.push(sent["id"].as_str().unwrap().to_owned());
+        }
+        ids.insert("participants", (people[0].0.clone(), people[1].0.clone()));
+        ids.insert("consents", (people[0].1.clone(), people[1].1.clone()));
+        ids.insert("referrals", (referrals[0].clone(), referrals[1].clone()));
+
+        let mut clients = Vec::new();
+        let mut hooks = Vec::new();
+        let mut users = Vec::new();
+        for (org, who) in [(&app.fixture.org_a, 'a'), (&app.fixture.org_b, 'b')] {
+            let admin = app.token(Role::AgencyAdmin, who).await;
+            let client: Value = app.post(&format!("/api/v1/organizations/{org}/api-clients"), &admin, &json!({"name": "Probe", "scopes": ["directory:read"]})).await.json().await.unwrap();
+            clients.push(client["client"]["id"].as_str().unwrap().to_owned());
+            let hook: Value = app.post("/api/v1/webhooks", &admin, &json!({"url": "http://127.0.0.1:9/hook", "event_types": ["referral.sent"]})).await.json().await.unwrap();
+            hooks.push(hook["id"].as_str().unwrap().to_owned());
+            let listed: Value = app.get(&format!("/api/v1/organizations/{org}/users?per_page=100"), &admin).await.json().await.unwrap();
+            users.push(listed["contents"][0]["id"].as_str().unwrap().to_owned());
+        }
+        ids.insert("api-clients", (clients[0].clone(), clients[1].clone()));
+        ids.insert("webhooks", (hooks[0].clone(), hooks[1].clone()));
+        ids.insert("users", (users[0].clone(), users[1].clone()));
+        World { ids }
+    }
+
+    /// The path with its id filled in for `side` (0: own, 1: other).
+    fn path(&self, template: &str, side: usize) -> String {
+        let kind = template.trim_start_matches("/api/v1/").split('/').next().unwrap_or_default();
+        let (own, other) = self.ids.get(kind).unwrap_or_else(|| panic!("the matrix has no records for {template}: add them to World::build"));
+        template.replace("{id}", if side == 0 { own } else { other })
+    }
+}
+
+/// Every operation of the committed document.
+fn operations() -> Vec<(Method, String)> {
+    let document: Value = serde_json::from_str(&std::fs::read_to_string(harbour_tests::tests_dir().join("../openapi/openapi.json")).unwrap()).unwrap();
+    let mut out = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in ["get", "post", "put", "delete", "patch"] {
+            if item.get(method).is_some() {
+                out.push((Method::from_bytes(method.to_uppercase().as_bytes()).unwrap(), path.clone()));
+            }
+        }
+    }
+    out
+}
+
+async fn authorization_matrix(app: TestApp) {
+    let world = World::build(&app).await;
+    let mut tokens: Vec<Option<String>> = vec![None, Some(expired(&app.token(Role::OutreachWorker, 'a').await))];
+    for role in [Role::OutreachWorker, Role::IntakeWorker, Role::AgencyAdmin, Role::Coordinator, Role::SystemAdmin] {
+        tokens.push(Some(app.token(role, 'a').await));
+    }
+    tokens.push(Some(client_token(&app, 'a', &["directory:read", "referrals:read", "referrals:write", "webhooks:manage"]).await));
+    // A client without the scopes for anything but its webhooks.
+    tokens.push(Some(client_token(&app, 'a', &["webhooks:manage"]).await));
+
+    let mut table = String::from("operation\ttarget");
+    for column in COLUMNS {
+        let _ = write!(table, "\t{column}");
+    }
+    table.push('\n');
+    let mut broken = Vec::new();
+    for (method, template) in operations() {
+        let reads = method == Method::GET;
+        let sides: &[(usize, &str)] = if template.contains("{id}") { &[(0, "own"), (1, "other")] } else { &[(0, "-")] };
+        for &(side, target) in sides {
+            let path = if template.contains("{id}") { world.path(&template, side) } else { template.clone() };
+            let _ = write!(table, "{method} {template}\t{target}");
+            for (column, token) in COLUMNS.iter().zip(&tokens) {
+                // Writes need a valid body per operation to reach their authorization
+                // check; they are probed here without a token and with an expired one only.
+                if !reads && !matches!(*column, "none" | "expired") {
+                    table.push_str("\t-");
+                    continue;
+                }
+                let mut request = app.request(method.clone(), &path);
+                if let Some(token) = token {
+                    request = request.bearer_auth(token);
+                }
+                if !reads {
+                    request = request.json(&json!({}));
+                }
+                let status = request.send().await.unwrap().status().as_u16();
+                let _ = write!(table, "\t{status}");
+                let ok = (200..300).contains(&status);
+                // The rules, whatever the table says.
+                let scoped_out = *column == "client_webhooks_only" && !template.starts_with("/api/v1/webhooks");
+                if ok && (matches!(*column, "none" | "expired") || scoped_out) && !public(&template) {
+                    broken.push(format!("{method} {template} ({target}) answered {status} to {column}"));
+                }
+                let personal = ["/api/v1/participants/", "/api/v1/consents/", "/api/v1/referrals/"].iter().any(|p| template.starts_with(p));
+                if ok && personal && (target == "other" || matches!(*column, "coordinator" | "system_admin")) {
+                    broken.push(format!("{method} {template} ({target}) showed participant data to {column}"));
+                }
+            }
+            table.push('\n');
+        }
+    }
+    assert!(broken.is_empty(), "authorization rules broken:\n{}", broken.join("\n"));
+
+    let file = harbour_tests::tests_dir().join(TABLE);
+    if std::env::var_os("HARBOUR_UPDATE_MATRIX").is_some() {
+        std::fs::write(&file, &table).unwrap();
+    }
+    let committed = std::fs::read_to_string(&file).unwrap_or_default();
+    let mut differences = Vec::new();
+    for line in table.lines().skip(1) {
+        let (op, rest) = line.split_once('\t').unwrap();
+        let target = rest.split('\t').next().unwrap_or_default();
+        let found = committed.lines().any(|l| l == line);
+        if !found {
+            let known = committed.lines().any(|l| l.starts_with(&format!("{op}\t{target}\t")));
+            differences.push(if known { format!("changed: {line}") } else { format!("no row in {TABLE}: {line}") });
+        }
+    }
+    assert!(differences.is_empty(), "the authorization matrix differs from {TABLE} (review, then HARBOUR_UPDATE_MATRIX=1):\n{}", differences.join("\n"));
+}
+
+on_both_backends!(authorization_matrix);
