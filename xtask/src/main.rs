@@ -221,6 +221,10 @@ fn ensure_browser() -> Result {
     if !have("node") || !have("npm") {
         missing.extend(["nodejs", "npm"]);
     }
+    // The reverse proxy of the two-instance test.
+    if !Path::new("/usr/sbin/nginx").exists() && !have("nginx") {
+        missing.push("nginx");
+    }
     if !missing.is_empty() {
         step(&format!("installing {}", missing.join(", ")));
         apt_install(&missing)?;

@@ -23,6 +23,7 @@ mod matrix;
 mod metrics;
 mod outage;
 mod participants;
+mod proxy;
 mod public;
 mod referrals;
 mod reminders;
