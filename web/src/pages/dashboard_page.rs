@@ -3,7 +3,7 @@
 //! listings. Counts only, suppressed by the server; each chart has its table and a CSV.
 //! One column on a phone, two on a laptop.
 
-use harbour_types::{Breakdown, CountTable, CoverageMap, Figure, Heading, Outcome, ReasonCode, ReferralStatus, Region, ResponseTimes, Span, StaleListings, Urgency};
+use harbour_types::{Breakdown, CountTable, CoverageMap, Figure, Heading, Outcome, ReasonCode, ReferralStatus, Region, ResponseTimes, Span, StaleListings, Timing, Urgency};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -189,6 +189,11 @@ fn hours(h: Option<f64>) -> String {
     h.map_or_else(|| "–".to_owned(), |h| format!("{h:.1} h"))
 }
 
+/// A span's three cells: how many, median, 90th percentile.
+fn timing_cells(t: &Timing) -> impl IntoView {
+    view! { {figure_cell(t.count)}<td class="num">{hours(t.median_hours)}</td><td class="num">{hours(t.p90_hours)}</td> }
+}
+
 /// Median and 90th percentile by urgency, region, need or receiving organization.
 #[component]
 fn TimesPanel(query: Signal<String>) -> impl IntoView {
@@ -236,11 +241,11 @@ fn TimesPanel(query: Signal<String>) -> impl IntoView {
                             <tbody>
                                 {times.rows.iter().map(|r| view! {
                                     <tr><th scope="row">{name(&r.heading)}</th>
-                                        {r.timings.iter().map(|t| view! { {figure_cell(t.count)}<td class="num">{hours(t.median_hours)}</td><td class="num">{hours(t.p90_hours)}</td> }).collect_view()}
+                                        {r.timings.iter().map(timing_cells).collect_view()}
                                     </tr>
                                 }).collect_view()}
                                 <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>
-                                    {times.overall.iter().map(|t| view! { {figure_cell(t.count)}<td class="num">{hours(t.median_hours)}</td><td class="num">{hours(t.p90_hours)}</td> }).collect_view()}
+                                    {times.overall.iter().map(timing_cells).collect_view()}
                                 </tr>
                             </tbody>
                         </table>
