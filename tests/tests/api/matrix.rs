@@ -1,7 +1,10 @@
 //! The authorization matrix, generated from the committed OpenAPI document: every read
-//! operation × every kind of caller of organization A (each role, an API client with every
-//! scope and one with only `webhooks:manage`, no token, an expired token) × a record of A's own and one of another
-//! organization — and every write operation without a token and with an expired one. The
+//! operation × every kind of caller of organization A (each role, an API client with
+//! every scope and one with only `webhooks:manage`, no token, an expired token) × a
+//! record of A's own and one of another organization — and every write operation the
+//! same way (session operations — sign-in, sign-out, one's own password — without a
+//! token and with an expired one only). Writes act on a record made for each cell, with a
+//! valid body (and If-Match), so each cell shows the authorization decision itself. The
 //! expected status of each cell is committed in `tests/authz/matrix.tsv`; an operation
 //! without its rows fails the test. Rules that must hold whatever the table says are
 //! checked on top. (`HARBOUR_UPDATE_MATRIX=1` rewrites the table, for review in the diff.)
@@ -40,9 +43,17 @@ fn expired(token: &str) -> String {
     jsonwebtoken::encode(&header, &claims, &key).unwrap()
 }
 
-/// Records of organization A ("own") and of another ("other") for each kind of path.
+/// Records of organization A ("own") and of another ("other") for each kind of path,
+/// and what it takes to make fresh ones for a write.
 struct World {
     ids: BTreeMap<&'static str, (String, String)>,
+    org_c: String,
+    service_c: String,
+    /// Setup tokens: agency admins of A, B, C; outreach workers of A and B; a system admin.
+    admins: [String; 3],
+    workers: [String; 2],
+    system_admin: String,
+    made: std::sync::atomic::AtomicUsize,
 }
 
 impl World {
@@ -108,7 +119,103 @@ impl World {
         ids.insert("api-clients", (clients[0].clone(), clients[1].clone()));
         ids.insert("webhooks", (hooks[0].clone(), hooks[1].clone()));
         ids.insert("users", (users[0].clone(), users[1].clone()));
-        World { ids }
+        World {
+            ids,
+            service_c: people[1].3.clone(),
+            org_c,
+            admins: [app.token(Role::AgencyAdmin, 'a').await, app.token(Role::AgencyAdmin, 'b').await, app.token(Role::AgencyAdmin, 'c').await],
+            workers: [app.token(Role::OutreachWorker, 'a').await, app.token(Role::OutreachWorker, 'b').await],
+            system_admin: app.token(Role::SystemAdmin, 'a').await,
+            made: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// A number not used before, for names that must be unique.
+    fn next(&self) -> usize {
+        self.made.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn org(&self, side: usize) -> String {
+        let (own, other) = &self.ids["organizations"];
+        if side == 0 { own.clone() } else { other.clone() }
+    }
+
+    async fn created(&self, app: &TestApp, path: &str, token: &str, body: Value) -> String {
+        let response = app.post(path, token, &body).await;
+        let status = response.status();
+        let value: Value = response.json().await.unwrap();
+        assert!(status.is_success(), "setup {path}: {status} {value}");
+        let id = value["id"].as_str().or(value["client"]["id"].as_str()).or(value["user"]["id"].as_str());
+        id.unwrap_or_else(|| panic!("setup {path}: no id in {value}")).to_owned()
+    }
+
+    /// A new record of `kind` for `side` (0: organization A's, 1: another's), for one
+    /// write to act on: each cell of the matrix gets its own, so that a delete or a
+    /// deactivation in one column does not decide the next.
+    async fn fresh(&self, app: &TestApp, kind: &str, side: usize) -> String {
+        let (org, admin, worker) = (self.org(side), &self.admins[side], &self.workers[side]);
+        let n = self.next();
+        match kind {
+            "services" => self.created(app, &format!("/api/v1/organizations/{org}/services"), admin, json!({"name": format!("Probe {n}"), "category_ids": [app.fixture.housing]})).await,
+            "locations" => self.created(app, &format!("/api/v1/organizations/{org}/locations"), admin, json!({"name": format!("Probe {n}")})).await,
+            "participants" => self.created(app, "/api/v1/participants", worker, json!({"alias": format!("Probe {n}")})).await,
+            "consents" => {
+                let participant = self.created(app, "/api/v1/participants", worker, json!({"alias": format!("Probe {n}")})).await;
+                let to = if side == 0 { app.fixture.org_b.clone() } else { self.org_c.clone() };
+                self.created(app, "/api/v1/consents", worker, verbal(&participant, &[&to], &["referral"], &["needs"])).await
+            }
+            "referrals" => {
+                let participant = self.created(app, "/api/v1/participants", worker, json!({"alias": format!("Probe {n}")})).await;
+                let (to, service) = if side == 0 { (app.fixture.org_b.clone(), self.ids["services"].1.clone()) } else { (self.org_c.clone(), self.service_c.clone()) };
+                self.created(app, "/api/v1/consents", worker, verbal(&participant, &[&to], &["referral"], &["needs"])).await;
+                self.created(app, "/api/v1/referrals", worker, referral(&participant, &service, true)).await
+            }
+            "users" => self.created(app, &format!("/api/v1/organizations/{org}/users"), admin, json!({"email": format!("probe-{n}@org.test"), "display_name": "Probe", "roles": ["outreach_worker"]})).await,
+            "api-clients" => self.created(app, &format!("/api/v1/organizations/{org}/api-clients"), admin, json!({"name": format!("Probe {n}"), "scopes": ["directory:read"]})).await,
+            "webhooks" => self.created(app, "/api/v1/webhooks", admin, json!({"url": "http://127.0.0.1:9/hook", "event_types": ["referral.sent"]})).await,
+            "taxonomy_terms" => self.created(app, "/api/v1/taxonomy_terms", &self.system_admin, json!({"code": format!("probe-{n}"), "name": "Probe", "name_fr": "Sonde"})).await,
+            "regions" => self.created(app, "/api/v1/regions", &self.system_admin, json!({"slug": format!("probe-{n}"), "name": "Probe", "name_fr": "Sonde"})).await,
+            "organizations" => org,
+            other => panic!("no fresh {other}"),
+        }
+    }
+
+    /// The request for one write cell: its path (on a fresh record), body and If-Match.
+    async fn write(&self, app: &TestApp, method: &Method, template: &str, side: usize) -> (String, Option<Value>, Option<&'static str>) {
+        let kind = template.trim_start_matches("/api/v1/").split('/').next().unwrap_or_default();
+        let path = if template.contains("{id}") { template.replace("{id}", &self.fresh(app, kind, side).await) } else { template.to_owned() };
+        let n = self.next();
+        let (own_participant, service_b) = (self.ids["participants"].0.clone(), self.ids["services"].1.clone());
+        let (body, version) = match (method.as_str(), template) {
+            ("POST", "/api/v1/consent-statements") => (Some(json!({"language": "en", "purposes": ["referral"], "data_categories": ["needs"], "recipient_ids": [app.fixture.org_b]})), None),
+            ("POST", "/api/v1/consents") => (Some(verbal(&own_participant, &[&app.fixture.org_b], &["referral"], &["needs"])), None),
+            ("POST", "/api/v1/consents/{id}/revoke") => (Some(json!({"method": "phone"})), None),
+            ("PUT", "/api/v1/locations/{id}") => (Some(json!({"name": format!("Renamed {n}")})), Some("\"1\"")),
+            ("POST", "/api/v1/organizations") => (Some(json!({"name": format!("Probe {n}"), "slug": format!("probe-{n}"), "sector": "community"})), None),
+            ("PUT", "/api/v1/organizations/{id}") => {
+                let who = if side == 0 { 'a' } else { 'b' };
+                (Some(json!({"name": format!("Organization {}", who.to_ascii_uppercase()), "slug": format!("org-{who}"), "sector": "community"})), None)
+            }
+            ("POST", "/api/v1/organizations/{id}/api-clients") => (Some(json!({"name": format!("Probe {n}"), "scopes": ["directory:read"]})), None),
+            ("POST", "/api/v1/organizations/{id}/locations") => (Some(json!({"name": format!("Probe {n}")})), None),
+            ("POST", "/api/v1/organizations/{id}/services") => (Some(json!({"name": format!("Probe {n}")})), None),
+            ("POST", "/api/v1/organizations/{id}/users") => (Some(json!({"email": format!("new-{n}@org.test"), "display_name": "New", "roles": ["outreach_worker"]})), None),
+            ("POST", "/api/v1/participants") => (Some(json!({"alias": format!("Probe {n}")})), None),
+            ("POST", "/api/v1/participants/search") => (Some(json!({"alias": "Probe"})), None),
+            ("PUT", "/api/v1/participants/{id}") => (Some(json!({"alias": format!("Renamed {n}")})), Some("\"1\"")),
+            ("POST", "/api/v1/referrals") => (Some(referral(&own_participant, &service_b, true)), None),
+            ("PUT", "/api/v1/referrals/{id}/assignee") => (Some(json!({"user_id": null})), Some("\"2\"")),
+            ("POST", "/api/v1/referrals/{id}/messages") => (Some(json!({"body": "Hello"})), None),
+            ("POST", "/api/v1/referrals/{id}/transitions") => (Some(json!({"action": "withdraw"})), Some("\"2\"")),
+            ("POST", "/api/v1/regions") | ("PUT", "/api/v1/regions/{id}") => (Some(json!({"slug": format!("region-{n}"), "name": format!("Region {n}"), "name_fr": format!("Région {n}")})), None),
+            ("PUT", "/api/v1/services/{id}") => (Some(json!({"name": format!("Renamed {n}")})), Some("\"1\"")),
+            ("PUT", "/api/v1/services/{id}/capacity") => (Some(json!({"status": "full"})), Some("\"1\"")),
+            ("POST", "/api/v1/taxonomy_terms") | ("PUT", "/api/v1/taxonomy_terms/{id}") => (Some(json!({"code": format!("term-{n}"), "name": "Term", "name_fr": "Terme"})), None),
+            ("POST", "/api/v1/webhooks") => (Some(json!({"url": "http://127.0.0.1:9/hook", "event_types": ["referral.sent"]})), None),
+            ("DELETE", _) | ("POST", "/api/v1/services/{id}/verify" | "/api/v1/users/{id}/deactivate" | "/api/v1/users/{id}/reset-password") => (None, None),
+            other => panic!("the matrix has no probe for {other:?}: add one to World::write"),
+        };
+        (path, body, version)
     }
 
     /// The path with its id filled in for `side` (0: own, 1: other).
@@ -151,23 +258,29 @@ async fn authorization_matrix(app: TestApp) {
     let mut broken = Vec::new();
     for (method, template) in operations() {
         let reads = method == Method::GET;
+        // Signing in and out and changing one's own password act on the caller's session,
+        // not on a record: probed without a token and with an expired one only.
+        let session = template.starts_with("/api/v1/auth/") || template == "/api/v1/me/password";
         let sides: &[(usize, &str)] = if template.contains("{id}") { &[(0, "own"), (1, "other")] } else { &[(0, "-")] };
         for &(side, target) in sides {
             let path = if template.contains("{id}") { world.path(&template, side) } else { template.clone() };
             let _ = write!(table, "{method} {template}\t{target}");
             for (column, token) in COLUMNS.iter().zip(&tokens) {
-                // Writes need a valid body per operation to reach their authorization
-                // check; they are probed here without a token and with an expired one only.
-                if !reads && !matches!(*column, "none" | "expired") {
+                if session && !matches!(*column, "none" | "expired") {
                     table.push_str("\t-");
                     continue;
                 }
+                // A write acts on a record of its own, made for this cell, with a valid body.
+                let (path, body, version) = if reads || session { (path.clone(), Some(json!({})).filter(|_| !reads), None) } else { world.write(&app, &method, &template, side).await };
                 let mut request = app.request(method.clone(), &path);
                 if let Some(token) = token {
                     request = request.bearer_auth(token);
                 }
-                if !reads {
-                    request = request.json(&json!({}));
+                if let Some(body) = body {
+                    request = request.json(&body);
+                }
+                if let Some(version) = version {
+                    request = request.header("if-match", version);
                 }
                 let status = request.send().await.unwrap().status().as_u16();
                 let _ = write!(table, "\t{status}");
@@ -177,9 +290,14 @@ async fn authorization_matrix(app: TestApp) {
                 if ok && (matches!(*column, "none" | "expired") || scoped_out) && !public(&template) {
                     broken.push(format!("{method} {template} ({target}) answered {status} to {column}"));
                 }
-                let personal = ["/api/v1/participants/", "/api/v1/consents/", "/api/v1/referrals/"].iter().any(|p| template.starts_with(p));
+                let personal = ["/api/v1/participants", "/api/v1/consents", "/api/v1/referrals"].iter().any(|p| template.starts_with(p)) && template != "/api/v1/consent-statements";
                 if ok && personal && (target == "other" || matches!(*column, "coordinator" | "system_admin")) {
-                    broken.push(format!("{method} {template} ({target}) showed participant data to {column}"));
+                    broken.push(format!("{method} {template} ({target}) let {column} at participant data"));
+                }
+                // Another organization's records are written only by partnership staff.
+                let owned = !["/api/v1/regions", "/api/v1/taxonomy_terms"].iter().any(|p| template.starts_with(p));
+                if ok && !reads && owned && target == "other" && !matches!(*column, "system_admin" | "coordinator") {
+                    broken.push(format!("{method} {template} ({target}) let {column} change another organization's record"));
                 }
             }
             table.push('\n');
