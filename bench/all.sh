@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# One table of Harbour under load on this machine: for each endpoint, p50 and p99 latency,
+# requests per second, and the ratio to the /health/live ceiling of the same run; for
+# referral creation, also the ratio to pgbench's tpcb-like transactions per second at the
+# same concurrency on the same PostgreSQL database. PostgreSQL with 100,000 services and
+# 1,000,000 referral histories (the database of bench/dashboards.sh, made when missing);
+# referral creation also on SQLite (the demo). Run on demand; not part of the test command.
+#   bench/all.sh          # DURATION=10s CONNECTIONS=32 WRITERS=8
+# Needs wrk and pgbench (Debian packages wrk, postgresql-client).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+WRITERS=${WRITERS:-8}
+PORT=${PORT:-8092}
+WORK=${WORK:-$HOME/.cache/harbour/bench}
+PG=${PG:-postgres://postgres@127.0.0.1:5432}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/harbour/target}"
+command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null || sudo apt-get install -y -q wrk >/dev/null; }
+cargo build --quiet --release -p harbour-api
+harbour="$CARGO_TARGET_DIR/release/harbour"
+mkdir -p "$WORK"
+name=harbour_dash_100000_1000000
+export HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn HARBOUR_RATE_LIMIT_PER_MINUTE=0
+if ! psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+  psql "$PG/postgres" -qc "CREATE DATABASE $name"
+  DATABASE_URL="$PG/$name" "$harbour" seed --demo >/dev/null
+  DATABASE_URL="$PG/$name" "$harbour" seed --synthetic 100000
+  DATABASE_URL="$PG/$name" "$harbour" seed --synthetic-referrals 1000000
+  psql "$PG/$name" -qc "VACUUM ANALYZE"
+fi
+
+base="http://127.0.0.1:$PORT"
+token() { curl -s -X POST "$base/api/v1/auth/sign-in" -H 'content-type: application/json' \
+  -d "{\"email\":\"$1\",\"password\":\"bench-password-123\"}" | sed 's/.*"access_token":"\([^"]*\)".*/\1/'; }
+ceiling=""
+run() { # name, connections, path [, wrk script] → a table row
+  local name=$1 connections=$2 path=$3 script=${4:-}
+  local out
+  out=$(wrk -t2 -c"$connections" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" ${script:+-s "$script"} "$base$path")
+  local p50 p99 rps
+  p50=$(awk '/^ +50%/{print $2}' <<<"$out"); p99=$(awk '/^ +99%/{print $2}' <<<"$out"); rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
+  [ -z "$ceiling" ] && ceiling=$rps
+  printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n" "$name" "$connections" "$p50" "$p99" "$rps" "$(echo "scale=4; $rps / $ceiling" | bc)"
+  LAST_RPS=$rps
+}
+serve() { # database url → server pid in SERVER
+  DATABASE_URL="$1" "$harbour" serve >"$WORK/all-serve.log" 2>&1 &
+  SERVER=$!
+  until curl -sf "$base/health/live" >/dev/null; do sleep 0.2; done
+}
+referral_script() { # participant, service → a wrk script that POSTs referrals
+  cat >"$WORK/referral.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = '{"participant_id":"$1","service_id":"$2","urgency":"soon","needs":{"note":"a bed"},"participant_confirmed":true,"send":true}'
+LUA
+  echo "$WORK/referral.lua"
+}
+receiving_service() { # database url → "service organization" of a Safe Harbour House service taking referrals
+  local sql="SELECT s.id || ' ' || s.organization_id FROM services s JOIN organizations o ON o.id = s.organization_id WHERE o.slug = 'safe-harbour-house' AND s.accepts_referrals LIMIT 1"
+  case "$1" in
+    postgres*) psql "$1" -tAc "$sql" ;;
+    *) python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$1" "$sql" ;;
+  esac
+}
+prepare_referrals() { # worker token, database url → participant and service ids for referrals
+  local worker=$1 service receiver participant
+  read -r service receiver < <(receiving_service "$2")
+  participant=$(curl -s -X POST "$base/api/v1/participants" -H "Authorization: Bearer $worker" -H 'content-type: application/json' -d '{"alias":"Bench"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
+  curl -s -o /dev/null -X POST "$base/api/v1/consents" -H "Authorization: Bearer $worker" -H 'content-type: application/json' \
+    -d "{\"participant_id\":\"$participant\",\"method\":\"verbal\",\"witness_name\":\"Bench\",\"purposes\":[\"referral\"],\"data_categories\":[\"needs\"],\"recipient_ids\":[\"$receiver\"],\"statement_language\":\"en\"}"
+  echo "$participant $service"
+}
+
+echo "PostgreSQL: $(psql "$PG/$name" -tAc 'SELECT count(*) FROM services') services, $(psql "$PG/$name" -tAc 'SELECT count(*) FROM referrals') referrals; $(nproc) cores"
+serve "$PG/$name"
+trap 'kill $SERVER 2>/dev/null' EXIT
+echo "server resident memory after start-up: $(( $(ps -o rss= -p $SERVER) / 1024 )) MB"
+printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n|---|---|---|---|---|---|\n" endpoint c p50 p99 req/s "/ceiling"
+TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
+run "/health/live (ceiling)" "$CONNECTIONS" /health/live
+run "search q=shelter (100k services)" "$CONNECTIONS" "/api/v1/services/search?q=shelter"
+run "search q=sheltr&open_now=true" "$CONNECTIONS" "/api/v1/services/search?q=sheltr&open_now=true"
+service=$(psql "$PG/$name" -tAc "SELECT id FROM services ORDER BY id LIMIT 1")
+run "service page" "$CONNECTIONS" "/api/v1/services/$service"
+INTAKE=$(token intake_worker@safe-harbour-house.demo)
+TOKEN=$INTAKE run "received inbox (Safe Harbour House)" "$CONNECTIONS" "/api/v1/referrals?box=received"
+TOKEN=$(token coordinator@partnership-office.demo)
+run "dashboard: funnel (90 days)" "$WRITERS" "/api/v1/dashboards/referrals/funnel"
+TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
+read -r participant service_b < <(prepare_referrals "$TOKEN" "$PG/$name")
+run "referral creation, PostgreSQL" "$WRITERS" /api/v1/referrals "$(referral_script "$participant" "$service_b")"
+harbour_tps=$LAST_RPS
+pgbench -i -q "$PG/$name" >/dev/null 2>&1
+pg_tps=$(pgbench -n -c "$WRITERS" -j 2 -T "${DURATION%s}" "$PG/$name" 2>/dev/null | awk '/^tps/{print $3}')
+printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n" "pgbench tpcb-like, same database" "$WRITERS" - - "$pg_tps" "-"
+echo "referral creation / pgbench tpcb-like: $(echo "scale=3; $harbour_tps / $pg_tps" | bc)"
+echo "server resident memory after the run: $(( $(ps -o rss= -p $SERVER) / 1024 )) MB"
+kill $SERVER; wait $SERVER 2>/dev/null || true
+
+# Referral creation on SQLite (the demo partnership), with its own ceiling.
+sqlite="$WORK/all-demo.db"; rm -f "$sqlite"*
+DATABASE_URL="$sqlite" "$harbour" seed --demo >/dev/null
+serve "$sqlite"
+TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
+ceiling=""
+printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n|---|---|---|---|---|---|\n" "SQLite (demo)" c p50 p99 req/s "/ceiling"
+run "/health/live (ceiling)" "$WRITERS" /health/live
+read -r participant service_b < <(prepare_referrals "$TOKEN" "$sqlite")
+run "referral creation, SQLite" "$WRITERS" /api/v1/referrals "$(referral_script "$participant" "$service_b")"
