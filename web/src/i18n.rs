@@ -89,6 +89,7 @@ messages! {
     Filters => "Filters", "Filtres";
     MoreFilters => "Category and region", "Catégorie et région";
     OpenNow => "Open now", "Ouvert maintenant";
+    OpensAt => "opens", "ouvre";
     NearMe => "Near me", "Près de moi";
     LocationUnavailable => "Your location is not available. Allow it, or choose a region.", "Votre position n'est pas disponible. Autorisez-la, ou choisissez une région.";
     Open247 => "24/7", "24 h sur 24";

@@ -63,13 +63,24 @@ pub fn location_dto(row: &LocationRow) -> Location {
     }
 }
 
-fn open_now(schedules: &[ScheduleRow], time_zone: &str) -> bool {
-    let Ok(zone) = time_zone.parse::<chrono_tz::Tz>() else { return false };
-    let spans: Vec<Span> = schedules
+fn spans(schedules: &[ScheduleRow]) -> Vec<Span> {
+    schedules
         .iter()
         .filter_map(|s| Some(Span { day: Weekday::from_code(&s.weekday)?, opens: hours::minutes(&s.opens_at)?, closes: hours::minutes(&s.closes_at)? }))
-        .collect();
-    hours::open_at(&spans, zone, Utc::now())
+        .collect()
+}
+
+fn open_now(schedules: &[ScheduleRow], time_zone: &str) -> bool {
+    let Ok(zone) = time_zone.parse::<chrono_tz::Tz>() else { return false };
+    hours::open_at(&spans(schedules), zone, Utc::now())
+}
+
+/// When a closed service next opens, for "opens Tuesday 09:00".
+fn opens_next(schedules: &[ScheduleRow], time_zone: &str) -> Option<chrono::DateTime<Utc>> {
+    let zone = time_zone.parse::<chrono_tz::Tz>().ok()?;
+    let now = Utc::now();
+    let spans = spans(schedules);
+    (!hours::open_at(&spans, zone, now)).then(|| hours::next_opening(&spans, zone, now)).flatten()
 }
 
 /// A language row has no id of its own; HSDS wants a UUID, so derive a stable one.
@@ -147,6 +158,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
         required_documents: row.required_documents.clone(),
         open_24_7: row.open_24_7,
         open_now: row.open_24_7 || open_now(&aggregate.schedules, time_zone),
+        opens_next_at: if row.open_24_7 { None } else { opens_next(&aggregate.schedules, time_zone) },
         accepts_referrals: row.accepts_referrals,
         capacity: Capacity {
             status: CapacityStatus::from_code(&row.capacity_status).unwrap_or(CapacityStatus::Accepting),

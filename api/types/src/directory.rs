@@ -354,6 +354,9 @@ pub struct Service {
     pub open_24_7: bool,
     /// Harbour: open when this was read, in the partnership's time zone.
     pub open_now: bool,
+    /// Harbour: when closed, when it next opens (within a week).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_next_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Harbour: takes referrals through Harbour.
     pub accepts_referrals: bool,
     /// Harbour: capacity now.
@@ -683,6 +686,9 @@ pub struct SearchHit {
     pub open_24_7: bool,
     /// Open at the time of the search.
     pub open_now: bool,
+    /// When closed: when it next opens (within a week), from its weekly hours.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_next_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Capacity now.
     pub capacity: Capacity,
     /// Takes referrals through Harbour.

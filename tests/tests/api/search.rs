@@ -11,6 +11,7 @@ on_both_backends!(
     safe_houses_get_only_a_rough_distance,
     paging_is_stable_and_edits_show_at_once,
     another_instance_finds_a_change_within_a_second,
+    a_closed_service_says_when_it_opens_next,
 );
 
 /// Four services: a confidential shelter of A, a French legal clinic of A, and two of B.
@@ -153,4 +154,26 @@ async fn another_instance_finds_a_change_within_a_second(app: TestApp) {
         assert!(started.elapsed() < std::time::Duration::from_secs(1), "the other instance did not see the change within a second");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+}
+
+/// A closed service says when it next opens; an open or 24/7 one does not.
+async fn a_closed_service_says_when_it_opens_next(app: TestApp) {
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    // The day after tomorrow in Halifax (UTC−4 or −3: a four-hour shift finds the local
+    // date but for an hour a year, and two days of margin absorb that).
+    let local = chrono::Utc::now() - chrono::Duration::hours(4) + chrono::Duration::days(2);
+    let day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][chrono::Datelike::weekday(&local).num_days_from_monday() as usize];
+    let body = json!({"name": "Thursday clinic", "description": "Once a week.", "schedules": [{"byday": day, "opens_at": "09:00", "closes_at": "10:00"}]});
+    let created: Value = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_a), &admin, &body).await.json().await.unwrap();
+    assert_eq!(created["open_now"], false);
+    let next = chrono::DateTime::parse_from_rfc3339(created["opens_next_at"].as_str().expect("a closed service says when it opens")).unwrap();
+    let ahead = next.signed_duration_since(chrono::Utc::now());
+    assert!(ahead > chrono::Duration::hours(24) && ahead < chrono::Duration::hours(73), "{next} is the day after tomorrow");
+    assert_eq!(chrono::Timelike::minute(&next), 0);
+    let worker = app.token(Role::OutreachWorker, 'b').await;
+    let found: Value = app.get("/api/v1/services/search?q=thursday", &worker).await.json().await.unwrap();
+    assert_eq!(found["contents"][0]["opens_next_at"], created["opens_next_at"], "{found}");
+    let always = json!({"name": "Crisis line", "description": "Always.", "open_24_7": true});
+    let always: Value = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_a), &admin, &always).await.json().await.unwrap();
+    assert!(always.get("opens_next_at").is_none());
 }

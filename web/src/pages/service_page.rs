@@ -40,7 +40,7 @@ fn details(service: Service, lang: Lang) -> impl IntoView {
         <article class="card service" aria-labelledby="service-title">
             <h1 id="service-title">{service.name.clone()}</h1>
             <div class="badges">
-                <OpenBadge open=service.open_now open_24_7=service.open_24_7/>
+                <OpenBadge open=service.open_now open_24_7=service.open_24_7 opens_next=service.opens_next_at/>
                 <CapacityBadge capacity=service.capacity.clone()/>
                 {attributes.into_iter().map(|m| view! { <span class="badge badge-fit">{t(m)}</span> }).collect_view()}
             </div>

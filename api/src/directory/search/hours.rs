@@ -2,7 +2,7 @@
 //! the IANA time-zone database, so daylight-saving changes need no special case; a span
 //! that closes before it opens runs past midnight into the next day.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use harbour_types::Weekday;
 
@@ -73,6 +73,25 @@ pub fn open_at(spans: &[Span], zone: Tz, at: DateTime<Utc>) -> bool {
     Clock::at(zone, at).open(spans)
 }
 
+/// When a span next opens after `at` (within the coming week), read in `zone`: for "opens
+/// Tuesday 09:00" on a closed service. An opening in a daylight-saving gap counts at the
+/// first moment that exists after it.
+pub fn next_opening(spans: &[Span], zone: Tz, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let today = at.with_timezone(&zone).date_naive();
+    (0..=7)
+        .filter_map(|offset| today.checked_add_days(chrono::Days::new(offset)))
+        .flat_map(|date| {
+            spans.iter().filter(move |span| span.day == weekday(date.weekday())).filter_map(move |span| {
+                let local = date.and_hms_opt(u32::from(span.opens / 60), u32::from(span.opens % 60), 0)?;
+                let local = zone.from_local_datetime(&local);
+                local.earliest().or_else(|| zone.from_local_datetime(&(date.and_hms_opt(u32::from(span.opens / 60), 0, 0)? + chrono::Duration::hours(1))).earliest())
+            })
+        })
+        .map(|opening| opening.with_timezone(&Utc))
+        .filter(|opening| *opening > at)
+        .min()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +119,17 @@ mod tests {
         assert!(open_at(NIGHT_OUTREACH, chrono_tz::America::Halifax, halifax(2026, 11, 28, 3, 59)));
         assert!(!open_at(NIGHT_OUTREACH, chrono_tz::America::Halifax, halifax(2026, 11, 28, 4, 0)));
         assert!(!open_at(NIGHT_OUTREACH, chrono_tz::America::Halifax, halifax(2026, 11, 27, 19, 59)));
+    }
+
+    #[test]
+    fn the_next_opening_is_found_later_today_or_in_the_coming_week() {
+        let zone = chrono_tz::America::Halifax;
+        // Monday 08:00: today at 09:00. Monday 18:00: next Monday at 09:00.
+        assert_eq!(next_opening(OFFICE, zone, halifax(2026, 11, 23, 8, 0)), Some(halifax(2026, 11, 23, 9, 0)));
+        assert_eq!(next_opening(OFFICE, zone, halifax(2026, 11, 23, 18, 0)), Some(halifax(2026, 11, 30, 9, 0)));
+        // Friday night outreach, asked on Wednesday: Friday 20:00.
+        assert_eq!(next_opening(NIGHT_OUTREACH, zone, halifax(2026, 11, 25, 12, 0)), Some(halifax(2026, 11, 27, 20, 0)));
+        assert_eq!(next_opening(&[], zone, halifax(2026, 11, 25, 12, 0)), None);
     }
 
     #[test]

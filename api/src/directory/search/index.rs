@@ -18,7 +18,7 @@ use harbour_types::{
     Capacity, CapacityStatus, FacetCount, Facets, Page, PageRequest, Phone, SearchHit, SearchResults, ServiceAttribute, ServiceStatus, TermRef, Visibility,
 };
 
-use super::hours::{Clock, Span};
+use super::hours::{next_opening, Clock, Span};
 use super::text;
 use crate::db::schema::{organizations, services, taxonomy_terms};
 use crate::db::DbConn;
@@ -357,7 +357,7 @@ impl Index {
             candidates.truncate(end);
         }
         candidates.sort_unstable_by(order);
-        let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c)).collect();
+        let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c, now)).collect();
         SearchResults { page: Page::new(hits, total as u64, request), facets }
     }
 
@@ -379,7 +379,7 @@ impl Index {
             .min_by(|a, b| a.0.total_cmp(&b.0))
     }
 
-    fn hit(&self, candidate: &Candidate) -> SearchHit {
+    fn hit(&self, candidate: &Candidate, now: DateTime<Utc>) -> SearchHit {
         let doc = &self.docs[candidate.doc as usize];
         SearchHit {
             id: doc.id.to_string(),
@@ -390,6 +390,7 @@ impl Index {
             phone: doc.phone.clone(),
             open_24_7: doc.open_24_7,
             open_now: candidate.open_now,
+            opens_next_at: if candidate.open_now { None } else { next_opening(&doc.spans, self.zone.unwrap_or(chrono_tz::America::Halifax), now) },
             capacity: doc.capacity.clone(),
             accepts_referrals: doc.accepts_referrals,
             harbour_attributes: ServiceAttribute::ALL.iter().copied().filter(|a| doc.attributes & attribute_bit(*a) != 0).collect(),

@@ -8,14 +8,25 @@ use crate::i18n::{use_i18n, Msg};
 
 /// Open now or closed now.
 #[component]
-pub fn OpenBadge(open: bool, open_24_7: bool) -> impl IntoView {
+pub fn OpenBadge(open: bool, open_24_7: bool, opens_next: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
     let i18n = use_i18n();
     let (class, label) = match (open_24_7, open) {
         (true, _) => ("badge badge-open", Msg::Open247),
         (false, true) => ("badge badge-open", Msg::OpenLabel),
         (false, false) => ("badge badge-closed", Msg::ClosedLabel),
     };
-    view! { <span class=class>{i18n.t(label)}</span> }
+    let next = move || opens_next.filter(|_| !open && !open_24_7).map(|at| format!(" · {} {}", Msg::OpensAt.text(i18n.0.get()), local_weekday_time(at, i18n.0.get())));
+    view! { <span class=class>{i18n.t(label)}{next}</span> }
+}
+
+/// "Tue 09:00" in the phone's time zone (the partnership's, for its workers).
+fn local_weekday_time(at: chrono::DateTime<chrono::Utc>, lang: crate::i18n::Lang) -> String {
+    let options = js_sys::Object::new();
+    for (key, value) in [("weekday", "short"), ("hour", "2-digit"), ("minute", "2-digit")] {
+        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
+    String::from(date.to_locale_string(lang.tag(), &options))
 }
 
 fn age_text(updated: Option<chrono::DateTime<chrono::Utc>>, lang: crate::i18n::Lang) -> Option<String> {

@@ -26,7 +26,7 @@ pub fn ResultCard(hit: SearchHit) -> impl IntoView {
                 <span class="muted">{hit.organization_name.clone()}</span>
             </button>
             <div class="badges">
-                <OpenBadge open=hit.open_now open_24_7=hit.open_24_7/>
+                <OpenBadge open=hit.open_now open_24_7=hit.open_24_7 opens_next=hit.opens_next_at/>
                 <CapacityBadge capacity=hit.capacity.clone()/>
                 {distance.map(|(km, rough)| view! {
                     <span class="badge">{move || if rough { format!("{} {km:.0} {}", Msg::About.text(i18n.0.get()), Msg::KmAway.text(i18n.0.get())) } else { format!("{km:.1} {}", Msg::KmAway.text(i18n.0.get())) }}</span>
