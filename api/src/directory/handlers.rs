@@ -4,7 +4,7 @@ use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use harbour_types::{
     CapacityInput, CapacityStatus, Location, LocationInput, Page, PageRequest, Problem, Region, RegionInput, SearchResults, Service, ServiceAttribute,
-    ServiceAtLocation, ServiceInput, StaleListing, Taxonomy, TaxonomyTerm, TaxonomyTermInput, Visibility,
+    ServiceAtLocation, ServiceInput, ServiceListing, StaleListing, Taxonomy, TaxonomyTerm, TaxonomyTermInput, Visibility,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -36,6 +36,9 @@ pub struct ServiceListQuery {
     search: Option<String>,
     /// `json` (default, paged) or `ndjson`: every matching service, one per line, streamed.
     format: Option<String>,
+    /// `true`: every matching service's id and last change, in one unpaged array.
+    /// (HSDS's `full` needs no parameter here: services always come fully nested.)
+    minimal: Option<bool>,
 }
 
 
@@ -166,7 +169,7 @@ pub async fn search_services(state: web::Data<AppState>, reader: Reader, params:
     security(("bearer" = []), ("client_credentials" = ["directory:read"])),
     params(ServiceListQuery),
     responses(
-        (status = 200, description = "A page of services", body = Page<Service>),
+        (status = 200, description = "A page of services, or with `minimal=true` every matching id and last change", body = ServiceListing),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "A client without directory:read", body = Problem, content_type = "application/problem+json"),
     )
@@ -180,12 +183,15 @@ pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: we
         Some("ndjson") => true,
         Some(_) => return Err(ApiError::invalid("/format", "format", "must be json or ndjson")),
     };
+    let filter = ServiceFilter {
+        organization_id: query.organization_id,
+        taxonomy_term_id: query.taxonomy_term_id,
+        modified_after: query.modified_after.map(|t| t.naive_utc()),
+    };
+    if query.minimal == Some(true) {
+        return Ok(HttpResponse::Ok().json(service::stamps(&state, filter).await?));
+    }
     if streamed {
-        let filter = ServiceFilter {
-            organization_id: query.organization_id,
-            taxonomy_term_id: query.taxonomy_term_id,
-            modified_after: query.modified_after.map(|t| t.naive_utc()),
-        };
         let lines = service::stream_ndjson(&state, &reader, filter);
         // Whatever the viewer may see goes out; never kept by the app's offline cache.
         return Ok(HttpResponse::Ok().content_type("application/x-ndjson").insert_header(offline_cache_policy(true)).streaming(lines));
@@ -198,11 +204,6 @@ pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: we
         let confidential = reveals_confidential(found.contents.iter().flat_map(service_locations));
         return Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(found));
     }
-    let filter = ServiceFilter {
-        organization_id: query.organization_id,
-        taxonomy_term_id: query.taxonomy_term_id,
-        modified_after: query.modified_after.map(|t| t.naive_utc()),
-    };
     let page = PageRequest { page: query.page, per_page: query.per_page };
     let found = service::list(&state, reader.viewer(), filter, page).await?;
     let confidential = reveals_confidential(found.contents.iter().flat_map(service_locations));

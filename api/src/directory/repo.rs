@@ -252,23 +252,30 @@ pub struct ServiceFilter {
 
 /// One page of service ids by name, and the total matching.
 pub fn list_service_ids(conn: &mut DbConn, filter: &ServiceFilter, offset: i64, limit: i64) -> QueryResult<(Vec<String>, i64)> {
-    let query = || {
-        let mut query = services::table.into_boxed();
-        if let Some(org) = &filter.organization_id {
-            query = query.filter(services::organization_id.eq(org.clone()));
-        }
-        if let Some(term) = &filter.taxonomy_term_id {
-            let linked = service_taxonomy_terms::table.filter(service_taxonomy_terms::taxonomy_term_id.eq(term.clone())).select(service_taxonomy_terms::service_id);
-            query = query.filter(services::id.eq_any(linked));
-        }
-        if let Some(after) = filter.modified_after {
-            query = query.filter(services::updated_at.gt(after));
-        }
-        query
-    };
-    let total = query().count().get_result(conn)?;
-    let ids = query().order((services::name.asc(), services::id.asc())).offset(offset).limit(limit).select(services::id).load(conn)?;
+    let total = filtered(filter).count().get_result(conn)?;
+    let ids = filtered(filter).order((services::name.asc(), services::id.asc())).offset(offset).limit(limit).select(services::id).load(conn)?;
     Ok((ids, total))
+}
+
+/// Every matching service's id and last change, by id: HSDS's `minimal` listing, for a
+/// partner system to see what to fetch again.
+pub fn service_stamps(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<Vec<(String, NaiveDateTime)>> {
+    filtered(filter).order(services::id.asc()).select((services::id, services::updated_at)).load(conn)
+}
+
+fn filtered(filter: &ServiceFilter) -> services::BoxedQuery<'static, crate::db::MultiBackend> {
+    let mut query = services::table.into_boxed();
+    if let Some(org) = &filter.organization_id {
+        query = query.filter(services::organization_id.eq(org.clone()));
+    }
+    if let Some(term) = &filter.taxonomy_term_id {
+        let linked = service_taxonomy_terms::table.filter(service_taxonomy_terms::taxonomy_term_id.eq(term.clone())).select(service_taxonomy_terms::service_id);
+        query = query.filter(services::id.eq_any(linked));
+    }
+    if let Some(after) = filter.modified_after {
+        query = query.filter(services::updated_at.gt(after));
+    }
+    query
 }
 
 /// Loads services with all their children, in the order of `ids`.

@@ -3,7 +3,7 @@
 use chrono::{NaiveDateTime, Utc};
 use harbour_types::{
     Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
-    Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStatus, Taxonomy, TaxonomyTerm, TermRef, Visibility, Weekday,
+    Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, ServiceStatus, Taxonomy, TaxonomyTerm, TermRef, Visibility, Weekday,
 };
 
 use super::repo::{self, LocationRow, PhoneRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
@@ -199,6 +199,13 @@ pub async fn list(state: &AppState, viewer: Viewer<'_>, filter: ServiceFilter, r
         .await?;
     let services = aggregates.iter().map(|a| service_dto(a, viewer, &state.settings.time_zone)).collect();
     Ok(Page::new(services, total.unsigned_abs(), request))
+}
+
+/// Every matching service's id and last change (HSDS `minimal=true`): directory data
+/// with no address in it, the same for every viewer.
+pub async fn stamps(state: &AppState, filter: ServiceFilter) -> Result<Vec<ServiceStamp>, ApiError> {
+    let rows = state.db.run(move |conn| repo::service_stamps(conn, &filter).map_err(ApiError::from)).await?;
+    Ok(rows.into_iter().map(|(id, at)| ServiceStamp { id, last_modified: at.and_utc() }).collect())
 }
 
 /// Full services for ids already chosen and ordered (by a search), as one page.

@@ -804,3 +804,25 @@ pub struct StaleListing {
     /// When it last changed.
     pub last_modified: chrono::DateTime<chrono::Utc>,
 }
+
+/// A service's id and last change: HSDS's `minimal` listing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ServiceStamp {
+    /// The service's id.
+    pub id: String,
+    /// When it last changed.
+    pub last_modified: chrono::DateTime<chrono::Utc>,
+}
+
+/// What `GET /services` answers: a page of full services, or (`minimal=true`) every
+/// matching service's id and last change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+#[serde(untagged)]
+pub enum ServiceListing {
+    /// A page of fully nested services.
+    Page(crate::Page<Service>),
+    /// Ids and last changes, all at once.
+    Minimal(Vec<ServiceStamp>),
+}

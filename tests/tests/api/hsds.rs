@@ -5,7 +5,7 @@ use harbour_tests::{on_both_backends, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
 
-on_both_backends!(directory_output_is_valid_hsds);
+on_both_backends!(directory_output_is_valid_hsds, minimal_lists_every_id_and_last_change);
 
 fn schema(relative: &str) -> jsonschema::Validator {
     let path = std::fs::canonicalize(harbour_tests::tests_dir().join("../../shared/hsds/schema").join(relative)).expect("the HSDS schemas are in ../shared/hsds");
@@ -97,4 +97,27 @@ async fn directory_output_is_valid_hsds(app: TestApp) {
         assert_valid(&term_schema, item, "a taxonomy term");
         assert_eq!(item["taxonomy_id"], taxonomy["id"]);
     }
+}
+
+/// HSDS `minimal=true`: every matching service's id and last change in one array, for a
+/// partner system deciding what to fetch again; `full` is accepted (services are always full).
+async fn minimal_lists_every_id_and_last_change(app: TestApp) {
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let body = json!({"name": format!("Service {n}"), "description": "Help."});
+        let created: Value = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_a), &admin, &body).await.json().await.unwrap();
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    ids.sort();
+    let reader = app.token(Role::OutreachWorker, 'b').await;
+    let minimal: Vec<Value> = app.get("/api/v1/services?minimal=true", &reader).await.json().await.unwrap();
+    let listed: Vec<&str> = minimal.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(listed, ids, "every service, by id, unpaged");
+    assert!(minimal.iter().all(|s| s.as_object().unwrap().len() == 2 && chrono::DateTime::parse_from_rfc3339(s["last_modified"].as_str().unwrap()).is_ok()));
+    let later: Vec<Value> = app.get("/api/v1/services?minimal=true&modified_after=2100-01-01T00:00:00Z", &reader).await.json().await.unwrap();
+    assert!(later.is_empty());
+    let full: Value = app.get("/api/v1/services?full=true", &reader).await.json().await.unwrap();
+    assert_eq!(full["total_items"], 3);
+    assert!(full["contents"][0]["service_at_locations"].is_array(), "fully nested");
 }
