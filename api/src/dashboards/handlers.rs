@@ -28,8 +28,9 @@ pub struct Filters {
 }
 
 impl Filters {
-    fn request(&self, state: &AppState) -> Result<service::Request, ApiError> {
-        service::Request::new(state, self.from, self.to, self.region_id.clone(), self.lang.as_deref())
+    /// The request, once the caller is known to be allowed to make it.
+    fn request(&self, state: &AppState, principal: &Principal) -> Result<service::Request, ApiError> {
+        service::Request::new(state, principal, self.from, self.to, self.region_id.clone(), self.lang.as_deref())
     }
 
     fn csv(&self) -> Result<bool, ApiError> {
@@ -55,12 +56,12 @@ fn respond<T: Serialize>(csv: bool, body: &T, name: &str, to_csv: fn(&T) -> Stri
 
 async fn count_table<F, Fut>(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>, name: &str, build: F) -> Result<HttpResponse, ApiError>
 where
-    F: FnOnce(web::Data<AppState>, Principal, service::Request) -> Fut,
+    F: FnOnce(web::Data<AppState>, service::Request) -> Fut,
     Fut: std::future::Future<Output = Result<CountTable, ApiError>>,
 {
+    let request = filters.request(&state, &principal)?;
     let csv = filters.csv()?;
-    let request = filters.request(&state)?;
-    let table = build(state, principal, request).await?;
+    let table = build(state, request).await?;
     Ok(respond(csv, &table, name, export::count_table))
 }
 
@@ -79,7 +80,7 @@ where
 )]
 #[get("/dashboards/referrals/funnel")]
 pub async fn funnel(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
-    count_table(state, principal, filters, "funnel", |s, p, r| async move { service::funnel(&s, &p, r).await }).await
+    count_table(state, principal, filters, "funnel", |s, r| async move { service::funnel(&s, r).await }).await
 }
 
 /// Referrals sent in the period and declined, by reason.
@@ -95,7 +96,7 @@ pub async fn funnel(state: web::Data<AppState>, principal: Principal, filters: w
 )]
 #[get("/dashboards/referrals/declines")]
 pub async fn declines(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
-    count_table(state, principal, filters, "declines", |s, p, r| async move { service::declines(&s, &p, r).await }).await
+    count_table(state, principal, filters, "declines", |s, r| async move { service::declines(&s, r).await }).await
 }
 
 /// Referrals sent in the period and completed, by outcome (`successful`, or
@@ -112,7 +113,7 @@ pub async fn declines(state: web::Data<AppState>, principal: Principal, filters:
 )]
 #[get("/dashboards/referrals/outcomes")]
 pub async fn outcomes(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
-    count_table(state, principal, filters, "outcomes", |s, p, r| async move { service::outcomes(&s, &p, r).await }).await
+    count_table(state, principal, filters, "outcomes", |s, r| async move { service::outcomes(&s, r).await }).await
 }
 
 /// Referrals waiting for an answer past their due time now, by receiving organization
@@ -128,7 +129,7 @@ pub async fn outcomes(state: web::Data<AppState>, principal: Principal, filters:
 )]
 #[get("/dashboards/referrals/overdue")]
 pub async fn overdue(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
-    count_table(state, principal, filters, "overdue", |s, p, r| async move { service::overdue(&s, &p, r).await }).await
+    count_table(state, principal, filters, "overdue", |s, r| async move { service::overdue(&s, r).await }).await
 }
 
 /// Week by week (Monday to Sunday, local time): referrals sent, accepted, declined,
@@ -145,7 +146,7 @@ pub async fn overdue(state: web::Data<AppState>, principal: Principal, filters: 
 )]
 #[get("/dashboards/referrals/trends")]
 pub async fn trends(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
-    count_table(state, principal, filters, "trends", |s, p, r| async move { service::trends(&s, &p, r).await }).await
+    count_table(state, principal, filters, "trends", |s, r| async move { service::trends(&s, r).await }).await
 }
 
 /// Active consents ending within the next 30 days, by the organization that recorded
@@ -161,7 +162,7 @@ pub async fn trends(state: web::Data<AppState>, principal: Principal, filters: w
 )]
 #[get("/dashboards/consents/expiring")]
 pub async fn consents_expiring(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
-    count_table(state, principal, filters, "consents-expiring", |s, p, r| async move { service::consents_expiring(&s, &p, r).await }).await
+    count_table(state, principal, filters, "consents-expiring", |s, r| async move { service::consents_expiring(&s, r).await }).await
 }
 
 /// What response times are broken down by.
@@ -186,8 +187,9 @@ pub struct ByQuery {
 )]
 #[get("/dashboards/referrals/response-times")]
 pub async fn response_times(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>, by: web::Query<ByQuery>) -> Result<HttpResponse, ApiError> {
+    let request = filters.request(&state, &principal)?;
     let csv = filters.csv()?;
-    let times = service::response_times(&state, &principal, filters.request(&state)?, by.by.unwrap_or(Breakdown::Urgency)).await?;
+    let times = service::response_times(&state, request, by.by.unwrap_or(Breakdown::Urgency)).await?;
     Ok(respond(csv, &times, "response-times", export::response_times))
 }
 
@@ -213,8 +215,9 @@ pub struct CoverageQuery {
 )]
 #[get("/dashboards/coverage")]
 pub async fn coverage(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>, query: web::Query<CoverageQuery>) -> Result<HttpResponse, ApiError> {
+    let request = filters.request(&state, &principal)?;
     let csv = filters.csv()?;
-    let map = service::coverage(&state, &principal, filters.request(&state)?, query.into_inner().parent_id).await?;
+    let map = service::coverage(&state, request, query.into_inner().parent_id).await?;
     Ok(respond(csv, &map, "coverage", export::coverage))
 }
 
@@ -240,7 +243,7 @@ pub struct StaleQuery {
 )]
 #[get("/dashboards/stale-listings")]
 pub async fn stale_listings(state: web::Data<AppState>, principal: Principal, query: web::Query<StaleQuery>) -> Result<HttpResponse, ApiError> {
-    let csv = wants_csv(query.format.as_deref())?;
     let listings = service::stale(&state, &principal, query.days).await?;
+    let csv = wants_csv(query.format.as_deref())?;
     Ok(respond(csv, &listings, "stale-listings", export::stale))
 }

@@ -13,7 +13,7 @@ use harbour_types::{
 
 use super::cache::DirectoryCache;
 use super::figures::{self, GroupTimes, Named, SpanTimes, Window};
-use super::suppression::{column_lines, suppress, THRESHOLD};
+use super::suppression::{suppress_columns, THRESHOLD};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -26,8 +26,9 @@ const DEFAULT_DAYS: i64 = 90;
 /// "Consents about to expire": within this many days.
 const EXPIRING_DAYS: i64 = 30;
 
-/// What a dashboard is asked for: the period (local days, in the partnership's time
-/// zone), the region, and the language of names.
+/// What a dashboard is asked for — the period (local days, in the partnership's time
+/// zone), the region, and the language of names — by a caller already allowed to ask:
+/// holding a `Request` is the proof.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub scope: DashboardScope,
@@ -37,8 +38,10 @@ pub struct Request {
 }
 
 impl Request {
-    /// Checks the filters: `from` ≤ `to`, at most about three years; by default the last 90 days.
-    pub fn new(state: &AppState, from: Option<NaiveDate>, to: Option<NaiveDate>, region_id: Option<String>, lang: Option<&str>) -> Result<Request, ApiError> {
+    /// Checks the caller (coordinators and system admins), then the filters: `from` ≤
+    /// `to`, at most about three years; by default the last 90 days.
+    pub fn new(state: &AppState, principal: &Principal, from: Option<NaiveDate>, to: Option<NaiveDate>, region_id: Option<String>, lang: Option<&str>) -> Result<Request, ApiError> {
+        principal.authorize(Permission::ReadDashboards)?;
         let zone: Tz = state.settings.time_zone.parse().map_err(|_| ApiError::Internal("the time zone was validated at start".into()))?;
         let today = Utc::now().with_timezone(&zone).date_naive();
         let to = to.unwrap_or(today);
@@ -66,24 +69,17 @@ fn start_of(zone: Tz, day: NaiveDate) -> NaiveDateTime {
     zone.from_local_datetime(&midnight).earliest().map_or(midnight, |t| t.naive_utc())
 }
 
-/// Refuses filters that leave between 1 and 4 referrals: every figure would be about
-/// people who could be recognized.
-fn require_population(conn: &mut DbConn, window: &Window) -> Result<(), ApiError> {
-    let n = figures::population(conn, window)?;
-    if n > 0 && n < THRESHOLD {
+/// Refuses filters that leave between 1 and 4 referrals (`population` of them): every
+/// figure would be about people who could be recognized.
+fn refuse_small(population: u64) -> Result<(), ApiError> {
+    if population > 0 && population < THRESHOLD {
         return Err(ApiError::PopulationTooSmall);
     }
     Ok(())
 }
 
-/// Runs a dashboard's database work for a coordinator or system admin.
-async fn figures_for<T, F>(state: &AppState, principal: &Principal, work: F) -> Result<T, ApiError>
-where
-    F: FnOnce(&mut DbConn) -> Result<T, ApiError> + Send + 'static,
-    T: Send + 'static,
-{
-    principal.authorize(Permission::ReadDashboards)?;
-    state.db.run(work).await
+fn require_population(conn: &mut DbConn, window: &Window) -> Result<(), ApiError> {
+    refuse_small(figures::population(conn, window)?)
 }
 
 fn heading(key: &str, label: impl Into<String>) -> Heading {
@@ -92,20 +88,18 @@ fn heading(key: &str, label: impl Into<String>) -> Heading {
 
 /// A table whose rows add up, in each column, to the column's total; suppressed.
 fn count_table(table: &str, scope: DashboardScope, columns: Vec<Heading>, rows: Vec<(Heading, Vec<u64>)>) -> CountTable {
-    let width = columns.len();
-    let mut values: Vec<u64> = rows.iter().flat_map(|(_, v)| v.iter().copied()).collect();
-    values.extend((0..width).map(|c| rows.iter().map(|(_, v)| v[c]).sum::<u64>()));
-    let figures = suppress(&values, &column_lines(rows.len(), width));
-    let mut chunks = figures.chunks(width.max(1));
-    let rows = rows.into_iter().map(|(heading, _)| CountRow { heading, figures: chunks.next().map(<[Figure]>::to_vec).unwrap_or_default() }).collect();
-    CountTable { table: table.to_owned(), scope, columns, rows, totals: chunks.next().map(<[Figure]>::to_vec).unwrap_or_default() }
+    let (headings, values): (Vec<Heading>, Vec<Vec<u64>>) = rows.into_iter().unzip();
+    let (figures, totals) = suppress_columns(&values, columns.len());
+    let rows = headings.into_iter().zip(figures).map(|(heading, figures)| CountRow { heading, figures }).collect();
+    CountTable { table: table.to_owned(), scope, columns, rows, totals }
 }
 
 /// Referrals sent in the period, by where they stand now; the total is how many were sent.
-pub async fn funnel(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
-    figures_for(state, principal, move |conn| {
-        require_population(conn, &request.window)?;
+pub async fn funnel(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+    state.db.run(move |conn| {
         let counts: HashMap<String, u64> = figures::by_status(conn, &request.window)?.into_iter().collect();
+        // Every referral sent in the window is in one status: they add up to the population.
+        refuse_small(counts.values().sum())?;
         let rows = ReferralStatus::ALL
             .iter()
             .filter(|s| **s != ReferralStatus::Draft)
@@ -117,8 +111,8 @@ pub async fn funnel(state: &AppState, principal: &Principal, request: Request) -
 }
 
 /// Referrals sent in the period and declined, by reason.
-pub async fn declines(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
-    figures_for(state, principal, move |conn| {
+pub async fn declines(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+    state.db.run(move |conn| {
         require_population(conn, &request.window)?;
         let mut counts: HashMap<Option<String>, u64> = HashMap::new();
         for closed in figures::closed_by_reason(conn, &request.window, ReferralStatus::Declined.code())? {
@@ -131,8 +125,8 @@ pub async fn declines(state: &AppState, principal: &Principal, request: Request)
 }
 
 /// Referrals sent in the period and completed, by outcome (and, when unsuccessful, why).
-pub async fn outcomes(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
-    figures_for(state, principal, move |conn| {
+pub async fn outcomes(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+    state.db.run(move |conn| {
         require_population(conn, &request.window)?;
         let counts: HashMap<(Option<String>, Option<String>), u64> =
             figures::closed_by_reason(conn, &request.window, ReferralStatus::Completed.code())?.into_iter().map(|c| ((c.outcome, c.reason), c.count)).collect();
@@ -151,8 +145,8 @@ pub async fn outcomes(state: &AppState, principal: &Principal, request: Request)
 
 /// Referrals waiting for an answer past their due time now, by receiving organization
 /// (in the region if one is given; the period does not apply).
-pub async fn overdue(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
-    figures_for(state, principal, move |conn| {
+pub async fn overdue(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+    state.db.run(move |conn| {
         let now = Utc::now();
         let counts = figures::overdue(conn, request.window.region_id.as_deref(), now.naive_utc())?;
         let today = now.with_timezone(&request.zone).date_naive();
@@ -164,8 +158,8 @@ pub async fn overdue(state: &AppState, principal: &Principal, request: Request) 
 
 /// Active consents that end within the next 30 days, by the organization that recorded
 /// them — counts only (regions do not apply: consents are not placed in one).
-pub async fn consents_expiring(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
-    figures_for(state, principal, move |conn| {
+pub async fn consents_expiring(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+    state.db.run(move |conn| {
         let now = Utc::now();
         let counts = figures::consents_expiring(conn, now.naive_utc(), (now + Duration::days(EXPIRING_DAYS)).naive_utc())?;
         let today = now.with_timezone(&request.zone).date_naive();
@@ -186,8 +180,8 @@ fn organization_rows(conn: &mut DbConn, counts: Vec<(String, u64)>) -> Result<Ve
 
 /// Week by week (weeks start on Monday, local time): referrals sent, accepted, declined,
 /// completed and expired in each week of the period.
-pub async fn trends(state: &AppState, principal: &Principal, request: Request) -> Result<CountTable, ApiError> {
-    figures_for(state, principal, move |conn| {
+pub async fn trends(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+    state.db.run(move |conn| {
         require_population(conn, &request.window)?;
         const SERIES: [&str; 5] = ["sent", "accepted", "declined", "completed", "expired"];
         let monday = |day: NaiveDate| day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
@@ -212,8 +206,8 @@ pub async fn trends(state: &AppState, principal: &Principal, request: Request) -
 /// Median and 90th percentile of the time to first opening, to acceptance and to
 /// completion, by urgency, region, category or receiving organization. Groups of fewer
 /// than five get no times; their counts are suppressed like any other.
-pub async fn response_times(state: &AppState, principal: &Principal, request: Request, by: Breakdown) -> Result<ResponseTimes, ApiError> {
-    figures_for(state, principal, move |conn| {
+pub async fn response_times(state: &AppState, request: Request, by: Breakdown) -> Result<ResponseTimes, ApiError> {
+    state.db.run(move |conn| {
         require_population(conn, &request.window)?;
         let (overall, groups): (Vec<GroupTimes>, Vec<GroupTimes>) = figures::response_times(conn, &request.window, by)?.into_iter().partition(|g| g.overall);
         let headings = group_headings(conn, by, groups.iter().map(|g| g.key.clone()).collect(), request.french)?;
@@ -223,15 +217,13 @@ pub async fn response_times(state: &AppState, principal: &Principal, request: Re
             _ => rows.sort_by(|a, b| a.0.label.cmp(&b.0.label)),
         }
         let overall = overall.first().map_or_else(<[SpanTimes; 3]>::default, |g| g.spans);
-        // The counts of each span add up over the groups to the overall count: suppress them as a table.
-        let width = Span::ALL.len();
-        let mut counts: Vec<u64> = rows.iter().flat_map(|(_, spans)| spans.iter().map(|s| s.count)).collect();
-        counts.extend(overall.iter().map(|s| s.count));
-        let shown = suppress(&counts, &column_lines(rows.len(), width));
-        let mut shown = shown.chunks(width);
+        // Each referral is in one group, so each span's counts add up over the groups to
+        // its overall count: they are suppressed as a table.
+        let counts: Vec<Vec<u64>> = rows.iter().map(|(_, spans)| spans.iter().map(|s| s.count).collect()).collect();
+        let (shown, totals) = suppress_columns(&counts, Span::ALL.len());
         let timings = |spans: &[SpanTimes; 3], figures: &[Figure]| -> Vec<Timing> { spans.iter().zip(figures).map(|(s, &count)| timing(s, count)).collect() };
-        let rows = rows.into_iter().map(|(heading, spans)| TimingRow { timings: timings(&spans, shown.next().unwrap_or_default()), heading }).collect();
-        Ok(ResponseTimes { scope: request.scope, by, spans: Span::ALL.to_vec(), overall: timings(&overall, shown.next().unwrap_or_default()), rows })
+        let rows = rows.into_iter().zip(&shown).map(|((heading, spans), figures)| TimingRow { timings: timings(&spans, figures), heading }).collect();
+        Ok(ResponseTimes { scope: request.scope, by, spans: Span::ALL.to_vec(), overall: timings(&overall, &totals), rows })
     })
     .await
 }
@@ -263,9 +255,9 @@ pub struct DirectoryFigures {
 /// The coverage gap map: active services of each category (top-level, or the children of
 /// `parent_id`) in each region, and how many accept referrals. Directory data: nothing
 /// is suppressed; cells with no service are marked as gaps.
-pub async fn coverage(state: &AppState, principal: &Principal, request: Request, parent_id: Option<String>) -> Result<CoverageMap, ApiError> {
+pub async fn coverage(state: &AppState, request: Request, parent_id: Option<String>) -> Result<CoverageMap, ApiError> {
     let cache = state.directory_figures.clone();
-    figures_for(state, principal, move |conn| {
+    state.db.run(move |conn| {
         let key = format!("{}|{}", parent_id.as_deref().unwrap_or(""), request.french);
         let revision = crate::directory::repo::revision(conn)?;
         cache.coverage.get_or(key, revision, || coverage_now(conn, parent_id, request.french))
@@ -304,12 +296,13 @@ fn coverage_now(conn: &mut DbConn, parent_id: Option<String>, french: bool) -> R
 /// Organizations with listings not verified within `after_days` (the configured default
 /// when absent), the most stale first.
 pub async fn stale(state: &AppState, principal: &Principal, after_days: Option<u32>) -> Result<StaleListings, ApiError> {
+    principal.authorize(Permission::ReadDashboards)?;
     let after_days = after_days.unwrap_or(state.settings.stale_after_days);
     if !(1..=3650).contains(&after_days) {
         return Err(ApiError::invalid("/days", "range", "between 1 and 3650 days"));
     }
     let cache = state.directory_figures.clone();
-    figures_for(state, principal, move |conn| {
+    state.db.run(move |conn| {
         // Kept for the day at most: a listing goes stale by the passing of days, not by a write.
         let now = Utc::now();
         let key = format!("{after_days}|{}", now.date_naive());

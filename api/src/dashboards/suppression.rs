@@ -63,6 +63,17 @@ pub fn column_lines(rows: usize, columns: usize) -> Vec<Line> {
     (0..columns).map(|c| Line { total: rows * columns + c, parts: (0..rows).map(|r| r * columns + c).collect() }).collect()
 }
 
+/// Suppresses a table of `rows` (each `width` counts) whose columns add up to totals
+/// computed here: the figures of each row, and of the totals.
+pub fn suppress_columns(rows: &[Vec<u64>], width: usize) -> (Vec<Vec<Figure>>, Vec<Figure>) {
+    let mut values: Vec<u64> = rows.iter().flat_map(|r| r.iter().copied()).collect();
+    values.extend((0..width).map(|c| rows.iter().map(|r| r[c]).sum::<u64>()));
+    let figures = suppress(&values, &column_lines(rows.len(), width));
+    let mut chunks = figures.chunks(width.max(1)).map(<[Figure]>::to_vec);
+    let shown = rows.iter().map(|_| chunks.next().unwrap_or_default()).collect();
+    (shown, chunks.next().unwrap_or_else(|| vec![Figure::Count(0); width]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

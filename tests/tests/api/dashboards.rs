@@ -308,6 +308,8 @@ async fn only_coordinators_and_system_admins_read_dashboards(app: TestApp) {
             assert_eq!(app.get(path, token).await.status(), 200, "{path}");
         }
         problem(app.request(reqwest::Method::GET, path).send().await.unwrap(), 401).await;
+        // Refused before anything about the request is looked at: bad filters change nothing.
+        problem(app.get(&format!("{path}?from=2026-02-01&to=2026-01-01&format=xml&days=0"), &refused[1]).await, 403).await;
     }
 }
 
