@@ -13,22 +13,8 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 WRITERS=${WRITERS:-8}
 PORT=${PORT:-8092}
-WORK=${WORK:-$HOME/.cache/harbour/bench}
-PG=${PG:-postgres://postgres@127.0.0.1:5432}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/harbour/target}"
-command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null || sudo apt-get install -y -q wrk >/dev/null; }
-cargo build --quiet --release -p harbour-api
-harbour="$CARGO_TARGET_DIR/release/harbour"
-mkdir -p "$WORK"
-name=harbour_dash_100000_1000000
-export HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn HARBOUR_RATE_LIMIT_PER_MINUTE=0
-if ! psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
-  psql "$PG/postgres" -qc "CREATE DATABASE $name"
-  DATABASE_URL="$PG/$name" "$harbour" seed --demo >/dev/null
-  DATABASE_URL="$PG/$name" "$harbour" seed --synthetic 100000
-  DATABASE_URL="$PG/$name" "$harbour" seed --synthetic-referrals 1000000
-  psql "$PG/$name" -qc "VACUUM ANALYZE"
-fi
+source bench/common.sh
+pg_url=$(scale_database 100000 1000000)
 
 base="http://127.0.0.1:$PORT"
 token() { curl -s -X POST "$base/api/v1/auth/sign-in" -H 'content-type: application/json' \
@@ -73,8 +59,8 @@ prepare_referrals() { # worker token, database url → participant and service i
   echo "$participant $service"
 }
 
-echo "PostgreSQL: $(psql "$PG/$name" -tAc 'SELECT count(*) FROM services') services, $(psql "$PG/$name" -tAc 'SELECT count(*) FROM referrals') referrals; $(nproc) cores"
-serve "$PG/$name"
+echo "PostgreSQL: $(psql "$pg_url" -tAc 'SELECT count(*) FROM services') services, $(psql "$pg_url" -tAc 'SELECT count(*) FROM referrals') referrals; $(nproc) cores"
+serve "$pg_url"
 trap 'kill $SERVER 2>/dev/null' EXIT
 echo "server resident memory after start-up: $(( $(ps -o rss= -p $SERVER) / 1024 )) MB"
 printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n|---|---|---|---|---|---|\n" endpoint c p50 p99 req/s "/ceiling"
@@ -82,18 +68,18 @@ TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
 run "/health/live (ceiling)" "$CONNECTIONS" /health/live
 run "search q=shelter (100k services)" "$CONNECTIONS" "/api/v1/services/search?q=shelter"
 run "search q=sheltr&open_now=true" "$CONNECTIONS" "/api/v1/services/search?q=sheltr&open_now=true"
-service=$(psql "$PG/$name" -tAc "SELECT id FROM services ORDER BY id LIMIT 1")
+service=$(psql "$pg_url" -tAc "SELECT id FROM services ORDER BY id LIMIT 1")
 run "service page" "$CONNECTIONS" "/api/v1/services/$service"
 INTAKE=$(token intake_worker@safe-harbour-house.demo)
 TOKEN=$INTAKE run "received inbox (Safe Harbour House)" "$CONNECTIONS" "/api/v1/referrals?box=received"
 TOKEN=$(token coordinator@partnership-office.demo)
 run "dashboard: funnel (90 days)" "$WRITERS" "/api/v1/dashboards/referrals/funnel"
 TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
-read -r participant service_b < <(prepare_referrals "$TOKEN" "$PG/$name")
+read -r participant service_b < <(prepare_referrals "$TOKEN" "$pg_url")
 run "referral creation, PostgreSQL" "$WRITERS" /api/v1/referrals "$(referral_script "$participant" "$service_b")"
 harbour_tps=$LAST_RPS
-pgbench -i -q "$PG/$name" >/dev/null 2>&1
-pg_tps=$(pgbench -n -c "$WRITERS" -j 2 -T "${DURATION%s}" "$PG/$name" 2>/dev/null | awk '/^tps/{print $3}')
+pgbench -i -q "$pg_url" >/dev/null 2>&1
+pg_tps=$(pgbench -n -c "$WRITERS" -j 2 -T "${DURATION%s}" "$pg_url" 2>/dev/null | awk '/^tps/{print $3}')
 printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n" "pgbench tpcb-like, same database" "$WRITERS" - - "$pg_tps" "-"
 echo "referral creation / pgbench tpcb-like: $(echo "scale=3; $harbour_tps / $pg_tps" | bc)"
 echo "server resident memory after the run: $(( $(ps -o rss= -p $SERVER) / 1024 )) MB"

@@ -12,24 +12,9 @@ REFERRALS=${REFERRALS:-1000000}
 DURATION=${DURATION:-15s}
 CONNECTIONS=${CONNECTIONS:-8}
 PORT=${PORT:-8091}
-WORK=${WORK:-$HOME/.cache/harbour/bench}
-PG=${PG:-postgres://postgres@127.0.0.1:5432}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/harbour/target}"
-
-command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null || sudo apt-get install -y -q wrk >/dev/null; }
-cargo build --quiet --release -p harbour-api
-harbour="$CARGO_TARGET_DIR/release/harbour"
-mkdir -p "$WORK"
-name="harbour_dash_${SERVICES}_${REFERRALS}"
-url="$PG/$name"
-export DATABASE_URL="$url" HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn HARBOUR_RATE_LIMIT_PER_MINUTE=0
-if ! psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
-  psql "$PG/postgres" -qc "CREATE DATABASE $name"
-  "$harbour" seed --demo >/dev/null
-  "$harbour" seed --synthetic "$SERVICES"
-  "$harbour" seed --synthetic-referrals "$REFERRALS"
-  psql "$url" -qc "VACUUM ANALYZE"
-fi
+source bench/common.sh
+url=$(scale_database "$SERVICES" "$REFERRALS")
+export DATABASE_URL="$url"
 echo "referrals: $(psql "$url" -tAc 'SELECT count(*) FROM referrals'), services: $(psql "$url" -tAc 'SELECT count(*) FROM services')"
 
 "$harbour" serve >"$WORK/dashboards-serve.log" 2>&1 &

@@ -11,14 +11,7 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 BACKEND=${BACKEND:-sqlite}
 PORT=${PORT:-8090}
-WORK=${WORK:-$HOME/.cache/harbour/bench}
-PG=${PG:-postgres://postgres@127.0.0.1:5432}
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/harbour/target}"
-
-command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null || sudo apt-get install -y -q wrk >/dev/null; }
-cargo build --quiet --release -p harbour-api
-harbour="$CARGO_TARGET_DIR/release/harbour"
-mkdir -p "$WORK"
+source bench/common.sh
 
 if [ "$BACKEND" = postgres ]; then
   url="$PG/harbour_bench_$SERVICES"
@@ -30,7 +23,7 @@ else
   url="$WORK/search-$SERVICES.db"
   [ -f "$url" ] || fresh=1
 fi
-export DATABASE_URL="$url" HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn HARBOUR_RATE_LIMIT_PER_MINUTE=0
+export DATABASE_URL="$url"
 if [ "${fresh:-0}" = 1 ]; then
   "$harbour" seed --demo >/dev/null
   "$harbour" seed --synthetic "$SERVICES"

@@ -1,0 +1,24 @@
+# Sourced by the bench scripts: where their data lives, wrk, the release binary, and the
+# PostgreSQL database at scale. Expects PORT to be set by the script.
+WORK=${WORK:-$HOME/.cache/harbour/bench}
+PG=${PG:-postgres://postgres@127.0.0.1:5432}
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/harbour/target}"
+export HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn HARBOUR_RATE_LIMIT_PER_MINUTE=0
+command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null || sudo apt-get install -y -q wrk >/dev/null; }
+cargo build --quiet --release -p harbour-api
+harbour="$CARGO_TARGET_DIR/release/harbour"
+mkdir -p "$WORK"
+
+# The URL of a PostgreSQL database with the demo, SERVICES synthetic services and
+# REFERRALS synthetic referral histories; made (once, kept between runs) when missing.
+scale_database() { # services referrals
+  local name="harbour_dash_$1_$2"
+  if ! psql "$PG/postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+    psql "$PG/postgres" -qc "CREATE DATABASE $name"
+    DATABASE_URL="$PG/$name" "$harbour" seed --demo >/dev/null
+    DATABASE_URL="$PG/$name" "$harbour" seed --synthetic "$1" >&2
+    DATABASE_URL="$PG/$name" "$harbour" seed --synthetic-referrals "$2" >&2
+    psql "$PG/$name" -qc "VACUUM ANALYZE"
+  fi
+  echo "$PG/$name"
+}
