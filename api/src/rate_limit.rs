@@ -50,7 +50,7 @@ pub async fn limit(req: ServiceRequest, next: Next<impl MessageBody + 'static>) 
     let Some(state) = state.filter(|s| s.settings.rate_limit_per_minute > 0 && req.path().starts_with("/api/")) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
-    let caller = match crate::auth::principal::bearer(req.request()).and_then(|token| state.keys.verify(&token)) {
+    let caller = match crate::auth::principal::claims(req.request(), &state.keys) {
         Ok(claims) => format!("{:?}:{}", claims.kind, claims.sub),
         Err(_) => format!("address:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
     };

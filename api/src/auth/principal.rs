@@ -7,10 +7,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpRequest};
+use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use harbour_types::{Role, Scope};
 
-use super::tokens::SubjectKind;
+use super::tokens::{Claims, SubjectKind, TokenKeys};
 use crate::api_clients::repo as clients_repo;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -56,7 +56,19 @@ impl Principal {
     }
 }
 
-pub(crate) fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+/// The verified claims of the request's bearer token. Verified once per request: the
+/// rate limit, idempotency and the `Principal` extractor all ask, and the first answer is
+/// kept in the request's extensions.
+pub(crate) fn claims(req: &HttpRequest, keys: &TokenKeys) -> Result<Claims, ApiError> {
+    if let Some(claims) = req.extensions().get::<Claims>() {
+        return Ok(claims.clone());
+    }
+    let claims = keys.verify(&bearer(req)?)?;
+    req.extensions_mut().insert(claims.clone());
+    Ok(claims)
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -74,10 +86,10 @@ impl FromRequest for Principal {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
-        let token = bearer(req);
+        let claims = state.as_ref().map(|state| claims(req, &state.keys));
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("application state is missing".into()))?;
-            let claims = state.keys.verify(&token?)?;
+            let claims = claims.unwrap_or_else(|| Err(ApiError::Internal("application state is missing".into())))?;
             let revoked = || ApiError::unauthenticated("the account is no longer active");
             match claims.kind {
                 SubjectKind::User => {
