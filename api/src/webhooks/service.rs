@@ -13,37 +13,29 @@ use crate::db::schema::{webhook_deliveries, webhook_subscriptions};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-type SubscriptionRow = (String, String, String, String, bool, chrono::NaiveDateTime);
-
-fn to_dto((id, organization_id, url, event_types, active, created_at): SubscriptionRow, secret: Option<String>) -> WebhookSubscription {
-    let codes: Vec<String> = serde_json::from_str(&event_types).unwrap_or_default();
-    WebhookSubscription {
-        id,
-        organization_id,
-        url,
-        event_types: codes.iter().filter_map(|c| WebhookEvent::from_code(c)).collect(),
-        active,
-        created_at: created_at.and_utc(),
-        secret,
-    }
+/// A subscription as stored, without its sealed secret.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = webhook_subscriptions)]
+struct SubscriptionRow {
+    id: String,
+    organization_id: String,
+    url: String,
+    event_types: String,
+    active: bool,
+    created_at: chrono::NaiveDateTime,
 }
 
-fn columns() -> (
-    webhook_subscriptions::id,
-    webhook_subscriptions::organization_id,
-    webhook_subscriptions::url,
-    webhook_subscriptions::event_types,
-    webhook_subscriptions::active,
-    webhook_subscriptions::created_at,
-) {
-    (
-        webhook_subscriptions::id,
-        webhook_subscriptions::organization_id,
-        webhook_subscriptions::url,
-        webhook_subscriptions::event_types,
-        webhook_subscriptions::active,
-        webhook_subscriptions::created_at,
-    )
+fn to_dto(row: SubscriptionRow, secret: Option<String>) -> WebhookSubscription {
+    let codes: Vec<String> = serde_json::from_str(&row.event_types).unwrap_or_default();
+    WebhookSubscription {
+        id: row.id,
+        organization_id: row.organization_id,
+        url: row.url,
+        event_types: codes.iter().filter_map(|c| WebhookEvent::from_code(c)).collect(),
+        active: row.active,
+        created_at: row.created_at.and_utc(),
+        secret,
+    }
 }
 
 /// Subscribes the caller's organization; the answer carries the signing secret, once.
@@ -60,21 +52,20 @@ pub async fn create(state: &AppState, principal: Principal, input: WebhookSubscr
     let mut codes: Vec<&str> = input.event_types.iter().map(|e| e.code()).collect();
     codes.sort_unstable();
     codes.dedup();
-    let row: SubscriptionRow = (id, principal.organization_id.clone(), input.url, serde_json::to_string(&codes).unwrap_or_default(), true, Utc::now().naive_utc());
+    let row = SubscriptionRow {
+        id,
+        organization_id: principal.organization_id.clone(),
+        url: input.url,
+        event_types: serde_json::to_string(&codes).unwrap_or_default(),
+        active: true,
+        created_at: Utc::now().naive_utc(),
+    };
     let stored = row.clone();
     state
         .db
         .run(move |conn| {
             diesel::insert_into(webhook_subscriptions::table)
-                .values((
-                    webhook_subscriptions::id.eq(&stored.0),
-                    webhook_subscriptions::organization_id.eq(&stored.1),
-                    webhook_subscriptions::url.eq(&stored.2),
-                    webhook_subscriptions::event_types.eq(&stored.3),
-                    webhook_subscriptions::secret_sealed.eq(&sealed),
-                    webhook_subscriptions::active.eq(stored.4),
-                    webhook_subscriptions::created_at.eq(stored.5),
-                ))
+                .values((&stored, webhook_subscriptions::secret_sealed.eq(&sealed)))
                 .execute(conn)
                 .map_err(ApiError::from)
         })
@@ -92,7 +83,7 @@ pub async fn list(state: &AppState, principal: Principal) -> Result<Vec<WebhookS
             webhook_subscriptions::table
                 .filter(webhook_subscriptions::organization_id.eq(organization_id))
                 .order(webhook_subscriptions::created_at.asc())
-                .select(columns())
+                .select(SubscriptionRow::as_select())
                 .load(conn)
                 .map_err(ApiError::from)
         })
