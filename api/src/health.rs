@@ -33,5 +33,6 @@ pub async fn instance(state: web::Data<AppState>) -> web::Json<InstanceInfo> {
         partnership_name: state.settings.partnership_name.clone(),
         quick_exit_url: state.settings.quick_exit_url.clone(),
         locales: vec!["en".into(), "fr".into()],
+        time_zone: state.settings.time_zone.clone(),
     })
 }

@@ -116,4 +116,6 @@ pub struct InstanceInfo {
     pub quick_exit_url: String,
     /// The languages the interface speaks.
     pub locales: Vec<String>,
+    /// The partnership's time zone (IANA name): opening hours are local to it.
+    pub time_zone: String,
 }

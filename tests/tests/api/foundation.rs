@@ -41,6 +41,7 @@ async fn instance_info_is_public(app: TestApp) {
     let info: Value = app.request(Method::GET, "/api/v1/instance").send().await.unwrap().json().await.unwrap();
     assert_eq!(info["locales"], serde_json::json!(["en", "fr"]));
     assert_eq!(info["quick_exit_url"], "about:blank");
+    assert_eq!(info["time_zone"], "America/Halifax", "the app shows opening times in the partnership's zone");
 }
 
 #[test]

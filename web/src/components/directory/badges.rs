@@ -15,15 +15,24 @@ pub fn OpenBadge(open: bool, open_24_7: bool, opens_next: Option<chrono::DateTim
         (false, true) => ("badge badge-open", Msg::OpenLabel),
         (false, false) => ("badge badge-closed", Msg::ClosedLabel),
     };
-    let next = move || opens_next.filter(|_| !open && !open_24_7).map(|at| format!(" · {} {}", Msg::OpensAt.text(i18n.0.get()), local_weekday_time(at, i18n.0.get())));
+    let session = crate::session::use_session();
+    let zone = move || session.instance.get().map(|i| i.time_zone);
+    let next = move || {
+        let lang = i18n.0.get();
+        opens_next.filter(|_| !open && !open_24_7).map(|at| format!(" · {} {}", Msg::OpensAt.text(lang), local_weekday_time(at, lang, zone().as_deref())))
+    };
     view! { <span class=class>{i18n.t(label)}{next}</span> }
 }
 
-/// "Tue 09:00" in the phone's time zone (the partnership's, for its workers).
-fn local_weekday_time(at: chrono::DateTime<chrono::Utc>, lang: crate::i18n::Lang) -> String {
+/// "Tue 09:00" in the partnership's time zone, whose hours these are (the phone's own
+/// zone until the instance's facts have arrived).
+fn local_weekday_time(at: chrono::DateTime<chrono::Utc>, lang: crate::i18n::Lang, zone: Option<&str>) -> String {
     let options = js_sys::Object::new();
     for (key, value) in [("weekday", "short"), ("hour", "2-digit"), ("minute", "2-digit")] {
         let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+    }
+    if let Some(zone) = zone {
+        let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &zone.into());
     }
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
     String::from(date.to_locale_string(lang.tag(), &options))
