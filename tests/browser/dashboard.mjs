@@ -58,7 +58,9 @@ try {
   await coverage.getByRole('button', { name: /^Housing & shelter \/ Halifax: 1 / }).click();
   await page.getByRole('heading', { name: 'Find a service' }).waitFor();
   await page.getByText('Youth shelter').waitFor();
-  assert.equal(await page.getByLabel('Region', { exact: true }).inputValue() !== '', true, 'the region filter is set');
+  // The region's name shows once the list of regions has arrived (it may come after the results).
+  await page.waitForFunction(() => document.getElementById('region')?.value !== '', null, { timeout: 10000 });
+  assert.notEqual(await page.getByLabel('Region', { exact: true }).inputValue(), '', 'the region filter is set');
   await context.close();
   console.log('gap map drill-down: ok');
 
