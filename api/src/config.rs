@@ -102,6 +102,9 @@ pub struct Settings {
     pub stale_after_days: u32,
     /// How often, in milliseconds, to look for directory changes made by other instances.
     pub directory_poll_ms: u64,
+    /// How long, in milliseconds, an instance may rely on a user or API client it read
+    /// (see `auth::principal::AccountCache`); 0 reads the database on every request.
+    pub account_cache_ms: u64,
     /// Whether anyone may read the directory without signing in (confidential and
     /// partners-only places stay hidden from them).
     pub public_directory: bool,
@@ -151,6 +154,7 @@ impl Default for Settings {
             stale_after_days: 180,
             public_directory: false,
             directory_poll_ms: 1000,
+            account_cache_ms: 1000,
             demo_password: None,
             max_body_bytes: 256 * 1024,
         }
@@ -245,6 +249,7 @@ impl Settings {
             };
         }
         if let Some(v) = var("HARBOUR_DIRECTORY_POLL_MS") { self.directory_poll_ms = number("HARBOUR_DIRECTORY_POLL_MS", v)?; }
+        if let Some(v) = var("HARBOUR_ACCOUNT_CACHE_MS") { self.account_cache_ms = number("HARBOUR_ACCOUNT_CACHE_MS", v)?; }
         if let Some(v) = var("HARBOUR_STALE_AFTER_DAYS") { self.stale_after_days = number("HARBOUR_STALE_AFTER_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
         if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }

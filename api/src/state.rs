@@ -1,5 +1,6 @@
 //! What every request can reach: settings, the database, token keys, the throttle.
 
+use crate::auth::principal::AccountCache;
 use crate::auth::throttle::Throttle;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub keys: TokenKeys,
     /// Sign-in throttling.
     pub throttle: Throttle,
+    /// Users and API clients read recently (see [`AccountCache`]).
+    pub accounts: AccountCache,
     /// The directory search index.
     pub search: DirectorySearch,
     /// Keys sealing participant data at rest.
@@ -35,6 +38,6 @@ impl AppState {
     pub fn new(settings: Settings, db: Db) -> AppState {
         let keys = TokenKeys::from_settings(&settings);
         let keyring = Keyring::from_settings(&settings);
-        AppState { settings, db, keys, throttle: Throttle::default(), search: DirectorySearch::default(), keyring, rate_limiter: Default::default(), metrics: Default::default(), directory_figures: Default::default() }
+        AppState { settings, db, keys, throttle: Throttle::default(), accounts: AccountCache::default(), search: DirectorySearch::default(), keyring, rate_limiter: Default::default(), metrics: Default::default(), directory_figures: Default::default() }
     }
 }

@@ -39,5 +39,7 @@ pub async fn revoke(state: &AppState, principal: &Principal, id: String) -> Resu
     let lookup = id.clone();
     let client = state.db.run(move |conn| repo::find(conn, &lookup).map_err(ApiError::from)).await?.ok_or_else(not_found)?;
     principal.authorize_owned(Permission::ManageApiClientsOf(&client.organization_id), &client.organization_id, "API client")?;
-    state.db.run(move |conn| repo::deactivate(conn, &id).map_err(ApiError::from)).await
+    state.db.run(move |conn| repo::deactivate(conn, &id).map_err(ApiError::from)).await?;
+    state.accounts.forget_all();
+    Ok(())
 }

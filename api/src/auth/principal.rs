@@ -1,11 +1,16 @@
 //! The signed-in principal: a typed extractor that every protected endpoint takes.
 //!
-//! It verifies the bearer token, then reads the user or API client from the database,
-//! so a deactivation, a role change or a revoked client takes effect on the very next
-//! request. The organization and roles come from there — never from the request body.
+//! It verifies the bearer token, then reads the user or API client from the database
+//! (or from [`AccountCache`], at most `HARBOUR_ACCOUNT_CACHE_MS` old), so a deactivation,
+//! a role change or a revoked client takes effect on the next request of the instance
+//! that made it and within that bound on every other. The organization and roles come
+//! from there — never from the request body.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
 use harbour_types::{Role, Scope};
@@ -80,6 +85,66 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     }
 }
 
+/// Accounts read recently, so the requests of a busy caller do not each read the same
+/// user or client from the database: at the measured search rates that read was most of
+/// a request's cost. An entry lives `HARBOUR_ACCOUNT_CACHE_MS` (1 s by default; 0 turns
+/// the cache off), and every write that can take rights away (deactivating a user or an
+/// organization, resetting or changing a password, revoking a client) empties the cache
+/// of its own instance at once. Other instances notice when their entries expire.
+#[derive(Debug, Default)]
+pub struct AccountCache {
+    entries: Mutex<HashMap<(SubjectKind, String), (Instant, Principal)>>,
+}
+
+impl AccountCache {
+    /// More callers than this are not remembered at once: past it, expired entries go.
+    const MAX_ENTRIES: usize = 10_000;
+
+    fn get(&self, kind: SubjectKind, subject: &str, ttl: Duration) -> Option<Principal> {
+        let entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (read_at, principal) = entries.get(&(kind, subject.to_owned()))?;
+        (read_at.elapsed() < ttl).then(|| principal.clone())
+    }
+
+    fn put(&self, kind: SubjectKind, subject: String, principal: Principal, ttl: Duration) {
+        let mut entries = self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if entries.len() >= Self::MAX_ENTRIES {
+            entries.retain(|_, (read_at, _)| read_at.elapsed() < ttl);
+        }
+        entries.insert((kind, subject), (Instant::now(), principal));
+    }
+
+    /// Forgets every account: call after any write that can take rights away.
+    pub fn forget_all(&self) {
+        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
+
+/// The user or client behind verified claims, as the database has it now: `None` when
+/// it no longer may act (deactivated, revoked, or moved to another organization). A
+/// client's principal carries all its current scopes; the token narrows them.
+async fn account(state: &AppState, claims: &Claims) -> Result<Option<Principal>, ApiError> {
+    let ttl = Duration::from_millis(state.settings.account_cache_ms);
+    if let Some(cached) = state.accounts.get(claims.kind, &claims.sub, ttl) {
+        return Ok(Some(cached));
+    }
+    let id = claims.sub.clone();
+    let principal = match claims.kind {
+        SubjectKind::User => state.db.run(move |conn| users_repo::find(conn, &id).map_err(ApiError::from)).await?.filter(|a| a.can_act()).map(|account| Principal {
+            organization_id: account.row.organization_id,
+            actor: Actor::User { id: account.row.id, roles: account.roles, must_change_password: account.row.must_change_password },
+        }),
+        SubjectKind::Client => state.db.run(move |conn| clients_repo::find(conn, &id).map_err(ApiError::from)).await?.filter(|c| c.active).map(|client| Principal {
+            actor: Actor::Client { scopes: client.scopes(), id: client.id },
+            organization_id: client.organization_id,
+        }),
+    };
+    if let Some(principal) = principal.as_ref().filter(|_| !ttl.is_zero()) {
+        state.accounts.put(claims.kind, claims.sub.clone(), principal.clone(), ttl);
+    }
+    Ok(principal)
+}
+
 impl FromRequest for Principal {
     type Error = ApiError;
     type Future = Pin<Box<dyn Future<Output = Result<Principal, ApiError>>>>;
@@ -90,27 +155,16 @@ impl FromRequest for Principal {
         Box::pin(async move {
             let state = state.ok_or_else(|| ApiError::Internal("application state is missing".into()))?;
             let claims = claims.unwrap_or_else(|| Err(ApiError::Internal("application state is missing".into())))?;
-            let revoked = || ApiError::unauthenticated("the account is no longer active");
-            match claims.kind {
-                SubjectKind::User => {
-                    let id = claims.sub.clone();
-                    let account = state.db.run(move |conn| users_repo::find(conn, &id).map_err(ApiError::from)).await?;
-                    let account = account.filter(|a| a.can_act() && a.row.organization_id == claims.org).ok_or_else(revoked)?;
-                    Ok(Principal {
-                        organization_id: account.row.organization_id,
-                        actor: Actor::User { id: account.row.id, roles: account.roles, must_change_password: account.row.must_change_password },
-                    })
-                }
-                SubjectKind::Client => {
-                    let id = claims.sub.clone();
-                    let client = state.db.run(move |conn| clients_repo::find(conn, &id).map_err(ApiError::from)).await?;
-                    let client = client.filter(|c| c.active && c.organization_id == claims.org).ok_or_else(revoked)?;
-                    let granted = claims.scope.unwrap_or_default();
-                    // A scope removed from the client since the token was issued no longer counts.
-                    let scopes = client.scopes().into_iter().filter(|s| granted.split(' ').any(|g| g == s.code())).collect();
-                    Ok(Principal { organization_id: client.organization_id, actor: Actor::Client { id: client.id, scopes } })
-                }
+            let mut principal = account(&state, &claims)
+                .await?
+                .filter(|p| p.organization_id == claims.org)
+                .ok_or_else(|| ApiError::unauthenticated("the account is no longer active"))?;
+            if let Actor::Client { scopes, .. } = &mut principal.actor {
+                // A scope removed from the client since the token was issued no longer counts.
+                let granted = claims.scope.as_deref().unwrap_or_default();
+                scopes.retain(|s| granted.split(' ').any(|g| g == s.code()));
             }
+            Ok(principal)
         })
     }
 }

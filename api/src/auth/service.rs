@@ -238,5 +238,6 @@ pub async fn change_password(state: &AppState, user_id: String, current: String,
             Ok(())
         })
         .await?;
+    state.accounts.forget_all();
     Ok(())
 }

@@ -11,7 +11,7 @@ use crate::config::Settings;
 use crate::error::ApiError;
 
 /// Who a token was issued to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SubjectKind {
     /// A person, signed in with a password.

@@ -30,7 +30,7 @@ pub async fn create(state: &AppState, input: OrganizationInput) -> Result<Organi
 
 /// Replaces an organization's details.
 pub async fn update(state: &AppState, id: String, input: OrganizationInput) -> Result<Organization, ApiError> {
-    state
+    let organization = state
         .db
         .transaction(move |conn| {
             if repo::update(conn, &id, &input, Utc::now().naive_utc())? == 0 {
@@ -38,5 +38,8 @@ pub async fn update(state: &AppState, id: String, input: OrganizationInput) -> R
             }
             repo::find(conn, &id)?.map(|r| r.to_dto()).ok_or_else(|| ApiError::NotFound("no such organization".into()))
         })
-        .await
+        .await?;
+    // Deactivating an organization takes every one of its accounts' rights away.
+    state.accounts.forget_all();
+    Ok(organization)
 }

@@ -87,7 +87,7 @@ pub async fn deactivate(state: &AppState, principal: &Principal, id: String) -> 
         return Err(ApiError::Conflict { code: "cannot_deactivate_self", detail: "you cannot deactivate your own account".into() });
     }
     let user_id = account.row.id.clone();
-    state
+    let user = state
         .db
         .transaction(move |conn| {
             let now = Utc::now().naive_utc();
@@ -95,7 +95,9 @@ pub async fn deactivate(state: &AppState, principal: &Principal, id: String) -> 
             refresh::revoke_user(conn, &user_id, now)?;
             repo::find(conn, &user_id)?.map(|a| a.to_dto()).ok_or_else(not_found)
         })
-        .await
+        .await?;
+    state.accounts.forget_all();
+    Ok(user)
 }
 
 /// Gives a user a new temporary password; their sessions end at once.
@@ -112,5 +114,6 @@ pub async fn reset_password(state: &AppState, principal: &Principal, id: String)
             repo::find(conn, &user_id)?.map(|a| a.to_dto()).ok_or_else(not_found)
         })
         .await?;
+    state.accounts.forget_all();
     Ok(UserWithTemporaryPassword { user, temporary_password })
 }

@@ -4,6 +4,7 @@ use harbour_tests::{on_both_backends, problem, refresh_cookie, Fixture, TestApp,
 use harbour_types::Role;
 use reqwest::Method;
 use serde_json::Value;
+use std::time::{Duration, Instant};
 
 on_both_backends!(
     sign_in_returns_a_token_and_me_describes_the_user,
@@ -12,6 +13,7 @@ on_both_backends!(
     refresh_rotates_and_reuse_ends_the_family,
     sign_out_ends_the_session,
     deactivated_account_loses_access_at_once,
+    another_instance_refuses_a_deactivated_account_within_the_account_cache_time,
     concurrent_refreshes_of_different_sessions_all_succeed,
 );
 
@@ -93,6 +95,8 @@ async fn deactivated_account_loses_access_at_once(app: TestApp) {
     let worker: Value = sign_in.json().await.unwrap();
     let token = worker["access_token"].as_str().unwrap();
     let id = worker["user"]["id"].as_str().unwrap();
+    // The account is read once, so this instance holds it in its account cache.
+    assert_eq!(app.get("/api/v1/me", token).await.status(), 200);
 
     let response = app.post(&format!("/api/v1/users/{id}/deactivate"), &admin, &Value::Null).await;
     assert_eq!(response.status(), 200);
@@ -103,6 +107,26 @@ async fn deactivated_account_loses_access_at_once(app: TestApp) {
     assert_eq!(body["code"], "unauthenticated");
     problem(refresh(&app, &cookie).await, 401).await;
     problem(app.sign_in_response(&worker_email, PASSWORD).await, 401).await;
+}
+
+async fn another_instance_refuses_a_deactivated_account_within_the_account_cache_time(app: TestApp) {
+    // The default bound (HARBOUR_ACCOUNT_CACHE_MS, 1 s) between instances.
+    const BOUND: Duration = Duration::from_millis(1000);
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let me: Value = app.get("/api/v1/me", &worker).await.json().await.unwrap();
+    let other = app.second_instance().await;
+    let on_other = || app.client.get(format!("{other}/api/v1/me")).bearer_auth(&worker).send();
+    assert_eq!(on_other().await.unwrap().status(), 200, "the other instance now holds the account");
+
+    let response = app.post(&format!("/api/v1/users/{}/deactivate", me["id"].as_str().unwrap()), &admin, &Value::Null).await;
+    assert_eq!(response.status(), 200);
+    let deactivated = Instant::now();
+    while on_other().await.unwrap().status() == 200 {
+        assert!(deactivated.elapsed() < BOUND + Duration::from_millis(250), "the other instance still serves the account after {:?}", deactivated.elapsed());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(on_other().await.unwrap().status(), 401);
 }
 
 async fn concurrent_refreshes_of_different_sessions_all_succeed(app: TestApp) {
