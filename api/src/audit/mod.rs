@@ -2,9 +2,14 @@
 //! same transaction as the work it records, so there is no access without its event.
 //!
 //! Events are hash-chained: each holds the previous event's hash and its own SHA-256
-//! over its fields and that previous hash. [`verify`] walks the chain and names the first
-//! event that was altered, or that follows a deleted one. Nothing here updates or deletes
-//! an event, and database triggers refuse it to anyone else.
+//! over its fields and that previous hash. There are [`CHAINS`] chains, and every event
+//! about a participant joins the same one (chosen from the participant's id): appending
+//! holds a chain's lock until the transaction commits, so with a single chain every
+//! audited write in the partnership waited for the one before it to reach the disk;
+//! now only writes whose participants share a chain do, and a participant's events
+//! still all link up in one chain. [`verify`] walks the chains and names the first event
+//! that was altered, or that follows a deleted one. Nothing here updates or deletes an
+//! event, and database triggers refuse it to anyone else.
 
 pub mod disclosure;
 pub mod handlers;
@@ -18,8 +23,11 @@ use crate::auth::{Actor, Principal};
 use crate::db::DbConn;
 use repo::AuditRow;
 
-/// The `prev_hash` of the first event.
+/// The `prev_hash` of the first event of each chain.
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// How many chains the trail is split into (see the module's documentation).
+pub const CHAINS: i16 = 16;
 
 /// What happened, to record.
 #[derive(Debug, Clone)]
@@ -49,10 +57,17 @@ pub struct Accessor {
     pub request_id: Option<String>,
 }
 
-/// Appends one event to the chain. Call inside the transaction of the work it records.
+/// The chain of an event: its participant's, else its record's.
+fn chain_of(entry: &AuditEntry<'_>) -> i16 {
+    let key = entry.participant_id.unwrap_or(entry.entity_id);
+    i16::from(Sha256::digest(key.as_bytes())[0]) % CHAINS
+}
+
+/// Appends one event to its chain. Call inside the transaction of the work it records.
 pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) -> Result<(), diesel::result::Error> {
-    repo::lock_chain(conn)?;
-    let prev_hash = repo::head_hash(conn)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
+    let chain = chain_of(entry);
+    repo::lock_chain(conn, chain)?;
+    let prev_hash = repo::head_hash(conn, chain)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
     let (actor_kind, actor_id) = match &accessor.principal.actor {
         Actor::User { id, .. } => ("user", id.clone()),
         Actor::Client { id, .. } => ("client", id.clone()),
@@ -75,6 +90,7 @@ pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) ->
         request_id: accessor.request_id.clone(),
         prev_hash,
         hash: String::new(),
+        chain,
     };
     row.hash = hash_of(&row);
     repo::insert(conn, &row)
@@ -82,7 +98,14 @@ pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) ->
 
 /// Records the same entry for several participants (a list or search result).
 pub fn record_each<'a>(conn: &mut DbConn, accessor: &Accessor, entries: impl IntoIterator<Item = AuditEntry<'a>>) -> Result<(), diesel::result::Error> {
-    entries.into_iter().try_for_each(|entry| record(conn, accessor, &entry))
+    let entries: Vec<AuditEntry<'a>> = entries.into_iter().collect();
+    // Every chain this needs, locked in one order: two lists locking their chains as
+    // they came would deadlock each other.
+    let mut chains: Vec<i16> = entries.iter().map(chain_of).collect();
+    chains.sort_unstable();
+    chains.dedup();
+    chains.into_iter().try_for_each(|chain| repo::lock_chain(conn, chain))?;
+    entries.iter().try_for_each(|entry| record(conn, accessor, entry))
 }
 
 fn categories_json(categories: &[DataCategory]) -> String {
@@ -115,34 +138,39 @@ fn hash_of(row: &AuditRow) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Walks the whole chain, oldest first, in batches.
+/// Walks every chain, oldest event first, in batches.
 pub fn verify(conn: &mut DbConn) -> Result<AuditVerification, diesel::result::Error> {
     const BATCH: i64 = 2000;
-    let mut expected_prev = GENESIS_HASH.to_owned();
+    let mut heads: Vec<Option<String>> = vec![None; CHAINS as usize];
     let mut checked = 0u64;
     let mut after = 0i64;
+    let mut newest = None;
     loop {
         let rows = repo::batch_after(conn, after, BATCH)?;
         let Some(last) = rows.last() else { break };
         after = last.seq;
         for row in &rows {
             let broken = |reason: &str| AuditBreak { seq: row.seq, id: row.id.clone(), reason: reason.to_owned() };
-            let fault = if row.prev_hash != expected_prev {
-                Some(broken("it does not follow the event before it: an earlier event was deleted, altered or reordered"))
-            } else if hash_of(row) != row.hash {
-                Some(broken("its content does not match its hash: it was altered"))
-            } else {
-                None
+            let head = usize::try_from(row.chain).ok().and_then(|chain| heads.get_mut(chain));
+            let fault = match head {
+                None => Some(broken("it names no chain: it was altered")),
+                Some(head) if row.prev_hash != head.as_deref().unwrap_or(GENESIS_HASH) => {
+                    Some(broken("it does not follow the event before it: an earlier event was deleted, altered or reordered"))
+                }
+                Some(_) if hash_of(row) != row.hash => Some(broken("its content does not match its hash: it was altered")),
+                Some(head) => {
+                    *head = Some(row.hash.clone());
+                    None
+                }
             };
             if fault.is_some() {
-                return Ok(AuditVerification { intact: false, events_checked: checked + 1, head_hash: None, first_broken: fault });
+                return Ok(AuditVerification { intact: false, events_checked: checked + 1, head_hash: None, chain_heads: Vec::new(), first_broken: fault });
             }
             checked += 1;
-            expected_prev = row.hash.clone();
+            newest = Some(row.hash.clone());
         }
     }
-    let head_hash = (checked > 0).then_some(expected_prev);
-    Ok(AuditVerification { intact: true, events_checked: checked, head_hash, first_broken: None })
+    Ok(AuditVerification { intact: true, events_checked: checked, head_hash: newest, chain_heads: heads.into_iter().flatten().collect(), first_broken: None })
 }
 
 impl actix_web::FromRequest for Accessor {

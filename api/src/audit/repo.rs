@@ -26,23 +26,24 @@ pub struct AuditRow {
     pub request_id: Option<String>,
     pub prev_hash: String,
     pub hash: String,
+    pub chain: i16,
 }
 
-/// Serializes appends to the chain until the transaction ends, so two writers never
+/// Serializes appends to one chain until the transaction ends, so two writers never
 /// take the same previous hash. SQLite needs nothing: a write transaction there holds
 /// the database's one write lock from its start (see [`crate::db::transaction`]).
-pub fn lock_chain(conn: &mut DbConn) -> QueryResult<()> {
-    /// An arbitrary constant naming the audit chain's advisory lock.
-    const AUDIT_CHAIN_LOCK: i64 = 0x4841_5242_4155_4454; // "HARBAUDT"
+pub fn lock_chain(conn: &mut DbConn, chain: i16) -> QueryResult<()> {
+    /// An arbitrary constant naming the audit chains' advisory locks (one per chain after it).
+    const AUDIT_CHAIN_LOCK: i64 = 0x4841_5242_4155_4400; // "HARBAUD"
     if let DbConn::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(AUDIT_CHAIN_LOCK).execute(pg)?;
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(AUDIT_CHAIN_LOCK + i64::from(chain)).execute(pg)?;
     }
     Ok(())
 }
 
-/// The hash of the newest event.
-pub fn head_hash(conn: &mut DbConn) -> QueryResult<Option<String>> {
-    audit_events::table.order(audit_events::seq.desc()).select(audit_events::hash).first(conn).optional()
+/// The hash of a chain's newest event.
+pub fn head_hash(conn: &mut DbConn, chain: i16) -> QueryResult<Option<String>> {
+    audit_events::table.filter(audit_events::chain.eq(chain)).order(audit_events::seq.desc()).select(audit_events::hash).first(conn).optional()
 }
 
 /// Appends an event (its `seq` is assigned by the database).
@@ -64,6 +65,7 @@ pub fn insert(conn: &mut DbConn, row: &AuditRow) -> QueryResult<()> {
             audit_events::request_id.eq(&row.request_id),
             audit_events::prev_hash.eq(&row.prev_hash),
             audit_events::hash.eq(&row.hash),
+            audit_events::chain.eq(row.chain),
         ))
         .execute(conn)
         .map(drop)

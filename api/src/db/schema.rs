@@ -306,6 +306,7 @@ diesel::table! {
         request_id -> Nullable<Text>,
         prev_hash -> Text,
         hash -> Text,
+        chain -> SmallInt,
     }
 }
 

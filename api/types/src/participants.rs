@@ -615,9 +615,14 @@ pub struct AuditVerification {
     pub intact: bool,
     /// How many events were checked.
     pub events_checked: u64,
-    /// The hash of the last event (publish it to detect a cut tail later).
+    /// The hash of the newest event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub head_hash: Option<String>,
+    /// The newest hash of each chain that has events: publish them somewhere
+    /// outside Harbour to detect later that a chain's newest events were cut off (each
+    /// must still be found in its chain).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chain_heads: Vec<String>,
     /// The first event found altered, or after a deleted one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_broken: Option<AuditBreak>,

@@ -76,6 +76,17 @@ async fn concurrent_accesses_keep_one_unbroken_chain(app: TestApp) {
     let verified = verification(&app).await;
     assert_eq!(verified["intact"], true, "{verified}");
     assert_eq!(verified["events_checked"], 17);
+
+    // Writers about different participants extend different chains at the same time.
+    let others: Vec<String> = futures_util::future::join_all((0..6).map(|n| record_participant(&app, &outreach_a, ["Ash", "Bo", "Cy", "Di", "Ed", "Fa"][n]))).await;
+    let paths: Vec<String> = others.iter().map(|other| format!("/api/v1/participants/{other}")).collect();
+    let reads = paths.iter().map(|path| app.get(path, &outreach_a));
+    assert!(futures_util::future::join_all(reads).await.iter().all(|r| r.status() == 200));
+    let verified = verification(&app).await;
+    assert_eq!(verified["intact"], true, "{verified}");
+    assert_eq!(verified["events_checked"], 17 + 12);
+    // Seven participants in sixteen chains: all in one would be a one-in-16⁶ chance.
+    assert!(verified["chain_heads"].as_array().is_some_and(|heads| heads.len() >= 2), "{verified}");
 }
 
 async fn tampering_with_the_trail_is_refused_and_found(app: TestApp) {
