@@ -100,6 +100,13 @@ struct Doc {
     points: Box<[Point]>,
 }
 
+/// An indexed word and the documents it occurs in: (document, best field weight), by document.
+#[derive(Debug)]
+struct Term {
+    word: Box<str>,
+    postings: Box<[(u32, f32)]>,
+}
+
 /// Strings stored once and referred to by number.
 #[derive(Debug, Default)]
 struct Interner {
@@ -127,8 +134,9 @@ impl Interner {
 #[derive(Debug, Default)]
 pub struct Index {
     docs: Vec<Doc>,
-    /// word → (document, best field weight)
-    postings: HashMap<String, Vec<(u32, f32)>>,
+    /// Every indexed word with its postings, in word order: a query word is only
+    /// compared with the words sharing its first letter, which every kind of match needs.
+    vocabulary: Vec<Term>,
     zone: Option<Tz>,
     categories: Interner,
     category_refs: Vec<Option<TermRef>>,
@@ -142,6 +150,24 @@ fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (lat1, lon1, lat2, lon2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
     let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
     2.0 * 6371.0 * h.sqrt().asin()
+}
+
+/// The documents in both lists (each in document order), their scores added.
+fn intersect(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
+    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    let (mut i, mut j) = (0, 0);
+    while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
+        match x.0.cmp(&y.0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push((x.0, x.1 + y.1));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
 }
 
 fn attribute_bit(attribute: ServiceAttribute) -> u32 {
@@ -166,12 +192,14 @@ impl Index {
         let organization_names: HashMap<String, String> = organizations::table.select((organizations::id, organizations::name)).load(conn)?.into_iter().collect();
         let ids: Vec<String> = services::table.filter(services::status.eq(ServiceStatus::Active.code())).order(services::id.asc()).select(services::id).load(conn)?;
         let mut index = Index { zone: Some(zone), ..Index::default() };
+        let mut postings = HashMap::new();
         for chunk in ids.chunks(BUILD_CHUNK) {
             for aggregate in repo::load_services(conn, chunk)? {
-                index.add(&aggregate, &parents, &organization_names, time_zone);
+                index.add(&aggregate, &parents, &organization_names, time_zone, &mut postings);
             }
         }
-        index.postings.shrink_to_fit();
+        index.vocabulary = postings.into_iter().map(|(word, postings)| Term { word: word.into(), postings: postings.into() }).collect();
+        index.vocabulary.sort_unstable_by(|a, b| a.word.cmp(&b.word));
         Ok(index)
     }
 
@@ -186,7 +214,14 @@ impl Index {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
-    fn add(&mut self, aggregate: &repo::ServiceAggregate, parents: &HashMap<String, Option<String>>, organization_names: &HashMap<String, String>, time_zone: &str) {
+    fn add(
+        &mut self,
+        aggregate: &repo::ServiceAggregate,
+        parents: &HashMap<String, Option<String>>,
+        organization_names: &HashMap<String, String>,
+        time_zone: &str,
+        postings: &mut HashMap<String, Vec<(u32, f32)>>,
+    ) {
         // The full record, as its own organization sees it; search hides what outsiders may not see.
         let service = service_dto(aggregate, Viewer::Partner(&aggregate.row.organization_id), time_zone);
         let organization_name = organization_names.get(&service.organization_id).cloned().unwrap_or_default();
@@ -213,7 +248,7 @@ impl Index {
         add_words(&organization_name, ORGANIZATION_WEIGHT);
         add_words(&service.description, DESCRIPTION_WEIGHT);
         for (word, weight) in weights {
-            self.postings.entry(word).or_default().push((doc_id, weight));
+            postings.entry(word).or_default().push((doc_id, weight));
         }
         let categories: Vec<u32> = service.categories.iter().map(|c| self.category(&c.id, Some(c))).collect();
         let mut closure = Vec::new();
@@ -265,36 +300,54 @@ impl Index {
         });
     }
 
-    /// Scores every document that matches all query words (all documents without words).
+    /// Scores every document that matches all query words (all documents without
+    /// words), in document order.
     fn text_scores(&self, query: &str) -> Vec<(u32, f32)> {
-        let words: Vec<String> = text::words(query).collect();
-        let count = self.docs.len();
-        if words.is_empty() {
-            return (0..count).map(|d| (u32::try_from(d).unwrap_or(u32::MAX), 0.0)).collect();
+        let mut per_word: Vec<Vec<(u32, f32)>> = text::words(query).map(|word| self.word_scores(&word)).collect();
+        // Intersect from the rarest word, so the running result only shrinks.
+        per_word.sort_by_key(Vec::len);
+        let mut words = per_word.into_iter();
+        let Some(mut scores) = words.next() else {
+            return (0..self.docs.len()).map(|d| (u32::try_from(d).unwrap_or(u32::MAX), 0.0)).collect();
+        };
+        for next in words {
+            scores = intersect(&scores, &next);
         }
-        let total = count as f32;
-        // Dense per-word scores: a plain array beats a hash map when a word matches most documents.
-        let mut sum = vec![0.0f32; count];
-        let mut matched = vec![0u8; count];
-        for (round, word) in words.iter().enumerate() {
-            let mut best = vec![0.0f32; count];
-            for (term, postings) in &self.postings {
-                let Some(kind) = text::matches(word, term) else { continue };
-                let rarity = (1.0 + total / postings.len() as f32).ln();
-                for (doc, field) in postings {
-                    let slot = &mut best[*doc as usize];
-                    *slot = slot.max(kind.weight() * field * rarity);
-                }
-            }
-            for (doc, score) in best.into_iter().enumerate() {
-                if score > 0.0 && usize::from(matched[doc]) == round {
-                    matched[doc] += 1;
-                    sum[doc] += score;
-                }
+        scores
+    }
+
+    /// The documents one query word matches, in document order, each with its best
+    /// match's weight × the field's weight × the matched word's rarity (idf).
+    fn word_scores(&self, word: &str) -> Vec<(u32, f32)> {
+        let Some(first) = word.bytes().next() else { return Vec::new() };
+        let initial = |t: &Term| t.word.bytes().next();
+        let start = self.vocabulary.partition_point(|t| initial(t) < Some(first));
+        let end = start + self.vocabulary[start..].partition_point(|t| initial(t) == Some(first));
+        let total = self.docs.len() as f32;
+        let matched: Vec<(&[(u32, f32)], f32)> = self.vocabulary[start..end]
+            .iter()
+            .filter_map(|term| text::matches(word, &term.word).map(|kind| (&*term.postings, kind.weight() * (1.0 + total / term.postings.len() as f32).ln())))
+            .collect();
+        let postings: usize = matched.iter().map(|(list, _)| list.len()).sum();
+        if let [(list, factor)] = matched[..] {
+            return list.iter().map(|(doc, field)| (*doc, field * factor)).collect();
+        }
+        if postings < self.docs.len() / 8 {
+            // Few postings: gather them and keep each document's best.
+            let mut scores: Vec<(u32, f32)> = matched.iter().flat_map(|(list, factor)| list.iter().map(move |(doc, field)| (*doc, field * factor))).collect();
+            scores.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            scores.dedup_by_key(|s| s.0);
+            return scores;
+        }
+        // Many: a dense array beats sorting when a word matches much of the directory.
+        let mut best = vec![0.0f32; self.docs.len()];
+        for (list, factor) in &matched {
+            for (doc, field) in *list {
+                let slot = &mut best[*doc as usize];
+                *slot = slot.max(field * factor);
             }
         }
-        let all = u8::try_from(words.len()).unwrap_or(u8::MAX);
-        (0..count).filter(|d| matched[*d] == all).map(|d| (u32::try_from(d).unwrap_or(u32::MAX), sum[d])).collect()
+        best.into_iter().enumerate().filter(|(_, score)| *score > 0.0).map(|(doc, score)| (u32::try_from(doc).unwrap_or(u32::MAX), score)).collect()
     }
 
     /// Runs a search as seen by `viewer` at `now`.
