@@ -1,10 +1,15 @@
 //! Referrals and their timelines in the database.
 
 use chrono::NaiveDateTime;
+use diesel::dsl::case_when;
 use diesel::prelude::*;
+use diesel::sql_types::{Bool, Integer, Nullable};
+use harbour_types::{ReferralStatus, Urgency};
+
+use super::lifecycle::awaiting_answer;
 
 use crate::db::schema::{api_clients, organization_regions, organizations, referral_events, referral_messages, referrals, regions, service_regions, service_taxonomy_terms, services, taxonomy_terms, users};
-use crate::db::DbConn;
+use crate::db::{DbConn, MultiBackend};
 
 /// A row of `referrals`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -114,16 +119,25 @@ pub struct ListFilter {
     pub urgency: Option<String>,
     pub service_id: Option<String>,
     pub assignee_id: Option<String>,
+    /// Only overdue referrals (`true`), or only the others.
+    pub overdue: Option<bool>,
+}
+
+/// Whether a referral awaiting an answer is past its due time at `now`. Never NULL: a
+/// referral without a due time is simply not overdue.
+fn overdue(now: NaiveDateTime) -> Box<dyn BoxableExpression<referrals::table, MultiBackend, SqlType = Nullable<Bool>>> {
+    let awaiting: Vec<&str> = ReferralStatus::ALL.iter().filter(|s| awaiting_answer(**s)).map(|s| s.code()).collect();
+    Box::new(referrals::status.eq_any(awaiting).nullable().and(referrals::due_at.is_not_null()).and(referrals::due_at.lt(now)))
 }
 
 /// The referrals an organization sent (`sent`) or received (`!sent`), drafts only for
-/// their author's organization.
-pub fn for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, filter: &ListFilter) -> QueryResult<Vec<ReferralRow>> {
+/// their author's organization, filtered.
+fn filtered(organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDateTime) -> referrals::BoxedQuery<'static, MultiBackend> {
     let mut query = referrals::table.into_boxed();
     query = if sent {
         query.filter(referrals::from_organization_id.eq(organization_id.to_owned()))
     } else {
-        query.filter(referrals::to_organization_id.eq(organization_id.to_owned())).filter(referrals::status.ne("draft"))
+        query.filter(referrals::to_organization_id.eq(organization_id.to_owned())).filter(referrals::status.ne(ReferralStatus::Draft.code()))
     };
     if let Some(status) = &filter.status {
         query = query.filter(referrals::status.eq(status.clone()));
@@ -137,7 +151,35 @@ pub fn for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, fi
     if let Some(assignee) = &filter.assignee_id {
         query = query.filter(referrals::assignee_id.eq(assignee.clone()));
     }
-    query.select(ReferralRow::as_select()).load(conn)
+    match filter.overdue {
+        Some(true) => query.filter(overdue(now)),
+        Some(false) => query.filter(diesel::dsl::not(overdue(now))),
+        None => query,
+    }
+}
+
+/// How many referrals an organization sent or received match `filter` at `now`.
+pub fn count_for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDateTime) -> QueryResult<i64> {
+    filtered(organization_id, sent, filter, now).count().get_result(conn)
+}
+
+/// One page of what [`count_for_organization`] counts: overdue at `now` first, then the
+/// most urgent, then the newest. Sorted and cut in the database, so a busy
+/// organization's inbox costs one page, not its whole history.
+pub fn page_for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDateTime, offset: i64, limit: i64) -> QueryResult<Vec<ReferralRow>> {
+    // Urgency codes sort the wrong way alphabetically: rank them as `Urgency::ALL` does.
+    let rank_of = |urgency: Urgency| i32::try_from(Urgency::ALL.iter().position(|u| *u == urgency).unwrap_or_default()).unwrap_or_default();
+    let is = |urgency: Urgency| referrals::urgency.eq(urgency.code());
+    let rank = case_when::<_, _, Integer>(is(Urgency::Emergency), rank_of(Urgency::Emergency))
+        .when(is(Urgency::SameDay), rank_of(Urgency::SameDay))
+        .when(is(Urgency::Soon), rank_of(Urgency::Soon))
+        .otherwise(rank_of(Urgency::Routine));
+    filtered(organization_id, sent, filter, now)
+        .order((overdue(now).desc(), rank.desc(), referrals::created_at.desc(), referrals::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(ReferralRow::as_select())
+        .load(conn)
 }
 
 /// Stores a new referral.

@@ -246,22 +246,21 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
             Some("me") => Some(accessor.principal.user_id().unwrap_or_default().to_owned()),
             other => other.map(str::to_owned),
         },
+        overdue: query.overdue,
     };
-    let rows = state.db.run(move |conn| repo::for_organization(conn, &organization_id, sent, &filter).map_err(ApiError::from)).await?;
-    let now = Utc::now();
-    let mut rows: Vec<ReferralRow> = rows.into_iter().filter(|r| query.overdue.is_none_or(|wanted| is_overdue(r, now) == wanted)).collect();
-    // Urgency codes sort the wrong way alphabetically: rank them.
-    let rank = |r: &ReferralRow| Urgency::ALL.iter().position(|u| u.code() == r.urgency).unwrap_or_default();
-    rows.sort_by(|a, b| is_overdue(b, now).cmp(&is_overdue(a, now)).then(rank(b).cmp(&rank(a))).then(b.created_at.cmp(&a.created_at)));
-    let total = rows.len() as u64;
     let (offset, limit) = crate::db::page_bounds(request);
-    let page: Vec<ReferralRow> = rows.into_iter().skip(offset.unsigned_abs() as usize).take(limit.unsigned_abs() as usize).collect();
     let side = if sent { Side::Sender } else { Side::Receiver };
-    let items = state
+    let (items, total) = state
         .db
-        .run(move |conn| page.iter().map(|row| summary(conn, row, side)).collect::<Result<Vec<_>, ApiError>>())
+        .run(move |conn| {
+            let now = Utc::now().naive_utc();
+            let total = repo::count_for_organization(conn, &organization_id, sent, &filter, now)?;
+            let page = repo::page_for_organization(conn, &organization_id, sent, &filter, now, offset, limit)?;
+            let items = page.iter().map(|row| summary(conn, row, side)).collect::<Result<Vec<_>, ApiError>>()?;
+            Ok::<_, ApiError>((items, total))
+        })
         .await?;
-    Ok(Page::new(items, total, request))
+    Ok(Page::new(items, total.unsigned_abs(), request))
 }
 
 /// Gives a received referral to a user of the receiving organization (or to nobody).
@@ -340,20 +339,19 @@ pub async fn post_message(state: &AppState, accessor: Accessor, id: String, inpu
 pub async fn counts(state: &AppState, accessor: Accessor) -> Result<ReferralCounts, ApiError> {
     accessor.principal.authorize(Permission::ReadReferrals)?;
     let organization_id = accessor.principal.organization_id.clone();
-    let (received, sent) = state
+    state
         .db
         .run(move |conn| {
-            let all = repo::ListFilter::default();
-            Ok::<_, ApiError>((repo::for_organization(conn, &organization_id, false, &all)?, repo::for_organization(conn, &organization_id, true, &all)?))
+            let now = Utc::now().naive_utc();
+            let mut count = |sent: bool, filter: repo::ListFilter| repo::count_for_organization(conn, &organization_id, sent, &filter, now).map(i64::unsigned_abs);
+            let overdue = || repo::ListFilter { overdue: Some(true), ..Default::default() };
+            Ok(ReferralCounts {
+                unopened: count(false, repo::ListFilter { status: Some(ReferralStatus::Sent.code().to_owned()), ..Default::default() })?,
+                overdue_received: count(false, overdue())?,
+                overdue_sent: count(true, overdue())?,
+            })
         })
-        .await?;
-    let now = Utc::now();
-    let count = |rows: &[ReferralRow], keep: &dyn Fn(&ReferralRow) -> bool| rows.iter().filter(|r| keep(r)).count() as u64;
-    Ok(ReferralCounts {
-        unopened: count(&received, &|r| r.status == ReferralStatus::Sent.code()),
-        overdue_received: count(&received, &|r| is_overdue(r, now)),
-        overdue_sent: count(&sent, &|r| is_overdue(r, now)),
-    })
+        .await
 }
 
 fn message_dto((m, author, organization): (MessageRow, String, String)) -> ReferralMessage {
