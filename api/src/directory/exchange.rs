@@ -93,8 +93,10 @@ pub fn export(db: &Db, dir: &Path, time_zone: &str) -> Result<BTreeMap<&'static 
         services.extend(repo::load_services(&mut conn, chunk)?.iter().map(|a| service_dto(a, Viewer::Partner(""), time_zone)));
     }
     for service in &mut services {
-        // Open-now is a reading of the clock, not data: it would make two exports differ.
+        // Open now and the next opening are readings of the clock, not data: they would
+        // make two exports of the same directory differ.
         service.open_now = false;
+        service.opens_next_at = None;
     }
     write_json(dir, ORGANIZATIONS, &organizations)?;
     write_json(dir, TAXONOMY_TERMS, &terms)?;
