@@ -35,11 +35,18 @@ serve() { # database url → server pid in SERVER
   SERVER=$!
   until curl -sf "$base/health/live" >/dev/null; do sleep 0.2; done
 }
-referral_script() { # participant, service → a wrk script that POSTs referrals
+referral_script() { # service, participants… → a wrk script that POSTs referrals, each for the next participant
+  local service=$1; shift
   cat >"$WORK/referral.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"participant_id":"$1","service_id":"$2","urgency":"soon","needs":{"note":"a bed"},"participant_confirmed":true,"send":true}'
+local participants = { $(printf '"%s",' "$@") }
+local next = math.random(#participants)
+request = function()
+  next = next % #participants + 1
+  local body = '{"participant_id":"' .. participants[next] .. '","service_id":"$service","urgency":"soon","needs":{"note":"a bed"},"participant_confirmed":true,"send":true}'
+  return wrk.format(nil, nil, nil, body)
+end
 LUA
   echo "$WORK/referral.lua"
 }
@@ -50,13 +57,19 @@ receiving_service() { # database url → "service organization" of a Safe Harbou
     *) python3 -c "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute(sys.argv[2]).fetchone()[0])" "$1" "$sql" ;;
   esac
 }
-prepare_referrals() { # worker token, database url → participant and service ids for referrals
+prepare_referrals() { # worker token, database url → a service id, then WRITERS participant ids, for referrals
+  # One young person per writer: several workers referring at once are about different
+  # people (and the audit trail chains each participant's events on its own, see audit/).
   local worker=$1 service receiver participant
   read -r service receiver < <(receiving_service "$2")
-  participant=$(curl -s -X POST "$base/api/v1/participants" -H "Authorization: Bearer $worker" -H 'content-type: application/json' -d '{"alias":"Bench"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
-  curl -s -o /dev/null -X POST "$base/api/v1/consents" -H "Authorization: Bearer $worker" -H 'content-type: application/json' \
-    -d "{\"participant_id\":\"$participant\",\"method\":\"verbal\",\"witness_name\":\"Bench\",\"purposes\":[\"referral\"],\"data_categories\":[\"needs\"],\"recipient_ids\":[\"$receiver\"],\"statement_language\":\"en\"}"
-  echo "$participant $service"
+  echo -n "$service"
+  for _ in $(seq "$WRITERS"); do
+    participant=$(curl -s -X POST "$base/api/v1/participants" -H "Authorization: Bearer $worker" -H 'content-type: application/json' -d '{"alias":"Bench"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
+    curl -s -o /dev/null -X POST "$base/api/v1/consents" -H "Authorization: Bearer $worker" -H 'content-type: application/json' \
+      -d "{\"participant_id\":\"$participant\",\"method\":\"verbal\",\"witness_name\":\"Bench\",\"purposes\":[\"referral\"],\"data_categories\":[\"needs\"],\"recipient_ids\":[\"$receiver\"],\"statement_language\":\"en\"}"
+    echo -n " $participant"
+  done
+  echo
 }
 
 echo "PostgreSQL: $(psql "$pg_url" -tAc 'SELECT count(*) FROM services') services, $(psql "$pg_url" -tAc 'SELECT count(*) FROM referrals') referrals; $(nproc) cores"
@@ -75,8 +88,8 @@ TOKEN=$INTAKE run "received inbox (Safe Harbour House)" "$CONNECTIONS" "/api/v1/
 TOKEN=$(token coordinator@partnership-office.demo)
 run "dashboard: funnel (90 days)" "$WRITERS" "/api/v1/dashboards/referrals/funnel"
 TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
-read -r participant service_b < <(prepare_referrals "$TOKEN" "$pg_url")
-run "referral creation, PostgreSQL" "$WRITERS" /api/v1/referrals "$(referral_script "$participant" "$service_b")"
+read -r -a referral_ids < <(prepare_referrals "$TOKEN" "$pg_url")
+run "referral creation, PostgreSQL" "$WRITERS" /api/v1/referrals "$(referral_script "${referral_ids[@]}")"
 harbour_tps=$LAST_RPS
 pgbench -i -q "$pg_url" >/dev/null 2>&1
 pg_tps=$(pgbench -n -c "$WRITERS" -j 2 -T "${DURATION%s}" "$pg_url" 2>/dev/null | awk '/^tps/{print $3}')
@@ -93,5 +106,5 @@ TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
 ceiling=""
 printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n|---|---|---|---|---|---|\n" "SQLite (demo)" c p50 p99 req/s "/ceiling"
 run "/health/live (ceiling)" "$WRITERS" /health/live
-read -r participant service_b < <(prepare_referrals "$TOKEN" "$sqlite")
-run "referral creation, SQLite" "$WRITERS" /api/v1/referrals "$(referral_script "$participant" "$service_b")"
+read -r -a referral_ids < <(prepare_referrals "$TOKEN" "$sqlite")
+run "referral creation, SQLite" "$WRITERS" /api/v1/referrals "$(referral_script "${referral_ids[@]}")"
