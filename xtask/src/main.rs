@@ -136,6 +136,7 @@ fn build_web() -> Result<PathBuf> {
     std::fs::create_dir_all(&assets).map_err(|e| e.to_string())?;
     for file in ["web.js", "web_bg.wasm", "boot.js", "style.css"] {
         std::fs::rename(staging.join(file), assets.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        precompress(&assets.join(file))?;
     }
     let assets_path = format!("/assets/{hash}");
     for file in ["index.html", "sw.js"] {
@@ -144,6 +145,27 @@ fn build_web() -> Result<PathBuf> {
     }
     eprintln!("SPA built in {}", dist.display());
     Ok(dist)
+}
+
+/// Writes `FILE.br` (brotli, best) and `FILE.gz` (gzip, best) beside FILE: the server
+/// hands them to browsers that accept them. Too slow to do per request; once per build
+/// it saves phones about 40% of the app's download.
+fn precompress(file: &Path) -> Result {
+    use std::io::Write as _;
+    let name = file.display();
+    let data = std::fs::read(file).map_err(|e| format!("{name}: {e}"))?;
+    let mut brotli = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 24, size_hint: data.len(), ..Default::default() };
+    brotli::BrotliCompress(&mut data.as_slice(), &mut brotli, &params).map_err(|e| format!("{name}: brotli: {e}"))?;
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gzip.write_all(&data).map_err(|e| format!("{name}: gzip: {e}"))?;
+    let gzip = gzip.finish().map_err(|e| format!("{name}: gzip: {e}"))?;
+    for (suffix, bytes) in [("br", brotli), ("gz", gzip)] {
+        let mut path = file.as_os_str().to_owned();
+        path.push(format!(".{suffix}"));
+        std::fs::write(&path, bytes).map_err(|e| format!("{name}.{suffix}: {e}"))?;
+    }
+    Ok(())
 }
 
 fn openapi() -> Result {

@@ -167,3 +167,29 @@ async fn coordinator_dashboard_on_a_phone_and_a_laptop() {
     .await;
     assert!(stdout.contains("dashboard on a laptop: ok"), "{stdout}");
 }
+
+/// The app's assets go out precompressed (brotli, else gzip) to browsers that take it,
+/// as the very bytes `cargo xtask build-web` wrote, labelled with their own type.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn assets_are_served_precompressed() {
+    let web_dir = std::path::PathBuf::from(std::env::var("HARBOUR_WEB_DIR").expect("HARBOUR_WEB_DIR: run the tests with `cargo xtask test`"));
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let index = app.client.get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
+    let end = index.find("web_bg.wasm").expect("index.html names the wasm") + "web_bg.wasm".len();
+    let wasm = &index[index[..end].rfind("/assets/").expect("under /assets/")..end];
+    let on_disk = |suffix: &str| std::fs::read(web_dir.join(format!("{}{suffix}", wasm.trim_start_matches('/')))).unwrap();
+    let fetch = |accept: &'static str| app.client.get(format!("{}{wasm}", app.base)).header("accept-encoding", accept).send();
+    for (accept, coding, suffix) in [("gzip, deflate, br", Some("br"), ".br"), ("gzip", Some("gzip"), ".gz"), ("br;q=0, gzip;q=0.5", Some("gzip"), ".gz"), ("identity", None, "")] {
+        let response = fetch(accept).await.unwrap();
+        assert_eq!(response.status(), 200, "{accept}");
+        let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        assert_eq!(header("content-encoding").as_deref(), coding, "{accept}");
+        assert_eq!(header("content-type").as_deref(), Some("application/wasm"), "{accept}");
+        assert!(header("vary").is_some_and(|v| v.contains("accept-encoding")), "{accept}");
+        assert!(header("cache-control").is_some_and(|c| c.contains("immutable")), "{accept}");
+        assert!(response.bytes().await.unwrap() == on_disk(suffix), "{accept}: the bytes written at build time");
+    }
+    assert!(on_disk(".br").len() < on_disk(".gz").len() && on_disk(".gz").len() < on_disk("").len());
+    let outside = app.client.get(format!("{}/assets/..%2F..%2Fetc/passwd", app.base)).send().await.unwrap();
+    assert_eq!(outside.status(), 404);
+}
