@@ -82,7 +82,9 @@ struct Point {
 struct Doc {
     id: Box<str>,
     name: Box<str>,
-    name_key: Box<str>,
+    /// The document's place in (folded name, id) order: ties in score go by it, and
+    /// comparing two numbers is what keeps ranking thousands of equal scores cheap.
+    name_rank: u32,
     organization: u32,
     categories: Box<[u32]>,
     /// The categories and all their ancestors: what a category filter matches.
@@ -179,6 +181,8 @@ fn attribute_bit(attribute: ServiceAttribute) -> u32 {
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     doc: u32,
+    /// The document's `name_rank`, copied so ordering never looks the document up.
+    name_rank: u32,
     score: f32,
     distance: Option<(f64, bool)>,
     open_now: bool,
@@ -200,7 +204,17 @@ impl Index {
         }
         index.vocabulary = postings.into_iter().map(|(word, postings)| Term { word: word.into(), postings: postings.into() }).collect();
         index.vocabulary.sort_unstable_by(|a, b| a.word.cmp(&b.word));
+        index.rank_names();
         Ok(index)
+    }
+
+    /// Numbers the documents in (folded name, id) order.
+    fn rank_names(&mut self) {
+        let mut order: Vec<(String, usize)> = self.docs.iter().enumerate().map(|(n, doc)| (text::fold(&doc.name), n)).collect();
+        order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| self.docs[a.1].id.cmp(&self.docs[b.1].id)));
+        for (rank, (_, n)) in order.into_iter().enumerate() {
+            self.docs[n].name_rank = u32::try_from(rank).unwrap_or(u32::MAX);
+        }
     }
 
     fn category(&mut self, id: &str, reference: Option<&TermRef>) -> u32 {
@@ -281,7 +295,8 @@ impl Index {
             .collect();
         self.docs.push(Doc {
             id: service.id.into(),
-            name_key: text::fold(&service.name).into(),
+            // Set once every document is in (see `rank_names`).
+            name_rank: 0,
             name: service.name.into(),
             organization,
             categories: categories.into(),
@@ -385,7 +400,7 @@ impl Index {
                 (None, _) => true,
             };
             if within {
-                candidates.push(Candidate { doc: doc_id, score, distance, open_now });
+                candidates.push(Candidate { doc: doc_id, name_rank: doc.name_rank, score, distance, open_now });
             }
         }
         let facets = self.facets(&candidates);
@@ -401,8 +416,7 @@ impl Index {
             } else {
                 b.score.total_cmp(&a.score)
             };
-            let (x, y) = (&self.docs[a.doc as usize], &self.docs[b.doc as usize]);
-            primary.then_with(|| x.name_key.cmp(&y.name_key)).then_with(|| x.id.cmp(&y.id))
+            primary.then_with(|| a.name_rank.cmp(&b.name_rank))
         };
         // Only the results up to the end of the page need to be in order.
         if end > 0 && end < total {
