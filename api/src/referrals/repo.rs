@@ -1,7 +1,7 @@
 //! Referrals and their timelines in the database.
 
 use chrono::NaiveDateTime;
-use diesel::dsl::case_when;
+use diesel::dsl::sql;
 use diesel::prelude::*;
 use diesel::sql_types::{Bool, Integer, Nullable};
 use harbour_types::{ReferralStatus, Urgency};
@@ -163,23 +163,35 @@ pub fn count_for_organization(conn: &mut DbConn, organization_id: &str, sent: bo
     filtered(organization_id, sent, filter, now).count().get_result(conn)
 }
 
+/// The urgency's rank as SQL (`Urgency::ALL` order: routine 0 … emergency 3; the codes
+/// sort the wrong way alphabetically). Constants, not bound values, and the very text of
+/// the inbox indexes' expression (migration `…000010_inbox_indexes`), so the database
+/// reads inboxes in this order straight from those indexes.
+pub fn urgency_rank_sql() -> String {
+    let ranks: String = Urgency::ALL.iter().enumerate().map(|(rank, urgency)| format!(" WHEN '{}' THEN {rank}", urgency.code())).collect();
+    format!("CASE urgency{ranks} ELSE 0 END")
+}
+
 /// One page of what [`count_for_organization`] counts: overdue at `now` first, then the
-/// most urgent, then the newest. Sorted and cut in the database, so a busy
-/// organization's inbox costs one page, not its whole history.
+/// most urgent, then the newest. Overdue referrals are few and read whole; the rest come
+/// in index order, so a busy organization's page costs a page, not its whole history.
 pub fn page_for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDateTime, offset: i64, limit: i64) -> QueryResult<Vec<ReferralRow>> {
-    // Urgency codes sort the wrong way alphabetically: rank them as `Urgency::ALL` does.
-    let rank_of = |urgency: Urgency| i32::try_from(Urgency::ALL.iter().position(|u| *u == urgency).unwrap_or_default()).unwrap_or_default();
-    let is = |urgency: Urgency| referrals::urgency.eq(urgency.code());
-    let rank = case_when::<_, _, Integer>(is(Urgency::Emergency), rank_of(Urgency::Emergency))
-        .when(is(Urgency::SameDay), rank_of(Urgency::SameDay))
-        .when(is(Urgency::Soon), rank_of(Urgency::Soon))
-        .otherwise(rank_of(Urgency::Routine));
-    filtered(organization_id, sent, filter, now)
-        .order((overdue(now).desc(), rank.desc(), referrals::created_at.desc(), referrals::id.desc()))
-        .offset(offset)
-        .limit(limit)
-        .select(ReferralRow::as_select())
-        .load(conn)
+    let ordered_ids = |overdue: bool| {
+        let part = ListFilter { overdue: Some(overdue), ..filter.clone() };
+        filtered(organization_id, sent, &part, now).order((sql::<Integer>(&urgency_rank_sql()).desc(), referrals::created_at.desc(), referrals::id.desc())).select(referrals::id)
+    };
+    let overdue: Vec<String> = if filter.overdue == Some(false) { Vec::new() } else { ordered_ids(true).load(conn)? };
+    let skipped = usize::try_from(offset).unwrap_or_default();
+    let wanted = usize::try_from(limit).unwrap_or_default();
+    let mut ids: Vec<String> = overdue.iter().skip(skipped).take(wanted).cloned().collect();
+    if ids.len() < wanted && filter.overdue != Some(true) {
+        let past_overdue = i64::try_from(skipped.saturating_sub(overdue.len())).unwrap_or(i64::MAX);
+        let rest = i64::try_from(wanted - ids.len()).unwrap_or_default();
+        ids.extend(ordered_ids(false).offset(past_overdue).limit(rest).load::<String>(conn)?);
+    }
+    let mut rows = referrals::table.filter(referrals::id.eq_any(&ids)).select(ReferralRow::as_select()).load(conn)?;
+    rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
+    Ok(rows)
 }
 
 /// Stores a new referral.
@@ -355,4 +367,18 @@ pub fn reminder_addresses(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<V
     addresses.sort();
     addresses.dedup();
     Ok(addresses)
+}
+
+#[cfg(test)]
+mod tests {
+    /// The inbox order must be written as the indexes have it, or they go unused.
+    #[test]
+    fn the_urgency_rank_is_the_inbox_indexes_expression() {
+        for migration in [
+            include_str!("../../../migrations/postgres/2026-11-24-000010_inbox_indexes/up.sql"),
+            include_str!("../../../migrations/sqlite/2026-11-24-000010_inbox_indexes/up.sql"),
+        ] {
+            assert_eq!(migration.matches(&format!("({}) DESC", super::urgency_rank_sql())).count(), 2);
+        }
+    }
 }

@@ -154,6 +154,23 @@ fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
+/// The documents in either list (each in document order), each with its better score.
+fn union_best(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut a = a.iter().copied().peekable();
+    for &(doc, score) in b {
+        while let Some(earlier) = a.next_if(|x| x.0 < doc) {
+            out.push(earlier);
+        }
+        match a.next_if(|x| x.0 == doc) {
+            Some(same) => out.push((doc, same.1.max(score))),
+            None => out.push((doc, score)),
+        }
+    }
+    out.extend(a);
+    out
+}
+
 /// The documents in both lists (each in document order), their scores added.
 fn intersect(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
     let mut out = Vec::with_capacity(a.len().min(b.len()));
@@ -343,26 +360,14 @@ impl Index {
             .iter()
             .filter_map(|term| text::matches(word, &term.word).map(|kind| (&*term.postings, kind.weight() * (1.0 + total / term.postings.len() as f32).ln())))
             .collect();
-        let postings: usize = matched.iter().map(|(list, _)| list.len()).sum();
-        if let [(list, factor)] = matched[..] {
-            return list.iter().map(|(doc, field)| (*doc, field * factor)).collect();
+        // Merge the matched words' postings (each in document order) two by two, keeping
+        // each document's best: O(postings × log words), even for a two-letter prefix
+        // matching hundreds of words, and no array over every document.
+        let mut lists: Vec<Vec<(u32, f32)>> = matched.into_iter().map(|(list, factor)| list.iter().map(|(doc, field)| (*doc, field * factor)).collect()).collect();
+        while lists.len() > 1 {
+            lists = lists.chunks(2).map(|pair| if let [a, b] = pair { union_best(a, b) } else { pair[0].clone() }).collect();
         }
-        if postings < self.docs.len() / 8 {
-            // Few postings: gather them and keep each document's best.
-            let mut scores: Vec<(u32, f32)> = matched.iter().flat_map(|(list, factor)| list.iter().map(move |(doc, field)| (*doc, field * factor))).collect();
-            scores.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-            scores.dedup_by_key(|s| s.0);
-            return scores;
-        }
-        // Many: a dense array beats sorting when a word matches much of the directory.
-        let mut best = vec![0.0f32; self.docs.len()];
-        for (list, factor) in &matched {
-            for (doc, field) in *list {
-                let slot = &mut best[*doc as usize];
-                *slot = slot.max(field * factor);
-            }
-        }
-        best.into_iter().enumerate().filter(|(_, score)| *score > 0.0).map(|(doc, score)| (u32::try_from(doc).unwrap_or(u32::MAX), score)).collect()
+        lists.pop().unwrap_or_default()
     }
 
     /// Runs a search as seen by `viewer` at `now`.
@@ -503,5 +508,21 @@ impl Index {
             open_now,
             open_24_7,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{intersect, union_best};
+
+    #[test]
+    fn postings_merge_keeping_the_best_and_intersect_adding_up() {
+        let a = [(1, 1.0), (3, 2.0), (7, 1.0)];
+        let b = [(0, 0.5), (3, 3.0), (7, 0.5), (9, 1.0)];
+        assert_eq!(union_best(&a, &b), [(0, 0.5), (1, 1.0), (3, 3.0), (7, 1.0), (9, 1.0)]);
+        assert_eq!(union_best(&[], &b), b);
+        assert_eq!(union_best(&a, &[]), a);
+        assert_eq!(intersect(&a, &b), [(3, 5.0), (7, 1.5)]);
+        assert!(intersect(&a, &[]).is_empty());
     }
 }

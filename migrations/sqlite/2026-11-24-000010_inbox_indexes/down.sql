@@ -1,0 +1,2 @@
+DROP INDEX referrals_inbox_sent;
+DROP INDEX referrals_inbox_received;
