@@ -17,8 +17,6 @@ source bench/common.sh
 pg_url=$(scale_database 100000 1000000)
 
 base="http://127.0.0.1:$PORT"
-token() { curl -s -X POST "$base/api/v1/auth/sign-in" -H 'content-type: application/json' \
-  -d "{\"email\":\"$1\",\"password\":\"bench-password-123\"}" | sed 's/.*"access_token":"\([^"]*\)".*/\1/'; }
 ceiling=""
 run() { # name, connections, path [, wrk script] → a table row
   local name=$1 connections=$2 path=$3 script=${4:-}

@@ -9,6 +9,12 @@ cargo build --quiet --release -p harbour-api
 harbour="$CARGO_TARGET_DIR/release/harbour"
 mkdir -p "$WORK"
 
+# The access token of a demo user (e-mail), from the server listening on PORT.
+token() {
+  curl -s -X POST "http://127.0.0.1:$PORT/api/v1/auth/sign-in" -H 'content-type: application/json' \
+    -d "{\"email\":\"$1\",\"password\":\"$HARBOUR_DEMO_PASSWORD\"}" | sed 's/.*"access_token":"\([^"]*\)".*/\1/'
+}
+
 # The URL of a PostgreSQL database with the demo, SERVICES synthetic services and
 # REFERRALS synthetic referral histories; made (once, kept between runs) when missing.
 scale_database() { # services referrals

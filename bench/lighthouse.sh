@@ -28,11 +28,7 @@ session_cookie() {
     -d '{"email":"outreach_worker@youth-outreach-halifax.demo","password":"bench-password-123"}' |
     sed -n 's/^set-cookie: \(harbour_refresh=[^;]*\).*/\1/ip'
 }
-access_token() {
-  curl -s -X POST "$base/api/v1/auth/sign-in" -H 'content-type: application/json' \
-    -d '{"email":"outreach_worker@youth-outreach-halifax.demo","password":"bench-password-123"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/'
-}
-referral=$(curl -s "$base/api/v1/referrals?box=sent&per_page=1" -H "Authorization: Bearer $(access_token)" | sed 's/.*"contents":\[{"id":"\([^"]*\)".*/\1/')
+referral=$(curl -s "$base/api/v1/referrals?box=sent&per_page=1" -H "Authorization: Bearer $(token outreach_worker@youth-outreach-halifax.demo)" | sed 's/.*"contents":\[{"id":"\([^"]*\)".*/\1/')
 
 export CHROME_PATH=/usr/bin/chromium
 lighthouse() { # name, path, signed in (yes/no)
