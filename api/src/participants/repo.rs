@@ -124,6 +124,9 @@ pub fn is_active_member(conn: &mut DbConn, user_id: &str, organization_id: &str)
 /// The ids among these that name no directory category.
 pub fn unknown_categories(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<String>> {
     use crate::db::schema::taxonomy_terms;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let known: Vec<String> = taxonomy_terms::table.filter(taxonomy_terms::id.eq_any(ids)).select(taxonomy_terms::id).load(conn)?;
     Ok(ids.iter().filter(|id| !known.contains(id)).cloned().collect())
 }

@@ -9,11 +9,14 @@ use harbour_types::{ReferralStatus, Urgency};
 use super::lifecycle::awaiting_answer;
 
 use crate::db::schema::{api_clients, organization_regions, organizations, referral_events, referral_messages, referrals, regions, service_regions, service_taxonomy_terms, services, taxonomy_terms, users};
+use crate::auth::Actor;
 use crate::db::{DbConn, MultiBackend};
 
 /// A row of `referrals`.
+// `None` is inserted as NULL, not DEFAULT: the INSERT's text is then the same for every
+// row, so each connection prepares it once (an insert naming DEFAULT is re-planned each time).
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = referrals)]
+#[diesel(table_name = referrals, treat_none_as_default_value = false)]
 pub struct ReferralRow {
     pub id: String,
     pub from_organization_id: String,
@@ -52,7 +55,7 @@ pub struct ReferralRow {
 
 /// A row of `referral_events`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = referral_events)]
+#[diesel(table_name = referral_events, treat_none_as_default_value = false)]
 pub struct EventRow {
     pub id: String,
     pub referral_id: String,
@@ -95,21 +98,59 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ReferralRow>> {
 
 /// The names of its organizations, author and service.
 pub fn names(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<Names> {
-    let organization = |conn: &mut DbConn, id: &str| organizations::table.find(id.to_owned()).select(organizations::name).first::<String>(conn);
-    Ok(Names {
-        from_organization: organization(conn, &row.from_organization_id)?,
-        to_organization: organization(conn, &row.to_organization_id)?,
-        from_user: match (&row.from_user_id, &row.from_client_id) {
-            (Some(user), _) => users::table.find(user).select(users::display_name).first(conn)?,
-            (None, Some(client)) => api_clients::table.find(client).select(api_clients::name).first(conn)?,
-            (None, None) => String::new(),
-        },
-        service: services::table.find(&row.service_id).select(services::name).first(conn)?,
-        assignee: match &row.assignee_id {
-            Some(id) => users::table.find(id).select(users::display_name).first(conn).optional()?,
-            None => None,
-        },
-    })
+    Ok(names_of(conn, std::slice::from_ref(row))?.pop().unwrap_or_default())
+}
+
+/// The names shown with each of these referrals, in their order: one query per kind of
+/// name however many referrals (an inbox page asked five per row before).
+pub fn names_of(conn: &mut DbConn, rows: &[ReferralRow]) -> QueryResult<Vec<Names>> {
+    use std::collections::HashMap;
+    fn ids<'a>(ids: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
+        let mut ids: Vec<&String> = ids.collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+    let organization_ids = ids(rows.iter().flat_map(|r| [&r.from_organization_id, &r.to_organization_id]));
+    let user_ids = ids(rows.iter().flat_map(|r| r.from_user_id.iter().chain(&r.assignee_id)));
+    let client_ids = ids(rows.iter().filter_map(|r| r.from_client_id.as_ref()));
+    let service_ids = ids(rows.iter().map(|r| &r.service_id));
+    let organizations: HashMap<String, String> =
+        organizations::table.filter(organizations::id.eq_any(organization_ids)).select((organizations::id, organizations::name)).load(conn)?.into_iter().collect();
+    let users: HashMap<String, String> = if user_ids.is_empty() {
+        HashMap::new()
+    } else {
+        users::table.filter(users::id.eq_any(user_ids)).select((users::id, users::display_name)).load(conn)?.into_iter().collect()
+    };
+    let clients: HashMap<String, String> = if client_ids.is_empty() {
+        HashMap::new()
+    } else {
+        api_clients::table.filter(api_clients::id.eq_any(client_ids)).select((api_clients::id, api_clients::name)).load(conn)?.into_iter().collect()
+    };
+    let services: HashMap<String, String> = services::table.filter(services::id.eq_any(service_ids)).select((services::id, services::name)).load(conn)?.into_iter().collect();
+    let name = |names: &HashMap<String, String>, id: &String| names.get(id).cloned().unwrap_or_default();
+    Ok(rows
+        .iter()
+        .map(|row| Names {
+            from_organization: name(&organizations, &row.from_organization_id),
+            to_organization: name(&organizations, &row.to_organization_id),
+            from_user: match (&row.from_user_id, &row.from_client_id) {
+                (Some(user), _) => name(&users, user),
+                (None, Some(client)) => name(&clients, client),
+                (None, None) => String::new(),
+            },
+            service: name(&services, &row.service_id),
+            assignee: row.assignee_id.as_ref().and_then(|id| users.get(id).cloned()),
+        })
+        .collect())
+}
+
+/// The name a user or an API client is shown by on a timeline.
+pub fn actor_name(conn: &mut DbConn, actor: &Actor) -> QueryResult<String> {
+    match actor {
+        Actor::User { id, .. } => users::table.find(id).select(users::display_name).first(conn),
+        Actor::Client { id, .. } => api_clients::table.find(id).select(api_clients::name).first(conn),
+    }
 }
 
 /// What a list is filtered by, besides the organization and its side.
@@ -255,14 +296,29 @@ pub fn timeline(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(EventR
     Ok(rows.into_iter().map(|(event, user, client, organization)| (event, user.or(client), organization)).collect())
 }
 
-/// A service's organization, name, status and whether it takes referrals.
-pub fn service_facts(conn: &mut DbConn, service_id: &str) -> QueryResult<Option<(String, String, String, bool)>> {
-    services::table
-        .find(service_id)
-        .select((services::organization_id, services::name, services::status, services::accepts_referrals))
-        .first(conn)
-        .optional()
+/// What writing a referral needs to know of its service.
+#[derive(Debug, Clone)]
+pub struct ServiceFacts {
+    pub organization_id: String,
+    pub organization_name: String,
+    pub name: String,
+    pub status: String,
+    pub accepts_referrals: bool,
 }
+
+/// A service's organization (and its name), name, status and whether it takes referrals.
+pub fn service_facts(conn: &mut DbConn, service_id: &str) -> QueryResult<Option<ServiceFacts>> {
+    let facts = services::table
+        .inner_join(organizations::table)
+        .filter(services::id.eq(service_id))
+        .select((services::organization_id, organizations::name, services::name, services::status, services::accepts_referrals))
+        .first::<(String, String, String, String, bool)>(conn)
+        .optional()?;
+    Ok(facts.map(|(organization_id, organization_name, name, status, accepts_referrals)| ServiceFacts { organization_id, organization_name, name, status, accepts_referrals }))
+}
+
+/// Deeper than any category tree the partnership keeps.
+const MAX_TAXONOMY_DEPTH: usize = 32;
 
 /// Where a referral counts on the dashboards, fixed when it is written so that each
 /// referral falls in exactly one cell (what lets small cells be suppressed soundly): the
@@ -270,15 +326,18 @@ pub fn service_facts(conn: &mut DbConn, service_id: &str) -> QueryResult<Option<
 /// also serves, else the first by name — and the top-level category of the first need
 /// named, else of the service's first category.
 pub fn classify(conn: &mut DbConn, service_id: &str, from_organization_id: &str, need_category_ids: &[String]) -> QueryResult<(Option<String>, Option<String>)> {
-    let served: Vec<String> = service_regions::table
+    // The service's regions by name, each with whether the sender serves it too.
+    let served: Vec<(String, Option<String>)> = service_regions::table
         .inner_join(regions::table)
+        .left_join(
+            organization_regions::table
+                .on(organization_regions::region_id.eq(service_regions::region_id).and(organization_regions::organization_id.eq(from_organization_id))),
+        )
         .filter(service_regions::service_id.eq(service_id))
         .order(regions::name.asc())
-        .select(service_regions::region_id)
+        .select((service_regions::region_id, organization_regions::region_id.nullable()))
         .load(conn)?;
-    let sender_regions: Vec<String> =
-        organization_regions::table.filter(organization_regions::organization_id.eq(from_organization_id)).select(organization_regions::region_id).load(conn)?;
-    let region = served.iter().find(|r| sender_regions.contains(r)).or(served.first()).cloned();
+    let region = served.iter().find(|(_, shared)| shared.is_some()).or(served.first()).map(|(region, _)| region.clone());
     let term = match need_category_ids.first() {
         Some(need) => Some(need.clone()),
         None => service_taxonomy_terms::table
@@ -289,14 +348,12 @@ pub fn classify(conn: &mut DbConn, service_id: &str, from_organization_id: &str,
             .optional()?,
     };
     let category = match term {
-        Some(term) => {
-            let parents: std::collections::HashMap<String, Option<String>> =
-                taxonomy_terms::table.select((taxonomy_terms::id, taxonomy_terms::parent_id)).load(conn)?.into_iter().collect();
-            let mut top = term;
-            // The tree has no cycles (curation refuses them); the bound only guards bad data.
-            for _ in 0..parents.len() {
-                match parents.get(&top) {
-                    Some(Some(parent)) => top = parent.clone(),
+        Some(mut top) => {
+            // Up the tree, one parent at a time (a tree is a few levels deep). It has no
+            // cycles (curation refuses them); the bound only guards bad data.
+            for _ in 0..MAX_TAXONOMY_DEPTH {
+                match taxonomy_terms::table.find(&top).select(taxonomy_terms::parent_id).first::<Option<String>>(conn).optional()? {
+                    Some(Some(parent)) => top = parent,
                     _ => break,
                 }
             }

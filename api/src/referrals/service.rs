@@ -17,6 +17,7 @@ use crate::consent::repo as consents_repo;
 use crate::crypto::Keyring;
 use crate::db::DbConn;
 use crate::error::ApiError;
+use crate::participants::repo::ParticipantRecord;
 use crate::participants::{repo as participants_repo, service as participants};
 use crate::state::AppState;
 use crate::webhooks::outbox::Announcement;
@@ -49,23 +50,23 @@ pub struct ReferralQuery {
 }
 
 /// Writes a referral of one of the caller's participants, and sends it when asked.
+/// Answers from what the transaction already holds: no second round of reads.
 pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) -> Result<Referral, ApiError> {
     accessor.principal.authorize(Permission::WriteReferrals)?;
     let keyring = state.keyring.clone();
     let due_after = state.settings.due_after(input.urgency);
-    let row = state
+    state
         .db
         .transaction(move |conn| {
             let principal = &accessor.principal;
-            participants_repo::find(conn, &input.participant_id)?
+            let participant = participants_repo::find(conn, &input.participant_id)?
                 .filter(|p| p.row.organization_id == principal.organization_id)
                 .ok_or_else(|| ApiError::invalid("/participant_id", "unknown", "is not a participant of your organization"))?;
-            let (to_organization_id, _, status, accepts) =
-                repo::service_facts(conn, &input.service_id)?.ok_or_else(|| ApiError::invalid("/service_id", "unknown", "is not a service of the directory"))?;
-            if to_organization_id == principal.organization_id {
+            let service = repo::service_facts(conn, &input.service_id)?.ok_or_else(|| ApiError::invalid("/service_id", "unknown", "is not a service of the directory"))?;
+            if service.organization_id == principal.organization_id {
                 return Err(ApiError::invalid("/service_id", "own_organization", "refer to another organization's service"));
             }
-            if !accepts || status != "active" {
+            if !service.accepts_referrals || service.status != "active" {
                 return Err(ApiError::invalid("/service_id", "not_accepting", "this service does not take referrals now"));
             }
             if let Some(unknown) = participants_repo::unknown_categories(conn, &input.needs.category_ids)?.first() {
@@ -82,7 +83,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                     Actor::Client { id, .. } => Some(id.clone()),
                     Actor::User { .. } => None,
                 },
-                to_organization_id,
+                to_organization_id: service.organization_id.clone(),
                 service_id: input.service_id.clone(),
                 participant_id: input.participant_id.clone(),
                 consent_id: None,
@@ -109,32 +110,45 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 accepted_at: None,
                 closed_at: None,
             };
-            repo::insert(conn, &row)?;
-            event(conn, &row, "created", &accessor, None)?;
+            let actor = Some(&principal.actor);
+            let mut timeline = vec![new_event(&row, 1, "created", actor, &principal.organization_id, None)];
             let access = if input.send {
-                let access = dispatch(conn, &keyring, &mut row, due_after, now)?;
-                if !repo::update(conn, &row, 1)? {
-                    return Err(ApiError::Internal("a new referral changed while being sent".into()));
-                }
-                event(conn, &row, "sent", &accessor, None)?;
+                let access = dispatch(conn, &keyring, &mut row, &participant, due_after, now)?;
+                timeline.push(new_event(&row, 2, "sent", actor, &principal.organization_id, None));
                 Some(access)
             } else {
                 None
             };
+            // Stored once, as it stands after sending (not as a draft, then updated).
+            repo::insert(conn, &row)?;
+            timeline.iter().try_for_each(|event| append_event(conn, &row, event))?;
             audit::record(conn, &accessor, &disclosed(AuditAction::ReferralCreate, &row, access.as_ref()))?;
-            Ok(row)
+            let names = repo::Names {
+                from_organization: participant.organization_name,
+                from_user: repo::actor_name(conn, &principal.actor)?,
+                to_organization: service.organization_name,
+                service: service.name,
+                assignee: None,
+            };
+            let timeline = timeline.into_iter().map(|event| event_dto(event, Some(names.from_user.clone()), names.from_organization.clone())).collect();
+            Ok(to_dto(&row, &names, Side::Sender, None, timeline))
         })
-        .await?;
-    view(state, &row, Side::Sender).await
+        .await
 }
 
 /// Checks what sending needs — the participant's confirmation and a consent naming the
 /// receiver for "referral" — and takes the snapshot of what that consent allows.
-fn dispatch(conn: &mut DbConn, keyring: &Keyring, row: &mut ReferralRow, due_after: chrono::Duration, now: DateTime<Utc>) -> Result<Access, ApiError> {
+fn dispatch(
+    conn: &mut DbConn,
+    keyring: &Keyring,
+    row: &mut ReferralRow,
+    participant: &ParticipantRecord,
+    due_after: chrono::Duration,
+    now: DateTime<Utc>,
+) -> Result<Access, ApiError> {
     if !row.participant_confirmed {
         return Err(ApiError::invalid("/participant_confirmed", "required", "check with the participant that this referral is what they want, then confirm it"));
     }
-    let participant = participants_repo::find(conn, &row.participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
     let consents = consents_repo::for_participant(conn, &row.participant_id)?;
     let Some(access) = policy::referral_disclosure(&row.to_organization_id, &consents, now) else {
         let receiver = repo::names(conn, row)?.to_organization;
@@ -143,7 +157,7 @@ fn dispatch(conn: &mut DbConn, keyring: &Keyring, row: &mut ReferralRow, due_aft
             detail: format!("no active consent lets {receiver} receive a referral for this participant: record one that names {receiver} for the purpose \"referral\""),
         });
     };
-    let snapshot = participants::shaped(keyring, &participant, &access)?;
+    let snapshot = participants::shaped(keyring, participant, &access)?;
     let json = serde_json::to_vec(&snapshot).map_err(|e| ApiError::Internal(e.to_string()))?;
     row.snapshot_sealed = Some(keyring.seal(&json, &snapshot_aad(&row.id)));
     row.consent_id = access.consent_id().map(str::to_owned);
@@ -202,7 +216,8 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
             let now = Utc::now();
             if step.action == ReferralAction::Send {
                 let due_after = settings.due_after(urgency_of(&row));
-                dispatch(conn, &keyring, &mut row, due_after, now)?;
+                let participant = participants_repo::find(conn, &row.participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+                dispatch(conn, &keyring, &mut row, &participant, due_after, now)?;
             } else {
                 row.version += 1;
                 row.updated_at = now.naive_utc();
@@ -256,7 +271,8 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
             let now = Utc::now().naive_utc();
             let total = repo::count_for_organization(conn, &organization_id, sent, &filter, now)?;
             let page = repo::page_for_organization(conn, &organization_id, sent, &filter, now, offset, limit)?;
-            let items = page.iter().map(|row| summary(conn, row, side)).collect::<Result<Vec<_>, ApiError>>()?;
+            let names = repo::names_of(conn, &page)?;
+            let items = page.iter().zip(&names).map(|(row, names)| to_dto(row, names, side, None, Vec::new())).collect();
             Ok::<_, ApiError>((items, total))
         })
         .await?;
@@ -432,28 +448,35 @@ fn event(conn: &mut DbConn, row: &ReferralRow, kind: &str, accessor: &Accessor, 
 /// Appends to the timeline; `actor` is none for what Harbour itself did.
 fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> Result<(), ApiError> {
     let ordinal = repo::next_ordinal(conn, &row.id)?;
-    repo::add_event(
-        conn,
-        &EventRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            referral_id: row.id.clone(),
-            ordinal,
-            at: Utc::now().naive_utc(),
-            kind: kind.to_owned(),
-            actor_user_id: match actor {
-                Some(Actor::User { id, .. }) => Some(id.clone()),
-                _ => None,
-            },
-            actor_client_id: match actor {
-                Some(Actor::Client { id, .. }) => Some(id.clone()),
-                _ => None,
-            },
-            organization_id: organization_id.to_owned(),
-            status: row.status.clone(),
-            note: note.map(str::to_owned),
+    append_event(conn, row, &new_event(row, ordinal, kind, actor, organization_id, note))
+}
+
+/// Stores a timeline event and queues its webhook deliveries.
+fn append_event(conn: &mut DbConn, row: &ReferralRow, event: &EventRow) -> Result<(), ApiError> {
+    repo::add_event(conn, event)?;
+    announce(conn, row, &format!("referral.{}", event.kind))
+}
+
+/// The timeline event `ordinal` of a referral, as it stands now.
+fn new_event(row: &ReferralRow, ordinal: i32, kind: &str, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> EventRow {
+    EventRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        referral_id: row.id.clone(),
+        ordinal,
+        at: Utc::now().naive_utc(),
+        kind: kind.to_owned(),
+        actor_user_id: match actor {
+            Some(Actor::User { id, .. }) => Some(id.clone()),
+            _ => None,
         },
-    )?;
-    announce(conn, row, &format!("referral.{kind}"))
+        actor_client_id: match actor {
+            Some(Actor::Client { id, .. }) => Some(id.clone()),
+            _ => None,
+        },
+        organization_id: organization_id.to_owned(),
+        status: row.status.clone(),
+        note: note.map(str::to_owned),
+    }
 }
 
 /// Queues the webhook deliveries of an event, in the transaction of the change.
@@ -542,12 +565,6 @@ fn is_overdue(row: &ReferralRow, now: DateTime<Utc>) -> bool {
     lifecycle::awaiting_answer(status_of(row)) && row.due_at.is_some_and(|due| due.and_utc() < now)
 }
 
-/// A referral for a list: no participant part and no timeline.
-fn summary(conn: &mut DbConn, row: &ReferralRow, side: Side) -> Result<Referral, ApiError> {
-    let names = repo::names(conn, row)?;
-    Ok(to_dto(row, &names, side, None, Vec::new()))
-}
-
 /// The whole referral as `side` sees it, read after the transaction that changed it.
 async fn view(state: &AppState, row: &ReferralRow, side: Side) -> Result<Referral, ApiError> {
     let row = row.clone();
@@ -566,20 +583,22 @@ async fn view(state: &AppState, row: &ReferralRow, side: Side) -> Result<Referra
                     _ => None,
                 },
             };
-            let timeline = repo::timeline(conn, &row.id)?
-                .into_iter()
-                .map(|(e, actor, organization)| ReferralEvent {
-                    at: e.at.and_utc(),
-                    kind: e.kind,
-                    actor_name: actor.unwrap_or_else(|| "Harbour".into()),
-                    organization: OrganizationRef { id: e.organization_id, name: organization },
-                    status: ReferralStatus::from_code(&e.status).unwrap_or(ReferralStatus::Draft),
-                    note: e.note,
-                })
-                .collect();
+            let timeline = repo::timeline(conn, &row.id)?.into_iter().map(|(event, actor, organization)| event_dto(event, actor, organization)).collect();
             Ok(to_dto(&row, &names, side, participant, timeline))
         })
         .await
+}
+
+/// A timeline event as shown, with its actor's name (none: Harbour itself) and its organization's.
+fn event_dto(event: EventRow, actor: Option<String>, organization: String) -> ReferralEvent {
+    ReferralEvent {
+        at: event.at.and_utc(),
+        kind: event.kind,
+        actor_name: actor.unwrap_or_else(|| "Harbour".into()),
+        organization: OrganizationRef { id: event.organization_id, name: organization },
+        status: ReferralStatus::from_code(&event.status).unwrap_or(ReferralStatus::Draft),
+        note: event.note,
+    }
 }
 
 fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Option<Participant>, timeline: Vec<ReferralEvent>) -> Referral {

@@ -10,7 +10,8 @@ use crate::db::DbConn;
 
 /// A row of `webhook_deliveries`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = webhook_deliveries)]
+// NULL rather than DEFAULT for `None`: one prepared INSERT (see referrals::repo::ReferralRow).
+#[diesel(table_name = webhook_deliveries, treat_none_as_default_value = false)]
 pub struct DeliveryRow {
     pub id: String,
     pub subscription_id: String,
