@@ -119,6 +119,8 @@ messages! {
     Directions => "Directions", "Itinéraire";
     BackToResults => "Back to results", "Retour aux résultats";
     Hours => "Hours", "Heures";
+    HolidayHours => "Holiday hours", "Horaire des jours fériés";
+    ClosedAllDay => "closed", "fermé";
     Eligibility => "Who it is for", "Pour qui";
     Ages => "Ages", "Âges";
     WhatToBring => "What to bring", "Quoi apporter";

@@ -147,6 +147,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    schedule_exceptions (id) {
+        id -> Text,
+        service_id -> Text,
+        date -> Text,
+        opens_at -> Nullable<Text>,
+        closes_at -> Nullable<Text>,
+        description -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     service_taxonomy_terms (service_id, taxonomy_term_id) {
         service_id -> Text,
         taxonomy_term_id -> Text,
@@ -425,6 +436,7 @@ diesel::joinable!(service_at_locations -> services (service_id));
 diesel::joinable!(service_at_locations -> locations (location_id));
 diesel::joinable!(phones -> services (service_id));
 diesel::joinable!(schedules -> services (service_id));
+diesel::joinable!(schedule_exceptions -> services (service_id));
 diesel::joinable!(service_taxonomy_terms -> services (service_id));
 diesel::joinable!(service_taxonomy_terms -> taxonomy_terms (taxonomy_term_id));
 diesel::joinable!(service_regions -> services (service_id));
@@ -459,6 +471,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     service_at_locations,
     phones,
     schedules,
+    schedule_exceptions,
     service_taxonomy_terms,
     service_regions,
     users,

@@ -18,7 +18,7 @@ use harbour_types::{
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::repo::{self, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
+use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
 use super::service::{service_dto, term_dto};
 use super::visibility::Viewer;
 use crate::db::{self, Db, DbConn, DbError};
@@ -166,6 +166,17 @@ struct PhoneRecord {
 }
 
 #[derive(Debug, Deserialize)]
+struct ExceptionRecord {
+    date: String,
+    #[serde(default)]
+    opens_at: Option<String>,
+    #[serde(default)]
+    closes_at: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
 struct ScheduleRecord {
     #[serde(default)]
     id: Option<String>,
@@ -278,6 +289,8 @@ struct ServiceRecord {
     phones: Vec<PhoneRecord>,
     #[serde(default)]
     schedules: Vec<ScheduleRecord>,
+    #[serde(default)]
+    schedule_exceptions: Vec<ExceptionRecord>,
     #[serde(default)]
     service_at_locations: Vec<LinkRecord>,
     #[serde(default)]
@@ -537,6 +550,19 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
             });
         }
     }
+    let mut exceptions: Vec<ExceptionRow> = Vec::new();
+    for exception in &s.schedule_exceptions {
+        let date: chrono::NaiveDate = exception.date.parse().map_err(|_| format!("{} is not a date (YYYY-MM-DD)", exception.date))?;
+        let time = |t: &Option<String>| t.as_deref().map(|t| normalize_time(t).ok_or_else(|| format!("{t} is not a time"))).transpose();
+        let (opens_at, closes_at) = (time(&exception.opens_at)?, time(&exception.closes_at)?);
+        if opens_at.is_some() != closes_at.is_some() {
+            return Err(format!("the exception on {date} has one time of two: give both, or neither for closed"));
+        }
+        if exceptions.iter().any(|e| e.date == date.to_string()) {
+            return Err(format!("two exceptions on {date}"));
+        }
+        exceptions.push(ExceptionRow { id: uuid::Uuid::new_v4().to_string(), service_id: s.id.clone(), date: date.to_string(), opens_at, closes_at, description: exception.description.clone() });
+    }
     let phones = s
         .phones
         .iter()
@@ -586,6 +612,7 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
     let children = ServiceChildren {
         phones,
         schedules,
+        exceptions,
         location_ids,
         languages: s.languages.into_iter().map(|l| l.code).collect(),
         attributes: s.harbour_attributes.iter().map(|a| a.code().to_owned()).collect(),

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{
-    directory_revision, locations, phones, regions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
+    directory_revision, locations, phones, regions, schedule_exceptions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
     services, taxonomy_terms,
 };
 use crate::db::DbConn;
@@ -115,6 +115,18 @@ pub struct ScheduleRow {
     pub description: Option<String>,
 }
 
+/// A row of `schedule_exceptions`: a date (`YYYY-MM-DD`, local) whose hours differ.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = schedule_exceptions, treat_none_as_default_value = false)]
+pub struct ExceptionRow {
+    pub id: String,
+    pub service_id: String,
+    pub date: String,
+    pub opens_at: Option<String>,
+    pub closes_at: Option<String>,
+    pub description: Option<String>,
+}
+
 /// A category or region as a service refers to it: (service id, id, code, name, French name).
 pub type TermLink = (String, String, String, String, String);
 
@@ -124,6 +136,8 @@ pub struct ServiceAggregate {
     pub row: ServiceRow,
     pub phones: Vec<PhoneRow>,
     pub schedules: Vec<ScheduleRow>,
+    /// By date.
+    pub exceptions: Vec<ExceptionRow>,
     /// (service_at_location id, location)
     pub locations: Vec<(String, LocationRow)>,
     pub languages: Vec<String>,
@@ -137,6 +151,7 @@ pub struct ServiceAggregate {
 pub struct ServiceChildren {
     pub phones: Vec<PhoneRow>,
     pub schedules: Vec<ScheduleRow>,
+    pub exceptions: Vec<ExceptionRow>,
     pub location_ids: Vec<String>,
     pub languages: Vec<String>,
     pub attributes: Vec<String>,
@@ -200,6 +215,7 @@ pub fn replace_children(conn: &mut DbConn, service_id: &str, children: &ServiceC
     bump_revision(conn)?; // search indexes follow this counter
     diesel::delete(phones::table.filter(phones::service_id.eq(service_id))).execute(conn)?;
     diesel::delete(schedules::table.filter(schedules::service_id.eq(service_id))).execute(conn)?;
+    diesel::delete(schedule_exceptions::table.filter(schedule_exceptions::service_id.eq(service_id))).execute(conn)?;
     diesel::delete(service_at_locations::table.filter(service_at_locations::service_id.eq(service_id))).execute(conn)?;
     diesel::delete(service_languages::table.filter(service_languages::service_id.eq(service_id))).execute(conn)?;
     diesel::delete(service_attributes::table.filter(service_attributes::service_id.eq(service_id))).execute(conn)?;
@@ -210,6 +226,9 @@ pub fn replace_children(conn: &mut DbConn, service_id: &str, children: &ServiceC
     }
     for schedule in &children.schedules {
         diesel::insert_into(schedules::table).values(schedule).execute(conn)?;
+    }
+    for exception in &children.exceptions {
+        diesel::insert_into(schedule_exceptions::table).values(exception).execute(conn)?;
     }
     for location_id in &children.location_ids {
         diesel::insert_into(service_at_locations::table)
@@ -283,6 +302,8 @@ pub fn load_services(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Servi
     let rows: Vec<ServiceRow> = services::table.filter(services::id.eq_any(ids)).select(ServiceRow::as_select()).load(conn)?;
     let phones: Vec<PhoneRow> = phones::table.filter(phones::service_id.eq_any(ids)).order((phones::position.asc(), phones::id.asc())).select(PhoneRow::as_select()).load(conn)?;
     let schedules: Vec<ScheduleRow> = schedules::table.filter(schedules::service_id.eq_any(ids)).select(ScheduleRow::as_select()).load(conn)?;
+    let exceptions: Vec<ExceptionRow> =
+        schedule_exceptions::table.filter(schedule_exceptions::service_id.eq_any(ids)).order(schedule_exceptions::date.asc()).select(ExceptionRow::as_select()).load(conn)?;
     let locations: Vec<(String, String, LocationRow)> = service_at_locations::table
         .inner_join(locations::table)
         .filter(service_at_locations::service_id.eq_any(ids))
@@ -311,6 +332,7 @@ pub fn load_services(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Servi
             ServiceAggregate {
                 phones: phones.iter().filter(|p| p.service_id == id).cloned().collect(),
                 schedules: schedules.iter().filter(|s| s.service_id == id).cloned().collect(),
+                exceptions: exceptions.iter().filter(|e| e.service_id == id).cloned().collect(),
                 locations: locations.iter().filter(|(s, _, _)| *s == id).map(|(_, link, l)| (link.clone(), l.clone())).collect(),
                 languages: languages.iter().filter(|(s, _)| *s == id).map(|(_, c)| c.clone()).collect(),
                 attributes: attributes.iter().filter(|(s, _)| *s == id).map(|(_, c)| c.clone()).collect(),

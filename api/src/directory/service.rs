@@ -3,11 +3,11 @@
 use chrono::{NaiveDateTime, Utc};
 use harbour_types::{
     Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
-    Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, ServiceStatus, Taxonomy, TaxonomyTerm, TermRef, Visibility, Weekday,
+    ScheduleException, Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, ServiceStatus, Taxonomy, TaxonomyTerm, TermRef, Visibility, Weekday,
 };
 
-use super::repo::{self, LocationRow, PhoneRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
-use super::search::hours::{self, Span};
+use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
+use super::search::hours::{self, Hours};
 use super::visibility::{redact, Viewer};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
@@ -63,24 +63,16 @@ pub fn location_dto(row: &LocationRow) -> Location {
     }
 }
 
-fn spans(schedules: &[ScheduleRow]) -> Vec<Span> {
-    schedules
-        .iter()
-        .filter_map(|s| Some(Span { day: Weekday::from_code(&s.weekday)?, opens: hours::minutes(&s.opens_at)?, closes: hours::minutes(&s.closes_at)? }))
-        .collect()
-}
-
-fn open_now(schedules: &[ScheduleRow], time_zone: &str) -> bool {
-    let Ok(zone) = time_zone.parse::<chrono_tz::Tz>() else { return false };
-    hours::open_at(&spans(schedules), zone, Utc::now())
-}
-
-/// When a closed service next opens, for "opens Tuesday 09:00".
-fn opens_next(schedules: &[ScheduleRow], time_zone: &str) -> Option<chrono::DateTime<Utc>> {
-    let zone = time_zone.parse::<chrono_tz::Tz>().ok()?;
+/// Open now, and when a closed service next opens ("opens Tuesday 09:00"), by its hours
+/// read at this moment in the partnership's time zone.
+fn clock_readings(hours: &Hours, time_zone: &str) -> (bool, Option<chrono::DateTime<Utc>>) {
+    let Ok(zone) = time_zone.parse::<chrono_tz::Tz>() else { return (false, None) };
     let now = Utc::now();
-    let spans = spans(schedules);
-    (!hours::open_at(&spans, zone, now)).then(|| hours::next_opening(&spans, zone, now)).flatten()
+    if hours::open_at(hours, zone, now) {
+        (true, None)
+    } else {
+        (false, hours::next_opening(hours, zone, now))
+    }
 }
 
 /// A language row has no id of its own; HSDS wants a UUID, so derive a stable one.
@@ -96,6 +88,28 @@ fn term_ref(link: &repo::TermLink) -> TermRef {
 /// A service as this viewer may see it.
 pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: &str) -> Service {
     let row = &aggregate.row;
+    let schedules: Vec<Schedule> = aggregate
+        .schedules
+        .iter()
+        .filter_map(|s| {
+            Some(Schedule {
+                id: s.id.clone(),
+                service_id: s.service_id.clone(),
+                freq: "WEEKLY".into(),
+                byday: Weekday::from_code(&s.weekday)?,
+                opens_at: s.opens_at.clone(),
+                closes_at: s.closes_at.clone(),
+                time_zone: time_zone.to_owned(),
+                description: s.description.clone(),
+            })
+        })
+        .collect();
+    let schedule_exceptions: Vec<ScheduleException> = aggregate
+        .exceptions
+        .iter()
+        .filter_map(|e| Some(ScheduleException { date: e.date.parse().ok()?, opens_at: e.opens_at.clone(), closes_at: e.closes_at.clone(), description: e.description.clone() }))
+        .collect();
+    let (open_now, opens_next_at) = if row.open_24_7 { (true, None) } else { clock_readings(&Hours::of(&schedules, &schedule_exceptions), time_zone) };
     Service {
         id: row.id.clone(),
         organization_id: row.organization_id.clone(),
@@ -123,22 +137,8 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
                 description: p.description.clone(),
             })
             .collect(),
-        schedules: aggregate
-            .schedules
-            .iter()
-            .filter_map(|s| {
-                Some(Schedule {
-                    id: s.id.clone(),
-                    service_id: s.service_id.clone(),
-                    freq: "WEEKLY".into(),
-                    byday: Weekday::from_code(&s.weekday)?,
-                    opens_at: s.opens_at.clone(),
-                    closes_at: s.closes_at.clone(),
-                    time_zone: time_zone.to_owned(),
-                    description: s.description.clone(),
-                })
-            })
-            .collect(),
+        schedules,
+        schedule_exceptions,
         service_at_locations: aggregate
             .locations
             .iter()
@@ -157,8 +157,8 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
         free: row.free,
         required_documents: row.required_documents.clone(),
         open_24_7: row.open_24_7,
-        open_now: row.open_24_7 || open_now(&aggregate.schedules, time_zone),
-        opens_next_at: if row.open_24_7 { None } else { opens_next(&aggregate.schedules, time_zone) },
+        open_now,
+        opens_next_at,
         accepts_referrals: row.accepts_referrals,
         capacity: Capacity {
             status: CapacityStatus::from_code(&row.capacity_status).unwrap_or(CapacityStatus::Accepting),
@@ -223,6 +223,10 @@ pub async fn get(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<Ser
 /// Checks what `validator` cannot: ages in order, language codes, and that locations,
 /// categories and regions exist (and locations are the organization's own).
 fn check_references(conn: &mut DbConn, organization_id: &str, input: &ServiceInput) -> Result<(), ApiError> {
+    let dates = &input.schedule_exceptions;
+    if let Some(index) = (0..dates.len()).find(|&i| dates[..i].iter().any(|earlier| earlier.date == dates[i].date)) {
+        return Err(ApiError::invalid(&format!("/schedule_exceptions/{index}/date"), "duplicate", "each date may have one exception"));
+    }
     if let (Some(min), Some(max)) = (input.minimum_age, input.maximum_age) {
         if min > max {
             return Err(ApiError::invalid("/maximum_age", "range", "must not be below minimum_age"));
@@ -280,6 +284,18 @@ fn children(service_id: &str, input: &ServiceInput) -> ServiceChildren {
                 opens_at: s.opens_at.clone(),
                 closes_at: s.closes_at.clone(),
                 description: s.description.clone(),
+            })
+            .collect(),
+        exceptions: input
+            .schedule_exceptions
+            .iter()
+            .map(|e| ExceptionRow {
+                id: uuid::Uuid::new_v4().to_string(),
+                service_id: service_id.to_owned(),
+                date: e.date.to_string(),
+                opens_at: e.opens_at.clone(),
+                closes_at: e.closes_at.clone(),
+                description: e.description.clone(),
             })
             .collect(),
         location_ids: distinct(&input.location_ids),

@@ -11,7 +11,7 @@ mod synthetic;
 pub use referrals::seed_synthetic_referrals;
 pub use synthetic::seed_synthetic;
 
-use chrono::Utc;
+use chrono::{Datelike, Utc};
 use diesel::prelude::*;
 use harbour_types::Role;
 use secrecy::ExposeSecret;
@@ -19,7 +19,7 @@ use secrecy::ExposeSecret;
 use crate::auth::password;
 use crate::config::{Mode, Settings};
 use crate::db::schema::{organization_regions, organizations, users};
-use crate::directory::repo::{self as directory_repo, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
+use crate::directory::repo::{self as directory_repo, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
 use crate::db::{Db, DbConn, DbError};
 use crate::organizations::repo::OrganizationRow;
 use crate::users::repo::{self as users_repo, NewUserRow};
@@ -189,6 +189,7 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
                     position: 0,
                 }],
                 schedules: demo_hours(&service_id, name, around_the_clock),
+                exceptions: if around_the_clock { Vec::new() } else { holiday_closures(&service_id, now.year()) },
                 location_ids: vec![location.id.clone()],
                 languages: if index.is_multiple_of(3) { vec!["en".into(), "fr".into()] } else { vec!["en".into()] },
                 attributes: demo_attributes(org, category, around_the_clock).iter().map(|a| a.code().to_owned()).collect(),
@@ -313,6 +314,23 @@ fn demo_hours(service_id: &str, name: &str, around_the_clock: bool) -> Vec<Sched
             opens_at: opens.to_owned(),
             closes_at: closes.to_owned(),
             description: None,
+        })
+        .collect()
+}
+
+/// The statutory holidays at the end of `year` on which offices close (Nova Scotia).
+fn holiday_closures(service_id: &str, year: i32) -> Vec<ExceptionRow> {
+    [(year, 12, 25, "Christmas Day"), (year, 12, 26, "Boxing Day"), (year + 1, 1, 1, "New Year's Day")]
+        .into_iter()
+        .filter_map(|(y, m, d, name)| {
+            Some(ExceptionRow {
+                id: new_id(),
+                service_id: service_id.to_owned(),
+                date: chrono::NaiveDate::from_ymd_opt(y, m, d)?.to_string(),
+                opens_at: None,
+                closes_at: None,
+                description: Some(name.to_owned()),
+            })
         })
         .collect()
 }

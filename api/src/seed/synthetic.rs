@@ -175,6 +175,7 @@ fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: us
                         description: None,
                     })
                     .collect(),
+                exceptions: Vec::new(),
                 location_ids: vec![location.id.clone()],
                 languages: if rng.gen_bool(0.3) { vec!["en".into(), "fr".into()] } else { vec!["en".into()] },
                 attributes,

@@ -178,6 +178,26 @@ pub struct Schedule {
     pub description: Option<String>,
 }
 
+/// Harbour: a dated exception to the weekly hours (a holiday): on `date` the service is
+/// closed (no times), or open only from `opens_at` to `closes_at`. HSDS 3.0 schedules
+/// cannot say "not on this date", so exceptions travel as this extension; the weekly
+/// `schedules` stay as HSDS has them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ScheduleException {
+    /// The local date (in the partnership's time zone), `YYYY-MM-DD`.
+    pub date: chrono::NaiveDate,
+    /// Opening time that day, `HH:MM`; none: closed all day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<String>,
+    /// Closing time that day, `HH:MM`; before `opens_at` means past midnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<String>,
+    /// What the day is ("Christmas Day").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// A postal address (HSDS `address`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
@@ -341,6 +361,9 @@ pub struct Service {
     pub phones: Vec<Phone>,
     /// Its weekly hours.
     pub schedules: Vec<Schedule>,
+    /// Harbour: dates whose hours differ from the weekly ones (holidays), by date.
+    #[serde(default)]
+    pub schedule_exceptions: Vec<ScheduleException>,
     /// Where it is delivered.
     pub service_at_locations: Vec<ServiceAtLocation>,
     /// The languages it is offered in.
@@ -413,6 +436,38 @@ pub struct ScheduleInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", validate(length(max = 200)))]
     pub description: Option<String>,
+}
+
+/// A dated exception to the weekly hours to store: closed that day (no times), or open
+/// from `opens_at` to `closes_at`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+#[cfg_attr(feature = "server", validate(schema(function = "validate_exception_hours")))]
+pub struct ScheduleExceptionInput {
+    /// The local date, `YYYY-MM-DD`.
+    pub date: chrono::NaiveDate,
+    /// Opening time that day, `HH:MM`; leave out with `closes_at` for closed all day.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(custom(function = "validate_time")))]
+    pub opens_at: Option<String>,
+    /// Closing time that day, `HH:MM`; before `opens_at` means past midnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(custom(function = "validate_time")))]
+    pub closes_at: Option<String>,
+    /// What the day is ("Christmas Day").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 200)))]
+    pub description: Option<String>,
+}
+
+/// Both times or neither: one alone says neither "closed" nor when.
+#[cfg(feature = "server")]
+fn validate_exception_hours(exception: &ScheduleExceptionInput) -> Result<(), validator::ValidationError> {
+    if exception.opens_at.is_some() == exception.closes_at.is_some() {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("hours").with_message("give both opens_at and closes_at, or neither for closed all day".into()))
+    }
 }
 
 /// A time of day is `HH:MM`, 00:00 to 23:59 (24:00 allowed as a closing time).
@@ -509,6 +564,10 @@ pub struct ServiceInput {
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 42), nested))]
     pub schedules: Vec<ScheduleInput>,
+    /// Dates whose hours differ from the weekly ones (holidays), each date once.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 100), nested))]
+    pub schedule_exceptions: Vec<ScheduleExceptionInput>,
     /// Ids of the organization's own locations where it is delivered.
     #[serde(default)]
     #[cfg_attr(feature = "server", validate(length(max = 50)))]

@@ -37,6 +37,7 @@ async fn export_import_export_is_identical(app: TestApp) {
         let service = json!({"name": format!("{visibility} service"), "description": "Support.", "minimum_age": 12,
             "phones": [{"number": "902-555-0111", "type": "text", "after_hours": true}],
             "schedules": [{"byday": "SA", "opens_at": "21:00", "closes_at": "02:00"}],
+            "schedule_exceptions": [{"date": "2026-12-25", "description": "Christmas Day"}, {"date": "2026-12-31", "opens_at": "18:00", "closes_at": "01:00"}],
             "languages": ["fr", "mic"], "harbour_attributes": ["culture:indigenous"],
             "category_ids": [app.fixture.emergency_shelter], "region_ids": [app.fixture.halifax], "location_ids": [place["id"]]});
         let created: Value = app.post(&format!("/api/v1/organizations/{org}/services"), &admin, &service).await.json().await.unwrap();
@@ -47,6 +48,7 @@ async fn export_import_export_is_identical(app: TestApp) {
     run_export(&app.db, &first).await;
     let services = std::fs::read_to_string(first.join("services.json")).unwrap();
     assert!(services.contains("public 9 Quiet Lane"));
+    assert!(services.contains("\"2026-12-31\"") && services.contains("\"Christmas Day\""), "holiday hours travel");
     assert!(!services.contains("confidential 9 Quiet Lane"), "an export never carries a safe house's address");
     // Saturday-night hours: at any moment of the week the next opening is within it, so
     // the field would be there if the export read the clock.
@@ -85,6 +87,7 @@ async fn bad_records_are_skipped_with_reasons(app: TestApp) {
          "service_at_locations": [{"location": {"id": "loc-half-written", "name": "Should not exist"}}],
          "schedules": [{"byday": "XX", "opens_at": "09:00", "closes_at": "17:00"}]},
         {"id": "svc-no-org", "organization_id": "org-missing", "name": "Z", "status": "active"},
+        {"id": "svc-half-holiday", "organization_id": "org-1", "name": "H", "status": "active", "schedule_exceptions": [{"date": "2026-12-25", "opens_at": "10:00"}]},
     ]);
     std::fs::write(dir.join("services.json"), services.to_string()).unwrap();
 
@@ -99,6 +102,7 @@ async fn bad_records_are_skipped_with_reasons(app: TestApp) {
     assert!(reason_of("svc-unknown-term").contains("unknown taxonomy term no-such-term"));
     assert!(reason_of("svc-bad-day").contains("unknown day XX"));
     assert!(reason_of("svc-no-org").contains("org-missing"));
+    assert!(reason_of("svc-half-holiday").contains("one time of two"));
 
     // The good record is served; the failed one left no location behind.
     let worker = app.token(Role::OutreachWorker, 'a').await;

@@ -12,6 +12,7 @@ on_both_backends!(
     paging_is_stable_and_edits_show_at_once,
     another_instance_finds_a_change_within_a_second,
     a_closed_service_says_when_it_opens_next,
+    holidays_close_a_service_on_their_dates,
 );
 
 /// Four services: a confidential shelter of A, a French legal clinic of A, and two of B.
@@ -176,4 +177,48 @@ async fn a_closed_service_says_when_it_opens_next(app: TestApp) {
     let always = json!({"name": "Crisis line", "description": "Always.", "open_24_7": true});
     let always: Value = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_a), &admin, &always).await.json().await.unwrap();
     assert!(always.get("opens_next_at").is_none());
+}
+
+/// A dated exception replaces the weekly hours: an every-day service closed for the
+/// holidays is not open now, in its page and in search, and says when it reopens; taking
+/// the exceptions off opens it again. Exceptions are checked when written.
+async fn holidays_close_a_service_on_their_dates(app: TestApp) {
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let every_day: Vec<Value> = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].iter().map(|d| json!({"byday": d, "opens_at": "00:00", "closes_at": "24:00"})).collect();
+    // Halifax's date is today's UTC date shifted by four hours but for an hour a year:
+    // closing the day before and the day after as well covers it for sure.
+    let local = (chrono::Utc::now() - chrono::Duration::hours(4)).date_naive();
+    let closed: Vec<Value> = (-1..=1).map(|d| json!({"date": (local + chrono::Duration::days(d)).to_string(), "description": "Holiday"})).collect();
+    let body = json!({"name": "Holiday drop-in", "description": "Every day but holidays.", "schedules": every_day, "schedule_exceptions": closed});
+    let path = format!("/api/v1/organizations/{}/services", app.fixture.org_a);
+    let created = app.post(&path, &admin, &body).await;
+    assert_eq!(created.status(), 201);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["open_now"], false, "{created}");
+    assert_eq!(created["schedule_exceptions"][1], json!({"date": local.to_string(), "description": "Holiday"}));
+    let reopens = chrono::DateTime::parse_from_rfc3339(created["opens_next_at"].as_str().expect("it says when it reopens")).unwrap();
+    assert!(reopens > chrono::Utc::now() + chrono::Duration::hours(1), "{reopens}");
+    let worker = app.token(Role::OutreachWorker, 'b').await;
+    assert_eq!(search(&app, &worker, "q=holiday").await["contents"][0]["open_now"], false);
+    assert!(names(&search(&app, &worker, "q=holiday&open_now=true").await).is_empty());
+
+    let id = created["id"].as_str().unwrap();
+    let etag = app.get(&format!("/api/v1/services/{id}"), &admin).await.headers()["etag"].to_str().unwrap().to_owned();
+    let body = json!({"name": "Holiday drop-in", "description": "Every day but holidays.", "schedules": every_day});
+    let reopened: Value = app.put(&format!("/api/v1/services/{id}"), &admin, Some(&etag), &body).await.json().await.unwrap();
+    assert_eq!(reopened["open_now"], true);
+    assert_eq!(names(&search(&app, &worker, "q=holiday&open_now=true").await), ["Holiday drop-in"]);
+
+    let day = local.to_string();
+    for (exceptions, pointer) in [
+        (json!([{"date": day, "opens_at": "10:00"}]), "/schedule_exceptions/0"),
+        (json!([{"date": day}, {"date": day, "opens_at": "10:00", "closes_at": "12:00"}]), "/schedule_exceptions/1/date"),
+        (json!([{"date": day, "opens_at": "10:00", "closes_at": "25:00"}]), "/schedule_exceptions/0/closes_at"),
+    ] {
+        let body = json!({"name": "Bad hours", "description": "No.", "schedule_exceptions": exceptions});
+        let refused = problem(app.post(&path, &admin, &body).await, 422).await;
+        assert!(refused.to_string().contains(pointer), "{pointer}: {refused}");
+    }
+    let body = json!({"name": "Bad date", "description": "No.", "schedule_exceptions": [{"date": "2026-02-30"}]});
+    assert_eq!(app.post(&path, &admin, &body).await.status().as_u16() / 100, 4);
 }

@@ -1,7 +1,7 @@
 //! One service: call or text in one tap, directions unless the place is confidential,
 //! hours, who it is for, what to bring, languages, and how to get it.
 
-use harbour_types::{PhoneKind, Service, Visibility, Weekday};
+use harbour_types::{PhoneKind, ScheduleException, Service, Visibility, Weekday};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
@@ -35,6 +35,10 @@ fn details(service: Service, lang: Lang) -> impl IntoView {
         (None, None) => None,
     };
     let languages = service.languages.iter().map(|l| l.code.to_uppercase()).collect::<Vec<_>>().join(", ");
+    // The exceptions still to come (dates are the partnership's, read here as the phone's).
+    let today = js_sys::Date::new_0();
+    let today = chrono::NaiveDate::from_ymd_opt(today.get_full_year() as i32, today.get_month() + 1, today.get_date()).unwrap_or_default();
+    let holidays: Vec<ScheduleException> = service.schedule_exceptions.iter().filter(|e| e.date >= today).cloned().collect();
     let attributes: Vec<Msg> = service.harbour_attributes.iter().filter_map(|a| attribute_message(a.code())).collect();
     view! {
         <article class="card service" aria-labelledby="service-title">
@@ -82,6 +86,19 @@ fn details(service: Service, lang: Lang) -> impl IntoView {
                     <ul class="plain">
                         {service.schedules.iter().map(|s| view! { <li>{t(day_message(s.byday))}" "{s.opens_at.clone()}"–"{s.closes_at.clone()}</li> }).collect_view()}
                     </ul>
+                    {(!holidays.is_empty()).then(|| view! {
+                        <h3>{t(Msg::HolidayHours)}</h3>
+                        <ul class="plain holidays">
+                            {holidays.into_iter().map(|e| {
+                                let hours = match (e.opens_at, e.closes_at) {
+                                    (Some(opens), Some(closes)) => format!("{opens}–{closes}"),
+                                    _ => t(Msg::ClosedAllDay).to_owned(),
+                                };
+                                let what = e.description.map(|d| format!(" ({d})"));
+                                view! { <li><time datetime=e.date.to_string()>{e.date.to_string()}</time>" "{hours}{what}</li> }
+                            }).collect_view()}
+                        </ul>
+                    })}
                 }.into_any()
             }}
             <dl class="facts">

@@ -18,7 +18,7 @@ use harbour_types::{
     Capacity, CapacityStatus, FacetCount, Facets, Page, PageRequest, Phone, SearchHit, SearchResults, ServiceAttribute, ServiceStatus, TermRef, Visibility,
 };
 
-use super::hours::{next_opening, Clock, Span};
+use super::hours::{next_opening, Clock, Hours};
 use super::text;
 use crate::db::schema::{organizations, services, taxonomy_terms};
 use crate::db::DbConn;
@@ -96,7 +96,7 @@ struct Doc {
     open_24_7: bool,
     accepts_referrals: bool,
     capacity: Capacity,
-    spans: Box<[Span]>,
+    hours: Hours,
     minimum_age: Option<i32>,
     maximum_age: Option<i32>,
     points: Box<[Point]>,
@@ -305,11 +305,7 @@ impl Index {
                 })
             })
             .collect();
-        let spans = service
-            .schedules
-            .iter()
-            .filter_map(|s| Some(Span { day: s.byday, opens: super::hours::minutes(&s.opens_at)?, closes: super::hours::minutes(&s.closes_at)? }))
-            .collect();
+        let hours = Hours::of(&service.schedules, &service.schedule_exceptions);
         self.docs.push(Doc {
             id: service.id.into(),
             // Set once every document is in (see `rank_names`).
@@ -325,7 +321,7 @@ impl Index {
             open_24_7: service.open_24_7,
             accepts_referrals: service.accepts_referrals,
             capacity: service.capacity,
-            spans,
+            hours,
             minimum_age: service.minimum_age,
             maximum_age: service.maximum_age,
             points,
@@ -394,7 +390,7 @@ impl Index {
             if !passes_facts {
                 continue;
             }
-            let open_now = doc.open_24_7 || clock.open(&doc.spans);
+            let open_now = doc.open_24_7 || clock.open(&doc.hours);
             if query.open_now && !open_now {
                 continue;
             }
@@ -462,7 +458,7 @@ impl Index {
             phone: doc.phone.clone(),
             open_24_7: doc.open_24_7,
             open_now: candidate.open_now,
-            opens_next_at: if candidate.open_now { None } else { next_opening(&doc.spans, self.zone.unwrap_or(chrono_tz::America::Halifax), now) },
+            opens_next_at: if candidate.open_now { None } else { next_opening(&doc.hours, self.zone.unwrap_or(chrono_tz::America::Halifax), now) },
             capacity: doc.capacity.clone(),
             accepts_referrals: doc.accepts_referrals,
             harbour_attributes: ServiceAttribute::ALL.iter().copied().filter(|a| doc.attributes & attribute_bit(*a) != 0).collect(),
