@@ -560,8 +560,12 @@ pub struct ServiceAtLocationQuery {
     page: Option<u64>,
     /// Items per page, 1 to 100 (default 25).
     per_page: Option<u64>,
-    /// Only this organization's locations.
+    /// Only this organization's services at their locations.
     organization_id: Option<String>,
+    /// Only services filed under this category.
+    taxonomy_term_id: Option<String>,
+    /// Only services changed after this time (RFC 3339), for incremental sync.
+    modified_after: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Services at their locations (HSDS). A confidential place's address shows only to its organization.
@@ -576,7 +580,8 @@ pub async fn list_service_at_locations(state: web::Data<AppState>, reader: Reade
     reader.authorize()?;
     let query = query.into_inner();
     let page = PageRequest { page: query.page, per_page: query.per_page };
-    let found = service::list_service_at_locations(&state, reader.viewer(), query.organization_id, page).await?;
+    let filter = ServiceFilter { organization_id: query.organization_id, taxonomy_term_id: query.taxonomy_term_id, modified_after: query.modified_after.map(|t| t.naive_utc()) };
+    let found = service::list_service_at_locations(&state, reader.viewer(), filter, page).await?;
     let confidential = reveals_confidential(found.contents.iter().map(|sal| &sal.location));
     Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(found))
 }

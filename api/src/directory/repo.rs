@@ -282,19 +282,27 @@ pub fn service_stamps(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<
     filtered(filter).order(services::id.asc()).select((services::id, services::updated_at)).load(conn)
 }
 
+/// The service list's filters, on a boxed query that has `services` in it: the services
+/// themselves, or the services at their locations.
+macro_rules! filter_services {
+    ($query:expr, $filter:expr) => {{
+        let (mut query, filter): (_, &ServiceFilter) = ($query, $filter);
+        if let Some(org) = &filter.organization_id {
+            query = query.filter(services::organization_id.eq(org.clone()));
+        }
+        if let Some(term) = &filter.taxonomy_term_id {
+            let linked = service_taxonomy_terms::table.filter(service_taxonomy_terms::taxonomy_term_id.eq(term.clone())).select(service_taxonomy_terms::service_id);
+            query = query.filter(services::id.eq_any(linked));
+        }
+        if let Some(after) = filter.modified_after {
+            query = query.filter(services::updated_at.gt(after));
+        }
+        query
+    }};
+}
+
 fn filtered(filter: &ServiceFilter) -> services::BoxedQuery<'static, crate::db::MultiBackend> {
-    let mut query = services::table.into_boxed();
-    if let Some(org) = &filter.organization_id {
-        query = query.filter(services::organization_id.eq(org.clone()));
-    }
-    if let Some(term) = &filter.taxonomy_term_id {
-        let linked = service_taxonomy_terms::table.filter(service_taxonomy_terms::taxonomy_term_id.eq(term.clone())).select(service_taxonomy_terms::service_id);
-        query = query.filter(services::id.eq_any(linked));
-    }
-    if let Some(after) = filter.modified_after {
-        query = query.filter(services::updated_at.gt(after));
-    }
-    query
+    filter_services!(services::table.into_boxed(), filter)
 }
 
 /// Loads services with all their children, in the order of `ids`.
@@ -526,14 +534,9 @@ pub fn revision(conn: &mut DbConn) -> QueryResult<i64> {
 }
 
 /// One page of service-at-location links (optionally of one organization), by id.
-pub fn list_service_at_locations(conn: &mut DbConn, organization_id: Option<&str>, offset: i64, limit: i64) -> QueryResult<(Vec<LinkRow>, i64)> {
-    let query = || {
-        let mut query = service_at_locations::table.inner_join(locations::table).into_boxed();
-        if let Some(org) = organization_id {
-            query = query.filter(locations::organization_id.eq(org.to_owned()));
-        }
-        query
-    };
+pub fn list_service_at_locations(conn: &mut DbConn, filter: &ServiceFilter, offset: i64, limit: i64) -> QueryResult<(Vec<LinkRow>, i64)> {
+    // The links of the services the same filters pick for the service list.
+    let query = || filter_services!(service_at_locations::table.inner_join(locations::table).inner_join(services::table).into_boxed(), filter);
     let total = query().count().get_result(conn)?;
     let rows = query()
         .order(service_at_locations::id.asc())

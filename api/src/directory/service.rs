@@ -536,9 +536,9 @@ pub fn category_taxonomy() -> Taxonomy {
 }
 
 /// One page of services at their locations, as this viewer may see them.
-pub async fn list_service_at_locations(state: &AppState, viewer: Viewer<'_>, organization_id: Option<String>, request: PageRequest) -> Result<Page<ServiceAtLocation>, ApiError> {
+pub async fn list_service_at_locations(state: &AppState, viewer: Viewer<'_>, filter: ServiceFilter, request: PageRequest) -> Result<Page<ServiceAtLocation>, ApiError> {
     let (offset, limit) = crate::db::page_bounds(request);
-    let (rows, total) = state.db.run(move |conn| repo::list_service_at_locations(conn, organization_id.as_deref(), offset, limit).map_err(ApiError::from)).await?;
+    let (rows, total) = state.db.run(move |conn| repo::list_service_at_locations(conn, &filter, offset, limit).map_err(ApiError::from)).await?;
     let links = rows
         .into_iter()
         .map(|(id, service_id, location)| ServiceAtLocation { id, service_id, location_id: location.id.clone(), location: redact(location_dto(&location), viewer) })

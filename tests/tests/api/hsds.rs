@@ -5,7 +5,7 @@ use harbour_tests::{on_both_backends, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
 
-on_both_backends!(directory_output_is_valid_hsds, minimal_lists_every_id_and_last_change);
+on_both_backends!(directory_output_is_valid_hsds, minimal_lists_every_id_and_last_change, service_at_locations_take_the_service_filters);
 
 fn schema(relative: &str) -> jsonschema::Validator {
     let path = std::fs::canonicalize(harbour_tests::tests_dir().join("../../shared/hsds/schema").join(relative)).expect("the HSDS schemas are in ../shared/hsds");
@@ -120,4 +120,31 @@ async fn minimal_lists_every_id_and_last_change(app: TestApp) {
     let full: Value = app.get("/api/v1/services?full=true", &reader).await.json().await.unwrap();
     assert_eq!(full["total_items"], 3);
     assert!(full["contents"][0]["service_at_locations"].is_array(), "fully nested");
+}
+
+/// HSDS's `taxonomy_term_id`, `organization_id` and `modified_after` narrow the services at
+/// locations as they narrow the services.
+async fn service_at_locations_take_the_service_filters(app: TestApp) {
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let org = &app.fixture.org_a;
+    let place = json!({"name": "Front door", "visibility": "public", "address_1": "1 Main St", "city": "Truro"});
+    let place: Value = app.post(&format!("/api/v1/organizations/{org}/locations"), &admin, &place).await.json().await.unwrap();
+    for (name, categories) in [("Beds", json!([app.fixture.emergency_shelter])), ("Meals", json!([]))] {
+        let body = json!({"name": name, "description": "Help.", "category_ids": categories, "location_ids": [place["id"]]});
+        assert_eq!(app.post(&format!("/api/v1/organizations/{org}/services"), &admin, &body).await.status(), 201);
+    }
+    let reader = app.token(Role::OutreachWorker, 'b').await;
+    let total = |query: String| {
+        let (app, reader) = (&app, &reader);
+        async move {
+            let page: Value = app.get(&format!("/api/v1/service_at_locations?{query}"), reader).await.json().await.unwrap();
+            page["total_items"].as_u64().unwrap()
+        }
+    };
+    assert_eq!(total(String::new()).await, 2);
+    assert_eq!(total(format!("taxonomy_term_id={}", app.fixture.emergency_shelter)).await, 1);
+    assert_eq!(total(format!("organization_id={org}")).await, 2);
+    assert_eq!(total(format!("organization_id={}", app.fixture.org_b)).await, 0);
+    assert_eq!(total("modified_after=2100-01-01T00:00:00Z".into()).await, 0);
+    assert_eq!(total("modified_after=2000-01-01T00:00:00Z".into()).await, 2);
 }
