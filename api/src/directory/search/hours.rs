@@ -46,12 +46,13 @@ impl Hours {
     }
 
     /// The spans (opening, closing minute) that open on `date`: its exception's, or the
-    /// weekly ones of its weekday.
-    fn opening_on(&self, date: NaiveDate) -> Vec<(u16, u16)> {
-        match self.exceptions.iter().find(|e| e.date == date) {
-            Some(exception) => exception.hours.into_iter().collect(),
-            None => self.weekly.iter().filter(|span| span.day == weekday(date.weekday())).map(|span| (span.opens, span.closes)).collect(),
-        }
+    /// weekly ones of its weekday. An iterator, not a list: search asks this of every
+    /// matching service.
+    fn opening_on(&self, date: NaiveDate) -> impl Iterator<Item = (u16, u16)> + '_ {
+        let exception = self.exceptions.iter().find(|e| e.date == date);
+        let day = weekday(date.weekday());
+        let weekly = self.weekly.iter().filter(move |span| exception.is_none() && span.day == day).map(|span| (span.opens, span.closes));
+        exception.and_then(|e| e.hours).into_iter().chain(weekly)
     }
 }
 
@@ -78,6 +79,7 @@ fn weekday(day: chrono::Weekday) -> Weekday {
 #[derive(Debug, Clone, Copy)]
 pub struct Clock {
     today: NaiveDate,
+    yesterday: NaiveDate,
     minute: u16,
 }
 
@@ -85,15 +87,16 @@ impl Clock {
     /// The local date and minute of `at` in `zone`.
     pub fn at(zone: Tz, at: DateTime<Utc>) -> Clock {
         let local = at.with_timezone(&zone);
-        Clock { today: local.date_naive(), minute: u16::try_from(local.hour() * 60 + local.minute()).unwrap_or(0) }
+        let today = local.date_naive();
+        Clock { today, yesterday: today.pred_opt().unwrap_or(today), minute: u16::try_from(local.hour() * 60 + local.minute()).unwrap_or(0) }
     }
 
     /// Whether the hours are open at this moment: a span opened today, or the part past
     /// midnight of one opened yesterday (each day by its own exception, if it has one).
     pub fn open(&self, hours: &Hours) -> bool {
         let minute = self.minute;
-        let today = hours.opening_on(self.today).into_iter().any(|(opens, closes)| minute >= opens && (closes <= opens || minute < closes));
-        today || self.today.pred_opt().is_some_and(|yesterday| hours.opening_on(yesterday).into_iter().any(|(opens, closes)| closes <= opens && minute < closes))
+        let today = hours.opening_on(self.today).any(|(opens, closes)| minute >= opens && (closes <= opens || minute < closes));
+        today || hours.opening_on(self.yesterday).any(|(opens, closes)| closes <= opens && minute < closes)
     }
 }
 
@@ -114,7 +117,7 @@ pub fn next_opening(hours: &Hours, zone: Tz, at: DateTime<Utc>) -> Option<DateTi
     (0..=LOOKAHEAD_DAYS)
         .filter_map(|offset| today.checked_add_days(chrono::Days::new(offset)))
         .flat_map(|date| {
-            hours.opening_on(date).into_iter().filter_map(move |(opens, _)| {
+            hours.opening_on(date).filter_map(move |(opens, _)| {
                 let local = date.and_hms_opt(u32::from(opens / 60), u32::from(opens % 60), 0)?;
                 let local = zone.from_local_datetime(&local);
                 local.earliest().or_else(|| zone.from_local_datetime(&(date.and_hms_opt(u32::from(opens / 60), 0, 0)? + chrono::Duration::hours(1))).earliest())
