@@ -207,10 +207,13 @@ async fn asset(req: HttpRequest, path: web::Path<(String, String)>) -> Result<Ht
     Ok(response)
 }
 
-/// Serves index.html for client-side routes, so a reload on `/settings` works.
+/// Serves index.html for client-side routes, so a reload on `/settings` works. A missing
+/// file (a name with an extension, such as a browser's `/favicon.ico`) is a 404, not the
+/// app's page under a wrong name.
 async fn spa_fallback(req: ServiceRequest) -> Result<ServiceResponse, actix_web::Error> {
     let (req, _) = req.into_parts();
-    let index = req.app_data::<web::Data<AppState>>().map(|s| s.settings.web_dir.join("index.html"));
+    let file_name = req.path().rsplit('/').next().unwrap_or_default();
+    let index = req.app_data::<web::Data<AppState>>().filter(|_| !file_name.contains('.')).map(|s| s.settings.web_dir.join("index.html"));
     let response = match index.map(NamedFile::open_async) {
         Some(open) => match open.await {
             Ok(file) => file.into_response(&req),

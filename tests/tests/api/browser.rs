@@ -192,4 +192,8 @@ async fn assets_are_served_precompressed() {
     assert!(on_disk(".br").len() < on_disk(".gz").len() && on_disk(".gz").len() < on_disk("").len());
     let outside = app.client.get(format!("{}/assets/..%2F..%2Fetc/passwd", app.base)).send().await.unwrap();
     assert_eq!(outside.status(), 404);
+    // A client route gets the app; a missing file does not.
+    let route = app.client.get(format!("{}/referrals", app.base)).send().await.unwrap();
+    assert_eq!((route.status().as_u16(), route.text().await.unwrap() == index), (200, true));
+    assert_eq!(app.client.get(format!("{}/favicon.ico", app.base)).send().await.unwrap().status(), 404);
 }
