@@ -6,7 +6,7 @@ use harbour::config::Settings;
 use harbour::db::Db;
 use harbour::startup::Application;
 
-const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | seed --synthetic-referrals N | export-hsds DIR | import-hsds DIR | bootstrap NAME SLUG EMAIL | keys rotate | backup FILE | restore FILE | audit verify | openapi]
+const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | seed --synthetic-referrals N | export-hsds DIR [--tabular] | import-hsds DIR | bootstrap NAME SLUG EMAIL | keys rotate | backup FILE | restore FILE | audit verify | openapi]
 
   serve         run the API and the app (default); applies migrations first
   migrate       apply database migrations and exit
@@ -15,11 +15,12 @@ const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synt
                 add N synthetic services (after --demo), for scale tests and benchmarks
   seed --synthetic-referrals N
                 add N synthetic referral histories (after --demo), for the dashboards' benchmarks
-  export-hsds DIR
-                write the directory as Open Referral HSDS 3.0 JSON files into DIR
+  export-hsds DIR [--tabular]
+                write the directory as Open Referral HSDS 3.0 JSON files into DIR,
+                or as HSDS's tabular data package (CSV tables, datapackage.json)
   import-hsds DIR
-                load HSDS JSON files from DIR, upserting by id; bad records are
-                reported and skipped (exit status 1 when any was)
+                load HSDS JSON files or a tabular data package from DIR, upserting
+                by id; bad records are reported and skipped (exit status 1 when any was)
   bootstrap     on a new instance: create the first organization (NAME, SLUG) and its
                 system admin (EMAIL), and print the admin's temporary password
   keys rotate   re-seal every encrypted participant field and evidence file under the
@@ -69,8 +70,10 @@ fn main() -> ExitCode {
             println!("Added {made} synthetic referral histories in {:.1} s.", started.elapsed().as_secs_f64());
             Ok(())
         }
-        ["export-hsds", dir] => open(&settings).and_then(|db| {
-            let counts = harbour::directory::exchange::export(&db, std::path::Path::new(dir), &settings.time_zone).map_err(|e| e.to_string())?;
+        ["export-hsds", dir] | ["export-hsds", dir, "--tabular"] => open(&settings).and_then(|db| {
+            use harbour::directory::exchange::{export, Format};
+            let format = if args.contains(&"--tabular") { Format::Tabular } else { Format::Json };
+            let counts = export(&db, std::path::Path::new(dir), &settings.time_zone, format).map_err(|e| e.to_string())?;
             println!("Exported to {dir}: {counts:?}");
             Ok(())
         }),

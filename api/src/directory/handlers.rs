@@ -30,6 +30,8 @@ pub struct ServiceListQuery {
     organization_id: Option<String>,
     /// Only services filed under this category.
     taxonomy_term_id: Option<String>,
+    /// Only services filed under any term of this taxonomy (see `/taxonomies`).
+    taxonomy_id: Option<String>,
     /// Only services changed after this time (RFC 3339), for incremental sync.
     modified_after: Option<chrono::DateTime<chrono::Utc>>,
     /// Words to look for, as in `/services/search`; results come best first.
@@ -41,6 +43,23 @@ pub struct ServiceListQuery {
     minimal: Option<bool>,
 }
 
+
+/// HSDS's `format`: `json` (default, paged) or `ndjson` (every match, one per line).
+pub fn wants_ndjson(format: Option<&str>) -> Result<bool, ApiError> {
+    match format {
+        None | Some("json") => Ok(false),
+        Some("ndjson") => Ok(true),
+        Some(_) => Err(ApiError::invalid("/format", "format", "must be json or ndjson")),
+    }
+}
+
+/// A newline-delimited JSON response. Whatever the viewer may see goes out, so it is
+/// never kept by the app's offline cache.
+pub fn ndjson() -> actix_web::HttpResponseBuilder {
+    let mut response = HttpResponse::Ok();
+    response.content_type("application/x-ndjson").insert_header(offline_cache_policy(true));
+    response
+}
 
 /// Whether any of these locations shows a confidential place's address (to its own organization).
 fn reveals_confidential<'a>(locations: impl IntoIterator<Item = &'a Location>) -> bool {
@@ -84,6 +103,9 @@ pub struct SearchParams {
     language: Option<String>,
     /// Only services with all these attributes, comma-separated (`fit:no_id_required,fit:walk_in`).
     attributes: Option<String>,
+    /// Only services that serve this gender: `women`, `men` or `gender_diverse`. Services
+    /// marked with no gender serve everyone and stay in the results.
+    gender: Option<String>,
     /// Only services that take referrals through Harbour.
     accepts_referrals: Option<bool>,
     /// Only services with this capacity status.
@@ -123,6 +145,10 @@ impl SearchParams {
             .filter(|code| !code.is_empty())
             .map(|code| ServiceAttribute::from_code(code).ok_or_else(|| ApiError::invalid("/attributes", "unknown_attribute", "an attribute code is not known")))
             .collect::<Result<_, _>>()?;
+        let gender = match self.gender.as_deref() {
+            None | Some("") => None,
+            Some(g) => Some(ServiceAttribute::from_code(&format!("gender:{g}")).ok_or_else(|| ApiError::invalid("/gender", "gender", "must be women, men or gender_diverse"))?),
+        };
         Ok(SearchQuery {
             text: self.q.unwrap_or_default().chars().take(200).collect(),
             category: self.category,
@@ -135,6 +161,7 @@ impl SearchParams {
             age: self.age,
             language: self.language,
             attributes,
+            gender,
             accepts_referrals: self.accepts_referrals.unwrap_or(false),
             capacity: self.capacity,
             page: PageRequest { page: self.page, per_page: self.per_page },
@@ -178,23 +205,18 @@ pub async fn search_services(state: web::Data<AppState>, reader: Reader, params:
 pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceListQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
     let query = query.into_inner();
-    let streamed = match query.format.as_deref() {
-        None | Some("json") => false,
-        Some("ndjson") => true,
-        Some(_) => return Err(ApiError::invalid("/format", "format", "must be json or ndjson")),
-    };
+    let streamed = wants_ndjson(query.format.as_deref())?;
     let filter = ServiceFilter {
         organization_id: query.organization_id,
         taxonomy_term_id: query.taxonomy_term_id,
+        taxonomy_id: query.taxonomy_id,
         modified_after: query.modified_after.map(|t| t.naive_utc()),
     };
     if query.minimal == Some(true) {
         return Ok(HttpResponse::Ok().json(service::stamps(&state, filter).await?));
     }
     if streamed {
-        let lines = service::stream_ndjson(&state, &reader, filter);
-        // Whatever the viewer may see goes out; never kept by the app's offline cache.
-        return Ok(HttpResponse::Ok().content_type("application/x-ndjson").insert_header(offline_cache_policy(true)).streaming(lines));
+        return Ok(ndjson().streaming(service::stream_ndjson(&state, &reader, filter)));
     }
     if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
         let search = SearchQuery { text: words.chars().take(200).collect(), page: PageRequest { page: query.page, per_page: query.per_page }, ..SearchQuery::default() };
@@ -348,17 +370,44 @@ pub async fn update_location(state: web::Data<AppState>, principal: Principal, r
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
-/// The category tree, flattened (HSDS `taxonomy_term`, with `parent_id`).
+/// Query parameters of the category list (HSDS 3.0 names).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TermListQuery {
+    /// The page to return, from 1.
+    page: Option<u64>,
+    /// Items per page, 1 to 100 (default 25).
+    per_page: Option<u64>,
+    /// Words the term's names (English or French), code or description start with;
+    /// case and accents aside.
+    search: Option<String>,
+    /// Only terms of this taxonomy (see `/taxonomies`).
+    taxonomy_id: Option<String>,
+    /// Only the direct children of this term.
+    parent_id: Option<String>,
+    /// `true`: only the top of the tree, terms without a parent.
+    top_only: Option<bool>,
+    /// `json` (default, paged) or `ndjson`: every matching term, one per line.
+    format: Option<String>,
+}
+
+/// The category tree, flattened (HSDS `taxonomy_term`, with `parent_id`), by code.
 #[utoipa::path(
     tag = "directory",
     security(("bearer" = []), ("client_credentials" = ["directory:read"])),
-    params(PageRequest),
+    params(TermListQuery),
     responses((status = 200, description = "A page of categories", body = Page<TaxonomyTerm>))
 )]
 #[get("/taxonomy_terms")]
-pub async fn list_taxonomy_terms(state: web::Data<AppState>, reader: Reader, page: web::Query<PageRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn list_taxonomy_terms(state: web::Data<AppState>, reader: Reader, query: web::Query<TermListQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
-    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(false)).json(service::list_terms(&state, page.into_inner()).await?))
+    let query = query.into_inner();
+    let filter = service::TermFilter { search: query.search, taxonomy_id: query.taxonomy_id, parent_id: query.parent_id, top_only: query.top_only.unwrap_or(false) };
+    if wants_ndjson(query.format.as_deref())? {
+        return Ok(ndjson().body(service::ndjson_lines(service::all_terms(&state, &filter).await?)?));
+    }
+    let page = PageRequest { page: query.page, per_page: query.per_page };
+    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(false)).json(service::list_terms(&state, &filter, page).await?))
 }
 
 /// One category.
@@ -564,8 +613,12 @@ pub struct ServiceAtLocationQuery {
     organization_id: Option<String>,
     /// Only services filed under this category.
     taxonomy_term_id: Option<String>,
+    /// Only services filed under any term of this taxonomy (see `/taxonomies`).
+    taxonomy_id: Option<String>,
     /// Only services changed after this time (RFC 3339), for incremental sync.
     modified_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// `json` (default, paged) or `ndjson`: every matching link, one per line, streamed.
+    format: Option<String>,
 }
 
 /// Services at their locations (HSDS). A confidential place's address shows only to its organization.
@@ -580,7 +633,15 @@ pub async fn list_service_at_locations(state: web::Data<AppState>, reader: Reade
     reader.authorize()?;
     let query = query.into_inner();
     let page = PageRequest { page: query.page, per_page: query.per_page };
-    let filter = ServiceFilter { organization_id: query.organization_id, taxonomy_term_id: query.taxonomy_term_id, modified_after: query.modified_after.map(|t| t.naive_utc()) };
+    let filter = ServiceFilter {
+        organization_id: query.organization_id,
+        taxonomy_term_id: query.taxonomy_term_id,
+        taxonomy_id: query.taxonomy_id,
+        modified_after: query.modified_after.map(|t| t.naive_utc()),
+    };
+    if wants_ndjson(query.format.as_deref())? {
+        return Ok(ndjson().streaming(service::stream_service_at_locations(&state, &reader, filter)));
+    }
     let found = service::list_service_at_locations(&state, reader.viewer(), filter, page).await?;
     let confidential = reveals_confidential(found.contents.iter().map(|sal| &sal.location));
     Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(found))

@@ -266,6 +266,8 @@ pub fn find_service(conn: &mut DbConn, id: &str) -> QueryResult<Option<ServiceRo
 pub struct ServiceFilter {
     pub organization_id: Option<String>,
     pub taxonomy_term_id: Option<String>,
+    /// Services filed under any term of this taxonomy: Harbour has one, its categories.
+    pub taxonomy_id: Option<String>,
     pub modified_after: Option<NaiveDateTime>,
 }
 
@@ -293,6 +295,14 @@ macro_rules! filter_services {
         if let Some(term) = &filter.taxonomy_term_id {
             let linked = service_taxonomy_terms::table.filter(service_taxonomy_terms::taxonomy_term_id.eq(term.clone())).select(service_taxonomy_terms::service_id);
             query = query.filter(services::id.eq_any(linked));
+        }
+        if let Some(taxonomy) = &filter.taxonomy_id {
+            query = if taxonomy == super::service::CATEGORY_TAXONOMY_ID {
+                query.filter(services::id.eq_any(service_taxonomy_terms::table.select(service_taxonomy_terms::service_id)))
+            } else {
+                // No service is filed under a taxonomy Harbour does not have.
+                query.filter(services::id.eq_any(Vec::<String>::new()))
+            };
         }
         if let Some(after) = filter.modified_after {
             query = query.filter(services::updated_at.gt(after));
@@ -404,11 +414,9 @@ pub struct TermRow {
     pub description: String,
 }
 
-/// One page of taxonomy terms by code, and the total.
-pub fn list_terms(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<TermRow>, i64)> {
-    let total = taxonomy_terms::table.count().get_result(conn)?;
-    let rows = taxonomy_terms::table.order(taxonomy_terms::code.asc()).offset(offset).limit(limit).select(TermRow::as_select()).load(conn)?;
-    Ok((rows, total))
+/// Every taxonomy term, by code (the tree is small: its lists filter and page in memory).
+pub fn all_terms(conn: &mut DbConn) -> QueryResult<Vec<TermRow>> {
+    taxonomy_terms::table.order(taxonomy_terms::code.asc()).select(TermRow::as_select()).load(conn)
 }
 
 /// The taxonomy term with this id.
@@ -533,18 +541,26 @@ pub fn revision(conn: &mut DbConn) -> QueryResult<i64> {
     directory_revision::table.find(1).select(directory_revision::revision).first(conn)
 }
 
-/// One page of service-at-location links (optionally of one organization), by id.
-pub fn list_service_at_locations(conn: &mut DbConn, filter: &ServiceFilter, offset: i64, limit: i64) -> QueryResult<(Vec<LinkRow>, i64)> {
-    // The links of the services the same filters pick for the service list.
-    let query = || filter_services!(service_at_locations::table.inner_join(locations::table).inner_join(services::table).into_boxed(), filter);
-    let total = query().count().get_result(conn)?;
-    let rows = query()
+/// The links of the services the same filters pick for the service list.
+macro_rules! links_of {
+    ($filter:expr) => {
+        filter_services!(service_at_locations::table.inner_join(locations::table).inner_join(services::table).into_boxed(), $filter)
+    };
+}
+
+/// How many service-at-location links `filter` picks.
+pub fn count_service_at_locations(conn: &mut DbConn, filter: &ServiceFilter) -> QueryResult<i64> {
+    links_of!(filter).count().get_result(conn)
+}
+
+/// Service-at-location links `filter` picks, by id, from `offset`.
+pub fn service_at_locations(conn: &mut DbConn, filter: &ServiceFilter, offset: i64, limit: i64) -> QueryResult<Vec<LinkRow>> {
+    links_of!(filter)
         .order(service_at_locations::id.asc())
         .offset(offset)
         .limit(limit)
         .select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select()))
-        .load(conn)?;
-    Ok((rows, total))
+        .load(conn)
 }
 
 /// The service-at-location link with this id.

@@ -7,7 +7,7 @@ use harbour_types::{
 };
 
 use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
-use super::search::hours::{self, Hours};
+use super::search::{self, hours::{self, Hours}};
 use super::visibility::{redact, Viewer};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
@@ -507,11 +507,41 @@ pub(crate) fn term_dto(row: TermRow) -> TaxonomyTerm {
     }
 }
 
-/// One page of categories.
-pub async fn list_terms(state: &AppState, request: PageRequest) -> Result<Page<TaxonomyTerm>, ApiError> {
-    let (offset, limit) = crate::db::page_bounds(request);
-    let (rows, total) = state.db.run(move |conn| repo::list_terms(conn, offset, limit).map_err(ApiError::from)).await?;
-    Ok(Page::new(rows.into_iter().map(term_dto).collect(), total.unsigned_abs(), request))
+/// Which categories a list holds (HSDS's `taxonomy_terms` parameters).
+#[derive(Debug, Clone, Default)]
+pub struct TermFilter {
+    /// Words of the term's names, code or description (forgiving as the search is).
+    pub search: Option<String>,
+    /// Only this taxonomy's terms.
+    pub taxonomy_id: Option<String>,
+    /// Only this term's children.
+    pub parent_id: Option<String>,
+    /// Only terms without a parent.
+    pub top_only: bool,
+}
+
+impl TermFilter {
+    fn keeps(&self, term: &TermRow, words: &[String]) -> bool {
+        self.parent_id.as_ref().is_none_or(|p| term.parent_id.as_ref() == Some(p))
+            && (!self.top_only || term.parent_id.is_none())
+            && search::text::finds(words, &format!("{} {} {} {}", term.name, term.name_fr, term.code, term.description))
+    }
+}
+
+/// One page of categories by code. The tree is small: it is filtered in memory, with the
+/// search's folding of case and accents, the same on both databases.
+pub async fn list_terms(state: &AppState, filter: &TermFilter, request: PageRequest) -> Result<Page<TaxonomyTerm>, ApiError> {
+    Ok(Page::slice(all_terms(state, filter).await?, request))
+}
+
+/// Every category `filter` keeps, by code.
+pub async fn all_terms(state: &AppState, filter: &TermFilter) -> Result<Vec<TaxonomyTerm>, ApiError> {
+    if filter.taxonomy_id.as_deref().is_some_and(|t| t != CATEGORY_TAXONOMY_ID) {
+        return Ok(Vec::new());
+    }
+    let rows = state.db.run(|conn| repo::all_terms(conn).map_err(ApiError::from)).await?;
+    let words: Vec<String> = filter.search.as_deref().map(|w| search::text::words(w).collect()).unwrap_or_default();
+    Ok(rows.into_iter().filter(|t| filter.keeps(t, &words)).map(term_dto).collect())
 }
 
 /// One category.
@@ -538,57 +568,93 @@ pub fn category_taxonomy() -> Taxonomy {
 /// One page of services at their locations, as this viewer may see them.
 pub async fn list_service_at_locations(state: &AppState, viewer: Viewer<'_>, filter: ServiceFilter, request: PageRequest) -> Result<Page<ServiceAtLocation>, ApiError> {
     let (offset, limit) = crate::db::page_bounds(request);
-    let (rows, total) = state.db.run(move |conn| repo::list_service_at_locations(conn, &filter, offset, limit).map_err(ApiError::from)).await?;
-    let links = rows
-        .into_iter()
-        .map(|(id, service_id, location)| ServiceAtLocation { id, service_id, location_id: location.id.clone(), location: redact(location_dto(&location), viewer) })
-        .collect();
-    Ok(Page::new(links, total.unsigned_abs(), request))
+    let (rows, total) = state
+        .db
+        .run(move |conn| Ok::<_, ApiError>((repo::service_at_locations(conn, &filter, offset, limit)?, repo::count_service_at_locations(conn, &filter)?)))
+        .await?;
+    Ok(Page::new(rows.into_iter().map(|row| link_dto(row, viewer)).collect(), total.unsigned_abs(), request))
+}
+
+fn link_dto((id, service_id, location): repo::LinkRow, viewer: Viewer<'_>) -> ServiceAtLocation {
+    ServiceAtLocation { id, service_id, location_id: location.id.clone(), location: redact(location_dto(&location), viewer) }
 }
 
 /// One service at one location, as this viewer may see it.
 pub async fn get_service_at_location(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<ServiceAtLocation, ApiError> {
     let row = state.db.run(move |conn| repo::find_service_at_location(conn, &id).map_err(ApiError::from)).await?;
-    let (id, service_id, location) = row.ok_or_else(|| ApiError::NotFound("no such service at location".into()))?;
-    Ok(ServiceAtLocation { id, service_id, location_id: location.id.clone(), location: redact(location_dto(&location), viewer) })
+    row.map(|row| link_dto(row, viewer)).ok_or_else(|| ApiError::NotFound("no such service at location".into()))
 }
 
-/// Every service matching `filter`, as this reader may see them, one JSON object per
-/// line, produced in chunks on the blocking pool so a large directory is never held in
-/// memory whole. A failure midway ends the stream early (and is logged).
-pub fn stream_ndjson(
-    state: &AppState,
-    reader: &super::reader::Reader,
-    filter: ServiceFilter,
-) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
-    const CHUNK: usize = 200;
+/// How many objects a streamed list reads from the database at a time.
+const STREAM_CHUNK: usize = 200;
+
+/// Items as newline-delimited JSON: one object per line.
+pub fn ndjson_lines<T: serde::Serialize>(items: impl IntoIterator<Item = T>) -> Result<Vec<u8>, ApiError> {
+    let mut lines = Vec::new();
+    for item in items {
+        serde_json::to_writer(&mut lines, &item).map_err(|e| ApiError::Internal(e.to_string()))?;
+        lines.push(b'\n');
+    }
+    Ok(lines)
+}
+
+/// A body made on the blocking pool chunk by chunk, so a large directory is never held
+/// in memory whole: `produce` hands each chunk to `send`, which says false once the
+/// client has gone. A failure midway ends the stream early (and is logged).
+fn stream_chunks<F>(state: &AppState, reader: &super::reader::Reader, produce: F) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<F>
+where
+    F: FnOnce(&mut DbConn, Viewer<'_>, &mut dyn FnMut(Vec<u8>) -> bool) -> Result<(), ApiError> + Send + 'static,
+{
     let (sender, receiver) = tokio::sync::mpsc::channel::<actix_web::web::Bytes>(4);
     let viewer_org = match reader {
         super::reader::Reader::Partner(principal) => Some(principal.organization_id.clone()),
         super::reader::Reader::Public => None,
     };
     let db = state.db.clone();
-    let time_zone = state.settings.time_zone.clone();
     tokio::task::spawn_blocking(move || {
         let viewer = viewer_org.as_deref().map_or(Viewer::Public, Viewer::Partner);
-        let produce = || -> Result<(), ApiError> {
-            let mut conn = db.get()?;
-            let (ids, _) = repo::list_service_ids(&mut conn, &filter, 0, i64::MAX)?;
-            for chunk in ids.chunks(CHUNK) {
-                let mut lines = Vec::new();
-                for aggregate in repo::load_services(&mut conn, chunk)? {
-                    serde_json::to_writer(&mut lines, &service_dto(&aggregate, viewer, &time_zone)).map_err(|e| ApiError::Internal(e.to_string()))?;
-                    lines.push(b'\n');
-                }
-                if sender.blocking_send(lines.into()).is_err() {
-                    return Ok(()); // the client went away
-                }
-            }
-            Ok(())
-        };
-        if let Err(e) = produce() {
+        let outcome = db.get().map_err(ApiError::from).and_then(|mut conn| produce(&mut conn, viewer, &mut |lines| sender.blocking_send(lines.into()).is_ok()));
+        if let Err(e) = outcome {
             tracing::error!(error = %e, "streaming the directory stopped early");
         }
     });
     futures_util::stream::unfold(receiver, |mut receiver| async move { receiver.recv().await.map(|chunk| (Ok(chunk), receiver)) })
+}
+
+/// Every service matching `filter`, as this reader may see them, one JSON object per line.
+pub fn stream_ndjson(
+    state: &AppState,
+    reader: &super::reader::Reader,
+    filter: ServiceFilter,
+) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
+    let time_zone = state.settings.time_zone.clone();
+    stream_chunks(state, reader, move |conn, viewer, send| {
+        let (ids, _) = repo::list_service_ids(conn, &filter, 0, i64::MAX)?;
+        for chunk in ids.chunks(STREAM_CHUNK) {
+            let services = repo::load_services(conn, chunk)?;
+            if !send(ndjson_lines(services.iter().map(|aggregate| service_dto(aggregate, viewer, &time_zone)))?) {
+                break; // the client went away
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Every service-at-location link matching `filter`, as this reader may see it, one per line.
+pub fn stream_service_at_locations(
+    state: &AppState,
+    reader: &super::reader::Reader,
+    filter: ServiceFilter,
+) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
+    stream_chunks(state, reader, move |conn, viewer, send| {
+        let chunk = i64::try_from(STREAM_CHUNK).unwrap_or(i64::MAX);
+        for offset in (0_i64..).step_by(STREAM_CHUNK) {
+            let rows = repo::service_at_locations(conn, &filter, offset, chunk)?;
+            let last = rows.len() < STREAM_CHUNK;
+            if !send(ndjson_lines(rows.into_iter().map(|row| link_dto(row, viewer)))?) || last {
+                break;
+            }
+        }
+        Ok(())
+    })
 }

@@ -9,11 +9,25 @@ use crate::directory::reader::Reader;
 use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
+/// Query parameters of the organization list (HSDS 3.0 names).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganizationListQuery {
+    /// The page to return, from 1.
+    page: Option<u64>,
+    /// Items per page, 1 to 100 (default 25).
+    per_page: Option<u64>,
+    /// Words of the organization's name or description; case, accents and typos forgiven.
+    search: Option<String>,
+    /// `json` (default, paged) or `ndjson`: every matching organization, one per line.
+    format: Option<String>,
+}
+
 /// Lists the partnership's organizations, by name.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = []), ("client_credentials" = ["directory:read"])),
-    params(PageRequest),
+    params(OrganizationListQuery),
     responses(
         (status = 200, description = "A page of organizations", body = Page<Organization>),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -21,9 +35,19 @@ use crate::state::AppState;
     )
 )]
 #[get("/organizations")]
-pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, page: web::Query<PageRequest>) -> Result<web::Json<Page<Organization>>, ApiError> {
+pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, query: web::Query<OrganizationListQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
-    Ok(web::Json(service::list(&state, page.into_inner()).await?))
+    let query = query.into_inner();
+    let page = PageRequest { page: query.page, per_page: query.per_page };
+    let streamed = crate::directory::handlers::wants_ndjson(query.format.as_deref())?;
+    let found = match (query.search.filter(|w| !w.trim().is_empty()), streamed) {
+        (None, false) => return Ok(HttpResponse::Ok().json(service::list(&state, page).await?)),
+        (words, _) => service::find(&state, words.as_deref().unwrap_or_default()).await?,
+    };
+    if streamed {
+        return Ok(crate::directory::handlers::ndjson().body(crate::directory::service::ndjson_lines(found)?));
+    }
+    Ok(HttpResponse::Ok().json(Page::slice(found, page)))
 }
 
 /// One organization.

@@ -14,6 +14,14 @@ pub async fn list(state: &AppState, request: PageRequest) -> Result<Page<Organiz
     Ok(Page::new(rows.iter().map(OrganizationRow::to_dto).collect(), total.unsigned_abs(), request))
 }
 
+/// Every organization whose name or description has `words` (forgiving as the
+/// directory search is), by name. The partnership's organizations are a short list.
+pub async fn find(state: &AppState, words: &str) -> Result<Vec<Organization>, ApiError> {
+    let words: Vec<String> = crate::directory::search::text::words(words).collect();
+    let (rows, _) = state.db.run(|conn| repo::list(conn, 0, i64::MAX).map_err(ApiError::from)).await?;
+    Ok(rows.iter().filter(|o| crate::directory::search::text::finds(&words, &format!("{} {}", o.name, o.description))).map(OrganizationRow::to_dto).collect())
+}
+
 /// One organization.
 pub async fn get(state: &AppState, id: String) -> Result<Organization, ApiError> {
     let row = state.db.run(move |conn| repo::find(conn, &id).map_err(ApiError::from)).await?;

@@ -25,6 +25,14 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// The requested page of a list held whole (a short list filtered in memory).
+    pub fn slice(all: Vec<T>, request: PageRequest) -> Self {
+        let total = all.len() as u64;
+        let skip = usize::try_from(request.offset()).unwrap_or(usize::MAX);
+        let take = usize::try_from(request.per_page()).unwrap_or(usize::MAX);
+        Page::new(all.into_iter().skip(skip).take(take).collect(), total, request)
+    }
+
     /// Builds a page from its items, the total count and the request that asked for it.
     pub fn new(contents: Vec<T>, total_items: u64, request: PageRequest) -> Self {
         let per_page = request.per_page();

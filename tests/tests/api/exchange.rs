@@ -1,15 +1,16 @@
-//! HSDS import and export: a round trip gives identical files; broken files and records
-//! are reported one by one and leave nothing half-written.
+//! HSDS import and export, as JSON files and as the tabular data package (CSV): a round
+//! trip gives identical files; broken files and records are reported one by one and
+//! leave nothing half-written.
 
 use std::path::{Path, PathBuf};
 
 use harbour::db::Db;
-use harbour::directory::exchange::{export, import};
+use harbour::directory::exchange::{export, import, Format};
 use harbour_tests::{on_both_backends, EmptyDatabase, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
 
-on_both_backends!(export_import_export_is_identical, bad_records_are_skipped_with_reasons);
+on_both_backends!(export_import_export_is_identical, bad_records_are_skipped_with_reasons, tabular_round_trip_is_identical, broken_tabular_rows_are_reported);
 
 fn scratch() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("harbour-hsds-{}", uuid::Uuid::new_v4().simple()));
@@ -18,8 +19,12 @@ fn scratch() -> PathBuf {
 }
 
 async fn run_export(db: &Db, dir: &Path) {
+    export_as(db, dir, Format::Json).await;
+}
+
+async fn export_as(db: &Db, dir: &Path, format: Format) {
     let (db, dir) = (db.clone(), dir.to_owned());
-    tokio::task::spawn_blocking(move || export(&db, &dir, "America/Halifax").expect("export")).await.unwrap();
+    tokio::task::spawn_blocking(move || export(&db, &dir, "America/Halifax", format).expect("export")).await.unwrap();
 }
 
 async fn run_import(db: &Db, dir: &Path) -> harbour::directory::exchange::ImportReport {
@@ -27,23 +32,30 @@ async fn run_import(db: &Db, dir: &Path) -> harbour::directory::exchange::Import
     tokio::task::spawn_blocking(move || import(&db, &dir).expect("import")).await.unwrap()
 }
 
-async fn export_import_export_is_identical(app: TestApp) {
+/// Two services of organization A, one at a public place and one at a confidential
+/// one, with everything a service can carry.
+async fn two_services(app: &TestApp) {
     let admin = app.token(Role::AgencyAdmin, 'a').await;
     let org = &app.fixture.org_a;
     for visibility in ["public", "confidential"] {
         let place = json!({"name": format!("{visibility} place"), "visibility": visibility, "address_1": format!("{visibility} 9 Quiet Lane"), "city": "Truro",
-            "latitude": 45.36, "longitude": -63.28, "intake_instructions": "Call first."});
+            "latitude": 45.36, "longitude": -63.28, "intake_instructions": "Call first.", "accessibility": "Step-free, \"ramp\", lift"});
         let place: Value = app.post(&format!("/api/v1/organizations/{org}/locations"), &admin, &place).await.json().await.unwrap();
-        let service = json!({"name": format!("{visibility} service"), "description": "Support.", "minimum_age": 12,
-            "phones": [{"number": "902-555-0111", "type": "text", "after_hours": true}],
+        let service = json!({"name": format!("{visibility} service"), "description": "Support,\nday and night.", "minimum_age": 12,
+            "required_documents": "none",
+            "phones": [{"number": "902-555-0111", "type": "text", "after_hours": true}, {"number": "902-555-0112"}],
             "schedules": [{"byday": "SA", "opens_at": "21:00", "closes_at": "02:00"}],
             "schedule_exceptions": [{"date": "2026-12-25", "description": "Christmas Day"}, {"date": "2026-12-31", "opens_at": "18:00", "closes_at": "01:00"}],
-            "languages": ["fr", "mic"], "harbour_attributes": ["culture:indigenous"],
+            "languages": ["fr", "mic"], "harbour_attributes": ["culture:indigenous", "fit:walk_in"],
             "category_ids": [app.fixture.emergency_shelter], "region_ids": [app.fixture.halifax], "location_ids": [place["id"]]});
         let created: Value = app.post(&format!("/api/v1/organizations/{org}/services"), &admin, &service).await.json().await.unwrap();
         let capacity = json!({"status": "waitlist", "available": 0, "maximum": 8, "unit": "beds"});
         assert_eq!(app.put(&format!("/api/v1/services/{}/capacity", created["id"].as_str().unwrap()), &admin, Some("\"1\""), &capacity).await.status(), 200);
     }
+}
+
+async fn export_import_export_is_identical(app: TestApp) {
+    two_services(&app).await;
     let first = scratch();
     run_export(&app.db, &first).await;
     let services = std::fs::read_to_string(first.join("services.json")).unwrap();
@@ -112,4 +124,102 @@ async fn bad_records_are_skipped_with_reasons(app: TestApp) {
     let db = app.db.clone();
     let leftover = tokio::task::spawn_blocking(move || harbour::directory::repo::find_location(&mut db.get().unwrap(), "loc-half-written").unwrap()).await.unwrap();
     assert!(leftover.is_none(), "a skipped record leaves nothing behind");
+}
+
+fn files_of(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    names.sort();
+    names
+}
+
+async fn tabular_round_trip_is_identical(app: TestApp) {
+    two_services(&app).await;
+    let first = scratch();
+    export_as(&app.db, &first, Format::Tabular).await;
+    let services = std::fs::read_to_string(first.join("services.csv")).unwrap();
+    assert!(services.contains("\"Support,\nday and night.\""), "commas and line breaks are quoted: {services}");
+    let locations = std::fs::read_to_string(first.join("locations.csv")).unwrap() + &std::fs::read_to_string(first.join("addresses.csv")).unwrap();
+    assert!(locations.contains("public 9 Quiet Lane") && locations.contains("-63.28"), "{locations}");
+    assert!(!locations.contains("confidential 9 Quiet Lane"), "the tabular export never carries a safe house's address either");
+    assert!(std::fs::read_to_string(first.join("attributes.csv")).unwrap().contains(&app.fixture.emergency_shelter), "categories are HSDS attributes");
+
+    // The descriptor names every CSV; HSDS's tables keep HSDS's file and column names,
+    // and whatever Harbour adds is named harbour_…
+    let package: Value = serde_json::from_str(&std::fs::read_to_string(first.join("datapackage.json")).unwrap()).unwrap();
+    let hsds: Value = serde_json::from_str(&std::fs::read_to_string(harbour_tests::tests_dir().join("../../shared/hsds/datapackage.json")).unwrap()).unwrap();
+    let resources = package["resources"].as_array().unwrap();
+    let mut listed: Vec<String> = resources.iter().map(|r| r["path"].as_str().unwrap().to_owned()).chain(["datapackage.json".to_owned()]).collect();
+    listed.sort();
+    assert_eq!(listed, files_of(&first));
+    for resource in resources {
+        let name = resource["name"].as_str().unwrap();
+        let fields: Vec<&str> = resource["schema"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+        let header = std::fs::read_to_string(first.join(resource["path"].as_str().unwrap())).unwrap().lines().next().unwrap().to_owned();
+        assert_eq!(header, fields.join(","), "{name}: the CSV's header is the descriptor's fields");
+        if name.starts_with("harbour_") {
+            continue;
+        }
+        let official = hsds["resources"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap_or_else(|| panic!("{name} is not an HSDS table"));
+        assert_eq!(resource["path"], official["path"], "{name}: HSDS's file name");
+        let official: Vec<&str> = official["schema"]["fields"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+        for field in fields {
+            assert!(official.contains(&field) || field.starts_with("harbour_"), "{name}.{field} is neither HSDS's nor marked as Harbour's");
+        }
+    }
+
+    let empty = EmptyDatabase::create(app.backend).await;
+    let report = run_import(&empty.db, &first).await;
+    assert!(report.skipped.is_empty(), "{:?}", report.skipped);
+    assert_eq!(report.loaded["services.csv"], 2);
+    let second = scratch();
+    export_as(&empty.db, &second, Format::Tabular).await;
+    assert_eq!(files_of(&first), files_of(&second));
+    for file in files_of(&first) {
+        let (a, b) = (std::fs::read_to_string(first.join(&file)).unwrap(), std::fs::read_to_string(second.join(&file)).unwrap());
+        assert!(a == b, "{file} differs after a round trip:\n{a}\n---\n{b}");
+    }
+    // The two formats carry the same directory.
+    let (json_first, json_second) = (scratch(), scratch());
+    run_export(&app.db, &json_first).await;
+    run_export(&empty.db, &json_second).await;
+    for file in ["organizations.json", "taxonomy_terms.json", "regions.json", "services.json"] {
+        assert_eq!(std::fs::read_to_string(json_first.join(file)).unwrap(), std::fs::read_to_string(json_second.join(file)).unwrap(), "{file} after a tabular round trip");
+    }
+}
+
+async fn broken_tabular_rows_are_reported(app: TestApp) {
+    let dir = scratch();
+    let write = |file: &str, text: &str| std::fs::write(dir.join(file), text).unwrap();
+    write("datapackage.json", "{}");
+    write("organizations.csv", "id,name,description\norg-1,Imported Org,From elsewhere\norg-2,,No name\n");
+    write("services.csv", "id,organization_id,name,status,minimum_age\nsvc-good,org-1,Good,active,14\nsvc-bad-age,org-1,Bad age,active,fourteen\n\
+        svc-lost-place,org-1,Lost place,active,\nsvc-bad-phone-row,org-1,Phone,active,\n");
+    write("phones.csv", "id,service_id,number,type\nph-1,svc-good,902-555-0100,voice\nph-2,svc-nowhere,902-555-0101,voice\nph-3,svc-bad-phone-row\n");
+    write("schedules.csv", "id,service_id,byday,opens_at,closes_at\nsch-1,svc-good,MO,09:00,17:00\n");
+    write("locations.csv", "id,name,latitude,longitude\nloc-good,Good place,44.65,-63.57\n");
+    write("addresses.csv", "id,location_id,address_1,city\nloc-good,loc-good,1 Main St,Halifax\n");
+    write("service_at_location.csv", "id,service_id,location_id\nsal-1,svc-good,loc-good\nsal-2,svc-lost-place,loc-missing\n");
+    write("attributes.csv", "id,link_id,taxonomy_term_id,link_entity\na-1,org-1,x,organization\n");
+
+    let report = run_import(&app.db, &dir).await;
+    assert_eq!(report.loaded["services.csv"], 2, "{:?}", report.skipped);
+    assert_eq!(report.loaded["organizations.csv"], 1);
+    let reason_of = |file: &str, id: Option<&str>| {
+        report.skipped.iter().find(|s| s.file == file && s.id.as_deref() == id).map(|s| s.reason.clone()).unwrap_or_else(|| panic!("{file} {id:?} not reported: {:?}", report.skipped))
+    };
+    assert!(reason_of("organizations.csv", Some("org-2")).contains("missing field `name`"));
+    assert!(reason_of("services.csv", Some("svc-bad-age")).contains("expected i32"), "a wrong type names what was expected");
+    assert!(reason_of("services.csv", Some("svc-lost-place")).contains("location loc-missing is not in locations.csv"));
+    assert!(reason_of("phones.csv", Some("ph-2")).contains("service_id names nothing in services.csv"));
+    assert!(reason_of("phones.csv", None).contains("not a valid CSV row"), "a short row is reported");
+    assert!(reason_of("attributes.csv", Some("a-1")).contains("names nothing"));
+
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let good: Value = app.get("/api/v1/services/svc-good", &worker).await.json().await.unwrap();
+    assert_eq!(good["minimum_age"], 14);
+    assert_eq!(good["phones"][0]["number"], "902-555-0100");
+    assert_eq!(good["schedules"][0]["opens_at"], "09:00");
+    assert_eq!(good["service_at_locations"][0]["location"]["addresses"][0]["address_1"], "1 Main St");
+    assert_eq!(app.get("/api/v1/services/svc-lost-place", &worker).await.status(), 404, "a service whose place is missing is not loaded without it");
+    assert_eq!(app.get("/api/v1/services/svc-bad-phone-row", &worker).await.status(), 200, "a broken phone row is reported; its service loads");
 }

@@ -5,7 +5,13 @@ use harbour_tests::{on_both_backends, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
 
-on_both_backends!(directory_output_is_valid_hsds, minimal_lists_every_id_and_last_change, service_at_locations_take_the_service_filters);
+on_both_backends!(
+    directory_output_is_valid_hsds,
+    minimal_lists_every_id_and_last_change,
+    service_at_locations_take_the_service_filters,
+    taxonomy_terms_take_the_hsds_filters,
+    organizations_take_search_and_ndjson,
+);
 
 fn schema(relative: &str) -> jsonschema::Validator {
     let path = std::fs::canonicalize(harbour_tests::tests_dir().join("../../shared/hsds/schema").join(relative)).expect("the HSDS schemas are in ../shared/hsds");
@@ -147,4 +153,61 @@ async fn service_at_locations_take_the_service_filters(app: TestApp) {
     assert_eq!(total(format!("organization_id={}", app.fixture.org_b)).await, 0);
     assert_eq!(total("modified_after=2100-01-01T00:00:00Z".into()).await, 0);
     assert_eq!(total("modified_after=2000-01-01T00:00:00Z".into()).await, 2);
+    // Harbour files services under one taxonomy, its categories.
+    let taxonomies: Value = app.get("/api/v1/taxonomies", &reader).await.json().await.unwrap();
+    let categories = taxonomies["contents"][0]["id"].as_str().unwrap().to_owned();
+    assert_eq!(total(format!("taxonomy_id={categories}")).await, 1, "only the service filed under a category");
+    assert_eq!(total("taxonomy_id=another-taxonomy".into()).await, 0);
+    let services: Value = app.get(&format!("/api/v1/services?taxonomy_id={categories}"), &reader).await.json().await.unwrap();
+    assert_eq!(services["contents"][0]["name"], "Beds");
+    assert_eq!(services["total_items"], 1);
+    let response = app.get(&format!("/api/v1/service_at_locations?format=ndjson&organization_id={org}"), &reader).await;
+    assert_eq!(response.headers()["content-type"], "application/x-ndjson");
+    let lines = response.text().await.unwrap();
+    assert_eq!(lines.lines().filter(|l| serde_json::from_str::<Value>(l).unwrap()["location"]["name"] == "Front door").count(), 2);
+    assert_eq!(app.get("/api/v1/service_at_locations?format=xml", &reader).await.status(), 422);
+}
+
+/// HSDS's `taxonomy_terms` parameters: a term's children, the top of the tree, words of
+/// its names (accents aside), its taxonomy.
+async fn taxonomy_terms_take_the_hsds_filters(app: TestApp) {
+    let reader = app.token(Role::OutreachWorker, 'a').await;
+    let ids = |query: &str| {
+        let (app, reader, query) = (&app, &reader, query.to_owned());
+        async move {
+            let page: Value = app.get(&format!("/api/v1/taxonomy_terms?{query}"), reader).await.json().await.unwrap();
+            page["contents"].as_array().unwrap().iter().map(|t| t["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>()
+        }
+    };
+    let (housing, shelter) = (app.fixture.housing.clone(), app.fixture.emergency_shelter.clone());
+    assert!(ids("").await.contains(&shelter));
+    assert_eq!(ids(&format!("parent_id={housing}")).await, vec![shelter.clone()]);
+    let top = ids("top_only=true").await;
+    assert!(top.contains(&housing) && !top.contains(&shelter));
+    assert_eq!(ids("search=hebergement%20urg").await, vec![shelter.clone()], "French name, no accent, a partial word");
+    assert_eq!(ids("search=EMERGENCY").await, vec![shelter.clone()]);
+    assert!(ids("search=nothing-like-it").await.is_empty());
+    let taxonomies: Value = app.get("/api/v1/taxonomies", &reader).await.json().await.unwrap();
+    let categories = taxonomies["contents"][0]["id"].as_str().unwrap();
+    assert!(ids(&format!("taxonomy_id={categories}")).await.contains(&shelter));
+    assert!(ids("taxonomy_id=another-taxonomy").await.is_empty());
+    let page: Value = app.get("/api/v1/taxonomy_terms?top_only=true&per_page=1&page=2", &reader).await.json().await.unwrap();
+    assert_eq!(page["total_items"].as_u64().unwrap(), top.len() as u64, "paged after filtering");
+    let lines = app.get("/api/v1/taxonomy_terms?format=ndjson&top_only=true", &reader).await.text().await.unwrap();
+    let streamed: Vec<String> = lines.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(streamed, top, "ndjson: every match, one per line");
+}
+
+/// HSDS's `search` and `format=ndjson` on the organization list.
+async fn organizations_take_search_and_ndjson(app: TestApp) {
+    let reader = app.token(Role::OutreachWorker, 'a').await;
+    let page: Value = app.get("/api/v1/organizations?search=organisation&per_page=1", &reader).await.json().await.unwrap();
+    assert_eq!(page["total_items"], 2, "a typo is forgiven: {page}");
+    assert_eq!(page["contents"].as_array().unwrap().len(), 1, "and the matches are paged");
+    let none: Value = app.get("/api/v1/organizations?search=lighthouse", &reader).await.json().await.unwrap();
+    assert_eq!(none["total_items"], 0);
+    let response = app.get("/api/v1/organizations?format=ndjson", &reader).await;
+    assert_eq!(response.headers()["content-type"], "application/x-ndjson");
+    let names: Vec<String> = response.text().await.unwrap().lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(names, ["Organization A", "Organization B"]);
 }

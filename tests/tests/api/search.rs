@@ -26,7 +26,7 @@ async fn directory(app: &TestApp) -> (String, String) {
     let every_day: Vec<Value> = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"].iter().map(|d| json!({"byday": d, "opens_at": "00:00", "closes_at": "24:00"})).collect();
     let services = [
         (org_a, &admin_a, json!({"name": "Emergency Youth Shelter", "description": "Beds for youth.", "open_24_7": true, "minimum_age": 16, "maximum_age": 24,
-            "languages": ["en", "fr"], "harbour_attributes": ["fit:no_id_required"], "category_ids": [app.fixture.emergency_shelter],
+            "languages": ["en", "fr"], "harbour_attributes": ["fit:no_id_required", "gender:women"], "category_ids": [app.fixture.emergency_shelter],
             "region_ids": [app.fixture.halifax], "location_ids": [safe_house["id"]]})),
         (org_a, &admin_a, json!({"name": "Clinique juridique jeunesse", "description": "Aide juridique gratuite pour les jeunes.", "languages": ["fr"]})),
         (org_b, &admin_b, json!({"name": "Food bank", "description": "Groceries and hot meals.", "location_ids": [truro["id"]], "accepts_referrals": false})),
@@ -88,6 +88,10 @@ async fn filters_narrow_the_results(app: TestApp) {
         ("language=fr".to_owned(), vec!["Clinique juridique jeunesse", "Emergency Youth Shelter"]),
         ("attributes=fit:no_id_required".to_owned(), vec!["Emergency Youth Shelter"]),
         ("accepts_referrals=true&q=food".to_owned(), vec![]),
+        // Marked for girls and women, the shelter is left out for boys and men; the other
+        // services are marked with no gender: they serve everyone.
+        ("gender=men".to_owned(), vec!["Clinique juridique jeunesse", "Drop-in centre", "Food bank"]),
+        ("gender=women&open_24_7=true".to_owned(), vec!["Emergency Youth Shelter"]),
         ("capacity=full".to_owned(), vec![]),
         ("near=45.36,-63.28&radius_km=5".to_owned(), vec!["Drop-in centre", "Food bank"]),
     ];
@@ -97,7 +101,7 @@ async fn filters_narrow_the_results(app: TestApp) {
     let facets = &all["facets"];
     assert!(facets["categories"].as_array().unwrap().iter().any(|f| f["value"] == app.fixture.housing.as_str() && f["count"] == 1));
     assert!(facets["languages"].as_array().unwrap().iter().any(|f| f["value"] == "fr" && f["count"] == 2));
-    for bad in ["near=north", "sort=distance", "sort=random", "attributes=fit:unknown", "radius_km=-1", "open_now=maybe"] {
+    for bad in ["near=north", "sort=distance", "sort=random", "attributes=fit:unknown", "gender=girls", "radius_km=-1", "open_now=maybe"] {
         let status = app.get(&format!("/api/v1/services/search?{bad}"), &token).await.status().as_u16();
         assert!(status == 422 || status == 400, "{bad} gave {status}");
     }

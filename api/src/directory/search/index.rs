@@ -63,6 +63,9 @@ pub struct SearchQuery {
     pub language: Option<String>,
     /// Only services with all these attributes.
     pub attributes: Vec<ServiceAttribute>,
+    /// Only services that serve this gender (a `gender:` attribute): those marked with
+    /// it, and those marked with no gender, which serve everyone.
+    pub gender: Option<ServiceAttribute>,
     /// Only services that take referrals through Harbour.
     pub accepts_referrals: bool,
     /// Only services with this capacity status.
@@ -376,6 +379,8 @@ impl Index {
             (c, r, l) => (c.map(Result::unwrap_or_default), r.map(Result::unwrap_or_default), l.map(Result::unwrap_or_default)),
         };
         let required_attributes = query.attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a));
+        let genders = [ServiceAttribute::GenderWomen, ServiceAttribute::GenderMen, ServiceAttribute::GenderDiverse].into_iter().fold(0, |bits, a| bits | attribute_bit(a));
+        let gender = query.gender.map(attribute_bit);
         let mut candidates: Vec<Candidate> = Vec::new();
         for (doc_id, score) in self.text_scores(&query.text) {
             let doc = &self.docs[doc_id as usize];
@@ -384,6 +389,7 @@ impl Index {
                 && language.is_none_or(|l| doc.languages.contains(&l))
                 && (!query.open_24_7 || doc.open_24_7)
                 && doc.attributes & required_attributes == required_attributes
+                && gender.is_none_or(|g| doc.attributes & genders == 0 || doc.attributes & g != 0)
                 && (!query.accepts_referrals || doc.accepts_referrals)
                 && query.capacity.is_none_or(|c| doc.capacity.status == c)
                 && query.age.is_none_or(|age| doc.minimum_age.is_none_or(|min| age >= min) && doc.maximum_age.is_none_or(|max| age <= max));

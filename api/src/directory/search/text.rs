@@ -46,6 +46,16 @@ pub fn words(text: &str) -> impl Iterator<Item = String> {
     out.into_iter().filter(|w| w.len() > 1 || w.chars().all(|c| c.is_ascii_digit())).filter(|w| !STOP_WORDS.contains(&w.as_str()))
 }
 
+/// True when each of `query`'s words matches a word of `text` (exactly, as a prefix or
+/// a typo away): how short lists, searched without the index, are searched.
+pub fn finds(query: &[String], text: &str) -> bool {
+    if query.is_empty() {
+        return true;
+    }
+    let text: Vec<String> = words(text).collect();
+    query.iter().all(|q| text.iter().any(|t| matches(q, t).is_some()))
+}
+
 /// How a query word matches an indexed word, best first.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub enum Match {

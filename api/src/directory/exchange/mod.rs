@@ -1,25 +1,30 @@
 //! Open Referral HSDS 3.0 exchange: `harbour export-hsds DIR` writes the directory as
 //! HSDS JSON (one file per object type, in id order, so two exports of the same data
-//! are identical); `harbour import-hsds DIR` loads such files, upserting by id.
+//! are identical), or with `--tabular` as HSDS's tabular data package (CSV tables and a
+//! `datapackage.json`, see [`tabular`]); `harbour import-hsds DIR` loads either, upserting
+//! by id.
 //!
 //! Import takes each record on its own: a record that does not parse, names an unknown
 //! organization, category or region, or breaks a rule is reported with its reason and
 //! skipped, in its own transaction, so nothing of it is half-written; the rest loads.
+//! Both formats are read into the same JSON records, so one set of rules loads them.
 //! Exports are for partners: a confidential location's address is left out, as on
 //! every endpoint.
+
+pub mod tabular;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use harbour_types::{
-    CapacityStatus, Organization, OrganizationInput, PhoneKind, Region, Sector, Service, ServiceAttribute, ServiceStatus, TaxonomyTerm, Visibility, Weekday,
+    CapacityStatus, Organization, OrganizationInput, PhoneKind, Region, Sector, Service, ServiceAttribute, ServiceStatus, Taxonomy, TaxonomyTerm, Visibility, Weekday,
 };
 use serde::Deserialize;
 use serde_json::Value;
 
 use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
-use super::service::{service_dto, term_dto};
+use super::service::{category_taxonomy, service_dto, term_dto};
 use super::visibility::Viewer;
 use crate::db::{self, Db, DbConn, DbError};
 use crate::organizations::repo::{self as organizations_repo, OrganizationRow};
@@ -46,12 +51,19 @@ impl From<diesel::result::Error> for ExchangeError {
     }
 }
 
+impl ExchangeError {
+    /// A file problem, naming the file.
+    fn file(path: &Path, e: impl std::fmt::Display) -> ExchangeError {
+        ExchangeError::Io(format!("{}: {e}", path.display()))
+    }
+}
+
 /// One record that was not imported, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Skipped {
     /// The file it came from.
     pub file: &'static str,
-    /// Its position in the file's array (none when the whole file was unusable).
+    /// Its position in the file (none when the whole file was unusable).
     pub index: Option<usize>,
     /// Its id, when it had one.
     pub id: Option<String>,
@@ -68,28 +80,83 @@ pub struct ImportReport {
     pub skipped: Vec<Skipped>,
 }
 
+/// The two shapes HSDS gives a directory on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON array per object type, objects nested as the HSDS API serves them.
+    Json,
+    /// The tabular data package: one CSV table per object type, linked by ids.
+    Tabular,
+}
+
+/// The whole directory as partners may see it, in the API's shapes.
+pub struct Directory {
+    /// Organizations, by id.
+    pub organizations: Vec<Organization>,
+    /// The taxonomies terms belong to.
+    pub taxonomies: Vec<Taxonomy>,
+    /// Categories, by id.
+    pub terms: Vec<TaxonomyTerm>,
+    /// Regions, by id.
+    pub regions: Vec<Region>,
+    /// Services with their locations, phones and hours, by id.
+    pub services: Vec<Service>,
+}
+
+/// One record as read from a file: its fields, or why they could not be read.
+pub struct Record {
+    /// Its id, when it could be read.
+    pub id: Option<String>,
+    /// Its fields as a JSON object.
+    pub fields: Result<Value, String>,
+}
+
+impl Record {
+    fn of(fields: Value) -> Record {
+        Record { id: fields.get("id").and_then(Value::as_str).map(str::to_owned), fields: Ok(fields) }
+    }
+}
+
+/// The records of one file, with the file's name for the report.
+pub struct Batch {
+    /// The file they came from.
+    pub file: &'static str,
+    /// Its records, in file order.
+    pub records: Vec<Record>,
+}
+
+/// Everything an import loads, in load order.
+pub struct Records {
+    /// Regions first: services name them.
+    pub regions: Batch,
+    /// Then categories, parents before children.
+    pub terms: Batch,
+    /// Then organizations: services belong to them.
+    pub organizations: Batch,
+    /// Then services with their children.
+    pub services: Batch,
+}
+
 fn write_json<T: serde::Serialize>(dir: &Path, file: &str, items: &[T]) -> Result<(), ExchangeError> {
     let mut text = serde_json::to_string_pretty(items).map_err(|e| ExchangeError::Io(e.to_string()))?;
     text.push('\n');
-    std::fs::write(dir.join(file), text).map_err(|e| ExchangeError::Io(format!("{}: {e}", dir.join(file).display())))
+    std::fs::write(dir.join(file), text).map_err(|e| ExchangeError::file(&dir.join(file), e))
 }
 
-/// Writes the directory to `dir` as HSDS JSON; returns how many records of each kind.
-pub fn export(db: &Db, dir: &Path, time_zone: &str) -> Result<BTreeMap<&'static str, usize>, ExchangeError> {
-    std::fs::create_dir_all(dir).map_err(|e| ExchangeError::Io(format!("{}: {e}", dir.display())))?;
+/// Reads the directory as a partner of no organization sees it: partners-only places
+/// shown, confidential ones without their address.
+fn read_directory(db: &Db, time_zone: &str) -> Result<Directory, ExchangeError> {
     let mut conn = db.get()?;
     let (organizations, _) = organizations_repo::list(&mut conn, 0, i64::MAX)?;
     let mut organizations: Vec<Organization> = organizations.iter().map(OrganizationRow::to_dto).collect();
     organizations.sort_by(|a, b| a.id.cmp(&b.id));
-    let (terms, _) = repo::list_terms(&mut conn, 0, i64::MAX)?;
-    let mut terms: Vec<TaxonomyTerm> = terms.into_iter().map(term_dto).collect();
+    let mut terms: Vec<TaxonomyTerm> = repo::all_terms(&mut conn)?.into_iter().map(term_dto).collect();
     terms.sort_by(|a, b| a.id.cmp(&b.id));
     let mut regions: Vec<Region> = repo::list_regions(&mut conn)?.into_iter().map(|(id, slug, name, name_fr)| Region { id, slug, name, name_fr }).collect();
     regions.sort_by(|a, b| a.id.cmp(&b.id));
     let ids = repo::all_service_ids(&mut conn)?;
     let mut services: Vec<Service> = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        // A partner of no organization: partners-only places shown, confidential ones not.
         services.extend(repo::load_services(&mut conn, chunk)?.iter().map(|a| service_dto(a, Viewer::Partner(""), time_zone)));
     }
     for service in &mut services {
@@ -98,11 +165,26 @@ pub fn export(db: &Db, dir: &Path, time_zone: &str) -> Result<BTreeMap<&'static 
         service.open_now = false;
         service.opens_next_at = None;
     }
-    write_json(dir, ORGANIZATIONS, &organizations)?;
-    write_json(dir, TAXONOMY_TERMS, &terms)?;
-    write_json(dir, REGIONS, &regions)?;
-    write_json(dir, SERVICES, &services)?;
-    Ok(BTreeMap::from([(ORGANIZATIONS, organizations.len()), (TAXONOMY_TERMS, terms.len()), (REGIONS, regions.len()), (SERVICES, services.len())]))
+    Ok(Directory { organizations, taxonomies: vec![category_taxonomy()], terms, regions, services })
+}
+
+/// Writes the directory to `dir` in `format`; returns how many records went into each file.
+pub fn export(db: &Db, dir: &Path, time_zone: &str, format: Format) -> Result<BTreeMap<&'static str, usize>, ExchangeError> {
+    std::fs::create_dir_all(dir).map_err(|e| ExchangeError::file(dir, e))?;
+    let directory = read_directory(db, time_zone)?;
+    if format == Format::Tabular {
+        return tabular::write(dir, &directory);
+    }
+    write_json(dir, ORGANIZATIONS, &directory.organizations)?;
+    write_json(dir, TAXONOMY_TERMS, &directory.terms)?;
+    write_json(dir, REGIONS, &directory.regions)?;
+    write_json(dir, SERVICES, &directory.services)?;
+    Ok(BTreeMap::from([
+        (ORGANIZATIONS, directory.organizations.len()),
+        (TAXONOMY_TERMS, directory.terms.len()),
+        (REGIONS, directory.regions.len()),
+        (SERVICES, directory.services.len()),
+    ]))
 }
 
 #[derive(Debug, Deserialize)]
@@ -321,49 +403,38 @@ struct ServiceRecord {
 }
 
 /// Reads a file's array of records; a missing file is no records, a broken one one problem.
-fn records(dir: &Path, file: &'static str, report: &mut ImportReport) -> Vec<Value> {
+fn json_batch(dir: &Path, file: &'static str, report: &mut ImportReport) -> Batch {
     let path = dir.join(file);
+    let problem = |report: &mut ImportReport, reason: String| {
+        report.skipped.push(Skipped { file, index: None, id: None, reason });
+        Batch { file, records: Vec::new() }
+    };
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) => {
-            report.skipped.push(Skipped { file, index: None, id: None, reason: format!("cannot read: {e}") });
-            return Vec::new();
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Batch { file, records: Vec::new() },
+        Err(e) => return problem(report, format!("cannot read: {e}")),
     };
     match serde_json::from_str::<Value>(&text) {
-        Ok(Value::Array(items)) => items,
-        Ok(_) => {
-            report.skipped.push(Skipped { file, index: None, id: None, reason: "the file must hold a JSON array".into() });
-            Vec::new()
-        }
-        Err(e) => {
-            report.skipped.push(Skipped { file, index: None, id: None, reason: format!("not valid JSON: {e}") });
-            Vec::new()
-        }
+        Ok(Value::Array(items)) => Batch { file, records: items.into_iter().map(Record::of).collect() },
+        Ok(_) => problem(report, "the file must hold a JSON array".into()),
+        Err(e) => problem(report, format!("not valid JSON: {e}")),
     }
 }
 
-/// Parses and loads each record of a file in its own transaction.
-fn load_each<T: serde::de::DeserializeOwned>(
-    conn: &mut DbConn,
-    file: &'static str,
-    items: Vec<Value>,
-    report: &mut ImportReport,
-    mut load: impl FnMut(&mut DbConn, T) -> Result<(), String>,
-) {
+/// Parses and loads each record of a batch in its own transaction.
+fn load_each<T: serde::de::DeserializeOwned>(conn: &mut DbConn, batch: Batch, report: &mut ImportReport, mut load: impl FnMut(&mut DbConn, T) -> Result<(), String>) {
+    let file = batch.file;
     let mut loaded = 0;
-    for (index, item) in items.into_iter().enumerate() {
-        let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
-        let outcome = serde_json::from_value::<T>(item)
-            .map_err(|e| e.to_string())
-            .and_then(|record| db::transaction(conn, |conn| load(conn, record).map_err(RecordError::Rule)).map_err(|e: RecordError| e.to_string()));
+    for (index, record) in batch.records.into_iter().enumerate() {
+        let outcome = record.fields.and_then(|fields| serde_json::from_value::<T>(fields).map_err(|e| e.to_string())).and_then(|parsed| {
+            db::transaction(conn, |conn| load(conn, parsed).map_err(RecordError::Rule)).map_err(|e: RecordError| e.to_string())
+        });
         match outcome {
             Ok(()) => loaded += 1,
-            Err(reason) => report.skipped.push(Skipped { file, index: Some(index), id, reason }),
+            Err(reason) => report.skipped.push(Skipped { file, index: Some(index), id: record.id, reason }),
         }
     }
-    report.loaded.insert(file, loaded);
+    *report.loaded.entry(file).or_default() += loaded;
 }
 
 /// A record's failure inside its transaction: a broken rule, or the database.
@@ -388,17 +459,27 @@ fn slug_of(name: &str, id: &str) -> String {
     format!("{}-{short}", words.join("-")).trim_matches('-').to_owned()
 }
 
-/// Loads HSDS JSON files from `dir`, upserting by id; see the module comment.
+/// Loads an HSDS directory from `dir` (a tabular package when it holds a
+/// `datapackage.json`, JSON files otherwise), upserting by id; see the module comment.
 pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
     if !dir.is_dir() {
         return Err(ExchangeError::Io(format!("{} is not a folder", dir.display())));
     }
     let mut report = ImportReport::default();
+    let records = if tabular::is_package(dir) {
+        tabular::read(dir, &mut report)
+    } else {
+        Records {
+            regions: json_batch(dir, REGIONS, &mut report),
+            terms: json_batch(dir, TAXONOMY_TERMS, &mut report),
+            organizations: json_batch(dir, ORGANIZATIONS, &mut report),
+            services: json_batch(dir, SERVICES, &mut report),
+        }
+    };
     let mut conn = db.get()?;
     let conn = &mut *conn;
 
-    let items = records(dir, REGIONS, &mut report);
-    load_each(conn, REGIONS, items, &mut report, |conn, r: RegionRecord| {
+    load_each(conn, records.regions, &mut report, |conn, r: RegionRecord| {
         let name_fr = r.name_fr.unwrap_or_else(|| r.name.clone());
         let written = repo::upsert_region(conn, &r.id, &r.slug, &r.name, &name_fr, false).map_err(db_reason)?;
         if !written {
@@ -408,22 +489,21 @@ pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
     });
 
     // Parents before children: a term waits until its parent is in.
-    let mut pending = records(dir, TAXONOMY_TERMS, &mut report);
+    let Batch { file: terms_file, records: mut pending } = records.terms;
     let mut known: HashSet<String> = repo::term_parents(conn)?.into_iter().map(|(id, _)| id).collect();
-    let mut loaded_terms = 0;
+    report.loaded.insert(terms_file, 0);
     loop {
-        let (ready, waiting): (Vec<Value>, Vec<Value>) = pending.into_iter().partition(|item| {
-            item.get("parent_id").and_then(Value::as_str).is_none_or(|p| known.contains(p) || item.get("id").and_then(Value::as_str) == Some(p))
+        let (ready, waiting): (Vec<Record>, Vec<Record>) = pending.into_iter().partition(|record| {
+            let Ok(fields) = &record.fields else { return true };
+            fields.get("parent_id").and_then(Value::as_str).is_none_or(|p| known.contains(p) || record.id.as_deref() == Some(p))
         });
         if ready.is_empty() {
-            for item in waiting {
-                let id = item.get("id").and_then(Value::as_str).map(str::to_owned);
-                report.skipped.push(Skipped { file: TAXONOMY_TERMS, index: None, id, reason: "its parent_id names no taxonomy term".into() });
+            for record in waiting {
+                report.skipped.push(Skipped { file: terms_file, index: None, id: record.id, reason: "its parent_id names no taxonomy term".into() });
             }
             break;
         }
-        let mut round = ImportReport::default();
-        load_each(conn, TAXONOMY_TERMS, ready, &mut round, |conn, t: TermRecord| {
+        load_each(conn, Batch { file: terms_file, records: ready }, &mut report, |conn, t: TermRecord| {
             let row = TermRow {
                 code: t.code.unwrap_or_else(|| t.id.clone()),
                 name_fr: t.name_fr.unwrap_or_else(|| t.name.clone()),
@@ -438,14 +518,10 @@ pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
             known.insert(row.id);
             Ok(())
         });
-        loaded_terms += round.loaded.get(TAXONOMY_TERMS).copied().unwrap_or(0);
-        report.skipped.extend(round.skipped);
         pending = waiting;
     }
-    report.loaded.insert(TAXONOMY_TERMS, loaded_terms);
 
-    let items = records(dir, ORGANIZATIONS, &mut report);
-    load_each(conn, ORGANIZATIONS, items, &mut report, |conn, o: OrganizationRecord| {
+    load_each(conn, records.organizations, &mut report, |conn, o: OrganizationRecord| {
         let input = OrganizationInput {
             slug: o.slug.clone().unwrap_or_else(|| slug_of(&o.name, &o.id)),
             name: o.name,
@@ -466,8 +542,7 @@ pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
         organizations_repo::save(conn, &row).map_err(db_reason)
     });
 
-    let items = records(dir, SERVICES, &mut report);
-    load_each(conn, SERVICES, items, &mut report, load_service);
+    load_each(conn, records.services, &mut report, load_service);
     Ok(report)
 }
 
