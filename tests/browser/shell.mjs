@@ -1,5 +1,5 @@
 // The app in Debian's Chromium at 360×740: sign in, the frame, directory search with a
-// typo, a service page with its call link, a reload that keeps the session (httpOnly
+// typo, the filter sheet, a service page with its call link, a reload that keeps the session (httpOnly
 // refresh cookie), French, accessibility (axe), nothing stored in the browser, and
 // quick exit by button and by Esc twice. Run by tests/tests/api/browser.rs, which
 // creates the service searched for.
@@ -57,6 +57,30 @@ try {
   assert.equal(await page.getByLabel('What do you need?').inputValue(), 'sheltr', 'the search is kept');
   console.log('directory and service page: ok');
 
+  // The filter sheet: gender, age and cultural support narrow the results, its summary
+  // says how many of its filters are set, and Clear filters removes every filter.
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.getByLabel('What do you need?').fill('drop');
+  await page.getByRole('button', { name: /Girls' drop-in/ }).waitFor();
+  await page.locator('.more-filters summary').click();
+  await page.getByLabel('Serves').selectOption({ label: 'Boys and men' });
+  await page.getByRole('status').filter({ hasText: 'No service matches' }).waitFor();
+  await page.getByLabel('Serves').selectOption({ label: 'Girls and women' });
+  await page.getByRole('button', { name: /Girls' drop-in/ }).waitFor();
+  await page.getByLabel('Age of the person').fill('30');
+  await page.getByRole('status').filter({ hasText: 'No service matches' }).waitFor();
+  await page.getByLabel('Age of the person').fill('15');
+  await page.getByLabel('Cultural support').selectOption({ label: 'Indigenous supports' });
+  await page.getByRole('button', { name: /Girls' drop-in/ }).waitFor();
+  assert.equal(await page.getByTestId('filter-count').textContent(), ' (3)');
+  assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'the open filter sheet fits 360 px');
+  await axe(page, 'filter sheet');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await page.getByTestId('filter-count').waitFor({ state: 'detached' });
+  assert.equal(await page.getByLabel('Age of the person').inputValue(), '');
+  assert.equal(await page.getByLabel('Serves').inputValue(), '');
+  console.log('filter sheet: ok');
+
   await page.reload();
   await page.getByTestId('frame-organization').filter({ hasText: 'Organization A' }).waitFor();
   console.log('session survives a reload: ok');
@@ -92,13 +116,43 @@ try {
   await admin.page.getByRole('button', { name: 'Sign in' }).click();
   await admin.page.getByRole('button', { name: 'My organization' }).click();
   await admin.page.getByRole('heading', { name: 'Our services and capacity' }).waitFor();
-  await admin.page.getByRole('button', { name: 'Waitlist', exact: true }).click();
+  await admin.page.getByRole('button', { name: 'Waitlist', exact: true }).first().click();
   await admin.page.getByRole('status').filter({ hasText: 'Capacity saved.' }).waitFor();
   await admin.page.locator('.badge-wait').filter({ hasText: 'Waitlist' }).first().waitFor();
   assert.equal(await admin.page.evaluate(() => document.documentElement.scrollWidth), 360, 'my organization fits 360 px');
   await axe(admin.page, 'my organization');
-  await admin.context.close();
   console.log('capacity in one tap: ok');
+
+  // The admin changes a service's details: a texting line and a holiday closure, saved
+  // with the version read, shown at once on the service page.
+  await admin.page.getByRole('button', { name: "Edit details — Girls' drop-in" }).click();
+  await admin.page.getByRole('heading', { name: "Girls' drop-in" }).waitFor();
+  assert.equal(await admin.page.getByLabel('Name of the service').inputValue(), "Girls' drop-in");
+  await admin.page.getByRole('button', { name: 'Add a phone number' }).click();
+  await admin.page.getByLabel('Number', { exact: true }).fill('902-555-0142');
+  await admin.page.getByLabel('Calls or texts').selectOption('text');
+  await admin.page.getByRole('button', { name: 'Add a holiday' }).click();
+  const soon = new Date(Date.now() + 10 * 86400000).toISOString().slice(0, 10);
+  await admin.page.getByLabel('Date', { exact: true }).fill(soon);
+  await admin.page.getByLabel('What day it is').fill('Staff training day');
+  assert.equal(await admin.page.evaluate(() => document.documentElement.scrollWidth), 360, 'the service form fits 360 px');
+  await axe(admin.page, 'service form');
+  await admin.page.getByRole('button', { name: 'Save' }).click();
+  await admin.page.getByRole('link', { name: /Text 902-555-0142/ }).waitFor();
+  await admin.page.getByText('Staff training day').waitFor();
+  console.log('service details edited: ok');
+
+  // And adds a service.
+  await admin.page.getByRole('button', { name: 'My organization' }).click();
+  await admin.page.getByRole('button', { name: 'Add a service' }).click();
+  await admin.page.getByLabel('Name of the service').fill('Evening meals');
+  await admin.page.getByLabel('What it offers').fill('A hot meal, no questions asked.');
+  await admin.page.getByLabel('Walk-in', { exact: true }).check();
+  await admin.page.getByRole('button', { name: 'Save' }).click();
+  await admin.page.getByRole('heading', { name: 'Evening meals' }).waitFor();
+  await admin.page.locator('.badge-fit').filter({ hasText: 'Walk-in' }).waitFor();
+  await admin.context.close();
+  console.log('service added: ok');
 
   // Offline after a first visit: the app and the directory saved by the service worker.
   const away = await phone();

@@ -43,6 +43,12 @@ async fn sign_in_frame_french_and_quick_exit_at_360px() {
     });
     let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &shelter).await;
     assert_eq!(created.status(), 201);
+    // For the filter sheet: a service for girls of 12 to 18, with Indigenous supports.
+    let drop_in = json!({
+        "name": "Girls' drop-in", "description": "A safe place after school.", "minimum_age": 12, "maximum_age": 18,
+        "harbour_attributes": ["gender:women", "culture:indigenous"], "location_ids": [place["id"]]
+    });
+    assert_eq!(app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &drop_in).await.status(), 201);
     let stdout = run_script(
         "shell.mjs",
         &[

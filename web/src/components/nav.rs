@@ -11,16 +11,23 @@ use leptos_router::NavigateOptions;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::{use_session, SessionState};
 
+/// Opens another screen in place of this one: Harbour keeps one history entry, which
+/// quick exit replaces.
+pub fn use_go() -> impl Fn(&str) + Clone {
+    let navigate = use_navigate();
+    move |path: &str| navigate(path, NavigateOptions { replace: true, ..Default::default() })
+}
+
 #[component]
 fn NavLink(path: &'static str, label: Msg, #[prop(optional, into)] waiting: Option<Signal<u64>>) -> impl IntoView {
     let i18n = use_i18n();
-    let navigate = use_navigate();
+    let go = use_go();
     let location = use_location();
     let current = move || location.pathname.get() == path;
     let waiting = move || waiting.map(|w| w.get()).filter(|n| *n > 0);
     view! {
         <button type="button" class="nav-link" aria-current=move || current().then_some("page")
-            on:click=move |_| navigate(path, NavigateOptions { replace: true, ..Default::default() })>
+            on:click=move |_| go(path)>
             {i18n.t(label)}
             {move || waiting().map(|n| view! {
                 " "<span class="count" data-testid="waiting-count">{n}<span class="visually-hidden">" "{i18n.t(Msg::Waiting)}</span></span>

@@ -1,5 +1,6 @@
-//! Directory search: results as you type, quick filters, category and region. What was
-//! searched stays in memory while the user opens a service and comes back.
+//! Directory search: results as you type, quick filters, and a sheet of more (category,
+//! region, cultural support, gender, age, space now, takes referrals). What was searched
+//! stays in memory while the user opens a service and comes back.
 
 use harbour_types::{Page, Region, SearchResults, TaxonomyTerm};
 use leptos::prelude::*;
@@ -23,6 +24,16 @@ pub struct DirectorySearchState {
     french: RwSignal<bool>,
     category: RwSignal<String>,
     region: RwSignal<String>,
+    /// A `culture:` attribute code, or empty for any.
+    culture: RwSignal<String>,
+    /// `women`, `men`, `gender_diverse`, or empty for anyone.
+    gender: RwSignal<String>,
+    /// The age of the person looking for help, as typed.
+    age: RwSignal<String>,
+    /// Only services taking people now.
+    has_space: RwSignal<bool>,
+    /// Only services that take referrals through Harbour.
+    takes_referrals: RwSignal<bool>,
     /// The phone's position, rounded to about a kilometre: enough to sort by distance,
     /// and less revealing in the server's request line and the offline cache.
     near: RwSignal<Option<(f64, f64)>>,
@@ -40,18 +51,54 @@ impl DirectorySearchState {
             french: RwSignal::new(false),
             category: RwSignal::new(String::new()),
             region: RwSignal::new(String::new()),
+            culture: RwSignal::new(String::new()),
+            gender: RwSignal::new(String::new()),
+            age: RwSignal::new(String::new()),
+            has_space: RwSignal::new(false),
+            takes_referrals: RwSignal::new(false),
             near: RwSignal::new(None),
         }
+    }
+
+    /// The fields of the "more filters" sheet.
+    fn sheet_texts(&self) -> [RwSignal<String>; 5] {
+        [self.category, self.region, self.culture, self.gender, self.age]
+    }
+
+    fn sheet_flags(&self) -> [RwSignal<bool>; 2] {
+        [self.has_space, self.takes_referrals]
+    }
+
+    /// How many of the sheet's filters are set (shown on its summary while it is closed).
+    fn sheet_count(&self) -> usize {
+        self.sheet_texts().iter().filter(|f| !f.get().is_empty()).count() + self.sheet_flags().iter().filter(|f| f.get()).count()
+    }
+
+    fn chips(&self) -> [RwSignal<bool>; 5] {
+        [self.open_now, self.open_24_7, self.no_id, self.youth, self.french]
+    }
+
+    /// True when any filter is set.
+    fn filtered(&self) -> bool {
+        self.sheet_count() > 0 || self.chips().iter().any(|f| f.get()) || self.near.get().is_some()
+    }
+
+    /// Removes every filter; the words stay.
+    fn clear_filters(&self) {
+        for flag in self.chips().into_iter().chain(self.sheet_flags()) {
+            flag.set(false);
+        }
+        for text in self.sheet_texts() {
+            text.set(String::new());
+        }
+        self.near.set(None);
     }
 
     /// Starts a search of every listing in a category and a region (a drill-down from
     /// the coordinators' coverage map).
     pub fn show_listings(&self, category: &str, region: &str) {
         self.text.set(String::new());
-        for flag in [self.open_now, self.open_24_7, self.no_id, self.youth, self.french] {
-            flag.set(false);
-        }
-        self.near.set(None);
+        self.clear_filters();
         self.category.set(category.to_owned());
         self.region.set(region.to_owned());
     }
@@ -71,16 +118,29 @@ impl DirectorySearchState {
         if self.youth.get() {
             attributes.push("fit:youth_specific");
         }
+        let culture = self.culture.get();
+        if !culture.is_empty() {
+            attributes.push(&culture);
+        }
         if !attributes.is_empty() {
             parts.push(format!("attributes={}", attributes.join(",")));
         }
         if self.french.get() {
             parts.push("language=fr".into());
         }
+        if let Ok(age) = self.age.get().trim().parse::<u8>() {
+            parts.push(format!("age={age}"));
+        }
+        if self.has_space.get() {
+            parts.push("capacity=accepting".into());
+        }
+        if self.takes_referrals.get() {
+            parts.push("accepts_referrals=true".into());
+        }
         if let Some((latitude, longitude)) = self.near.get() {
             parts.push(format!("near={latitude:.2},{longitude:.2}&sort=distance"));
         }
-        for (name, value) in [("category", self.category.get()), ("region", self.region.get())] {
+        for (name, value) in [("category", self.category.get()), ("region", self.region.get()), ("gender", self.gender.get())] {
             if !value.is_empty() {
                 parts.push(format!("{name}={}", String::from(js_sys::encode_uri_component(&value))));
             }
@@ -98,6 +158,39 @@ fn Toggle(label: Msg, value: RwSignal<bool>) -> impl IntoView {
         </button>
     }
 }
+
+#[component]
+fn Check(id: &'static str, label: Msg, value: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label class="check" for=id>
+            <input id=id type="checkbox" prop:checked=move || value.get() on:change=move |ev| value.set(event_target_checked(&ev))/>
+            {i18n.t(label)}
+        </label>
+    }
+}
+
+/// A select of fixed choices: the empty value first, then each (value, label).
+#[component]
+fn Choice(id: &'static str, label: Msg, any: Msg, choices: &'static [(&'static str, Msg)], value: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <label for=id>{i18n.t(label)}</label>
+        <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+            <option value="">{i18n.t(any)}</option>
+            {choices.iter().map(|(code, label)| view! { <option value=*code>{i18n.t(*label)}</option> }).collect_view()}
+        </select>
+    }
+}
+
+const CULTURES: &[(&str, Msg)] = &[
+    ("culture:indigenous", Msg::AttrIndigenous),
+    ("culture:african_nova_scotian", Msg::AttrAfricanNovaScotian),
+    ("culture:2slgbtq", Msg::Attr2slgbtq),
+    ("culture:newcomer", Msg::AttrNewcomer),
+];
+
+const GENDERS: &[(&str, Msg)] = &[("women", Msg::GenderWomen), ("men", Msg::GenderMen), ("gender_diverse", Msg::GenderDiverse)];
 
 /// Asks the browser where the phone is; `done` gets the position, or None when refused.
 fn locate(done: impl FnOnce(Option<(f64, f64)>) + 'static) {
@@ -222,8 +315,13 @@ pub fn DirectoryPage() -> impl IntoView {
                 <Show when=move || location_refused.get()>
                     <p class="error" role="alert">{i18n.t(Msg::LocationUnavailable)}</p>
                 </Show>
-                <details class="more-filters" open=move || !state.category.get_untracked().is_empty() || !state.region.get_untracked().is_empty()>
-                    <summary>{i18n.t(Msg::MoreFilters)}</summary>
+                <details class="more-filters" open=move || { state.sheet_count() > 0 }>
+                    <summary>
+                        {i18n.t(Msg::MoreFilters)}
+                        <Show when=move || { state.sheet_count() > 0 }>
+                            <span class="count" data-testid="filter-count">{move || format!(" ({})", state.sheet_count())}</span>
+                        </Show>
+                    </summary>
                 <div class="selects">
                     <label for="category">{i18n.t(Msg::Category)}</label>
                     <select id="category" prop:value=move || state.category.get() on:change=move |ev| state.category.set(event_target_value(&ev))>
@@ -235,8 +333,20 @@ pub fn DirectoryPage() -> impl IntoView {
                         <option value="">{i18n.t(Msg::AllRegions)}</option>
                         {region_options}
                     </select>
+                    <Choice id="culture" label=Msg::CulturalSupport any=Msg::AnyCulturalSupport choices=CULTURES value=state.culture/>
+                    <Choice id="gender" label=Msg::GenderServed any=Msg::Everyone choices=GENDERS value=state.gender/>
+                    <label for="age">{i18n.t(Msg::AgeOfPerson)}</label>
+                    <input id="age" type="number" inputmode="numeric" min="0" max="120" autocomplete="off"
+                        prop:value=move || state.age.get() on:input=move |ev| state.age.set(event_target_value(&ev))/>
+                </div>
+                <div class="checks">
+                    <Check id="has-space" label=Msg::HasSpaceNow value=state.has_space/>
+                    <Check id="takes-referrals" label=Msg::TakesReferrals value=state.takes_referrals/>
                 </div>
                 </details>
+                <Show when=move || state.filtered()>
+                    <button type="button" class="link" on:click=move |_| state.clear_filters()>{i18n.t(Msg::ClearFilters)}</button>
+                </Show>
             </fieldset>
             <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Searching)}</p> }>
                 {move || results.get().map(|outcome| match outcome {

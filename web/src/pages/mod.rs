@@ -13,5 +13,6 @@ pub mod participants_page;
 pub mod refer_page;
 pub mod referral_page;
 pub mod referrals_page;
+pub mod service_form_page;
 pub mod service_page;
 pub mod sign_in_page;

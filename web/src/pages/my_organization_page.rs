@@ -1,5 +1,5 @@
 //! "My organization", for agency admins: their services, with capacity updated in one
-//! tap. Each save sends the version read (If-Match), so a colleague's change is never
+//! tap, a way into each service's details, and a way to add one. Each save sends the version read (If-Match), so a colleague's change is never
 //! overwritten unseen: a conflict reloads the service and says so.
 
 use harbour_types::{CapacityInput, CapacityStatus, Page, Service};
@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::directory::badges::CapacityBadge;
+use crate::components::nav::use_go;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::{use_session, SessionState};
 
@@ -30,6 +31,9 @@ fn CapacityEditor(service: Service, reload: Callback<()>, notify: Callback<(Msg,
     let version = service.version;
     let capacity = service.capacity.clone();
     let spots_id = format!("spots-{}", service.id);
+    let service_name = service.name.clone();
+    let edit_path = format!("/my-organization/services/{}/edit", service.id);
+    let go = use_go();
     let save = move |chosen: CapacityStatus| {
         status.set(chosen);
         let body = CapacityInput {
@@ -69,6 +73,8 @@ fn CapacityEditor(service: Service, reload: Callback<()>, notify: Callback<(Msg,
                     }
                 }).collect_view()}
             </div>
+            <button type="button" class="link" aria-label=move || format!("{} — {}", i18n.t(Msg::EditService)(), service_name)
+                on:click=move |_| go(&edit_path)>{i18n.t(Msg::EditService)}</button>
             <label for=spots_id.clone()>{i18n.t(Msg::SpotsAvailable)}</label>
             <div class="inline">
                 <input id=spots_id type="number" inputmode="numeric" min="0" bind:value=available/>
@@ -106,6 +112,10 @@ pub fn MyOrganizationPage() -> impl IntoView {
         <section aria-labelledby="my-org-title">
             <h1 id="my-org-title">{move || organization().map(|o| o.name)}</h1>
             <h2>{i18n.t(Msg::MyServices)}</h2>
+            <button type="button" class="link" on:click={
+                let go = use_go();
+                move |_| go("/my-organization/services/new")
+            }>{i18n.t(Msg::AddService)}</button>
             <p class=move || if message.get().is_some_and(|m| m.1) { "error" } else { "notice" } role="status" aria-live="polite">
                 {move || message.get().map(|(m, _)| m.text(i18n.0.get()))}
             </p>

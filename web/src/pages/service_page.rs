@@ -8,11 +8,12 @@ use leptos_router::NavigateOptions;
 
 use crate::api;
 use crate::components::directory::badges::{CapacityBadge, OpenBadge};
-use crate::components::directory::result_card::attribute_message;
+use crate::components::directory::labels::at_a_glance;
 use crate::i18n::{use_i18n, Lang, Msg};
 use crate::session::use_session;
 
-fn day_message(day: Weekday) -> Msg {
+/// A day's name.
+pub fn day_message(day: Weekday) -> Msg {
     match day {
         Weekday::Monday => Msg::Monday,
         Weekday::Tuesday => Msg::Tuesday,
@@ -39,7 +40,7 @@ fn details(service: Service, lang: Lang) -> impl IntoView {
     let today = js_sys::Date::new_0();
     let today = chrono::NaiveDate::from_ymd_opt(today.get_full_year() as i32, today.get_month() + 1, today.get_date()).unwrap_or_default();
     let holidays: Vec<ScheduleException> = service.schedule_exceptions.iter().filter(|e| e.date >= today).cloned().collect();
-    let attributes: Vec<Msg> = service.harbour_attributes.iter().filter_map(|a| attribute_message(a.code())).collect();
+    let attributes: Vec<Msg> = service.harbour_attributes.iter().copied().filter_map(at_a_glance).collect();
     view! {
         <article class="card service" aria-labelledby="service-title">
             <h1 id="service-title">{service.name.clone()}</h1>

@@ -7,6 +7,7 @@ use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use super::badges::{CapacityBadge, OpenBadge};
+use super::labels::at_a_glance;
 use crate::i18n::{use_i18n, Msg};
 
 /// A result card.
@@ -17,7 +18,7 @@ pub fn ResultCard(hit: SearchHit) -> impl IntoView {
     let path = format!("/services/{}", hit.id);
     let distance = hit.distance_km.map(|km| (km, hit.distance_approximate));
     let phone = hit.phone.clone();
-    let attributes: Vec<Msg> = hit.harbour_attributes.iter().filter_map(|a| attribute_message(a.code())).collect();
+    let attributes: Vec<Msg> = hit.harbour_attributes.iter().copied().filter_map(at_a_glance).collect();
     view! {
         <li class="result">
             // Replace, not push: Harbour keeps one history entry, which quick exit replaces.
@@ -38,19 +39,4 @@ pub fn ResultCard(hit: SearchHit) -> impl IntoView {
             })}
         </li>
     }
-}
-
-/// Labels for the attributes that matter most at a glance; the service page lists them too.
-pub fn attribute_message(code: &str) -> Option<Msg> {
-    Some(match code {
-        "fit:no_id_required" => Msg::AttrNoId,
-        "fit:no_self_identification" => Msg::AttrNoLabel,
-        "fit:walk_in" => Msg::AttrWalkIn,
-        "fit:youth_specific" => Msg::AttrYouth,
-        "culture:indigenous" => Msg::AttrIndigenous,
-        "culture:african_nova_scotian" => Msg::AttrAfricanNovaScotian,
-        "culture:2slgbtq" | "fit:2slgbtq_affirming" => Msg::Attr2slgbtq,
-        "culture:newcomer" => Msg::AttrNewcomer,
-        _ => return None,
-    })
 }
