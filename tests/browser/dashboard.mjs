@@ -1,7 +1,7 @@
 // The coordinators' dashboard in Debian's Chromium, on a 360 px phone and a 1280 px
 // laptop: charts with their text alternatives and tables, suppressed figures, a CSV
-// download, a refused narrow period, French, and the drill-down from a gap-map cell to
-// the directory's listings. Run by tests/tests/api/browser.rs.
+// download, a refused narrow period, French, the drill-down from a gap-map cell to
+// the directory's listings, and confirming a listing is current. Run by tests/tests/api/browser.rs.
 import assert from 'node:assert/strict';
 import { axe, browser, fits, signedIn } from './phone.mjs';
 
@@ -61,8 +61,16 @@ try {
   // The region's name shows once the list of regions has arrived (it may come after the results).
   await page.waitForFunction(() => document.getElementById('region')?.value !== '', null, { timeout: 10000 });
   assert.notEqual(await page.getByLabel('Region', { exact: true }).inputValue(), '', 'the region filter is set');
-  await context.close();
   console.log('gap map drill-down: ok');
+
+  // The coordinator confirms the listing is current, from its page.
+  await page.getByRole('button', { name: /Youth shelter/ }).click();
+  await page.getByText('not been confirmed by the partnership yet').waitFor();
+  await page.getByRole('button', { name: 'Confirm this listing is current' }).click();
+  await page.getByText(/Listing confirmed current by the partnership on \d{4}-\d{2}-\d{2}/).waitFor();
+  await axe(page, 'service page (coordinator)');
+  await context.close();
+  console.log('listing confirmed: ok');
 
   // On a laptop: two columns, the gap map readable.
   const laptop = await signedIn(email, password, { viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false });

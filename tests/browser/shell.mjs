@@ -4,7 +4,7 @@
 // quick exit by button and by Esc twice. Run by tests/tests/api/browser.rs, which
 // creates the service searched for.
 import assert from 'node:assert/strict';
-import { axe, base, browser, phone as newPhone } from './phone.mjs';
+import { axe, base, browser, fits, phone as newPhone } from './phone.mjs';
 
 const email = process.env.HARBOUR_EMAIL;
 const password = process.env.HARBOUR_PASSWORD;
@@ -151,8 +151,26 @@ try {
   await admin.page.getByRole('button', { name: 'Save' }).click();
   await admin.page.getByRole('heading', { name: 'Evening meals' }).waitFor();
   await admin.page.locator('.badge-fit').filter({ hasText: 'Walk-in' }).waitFor();
-  await admin.context.close();
   console.log('service added: ok');
+
+  // And a safe house: its address stays inside the organization.
+  await admin.page.getByRole('button', { name: 'My organization' }).click();
+  await admin.page.getByRole('button', { name: 'Add a place' }).click();
+  await admin.page.getByLabel('Name of the place').fill('Quiet house');
+  await admin.page.getByLabel('Who may see the address').selectOption({ label: 'Only our organization (safe house)' });
+  await admin.page.getByLabel('Street address').fill('7 Hidden Road');
+  await admin.page.getByLabel('City or community').fill('Halifax');
+  await admin.page.getByLabel('How to reach it when the address is hidden').fill('Call the intake line first.');
+  await fits(admin.page, 'the place form');
+  await axe(admin.page, 'place form');
+  await admin.page.getByRole('button', { name: 'Save' }).click();
+  await admin.page.getByRole('button', { name: 'Edit place — Quiet house' }).click();
+  assert.equal(await admin.page.getByLabel('Street address').inputValue(), '7 Hidden Road', 'its own organization sees the address');
+  await admin.page.getByLabel('Name of the place').fill('Quiet house (east)');
+  await admin.page.getByRole('button', { name: 'Save' }).click();
+  await admin.page.getByRole('button', { name: 'Edit place — Quiet house (east)' }).waitFor();
+  await admin.context.close();
+  console.log('places: ok');
 
   // Offline after a first visit: the app and the directory saved by the service worker.
   const away = await phone();

@@ -18,6 +18,7 @@ use crate::pages::participants_page::ParticipantsPage;
 use crate::pages::refer_page::ReferPage;
 use crate::pages::referral_page::ReferralPage;
 use crate::pages::referrals_page::ReferralsPage;
+use crate::pages::place_form_page::{EditPlacePage, NewPlacePage};
 use crate::pages::service_form_page::{EditServicePage, NewServicePage};
 use crate::pages::{change_password_page::ChangePasswordPage, not_found_page::NotFoundPage, service_page::ServicePage, sign_in_page::SignInPage};
 use crate::session::{use_session, Session, SessionState};
@@ -75,6 +76,8 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/my-organization") view=MyOrganizationPage/>
                 <Route path=path!("/my-organization/services/new") view=NewServicePage/>
                 <Route path=path!("/my-organization/services/:id/edit") view=EditServicePage/>
+                <Route path=path!("/my-organization/places/new") view=NewPlacePage/>
+                <Route path=path!("/my-organization/places/:id/edit") view=EditPlacePage/>
                 <Route path=path!("/dashboard") view=DashboardPage/>
                 <Route path=path!("/participants") view=ParticipantsPage/>
                 <Route path=path!("/participants/new") view=NewParticipantPage/>

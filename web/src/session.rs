@@ -65,6 +65,22 @@ impl Session {
         }
     }
 
+    /// The signed-in user's organization (tracked: screens follow a change of session).
+    pub fn organization(&self) -> Option<harbour_types::OrganizationRef> {
+        match self.state.get() {
+            SessionState::SignedIn { me, .. } => Some(me.organization),
+            _ => None,
+        }
+    }
+
+    /// True when the signed-in user has any of `roles` (tracked).
+    pub fn has_any_role(&self, roles: &[harbour_types::Role]) -> bool {
+        match self.state.get() {
+            SessionState::SignedIn { me, .. } => me.roles.iter().any(|r| roles.contains(r)),
+            _ => false,
+        }
+    }
+
     /// Takes a new session from the server, and plans its refresh.
     pub fn accept(self, response: SessionResponse, i18n: I18n) {
         i18n.0.set(Lang::from_tag(&response.user.locale));

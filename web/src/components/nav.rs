@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 
 use crate::i18n::{use_i18n, Msg};
-use crate::session::{use_session, SessionState};
+use crate::session::use_session;
 
 /// Opens another screen in place of this one: Harbour keeps one history entry, which
 /// quick exit replaces.
@@ -54,18 +54,9 @@ fn waiting_referrals() -> Signal<u64> {
 pub fn Nav() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let admin = move || match session.state.get() {
-        SessionState::SignedIn { me, .. } => me.roles.iter().any(|r| matches!(r, Role::AgencyAdmin | Role::SystemAdmin)),
-        _ => false,
-    };
-    let frontline = move || match session.state.get() {
-        SessionState::SignedIn { me, .. } => me.roles.iter().any(|r| matches!(r, Role::OutreachWorker | Role::IntakeWorker | Role::AgencyAdmin)),
-        _ => false,
-    };
-    let coordinator = move || match session.state.get() {
-        SessionState::SignedIn { me, .. } => me.roles.iter().any(|r| matches!(r, Role::Coordinator | Role::SystemAdmin)),
-        _ => false,
-    };
+    let admin = move || session.has_any_role(&[Role::AgencyAdmin, Role::SystemAdmin]);
+    let frontline = move || session.has_any_role(&[Role::OutreachWorker, Role::IntakeWorker, Role::AgencyAdmin]);
+    let coordinator = move || session.has_any_role(&[Role::Coordinator, Role::SystemAdmin]);
     view! {
         <nav class="nav" aria-label=i18n.t(Msg::MainNavigation)>
             <NavLink path="/" label=Msg::Directory/>

@@ -2,15 +2,16 @@
 //! tap, a way into each service's details, and a way to add one. Each save sends the version read (If-Match), so a colleague's change is never
 //! overwritten unseen: a conflict reloads the service and says so.
 
-use harbour_types::{CapacityInput, CapacityStatus, Page, Service};
+use harbour_types::{CapacityInput, CapacityStatus, Location, Page, Service};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api;
 use crate::components::directory::badges::CapacityBadge;
+use crate::components::directory::labels::visibility_label;
 use crate::components::nav::use_go;
 use crate::i18n::{problem_message, use_i18n, Msg};
-use crate::session::{use_session, SessionState};
+use crate::session::use_session;
 
 fn status_message(status: CapacityStatus) -> Msg {
     match status {
@@ -90,10 +91,7 @@ pub fn MyOrganizationPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let generation = RwSignal::new(0u32);
-    let organization = move || match session.state.get() {
-        SessionState::SignedIn { me, .. } => Some(me.organization),
-        _ => None,
-    };
+    let organization = move || session.organization();
     let services = LocalResource::new(move || {
         generation.track();
         let token = session.token();
@@ -103,6 +101,12 @@ pub fn MyOrganizationPage() -> impl IntoView {
             api::get::<Page<Service>>(&path, token.as_deref()).await
         }
     });
+    let places = LocalResource::new(move || {
+        let token = session.token();
+        let organization = organization().map(|o| o.id).unwrap_or_default();
+        async move { api::get::<Vec<Location>>(&format!("/api/v1/organizations/{organization}/locations"), token.as_deref()).await }
+    });
+    let go = use_go();
     let reload = Callback::new(move |()| generation.update(|g| *g += 1));
     // Kept here, not in each service's row: a save reloads the rows, and the
     // confirmation must outlive that.
@@ -113,7 +117,7 @@ pub fn MyOrganizationPage() -> impl IntoView {
             <h1 id="my-org-title">{move || organization().map(|o| o.name)}</h1>
             <h2>{i18n.t(Msg::MyServices)}</h2>
             <button type="button" class="link" on:click={
-                let go = use_go();
+                let go = go.clone();
                 move |_| go("/my-organization/services/new")
             }>{i18n.t(Msg::AddService)}</button>
             <p class=move || if message.get().is_some_and(|m| m.1) { "error" } else { "notice" } role="status" aria-live="polite">
@@ -128,6 +132,27 @@ pub fn MyOrganizationPage() -> impl IntoView {
                         </ul>
                     }.into_any(),
                     Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                })}
+            </Transition>
+            <h2>{i18n.t(Msg::OurPlaces)}</h2>
+            <button type="button" class="link" on:click={
+                let go = go.clone();
+                move |_| go("/my-organization/places/new")
+            }>{i18n.t(Msg::AddPlace)}</button>
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || places.get().and_then(Result::ok).map(|list| view! {
+                    <ul class="plain">
+                        {list.into_iter().map(|place| {
+                            let (go, path) = (go.clone(), format!("/my-organization/places/{}/edit", place.id));
+                            let label = format!("{} — {}", Msg::EditPlace.text(i18n.0.get_untracked()), place.name);
+                            view! {
+                                <li>
+                                    <button type="button" class="link" aria-label=label on:click=move |_| go(&path)>{place.name.clone()}</button>
+                                    " "<span class="muted small">{i18n.t(visibility_label(place.visibility))}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
                 })}
             </Transition>
         </section>

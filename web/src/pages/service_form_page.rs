@@ -16,7 +16,7 @@ use crate::components::directory::labels::{attribute_label, status_label};
 use crate::components::nav::use_go;
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::pages::service_page::day_message;
-use crate::session::{use_session, SessionState};
+use crate::session::use_session;
 
 fn optional(value: String) -> Option<String> {
     let value = value.trim().to_owned();
@@ -420,21 +420,15 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
     }
 }
 
-fn my_organization_id() -> Option<String> {
-    match use_session().state.get() {
-        SessionState::SignedIn { me, .. } => Some(me.organization.id),
-        _ => None,
-    }
-}
-
 /// Adding a service to the signed-in admin's organization.
 #[component]
 pub fn NewServicePage() -> impl IntoView {
     let i18n = use_i18n();
+    let session = use_session();
     view! {
         <section aria-labelledby="new-service-title">
             <h1 id="new-service-title">{i18n.t(Msg::AddService)}</h1>
-            {move || my_organization_id().map(|organization_id| view! { <ServiceForm organization_id=organization_id existing=None/> })}
+            {move || session.organization().map(|o| o.id).map(|organization_id| view! { <ServiceForm organization_id=organization_id existing=None/> })}
         </section>
     }
 }

@@ -1,15 +1,16 @@
 //! One service: call or text in one tap, directions unless the place is confidential,
 //! hours, who it is for, what to bring, languages, and how to get it.
 
-use harbour_types::{PhoneKind, ScheduleException, Service, Visibility, Weekday};
+use harbour_types::{PhoneKind, Role, ScheduleException, Service, Visibility, Weekday};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use crate::api;
 use crate::components::directory::badges::{CapacityBadge, OpenBadge};
 use crate::components::directory::labels::at_a_glance;
-use crate::i18n::{use_i18n, Lang, Msg};
+use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::session::use_session;
 
 /// A day's name.
@@ -108,7 +109,41 @@ fn details(service: Service, lang: Lang) -> impl IntoView {
                 {service.required_documents.clone().map(|d| view! { <dt>{t(Msg::WhatToBring)}</dt><dd>{d}</dd> })}
                 <dt>{t(Msg::Languages)}</dt><dd>{languages}</dd>
             </dl>
+            <ListingCheck service_id=service.id.clone() verified_at=service.verified_at/>
         </article>
+    }
+}
+
+/// When a coordinator last confirmed the listing is current; coordinators confirm it here.
+#[component]
+fn ListingCheck(service_id: String, verified_at: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let verified = RwSignal::new(verified_at);
+    let failed = RwSignal::new(None::<Msg>);
+    let confirm = move |_| {
+        let (path, token) = (format!("/api/v1/services/{service_id}/verify"), session.token());
+        spawn_local(async move {
+            match api::post::<_, Service>(&path, token.as_deref(), &serde_json::json!({})).await {
+                Ok(saved) => {
+                    failed.set(None);
+                    verified.set(saved.verified_at);
+                }
+                Err(e) => failed.set(Some(problem_message(&e.code))),
+            }
+        });
+    };
+    view! {
+        <p class="muted small" role="status">
+            {move || match verified.get() {
+                Some(at) => format!("{} {}", Msg::ListingConfirmed.text(i18n.0.get()), at.date_naive()),
+                None => Msg::ListingNeverConfirmed.text(i18n.0.get()).to_owned(),
+            }}
+        </p>
+        <Show when=move || session.has_any_role(&[Role::Coordinator, Role::SystemAdmin])>
+            <button type="button" class="link" on:click=confirm.clone()>{i18n.t(Msg::ConfirmListing)}</button>
+            <p class="error" role="alert">{move || failed.get().map(|m| m.text(i18n.0.get()))}</p>
+        </Show>
     }
 }
 

@@ -1,6 +1,6 @@
 //! What the directory's codes are called on screen.
 
-use harbour_types::{ServiceAttribute, ServiceStatus};
+use harbour_types::{ServiceAttribute, ServiceStatus, Visibility};
 
 use crate::i18n::Msg;
 
@@ -56,5 +56,14 @@ pub fn status_label(status: ServiceStatus) -> Msg {
         ServiceStatus::Inactive => Msg::StatusPaused,
         ServiceStatus::TemporarilyClosed => Msg::StatusClosedForAWhile,
         ServiceStatus::Defunct => Msg::StatusRetired,
+    }
+}
+
+/// Who may see a place's address, in words.
+pub fn visibility_label(visibility: Visibility) -> Msg {
+    match visibility {
+        Visibility::Public => Msg::VisibleToEveryone,
+        Visibility::Partners => Msg::VisibleToPartners,
+        Visibility::Confidential => Msg::VisibleToUsOnly,
     }
 }

@@ -1,0 +1,168 @@
+//! Adding or changing one of the organization's places (agency admins): where services
+//! are delivered, who may see the address (a safe house's stays inside the
+//! organization; others read only how to reach it), and how to get in. A change sends
+//! the version read (If-Match).
+
+use harbour_types::{Location, LocationInput, Visibility};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+
+use crate::api;
+use crate::components::directory::labels::visibility_label;
+use crate::components::nav::use_go;
+use crate::i18n::{problem_message, use_i18n, Msg};
+use crate::session::use_session;
+
+fn optional(value: String) -> Option<String> {
+    let value = value.trim().to_owned();
+    (!value.is_empty()).then_some(value)
+}
+
+/// The form, filled from `existing` when changing a place.
+#[component]
+fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let go = use_go();
+    let base = existing.clone();
+    let l = existing.as_ref();
+    let address = l.and_then(|l| l.addresses.first().cloned());
+    let text = |value: Option<String>| RwSignal::new(value.unwrap_or_default());
+    let name = text(l.map(|l| l.name.clone()));
+    let description = text(l.map(|l| l.description.clone()));
+    let visibility = RwSignal::new(l.map_or(Visibility::Public, |l| l.visibility).code().to_owned());
+    let street = text(address.as_ref().map(|a| a.address_1.clone()));
+    let city = text(address.as_ref().map(|a| a.city.clone()));
+    let province = text(Some(address.as_ref().map_or_else(|| "NS".to_owned(), |a| a.state_province.clone())));
+    let postal_code = text(address.as_ref().map(|a| a.postal_code.clone()));
+    let latitude = text(l.and_then(|l| l.latitude).map(|v| v.to_string()));
+    let longitude = text(l.and_then(|l| l.longitude).map(|v| v.to_string()));
+    let accessibility = text(l.and_then(|l| l.accessibility.clone()));
+    let intake = text(l.and_then(|l| l.intake_instructions.clone()));
+    let error = RwSignal::new(None::<Msg>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let coordinate = |value: RwSignal<String>| value.get_untracked().trim().replace(',', ".").parse::<f64>().ok();
+        let body = LocationInput {
+            name: name.get_untracked().trim().to_owned(),
+            description: description.get_untracked(),
+            visibility: Visibility::from_code(&visibility.get_untracked()).unwrap_or(Visibility::Public),
+            address_1: optional(street.get_untracked()),
+            city: optional(city.get_untracked()),
+            state_province: optional(province.get_untracked()),
+            postal_code: optional(postal_code.get_untracked()),
+            latitude: coordinate(latitude),
+            longitude: coordinate(longitude),
+            accessibility: optional(accessibility.get_untracked()),
+            intake_instructions: optional(intake.get_untracked()),
+        };
+        busy.set(true);
+        error.set(None);
+        let token = session.token();
+        let base = base.clone();
+        let go = go.clone();
+        let create_path = format!("/api/v1/organizations/{organization_id}/locations");
+        spawn_local(async move {
+            let saved = match &base {
+                Some(l) => api::put_versioned::<_, Location>(&format!("/api/v1/locations/{}", l.id), token.as_deref(), l.version, &body).await,
+                None => api::post::<_, Location>(&create_path, token.as_deref(), &body).await,
+            };
+            busy.set(false);
+            match saved {
+                Ok(_) => go("/my-organization"),
+                Err(e) if e.status == 412 => error.set(Some(Msg::PlaceChangedSinceOpened)),
+                Err(e) => error.set(Some(problem_message(&e.code))),
+            }
+        });
+    };
+    view! {
+        <form class="card" on:submit=submit novalidate>
+            <label for="place-name">{i18n.t(Msg::PlaceName)}</label>
+            <input id="place-name" required maxlength="200" autocomplete="off" bind:value=name/>
+            <label for="place-description">{i18n.t(Msg::WhatItIs)}</label>
+            <textarea id="place-description" rows="2" maxlength="2000" bind:value=description></textarea>
+            <label for="place-visibility">{i18n.t(Msg::WhoSeesTheAddress)}</label>
+            <select id="place-visibility" prop:value=move || visibility.get() on:change=move |ev| visibility.set(event_target_value(&ev))>
+                {Visibility::ALL.iter().map(|v| view! { <option value=v.code()>{i18n.t(visibility_label(*v))}</option> }).collect_view()}
+            </select>
+            <label for="place-street">{i18n.t(Msg::StreetAddress)}</label>
+            <input id="place-street" maxlength="200" autocomplete="off" bind:value=street/>
+            <label for="place-city">{i18n.t(Msg::City)}</label>
+            <input id="place-city" maxlength="100" autocomplete="off" bind:value=city/>
+            <div class="pair">
+                <div>
+                    <label for="place-province">{i18n.t(Msg::Province)}</label>
+                    <input id="place-province" maxlength="60" autocomplete="off" bind:value=province/>
+                </div>
+                <div>
+                    <label for="place-postal-code">{i18n.t(Msg::PostalCode)}</label>
+                    <input id="place-postal-code" maxlength="12" autocomplete="off" bind:value=postal_code/>
+                </div>
+            </div>
+            <div class="pair">
+                <div>
+                    <label for="place-latitude">{i18n.t(Msg::Latitude)}</label>
+                    <input id="place-latitude" inputmode="decimal" autocomplete="off" bind:value=latitude/>
+                </div>
+                <div>
+                    <label for="place-longitude">{i18n.t(Msg::Longitude)}</label>
+                    <input id="place-longitude" inputmode="decimal" autocomplete="off" bind:value=longitude/>
+                </div>
+            </div>
+            <label for="place-accessibility">{i18n.t(Msg::Accessibility)}</label>
+            <input id="place-accessibility" maxlength="1000" autocomplete="off" bind:value=accessibility/>
+            <label for="place-intake">{i18n.t(Msg::HowToReachIt)}</label>
+            <textarea id="place-intake" rows="2" maxlength="1000" bind:value=intake></textarea>
+            <p class="error" role="alert" aria-live="assertive">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
+            <button type="submit" class="primary" disabled=move || busy.get()>
+                {move || if busy.get() { i18n.t(Msg::Saving)() } else { i18n.t(Msg::Save)() }}
+            </button>
+        </form>
+    }
+}
+
+/// Adding a place to the signed-in admin's organization.
+#[component]
+pub fn NewPlacePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    view! {
+        <section aria-labelledby="new-place-title">
+            <h1 id="new-place-title">{i18n.t(Msg::AddPlace)}</h1>
+            {move || session.organization().map(|o| o.id).map(|organization_id| view! { <PlaceForm organization_id=organization_id existing=None/> })}
+        </section>
+    }
+}
+
+/// Changing one of the organization's places (read from its list: there is one list
+/// per organization, and it is short).
+#[component]
+pub fn EditPlacePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let params = use_params_map();
+    let place = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        let organization = session.organization().map(|o| o.id).unwrap_or_default();
+        let token = session.token();
+        async move {
+            let places = api::get::<Vec<Location>>(&format!("/api/v1/organizations/{organization}/locations"), token.as_deref()).await?;
+            Ok::<_, api::ApiError>(places.into_iter().find(|l| l.id == id))
+        }
+    });
+    view! {
+        <section aria-labelledby="edit-place-title">
+            <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
+                {move || place.get().map(|outcome| match (outcome, session.organization().map(|o| o.id)) {
+                    (Ok(Some(l)), Some(organization_id)) => view! {
+                        <h1 id="edit-place-title">{l.name.clone()}</h1>
+                        <PlaceForm organization_id=organization_id existing=Some(l)/>
+                    }.into_any(),
+                    _ => view! { <p class="error" role="alert">{i18n.t(Msg::PlaceNotFound)}</p> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
