@@ -74,13 +74,13 @@ fn CapacityEditor(service: Service, reload: Callback<()>, notify: Callback<(Msg,
                     }
                 }).collect_view()}
             </div>
-            <button type="button" class="link" aria-label=move || format!("{} — {}", i18n.t(Msg::EditService)(), service_name)
-                on:click=move |_| go(&edit_path)>{i18n.t(Msg::EditService)}</button>
             <label for=spots_id.clone()>{i18n.t(Msg::SpotsAvailable)}</label>
             <div class="inline">
                 <input id=spots_id type="number" inputmode="numeric" min="0" bind:value=available/>
                 <button type="button" class="primary" on:click=move |_| save_current(status.get_untracked())>{i18n.t(Msg::SaveCapacity)}</button>
             </div>
+            <button type="button" class="link" aria-label=move || format!("{} — {}", i18n.t(Msg::EditService)(), service_name)
+                on:click=move |_| go(&edit_path)>{i18n.t(Msg::EditService)}</button>
         </li>
     }
 }
@@ -148,7 +148,7 @@ pub fn MyOrganizationPage() -> impl IntoView {
                             view! {
                                 <li>
                                     <button type="button" class="link" aria-label=label on:click=move |_| go(&path)>{place.name.clone()}</button>
-                                    " "<span class="muted small">{i18n.t(visibility_label(place.visibility))}</span>
+                                    <div class="muted small">{i18n.t(visibility_label(place.visibility))}</div>
                                 </li>
                             }
                         }).collect_view()}
