@@ -205,6 +205,7 @@ messages! {
     DateNotValid => "A date is not valid: use the date picker.", "Une date n'est pas valide : utilisez le sélecteur de date.";
     Categories => "Categories", "Catégories";
     OurPlaces => "Our places", "Nos lieux";
+    ChangedSinceOpened => "Someone else saved a change since you opened this. Open it again to see their change, then redo yours.", "Quelqu'un d'autre a enregistré un changement depuis que vous avez ouvert cette fiche. Ouvrez-la de nouveau pour voir ce changement, puis refaites le vôtre.";
     ListingConfirmed => "Listing confirmed current by the partnership on", "Fiche confirmée à jour par le partenariat le";
     ListingNeverConfirmed => "This listing has not been confirmed by the partnership yet.", "Cette fiche n'a pas encore été confirmée par le partenariat.";
     ConfirmListing => "Confirm this listing is current", "Confirmer que cette fiche est à jour";
@@ -225,9 +226,7 @@ messages! {
     Accessibility => "Accessibility", "Accessibilité";
     HowToReachIt => "How to reach it when the address is hidden", "Comment s'y rendre quand l'adresse est cachée";
     PlaceNotFound => "This place could not be found.", "Ce lieu est introuvable.";
-    PlaceChangedSinceOpened => "Someone else changed this place since you opened it. Open it again to see their change, then redo yours.", "Quelqu'un d'autre a modifié ce lieu depuis que vous l'avez ouvert. Ouvrez-le de nouveau pour voir ce changement, puis refaites le vôtre.";
     RegionsServed => "Regions served", "Régions desservies";
-    ServiceChangedSinceOpened => "Someone else changed this service since you opened it. Open it again to see their change, then redo yours.", "Quelqu'un d'autre a modifié ce service depuis que vous l'avez ouvert. Ouvrez-le de nouveau pour voir ce changement, puis refaites le vôtre.";
     MyOrganization => "My organization", "Mon organisme";
     OfflineBanner => "No connection: showing the directory saved on this phone. Capacity may be out of date.", "Aucune connexion : le répertoire enregistré sur ce téléphone est affiché. La capacité peut être périmée.";
     TryAgain => "Try again", "Réessayer";

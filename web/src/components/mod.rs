@@ -2,6 +2,7 @@
 
 pub mod charts;
 pub mod directory;
+pub mod form;
 pub mod frame;
 pub mod nav;
 pub mod participants;

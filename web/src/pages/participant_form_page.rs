@@ -9,17 +9,13 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use crate::api;
+use crate::components::form::{optional, save_failure, SaveButton};
 use crate::components::participants::labels;
-use crate::i18n::{problem_message, use_i18n, Msg};
+use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
 fn text(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
-}
-
-fn optional(value: String) -> Option<String> {
-    let value = value.trim().to_owned();
-    (!value.is_empty()).then_some(value)
 }
 
 /// The form, filled from `existing` when changing a record.
@@ -86,8 +82,7 @@ fn ParticipantForm(existing: Option<Participant>) -> impl IntoView {
             busy.set(false);
             match saved {
                 Ok(p) => navigate(&format!("/participants/{}", p.id), NavigateOptions { replace: true, ..Default::default() }),
-                Err(e) if e.status == 412 => error.set(Some(Msg::ChangedElsewhere)),
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) => error.set(Some(save_failure(&e))),
             }
         });
     };
@@ -132,10 +127,7 @@ fn ParticipantForm(existing: Option<Participant>) -> impl IntoView {
                 <label for="safety">{i18n.t(Msg::SafetyNotes)}</label>
                 <textarea id="safety" rows="2" bind:value=safety></textarea>
             </details>
-            <p class="error" role="alert" aria-live="assertive">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>
-                {move || if busy.get() { i18n.t(Msg::Saving)() } else { i18n.t(Msg::Save)() }}
-            </button>
+            <SaveButton error=error busy=busy/>
         </form>
     }
 }

@@ -9,15 +9,11 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+use crate::components::form::{optional, save_failure, SaveButton};
 use crate::components::directory::labels::visibility_label;
 use crate::components::nav::use_go;
-use crate::i18n::{problem_message, use_i18n, Msg};
+use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
-
-fn optional(value: String) -> Option<String> {
-    let value = value.trim().to_owned();
-    (!value.is_empty()).then_some(value)
-}
 
 /// The form, filled from `existing` when changing a place.
 #[component]
@@ -72,8 +68,7 @@ fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoVi
             busy.set(false);
             match saved {
                 Ok(_) => go("/my-organization"),
-                Err(e) if e.status == 412 => error.set(Some(Msg::PlaceChangedSinceOpened)),
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) => error.set(Some(save_failure(&e))),
             }
         });
     };
@@ -115,10 +110,7 @@ fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoVi
             <input id="place-accessibility" maxlength="1000" autocomplete="off" bind:value=accessibility/>
             <label for="place-intake">{i18n.t(Msg::HowToReachIt)}</label>
             <textarea id="place-intake" rows="2" maxlength="1000" bind:value=intake></textarea>
-            <p class="error" role="alert" aria-live="assertive">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>
-                {move || if busy.get() { i18n.t(Msg::Saving)() } else { i18n.t(Msg::Save)() }}
-            </button>
+            <SaveButton error=error busy=busy/>
         </form>
     }
 }

@@ -8,6 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+use crate::components::form::save_failure;
 use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::{use_session, SessionState};
@@ -44,8 +45,7 @@ fn Steps(referral: Referral, sender: bool, changed: Callback<Referral>) -> impl 
         spawn_local(async move {
             match api::post_versioned::<_, Referral>(&path, token.as_deref(), version, &body).await {
                 Ok(updated) => changed.run(updated),
-                Err(e) if e.status == 412 => error.set(Some(Msg::ChangedElsewhere)),
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) => error.set(Some(save_failure(&e))),
             }
         });
     };
@@ -63,8 +63,7 @@ fn Steps(referral: Referral, sender: bool, changed: Callback<Referral>) -> impl 
         spawn_local(async move {
             match api::put_versioned::<_, Referral>(&path, token.as_deref(), version, &body).await {
                 Ok(updated) => changed.run(updated),
-                Err(e) if e.status == 412 => error.set(Some(Msg::ChangedElsewhere)),
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) => error.set(Some(save_failure(&e))),
             }
         });
     };

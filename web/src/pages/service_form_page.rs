@@ -12,16 +12,12 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api;
+use crate::components::form::{optional, save_failure, SaveButton};
 use crate::components::directory::labels::{attribute_label, status_label};
 use crate::components::nav::use_go;
-use crate::i18n::{problem_message, use_i18n, Lang, Msg};
+use crate::i18n::{use_i18n, Lang, Msg};
 use crate::pages::service_page::day_message;
 use crate::session::use_session;
-
-fn optional(value: String) -> Option<String> {
-    let value = value.trim().to_owned();
-    (!value.is_empty()).then_some(value)
-}
 
 /// A repeatable group of fields (phones, hours, holiday hours). Rows are keyed, so
 /// removing one leaves the fields of the others as typed.
@@ -286,8 +282,7 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
             busy.set(false);
             match saved {
                 Ok(s) => go(&format!("/services/{}", s.id)),
-                Err(e) if e.status == 412 => error.set(Some(Msg::ServiceChangedSinceOpened)),
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) => error.set(Some(save_failure(&e))),
             }
         });
     };
@@ -412,10 +407,7 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
             <CheckList id="region" legend=Msg::RegionsServed choices=region_choices chosen=regions/>
             <CheckList id="place" legend=Msg::Where choices=place_choices chosen=places/>
 
-            <p class="error" role="alert" aria-live="assertive">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
-            <button type="submit" class="primary" disabled=move || busy.get()>
-                {move || if busy.get() { i18n.t(Msg::Saving)() } else { i18n.t(Msg::Save)() }}
-            </button>
+            <SaveButton error=error busy=busy/>
         </form>
     }
 }
