@@ -419,7 +419,7 @@ pub async fn set_capacity(state: &AppState, principal: &Principal, id: String, e
         }
     }
     let principal_for_tx = principal.clone();
-    let aggregate = state
+    let (aggregate, revision) = state
         .db
         .transaction(move |conn| {
             editable(conn, &principal_for_tx, &id)?;
@@ -427,11 +427,12 @@ pub async fn set_capacity(state: &AppState, principal: &Principal, id: String, e
             if !repo::update_capacity(conn, &id, expected_version, input.status.code(), input.available, input.maximum, unit, &user, now())? {
                 return Err(ApiError::PreconditionFailed);
             }
-            load_one(conn, &id)
+            Ok((load_one(conn, &id)?, repo::revision(conn)?))
         })
         .await?;
-    reindex(state).await;
-    Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
+    let service = service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone);
+    state.search.capacity_changed(revision, &service.id, service.capacity.clone());
+    Ok(service)
 }
 
 fn location_row(id: String, organization_id: String, input: &LocationInput, version: i32, created_at: NaiveDateTime, by: String) -> LocationRow {

@@ -143,6 +143,31 @@ async fn paging_is_stable_and_edits_show_at_once(app: TestApp) {
     let body = json!({"name": "Harbour Light youth beds", "description": "Beds for youth.", "open_24_7": true});
     assert_eq!(app.put(&format!("/api/v1/services/{shelter}"), &admin, Some(&etag), &body).await.status(), 200);
     assert_eq!(names(&search(&app, &token, "q=harbour%20light").await), ["Harbour Light youth beds"]);
+
+    // A one-tap capacity update changes the index in place: seen at once, by filter,
+    // facet and card, on this instance and (by the poll's rebuild) on another.
+    let other = app.second_instance().await;
+    let version = app.get(&format!("/api/v1/services/{shelter}"), &admin).await.headers()["etag"].to_str().unwrap().to_owned();
+    let full = json!({"status": "full", "available": 0, "maximum": 12, "unit": "beds"});
+    assert_eq!(app.put(&format!("/api/v1/services/{shelter}/capacity"), &admin, Some(&version), &full).await.status(), 200);
+    let found = search(&app, &token, "capacity=full").await;
+    assert_eq!(names(&found), ["Harbour Light youth beds"]);
+    assert_eq!(found["contents"][0]["capacity"]["maximum"], 12);
+    assert!(search(&app, &token, "").await["facets"]["capacity"].as_array().unwrap().iter().any(|f| f["value"] == "full" && f["count"] == 1));
+    let started = std::time::Instant::now();
+    loop {
+        let seen: Value = app.client.get(format!("{other}/api/v1/services/search?capacity=full")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+        if seen["total_items"] == 1 {
+            break;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(2), "the other instance did not see the capacity within two seconds");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    // A later full rebuild (another write) keeps it: the database has it.
+    let version = app.get(&format!("/api/v1/services/{shelter}"), &admin).await.headers()["etag"].to_str().unwrap().to_owned();
+    let body = json!({"name": "Harbour Light youth beds", "description": "Beds for youth, any night.", "open_24_7": true});
+    assert_eq!(app.put(&format!("/api/v1/services/{shelter}"), &admin, Some(&version), &body).await.status(), 200);
+    assert_eq!(names(&search(&app, &token, "capacity=full").await), ["Harbour Light youth beds"]);
 }
 
 async fn another_instance_finds_a_change_within_a_second(app: TestApp) {

@@ -98,7 +98,6 @@ struct Doc {
     phone: Option<Phone>,
     open_24_7: bool,
     accepts_referrals: bool,
-    capacity: Capacity,
     hours: Hours,
     minimum_age: Option<i32>,
     maximum_age: Option<i32>,
@@ -139,6 +138,12 @@ impl Interner {
 #[derive(Debug, Default)]
 pub struct Index {
     docs: Vec<Doc>,
+    /// Document numbers in id order, to find a service's document.
+    by_id: Box<[u32]>,
+    /// Each document's capacity, apart from the rest: a one-tap capacity update changes
+    /// it in place (see [`Index::set_capacity`]) instead of rebuilding the index, which
+    /// takes seconds at a hundred thousand services.
+    capacities: std::sync::RwLock<Vec<Capacity>>,
     /// Every indexed word with its postings, in word order: a query word is only
     /// compared with the words sharing its first letter, which every kind of match needs.
     vocabulary: Vec<Term>,
@@ -225,7 +230,21 @@ impl Index {
         index.vocabulary = postings.into_iter().map(|(word, postings)| Term { word: word.into(), postings: postings.into() }).collect();
         index.vocabulary.sort_unstable_by(|a, b| a.word.cmp(&b.word));
         index.rank_names();
+        let mut by_id: Vec<u32> = (0..u32::try_from(index.docs.len()).unwrap_or(u32::MAX)).collect();
+        by_id.sort_unstable_by(|a, b| index.docs[*a as usize].id.cmp(&index.docs[*b as usize].id));
+        index.by_id = by_id.into();
         Ok(index)
+    }
+
+    /// Changes one service's capacity in place; false when the index does not hold it
+    /// (not active, or newer than the index: the next rebuild brings it).
+    pub fn set_capacity(&self, id: &str, capacity: Capacity) -> bool {
+        let Ok(found) = self.by_id.binary_search_by(|n| (*self.docs[*n as usize].id).cmp(id)) else {
+            return false;
+        };
+        let mut capacities = self.capacities.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        capacities[self.by_id[found] as usize] = capacity;
+        true
     }
 
     /// Numbers the documents in (folded name, id) order.
@@ -309,6 +328,7 @@ impl Index {
             })
             .collect();
         let hours = Hours::of(&service.schedules, &service.schedule_exceptions);
+        self.capacities.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).push(service.capacity);
         self.docs.push(Doc {
             id: service.id.into(),
             // Set once every document is in (see `rank_names`).
@@ -323,7 +343,6 @@ impl Index {
             phone: service.phones.into_iter().next(),
             open_24_7: service.open_24_7,
             accepts_referrals: service.accepts_referrals,
-            capacity: service.capacity,
             hours,
             minimum_age: service.minimum_age,
             maximum_age: service.maximum_age,
@@ -378,6 +397,7 @@ impl Index {
             (Some(Err(())), ..) | (_, Some(Err(())), _) | (.., Some(Err(()))) => (Some(u32::MAX), Some(u32::MAX), Some(u32::MAX)),
             (c, r, l) => (c.map(Result::unwrap_or_default), r.map(Result::unwrap_or_default), l.map(Result::unwrap_or_default)),
         };
+        let capacities = self.capacities.read().unwrap_or_else(std::sync::PoisonError::into_inner);
         let required_attributes = query.attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a));
         let genders = [ServiceAttribute::GenderWomen, ServiceAttribute::GenderMen, ServiceAttribute::GenderDiverse].into_iter().fold(0, |bits, a| bits | attribute_bit(a));
         let gender = query.gender.map(attribute_bit);
@@ -391,7 +411,7 @@ impl Index {
                 && doc.attributes & required_attributes == required_attributes
                 && gender.is_none_or(|g| doc.attributes & genders == 0 || doc.attributes & g != 0)
                 && (!query.accepts_referrals || doc.accepts_referrals)
-                && query.capacity.is_none_or(|c| doc.capacity.status == c)
+                && query.capacity.is_none_or(|c| capacities[doc_id as usize].status == c)
                 && query.age.is_none_or(|age| doc.minimum_age.is_none_or(|min| age >= min) && doc.maximum_age.is_none_or(|max| age <= max));
             if !passes_facts {
                 continue;
@@ -410,7 +430,7 @@ impl Index {
                 candidates.push(Candidate { doc: doc_id, name_rank: doc.name_rank, score, distance, open_now });
             }
         }
-        let facets = self.facets(&candidates);
+        let facets = self.facets(&candidates, &capacities);
         let request = query.page;
         let total = candidates.len();
         let start = usize::try_from(request.offset()).unwrap_or(usize::MAX).min(total);
@@ -431,7 +451,7 @@ impl Index {
             candidates.truncate(end);
         }
         candidates.sort_unstable_by(order);
-        let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c, now)).collect();
+        let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c, &capacities[c.doc as usize], now)).collect();
         SearchResults { page: Page::new(hits, total as u64, request), facets }
     }
 
@@ -453,7 +473,7 @@ impl Index {
             .min_by(|a, b| a.0.total_cmp(&b.0))
     }
 
-    fn hit(&self, candidate: &Candidate, now: DateTime<Utc>) -> SearchHit {
+    fn hit(&self, candidate: &Candidate, capacity: &Capacity, now: DateTime<Utc>) -> SearchHit {
         let doc = &self.docs[candidate.doc as usize];
         SearchHit {
             id: doc.id.to_string(),
@@ -465,7 +485,7 @@ impl Index {
             open_24_7: doc.open_24_7,
             open_now: candidate.open_now,
             opens_next_at: if candidate.open_now { None } else { next_opening(&doc.hours, self.zone.unwrap_or(chrono_tz::America::Halifax), now) },
-            capacity: doc.capacity.clone(),
+            capacity: capacity.clone(),
             accepts_referrals: doc.accepts_referrals,
             harbour_attributes: ServiceAttribute::ALL.iter().copied().filter(|a| doc.attributes & attribute_bit(*a) != 0).collect(),
             languages: doc.languages.iter().map(|l| self.languages.values[*l as usize].clone()).collect(),
@@ -475,7 +495,7 @@ impl Index {
         }
     }
 
-    fn facets(&self, candidates: &[Candidate]) -> Facets {
+    fn facets(&self, candidates: &[Candidate], capacities: &[Capacity]) -> Facets {
         let mut categories = vec![0u64; self.categories.values.len()];
         let mut regions = vec![0u64; self.regions.values.len()];
         let mut languages = vec![0u64; self.languages.values.len()];
@@ -492,7 +512,7 @@ impl Index {
                 attributes[bits.trailing_zeros() as usize] += 1;
                 bits &= bits - 1;
             }
-            capacity[CapacityStatus::ALL.iter().position(|s| *s == doc.capacity.status).unwrap_or(0)] += 1;
+            capacity[CapacityStatus::ALL.iter().position(|s| *s == capacities[candidate.doc as usize].status).unwrap_or(0)] += 1;
             open_now += u64::from(candidate.open_now);
             open_24_7 += u64::from(doc.open_24_7);
         }

@@ -3,16 +3,17 @@
 //! language support, ranking and typo tolerance), and filters like "open now" and
 //! "near me" run beside the text match in one pass. The index is rebuilt after every
 //! directory write (a full rebuild: milliseconds at a partnership's few hundred
-//! services, seconds at 100,000); see `index.rs` for how it matches and ranks.
+//! services, seconds at 100,000), except a capacity update, which changes the index in
+//! place; see `index.rs` for how it matches and ranks.
 
 pub mod hours;
 pub mod index;
 pub mod text;
 
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
-use harbour_types::SearchResults;
+use harbour_types::{Capacity, SearchResults};
 
 pub use index::{Index, SearchQuery};
 
@@ -29,6 +30,17 @@ pub struct DirectorySearch {
     tickets: AtomicU64,
     /// The directory revision the current index was built from (see `repo::revision`).
     revision: AtomicI64,
+    /// Capacity changes put into the index in place, newer than the revision it was
+    /// built from: an index built before them gets them again when it is installed.
+    /// One entry per service at most, until a rebuild reaches its revision.
+    recent_capacities: Mutex<Vec<CapacityChange>>,
+}
+
+#[derive(Debug)]
+struct CapacityChange {
+    revision: i64,
+    id: String,
+    capacity: Capacity,
 }
 
 impl DirectorySearch {
@@ -64,18 +76,41 @@ impl DirectorySearch {
     }
 
     /// Installs an index unless a rebuild that started later is already in: two writes
-    /// close together must never leave the older one's index in place.
+    /// close together must never leave the older one's index in place. (Locks are taken
+    /// in the same order as in `capacity_changed`: recent changes, then the index.)
     fn install(&self, ticket: u64, revision: i64, index: Index) {
-        let mut current = self.current.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut recent = self.recent_capacities.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut current = self.current.write().unwrap_or_else(PoisonError::into_inner);
         if ticket > current.0 {
+            recent.retain(|change| change.revision > revision);
+            for change in recent.iter() {
+                index.set_capacity(&change.id, change.capacity.clone());
+            }
             *current = (ticket, Arc::new(index));
             self.revision.store(revision, Ordering::SeqCst);
         }
     }
 
+    /// Puts a committed capacity change, written at directory `revision`, into the
+    /// current index at once: the one-tap update answers in milliseconds, not after a
+    /// rebuild (seconds at a hundred thousand services). The revision it bumped still
+    /// brings a full rebuild with the next poll (`refresh_if_changed`).
+    pub fn capacity_changed(&self, revision: i64, id: &str, capacity: Capacity) {
+        let mut recent = self.recent_capacities.lock().unwrap_or_else(PoisonError::into_inner);
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        // Already in the index, or a newer change of the same service is: a slower
+        // writer of an older change must not undo it.
+        if self.revision.load(Ordering::SeqCst) >= revision || recent.iter().any(|c| c.id == id && c.revision > revision) {
+            return;
+        }
+        recent.retain(|c| c.id != id);
+        current.1.set_capacity(id, capacity.clone());
+        recent.push(CapacityChange { revision, id: id.to_owned(), capacity });
+    }
+
     /// Runs a search as `viewer` sees the directory.
     pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: chrono::DateTime<chrono::Utc>) -> SearchResults {
-        let index = Arc::clone(&self.current.read().unwrap_or_else(std::sync::PoisonError::into_inner).1);
+        let index = Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner).1);
         index.search(query, viewer, now)
     }
 }
