@@ -3,7 +3,9 @@
 // app's own files and directory reads; nothing else (and never a response the server
 // marks no-store, such as anything showing a confidential address) is ever stored.
 const VERSION = '{{HASH}}';
-const SHELL = ['/', '{{ASSETS}}/web.js', '{{ASSETS}}/web_bg.wasm', '{{ASSETS}}/boot.js', '{{ASSETS}}/style.css'];
+// The main module and what it imports at once; screens split into their own chunks
+// (participants, referrals, dashboard, forms) are fetched when opened, online.
+const SHELL = ['/', '{{ASSETS}}/web.js', '{{ASSETS}}/__wasm_split.js', '{{ASSETS}}/web_bg.wasm', '{{ASSETS}}/boot.js', '{{ASSETS}}/style.css'];
 const SHELL_CACHE = `harbour-shell-${VERSION}`;
 const DIRECTORY_CACHE = 'harbour-directory';
 const DIRECTORY_READS = [/^\/api\/v1\/services(\/search|\/[^/]+)?$/, /^\/api\/v1\/taxonomy_terms$/, /^\/api\/v1\/regions$/, /^\/api\/v1\/instance$/];

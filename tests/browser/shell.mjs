@@ -23,6 +23,9 @@ async function signIn(page) {
 
 try {
   const { context, page } = await phone();
+  // Which of the app's files the phone fetched: the first visit needs only the main module.
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url()).pathname));
   await page.goto(base + '/');
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await axe(page, 'sign-in');
@@ -55,6 +58,8 @@ try {
   await page.getByRole('button', { name: /Back to results/ }).click();
   await page.getByRole('button', { name: /Night shelter/ }).waitFor();
   assert.equal(await page.getByLabel('What do you need?').inputValue(), 'sheltr', 'the search is kept');
+  const chunks = fetched.filter((p) => /\/(split_|chunk_)[^/]*\.wasm$/.test(p));
+  assert.deepEqual(chunks, [], 'sign-in, the directory and a service page load no split chunk');
   console.log('directory and service page: ok');
 
   // The filter sheet: gender, age and cultural support narrow the results, its summary
@@ -114,7 +119,9 @@ try {
   await admin.page.getByLabel('E-mail address').fill(process.env.HARBOUR_ADMIN_EMAIL);
   await admin.page.getByLabel('Password').fill(password);
   await admin.page.getByRole('button', { name: 'Sign in' }).click();
+  const split = admin.page.waitForRequest((r) => /\/split___my_organization_screen_view_[^/]*\.wasm$/.test(r.url()));
   await admin.page.getByRole('button', { name: 'My organization' }).click();
+  await split;
   await admin.page.getByRole('heading', { name: 'Our services and capacity' }).waitFor();
   await admin.page.getByRole('button', { name: 'Waitlist', exact: true }).first().click();
   await admin.page.getByRole('status').filter({ hasText: 'Capacity saved.' }).waitFor();

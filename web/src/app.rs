@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{lazy_route, Lazy, LazyRoute};
 use leptos_router::path;
 
 use crate::components::frame::Frame;
@@ -22,6 +23,42 @@ use crate::pages::place_form_page::{EditPlacePage, NewPlacePage};
 use crate::pages::service_form_page::{EditServicePage, NewServicePage};
 use crate::pages::{change_password_page::ChangePasswordPage, not_found_page::NotFoundPage, service_page::ServicePage, sign_in_page::SignInPage};
 use crate::session::{use_session, Session, SessionState};
+
+/// A screen whose code loads when it is first opened: `xtask build-web` splits it into
+/// its own wasm chunk, so a phone downloads only the directory, the service page and
+/// sign-in before it can search.
+macro_rules! lazy_screen {
+    ($screen:ident, $page:ident) => {
+        struct $screen;
+
+        #[lazy_route]
+        impl LazyRoute for $screen {
+            fn data() -> Self {
+                $screen
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_screen!(MyOrganizationScreen, MyOrganizationPage);
+lazy_screen!(NewServiceScreen, NewServicePage);
+lazy_screen!(EditServiceScreen, EditServicePage);
+lazy_screen!(NewPlaceScreen, NewPlacePage);
+lazy_screen!(EditPlaceScreen, EditPlacePage);
+lazy_screen!(DashboardScreen, DashboardPage);
+lazy_screen!(ParticipantsScreen, ParticipantsPage);
+lazy_screen!(NewParticipantScreen, NewParticipantPage);
+lazy_screen!(ParticipantScreen, ParticipantPage);
+lazy_screen!(EditParticipantScreen, EditParticipantPage);
+lazy_screen!(ConsentScreen, ConsentPage);
+lazy_screen!(DisclosureScreen, DisclosurePage);
+lazy_screen!(ReferScreen, ReferPage);
+lazy_screen!(ReferralsScreen, ReferralsPage);
+lazy_screen!(ReferralScreen, ReferralPage);
 
 /// The app.
 #[component]
@@ -73,21 +110,21 @@ fn Screens() -> impl IntoView {
             <Routes fallback=|| view! { <NotFoundPage/> }>
                 <Route path=path!("/") view=DirectoryPage/>
                 <Route path=path!("/services/:id") view=ServicePage/>
-                <Route path=path!("/my-organization") view=MyOrganizationPage/>
-                <Route path=path!("/my-organization/services/new") view=NewServicePage/>
-                <Route path=path!("/my-organization/services/:id/edit") view=EditServicePage/>
-                <Route path=path!("/my-organization/places/new") view=NewPlacePage/>
-                <Route path=path!("/my-organization/places/:id/edit") view=EditPlacePage/>
-                <Route path=path!("/dashboard") view=DashboardPage/>
-                <Route path=path!("/participants") view=ParticipantsPage/>
-                <Route path=path!("/participants/new") view=NewParticipantPage/>
-                <Route path=path!("/participants/:id") view=ParticipantPage/>
-                <Route path=path!("/participants/:id/edit") view=EditParticipantPage/>
-                <Route path=path!("/participants/:id/consent") view=ConsentPage/>
-                <Route path=path!("/participants/:id/disclosures") view=DisclosurePage/>
-                <Route path=path!("/participants/:id/refer") view=ReferPage/>
-                <Route path=path!("/referrals") view=ReferralsPage/>
-                <Route path=path!("/referrals/:id") view=ReferralPage/>
+                <Route path=path!("/my-organization") view={Lazy::<MyOrganizationScreen>::new()}/>
+                <Route path=path!("/my-organization/services/new") view={Lazy::<NewServiceScreen>::new()}/>
+                <Route path=path!("/my-organization/services/:id/edit") view={Lazy::<EditServiceScreen>::new()}/>
+                <Route path=path!("/my-organization/places/new") view={Lazy::<NewPlaceScreen>::new()}/>
+                <Route path=path!("/my-organization/places/:id/edit") view={Lazy::<EditPlaceScreen>::new()}/>
+                <Route path=path!("/dashboard") view={Lazy::<DashboardScreen>::new()}/>
+                <Route path=path!("/participants") view={Lazy::<ParticipantsScreen>::new()}/>
+                <Route path=path!("/participants/new") view={Lazy::<NewParticipantScreen>::new()}/>
+                <Route path=path!("/participants/:id") view={Lazy::<ParticipantScreen>::new()}/>
+                <Route path=path!("/participants/:id/edit") view={Lazy::<EditParticipantScreen>::new()}/>
+                <Route path=path!("/participants/:id/consent") view={Lazy::<ConsentScreen>::new()}/>
+                <Route path=path!("/participants/:id/disclosures") view={Lazy::<DisclosureScreen>::new()}/>
+                <Route path=path!("/participants/:id/refer") view={Lazy::<ReferScreen>::new()}/>
+                <Route path=path!("/referrals") view={Lazy::<ReferralsScreen>::new()}/>
+                <Route path=path!("/referrals/:id") view={Lazy::<ReferralScreen>::new()}/>
             </Routes>
         }
         .into_any(),

@@ -111,22 +111,38 @@ fn build_web() -> Result<PathBuf> {
     let staging = target_dir().join("web-staging");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
+    // Screens marked lazy (`lazy_screen!` in web/src/app.rs) go to their own chunks,
+    // fetched when first opened; the main module keeps what a first visit needs.
+    let input = std::fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    let main = staging.join("web_split.wasm");
+    let mut split = wasm_split_cli_support::Options::new(&input);
+    split.output_dir = &staging;
+    split.main_out_path = &main;
+    split.main_module = "./web.js";
+    wasm_split_cli_support::transform(split).map_err(|e| format!("wasm-split: {e:#}"))?;
     wasm_bindgen_cli_support::Bindgen::new()
-        .input_path(&wasm)
+        .input_path(&main)
+        .out_name("web")
         .web(true)
         .map_err(|e| e.to_string())?
         .typescript(false)
+        // The chunks link to the main module by these names.
+        .keep_lld_exports(true)
+        .demangle(false)
         // Names and producers only help debugging; phones on weak signal pay for every byte.
         .remove_name_section(true)
         .remove_producers_section(true)
         .generate(&staging)
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
+    std::fs::remove_file(&main).map_err(|e| e.to_string())?;
     let web = root().join("web");
     for file in ["boot.js", "style.css"] {
         std::fs::copy(web.join(file), staging.join(file)).map_err(|e| format!("{file}: {e}"))?;
     }
+    let mut files: Vec<String> = std::fs::read_dir(&staging).map_err(|e| e.to_string())?.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
+    files.sort();
     let mut hasher = DefaultHasher::new();
-    for file in ["web.js", "web_bg.wasm", "boot.js", "style.css"] {
+    for file in &files {
         std::fs::read(staging.join(file)).map_err(|e| format!("{file}: {e}"))?.hash(&mut hasher);
     }
     let hash = format!("{:016x}", hasher.finish());
@@ -134,7 +150,7 @@ fn build_web() -> Result<PathBuf> {
     let _ = std::fs::remove_dir_all(&dist);
     let assets = dist.join("assets").join(&hash);
     std::fs::create_dir_all(&assets).map_err(|e| e.to_string())?;
-    for file in ["web.js", "web_bg.wasm", "boot.js", "style.css"] {
+    for file in &files {
         std::fs::rename(staging.join(file), assets.join(file)).map_err(|e| format!("{file}: {e}"))?;
         precompress(&assets.join(file))?;
     }
