@@ -109,7 +109,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
         .iter()
         .filter_map(|e| Some(ScheduleException { date: e.date.parse().ok()?, opens_at: e.opens_at.clone(), closes_at: e.closes_at.clone(), description: e.description.clone() }))
         .collect();
-    let (open_now, opens_next_at) = if row.open_24_7 { (true, None) } else { clock_readings(&Hours::of(&schedules, &schedule_exceptions), time_zone) };
+    let (open_now, opens_next_at) = clock_readings(&Hours::of(&schedules, &schedule_exceptions, row.open_24_7), time_zone);
     Service {
         id: row.id.clone(),
         organization_id: row.organization_id.clone(),

@@ -238,6 +238,14 @@ async fn holidays_close_a_service_on_their_dates(app: TestApp) {
     assert_eq!(reopened["open_now"], true);
     assert_eq!(names(&search(&app, &worker, "q=holiday&open_now=true").await), ["Holiday drop-in"]);
 
+    // A 24/7 shelter closed on these dates is closed too, and says when it reopens.
+    let body = json!({"name": "Holiday shelter", "description": "Beds, any night but these.", "open_24_7": true, "schedule_exceptions": closed});
+    let shelter: Value = app.post(&path, &admin, &body).await.json().await.unwrap();
+    assert_eq!(shelter["open_now"], false, "{shelter}");
+    assert!(shelter["opens_next_at"].is_string(), "{shelter}");
+    assert_eq!(search(&app, &worker, "q=holiday%20shelter").await["contents"][0]["open_now"], false);
+    assert!(!names(&search(&app, &worker, "q=holiday&open_now=true").await).contains(&"Holiday shelter".to_owned()));
+
     let day = local.to_string();
     for (exceptions, pointer) in [
         (json!([{"date": day, "opens_at": "10:00"}]), "/schedule_exceptions/0"),

@@ -88,21 +88,22 @@ fn details(service: Service, lang: Lang) -> impl IntoView {
                     <ul class="plain">
                         {service.schedules.iter().map(|s| view! { <li>{t(day_message(s.byday))}" "{s.opens_at.clone()}"–"{s.closes_at.clone()}</li> }).collect_view()}
                     </ul>
-                    {(!holidays.is_empty()).then(|| view! {
-                        <h3>{t(Msg::HolidayHours)}</h3>
-                        <ul class="plain holidays">
-                            {holidays.into_iter().map(|e| {
-                                let hours = match (e.opens_at, e.closes_at) {
-                                    (Some(opens), Some(closes)) => format!("{opens}–{closes}"),
-                                    _ => t(Msg::ClosedAllDay).to_owned(),
-                                };
-                                let what = e.description.map(|d| format!(" ({d})"));
-                                view! { <li><time datetime=e.date.to_string()>{e.date.to_string()}</time>" "{hours}{what}</li> }
-                            }).collect_view()}
-                        </ul>
-                    })}
                 }.into_any()
             }}
+            // Exceptions apply to 24/7 services too: a shelter closed one night says so.
+            {(!holidays.is_empty()).then(|| view! {
+                <h3>{t(Msg::HolidayHours)}</h3>
+                <ul class="plain holidays">
+                    {holidays.into_iter().map(|e| {
+                        let hours = match (e.opens_at, e.closes_at) {
+                            (Some(opens), Some(closes)) => format!("{opens}–{closes}"),
+                            _ => t(Msg::ClosedAllDay).to_owned(),
+                        };
+                        let what = e.description.map(|d| format!(" ({d})"));
+                        view! { <li><time datetime=e.date.to_string()>{e.date.to_string()}</time>" "{hours}{what}</li> }
+                    }).collect_view()}
+                </ul>
+            })}
             <dl class="facts">
                 {ages.map(|a| view! { <dt>{t(Msg::Ages)}</dt><dd>{a}</dd> })}
                 {service.eligibility_description.clone().map(|e| view! { <dt>{t(Msg::Eligibility)}</dt><dd>{e}</dd> })}

@@ -35,9 +35,16 @@ pub struct Hours {
 
 impl Hours {
     /// From a service's schedules as the API shows them; times that do not read are left out.
-    pub fn of(schedules: &[Schedule], exceptions: &[ScheduleException]) -> Hours {
+    /// A service open around the clock is open every whole day, apart from its
+    /// exceptions: a 24/7 shelter closed on one date is closed that date.
+    pub fn of(schedules: &[Schedule], exceptions: &[ScheduleException], around_the_clock: bool) -> Hours {
+        let weekly = if around_the_clock {
+            Weekday::ALL.iter().map(|&day| Span { day, opens: 0, closes: 24 * 60 }).collect()
+        } else {
+            schedules.iter().filter_map(|s| Some(Span { day: s.byday, opens: minutes(&s.opens_at)?, closes: minutes(&s.closes_at)? })).collect()
+        };
         Hours {
-            weekly: schedules.iter().filter_map(|s| Some(Span { day: s.byday, opens: minutes(&s.opens_at)?, closes: minutes(&s.closes_at)? })).collect(),
+            weekly,
             exceptions: exceptions
                 .iter()
                 .map(|e| Exception { date: e.date, hours: e.opens_at.as_deref().and_then(minutes).zip(e.closes_at.as_deref().and_then(minutes)) })
@@ -185,6 +192,17 @@ mod tests {
         assert!(!open_at(&weekly(&sunday), zone, Utc.with_ymd_and_hms(2026, 11, 1, 12, 30, 0).unwrap()));
         // And forward on 2026-03-08: 09:00 local is 12:00 UTC.
         assert!(open_at(&weekly(&sunday), zone, Utc.with_ymd_and_hms(2026, 3, 8, 12, 30, 0).unwrap()));
+    }
+
+    #[test]
+    fn a_service_open_around_the_clock_keeps_its_exceptions() {
+        let zone = chrono_tz::America::Halifax;
+        let closed = [ScheduleException { date: date(2026, 12, 25), opens_at: None, closes_at: None, description: None }];
+        let hours = Hours::of(&[], &closed, true);
+        assert!(open_at(&hours, zone, halifax(2026, 12, 24, 23, 59)));
+        assert!(!open_at(&hours, zone, halifax(2026, 12, 25, 12, 0)));
+        assert_eq!(next_opening(&hours, zone, halifax(2026, 12, 25, 12, 0)), Some(halifax(2026, 12, 26, 0, 0)));
+        assert!(open_at(&Hours::of(&[], &[], true), zone, halifax(2026, 12, 25, 3, 0)));
     }
 
     #[test]

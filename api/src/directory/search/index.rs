@@ -327,7 +327,7 @@ impl Index {
                 })
             })
             .collect();
-        let hours = Hours::of(&service.schedules, &service.schedule_exceptions);
+        let hours = Hours::of(&service.schedules, &service.schedule_exceptions, service.open_24_7);
         self.capacities.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).push(service.capacity);
         self.docs.push(Doc {
             id: service.id.into(),
@@ -416,7 +416,7 @@ impl Index {
             if !passes_facts {
                 continue;
             }
-            let open_now = doc.open_24_7 || clock.open(&doc.hours);
+            let open_now = clock.open(&doc.hours);
             if query.open_now && !open_now {
                 continue;
             }

@@ -10,16 +10,17 @@ use crate::i18n::{use_i18n, Msg};
 #[component]
 pub fn OpenBadge(open: bool, open_24_7: bool, opens_next: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
     let i18n = use_i18n();
+    // A 24/7 service closed on a holiday says closed, and when it opens again.
     let (class, label) = match (open_24_7, open) {
-        (true, _) => ("badge badge-open", Msg::Open247),
+        (true, true) => ("badge badge-open", Msg::Open247),
         (false, true) => ("badge badge-open", Msg::OpenLabel),
-        (false, false) => ("badge badge-closed", Msg::ClosedLabel),
+        (_, false) => ("badge badge-closed", Msg::ClosedLabel),
     };
     let session = crate::session::use_session();
     let zone = move || session.instance.get().map(|i| i.time_zone);
     let next = move || {
         let lang = i18n.0.get();
-        opens_next.filter(|_| !open && !open_24_7).map(|at| format!(" · {} {}", Msg::OpensAt.text(lang), local_weekday_time(at, lang, zone().as_deref())))
+        opens_next.filter(|_| !open).map(|at| format!(" · {} {}", Msg::OpensAt.text(lang), local_weekday_time(at, lang, zone().as_deref())))
     };
     view! { <span class=class>{i18n.t(label)}{next}</span> }
 }
