@@ -9,6 +9,7 @@ use harbour_types::{
 use serde::Deserialize;
 use utoipa::IntoParams;
 
+use super::nearby::PostcodeArea;
 use super::reader::Reader;
 use super::repo::ServiceFilter;
 use super::search::SearchQuery;
@@ -74,6 +75,11 @@ fn offline_cache_policy(confidential_shown: bool) -> (header::HeaderName, &'stat
 
 fn service_locations(service: &Service) -> impl Iterator<Item = &Location> {
     service.service_at_locations.iter().map(|sal| &sal.location)
+}
+
+/// The offline cache policy of a response carrying these services (see `offline_cache_policy`).
+pub fn services_cache_policy<'a>(services: impl IntoIterator<Item = &'a Service>) -> (header::HeaderName, &'static str) {
+    offline_cache_policy(reveals_confidential(services.into_iter().flat_map(service_locations)))
 }
 
 /// Query parameters of the directory search.
@@ -223,13 +229,11 @@ pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: we
         let results = state.search.search(&search, reader.viewer(), chrono::Utc::now());
         let ids = results.page.contents.iter().map(|hit| hit.id.clone()).collect();
         let found = service::load_page(&state, reader.viewer(), ids, results.page.total_items, search.page).await?;
-        let confidential = reveals_confidential(found.contents.iter().flat_map(service_locations));
-        return Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(found));
+        return Ok(HttpResponse::Ok().insert_header(services_cache_policy(&found.contents)).json(found));
     }
     let page = PageRequest { page: query.page, per_page: query.per_page };
     let found = service::list(&state, reader.viewer(), filter, page).await?;
-    let confidential = reveals_confidential(found.contents.iter().flat_map(service_locations));
-    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(found))
+    Ok(HttpResponse::Ok().insert_header(services_cache_policy(&found.contents)).json(found))
 }
 
 /// One service with its locations, phones, hours, languages and capacity. A
@@ -248,7 +252,7 @@ pub async fn get_service(state: web::Data<AppState>, reader: Reader, id: web::Pa
     reader.authorize()?;
     let found = service::get(&state, reader.viewer(), id.into_inner()).await?;
     let mut response = HttpResponse::Ok();
-    response.insert_header(offline_cache_policy(reveals_confidential(service_locations(&found))));
+    response.insert_header(services_cache_policy([&found]));
     Ok(with_etag(response, found.version, &found))
 }
 
@@ -619,6 +623,13 @@ pub struct ServiceAtLocationQuery {
     modified_after: Option<chrono::DateTime<chrono::Utc>>,
     /// `json` (default, paged) or `ndjson`: every matching link, one per line, streamed.
     format: Option<String>,
+    /// A postal code, any case or spacing, or its first three characters (a forward
+    /// sortation area): only places in it; with `proximity`, the point to measure from.
+    postcode: Option<String>,
+    /// With `postcode`: only places within this many meters of the postcode's centroid,
+    /// nearest first. Harbour has no postcode database: the centroid is the middle of the
+    /// public places it knows in that postcode, or else in its first three characters' area.
+    proximity: Option<String>,
 }
 
 /// Services at their locations (HSDS). A confidential place's address shows only to its organization.
@@ -626,7 +637,10 @@ pub struct ServiceAtLocationQuery {
     tag = "directory",
     security(("bearer" = []), ("client_credentials" = ["directory:read"])),
     params(ServiceAtLocationQuery),
-    responses((status = 200, description = "A page of services at locations", body = Page<ServiceAtLocation>))
+    responses(
+        (status = 200, description = "A page of services at locations", body = Page<ServiceAtLocation>),
+        (status = 422, description = "A parameter is not valid, or no known place has the postcode", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 #[get("/service_at_locations")]
 pub async fn list_service_at_locations(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceAtLocationQuery>) -> Result<HttpResponse, ApiError> {
@@ -639,10 +653,12 @@ pub async fn list_service_at_locations(state: web::Data<AppState>, reader: Reade
         taxonomy_id: query.taxonomy_id,
         modified_after: query.modified_after.map(|t| t.naive_utc()),
     };
+    // A place whose address this reader may not see is never in an area's results.
+    let area = PostcodeArea::from_query(query.postcode.as_deref(), query.proximity.as_deref())?;
     if wants_ndjson(query.format.as_deref())? {
-        return Ok(ndjson().streaming(service::stream_service_at_locations(&state, &reader, filter)));
+        return Ok(ndjson().streaming(service::stream_service_at_locations(&state, &reader, filter, area)));
     }
-    let found = service::list_service_at_locations(&state, reader.viewer(), filter, page).await?;
+    let found = service::list_service_at_locations(&state, reader.viewer(), filter, area, page).await?;
     let confidential = reveals_confidential(found.contents.iter().map(|sal| &sal.location));
     Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(found))
 }

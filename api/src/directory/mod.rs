@@ -6,6 +6,7 @@
 pub mod curation;
 pub mod exchange;
 pub mod handlers;
+pub mod nearby;
 pub mod reader;
 pub mod repo;
 pub mod search;

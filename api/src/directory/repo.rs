@@ -2,6 +2,7 @@
 //! (`eq_any` over the page's ids), never one per service.
 
 use chrono::NaiveDateTime;
+use harbour_types::Visibility;
 use diesel::prelude::*;
 
 use crate::db::schema::{
@@ -561,6 +562,42 @@ pub fn service_at_locations(conn: &mut DbConn, filter: &ServiceFilter, offset: i
         .limit(limit)
         .select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select()))
         .load(conn)
+}
+
+/// Where a list of links is narrowed to in the database, before `nearby` makes the exact test.
+#[derive(Debug, Clone)]
+pub enum PlaceBounds {
+    /// Places whose postal code begins with this (a forward sortation area, as written in upper case).
+    PostcodeStart(String),
+    /// Places within these latitudes and longitudes.
+    Box { south: f64, north: f64, west: f64, east: f64 },
+}
+
+/// Every link `filter` picks whose place is within `bounds`, by id.
+pub fn service_at_locations_placed(conn: &mut DbConn, filter: &ServiceFilter, bounds: &PlaceBounds) -> QueryResult<Vec<LinkRow>> {
+    let query = links_of!(filter);
+    let query = match bounds {
+        // Postal codes are kept as written: "B3J 1A1" and "B3J1A1" both begin with the area.
+        PlaceBounds::PostcodeStart(area) => query.filter(locations::postal_code.like(format!("{area}%"))),
+        PlaceBounds::Box { south, north, west, east } => query.filter(locations::latitude.between(*south, *north)).filter(locations::longitude.between(*west, *east)),
+    };
+    query.order(service_at_locations::id.asc()).select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select())).load(conn)
+}
+
+/// (postal code, latitude, longitude) of every public place with coordinates whose postal
+/// code begins with `area`: what a postcode's centroid is made of.
+pub fn public_points_in(conn: &mut DbConn, area: &str) -> QueryResult<Vec<(Option<String>, f64, f64)>> {
+    locations::table
+        .filter(locations::visibility.eq(Visibility::Public.code()))
+        .filter(locations::postal_code.like(format!("{area}%")))
+        .filter(locations::latitude.is_not_null().and(locations::longitude.is_not_null()))
+        .select((locations::postal_code, locations::latitude.assume_not_null(), locations::longitude.assume_not_null()))
+        .load(conn)
+}
+
+/// The services at this location.
+pub fn services_at(conn: &mut DbConn, location_id: &str) -> QueryResult<Vec<String>> {
+    service_at_locations::table.filter(service_at_locations::location_id.eq(location_id)).select(service_at_locations::service_id).load(conn)
 }
 
 /// The service-at-location link with this id.

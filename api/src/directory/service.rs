@@ -2,10 +2,11 @@
 
 use chrono::{NaiveDateTime, Utc};
 use harbour_types::{
-    Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
+    Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Organization, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
     ScheduleException, Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, ServiceStatus, Taxonomy, TaxonomyTerm, TermRef, Visibility, Weekday,
 };
 
+use super::nearby::{stored_postcode, PostcodeArea};
 use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
 use super::search::{self, hours::{self, Hours}};
 use super::visibility::{redact, Viewer};
@@ -180,6 +181,14 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
 pub(crate) async fn reindex(state: &AppState) {
     if let Err(e) = state.search.rebuild(&state.db, &state.settings.time_zone).await {
         tracing::error!(error = %e, "rebuilding the directory search index failed");
+    }
+}
+
+/// Puts services changed by a committed write into search at once (see
+/// `DirectorySearch::services_changed`); as with `reindex`, a failure is logged.
+async fn searchable(state: &AppState, ids: Vec<String>) {
+    if let Err(e) = state.search.services_changed(&state.db, ids).await {
+        tracing::error!(error = %e, "patching the directory search index failed; the next poll rebuilds it");
     }
 }
 
@@ -379,7 +388,7 @@ pub async fn create(state: &AppState, principal: &Principal, organization_id: St
             load_one(conn, &id)
         })
         .await?;
-    reindex(state).await;
+    searchable(state, vec![aggregate.row.id.clone()]).await;
     Ok(service_dto(&aggregate, Viewer::Partner(&viewer_org), &state.settings.time_zone))
 }
 
@@ -406,7 +415,7 @@ pub async fn update(state: &AppState, principal: &Principal, id: String, expecte
             load_one(conn, &id)
         })
         .await?;
-    reindex(state).await;
+    searchable(state, vec![aggregate.row.id.clone()]).await;
     Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
 }
 
@@ -446,7 +455,7 @@ fn location_row(id: String, organization_id: String, input: &LocationInput, vers
         address_1: text(&input.address_1),
         city: text(&input.city),
         state_province: text(&input.state_province),
-        postal_code: text(&input.postal_code),
+        postal_code: text(&input.postal_code).map(|code| stored_postcode(&code)),
         country: "CA".into(),
         latitude: input.latitude,
         longitude: input.longitude,
@@ -472,7 +481,7 @@ pub async fn create_location(state: &AppState, principal: &Principal, organizati
 pub async fn update_location(state: &AppState, principal: &Principal, id: String, expected_version: i32, input: LocationInput) -> Result<Location, ApiError> {
     let user = acting_user(principal)?;
     let principal = principal.clone();
-    let updated = state
+    let (updated, services) = state
         .db
         .transaction(move |conn| {
             let current = repo::find_location(conn, &id)?.ok_or_else(location_not_found)?;
@@ -481,10 +490,11 @@ pub async fn update_location(state: &AppState, principal: &Principal, id: String
             if !repo::update_location(conn, &row, expected_version)? {
                 return Err(ApiError::PreconditionFailed);
             }
-            Ok(location_dto(&row))
+            Ok((location_dto(&row), repo::services_at(conn, &row.id)?))
         })
         .await?;
-    reindex(state).await;
+    // Its services' distances and whether the place may be shown change with it.
+    searchable(state, services).await;
     Ok(updated)
 }
 
@@ -566,8 +576,20 @@ pub fn category_taxonomy() -> Taxonomy {
     }
 }
 
-/// One page of services at their locations, as this viewer may see them.
-pub async fn list_service_at_locations(state: &AppState, viewer: Viewer<'_>, filter: ServiceFilter, request: PageRequest) -> Result<Page<ServiceAtLocation>, ApiError> {
+/// One page of services at their locations, as this viewer may see them; in `area`
+/// (HSDS's postcode and proximity) when given.
+pub async fn list_service_at_locations(
+    state: &AppState,
+    viewer: Viewer<'_>,
+    filter: ServiceFilter,
+    area: Option<PostcodeArea>,
+    request: PageRequest,
+) -> Result<Page<ServiceAtLocation>, ApiError> {
+    if let Some(area) = area {
+        let organization = viewer.organization().map(str::to_owned);
+        let rows = state.db.run(move |conn| area.links(conn, &filter, Viewer::of(organization.as_deref()))).await?;
+        return Ok(Page::slice(rows.into_iter().map(|row| link_dto(row, viewer)).collect(), request));
+    }
     let (offset, limit) = crate::db::page_bounds(request);
     let (rows, total) = state
         .db
@@ -584,6 +606,55 @@ fn link_dto((id, service_id, location): repo::LinkRow, viewer: Viewer<'_>) -> Se
 pub async fn get_service_at_location(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<ServiceAtLocation, ApiError> {
     let row = state.db.run(move |conn| repo::find_service_at_location(conn, &id).map_err(ApiError::from)).await?;
     row.map(|row| link_dto(row, viewer)).ok_or_else(|| ApiError::NotFound("no such service at location".into()))
+}
+
+/// Each organization's services, by name, as this viewer may see them.
+fn services_of(conn: &mut DbConn, viewer: Viewer<'_>, organization_ids: &[String], time_zone: &str) -> Result<Vec<Vec<Service>>, ApiError> {
+    let mut lists = Vec::with_capacity(organization_ids.len());
+    for id in organization_ids {
+        let filter = ServiceFilter { organization_id: Some(id.clone()), ..ServiceFilter::default() };
+        let (ids, _) = repo::list_service_ids(conn, &filter, 0, i64::MAX)?;
+        lists.push(repo::load_services(conn, &ids)?.iter().map(|aggregate| service_dto(aggregate, viewer, time_zone)).collect());
+    }
+    Ok(lists)
+}
+
+fn nest(organizations: impl IntoIterator<Item = Organization>, lists: Vec<Vec<Service>>) -> impl Iterator<Item = Organization> {
+    organizations.into_iter().zip(lists).map(|(mut organization, services)| {
+        organization.services = Some(services);
+        organization
+    })
+}
+
+/// Organizations with their services nested (HSDS's `full_service`), as this viewer may see them.
+pub async fn with_services(state: &AppState, viewer: Viewer<'_>, organizations: Vec<Organization>) -> Result<Vec<Organization>, ApiError> {
+    let ids: Vec<String> = organizations.iter().map(|o| o.id.clone()).collect();
+    let (organization, time_zone) = (viewer.organization().map(str::to_owned), state.settings.time_zone.clone());
+    let lists = state.db.run(move |conn| services_of(conn, Viewer::of(organization.as_deref()), &ids, &time_zone)).await?;
+    Ok(nest(organizations, lists).collect())
+}
+
+/// How many organizations a streamed list with their services reads at a time.
+const ORGANIZATION_CHUNK: usize = 20;
+
+/// Organizations with their services nested, one per line: read a few organizations at
+/// a time, since all of them with every service would not fit in memory at scale.
+pub fn stream_with_services(
+    state: &AppState,
+    reader: &super::reader::Reader,
+    organizations: Vec<Organization>,
+) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
+    let time_zone = state.settings.time_zone.clone();
+    stream_chunks(state, reader, move |conn, viewer, send| {
+        for chunk in organizations.chunks(ORGANIZATION_CHUNK) {
+            let ids: Vec<String> = chunk.iter().map(|o| o.id.clone()).collect();
+            let lists = services_of(conn, viewer, &ids, &time_zone)?;
+            if !send(ndjson_lines(nest(chunk.to_vec(), lists))?) {
+                break; // the client went away
+            }
+        }
+        Ok(())
+    })
 }
 
 /// How many objects a streamed list reads from the database at a time.
@@ -607,13 +678,10 @@ where
     F: FnOnce(&mut DbConn, Viewer<'_>, &mut dyn FnMut(Vec<u8>) -> bool) -> Result<(), ApiError> + Send + 'static,
 {
     let (sender, receiver) = tokio::sync::mpsc::channel::<actix_web::web::Bytes>(4);
-    let viewer_org = match reader {
-        super::reader::Reader::Partner(principal) => Some(principal.organization_id.clone()),
-        super::reader::Reader::Public => None,
-    };
+    let organization = reader.viewer().organization().map(str::to_owned);
     let db = state.db.clone();
     tokio::task::spawn_blocking(move || {
-        let viewer = viewer_org.as_deref().map_or(Viewer::Public, Viewer::Partner);
+        let viewer = Viewer::of(organization.as_deref());
         let outcome = db.get().map_err(ApiError::from).and_then(|mut conn| produce(&mut conn, viewer, &mut |lines| sender.blocking_send(lines.into()).is_ok()));
         if let Err(e) = outcome {
             tracing::error!(error = %e, "streaming the directory stopped early");
@@ -641,13 +709,25 @@ pub fn stream_ndjson(
     })
 }
 
-/// Every service-at-location link matching `filter`, as this reader may see it, one per line.
+/// Every service-at-location link matching `filter` (in `area` when given), as this
+/// reader may see it, one per line.
 pub fn stream_service_at_locations(
     state: &AppState,
     reader: &super::reader::Reader,
     filter: ServiceFilter,
+    area: Option<PostcodeArea>,
 ) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
     stream_chunks(state, reader, move |conn, viewer, send| {
+        if let Some(area) = area {
+            // An area is read whole (it is bounded: see `nearby`), then sent in chunks.
+            let mut rows = area.links(conn, &filter, viewer)?.into_iter().peekable();
+            while rows.peek().is_some() {
+                if !send(ndjson_lines(rows.by_ref().take(STREAM_CHUNK).map(|row| link_dto(row, viewer)))?) {
+                    break;
+                }
+            }
+            return Ok(());
+        }
         let chunk = i64::try_from(STREAM_CHUNK).unwrap_or(i64::MAX);
         for offset in (0_i64..).step_by(STREAM_CHUNK) {
             let rows = repo::service_at_locations(conn, &filter, offset, chunk)?;

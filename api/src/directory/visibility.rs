@@ -12,6 +12,21 @@ pub enum Viewer<'a> {
     Public,
 }
 
+impl<'a> Viewer<'a> {
+    /// The viewer of a reader who belongs to this organization, or to none.
+    pub fn of(organization: Option<&'a str>) -> Viewer<'a> {
+        organization.map_or(Viewer::Public, Viewer::Partner)
+    }
+
+    /// The organization of the viewer, if any: what a task on another thread needs to see as it does.
+    pub fn organization(self) -> Option<&'a str> {
+        match self {
+            Viewer::Partner(organization) => Some(organization),
+            Viewer::Public => None,
+        }
+    }
+}
+
 /// Whether this viewer may see where a location of `owner` with this visibility is:
 /// a confidential location only inside its organization, a partners-only one only to
 /// signed-in partners.

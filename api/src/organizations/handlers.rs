@@ -5,7 +5,9 @@ use harbour_types::{Organization, OrganizationInput, Page, PageRequest, Problem}
 
 use super::service;
 use crate::auth::{Permission, Principal};
+use crate::directory::handlers::{ndjson, services_cache_policy, wants_ndjson};
 use crate::directory::reader::Reader;
+use crate::directory::service as directory;
 use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
@@ -21,6 +23,25 @@ pub struct OrganizationListQuery {
     search: Option<String>,
     /// `json` (default, paged) or `ndjson`: every matching organization, one per line.
     format: Option<String>,
+    /// `true`: each organization with its services, fully nested, by name.
+    full_service: Option<bool>,
+    /// The same as `full_service`: services are all an organization nests in Harbour.
+    full: Option<bool>,
+}
+
+/// Query parameters of one organization (HSDS 3.0 names).
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OrganizationQuery {
+    /// `true`: with its services, fully nested, by name.
+    full_service: Option<bool>,
+}
+
+/// A response of organizations, nesting their services when asked: kept for offline use
+/// only if no safe house's address is in it.
+fn organizations_response<T: serde::Serialize>(body: &T, organizations: &[Organization]) -> HttpResponse {
+    let services = organizations.iter().flat_map(|o| o.services.iter().flatten());
+    HttpResponse::Ok().insert_header(services_cache_policy(services)).json(body)
 }
 
 /// Lists the partnership's organizations, by name.
@@ -39,22 +60,36 @@ pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, quer
     reader.authorize()?;
     let query = query.into_inner();
     let page = PageRequest { page: query.page, per_page: query.per_page };
-    let streamed = crate::directory::handlers::wants_ndjson(query.format.as_deref())?;
+    let streamed = wants_ndjson(query.format.as_deref())?;
+    let nested = query.full_service.or(query.full).unwrap_or(false);
     let found = match (query.search.filter(|w| !w.trim().is_empty()), streamed) {
-        (None, false) => return Ok(HttpResponse::Ok().json(service::list(&state, page).await?)),
+        (None, false) => {
+            let mut found = service::list(&state, page).await?;
+            if nested {
+                found.contents = directory::with_services(&state, reader.viewer(), found.contents).await?;
+            }
+            return Ok(organizations_response(&found, &found.contents));
+        }
         (words, _) => service::find(&state, words.as_deref().unwrap_or_default()).await?,
     };
-    if streamed {
-        return Ok(crate::directory::handlers::ndjson().body(crate::directory::service::ndjson_lines(found)?));
+    match (streamed, nested) {
+        (true, true) => Ok(ndjson().streaming(directory::stream_with_services(&state, &reader, found))),
+        (true, false) => Ok(ndjson().body(directory::ndjson_lines(found)?)),
+        (false, _) => {
+            let mut found = Page::slice(found, page);
+            if nested {
+                found.contents = directory::with_services(&state, reader.viewer(), found.contents).await?;
+            }
+            Ok(organizations_response(&found, &found.contents))
+        }
     }
-    Ok(HttpResponse::Ok().json(Page::slice(found, page)))
 }
 
 /// One organization.
 #[utoipa::path(
     tag = "organizations",
     security(("bearer" = []), ("client_credentials" = ["directory:read"])),
-    params(("id" = String, Path, description = "The organization's id")),
+    params(("id" = String, Path, description = "The organization's id"), OrganizationQuery),
     responses(
         (status = 200, description = "The organization", body = Organization),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
@@ -62,9 +97,13 @@ pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, quer
     )
 )]
 #[get("/organizations/{id}")]
-pub async fn get_organization(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<web::Json<Organization>, ApiError> {
+pub async fn get_organization(state: web::Data<AppState>, reader: Reader, id: web::Path<String>, query: web::Query<OrganizationQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
-    Ok(web::Json(service::get(&state, id.into_inner()).await?))
+    let mut found = vec![service::get(&state, id.into_inner()).await?];
+    if query.full_service == Some(true) {
+        found = directory::with_services(&state, reader.viewer(), found).await?;
+    }
+    Ok(organizations_response(&found[0], &found))
 }
 
 /// Adds an organization to the partnership (system admins).

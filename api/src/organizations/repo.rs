@@ -57,6 +57,7 @@ impl OrganizationRow {
             email: self.email.clone(),
             phone: self.phone.clone(),
             active: self.active,
+            services: None,
         }
     }
 }

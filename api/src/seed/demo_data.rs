@@ -13,15 +13,16 @@ pub const REGIONS: &[(&str, &str, &str)] = &[
     ("southwest", "Southwest Regional Group", "Groupe régional du Sud-Ouest"),
 ];
 
-/// The main town of each region, with its coordinates: demo locations stand there.
-pub const TOWNS: &[(&str, &str, f64, f64)] = &[
-    ("halifax", "Halifax", 44.6488, -63.5752),
-    ("cape-breton", "Sydney", 46.1368, -60.1942),
-    ("annapolis-valley", "Kentville", 45.0770, -64.4960),
-    ("south-shore", "Bridgewater", 44.3780, -64.5190),
-    ("northern", "Truro", 45.3650, -63.2800),
-    ("eastern", "Antigonish", 45.6169, -61.9986),
-    ("southwest", "Yarmouth", 43.8375, -66.1174),
+/// The main town of each region, with a postal code there and its coordinates: demo
+/// locations stand there.
+pub const TOWNS: &[(&str, &str, &str, f64, f64)] = &[
+    ("halifax", "Halifax", "B3J 1A1", 44.6488, -63.5752),
+    ("cape-breton", "Sydney", "B1P 1A1", 46.1368, -60.1942),
+    ("annapolis-valley", "Kentville", "B4N 1A1", 45.0770, -64.4960),
+    ("south-shore", "Bridgewater", "B4V 1A1", 44.3780, -64.5190),
+    ("northern", "Truro", "B2N 1A1", 45.3650, -63.2800),
+    ("eastern", "Antigonish", "B2G 1A1", 45.6169, -61.9986),
+    ("southwest", "Yarmouth", "B5A 1A1", 43.8375, -66.1174),
 ];
 
 /// Organizations whose place is a safe house: its address is confidential.

@@ -226,7 +226,7 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
 }
 
 fn demo_location(org: &demo_data::DemoOrganization, org_id: &str, now: chrono::NaiveDateTime) -> LocationRow {
-    let (_, town, latitude, longitude) = TOWNS.iter().find(|(region, ..)| Some(region) == org.regions.first()).copied().unwrap_or(TOWNS[0]);
+    let (_, town, postal_code, latitude, longitude) = TOWNS.iter().find(|(region, ..)| Some(region) == org.regions.first()).copied().unwrap_or(TOWNS[0]);
     let confidential = CONFIDENTIAL.contains(&org.slug);
     LocationRow {
         id: new_id(),
@@ -237,7 +237,7 @@ fn demo_location(org: &demo_data::DemoOrganization, org_id: &str, now: chrono::N
         address_1: Some(format!("{} Demo Street", 10 + org.slug.len() * 7)),
         city: Some(town.to_owned()),
         state_province: Some("NS".into()),
-        postal_code: None,
+        postal_code: Some(postal_code.to_owned()),
         country: "CA".into(),
         latitude: Some(latitude),
         longitude: Some(longitude),

@@ -16,14 +16,18 @@ use crate::directory::repo::{self as directory_repo, LocationRow, PhoneRow, Sche
 use crate::organizations::repo::{self as organizations_repo, OrganizationRow};
 
 /// Nova Scotia communities and their coordinates.
-const PLACES: &[(&str, f64, f64)] = &[
-    ("Halifax", 44.6488, -63.5752), ("Dartmouth", 44.6713, -63.5772), ("Bedford", 44.7325, -63.6556), ("Sackville", 44.7735, -63.6840),
-    ("Sydney", 46.1368, -60.1942), ("Glace Bay", 46.1969, -59.9570), ("New Waterford", 46.2476, -60.0827), ("Port Hawkesbury", 45.6155, -61.3483),
-    ("Kentville", 45.0770, -64.4960), ("Wolfville", 45.0917, -64.3626), ("Windsor", 44.9900, -64.1340), ("Digby", 44.6200, -65.7600),
-    ("Bridgewater", 44.3780, -64.5190), ("Lunenburg", 44.3770, -64.3090), ("Liverpool", 44.0380, -64.7180), ("Chester", 44.5420, -64.2390),
-    ("Truro", 45.3650, -63.2800), ("Amherst", 45.8300, -64.2100), ("New Glasgow", 45.5870, -62.6450), ("Pictou", 45.6780, -62.7090),
-    ("Antigonish", 45.6169, -61.9986), ("Guysborough", 45.3900, -61.4990), ("Yarmouth", 43.8375, -66.1174), ("Shelburne", 43.7630, -65.3230),
+/// (place, its forward sortation area, latitude, longitude)
+const PLACES: &[(&str, &str, f64, f64)] = &[
+    ("Halifax", "B3J", 44.6488, -63.5752), ("Dartmouth", "B2Y", 44.6713, -63.5772), ("Bedford", "B4A", 44.7325, -63.6556), ("Sackville", "B4C", 44.7735, -63.6840),
+    ("Sydney", "B1P", 46.1368, -60.1942), ("Glace Bay", "B1A", 46.1969, -59.9570), ("New Waterford", "B1H", 46.2476, -60.0827), ("Port Hawkesbury", "B9A", 45.6155, -61.3483),
+    ("Kentville", "B4N", 45.0770, -64.4960), ("Wolfville", "B4P", 45.0917, -64.3626), ("Windsor", "B0N", 44.9900, -64.1340), ("Digby", "B0V", 44.6200, -65.7600),
+    ("Bridgewater", "B4V", 44.3780, -64.5190), ("Lunenburg", "B0J", 44.3770, -64.3090), ("Liverpool", "B0T", 44.0380, -64.7180), ("Chester", "B0J", 44.5420, -64.2390),
+    ("Truro", "B2N", 45.3650, -63.2800), ("Amherst", "B4H", 45.8300, -64.2100), ("New Glasgow", "B2H", 45.5870, -62.6450), ("Pictou", "B0K", 45.6780, -62.7090),
+    ("Antigonish", "B2G", 45.6169, -61.9986), ("Guysborough", "B0H", 45.3900, -61.4990), ("Yarmouth", "B5A", 43.8375, -66.1174), ("Shelburne", "B0T", 43.7630, -65.3230),
 ];
+
+/// The letters Canada Post uses in postal codes.
+const LDU_LETTERS: &[u8] = b"ABCEGHJKLMNPRSTVWXYZ";
 
 const KINDS: &[(&str, &str)] = &[
     ("Youth Shelter", "housing.emergency"), ("Transitional Housing", "housing.transitional"), ("Counselling Centre", "mental-health.counselling"),
@@ -61,7 +65,7 @@ pub fn seed_synthetic(db: &Db, count: usize) -> Result<usize, SeedError> {
 
 fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: usize, terms: &[(String, String)], region_ids: &[String]) -> Result<(), SeedError> {
     let now = Utc::now().naive_utc();
-    let (place, latitude, longitude) = PLACES[rng.gen_range(0..PLACES.len())];
+    let (place, area, latitude, longitude) = PLACES[rng.gen_range(0..PLACES.len())];
     let org_id = new_id();
     let name = format!("{place} Community Services {number}");
     organizations_repo::insert(
@@ -91,7 +95,9 @@ fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: us
         address_1: Some(format!("{} Main Street", rng.gen_range(1..999))),
         city: Some(place.into()),
         state_province: Some("NS".into()),
-        postal_code: None,
+        // The area's code with a local part made from the organization's number (no draw from
+        // `rng`, so the rest of the synthetic data stays as it was).
+        postal_code: Some(format!("{area} {}{}{}", number % 10, char::from(LDU_LETTERS[number / 10 % LDU_LETTERS.len()]), number / 200 % 10)),
         country: "CA".into(),
         latitude: Some(latitude + rng.gen_range(-0.05..0.05)),
         longitude: Some(longitude + rng.gen_range(-0.05..0.05)),

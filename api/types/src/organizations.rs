@@ -91,6 +91,9 @@ pub struct Organization {
     pub phone: Option<String>,
     /// Whether it takes part in the partnership now.
     pub active: bool,
+    /// Its services, fully nested, by name: only when asked for (HSDS's `full_service`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub services: Option<Vec<crate::Service>>,
 }
 
 /// A new organization, or the full replacement of an existing one's details.

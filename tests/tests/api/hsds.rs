@@ -11,6 +11,8 @@ on_both_backends!(
     service_at_locations_take_the_service_filters,
     taxonomy_terms_take_the_hsds_filters,
     organizations_take_search_and_ndjson,
+    organizations_nest_their_services_when_asked,
+    service_at_locations_take_postcode_and_proximity,
 );
 
 fn schema(relative: &str) -> jsonschema::Validator {
@@ -77,6 +79,12 @@ async fn directory_output_is_valid_hsds(app: TestApp) {
     let organizations: Value = app.get("/api/v1/organizations", &admin).await.json().await.unwrap();
     for item in organizations["contents"].as_array().unwrap() {
         assert_valid(&organization_schema, item, "an organization");
+    }
+    for token in [&admin, &outsider] {
+        let nested: Value = app.get("/api/v1/organizations?full_service=true", token).await.json().await.unwrap();
+        for item in nested["contents"].as_array().unwrap() {
+            assert_valid(&organization_schema, item, "an organization with its services");
+        }
     }
     let link_schema = schema("compiled/service_at_location.json");
     for token in [&admin, &outsider] {
@@ -210,4 +218,93 @@ async fn organizations_take_search_and_ndjson(app: TestApp) {
     assert_eq!(response.headers()["content-type"], "application/x-ndjson");
     let names: Vec<String> = response.text().await.unwrap().lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["name"].as_str().unwrap().to_owned()).collect();
     assert_eq!(names, ["Organization A", "Organization B"]);
+}
+
+/// HSDS's `full_service`: organizations with their services fully nested (list, one, and
+/// the ndjson dump), each service as the reader may see it: a safe house's address only
+/// inside its organization, and such a response is never kept offline.
+async fn organizations_nest_their_services_when_asked(app: TestApp) {
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let org = &app.fixture.org_a;
+    let place = json!({"name": "Safe house", "visibility": "confidential", "address_1": "9 Hidden Lane", "city": "Truro", "latitude": 45.36, "longitude": -63.28});
+    let place: Value = app.post(&format!("/api/v1/organizations/{org}/locations"), &admin, &place).await.json().await.unwrap();
+    for name in ["Night beds", "Day program"] {
+        let body = json!({"name": name, "description": "Help.", "location_ids": [place["id"]]});
+        assert_eq!(app.post(&format!("/api/v1/organizations/{org}/services"), &admin, &body).await.status(), 201);
+    }
+    let outsider = app.token(Role::OutreachWorker, 'b').await;
+    let plain: Value = app.get(&format!("/api/v1/organizations/{org}"), &outsider).await.json().await.unwrap();
+    assert!(plain.get("services").is_none(), "services only when asked");
+    let names = |organization: &Value| organization["services"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let one = app.get(&format!("/api/v1/organizations/{org}?full_service=true"), &outsider).await;
+    assert_eq!(one.headers()["cache-control"], "private, no-cache");
+    let one: Value = one.json().await.unwrap();
+    assert_eq!(names(&one), ["Day program", "Night beds"], "by name");
+    assert!(!one.to_string().contains("Hidden Lane"), "no safe house address for another organization");
+    let own = app.get(&format!("/api/v1/organizations/{org}?full_service=true"), &admin).await;
+    assert_eq!(own.headers()["cache-control"], "no-store", "its own organization sees the address, and it is not kept offline");
+    assert!(own.text().await.unwrap().contains("Hidden Lane"));
+    let page: Value = app.get("/api/v1/organizations?full=true&search=organisation&per_page=1", &outsider).await.json().await.unwrap();
+    assert_eq!((page["total_items"].as_u64(), page["contents"][0]["name"].as_str()), (Some(2), Some("Organization A")), "searched and paged, then nested");
+    assert_eq!(names(&page["contents"][0]), ["Day program", "Night beds"]);
+    let listed: Value = app.get("/api/v1/organizations?full_service=true", &outsider).await.json().await.unwrap();
+    let b = listed["contents"].as_array().unwrap().iter().find(|o| o["name"] == "Organization B").unwrap();
+    assert_eq!(b["services"], json!([]), "an organization with no services nests an empty list");
+    let lines = app.get("/api/v1/organizations?format=ndjson&full_service=true", &outsider).await.text().await.unwrap();
+    let streamed: Vec<Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(streamed.len(), 2);
+    assert_eq!(names(&streamed[0]), ["Day program", "Night beds"]);
+    assert!(!lines.contains("Hidden Lane"));
+}
+
+/// HSDS's `postcode` and `proximity` on services at locations: places in a postcode (any
+/// case or spacing, or its first three characters), or within meters of its centroid,
+/// nearest first. The centroid is made of public places only, and a place whose address
+/// the reader may not see is never in an area's results.
+async fn service_at_locations_take_postcode_and_proximity(app: TestApp) {
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let org = &app.fixture.org_a;
+    let mut places = Vec::new();
+    for (name, visibility, postal_code, latitude, longitude) in [
+        ("Downtown", "public", "b3j 1a1", 44.6488, -63.5752),
+        ("North End", "public", "B3K 2B2", 44.6600, -63.6000),
+        ("Safe house", "confidential", "B3J 3C3", 44.6490, -63.5750),
+        ("Truro office", "public", "B2N 1A1", 45.3650, -63.2800),
+    ] {
+        let place = json!({"name": name, "visibility": visibility, "address_1": "1 Main St", "city": "Halifax", "postal_code": postal_code, "latitude": latitude, "longitude": longitude});
+        let place: Value = app.post(&format!("/api/v1/organizations/{org}/locations"), &admin, &place).await.json().await.unwrap();
+        places.push(place["id"].clone());
+    }
+    let body = json!({"name": "Outreach", "description": "Help.", "location_ids": places});
+    assert_eq!(app.post(&format!("/api/v1/organizations/{org}/services"), &admin, &body).await.status(), 201);
+    let outsider = app.token(Role::OutreachWorker, 'b').await;
+    let names = |query: &str, token: &str| {
+        let (app, query, token) = (&app, query.to_owned(), token.to_owned());
+        async move {
+            let page: Value = app.get(&format!("/api/v1/service_at_locations?{query}"), &token).await.json().await.unwrap();
+            let names: Vec<String> = page["contents"].as_array().unwrap().iter().map(|l| l["location"]["name"].as_str().unwrap().to_owned()).collect();
+            assert_eq!(page["total_items"].as_u64().unwrap(), names.len() as u64, "{query}: {page}");
+            names
+        }
+    };
+    assert_eq!(names("postcode=B3J", &outsider).await, ["Downtown"], "the safe house is in B3J, but not for another organization");
+    assert_eq!(names("postcode=b3j1a1", &outsider).await, ["Downtown"]);
+    assert_eq!(names("postcode=B3J%201A2", &outsider).await, Vec::<String>::new());
+    let mut own = names("postcode=B3J", &admin).await;
+    own.sort();
+    assert_eq!(own, ["Downtown", "Safe house"], "its own organization sees its safe house");
+    assert_eq!(names("postcode=B3J1A1&proximity=5000", &outsider).await, ["Downtown", "North End"], "nearest first");
+    assert_eq!(names("postcode=B3J1A1&proximity=5000", &admin).await, ["Downtown", "Safe house", "North End"]);
+    assert_eq!(names("postcode=B3J&proximity=200000", &outsider).await, ["Downtown", "North End", "Truro office"]);
+    // B3K 9Z9 is known to no place: its area's centroid (North End) is used.
+    assert_eq!(names("postcode=B3K9Z9&proximity=1000", &outsider).await, ["North End"]);
+    let lines = app.get("/api/v1/service_at_locations?format=ndjson&postcode=B3J&proximity=5000", &outsider).await.text().await.unwrap();
+    assert_eq!(lines.lines().count(), 2);
+    assert!(!lines.contains("Safe house"));
+    for (query, field) in [("postcode=X9X&proximity=1000", "/postcode"), ("proximity=1000", "/proximity"), ("postcode=B3J&proximity=far", "/proximity"), ("postcode=B3", "/postcode")] {
+        let response = app.get(&format!("/api/v1/service_at_locations?{query}"), &outsider).await;
+        assert_eq!(response.status(), 422, "{query}");
+        let problem: Value = response.json().await.unwrap();
+        assert_eq!(problem["errors"][0]["pointer"], field, "{query}: {problem}");
+    }
 }

@@ -1,6 +1,7 @@
 //! Directory search: forgiving words in English and French, filters, facets, stable
 //! paging, and no precise distance to anyone else's safe house.
 
+use harbour::db::Backend;
 use harbour_tests::{on_both_backends, problem, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
@@ -170,6 +171,66 @@ async fn paging_is_stable_and_edits_show_at_once(app: TestApp) {
     assert_eq!(names(&search(&app, &token, "capacity=full").await), ["Harbour Light youth beds"]);
 }
 
+/// What search finds, apart from scores: the ids (in order when sorted by distance, as a
+/// set otherwise: a patched index still counts superseded documents in words' rarity),
+/// the total, the facets and each card.
+async fn found(app: &TestApp, base: &str, token: &str, query: &str) -> Value {
+    let url = format!("{base}/api/v1/services/search?per_page=100&{query}");
+    let mut results: Value = app.client.get(url).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    let mut hits: Vec<Value> = results["contents"].as_array().unwrap().clone();
+    for hit in &mut hits {
+        hit.as_object_mut().unwrap().remove("score");
+    }
+    if !query.contains("sort=distance") {
+        hits.sort_by_key(|h| h["id"].as_str().unwrap().to_owned());
+    }
+    results["contents"] = Value::Array(hits);
+    results
+}
+
+/// A service edit, a retirement, a new service and a moved place are patched into this
+/// instance's index at once; a second instance started afterwards builds its index whole
+/// from the database, and both find the same. (The poll is set to an hour, so this
+/// instance's index is the patched one throughout.)
+async fn writes_patch_search_as_a_full_rebuild_finds(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |s| s.directory_poll_ms = 3_600_000).await;
+    let (outsider, shelter) = directory(&app).await;
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let insider = app.token(Role::OutreachWorker, 'a').await;
+    let etag = app.get(&format!("/api/v1/services/{shelter}"), &admin).await.headers()["etag"].to_str().unwrap().to_owned();
+    let body = json!({"name": "Night harbour beds", "description": "Beds for youth, any night.", "open_24_7": true, "languages": ["en"],
+        "harbour_attributes": ["fit:walk_in"], "category_ids": [app.fixture.housing], "region_ids": [app.fixture.halifax],
+        "location_ids": app.get(&format!("/api/v1/services/{shelter}"), &admin).await.json::<Value>().await.unwrap()["service_at_locations"]
+            .as_array().unwrap().iter().map(|l| l["location_id"].clone()).collect::<Vec<_>>()});
+    let edited: Value = app.put(&format!("/api/v1/services/{shelter}"), &admin, Some(&etag), &body).await.json().await.unwrap();
+    assert_eq!(names(&search(&app, &outsider, "q=emergency%20youth").await), Vec::<String>::new(), "the old name is gone at once");
+    assert_eq!(names(&search(&app, &outsider, "q=harbour%20beds").await), ["Night harbour beds"]);
+    let clinic = search(&app, &outsider, "q=clinique").await["contents"][0]["id"].as_str().unwrap().to_owned();
+    let clinic_etag = app.get(&format!("/api/v1/services/{clinic}"), &admin).await.headers()["etag"].to_str().unwrap().to_owned();
+    let retired = json!({"name": "Clinique juridique jeunesse", "description": "Fermée.", "status": "inactive"});
+    assert_eq!(app.put(&format!("/api/v1/services/{clinic}"), &admin, Some(&clinic_etag), &retired).await.status(), 200);
+    assert_eq!(search(&app, &outsider, "q=clinique").await["total_items"], 0, "a retired service leaves search at once");
+    let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_a), &admin, &json!({"name": "Harbour mobile van"})).await;
+    assert_eq!(created.status(), 201);
+    // The safe house moves to Truro: distances change at once, and stay rough for outsiders.
+    let place = edited["service_at_locations"][0]["location"].clone();
+    let moved = json!({"name": "Place", "visibility": "confidential", "address_1": "2 New St", "city": "Truro", "latitude": 45.36, "longitude": -63.28});
+    let place_etag = format!("\"{}\"", place["version"]);
+    let response = app.put(&format!("/api/v1/locations/{}", place["id"].as_str().unwrap()), &admin, Some(&place_etag), &moved).await;
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    let near_truro = "near=45.3601,-63.2801&sort=distance";
+    assert_eq!(found(&app, &app.base, &insider, near_truro).await["contents"][0]["name"], "Night harbour beds");
+    assert_eq!(found(&app, &app.base, &insider, near_truro).await["contents"][0]["distance_km"], 0.0);
+
+    let rebuilt = app.second_instance().await;
+    let category = format!("category={}", app.fixture.housing);
+    for query in ["", "q=harbour", "q=beds", "q=hebergement", &category, "open_now=true", "language=en", "attributes=fit:walk_in", near_truro, "near=44.64,-63.57&radius_km=20"] {
+        for token in [&outsider, &insider] {
+            assert_eq!(found(&app, &app.base, token, query).await, found(&app, &rebuilt, token, query).await, "{query}");
+        }
+    }
+}
+
 async fn another_instance_finds_a_change_within_a_second(app: TestApp) {
     let other = app.second_instance().await;
     let admin = app.token(Role::AgencyAdmin, 'a').await;
@@ -258,4 +319,14 @@ async fn holidays_close_a_service_on_their_dates(app: TestApp) {
     }
     let body = json!({"name": "Bad date", "description": "No.", "schedule_exceptions": [{"date": "2026-02-30"}]});
     assert_eq!(app.post(&path, &admin, &body).await.status().as_u16() / 100, 4);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_patch_search_as_a_full_rebuild_finds_sqlite() {
+    writes_patch_search_as_a_full_rebuild_finds(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn writes_patch_search_as_a_full_rebuild_finds_postgres() {
+    writes_patch_search_as_a_full_rebuild_finds(Backend::Postgres).await;
 }

@@ -23,6 +23,7 @@ use harbour_types::{
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::nearby::stored_postcode;
 use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
 use super::service::{category_taxonomy, service_dto, term_dto};
 use super::visibility::Viewer;
@@ -588,7 +589,7 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
             address_1: address.as_ref().map(|a| a.address_1.clone()),
             city: address.as_ref().map(|a| a.city.clone()),
             state_province: address.as_ref().and_then(|a| a.state_province.clone()),
-            postal_code: address.as_ref().and_then(|a| a.postal_code.clone()).filter(|p| !p.is_empty()),
+            postal_code: address.as_ref().and_then(|a| a.postal_code.as_deref()).map(stored_postcode).filter(|p| !p.is_empty()),
             country: address.and_then(|a| a.country).unwrap_or_else(|| "CA".into()),
             latitude: l.latitude,
             longitude: l.longitude,

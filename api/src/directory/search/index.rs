@@ -10,6 +10,7 @@
 //! so paging is stable.
 
 use std::collections::HashMap;
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -22,6 +23,7 @@ use super::hours::{next_opening, Clock, Hours};
 use super::text;
 use crate::db::schema::{organizations, services, taxonomy_terms};
 use crate::db::DbConn;
+use crate::directory::nearby::haversine_km;
 use crate::directory::repo;
 use crate::directory::service::service_dto;
 use crate::directory::visibility::{shows_place, Viewer};
@@ -81,9 +83,12 @@ struct Point {
     visibility: Visibility,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Doc {
     id: Box<str>,
+    /// Replaced by a later document of the same service, or retired, by a patch (see
+    /// [`Index::patched`]): searches pass over it until the next full build drops it.
+    superseded: bool,
     name: Box<str>,
     /// The document's place in (folded name, id) order: ties in score go by it, and
     /// comparing two numbers is what keeps ranking thousands of equal scores cheap.
@@ -105,14 +110,14 @@ struct Doc {
 }
 
 /// An indexed word and the documents it occurs in: (document, best field weight), by document.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Term {
     word: Box<str>,
     postings: Box<[(u32, f32)]>,
 }
 
 /// Strings stored once and referred to by number.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 struct Interner {
     values: Vec<String>,
     numbers: HashMap<String, u32>,
@@ -134,16 +139,54 @@ impl Interner {
     }
 }
 
-/// A built index.
+/// Each document's capacity, apart from the rest of the index: a one-tap capacity update
+/// changes it in place (see [`Index::set_capacity`]) instead of rebuilding the index,
+/// which takes seconds at a hundred thousand services.
 #[derive(Debug, Default)]
+struct Capacities(RwLock<Vec<Capacity>>);
+
+impl Capacities {
+    fn read(&self) -> RwLockReadGuard<'_, Vec<Capacity>> {
+        self.0.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn write(&self) -> RwLockWriteGuard<'_, Vec<Capacity>> {
+        self.0.write().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Clone for Capacities {
+    fn clone(&self) -> Self {
+        Capacities(RwLock::new(self.read().clone()))
+    }
+}
+
+/// What a document needs besides its service: the category tree, to file a service under
+/// every category above its own, and organization names, which are searched.
+struct Context {
+    parents: HashMap<String, Option<String>>,
+    organization_names: HashMap<String, String>,
+}
+
+impl Context {
+    /// The whole tree, and the names of these organizations (all with none given).
+    fn load(conn: &mut DbConn, organization_ids: Option<&[String]>) -> QueryResult<Context> {
+        let parents = taxonomy_terms::table.select((taxonomy_terms::id, taxonomy_terms::parent_id)).load(conn)?.into_iter().collect();
+        let mut names = organizations::table.select((organizations::id, organizations::name)).into_boxed();
+        if let Some(ids) = organization_ids {
+            names = names.filter(organizations::id.eq_any(ids.to_vec()));
+        }
+        Ok(Context { parents, organization_names: names.load(conn)?.into_iter().collect() })
+    }
+}
+
+/// A built index.
+#[derive(Debug, Clone, Default)]
 pub struct Index {
     docs: Vec<Doc>,
-    /// Document numbers in id order, to find a service's document.
+    /// Numbers of the documents in use (not superseded) in id order, to find a service's document.
     by_id: Box<[u32]>,
-    /// Each document's capacity, apart from the rest: a one-tap capacity update changes
-    /// it in place (see [`Index::set_capacity`]) instead of rebuilding the index, which
-    /// takes seconds at a hundred thousand services.
-    capacities: std::sync::RwLock<Vec<Capacity>>,
+    capacities: Capacities,
     /// Every indexed word with its postings, in word order: a query word is only
     /// compared with the words sharing its first letter, which every kind of match needs.
     vocabulary: Vec<Term>,
@@ -154,12 +197,6 @@ pub struct Index {
     languages: Interner,
     organizations: Interner,
     organization_names: Vec<String>,
-}
-
-fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lat1, lon1, lat2, lon2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
 }
 
 /// The documents in either list (each in document order), each with its better score.
@@ -202,6 +239,14 @@ fn attribute_bit(attribute: ServiceAttribute) -> u32 {
     1 << position.min(31)
 }
 
+/// Services changed since an index was built, loaded for [`Index::patched`].
+pub struct Patch {
+    /// Every service changed: those missing from `services` are gone from the database.
+    ids: Vec<String>,
+    services: Vec<repo::ServiceAggregate>,
+    context: Context,
+}
+
 /// One result before it becomes a [`SearchHit`]: a document and what this search found.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -217,33 +262,78 @@ impl Index {
     /// Builds the index from every active service in the database.
     pub fn build(conn: &mut DbConn, time_zone: &str) -> Result<Index, ApiError> {
         let zone: Tz = time_zone.parse().map_err(|_| ApiError::Internal(format!("unknown time zone {time_zone}")))?;
-        let parents: HashMap<String, Option<String>> = taxonomy_terms::table.select((taxonomy_terms::id, taxonomy_terms::parent_id)).load(conn)?.into_iter().collect();
-        let organization_names: HashMap<String, String> = organizations::table.select((organizations::id, organizations::name)).load(conn)?.into_iter().collect();
+        let context = Context::load(conn, None)?;
         let ids: Vec<String> = services::table.filter(services::status.eq(ServiceStatus::Active.code())).order(services::id.asc()).select(services::id).load(conn)?;
         let mut index = Index { zone: Some(zone), ..Index::default() };
         let mut postings = HashMap::new();
         for chunk in ids.chunks(BUILD_CHUNK) {
             for aggregate in repo::load_services(conn, chunk)? {
-                index.add(&aggregate, &parents, &organization_names, time_zone, &mut postings);
+                index.add(&aggregate, &context, &mut postings);
             }
         }
         index.vocabulary = postings.into_iter().map(|(word, postings)| Term { word: word.into(), postings: postings.into() }).collect();
         index.vocabulary.sort_unstable_by(|a, b| a.word.cmp(&b.word));
-        index.rank_names();
-        let mut by_id: Vec<u32> = (0..u32::try_from(index.docs.len()).unwrap_or(u32::MAX)).collect();
-        by_id.sort_unstable_by(|a, b| index.docs[*a as usize].id.cmp(&index.docs[*b as usize].id));
-        index.by_id = by_id.into();
+        index.finish();
         Ok(index)
+    }
+
+    /// What [`Index::patched`] needs from the database to put these services in afresh.
+    pub fn load_patch(conn: &mut DbConn, ids: &[String]) -> Result<Patch, ApiError> {
+        let services = repo::load_services(conn, ids)?;
+        let organizations: Vec<String> = services.iter().map(|s| s.row.organization_id.clone()).collect();
+        Ok(Patch { ids: ids.to_vec(), context: Context::load(conn, Some(&organizations))?, services })
+    }
+
+    /// A copy of this index with the patch's services in afresh (those no longer active
+    /// left out): a directory write is found by search in milliseconds, where a full build
+    /// takes seconds at a hundred thousand services. Their earlier documents stay behind,
+    /// superseded, and still count in words' rarity until the next full build.
+    pub fn patched(&self, patch: &Patch) -> Index {
+        let mut index = self.clone();
+        for id in &patch.ids {
+            if let Some(n) = index.document(id) {
+                index.docs[n].superseded = true;
+            }
+        }
+        let mut postings = HashMap::new();
+        for service in patch.services.iter().filter(|s| s.row.status == ServiceStatus::Active.code()) {
+            index.add(service, &patch.context, &mut postings);
+        }
+        // The new documents have the highest numbers: appended, every list stays in document order.
+        for (word, list) in postings {
+            match index.vocabulary.binary_search_by(|term| (*term.word).cmp(&word)) {
+                Ok(found) => {
+                    let term = &mut index.vocabulary[found];
+                    term.postings = term.postings.iter().copied().chain(list).collect();
+                }
+                Err(at) => index.vocabulary.insert(at, Term { word: word.into(), postings: list.into() }),
+            }
+        }
+        index.finish();
+        index
+    }
+
+    /// Numbers the documents by name and lists those in use by id, once all are in.
+    fn finish(&mut self) {
+        self.rank_names();
+        let mut by_id: Vec<u32> = (0..u32::try_from(self.docs.len()).unwrap_or(u32::MAX)).filter(|n| !self.docs[*n as usize].superseded).collect();
+        by_id.sort_unstable_by(|a, b| self.docs[*a as usize].id.cmp(&self.docs[*b as usize].id));
+        self.by_id = by_id.into();
+    }
+
+    /// The number of the document in use for this service.
+    fn document(&self, id: &str) -> Option<usize> {
+        let found = self.by_id.binary_search_by(|n| (*self.docs[*n as usize].id).cmp(id)).ok()?;
+        Some(self.by_id[found] as usize)
     }
 
     /// Changes one service's capacity in place; false when the index does not hold it
     /// (not active, or newer than the index: the next rebuild brings it).
     pub fn set_capacity(&self, id: &str, capacity: Capacity) -> bool {
-        let Ok(found) = self.by_id.binary_search_by(|n| (*self.docs[*n as usize].id).cmp(id)) else {
+        let Some(n) = self.document(id) else {
             return false;
         };
-        let mut capacities = self.capacities.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-        capacities[self.by_id[found] as usize] = capacity;
+        self.capacities.write()[n] = capacity;
         true
     }
 
@@ -267,17 +357,11 @@ impl Index {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
-    fn add(
-        &mut self,
-        aggregate: &repo::ServiceAggregate,
-        parents: &HashMap<String, Option<String>>,
-        organization_names: &HashMap<String, String>,
-        time_zone: &str,
-        postings: &mut HashMap<String, Vec<(u32, f32)>>,
-    ) {
+    fn add(&mut self, aggregate: &repo::ServiceAggregate, context: &Context, postings: &mut HashMap<String, Vec<(u32, f32)>>) {
         // The full record, as its own organization sees it; search hides what outsiders may not see.
-        let service = service_dto(aggregate, Viewer::Partner(&aggregate.row.organization_id), time_zone);
-        let organization_name = organization_names.get(&service.organization_id).cloned().unwrap_or_default();
+        let time_zone = self.zone.unwrap_or(chrono_tz::America::Halifax);
+        let service = service_dto(aggregate, Viewer::Partner(&aggregate.row.organization_id), time_zone.name());
+        let organization_name = context.organization_names.get(&service.organization_id).cloned().unwrap_or_default();
         let organization = self.organizations.number(&service.organization_id);
         if self.organization_names.len() <= organization as usize {
             self.organization_names.push(organization_name.clone());
@@ -309,7 +393,7 @@ impl Index {
             let mut current = Some(category.id.clone());
             for _ in 0..MAX_CATEGORY_DEPTH {
                 let Some(id) = current else { break };
-                current = parents.get(&id).cloned().flatten();
+                current = context.parents.get(&id).cloned().flatten();
                 closure.push(self.category(&id, None));
             }
         }
@@ -328,9 +412,10 @@ impl Index {
             })
             .collect();
         let hours = Hours::of(&service.schedules, &service.schedule_exceptions, service.open_24_7);
-        self.capacities.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner).push(service.capacity);
+        self.capacities.write().push(service.capacity);
         self.docs.push(Doc {
             id: service.id.into(),
+            superseded: false,
             // Set once every document is in (see `rank_names`).
             name_rank: 0,
             name: service.name.into(),
@@ -397,14 +482,15 @@ impl Index {
             (Some(Err(())), ..) | (_, Some(Err(())), _) | (.., Some(Err(()))) => (Some(u32::MAX), Some(u32::MAX), Some(u32::MAX)),
             (c, r, l) => (c.map(Result::unwrap_or_default), r.map(Result::unwrap_or_default), l.map(Result::unwrap_or_default)),
         };
-        let capacities = self.capacities.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let capacities = self.capacities.read();
         let required_attributes = query.attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a));
         let genders = [ServiceAttribute::GenderWomen, ServiceAttribute::GenderMen, ServiceAttribute::GenderDiverse].into_iter().fold(0, |bits, a| bits | attribute_bit(a));
         let gender = query.gender.map(attribute_bit);
         let mut candidates: Vec<Candidate> = Vec::new();
         for (doc_id, score) in self.text_scores(&query.text) {
             let doc = &self.docs[doc_id as usize];
-            let passes_facts = category.is_none_or(|c| doc.category_closure.contains(&c))
+            let passes_facts = !doc.superseded
+                && category.is_none_or(|c| doc.category_closure.contains(&c))
                 && region.is_none_or(|r| doc.regions.contains(&r))
                 && language.is_none_or(|l| doc.languages.contains(&l))
                 && (!query.open_24_7 || doc.open_24_7)

@@ -1,10 +1,12 @@
 //! Directory search: an in-process index built from the database, so the same query
 //! gives the same results on SQLite and PostgreSQL (their full-text search differs in
 //! language support, ranking and typo tolerance), and filters like "open now" and
-//! "near me" run beside the text match in one pass. The index is rebuilt after every
-//! directory write (a full rebuild: milliseconds at a partnership's few hundred
-//! services, seconds at 100,000), except a capacity update, which changes the index in
-//! place; see `index.rs` for how it matches and ranks.
+//! "near me" run beside the text match in one pass. A write of services (and of a place
+//! they are at) patches a copy of the index with them, and a capacity update changes the
+//! index in place: both are found by search at once. Other writes (categories, regions)
+//! rebuild it whole: milliseconds at a partnership's few hundred services, seconds at
+//! 100,000. Every write bumps the directory revision, which brings a full rebuild with the
+//! next poll, on every instance; see `index.rs` for how it matches and ranks.
 
 pub mod hours;
 pub mod index;
@@ -15,7 +17,7 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use harbour_types::{Capacity, SearchResults};
 
-pub use index::{Index, SearchQuery};
+pub use index::{Index, Patch, SearchQuery};
 
 use crate::db::Db;
 use crate::directory::repo;
@@ -28,6 +30,9 @@ pub struct DirectorySearch {
     /// The index, and the ticket of the rebuild that made it.
     current: RwLock<(u64, Arc<Index>)>,
     tickets: AtomicU64,
+    /// Held from reading the index a patch starts from to installing the patched copy:
+    /// two patches at once would each lose the other's change.
+    patching: tokio::sync::Mutex<()>,
     /// The directory revision the current index was built from (see `repo::revision`).
     revision: AtomicI64,
     /// Capacity changes put into the index in place, newer than the revision it was
@@ -106,6 +111,25 @@ impl DirectorySearch {
         recent.retain(|c| c.id != id);
         current.1.set_capacity(id, capacity.clone());
         recent.push(CapacityChange { revision, id: id.to_owned(), capacity });
+    }
+
+    /// Puts committed changes of these services into the index at once (see
+    /// [`Index::patched`]): a service edit is found by search in milliseconds, not after a
+    /// rebuild (seconds at a hundred thousand services). The revision their write bumped
+    /// still brings a full rebuild with the next poll, which is how other instances see it.
+    pub async fn services_changed(&self, db: &Db, ids: Vec<String>) -> Result<(), ApiError> {
+        let patch = db.run(move |conn| Index::load_patch(conn, &ids)).await?;
+        let _serial = self.patching.lock().await;
+        let (base, revision) = {
+            let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+            (Arc::clone(&current.1), self.revision.load(Ordering::SeqCst))
+        };
+        let ticket = self.tickets.fetch_add(1, Ordering::SeqCst) + 1;
+        let index = tokio::task::spawn_blocking(move || base.patched(&patch)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+        // Installed as of the revision of the index it was patched from: the patch may lack
+        // another change, so the poll must still see the directory as newer than the index.
+        self.install(ticket, revision, index);
+        Ok(())
     }
 
     /// Runs a search as `viewer` sees the directory.

@@ -1,0 +1,154 @@
+//! Where places are: distance on the earth, and HSDS's `postcode` and `proximity` on the
+//! list of services at their locations.
+//!
+//! Harbour has no postcode database (nothing may be fetched at run time, and none comes
+//! with the partnership's data), so a postcode's centroid is the middle of the public
+//! places the directory knows in it, or, when no place has that full code, in its
+//! forward sortation area (its first three characters: a town or a part of a city).
+//! Only public places count, for every reader: a centroid must never move with a safe
+//! house. And a place whose address this reader may not see is never in an area's
+//! results, since being in or out of an area would tell where it is.
+
+use harbour_types::Visibility;
+
+use super::repo::{self, LinkRow, PlaceBounds, ServiceFilter};
+use super::visibility::{shows_place, Viewer};
+use crate::db::DbConn;
+use crate::error::ApiError;
+
+const EARTH_RADIUS_KM: f64 = 6371.0;
+const KM_PER_DEGREE_OF_LATITUDE: f64 = 111.2;
+/// The farthest `proximity` Harbour takes, in meters: across the province and more, and
+/// a bound on how many places one request reads.
+const MAX_PROXIMITY_M: f64 = 1_000_000.0;
+/// A forward sortation area: the first three characters of a Canadian postal code.
+const AREA_LENGTH: usize = 3;
+
+/// The great-circle distance between two (latitude, longitude) points, in km.
+pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (lat1, lon1, lat2, lon2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
+    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+    2.0 * EARTH_RADIUS_KM * h.sqrt().asin()
+}
+
+/// A postal code as people write it, any case and spacing, reduced to its letters and
+/// digits: "b3j 1a1" → "B3J1A1".
+pub fn normalize_postcode(text: &str) -> String {
+    text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// A postal code as it is kept: trimmed, in upper case (so a search by postcode finds it
+/// the same way on both databases, whose `LIKE` differ on case).
+pub fn stored_postcode(text: &str) -> String {
+    text.trim().to_ascii_uppercase()
+}
+
+/// The area HSDS's `postcode` and `proximity` ask for.
+#[derive(Debug, Clone)]
+pub struct PostcodeArea {
+    /// The postcode, normalized: a full code, or any start of one of at least three characters.
+    postcode: String,
+    /// Meters around the postcode's centroid; without it, the places in the postcode itself.
+    proximity_m: Option<f64>,
+}
+
+impl PostcodeArea {
+    /// Reads the two query parameters: none when neither is given.
+    pub fn from_query(postcode: Option<&str>, proximity: Option<&str>) -> Result<Option<PostcodeArea>, ApiError> {
+        let postcode = postcode.map(normalize_postcode).filter(|p| !p.is_empty());
+        let proximity_m = match proximity.map(str::trim).filter(|p| !p.is_empty()) {
+            None => None,
+            Some(text) => match text.parse::<f64>() {
+                Ok(meters) if meters > 0.0 && meters <= MAX_PROXIMITY_M => Some(meters),
+                _ => return Err(ApiError::invalid("/proximity", "range", "must be a distance in meters, above 0 and at most 1000000")),
+            },
+        };
+        match (postcode, proximity_m) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(ApiError::invalid("/proximity", "needs_postcode", "proximity is measured from a postcode: give postcode too")),
+            (Some(postcode), _) if !(AREA_LENGTH..=10).contains(&postcode.len()) => {
+                Err(ApiError::invalid("/postcode", "postcode", "must be a postal code, or at least its first three characters"))
+            }
+            (Some(postcode), proximity_m) => Ok(Some(PostcodeArea { postcode, proximity_m })),
+        }
+    }
+
+    fn area_code(&self) -> &str {
+        &self.postcode[..AREA_LENGTH]
+    }
+
+    fn has_code(&self, postal_code: Option<&str>) -> bool {
+        postal_code.is_some_and(|code| normalize_postcode(code).starts_with(&self.postcode))
+    }
+
+    /// The links `filter` picks in this area whose place `viewer` may see: nearest first
+    /// from the centroid with a proximity, by id without.
+    pub fn links(&self, conn: &mut DbConn, filter: &ServiceFilter, viewer: Viewer<'_>) -> Result<Vec<LinkRow>, ApiError> {
+        let seen = |row: &LinkRow| {
+            let place = &row.2;
+            shows_place(Visibility::from_code(&place.visibility).unwrap_or(Visibility::Confidential), &place.organization_id, viewer)
+        };
+        let Some(meters) = self.proximity_m else {
+            let rows = repo::service_at_locations_placed(conn, filter, &PlaceBounds::PostcodeStart(self.area_code().to_owned()))?;
+            return Ok(rows.into_iter().filter(|row| seen(row) && self.has_code(row.2.postal_code.as_deref())).collect());
+        };
+        let centre = self.centroid(conn)?;
+        let km = meters / 1000.0;
+        let rows = repo::service_at_locations_placed(conn, filter, &bounding_box(centre, km))?;
+        let mut near: Vec<(f64, LinkRow)> = rows
+            .into_iter()
+            .filter(seen)
+            .filter_map(|row| Some((haversine_km(centre, (row.2.latitude?, row.2.longitude?)), row)))
+            .filter(|(distance, _)| *distance <= km)
+            .collect();
+        near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1 .0.cmp(&b.1 .0)));
+        Ok(near.into_iter().map(|(_, row)| row).collect())
+    }
+
+    /// The middle of the public places Harbour knows in the postcode, else in its area.
+    fn centroid(&self, conn: &mut DbConn) -> Result<(f64, f64), ApiError> {
+        let places = repo::public_points_in(conn, self.area_code())?;
+        let in_postcode: Vec<(f64, f64)> = places.iter().filter(|(code, ..)| self.has_code(code.as_deref())).map(|(_, lat, lon)| (*lat, *lon)).collect();
+        let points = if in_postcode.is_empty() { places.iter().map(|(_, lat, lon)| (*lat, *lon)).collect() } else { in_postcode };
+        if points.is_empty() {
+            return Err(ApiError::invalid("/postcode", "unknown_postcode", "no public place in the directory has this postcode or its area, so there is nothing to measure from"));
+        }
+        let count = points.len() as f64;
+        let (lat, lon) = points.iter().fold((0.0, 0.0), |sum, p| (sum.0 + p.0, sum.1 + p.1));
+        Ok((lat / count, lon / count))
+    }
+}
+
+/// A box around a circle of `km` about `centre`, for the database to narrow by before
+/// the exact distance is measured.
+fn bounding_box((latitude, longitude): (f64, f64), km: f64) -> PlaceBounds {
+    let lat_span = km / KM_PER_DEGREE_OF_LATITUDE;
+    // Degrees of longitude shrink towards the poles; the floor keeps the box finite there.
+    let lon_span = km / (KM_PER_DEGREE_OF_LATITUDE * latitude.to_radians().cos().max(0.01));
+    PlaceBounds::Box { south: latitude - lat_span, north: latitude + lat_span, west: longitude - lon_span, east: longitude + lon_span }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{haversine_km, normalize_postcode, PostcodeArea};
+
+    #[test]
+    fn postcodes_are_read_as_people_write_them() {
+        assert_eq!(normalize_postcode(" b3j 1a1 "), "B3J1A1");
+        let area = PostcodeArea::from_query(Some("b3j-1a1"), Some("2500")).ok().flatten().expect("a postcode and a proximity");
+        assert!(area.has_code(Some("B3J 1A1")) && !area.has_code(Some("B3J 1A2")) && !area.has_code(None));
+        assert_eq!(area.area_code(), "B3J");
+        assert!(matches!(PostcodeArea::from_query(None, None), Ok(None)));
+        assert!(PostcodeArea::from_query(None, Some("100")).is_err(), "proximity needs a postcode");
+        assert!(PostcodeArea::from_query(Some("B3"), None).is_err(), "too short to name an area");
+        for bad in ["0", "-5", "far", "2000000"] {
+            assert!(PostcodeArea::from_query(Some("B3J"), Some(bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn halifax_to_truro_is_about_eighty_km() {
+        let km = haversine_km((44.6488, -63.5752), (45.3650, -63.2800));
+        assert!((80.0..84.0).contains(&km), "{km}");
+    }
+}
