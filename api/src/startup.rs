@@ -225,7 +225,7 @@ async fn spa_fallback(req: ServiceRequest) -> Result<ServiceResponse, actix_web:
 }
 
 /// Other instances and commands (a second API instance, `import-hsds`) change the
-/// directory too: follow its revision and rebuild search when it moves, until stopped.
+/// directory too: follow its revision and bring search up to date when it moves, until stopped.
 fn spawn_directory_watcher(state: web::Data<AppState>, every: std::time::Duration, stopped: Arc<AtomicBool>) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
@@ -234,7 +234,7 @@ fn spawn_directory_watcher(state: web::Data<AppState>, every: std::time::Duratio
             if stopped.load(Ordering::SeqCst) {
                 break;
             }
-            if let Err(e) = state.search.refresh_if_changed(&state.db, &state.settings.time_zone).await {
+            if let Err(e) = state.search.catch_up(&state.db, &state.settings.time_zone).await {
                 tracing::warn!(error = %e, "checking the directory for changes failed");
             }
         }

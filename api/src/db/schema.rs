@@ -222,6 +222,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    directory_changes (revision) {
+        revision -> BigInt,
+        services -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     directory_revision (id) {
         id -> Integer,
         revision -> BigInt,
@@ -478,6 +485,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_roles,
     refresh_tokens,
     api_clients,
+    directory_changes,
     directory_revision,
     participants,
     consents,

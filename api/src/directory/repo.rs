@@ -1,12 +1,14 @@
 //! Directory rows and queries. Lists load their children in one query per kind
 //! (`eq_any` over the page's ids), never one per service.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
-use harbour_types::Visibility;
 use diesel::prelude::*;
+use harbour_types::Visibility;
 
 use crate::db::schema::{
-    directory_revision, locations, phones, regions, schedule_exceptions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
+    directory_changes, directory_revision, locations, phones, regions, schedule_exceptions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
     services, taxonomy_terms,
 };
 use crate::db::DbConn;
@@ -162,13 +164,13 @@ pub struct ServiceChildren {
 
 /// Stores a new service row.
 pub fn insert_service(conn: &mut DbConn, row: &ServiceRow) -> QueryResult<()> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Services(std::slice::from_ref(&row.id)))?;
     diesel::insert_into(services::table).values(row).execute(conn).map(drop)
 }
 
 /// Updates a service if it is still at `expected_version`; returns whether it was.
 pub fn update_service(conn: &mut DbConn, id: &str, expected_version: i32, changes: &ServiceChanges, by: &str, at: NaiveDateTime) -> QueryResult<bool> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Services(&[id.to_owned()]))?;
     let changed = diesel::update(services::table.find(id).filter(services::version.eq(expected_version)))
         .set((changes, services::version.eq(expected_version + 1), services::updated_at.eq(at), services::updated_by.eq(by)))
         .execute(conn)?;
@@ -188,7 +190,7 @@ pub fn update_capacity(
     by: &str,
     at: NaiveDateTime,
 ) -> QueryResult<bool> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Services(&[id.to_owned()]))?;
     let changed = diesel::update(services::table.find(id).filter(services::version.eq(expected_version)))
         .set((
             services::capacity_status.eq(status),
@@ -213,7 +215,7 @@ fn service_at_location_id(service_id: &str, location_id: &str) -> String {
 
 /// Replaces all of a service's children. Call inside a transaction.
 pub fn replace_children(conn: &mut DbConn, service_id: &str, children: &ServiceChildren) -> QueryResult<()> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Services(&[service_id.to_owned()]))?;
     diesel::delete(phones::table.filter(phones::service_id.eq(service_id))).execute(conn)?;
     diesel::delete(schedules::table.filter(schedules::service_id.eq(service_id))).execute(conn)?;
     diesel::delete(schedule_exceptions::table.filter(schedule_exceptions::service_id.eq(service_id))).execute(conn)?;
@@ -343,37 +345,56 @@ pub fn load_services(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Servi
         .order(regions::slug.asc())
         .select((service_regions::service_id, regions::id, regions::slug, regions::name, regions::name_fr))
         .load(conn)?;
-    let of = |id: &str| id.to_owned();
+    // Each child list grouped by its service once: finding them by a scan per service made
+    // loading a few hundred services at a time quadratic (most of a full index build).
+    let (mut phones, mut schedules, mut exceptions) = (by_service(phones, |p| &p.service_id), by_service(schedules, |s| &s.service_id), by_service(exceptions, |e| &e.service_id));
+    let (mut locations, mut languages, mut attributes) = (by_service(locations, |l| &l.0), by_service(languages, |l| &l.0), by_service(attributes, |a| &a.0));
+    let (mut categories, mut regions) = (by_service(categories, |t| &t.0), by_service(regions, |t| &t.0));
     let mut aggregates: Vec<ServiceAggregate> = rows
         .into_iter()
         .map(|row| {
-            let id = of(&row.id);
+            let id = row.id.as_str();
             ServiceAggregate {
-                phones: phones.iter().filter(|p| p.service_id == id).cloned().collect(),
-                schedules: schedules.iter().filter(|s| s.service_id == id).cloned().collect(),
-                exceptions: exceptions.iter().filter(|e| e.service_id == id).cloned().collect(),
-                locations: locations.iter().filter(|(s, _, _)| *s == id).map(|(_, link, l)| (link.clone(), l.clone())).collect(),
-                languages: languages.iter().filter(|(s, _)| *s == id).map(|(_, c)| c.clone()).collect(),
-                attributes: attributes.iter().filter(|(s, _)| *s == id).map(|(_, c)| c.clone()).collect(),
-                categories: categories.iter().filter(|t| t.0 == id).cloned().collect(),
-                regions: regions.iter().filter(|t| t.0 == id).cloned().collect(),
+                phones: take(&mut phones, id),
+                schedules: take(&mut schedules, id),
+                exceptions: take(&mut exceptions, id),
+                locations: take(&mut locations, id).into_iter().map(|(_, link, l)| (link, l)).collect(),
+                languages: take(&mut languages, id).into_iter().map(|(_, code)| code).collect(),
+                attributes: take(&mut attributes, id).into_iter().map(|(_, code)| code).collect(),
+                categories: take(&mut categories, id),
+                regions: take(&mut regions, id),
                 row,
             }
         })
         .collect();
-    aggregates.sort_by_key(|a| ids.iter().position(|id| *id == a.row.id));
+    let order: HashMap<&str, usize> = ids.iter().enumerate().map(|(n, id)| (id.as_str(), n)).collect();
+    aggregates.sort_by_key(|a| order.get(a.row.id.as_str()).copied());
     Ok(aggregates)
+}
+
+/// Rows grouped by the service they belong to, each group in the rows' order.
+fn by_service<T>(rows: Vec<T>, service: impl Fn(&T) -> &String) -> HashMap<String, Vec<T>> {
+    let mut groups: HashMap<String, Vec<T>> = HashMap::new();
+    for row in rows {
+        groups.entry(service(&row).clone()).or_default().push(row);
+    }
+    groups
+}
+
+fn take<T>(groups: &mut HashMap<String, Vec<T>>, service: &str) -> Vec<T> {
+    groups.remove(service).unwrap_or_default()
 }
 
 /// Stores a new location.
 pub fn insert_location(conn: &mut DbConn, row: &LocationRow) -> QueryResult<()> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Services(&[]))?; // a new place has no services yet
     diesel::insert_into(locations::table).values(row).execute(conn).map(drop)
 }
 
 /// Replaces a location if it is still at `expected_version`; returns whether it was.
 pub fn update_location(conn: &mut DbConn, row: &LocationRow, expected_version: i32) -> QueryResult<bool> {
-    bump_revision(conn)?; // search indexes follow this counter
+    let changed = services_at(conn, &row.id)?;
+    bump_revision(conn, Changed::Services(&changed))?;
     let changed = diesel::update(locations::table.find(&row.id).filter(locations::version.eq(expected_version))).set(row).execute(conn)?;
     Ok(changed == 1)
 }
@@ -432,7 +453,7 @@ pub fn list_regions(conn: &mut DbConn) -> QueryResult<Vec<(String, String, Strin
 
 /// Marks a service verified now; bumps its version (its representation changed).
 pub fn verify_service(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Services(&[]))?; // search does not show it; the dashboards' stale list does
     let changed = diesel::update(services::table.find(id)).set((services::verified_at.eq(at), services::version.eq(services::version + 1))).execute(conn)?;
     Ok(changed == 1)
 }
@@ -464,7 +485,7 @@ pub fn stale_services(conn: &mut DbConn, before: NaiveDateTime, offset: i64, lim
 
 /// Stores a new category.
 pub fn insert_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<()> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Everything)?;
     diesel::insert_into(taxonomy_terms::table)
         .values((
             taxonomy_terms::id.eq(&row.id),
@@ -480,7 +501,7 @@ pub fn insert_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<()> {
 
 /// Replaces a category; returns whether it existed.
 pub fn update_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<bool> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Everything)?;
     let changed = diesel::update(taxonomy_terms::table.find(&row.id))
         .set((
             taxonomy_terms::code.eq(&row.code),
@@ -500,7 +521,7 @@ pub fn term_parents(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<String
 
 /// Stores a region, or replaces it when `id` exists; returns whether a row was written.
 pub fn upsert_region(conn: &mut DbConn, id: &str, slug: &str, name: &str, name_fr: &str, create: bool) -> QueryResult<bool> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Everything)?;
     if create {
         diesel::insert_into(regions::table).values((regions::id.eq(id), regions::slug.eq(slug), regions::name.eq(name), regions::name_fr.eq(name_fr))).execute(conn)?;
         return Ok(true);
@@ -511,7 +532,7 @@ pub fn upsert_region(conn: &mut DbConn, id: &str, slug: &str, name: &str, name_f
 
 /// Writes a service row whole: updates it when the id exists, inserts it otherwise.
 pub fn save_service_row(conn: &mut DbConn, row: &ServiceRow) -> QueryResult<()> {
-    bump_revision(conn)?; // search indexes follow this counter
+    bump_revision(conn, Changed::Services(std::slice::from_ref(&row.id)))?;
     if diesel::update(services::table.find(&row.id)).set(row).execute(conn)? == 0 {
         insert_service(conn, row)?;
     }
@@ -520,7 +541,8 @@ pub fn save_service_row(conn: &mut DbConn, row: &ServiceRow) -> QueryResult<()> 
 
 /// Writes a location row whole: updates it when the id exists, inserts it otherwise.
 pub fn save_location_row(conn: &mut DbConn, row: &LocationRow) -> QueryResult<()> {
-    bump_revision(conn)?; // search indexes follow this counter
+    let changed = services_at(conn, &row.id)?;
+    bump_revision(conn, Changed::Services(&changed))?;
     if diesel::update(locations::table.find(&row.id)).set(row).execute(conn)? == 0 {
         insert_location(conn, row)?;
     }
@@ -532,9 +554,34 @@ pub fn all_service_ids(conn: &mut DbConn) -> QueryResult<Vec<String>> {
     services::table.order(services::id.asc()).select(services::id).load(conn)
 }
 
-/// Counts a change to the directory, inside the writing transaction.
-pub fn bump_revision(conn: &mut DbConn) -> QueryResult<()> {
-    diesel::update(directory_revision::table.find(1)).set(directory_revision::revision.eq(directory_revision::revision + 1)).execute(conn).map(drop)
+/// What a directory write changed, for the search indexes to follow (see `search`).
+#[derive(Debug, Clone, Copy)]
+pub enum Changed<'a> {
+    /// These services: their rows, children, places or organization. Indexes patch them in.
+    Services(&'a [String]),
+    /// What many services show (a category, a region): indexes are rebuilt whole.
+    Everything,
+}
+
+/// How many revisions the change log keeps: an index further behind is rebuilt whole.
+const CHANGES_KEPT: i64 = 10_000;
+
+/// Counts a change to the directory and logs what it changed, inside the writing
+/// transaction (the counter's row lock orders concurrent writers).
+pub fn bump_revision(conn: &mut DbConn, changed: Changed<'_>) -> QueryResult<()> {
+    diesel::update(directory_revision::table.find(1)).set(directory_revision::revision.eq(directory_revision::revision + 1)).execute(conn)?;
+    let now = revision(conn)?;
+    let services = match changed {
+        Changed::Services(ids) => Some(serde_json::to_string(ids).map_err(|e| diesel::result::Error::SerializationError(Box::new(e)))?),
+        Changed::Everything => None,
+    };
+    diesel::insert_into(directory_changes::table).values((directory_changes::revision.eq(now), directory_changes::services.eq(services))).execute(conn)?;
+    diesel::delete(directory_changes::table.filter(directory_changes::revision.le(now - CHANGES_KEPT))).execute(conn).map(drop)
+}
+
+/// The change log after revision `after`, in order: (revision, services changed, or none for everything).
+pub fn changes_since(conn: &mut DbConn, after: i64) -> QueryResult<Vec<(i64, Option<String>)>> {
+    directory_changes::table.filter(directory_changes::revision.gt(after)).order(directory_changes::revision.asc()).select((directory_changes::revision, directory_changes::services)).load(conn)
 }
 
 /// How many changes the directory has seen.
@@ -593,6 +640,11 @@ pub fn public_points_in(conn: &mut DbConn, area: &str) -> QueryResult<Vec<(Optio
         .filter(locations::latitude.is_not_null().and(locations::longitude.is_not_null()))
         .select((locations::postal_code, locations::latitude.assume_not_null(), locations::longitude.assume_not_null()))
         .load(conn)
+}
+
+/// The services of this organization.
+pub fn services_of(conn: &mut DbConn, organization_id: &str) -> QueryResult<Vec<String>> {
+    services::table.filter(services::organization_id.eq(organization_id)).select(services::id).load(conn)
 }
 
 /// The services at this location.

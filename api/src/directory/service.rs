@@ -176,19 +176,12 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
     }
 }
 
-/// Brings search up to date after a committed write. The write stands even if this
-/// fails (the next rebuild catches up), so a failure is logged, not returned.
+/// Brings search up to date after a committed write (see `DirectorySearch::catch_up`).
+/// The write stands even if this fails (the next poll catches up), so a failure is logged,
+/// not returned.
 pub(crate) async fn reindex(state: &AppState) {
-    if let Err(e) = state.search.rebuild(&state.db, &state.settings.time_zone).await {
-        tracing::error!(error = %e, "rebuilding the directory search index failed");
-    }
-}
-
-/// Puts services changed by a committed write into search at once (see
-/// `DirectorySearch::services_changed`); as with `reindex`, a failure is logged.
-async fn searchable(state: &AppState, ids: Vec<String>) {
-    if let Err(e) = state.search.services_changed(&state.db, ids).await {
-        tracing::error!(error = %e, "patching the directory search index failed; the next poll rebuilds it");
+    if let Err(e) = state.search.catch_up(&state.db, &state.settings.time_zone).await {
+        tracing::error!(error = %e, "bringing the directory search index up to date failed");
     }
 }
 
@@ -388,7 +381,7 @@ pub async fn create(state: &AppState, principal: &Principal, organization_id: St
             load_one(conn, &id)
         })
         .await?;
-    searchable(state, vec![aggregate.row.id.clone()]).await;
+    reindex(state).await;
     Ok(service_dto(&aggregate, Viewer::Partner(&viewer_org), &state.settings.time_zone))
 }
 
@@ -415,7 +408,7 @@ pub async fn update(state: &AppState, principal: &Principal, id: String, expecte
             load_one(conn, &id)
         })
         .await?;
-    searchable(state, vec![aggregate.row.id.clone()]).await;
+    reindex(state).await;
     Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
 }
 
@@ -481,7 +474,7 @@ pub async fn create_location(state: &AppState, principal: &Principal, organizati
 pub async fn update_location(state: &AppState, principal: &Principal, id: String, expected_version: i32, input: LocationInput) -> Result<Location, ApiError> {
     let user = acting_user(principal)?;
     let principal = principal.clone();
-    let (updated, services) = state
+    let updated = state
         .db
         .transaction(move |conn| {
             let current = repo::find_location(conn, &id)?.ok_or_else(location_not_found)?;
@@ -490,11 +483,10 @@ pub async fn update_location(state: &AppState, principal: &Principal, id: String
             if !repo::update_location(conn, &row, expected_version)? {
                 return Err(ApiError::PreconditionFailed);
             }
-            Ok((location_dto(&row), repo::services_at(conn, &row.id)?))
+            Ok(location_dto(&row))
         })
         .await?;
-    // Its services' distances and whether the place may be shown change with it.
-    searchable(state, services).await;
+    reindex(state).await;
     Ok(updated)
 }
 

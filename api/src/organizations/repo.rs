@@ -6,6 +6,7 @@ use harbour_types::{Organization, OrganizationInput, Sector};
 
 use crate::db::schema::organizations;
 use crate::db::DbConn;
+use crate::directory::repo::{bump_revision, services_of, Changed};
 
 /// A row of `organizations`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -81,13 +82,14 @@ pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrganizationRow>>
 
 /// Stores a new organization.
 pub fn insert(conn: &mut DbConn, row: &OrganizationRow) -> QueryResult<()> {
-    crate::directory::repo::bump_revision(conn)?; // organization names are searched
+    bump_revision(conn, Changed::Services(&[]))?; // a new organization has no services yet
     diesel::insert_into(organizations::table).values(row).execute(conn).map(drop)
 }
 
 /// Replaces an organization's details.
 pub fn update(conn: &mut DbConn, id: &str, input: &OrganizationInput, at: NaiveDateTime) -> QueryResult<usize> {
-    crate::directory::repo::bump_revision(conn)?; // organization names are searched
+    let changed = services_of(conn, id)?;
+    bump_revision(conn, Changed::Services(&changed))?; // organization names are searched
     diesel::update(organizations::table.find(id))
         .set((
             organizations::slug.eq(&input.slug),
@@ -104,7 +106,8 @@ pub fn update(conn: &mut DbConn, id: &str, input: &OrganizationInput, at: NaiveD
 
 /// Writes an organization row whole: updates it when the id exists, inserts it otherwise.
 pub fn save(conn: &mut DbConn, row: &OrganizationRow) -> QueryResult<()> {
-    crate::directory::repo::bump_revision(conn)?; // organization names are searched
+    let changed = services_of(conn, &row.id)?;
+    bump_revision(conn, Changed::Services(&changed))?; // organization names are searched
     if diesel::update(organizations::table.find(&row.id)).set(row).execute(conn)? == 0 {
         insert(conn, row)?;
     }

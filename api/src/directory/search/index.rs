@@ -37,6 +37,8 @@ const DESCRIPTION_WEIGHT: f32 = 1.0;
 const CONFIDENTIAL_DISTANCE_STEP_KM: f64 = 10.0;
 /// How many services are loaded from the database at a time while building.
 const BUILD_CHUNK: usize = 500;
+/// Superseded documents an index may hold whatever its size (see [`Index::can_patch`]).
+const PATCH_FLOOR: usize = 1000;
 /// Guards the walk up the category tree against a cycle in edited data.
 const MAX_CATEGORY_DEPTH: usize = 16;
 
@@ -319,6 +321,17 @@ impl Index {
         let mut by_id: Vec<u32> = (0..u32::try_from(self.docs.len()).unwrap_or(u32::MAX)).filter(|n| !self.docs[*n as usize].superseded).collect();
         by_id.sort_unstable_by(|a, b| self.docs[*a as usize].id.cmp(&self.docs[*b as usize].id));
         self.by_id = by_id.into();
+    }
+
+    /// How many services it holds.
+    pub fn services(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Whether patching `changed` more services in keeps superseded documents under a tenth
+    /// of the index (at least a thousand): past that, a full build is due.
+    pub fn can_patch(&self, changed: usize) -> bool {
+        self.docs.len() - self.by_id.len() + changed <= (self.docs.len() / 10).max(PATCH_FLOOR)
     }
 
     /// The number of the document in use for this service.
