@@ -25,6 +25,8 @@ pub enum DbConn {
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../migrations/postgres");
+/// How many times start-up retries migrations that failed (see [`Db::migrate`]).
+const MIGRATION_ATTEMPTS: u32 = 10;
 
 /// Which database a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,14 +124,27 @@ impl Db {
         self.pool.state()
     }
 
-    /// Applies pending migrations; returns the versions applied.
+    /// Applies pending migrations; returns the versions applied. Instances started together
+    /// (two replicas on a new release) race to apply the same migration, and the loser's
+    /// fails ("table already exists"): it tries again, and what the winner applied is no
+    /// longer pending.
     pub fn migrate(&self) -> Result<Vec<String>, DbError> {
         let mut conn = self.get()?;
-        let applied = match &mut *conn {
-            DbConn::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(ToString::to_string).collect()),
-            DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(ToString::to_string).collect()),
-        };
-        applied.map_err(|e| DbError::Migration(e.to_string()))
+        let mut attempts = 0;
+        loop {
+            let applied = match &mut *conn {
+                DbConn::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.iter().map(ToString::to_string).collect()),
+                DbConn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.iter().map(ToString::to_string).collect()),
+            };
+            match applied {
+                Err(e) if attempts < MIGRATION_ATTEMPTS => {
+                    attempts += 1;
+                    tracing::warn!(error = %e, "a migration failed; another instance may be applying it: trying again");
+                    std::thread::sleep(std::time::Duration::from_millis(500));
+                }
+                other => return other.map_err(|e| DbError::Migration(e.to_string())),
+            }
+        }
     }
 
     /// Runs blocking database work on the blocking thread pool.

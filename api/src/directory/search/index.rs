@@ -10,7 +10,7 @@
 //! so paging is stable.
 
 use std::collections::HashMap;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -85,16 +85,12 @@ struct Point {
     visibility: Visibility,
 }
 
-#[derive(Debug, Clone)]
+/// One service's document. Never changed once made: a patched index shares the
+/// documents of the services it did not change with the index it was patched from.
+#[derive(Debug)]
 struct Doc {
     id: Box<str>,
-    /// Replaced by a later document of the same service, or retired, by a patch (see
-    /// [`Index::patched`]): searches pass over it until the next full build drops it.
-    superseded: bool,
     name: Box<str>,
-    /// The document's place in (folded name, id) order: ties in score go by it, and
-    /// comparing two numbers is what keeps ranking thousands of equal scores cheap.
-    name_rank: u32,
     organization: u32,
     categories: Box<[u32]>,
     /// The categories and all their ancestors: what a category filter matches.
@@ -111,8 +107,9 @@ struct Doc {
     points: Box<[Point]>,
 }
 
-/// An indexed word and the documents it occurs in: (document, best field weight), by document.
-#[derive(Debug, Clone)]
+/// An indexed word and the documents it occurs in: (document, best field weight), by
+/// document. Shared between an index and its patched copies until a patch adds to it.
+#[derive(Debug)]
 struct Term {
     word: Box<str>,
     postings: Box<[(u32, f32)]>,
@@ -182,16 +179,25 @@ impl Context {
     }
 }
 
-/// A built index.
+/// A built index. Cloning it copies the lists of documents and words, not the documents
+/// and words themselves (see [`Index::patched`]).
 #[derive(Debug, Clone, Default)]
 pub struct Index {
-    docs: Vec<Doc>,
+    docs: Vec<Arc<Doc>>,
+    /// Per document: replaced by a later document of the same service, or retired, by a
+    /// patch. Searches pass over it until the next full build drops it.
+    superseded: Vec<bool>,
     /// Numbers of the documents in use (not superseded) in id order, to find a service's document.
-    by_id: Box<[u32]>,
+    by_id: Vec<u32>,
+    /// Numbers of the documents in use in (folded name, id) order.
+    by_name: Vec<u32>,
+    /// Per document, its place in `by_name`: ties in score go by it, and comparing two
+    /// numbers is what keeps ranking thousands of equal scores cheap.
+    name_ranks: Vec<u32>,
     capacities: Capacities,
     /// Every indexed word with its postings, in word order: a query word is only
     /// compared with the words sharing its first letter, which every kind of match needs.
-    vocabulary: Vec<Term>,
+    vocabulary: Vec<Arc<Term>>,
     zone: Option<Tz>,
     categories: Interner,
     category_refs: Vec<Option<TermRef>>,
@@ -253,7 +259,7 @@ pub struct Patch {
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
     doc: u32,
-    /// The document's `name_rank`, copied so ordering never looks the document up.
+    /// The document's place in name order (see `Index::name_ranks`), copied so ordering never looks it up.
     name_rank: u32,
     score: f32,
     distance: Option<(f64, bool)>,
@@ -273,9 +279,16 @@ impl Index {
                 index.add(&aggregate, &context, &mut postings);
             }
         }
-        index.vocabulary = postings.into_iter().map(|(word, postings)| Term { word: word.into(), postings: postings.into() }).collect();
+        index.vocabulary = postings.into_iter().map(|(word, postings)| Arc::new(Term { word: word.into(), postings: postings.into() })).collect();
         index.vocabulary.sort_unstable_by(|a, b| a.word.cmp(&b.word));
-        index.finish();
+        let numbers = 0..u32::try_from(index.docs.len()).unwrap_or(u32::MAX);
+        index.by_id = numbers.clone().collect();
+        index.by_id.sort_unstable_by(|a, b| index.docs[*a as usize].id.cmp(&index.docs[*b as usize].id));
+        // Each name folded once, not at every comparison of the sort.
+        let mut by_name: Vec<(String, u32)> = numbers.map(|n| (text::fold(&index.docs[n as usize].name), n)).collect();
+        by_name.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| index.docs[a.1 as usize].id.cmp(&index.docs[b.1 as usize].id)));
+        index.by_name = by_name.into_iter().map(|(_, n)| n).collect();
+        index.rank_names();
         Ok(index)
     }
 
@@ -294,33 +307,42 @@ impl Index {
         let mut index = self.clone();
         for id in &patch.ids {
             if let Some(n) = index.document(id) {
-                index.docs[n].superseded = true;
+                index.superseded[n] = true;
             }
         }
+        index.by_id.retain(|n| !index.superseded[*n as usize]);
+        index.by_name.retain(|n| !index.superseded[*n as usize]);
+        let first_new = index.docs.len();
         let mut postings = HashMap::new();
         for service in patch.services.iter().filter(|s| s.row.status == ServiceStatus::Active.code()) {
             index.add(service, &patch.context, &mut postings);
         }
-        // The new documents have the highest numbers: appended, every list stays in document order.
+        for n in first_new..index.docs.len() {
+            let doc = Arc::clone(&index.docs[n]);
+            let number = u32::try_from(n).unwrap_or(u32::MAX);
+            let at = index.by_id.partition_point(|m| index.docs[*m as usize].id < doc.id);
+            index.by_id.insert(at, number);
+            let key = (text::fold(&doc.name), &doc.id);
+            let at = index.by_name.partition_point(|m| {
+                let other = &index.docs[*m as usize];
+                (text::fold(&other.name), &other.id) < key
+            });
+            index.by_name.insert(at, number);
+        }
+        // The new documents have the highest numbers: appended, every list stays in
+        // document order. Only the words of the new documents are copied.
         for (word, list) in postings {
             match index.vocabulary.binary_search_by(|term| (*term.word).cmp(&word)) {
                 Ok(found) => {
-                    let term = &mut index.vocabulary[found];
-                    term.postings = term.postings.iter().copied().chain(list).collect();
+                    let term = &index.vocabulary[found];
+                    let postings = term.postings.iter().copied().chain(list).collect();
+                    index.vocabulary[found] = Arc::new(Term { word: term.word.clone(), postings });
                 }
-                Err(at) => index.vocabulary.insert(at, Term { word: word.into(), postings: list.into() }),
+                Err(at) => index.vocabulary.insert(at, Arc::new(Term { word: word.into(), postings: list.into() })),
             }
         }
-        index.finish();
+        index.rank_names();
         index
-    }
-
-    /// Numbers the documents by name and lists those in use by id, once all are in.
-    fn finish(&mut self) {
-        self.rank_names();
-        let mut by_id: Vec<u32> = (0..u32::try_from(self.docs.len()).unwrap_or(u32::MAX)).filter(|n| !self.docs[*n as usize].superseded).collect();
-        by_id.sort_unstable_by(|a, b| self.docs[*a as usize].id.cmp(&self.docs[*b as usize].id));
-        self.by_id = by_id.into();
     }
 
     /// How many services it holds.
@@ -350,12 +372,11 @@ impl Index {
         true
     }
 
-    /// Numbers the documents in (folded name, id) order.
+    /// Gives each document in use its place in name order (superseded ones keep theirs: unused).
     fn rank_names(&mut self) {
-        let mut order: Vec<(String, usize)> = self.docs.iter().enumerate().map(|(n, doc)| (text::fold(&doc.name), n)).collect();
-        order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| self.docs[a.1].id.cmp(&self.docs[b.1].id)));
-        for (rank, (_, n)) in order.into_iter().enumerate() {
-            self.docs[n].name_rank = u32::try_from(rank).unwrap_or(u32::MAX);
+        self.name_ranks.resize(self.docs.len(), u32::MAX);
+        for (rank, n) in self.by_name.iter().enumerate() {
+            self.name_ranks[*n as usize] = u32::try_from(rank).unwrap_or(u32::MAX);
         }
     }
 
@@ -426,11 +447,9 @@ impl Index {
             .collect();
         let hours = Hours::of(&service.schedules, &service.schedule_exceptions, service.open_24_7);
         self.capacities.write().push(service.capacity);
-        self.docs.push(Doc {
+        self.superseded.push(false);
+        self.docs.push(Arc::new(Doc {
             id: service.id.into(),
-            superseded: false,
-            // Set once every document is in (see `rank_names`).
-            name_rank: 0,
             name: service.name.into(),
             organization,
             categories: categories.into(),
@@ -445,7 +464,7 @@ impl Index {
             minimum_age: service.minimum_age,
             maximum_age: service.maximum_age,
             points,
-        });
+        }));
     }
 
     /// Scores every document that matches all query words (all documents without
@@ -502,7 +521,7 @@ impl Index {
         let mut candidates: Vec<Candidate> = Vec::new();
         for (doc_id, score) in self.text_scores(&query.text) {
             let doc = &self.docs[doc_id as usize];
-            let passes_facts = !doc.superseded
+            let passes_facts = !self.superseded[doc_id as usize]
                 && category.is_none_or(|c| doc.category_closure.contains(&c))
                 && region.is_none_or(|r| doc.regions.contains(&r))
                 && language.is_none_or(|l| doc.languages.contains(&l))
@@ -526,7 +545,7 @@ impl Index {
                 (None, _) => true,
             };
             if within {
-                candidates.push(Candidate { doc: doc_id, name_rank: doc.name_rank, score, distance, open_now });
+                candidates.push(Candidate { doc: doc_id, name_rank: self.name_ranks[doc_id as usize], score, distance, open_now });
             }
         }
         let facets = self.facets(&candidates, &capacities);
