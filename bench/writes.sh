@@ -3,7 +3,7 @@
 # services (default 100,000) on SQLite, release build: a service edit and a place edit
 # (each patches a copy of the search index), a one-tap capacity update (changes it in
 # place), and how long until a second instance on the same database finds an edit (its
-# poll, then a full rebuild). Each write is timed REPEAT times; median and worst printed.
+# poll, then a patch from the change log). Each write is timed REPEAT times; median and worst printed.
 # Run on demand; not part of the test command.
 #   bench/writes.sh            # SERVICES=100000 REPEAT=7
 set -euo pipefail
@@ -61,5 +61,5 @@ echo "found by search on the same instance right after the last edit: $found"
 timed_put "/api/v1/services/$service" "$(service_body seen-elsewhere)" "$(service_etag)" >/dev/null
 started=$(date +%s.%N)
 until [ "$(curl -s "http://127.0.0.1:$other_port/api/v1/services/search?q=seen-elsewhere" -H "Authorization: Bearer $ADMIN" | json 'd["total_items"]')" = 1 ]; do sleep 0.05; done
-echo "found by search on a second instance after: $(echo "($(date +%s.%N) - $started) * 1000 / 1" | bc) ms (its poll, then a full rebuild)"
+echo "found by search on a second instance after: $(echo "($(date +%s.%N) - $started) * 1000 / 1" | bc) ms (its poll, then a patch of its index)"
 echo "server resident memory: $(( $(ps -o rss= -p $SERVER) / 1024 )) MB (this instance), $(( $(ps -o rss= -p $OTHER) / 1024 )) MB (the other)"
