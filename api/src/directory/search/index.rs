@@ -107,12 +107,54 @@ struct Doc {
     points: Box<[Point]>,
 }
 
-/// An indexed word and the documents it occurs in: (document, best field weight), by
-/// document. Shared between an index and its patched copies until a patch adds to it.
+/// The fields a word is found in, best first: a posting keeps its best one's place here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Field {
+    Name,
+    Category,
+    Organization,
+    Description,
+}
+
+impl Field {
+    fn weight(self) -> f32 {
+        match self {
+            Field::Name => NAME_WEIGHT,
+            Field::Category => CATEGORY_WEIGHT,
+            Field::Organization => ORGANIZATION_WEIGHT,
+            Field::Description => DESCRIPTION_WEIGHT,
+        }
+    }
+}
+
+/// A document a word occurs in and the best field it is in, packed in four bytes (the
+/// document's number above two bits for the field) where a pair of document and weight
+/// took eight: there is one per distinct word of every service.
+#[derive(Debug, Clone, Copy)]
+struct Posting(u32);
+
+impl Posting {
+    const FIELDS: [Field; 4] = [Field::Name, Field::Category, Field::Organization, Field::Description];
+
+    fn new(doc: u32, field: Field) -> Posting {
+        Posting(doc << 2 | field as u32)
+    }
+
+    fn doc(self) -> u32 {
+        self.0 >> 2
+    }
+
+    fn weight(self) -> f32 {
+        Self::FIELDS[(self.0 & 3) as usize].weight()
+    }
+}
+
+/// An indexed word and the documents it occurs in, by document. Shared between an index
+/// and its patched copies until a patch adds to it.
 #[derive(Debug)]
 struct Term {
     word: Box<str>,
-    postings: Box<[(u32, f32)]>,
+    postings: Box<[Posting]>,
 }
 
 /// Strings stored once and referred to by number.
@@ -391,7 +433,7 @@ impl Index {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 
-    fn add(&mut self, aggregate: &repo::ServiceAggregate, context: &Context, postings: &mut HashMap<String, Vec<(u32, f32)>>) {
+    fn add(&mut self, aggregate: &repo::ServiceAggregate, context: &Context, postings: &mut HashMap<String, Vec<Posting>>) {
         // The full record, as its own organization sees it; search hides what outsiders may not see.
         let time_zone = self.zone.unwrap_or(chrono_tz::America::Halifax);
         let service = service_dto(aggregate, Viewer::Partner(&aggregate.row.organization_id), time_zone.name());
@@ -401,25 +443,25 @@ impl Index {
             self.organization_names.push(organization_name.clone());
         }
         let doc_id = u32::try_from(self.docs.len()).unwrap_or(u32::MAX);
-        let mut weights: HashMap<String, f32> = HashMap::new();
-        let mut add_words = |text: &str, weight: f32| {
+        let mut fields: HashMap<String, Field> = HashMap::new();
+        let mut add_words = |text: &str, field: Field| {
             for word in text::words(text) {
-                let best = weights.entry(word).or_insert(0.0);
-                *best = best.max(weight);
+                let best = fields.entry(word).or_insert(field);
+                *best = (*best).min(field);
             }
         };
-        add_words(&service.name, NAME_WEIGHT);
+        add_words(&service.name, Field::Name);
         if let Some(alternate) = &service.alternate_name {
-            add_words(alternate, NAME_WEIGHT);
+            add_words(alternate, Field::Name);
         }
         for category in &service.categories {
-            add_words(&category.name, CATEGORY_WEIGHT);
-            add_words(&category.name_fr, CATEGORY_WEIGHT);
+            add_words(&category.name, Field::Category);
+            add_words(&category.name_fr, Field::Category);
         }
-        add_words(&organization_name, ORGANIZATION_WEIGHT);
-        add_words(&service.description, DESCRIPTION_WEIGHT);
-        for (word, weight) in weights {
-            postings.entry(word).or_default().push((doc_id, weight));
+        add_words(&organization_name, Field::Organization);
+        add_words(&service.description, Field::Description);
+        for (word, field) in fields {
+            postings.entry(word).or_default().push(Posting::new(doc_id, field));
         }
         let categories: Vec<u32> = service.categories.iter().map(|c| self.category(&c.id, Some(c))).collect();
         let mut closure = Vec::new();
@@ -491,14 +533,14 @@ impl Index {
         let start = self.vocabulary.partition_point(|t| initial(t) < Some(first));
         let end = start + self.vocabulary[start..].partition_point(|t| initial(t) == Some(first));
         let total = self.docs.len() as f32;
-        let matched: Vec<(&[(u32, f32)], f32)> = self.vocabulary[start..end]
+        let matched: Vec<(&[Posting], f32)> = self.vocabulary[start..end]
             .iter()
             .filter_map(|term| text::matches(word, &term.word).map(|kind| (&*term.postings, kind.weight() * (1.0 + total / term.postings.len() as f32).ln())))
             .collect();
         // Merge the matched words' postings (each in document order) two by two, keeping
         // each document's best: O(postings × log words), even for a two-letter prefix
         // matching hundreds of words, and no array over every document.
-        let mut lists: Vec<Vec<(u32, f32)>> = matched.into_iter().map(|(list, factor)| list.iter().map(|(doc, field)| (*doc, field * factor)).collect()).collect();
+        let mut lists: Vec<Vec<(u32, f32)>> = matched.into_iter().map(|(list, factor)| list.iter().map(|posting| (posting.doc(), posting.weight() * factor)).collect()).collect();
         while lists.len() > 1 {
             lists = lists.chunks(2).map(|pair| if let [a, b] = pair { union_best(a, b) } else { pair[0].clone() }).collect();
         }
@@ -653,7 +695,15 @@ impl Index {
 
 #[cfg(test)]
 mod tests {
-    use super::{intersect, union_best};
+    use super::{intersect, union_best, Field, Posting};
+
+    #[test]
+    fn a_posting_keeps_its_document_and_field() {
+        for (doc, field) in [(0, Field::Name), (7, Field::Description), ((1 << 30) - 1, Field::Organization), (12_345, Field::Category)] {
+            let posting = Posting::new(doc, field);
+            assert_eq!((posting.doc(), posting.weight()), (doc, field.weight()));
+        }
+    }
 
     #[test]
     fn postings_merge_keeping_the_best_and_intersect_adding_up() {
