@@ -29,13 +29,14 @@ pub struct ServiceListQuery {
     per_page: Option<u64>,
     /// Only this organization's services.
     organization_id: Option<String>,
-    /// Only services filed under this category.
+    /// Only services filed under this category (with `search`, or under a category below it).
     taxonomy_term_id: Option<String>,
-    /// Only services filed under any term of this taxonomy (see `/taxonomies`).
+    /// Only services filed under any term of this taxonomy (see `/taxonomies`). Not with `search`.
     taxonomy_id: Option<String>,
-    /// Only services changed after this time (RFC 3339), for incremental sync.
+    /// Only services changed after this time (RFC 3339), for incremental sync. Not with `search`.
     modified_after: Option<chrono::DateTime<chrono::Utc>>,
-    /// Words to look for, as in `/services/search`; results come best first.
+    /// Words to look for, as in `/services/search`; results come best first. Combines with
+    /// `organization_id` and `taxonomy_term_id`.
     search: Option<String>,
     /// `json` (default, paged) or `ndjson`: every matching service, one per line, streamed.
     format: Option<String>,
@@ -159,6 +160,7 @@ impl SearchParams {
             text: self.q.unwrap_or_default().chars().take(200).collect(),
             category: self.category,
             region: self.region,
+            organization: None,
             open_now: self.open_now.unwrap_or(false),
             open_24_7: self.open_24_7.unwrap_or(false),
             near,
@@ -225,7 +227,18 @@ pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: we
         return Ok(ndjson().streaming(service::stream_ndjson(&state, &reader, filter)));
     }
     if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
-        let search = SearchQuery { text: words.chars().take(200).collect(), page: PageRequest { page: query.page, per_page: query.per_page }, ..SearchQuery::default() };
+        // The index knows organizations and categories; what it does not know is refused, not ignored.
+        if filter.modified_after.is_some() || filter.taxonomy_id.is_some() {
+            let field = if filter.modified_after.is_some() { "/modified_after" } else { "/taxonomy_id" };
+            return Err(ApiError::invalid(field, "with_search", "cannot be combined with search"));
+        }
+        let search = SearchQuery {
+            text: words.chars().take(200).collect(),
+            organization: filter.organization_id,
+            category: filter.taxonomy_term_id,
+            page: PageRequest { page: query.page, per_page: query.per_page },
+            ..SearchQuery::default()
+        };
         let results = state.search.search(&search, reader.viewer(), chrono::Utc::now());
         let ids = results.page.contents.iter().map(|hit| hit.id.clone()).collect();
         let found = service::load_page(&state, reader.viewer(), ids, results.page.total_items, search.page).await?;

@@ -69,6 +69,16 @@ async fn words_are_forgiven(app: TestApp) {
     assert_eq!(hsds["total_items"], 1);
     assert_eq!(hsds["contents"][0]["name"], "Emergency Youth Shelter");
     assert!(hsds["contents"][0]["phones"].is_array(), "a full service, not a search card");
+    // With the filters the index knows; the others are refused, not ignored.
+    let total = |query: String| {
+        let (app, token) = (&app, &token);
+        async move { app.get(&format!("/api/v1/services?{query}"), token).await.json::<Value>().await.unwrap()["total_items"].as_u64() }
+    };
+    assert_eq!(total("search=organization".into()).await, Some(4));
+    assert_eq!(total(format!("search=organization&organization_id={}", app.fixture.org_b)).await, Some(2));
+    assert_eq!(total(format!("search=organization&taxonomy_term_id={}", app.fixture.housing)).await, Some(1), "a category below counts");
+    assert_eq!(total("search=organization&organization_id=no-such-organization".into()).await, Some(0));
+    problem(app.get("/api/v1/services?search=shelter&modified_after=2000-01-01T00:00:00Z", &token).await, 422).await;
     // A name match outranks a description match.
     let youth = names(&search(&app, &token, "q=youth").await);
     assert_eq!(youth.first().map(String::as_str), Some("Emergency Youth Shelter"));

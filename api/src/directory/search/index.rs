@@ -51,6 +51,8 @@ pub struct SearchQuery {
     pub category: Option<String>,
     /// A region id.
     pub region: Option<String>,
+    /// Only this organization's services.
+    pub organization: Option<String>,
     /// Only services open at the time of the search.
     pub open_now: bool,
     /// Only services open around the clock.
@@ -551,11 +553,10 @@ impl Index {
     pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> SearchResults {
         let clock = Clock::at(self.zone.unwrap_or(chrono_tz::America::Halifax), now);
         // A filter naming something the index does not know matches nothing.
-        let unknown = |value: &Option<String>, numbers: &Interner| value.as_ref().map(|v| numbers.find(v).ok_or(()));
-        let (category, region, language) = match (unknown(&query.category, &self.categories), unknown(&query.region, &self.regions), unknown(&query.language, &self.languages)) {
-            (Some(Err(())), ..) | (_, Some(Err(())), _) | (.., Some(Err(()))) => (Some(u32::MAX), Some(u32::MAX), Some(u32::MAX)),
-            (c, r, l) => (c.map(Result::unwrap_or_default), r.map(Result::unwrap_or_default), l.map(Result::unwrap_or_default)),
-        };
+        // A filter naming something the index does not know matches nothing: no document has number u32::MAX.
+        let number = |value: &Option<String>, numbers: &Interner| value.as_ref().map(|v| numbers.find(v).unwrap_or(u32::MAX));
+        let (category, region, language) = (number(&query.category, &self.categories), number(&query.region, &self.regions), number(&query.language, &self.languages));
+        let organization = number(&query.organization, &self.organizations);
         let capacities = self.capacities.read();
         let required_attributes = query.attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a));
         let genders = [ServiceAttribute::GenderWomen, ServiceAttribute::GenderMen, ServiceAttribute::GenderDiverse].into_iter().fold(0, |bits, a| bits | attribute_bit(a));
@@ -564,6 +565,7 @@ impl Index {
         for (doc_id, score) in self.text_scores(&query.text) {
             let doc = &self.docs[doc_id as usize];
             let passes_facts = !self.superseded[doc_id as usize]
+                && organization.is_none_or(|o| doc.organization == o)
                 && category.is_none_or(|c| doc.category_closure.contains(&c))
                 && region.is_none_or(|r| doc.regions.contains(&r))
                 && language.is_none_or(|l| doc.languages.contains(&l))
