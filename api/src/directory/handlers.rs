@@ -582,20 +582,37 @@ pub async fn api_root(req: HttpRequest) -> web::Json<ApiRoot> {
     })
 }
 
+/// Query parameters of the taxonomy list (HSDS 3.0 names).
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TaxonomyListQuery {
+    /// The page to return, from 1.
+    page: Option<u64>,
+    /// Items per page, 1 to 100 (default 25).
+    per_page: Option<u64>,
+    /// Words of the taxonomy's name or description; case, accents and typos forgiven.
+    search: Option<String>,
+    /// `json` (default, paged) or `ndjson`: every matching taxonomy, one per line.
+    format: Option<String>,
+}
+
 /// The taxonomies services are filed under (HSDS): one, the partnership's categories.
 #[utoipa::path(
     tag = "directory",
     security(("bearer" = []), ("client_credentials" = ["directory:read"])),
-    params(PageRequest),
+    params(TaxonomyListQuery),
     responses((status = 200, description = "A page of taxonomies", body = Page<Taxonomy>))
 )]
 #[get("/taxonomies")]
-pub async fn list_taxonomies(reader: Reader, page: web::Query<PageRequest>) -> Result<web::Json<Page<Taxonomy>>, ApiError> {
+pub async fn list_taxonomies(reader: Reader, query: web::Query<TaxonomyListQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
-    let request = page.into_inner();
-    let all = vec![service::category_taxonomy()];
-    let contents = if request.page() == 1 { all } else { Vec::new() };
-    Ok(web::Json(Page::new(contents, 1, request)))
+    let query = query.into_inner();
+    let words: Vec<String> = query.search.as_deref().map(|w| super::search::text::words(w).collect()).unwrap_or_default();
+    let found: Vec<Taxonomy> = [service::category_taxonomy()].into_iter().filter(|t| super::search::text::finds(&words, &format!("{} {}", t.name, t.description))).collect();
+    if wants_ndjson(query.format.as_deref())? {
+        return Ok(ndjson().body(service::ndjson_lines(found)?));
+    }
+    Ok(HttpResponse::Ok().json(Page::slice(found, PageRequest { page: query.page, per_page: query.per_page })))
 }
 
 /// One taxonomy.

@@ -204,6 +204,15 @@ async fn taxonomy_terms_take_the_hsds_filters(app: TestApp) {
     let lines = app.get("/api/v1/taxonomy_terms?format=ndjson&top_only=true", &reader).await.text().await.unwrap();
     let streamed: Vec<String> = lines.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_owned()).collect();
     assert_eq!(streamed, top, "ndjson: every match, one per line");
+    // The taxonomy list takes HSDS's `search` and `format` too.
+    let count = |query: &str| {
+        let (app, reader, query) = (&app, &reader, query.to_owned());
+        async move { app.get(&format!("/api/v1/taxonomies?{query}"), reader).await.json::<Value>().await.unwrap()["total_items"].as_u64() }
+    };
+    assert_eq!(count("search=categorie").await, Some(1));
+    assert_eq!(count("search=nothing-like-it").await, Some(0));
+    let lines = app.get("/api/v1/taxonomies?format=ndjson", &reader).await.text().await.unwrap();
+    assert_eq!(lines.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].clone()).collect::<Vec<_>>(), [taxonomies["contents"][0]["id"].clone()]);
 }
 
 /// HSDS's `search` and `format=ndjson` on the organization list.
