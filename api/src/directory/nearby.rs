@@ -9,8 +9,6 @@
 //! house. And a place whose address this reader may not see is never in an area's
 //! results, since being in or out of an area would tell where it is.
 
-use harbour_types::Visibility;
-
 use super::repo::{self, LinkRow, PlaceBounds, ServiceFilter};
 use super::visibility::{shows_place, Viewer};
 use crate::db::DbConn;
@@ -84,10 +82,7 @@ impl PostcodeArea {
     /// The links `filter` picks in this area whose place `viewer` may see: nearest first
     /// from the centroid with a proximity, by id without.
     pub fn links(&self, conn: &mut DbConn, filter: &ServiceFilter, viewer: Viewer<'_>) -> Result<Vec<LinkRow>, ApiError> {
-        let seen = |row: &LinkRow| {
-            let place = &row.2;
-            shows_place(Visibility::from_code(&place.visibility).unwrap_or(Visibility::Confidential), &place.organization_id, viewer)
-        };
+        let seen = |row: &LinkRow| shows_place(row.2.visibility(), &row.2.organization_id, viewer);
         let Some(meters) = self.proximity_m else {
             let rows = repo::service_at_locations_placed(conn, filter, &PlaceBounds::PostcodeStart(self.area_code().to_owned()))?;
             return Ok(rows.into_iter().filter(|row| seen(row) && self.has_code(row.2.postal_code.as_deref())).collect());

@@ -93,6 +93,14 @@ pub struct LocationRow {
     pub updated_by: Option<String>,
 }
 
+impl LocationRow {
+    /// Who may see where it is. Stored only from the enum; an unknown value is treated as
+    /// the most private.
+    pub fn visibility(&self) -> Visibility {
+        Visibility::from_code(&self.visibility).unwrap_or(Visibility::Confidential)
+    }
+}
+
 /// A row of `phones`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = phones)]

@@ -3,7 +3,7 @@
 use chrono::{NaiveDateTime, Utc};
 use harbour_types::{
     Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Organization, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
-    ScheduleException, Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, ServiceStatus, Taxonomy, TaxonomyTerm, TermRef, Visibility, Weekday,
+    ScheduleException, Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, ServiceStatus, Taxonomy, TaxonomyTerm, TermRef, Weekday,
 };
 
 use super::nearby::{stored_postcode, PostcodeArea};
@@ -53,8 +53,7 @@ pub fn location_dto(row: &LocationRow) -> Location {
         organization_id: row.organization_id.clone(),
         name: row.name.clone(),
         description: row.description.clone(),
-        // Stored only from the enum; an unknown value is treated as the most private.
-        visibility: Visibility::from_code(&row.visibility).unwrap_or(Visibility::Confidential),
+        visibility: row.visibility(),
         latitude: row.latitude,
         longitude: row.longitude,
         addresses,

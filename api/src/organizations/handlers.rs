@@ -62,27 +62,21 @@ pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, quer
     let page = PageRequest { page: query.page, per_page: query.per_page };
     let streamed = wants_ndjson(query.format.as_deref())?;
     let nested = query.full_service.or(query.full).unwrap_or(false);
-    let found = match (query.search.filter(|w| !w.trim().is_empty()), streamed) {
-        (None, false) => {
-            let mut found = service::list(&state, page).await?;
-            if nested {
-                found.contents = directory::with_services(&state, reader.viewer(), found.contents).await?;
+    let mut found = match (query.search.filter(|w| !w.trim().is_empty()), streamed) {
+        (None, false) => service::list(&state, page).await?,
+        (words, _) => {
+            let all = service::find(&state, words.as_deref().unwrap_or_default()).await?;
+            match (streamed, nested) {
+                (true, true) => return Ok(ndjson().streaming(directory::stream_with_services(&state, &reader, all))),
+                (true, false) => return Ok(ndjson().body(directory::ndjson_lines(all)?)),
+                (false, _) => Page::slice(all, page),
             }
-            return Ok(organizations_response(&found, &found.contents));
         }
-        (words, _) => service::find(&state, words.as_deref().unwrap_or_default()).await?,
     };
-    match (streamed, nested) {
-        (true, true) => Ok(ndjson().streaming(directory::stream_with_services(&state, &reader, found))),
-        (true, false) => Ok(ndjson().body(directory::ndjson_lines(found)?)),
-        (false, _) => {
-            let mut found = Page::slice(found, page);
-            if nested {
-                found.contents = directory::with_services(&state, reader.viewer(), found.contents).await?;
-            }
-            Ok(organizations_response(&found, &found.contents))
-        }
+    if nested {
+        found.contents = directory::with_services(&state, reader.viewer(), found.contents).await?;
     }
+    Ok(organizations_response(&found, &found.contents))
 }
 
 /// One organization.

@@ -165,15 +165,7 @@ async fn paging_is_stable_and_edits_show_at_once(app: TestApp) {
     assert_eq!(names(&found), ["Harbour Light youth beds"]);
     assert_eq!(found["contents"][0]["capacity"]["maximum"], 12);
     assert!(search(&app, &token, "").await["facets"]["capacity"].as_array().unwrap().iter().any(|f| f["value"] == "full" && f["count"] == 1));
-    let started = std::time::Instant::now();
-    loop {
-        let seen: Value = app.client.get(format!("{other}/api/v1/services/search?capacity=full")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
-        if seen["total_items"] == 1 {
-            break;
-        }
-        assert!(started.elapsed() < std::time::Duration::from_secs(2), "the other instance did not see the capacity within two seconds");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    found_elsewhere(&app, &other, &token, "capacity=full", std::time::Duration::from_secs(2)).await;
     // A later full rebuild (another write) keeps it: the database has it.
     let version = app.get(&format!("/api/v1/services/{shelter}"), &admin).await.headers()["etag"].to_str().unwrap().to_owned();
     let body = json!({"name": "Harbour Light youth beds", "description": "Beds for youth, any night.", "open_24_7": true});
@@ -246,13 +238,18 @@ async fn another_instance_finds_a_change_within_a_second(app: TestApp) {
     let admin = app.token(Role::AgencyAdmin, 'a').await;
     let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_a), &admin, &json!({"name": "Lighthouse drop-in"})).await;
     assert_eq!(created.status(), 201);
+    found_elsewhere(&app, &other, &admin, "q=lighthouse", std::time::Duration::from_secs(1)).await;
+}
+
+/// Waits until the instance at `base` finds exactly one service for `query`; fails past `within`.
+async fn found_elsewhere(app: &TestApp, base: &str, token: &str, query: &str, within: std::time::Duration) {
     let started = std::time::Instant::now();
     loop {
-        let found: Value = app.client.get(format!("{other}/api/v1/services/search?q=lighthouse")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+        let found: Value = app.client.get(format!("{base}/api/v1/services/search?{query}")).bearer_auth(token).send().await.unwrap().json().await.unwrap();
         if found["total_items"] == 1 {
-            break;
+            return;
         }
-        assert!(started.elapsed() < std::time::Duration::from_secs(1), "the other instance did not see the change within a second");
+        assert!(started.elapsed() < within, "the instance at {base} did not find {query} within {within:?}");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }

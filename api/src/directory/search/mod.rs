@@ -127,10 +127,10 @@ impl DirectorySearch {
         self.revision.store(revision, Ordering::SeqCst);
     }
 
-    /// Records that the current index holds the directory at `revision` as it is.
+    /// Records that the current index holds the directory at `revision` as it is (under
+    /// the lock `capacity_changed` reads the revision with).
     fn install_revision(&self, revision: i64) {
         let mut recent = self.recent_capacities.lock().unwrap_or_else(PoisonError::into_inner);
-        let _current = self.current.write().unwrap_or_else(PoisonError::into_inner);
         recent.retain(|change| change.revision > revision);
         self.revision.store(revision, Ordering::SeqCst);
     }
