@@ -168,11 +168,17 @@ try {
   await admin.page.getByLabel('Street address').fill('7 Hidden Road');
   await admin.page.getByLabel('City or community').fill('Halifax');
   await admin.page.getByLabel('How to reach it when the address is hidden').fill('Call the intake line first.');
+  // Standing at the place: its coordinates from the phone, to the metre.
+  await admin.page.getByRole('button', { name: 'Use where I am now' }).click();
+  await admin.page.waitForFunction(() => document.getElementById('place-latitude')?.value !== '');
+  assert.equal(await admin.page.getByLabel('Latitude').inputValue(), '44.6488');
+  assert.equal(await admin.page.getByLabel('Longitude').inputValue(), '-63.5752');
   await fits(admin.page, 'the place form');
   await axe(admin.page, 'place form');
   await admin.page.getByRole('button', { name: 'Save' }).click();
   await admin.page.getByRole('button', { name: 'Edit place — Quiet house' }).click();
   assert.equal(await admin.page.getByLabel('Street address').inputValue(), '7 Hidden Road', 'its own organization sees the address');
+  assert.equal(await admin.page.getByLabel('Latitude').inputValue(), '44.6488', 'the position was saved');
   await admin.page.getByLabel('Name of the place').fill('Quiet house (east)');
   await admin.page.getByRole('button', { name: 'Save' }).click();
   await admin.page.getByRole('button', { name: 'Edit place — Quiet house (east)' }).waitFor();

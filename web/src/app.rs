@@ -9,6 +9,7 @@ use crate::components::frame::Frame;
 use crate::components::nav::Nav;
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::pages::directory_page::{DirectoryPage, DirectorySearchState};
+use crate::pages::categories_page::CategoriesPage;
 use crate::pages::consent_page::ConsentPage;
 use crate::pages::dashboard_page::DashboardPage;
 use crate::pages::disclosure_page::DisclosurePage;
@@ -50,6 +51,7 @@ lazy_screen!(EditServiceScreen, EditServicePage);
 lazy_screen!(NewPlaceScreen, NewPlacePage);
 lazy_screen!(EditPlaceScreen, EditPlacePage);
 lazy_screen!(DashboardScreen, DashboardPage);
+lazy_screen!(CategoriesScreen, CategoriesPage);
 lazy_screen!(ParticipantsScreen, ParticipantsPage);
 lazy_screen!(NewParticipantScreen, NewParticipantPage);
 lazy_screen!(ParticipantScreen, ParticipantPage);
@@ -116,6 +118,7 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/my-organization/places/new") view={Lazy::<NewPlaceScreen>::new()}/>
                 <Route path=path!("/my-organization/places/:id/edit") view={Lazy::<EditPlaceScreen>::new()}/>
                 <Route path=path!("/dashboard") view={Lazy::<DashboardScreen>::new()}/>
+                <Route path=path!("/categories") view={Lazy::<CategoriesScreen>::new()}/>
                 <Route path=path!("/participants") view={Lazy::<ParticipantsScreen>::new()}/>
                 <Route path=path!("/participants/new") view={Lazy::<NewParticipantScreen>::new()}/>
                 <Route path=path!("/participants/:id") view={Lazy::<ParticipantScreen>::new()}/>

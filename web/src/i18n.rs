@@ -431,6 +431,28 @@ messages! {
     Total => "Total", "Total";
     NothingToShow => "Nothing to show.", "Rien à afficher.";
     ErrorPopulationTooSmall => "Fewer than 5 referrals match: widen the period or the region.", "Moins de 5 orientations correspondent : élargissez la période ou la région.";
+    CategoriesAndRegions => "Categories and regions", "Catégories et régions";
+    CategoriesHint => "Every service is filed under these. A search for a category also finds the services filed under the ones below it.", "Chaque service est classé sous ces catégories. Une recherche par catégorie trouve aussi les services classés sous celles qui en dépendent.";
+    AddCategory => "Add a category", "Ajouter une catégorie";
+    EditCategory => "Edit category", "Modifier la catégorie";
+    CategorySaved => "Category saved.", "Catégorie enregistrée.";
+    CategoryCodeHint => "A stable code for partner systems: lowercase letters, digits, dots and hyphens, e.g. housing.youth", "Un code stable pour les systèmes partenaires : lettres minuscules, chiffres, points et traits d'union, p. ex. housing.youth";
+    Code => "Code", "Code";
+    SitsUnder => "Sits under", "Se trouve sous";
+    TopOfTheTree => "Nothing: a top category", "Rien : catégorie principale";
+    WhatItCovers => "What it covers", "Ce qu'elle couvre";
+    Regions => "Regions", "Régions";
+    AddRegion => "Add a region", "Ajouter une région";
+    EditRegion => "Edit region", "Modifier la région";
+    RegionSaved => "Region saved.", "Région enregistrée.";
+    ShortName => "Short name", "Nom court";
+    RegionSlugHint => "Used in links and by partner systems: lowercase letters, digits and hyphens, e.g. cape-breton", "Utilisé dans les liens et par les systèmes partenaires : lettres minuscules, chiffres et traits d'union, p. ex. cape-breton";
+    NameInEnglish => "Name in English", "Nom en anglais";
+    NameInFrench => "Name in French", "Nom en français";
+    Cancel => "Cancel", "Annuler";
+    UseWhereIAm => "Use where I am now", "Utiliser ma position actuelle";
+    PositionUnavailable => "Your position is not available: allow it, or type the coordinates.", "Votre position n'est pas disponible : autorisez-la, ou tapez les coordonnées.";
+    ErrorAlreadyExists => "Another record already uses this code or short name. Choose another.", "Une autre fiche utilise déjà ce code ou ce nom court. Choisissez-en un autre.";
 }
 
 /// The message for a problem's `code` from the API.
@@ -440,6 +462,7 @@ pub fn problem_message(code: &str) -> Msg {
         "too_many_requests" => Msg::ErrorTooManyAttempts,
         "offline" | "unavailable" => Msg::ErrorOffline,
         "validation" => Msg::ErrorValidation,
+        "already_exists" => Msg::ErrorAlreadyExists,
         "population_too_small" => Msg::ErrorPopulationTooSmall,
         "wrong_current_password" => Msg::ErrorWrongCurrentPassword,
         _ => Msg::ErrorGeneric,

@@ -24,6 +24,9 @@ diesel::table! {
         slug -> Text,
         name -> Text,
         name_fr -> Text,
+        version -> Integer,
+        updated_at -> Nullable<Timestamp>,
+        updated_by -> Nullable<Text>,
     }
 }
 
@@ -42,6 +45,9 @@ diesel::table! {
         name -> Text,
         name_fr -> Text,
         description -> Text,
+        version -> Integer,
+        updated_at -> Nullable<Timestamp>,
+        updated_by -> Nullable<Text>,
     }
 }
 

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use chrono::{Duration, Utc};
 use harbour_types::{Page, PageRequest, Region, RegionInput, Service, StaleListing, TaxonomyTerm, TaxonomyTermInput};
 
-use super::repo::{self, TermRow};
+use diesel::QueryResult;
+
+use super::repo::{self, RegionRow, TermRow};
+use crate::db::DbConn;
 use super::service;
 use crate::auth::{Permission, Principal};
 use crate::error::ApiError;
@@ -67,11 +70,56 @@ fn check_term(parents: &HashMap<String, Option<String>>, id: &str, input: &Taxon
     Err(ApiError::invalid("/parent_id", "cycle", "the category tree has a cycle"))
 }
 
-/// Creates (`id` None) or replaces a category.
-pub async fn save_term(state: &AppState, principal: &Principal, id: Option<String>, input: TaxonomyTermInput) -> Result<TaxonomyTerm, ApiError> {
+/// A coordinator's change to the category tree or the regions: a new one, or a
+/// replacement of the one with this id if nobody changed it since `version` was read.
+pub enum Curated {
+    New,
+    Replacing { id: String, version: i32 },
+}
+
+impl Curated {
+    fn id(&self) -> String {
+        match self {
+            Curated::New => uuid::Uuid::new_v4().to_string(),
+            Curated::Replacing { id, .. } => id.clone(),
+        }
+    }
+
+    fn next_version(&self) -> i32 {
+        match self {
+            Curated::New => 1,
+            Curated::Replacing { version, .. } => version + 1,
+        }
+    }
+
+    /// Writes a new row, or replaces the current one if it is still at the version read:
+    /// 404 when it is gone, 412 when someone else saved it since.
+    fn write<Row>(
+        &self,
+        conn: &mut DbConn,
+        what: &str,
+        row: &Row,
+        current: impl FnOnce(&mut DbConn) -> QueryResult<Option<i32>>,
+        insert: impl FnOnce(&mut DbConn, &Row) -> QueryResult<()>,
+        update: impl FnOnce(&mut DbConn, &Row, i32) -> QueryResult<bool>,
+    ) -> Result<(), ApiError> {
+        let Curated::Replacing { version, .. } = self else {
+            return Ok(insert(conn, row)?);
+        };
+        if current(conn)?.is_none() {
+            return Err(ApiError::NotFound(format!("no such {what}")));
+        }
+        if !update(conn, row, *version)? {
+            return Err(ApiError::PreconditionFailed);
+        }
+        Ok(())
+    }
+}
+
+/// Adds or replaces a category, recording who and when.
+pub async fn save_term(state: &AppState, principal: &Principal, change: Curated, input: TaxonomyTermInput) -> Result<TaxonomyTerm, ApiError> {
     principal.authorize(Permission::CurateDirectory)?;
-    let creating = id.is_none();
-    let id = id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let id = change.id();
     let row = TermRow {
         id: id.clone(),
         code: input.code.trim().to_owned(),
@@ -79,6 +127,9 @@ pub async fn save_term(state: &AppState, principal: &Principal, id: Option<Strin
         name: input.name.trim().to_owned(),
         name_fr: input.name_fr.trim().to_owned(),
         description: input.description.trim().to_owned(),
+        version: change.next_version(),
+        updated_at: Some(Utc::now().naive_utc()),
+        updated_by: Some(service::acting_user(principal)?),
     };
     let saved = row.clone();
     state
@@ -86,36 +137,36 @@ pub async fn save_term(state: &AppState, principal: &Principal, id: Option<Strin
         .transaction(move |conn| {
             let parents: HashMap<String, Option<String>> = repo::term_parents(conn)?.into_iter().collect();
             check_term(&parents, &id, &input)?;
-            if creating {
-                repo::insert_term(conn, &row)?;
-            } else if !repo::update_term(conn, &row)? {
-                return Err(ApiError::NotFound("no such taxonomy term".into()));
-            }
-            Ok(())
+            change.write(conn, "taxonomy term", &row, |conn| Ok(repo::find_term(conn, &id)?.map(|t| t.version)), repo::insert_term, repo::update_term)
         })
         .await?;
     service::reindex(state).await;
     Ok(service::term_dto(saved))
 }
 
-/// Creates (`id` None) or replaces a region.
-pub async fn save_region(state: &AppState, principal: &Principal, id: Option<String>, input: RegionInput) -> Result<Region, ApiError> {
+/// Adds or replaces a region, recording who and when.
+pub async fn save_region(state: &AppState, principal: &Principal, change: Curated, input: RegionInput) -> Result<Region, ApiError> {
     principal.authorize(Permission::CurateDirectory)?;
     if !input.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         return Err(ApiError::invalid("/slug", "slug", "must be lowercase letters, digits and hyphens"));
     }
-    let creating = id.is_none();
-    let region = Region {
-        id: id.unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
+    let row = RegionRow {
+        id: change.id(),
         slug: input.slug,
         name: input.name.trim().to_owned(),
         name_fr: input.name_fr.trim().to_owned(),
+        version: change.next_version(),
+        updated_at: Some(Utc::now().naive_utc()),
+        updated_by: Some(service::acting_user(principal)?),
     };
-    let row = region.clone();
-    let written = state.db.run(move |conn| repo::upsert_region(conn, &row.id, &row.slug, &row.name, &row.name_fr, creating).map_err(ApiError::from)).await?;
-    if !written {
-        return Err(ApiError::NotFound("no such region".into()));
-    }
+    let saved = row.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            let id = row.id.clone();
+            change.write(conn, "region", &row, |conn| Ok(repo::find_region(conn, &id)?.map(|r| r.version)), repo::insert_region, repo::update_region)
+        })
+        .await?;
     service::reindex(state).await;
-    Ok(region)
+    Ok(service::region_dto(saved))
 }

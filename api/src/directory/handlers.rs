@@ -13,7 +13,8 @@ use super::nearby::PostcodeArea;
 use super::reader::Reader;
 use super::repo::ServiceFilter;
 use super::search::SearchQuery;
-use super::{curation, service};
+use super::curation::{self, Curated};
+use super::service;
 use crate::auth::Principal;
 use crate::error::{validate, ApiError};
 use crate::http::{expected_version, with_etag};
@@ -81,6 +82,16 @@ fn service_locations(service: &Service) -> impl Iterator<Item = &Location> {
 /// The offline cache policy of a response carrying these services (see `offline_cache_policy`).
 pub fn services_cache_policy<'a>(services: impl IntoIterator<Item = &'a Service>) -> (header::HeaderName, &'static str) {
     offline_cache_policy(reveals_confidential(services.into_iter().flat_map(service_locations)))
+}
+
+/// The index search behind an HSDS list's `search`: its words, with the organization
+/// and category filters the index knows. What it does not know is refused, not ignored.
+fn hsds_search(words: &str, filter: ServiceFilter, page: PageRequest) -> Result<SearchQuery, ApiError> {
+    if filter.modified_after.is_some() || filter.taxonomy_id.is_some() {
+        let field = if filter.modified_after.is_some() { "/modified_after" } else { "/taxonomy_id" };
+        return Err(ApiError::invalid(field, "with_search", "cannot be combined with search"));
+    }
+    Ok(SearchQuery { text: words.chars().take(200).collect(), organization: filter.organization_id, category: filter.taxonomy_term_id, page, ..SearchQuery::default() })
 }
 
 /// Query parameters of the directory search.
@@ -227,18 +238,7 @@ pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: we
         return Ok(ndjson().streaming(service::stream_ndjson(&state, &reader, filter)));
     }
     if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
-        // The index knows organizations and categories; what it does not know is refused, not ignored.
-        if filter.modified_after.is_some() || filter.taxonomy_id.is_some() {
-            let field = if filter.modified_after.is_some() { "/modified_after" } else { "/taxonomy_id" };
-            return Err(ApiError::invalid(field, "with_search", "cannot be combined with search"));
-        }
-        let search = SearchQuery {
-            text: words.chars().take(200).collect(),
-            organization: filter.organization_id,
-            category: filter.taxonomy_term_id,
-            page: PageRequest { page: query.page, per_page: query.per_page },
-            ..SearchQuery::default()
-        };
+        let search = hsds_search(&words, filter, PageRequest { page: query.page, per_page: query.per_page })?;
         let results = state.search.search(&search, reader.viewer(), chrono::Utc::now());
         let ids = results.page.contents.iter().map(|hit| hit.id.clone()).collect();
         let found = service::load_page(&state, reader.viewer(), ids, results.page.total_items, search.page).await?;
@@ -433,14 +433,15 @@ pub async fn list_taxonomy_terms(state: web::Data<AppState>, reader: Reader, que
     security(("bearer" = []), ("client_credentials" = ["directory:read"])),
     params(("id" = String, Path, description = "The term's id")),
     responses(
-        (status = 200, description = "The category", body = TaxonomyTerm),
+        (status = 200, description = "The category", body = TaxonomyTerm, headers(("ETag" = String, description = "The version, for If-Match"))),
         (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/taxonomy_terms/{id}")]
-pub async fn get_taxonomy_term(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<web::Json<TaxonomyTerm>, ApiError> {
+pub async fn get_taxonomy_term(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
-    Ok(web::Json(service::get_term(&state, id.into_inner()).await?))
+    let term = service::get_term(&state, id.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Ok(), term.version, &term))
 }
 
 /// The partnership's regions.
@@ -493,7 +494,7 @@ pub async fn list_stale(state: web::Data<AppState>, principal: Principal, page: 
     security(("bearer" = [])),
     request_body = TaxonomyTermInput,
     responses(
-        (status = 201, description = "Created", body = TaxonomyTerm),
+        (status = 201, description = "Created", body = TaxonomyTerm, headers(("ETag" = String, description = "The version, for If-Match"))),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid body, unknown parent", body = Problem, content_type = "application/problem+json"),
@@ -502,26 +503,33 @@ pub async fn list_stale(state: web::Data<AppState>, principal: Principal, page: 
 #[post("/taxonomy_terms")]
 pub async fn create_taxonomy_term(state: web::Data<AppState>, principal: Principal, body: web::Json<TaxonomyTermInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    Ok(HttpResponse::Created().json(curation::save_term(&state, &principal, None, body.into_inner()).await?))
+    let created = curation::save_term(&state, &principal, Curated::New, body.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Created(), created.version, &created))
 }
 
-/// Replaces a category: its names, code or place in the tree (coordinators and system admins).
+/// Replaces a category: its names, code or place in the tree (coordinators and system
+/// admins). Send the ETag you read in `If-Match`: a stale one gets 412.
 #[utoipa::path(
     tag = "directory",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The term's id")),
+    params(("id" = String, Path, description = "The term's id"), ("If-Match" = String, Header, description = "The ETag read")),
     request_body = TaxonomyTermInput,
     responses(
-        (status = 200, description = "Updated", body = TaxonomyTerm),
+        (status = 200, description = "Updated", body = TaxonomyTerm, headers(("ETag" = String, description = "The new version"))),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such category", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The code is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed by someone else since read", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid body, unknown parent or a cycle", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/taxonomy_terms/{id}")]
-pub async fn update_taxonomy_term(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<TaxonomyTermInput>) -> Result<web::Json<TaxonomyTerm>, ApiError> {
+pub async fn update_taxonomy_term(state: web::Data<AppState>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<TaxonomyTermInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    Ok(web::Json(curation::save_term(&state, &principal, Some(id.into_inner()), body.into_inner()).await?))
+    let change = Curated::Replacing { id: id.into_inner(), version: expected_version(&req)? };
+    let updated = curation::save_term(&state, &principal, change, body.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
 /// Adds a region (coordinators and system admins).
@@ -530,33 +538,42 @@ pub async fn update_taxonomy_term(state: web::Data<AppState>, principal: Princip
     security(("bearer" = [])),
     request_body = RegionInput,
     responses(
-        (status = 201, description = "Created", body = Region),
+        (status = 201, description = "Created", body = Region, headers(("ETag" = String, description = "The version, for If-Match"))),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/regions")]
 pub async fn create_region(state: web::Data<AppState>, principal: Principal, body: web::Json<RegionInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    Ok(HttpResponse::Created().json(curation::save_region(&state, &principal, None, body.into_inner()).await?))
+    let created = curation::save_region(&state, &principal, Curated::New, body.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Created(), created.version, &created))
 }
 
-/// Replaces a region's slug and names (coordinators and system admins).
+/// Replaces a region's slug and names (coordinators and system admins). Send the ETag
+/// you read in `If-Match`: a stale one gets 412.
 #[utoipa::path(
     tag = "directory",
     security(("bearer" = [])),
-    params(("id" = String, Path, description = "The region's id")),
+    params(("id" = String, Path, description = "The region's id"), ("If-Match" = String, Header, description = "The ETag read")),
     request_body = RegionInput,
     responses(
-        (status = 200, description = "Updated", body = Region),
+        (status = 200, description = "Updated", body = Region, headers(("ETag" = String, description = "The new version"))),
         (status = 403, description = "Not a coordinator", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such region", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The slug is taken", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "Changed by someone else since read", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid body", body = Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/regions/{id}")]
-pub async fn update_region(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<RegionInput>) -> Result<web::Json<Region>, ApiError> {
+pub async fn update_region(state: web::Data<AppState>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<RegionInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    Ok(web::Json(curation::save_region(&state, &principal, Some(id.into_inner()), body.into_inner()).await?))
+    let change = Curated::Replacing { id: id.into_inner(), version: expected_version(&req)? };
+    let updated = curation::save_region(&state, &principal, change, body.into_inner()).await?;
+    Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
 /// Information about this API (the HSDS 3.0 API root).
@@ -647,10 +664,14 @@ pub struct ServiceAtLocationQuery {
     organization_id: Option<String>,
     /// Only services filed under this category.
     taxonomy_term_id: Option<String>,
-    /// Only services filed under any term of this taxonomy (see `/taxonomies`).
+    /// Only services filed under any term of this taxonomy (see `/taxonomies`). Not with `search`.
     taxonomy_id: Option<String>,
-    /// Only services changed after this time (RFC 3339), for incremental sync.
+    /// Only services changed after this time (RFC 3339), for incremental sync. Not with `search`.
     modified_after: Option<chrono::DateTime<chrono::Utc>>,
+    /// Words to look for, as in `/services/search`: the links of the services found, best
+    /// service first (each service's links by id). Combines with `organization_id` and
+    /// `taxonomy_term_id`; not with `taxonomy_id`, `modified_after` or `postcode`.
+    search: Option<String>,
     /// `json` (default, paged) or `ndjson`: every matching link, one per line, streamed.
     format: Option<String>,
     /// A postal code, any case or spacing, or its first three characters (a forward
@@ -685,7 +706,20 @@ pub async fn list_service_at_locations(state: web::Data<AppState>, reader: Reade
     };
     // A place whose address this reader may not see is never in an area's results.
     let area = PostcodeArea::from_query(query.postcode.as_deref(), query.proximity.as_deref())?;
-    if wants_ndjson(query.format.as_deref())? {
+    let streamed = wants_ndjson(query.format.as_deref())?;
+    if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
+        if area.is_some() {
+            return Err(ApiError::invalid("/postcode", "with_search", "cannot be combined with search"));
+        }
+        let found = state.search.found_with_links(&hsds_search(&words, filter, page)?, reader.viewer(), chrono::Utc::now());
+        if streamed {
+            return Ok(ndjson().streaming(service::stream_found_service_at_locations(&state, &reader, found)));
+        }
+        let listed = service::found_service_at_locations(&state, reader.viewer(), found, page).await?;
+        let confidential = reveals_confidential(listed.contents.iter().map(|sal| &sal.location));
+        return Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(listed));
+    }
+    if streamed {
         return Ok(ndjson().streaming(service::stream_service_at_locations(&state, &reader, filter, area)));
     }
     let found = service::list_service_at_locations(&state, reader.viewer(), filter, area, page).await?;

@@ -433,8 +433,8 @@ pub fn count_regions(conn: &mut DbConn, ids: &[String]) -> QueryResult<i64> {
 }
 
 /// A row of `taxonomy_terms`.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = taxonomy_terms)]
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = taxonomy_terms, treat_none_as_null = true)]
 pub struct TermRow {
     pub id: String,
     pub code: String,
@@ -442,6 +442,24 @@ pub struct TermRow {
     pub name: String,
     pub name_fr: String,
     pub description: String,
+    pub version: i32,
+    pub updated_at: Option<NaiveDateTime>,
+    /// Who changed it last: none for a seeded or imported category.
+    pub updated_by: Option<String>,
+}
+
+/// A row of `regions`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = regions, treat_none_as_null = true)]
+pub struct RegionRow {
+    pub id: String,
+    pub slug: String,
+    pub name: String,
+    pub name_fr: String,
+    pub version: i32,
+    pub updated_at: Option<NaiveDateTime>,
+    /// Who changed it last: none for a seeded or imported region.
+    pub updated_by: Option<String>,
 }
 
 /// Every taxonomy term, by code (the tree is small: its lists filter and page in memory).
@@ -455,8 +473,13 @@ pub fn find_term(conn: &mut DbConn, id: &str) -> QueryResult<Option<TermRow>> {
 }
 
 /// Every region, by name.
-pub fn list_regions(conn: &mut DbConn) -> QueryResult<Vec<(String, String, String, String)>> {
-    regions::table.order(regions::name.asc()).select((regions::id, regions::slug, regions::name, regions::name_fr)).load(conn)
+pub fn list_regions(conn: &mut DbConn) -> QueryResult<Vec<RegionRow>> {
+    regions::table.order(regions::name.asc()).select(RegionRow::as_select()).load(conn)
+}
+
+/// The region with this id.
+pub fn find_region(conn: &mut DbConn, id: &str) -> QueryResult<Option<RegionRow>> {
+    regions::table.find(id).select(RegionRow::as_select()).first(conn).optional()
 }
 
 /// Marks a service verified now; bumps its version (its representation changed).
@@ -494,31 +517,13 @@ pub fn stale_services(conn: &mut DbConn, before: NaiveDateTime, offset: i64, lim
 /// Stores a new category.
 pub fn insert_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<()> {
     bump_revision(conn, Changed::Everything)?;
-    diesel::insert_into(taxonomy_terms::table)
-        .values((
-            taxonomy_terms::id.eq(&row.id),
-            taxonomy_terms::code.eq(&row.code),
-            taxonomy_terms::parent_id.eq(&row.parent_id),
-            taxonomy_terms::name.eq(&row.name),
-            taxonomy_terms::name_fr.eq(&row.name_fr),
-            taxonomy_terms::description.eq(&row.description),
-        ))
-        .execute(conn)
-        .map(drop)
+    diesel::insert_into(taxonomy_terms::table).values(row).execute(conn).map(drop)
 }
 
-/// Replaces a category; returns whether it existed.
-pub fn update_term(conn: &mut DbConn, row: &TermRow) -> QueryResult<bool> {
+/// Replaces a category if it is still at version `expected`; returns whether it was.
+pub fn update_term(conn: &mut DbConn, row: &TermRow, expected: i32) -> QueryResult<bool> {
     bump_revision(conn, Changed::Everything)?;
-    let changed = diesel::update(taxonomy_terms::table.find(&row.id))
-        .set((
-            taxonomy_terms::code.eq(&row.code),
-            taxonomy_terms::parent_id.eq(&row.parent_id),
-            taxonomy_terms::name.eq(&row.name),
-            taxonomy_terms::name_fr.eq(&row.name_fr),
-            taxonomy_terms::description.eq(&row.description),
-        ))
-        .execute(conn)?;
+    let changed = diesel::update(taxonomy_terms::table.find(&row.id).filter(taxonomy_terms::version.eq(expected))).set(row).execute(conn)?;
     Ok(changed == 1)
 }
 
@@ -527,14 +532,16 @@ pub fn term_parents(conn: &mut DbConn) -> QueryResult<Vec<(String, Option<String
     taxonomy_terms::table.select((taxonomy_terms::id, taxonomy_terms::parent_id)).load(conn)
 }
 
-/// Stores a region, or replaces it when `id` exists; returns whether a row was written.
-pub fn upsert_region(conn: &mut DbConn, id: &str, slug: &str, name: &str, name_fr: &str, create: bool) -> QueryResult<bool> {
+/// Stores a new region.
+pub fn insert_region(conn: &mut DbConn, row: &RegionRow) -> QueryResult<()> {
     bump_revision(conn, Changed::Everything)?;
-    if create {
-        diesel::insert_into(regions::table).values((regions::id.eq(id), regions::slug.eq(slug), regions::name.eq(name), regions::name_fr.eq(name_fr))).execute(conn)?;
-        return Ok(true);
-    }
-    let changed = diesel::update(regions::table.find(id)).set((regions::slug.eq(slug), regions::name.eq(name), regions::name_fr.eq(name_fr))).execute(conn)?;
+    diesel::insert_into(regions::table).values(row).execute(conn).map(drop)
+}
+
+/// Replaces a region if it is still at version `expected`; returns whether it was.
+pub fn update_region(conn: &mut DbConn, row: &RegionRow, expected: i32) -> QueryResult<bool> {
+    bump_revision(conn, Changed::Everything)?;
+    let changed = diesel::update(regions::table.find(&row.id).filter(regions::version.eq(expected))).set(row).execute(conn)?;
     Ok(changed == 1)
 }
 
@@ -615,6 +622,16 @@ pub fn service_at_locations(conn: &mut DbConn, filter: &ServiceFilter, offset: i
         .order(service_at_locations::id.asc())
         .offset(offset)
         .limit(limit)
+        .select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select()))
+        .load(conn)
+}
+
+/// The links of these services, by id.
+pub fn links_of_services(conn: &mut DbConn, service_ids: &[String]) -> QueryResult<Vec<LinkRow>> {
+    service_at_locations::table
+        .inner_join(locations::table)
+        .filter(service_at_locations::service_id.eq_any(service_ids))
+        .order(service_at_locations::id.asc())
         .select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select()))
         .load(conn)
 }

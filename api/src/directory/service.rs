@@ -1,5 +1,7 @@
 //! Reading and keeping the directory current: rules, reference checks, transactions.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDateTime, Utc};
 use harbour_types::{
     Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Organization, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
@@ -7,7 +9,7 @@ use harbour_types::{
 };
 
 use super::nearby::{stored_postcode, PostcodeArea};
-use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
+use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
 use super::search::{self, hours::{self, Hours}};
 use super::visibility::{redact, Viewer};
 use crate::auth::{Permission, Principal};
@@ -329,7 +331,7 @@ fn changes(input: &ServiceInput) -> ServiceChanges {
     }
 }
 
-fn acting_user(principal: &Principal) -> Result<String, ApiError> {
+pub(crate) fn acting_user(principal: &Principal) -> Result<String, ApiError> {
     principal.user_id().map(str::to_owned).ok_or_else(|| ApiError::forbidden("only people edit the directory"))
 }
 
@@ -506,7 +508,13 @@ pub(crate) fn term_dto(row: TermRow) -> TaxonomyTerm {
         parent_id: row.parent_id,
         taxonomy: CATEGORY_TAXONOMY.into(),
         taxonomy_id: CATEGORY_TAXONOMY_ID.into(),
+        version: row.version,
     }
+}
+
+/// A region as the API shows it.
+pub(crate) fn region_dto(row: RegionRow) -> Region {
+    Region { id: row.id, slug: row.slug, name: row.name, name_fr: row.name_fr, version: row.version }
 }
 
 /// Which categories a list holds (HSDS's `taxonomy_terms` parameters).
@@ -555,7 +563,7 @@ pub async fn get_term(state: &AppState, id: String) -> Result<TaxonomyTerm, ApiE
 /// The partnership's regions.
 pub async fn list_regions(state: &AppState) -> Result<Vec<Region>, ApiError> {
     let rows = state.db.run(|conn| repo::list_regions(conn).map_err(ApiError::from)).await?;
-    Ok(rows.into_iter().map(|(id, slug, name, name_fr)| Region { id, slug, name, name_fr }).collect())
+    Ok(rows.into_iter().map(region_dto).collect())
 }
 
 /// The taxonomy of the partnership's categories.
@@ -587,6 +595,46 @@ pub async fn list_service_at_locations(
         .run(move |conn| Ok::<_, ApiError>((repo::service_at_locations(conn, &filter, offset, limit)?, repo::count_service_at_locations(conn, &filter)?)))
         .await?;
     Ok(Page::new(rows.into_iter().map(|row| link_dto(row, viewer)).collect(), total.unsigned_abs(), request))
+}
+
+/// Which found services one page of their links draws on, and how many links of the
+/// first of them come before the page: `found` is search's order with each service's
+/// number of links, so the links before the page are counted, never read.
+fn services_on_page(found: &[(String, u32)], offset: u64, limit: u64) -> (Vec<String>, u64) {
+    let (mut start, mut skip, mut ids) = (0_u64, 0_u64, Vec::new());
+    for (id, links) in found {
+        let end = start + u64::from(*links);
+        if *links > 0 && end > offset && start < offset.saturating_add(limit) {
+            if ids.is_empty() {
+                skip = offset - start;
+            }
+            ids.push(id.clone());
+        }
+        if end >= offset.saturating_add(limit) {
+            break;
+        }
+        start = end;
+    }
+    (ids, skip)
+}
+
+/// The links of these services in the order of `ids`, each service's by link id.
+fn links_in_order(conn: &mut DbConn, ids: &[String]) -> Result<Vec<repo::LinkRow>, ApiError> {
+    let position: HashMap<&str, usize> = ids.iter().enumerate().map(|(n, id)| (id.as_str(), n)).collect();
+    let mut rows = repo::links_of_services(conn, ids)?;
+    // Stable: each service's links stay in id order.
+    rows.sort_by_key(|(_, service_id, _)| position.get(service_id.as_str()).copied());
+    Ok(rows)
+}
+
+/// One page of the links of the services a search found (HSDS `search` on
+/// `/service_at_locations`), in the search's order.
+pub async fn found_service_at_locations(state: &AppState, viewer: Viewer<'_>, found: Vec<(String, u32)>, request: PageRequest) -> Result<Page<ServiceAtLocation>, ApiError> {
+    let total = found.iter().map(|(_, links)| u64::from(*links)).sum();
+    let (ids, skip) = services_on_page(&found, request.offset(), request.per_page());
+    let rows = state.db.run(move |conn| links_in_order(conn, &ids)).await?;
+    let page = rows.into_iter().skip(usize::try_from(skip).unwrap_or(usize::MAX)).take(usize::try_from(request.per_page()).unwrap_or(usize::MAX));
+    Ok(Page::new(page.map(|row| link_dto(row, viewer)).collect(), total, request))
 }
 
 fn link_dto((id, service_id, location): repo::LinkRow, viewer: Viewer<'_>) -> ServiceAtLocation {
@@ -700,6 +748,23 @@ pub fn stream_ndjson(
     })
 }
 
+/// Every link of the services a search found, one per line, in the search's order.
+pub fn stream_found_service_at_locations(
+    state: &AppState,
+    reader: &super::reader::Reader,
+    found: Vec<(String, u32)>,
+) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
+    stream_chunks(state, reader, move |conn, viewer, send| {
+        for chunk in found.chunks(STREAM_CHUNK) {
+            let ids: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
+            if !send(ndjson_lines(links_in_order(conn, &ids)?.into_iter().map(|row| link_dto(row, viewer)))?) {
+                break;
+            }
+        }
+        Ok(())
+    })
+}
+
 /// Every service-at-location link matching `filter` (in `area` when given), as this
 /// reader may see it, one per line.
 pub fn stream_service_at_locations(
@@ -729,4 +794,24 @@ pub fn stream_service_at_locations(
         }
         Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::services_on_page;
+
+    fn found(links: &[u32]) -> Vec<(String, u32)> {
+        links.iter().enumerate().map(|(n, links)| (format!("s{n}"), *links)).collect()
+    }
+
+    #[test]
+    fn a_page_of_links_reads_only_the_services_it_draws_on() {
+        // Links: s0 has 2, s1 none, s2 3, s3 1.
+        let found = found(&[2, 0, 3, 1]);
+        assert_eq!(services_on_page(&found, 0, 2), (vec!["s0".to_owned()], 0));
+        assert_eq!(services_on_page(&found, 1, 2), (vec!["s0".to_owned(), "s2".to_owned()], 1));
+        assert_eq!(services_on_page(&found, 2, 3), (vec!["s2".to_owned()], 0));
+        assert_eq!(services_on_page(&found, 4, 10), (vec!["s2".to_owned(), "s3".to_owned()], 2));
+        assert_eq!(services_on_page(&found, 6, 10), (Vec::<String>::new(), 0));
+    }
 }

@@ -19,7 +19,7 @@ use secrecy::ExposeSecret;
 use crate::auth::password;
 use crate::config::{Mode, Settings};
 use crate::db::schema::{organization_regions, organizations, users};
-use crate::directory::repo::{self as directory_repo, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
+use crate::directory::repo::{self as directory_repo, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
 use crate::db::{Db, DbConn, DbError};
 use crate::organizations::repo::OrganizationRow;
 use crate::users::repo::{self as users_repo, NewUserRow};
@@ -131,7 +131,8 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
     let mut region_ids = std::collections::HashMap::new();
     for (slug, name, name_fr) in REGIONS {
         let id = new_id();
-        directory_repo::upsert_region(conn, &id, slug, name, name_fr, true)?;
+        let row = RegionRow { id: id.clone(), slug: (*slug).to_owned(), name: (*name).to_owned(), name_fr: (*name_fr).to_owned(), version: 1, updated_at: Some(now), updated_by: None };
+        directory_repo::insert_region(conn, &row)?;
         region_ids.insert(*slug, id);
     }
     let mut term_ids = std::collections::HashMap::new();
@@ -144,6 +145,9 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
             name: (*name).to_owned(),
             name_fr: (*name_fr).to_owned(),
             description: String::new(),
+            version: 1,
+            updated_at: Some(now),
+            updated_by: None,
         };
         directory_repo::insert_term(conn, &term)?;
         term_ids.insert(*code, id);

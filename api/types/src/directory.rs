@@ -695,6 +695,9 @@ pub struct TaxonomyTerm {
     pub taxonomy: String,
     /// The taxonomy it belongs to (see `/taxonomies`).
     pub taxonomy_id: String,
+    /// Harbour: the version, also the ETag.
+    #[serde(default = "first_version")]
+    pub version: i32,
 }
 
 /// A taxonomy (HSDS `taxonomy`): Harbour files services under one, the partnership's
@@ -722,6 +725,13 @@ pub struct Region {
     pub name: String,
     /// Its French name.
     pub name_fr: String,
+    /// The version, also the ETag.
+    #[serde(default = "first_version")]
+    pub version: i32,
+}
+
+fn first_version() -> i32 {
+    1
 }
 
 /// One result of a directory search: what a result card shows.

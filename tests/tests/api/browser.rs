@@ -174,6 +174,17 @@ async fn coordinator_dashboard_on_a_phone_and_a_laptop() {
     assert!(stdout.contains("dashboard on a laptop: ok"), "{stdout}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coordinators_curate_categories_and_regions_at_360px() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let stdout = run_script(
+        "curation.mjs",
+        &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "coordinator@org-a.test"), ("HARBOUR_COLLEAGUE_EMAIL", "coordinator@org-b.test"), ("HARBOUR_PASSWORD", PASSWORD)],
+    )
+    .await;
+    assert!(stdout.contains("curation: ok"), "{stdout}");
+}
+
 /// The app's assets go out precompressed (brotli, else gzip) to browsers that take it,
 /// as the very bytes `cargo xtask build-web` wrote, labelled with their own type.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -24,10 +24,26 @@ async fn only_coordinators_curate(app: TestApp) {
     let coordinator = app.token(Role::Coordinator, 'a').await;
     let created = app.post("/api/v1/regions", &coordinator, &region).await;
     assert_eq!(created.status(), 201);
+    assert_eq!(created.headers()["etag"], "\"1\"");
     let id = created.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
-    let renamed = app.put(&format!("/api/v1/regions/{id}"), &coordinator, None, &json!({"slug": "cape-breton", "name": "Unama'ki – Cape Breton", "name_fr": "Unama'ki – Cap-Breton"})).await;
+    let path = format!("/api/v1/regions/{id}");
+    let renaming = json!({"slug": "cape-breton", "name": "Unama'ki – Cape Breton", "name_fr": "Unama'ki – Cap-Breton"});
+    problem(app.put(&path, &coordinator, None, &renaming).await, 428).await;
+    let renamed = app.put(&path, &coordinator, Some("\"1\""), &renaming).await;
     assert_eq!(renamed.status(), 200);
+    assert_eq!(renamed.headers()["etag"], "\"2\"");
+    // A colleague who read version 1 cannot undo the rename.
+    let stale = json!({"slug": "cape-breton", "name": "Cape Breton", "name_fr": "Cap-Breton"});
+    assert_eq!(problem(app.put(&path, &coordinator, Some("\"1\""), &stale).await, 412).await["code"], "stale_version");
+    let regions: Value = app.get("/api/v1/regions", &coordinator).await.json().await.unwrap();
+    let listed = regions.as_array().unwrap().iter().find(|r| r["id"] == id.as_str()).unwrap();
+    assert_eq!((&listed["name"], &listed["version"]), (&json!("Unama'ki – Cape Breton"), &json!(2)));
+    problem(app.put("/api/v1/regions/no-such-region", &coordinator, Some("\"1\""), &renaming).await, 404).await;
     assert_eq!(problem(app.post("/api/v1/regions", &coordinator, &region).await, 409).await["code"], "already_exists");
+    // Another region cannot take the slug by a rename either.
+    let other: Value = app.post("/api/v1/regions", &coordinator, &json!({"slug": "south-shore", "name": "South Shore", "name_fr": "Rive-Sud"})).await.json().await.unwrap();
+    let clash = app.put(&format!("/api/v1/regions/{}", other["id"].as_str().unwrap()), &coordinator, Some("\"1\""), &renaming).await;
+    problem(clash, 409).await;
 }
 
 async fn the_category_tree_stays_a_tree(app: TestApp) {
@@ -39,9 +55,24 @@ async fn the_category_tree_stays_a_tree(app: TestApp) {
         .await
         .unwrap();
     let housing = &app.fixture.housing;
+    let housing_path = format!("/api/v1/taxonomy_terms/{housing}");
     // Housing under its own grandchild would make a loop.
     let looped = json!({"code": "housing", "parent_id": child["id"], "name": "Housing", "name_fr": "Logement"});
-    assert_eq!(problem(app.put(&format!("/api/v1/taxonomy_terms/{housing}"), &coordinator, None, &looped).await, 422).await["errors"][0]["code"], "cycle");
+    assert_eq!(problem(app.put(&housing_path, &coordinator, Some("\"1\""), &looped).await, 422).await["errors"][0]["code"], "cycle");
+    // Moving the new term to the top of the tree, then a stale edit of it.
+    let child_path = format!("/api/v1/taxonomy_terms/{}", child["id"].as_str().unwrap());
+    let moved = app.put(&child_path, &coordinator, Some("\"1\""), &json!({"code": "youth-beds", "name": "Youth beds", "name_fr": "Lits jeunesse"})).await;
+    assert_eq!(moved.headers()["etag"], "\"2\"");
+    let moved: Value = moved.json().await.unwrap();
+    assert!(moved.get("parent_id").is_none(), "{moved}");
+    let read = app.get(&child_path, &coordinator).await;
+    assert_eq!(read.headers()["etag"], "\"2\"");
+    let stale = json!({"code": "housing.youth", "parent_id": app.fixture.emergency_shelter, "name": "Youth beds", "name_fr": "Lits jeunesse"});
+    problem(app.put(&child_path, &coordinator, Some("\"1\""), &stale).await, 412).await;
+    problem(app.put(&child_path, &coordinator, None, &stale).await, 428).await;
+    let taken_by_rename = json!({"code": "housing", "name": "Youth beds", "name_fr": "Lits jeunesse"});
+    problem(app.put(&child_path, &coordinator, Some("\"2\""), &taken_by_rename).await, 409).await;
+    assert_eq!(app.put(&child_path, &coordinator, Some("\"2\""), &stale).await.status(), 200);
     let orphan = json!({"code": "orphan", "parent_id": "no-such-term", "name": "Orphan", "name_fr": "Orphelin"});
     assert_eq!(problem(app.post("/api/v1/taxonomy_terms", &coordinator, &orphan).await, 422).await["errors"][0]["pointer"], "/parent_id");
     let bad_code = json!({"code": "Not A Code", "name": "X x", "name_fr": "X x"});

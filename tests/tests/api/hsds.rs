@@ -1,7 +1,7 @@
 //! Directory output validates against the official Open Referral HSDS 3.0 schemas
 //! (`../shared/hsds`), formats included, on real responses.
 
-use harbour_tests::{on_both_backends, TestApp};
+use harbour_tests::{on_both_backends, problem, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
 
@@ -13,6 +13,7 @@ on_both_backends!(
     organizations_take_search_and_ndjson,
     organizations_nest_their_services_when_asked,
     service_at_locations_take_postcode_and_proximity,
+    service_at_locations_take_search,
 );
 
 fn schema(relative: &str) -> jsonschema::Validator {
@@ -315,5 +316,67 @@ async fn service_at_locations_take_postcode_and_proximity(app: TestApp) {
         assert_eq!(response.status(), 422, "{query}");
         let problem: Value = response.json().await.unwrap();
         assert_eq!(problem["errors"][0]["pointer"], field, "{query}: {problem}");
+    }
+}
+
+/// HSDS's `search` on `/service_at_locations`: the links of the services search finds,
+/// best service first, paged across services, streamed whole, with a safe house's
+/// address kept from other organizations.
+async fn service_at_locations_take_search(app: TestApp) {
+    let admin = app.token(Role::AgencyAdmin, 'a').await;
+    let org = &app.fixture.org_a;
+    let mut places = Vec::new();
+    for (name, visibility) in [("Annex", "public"), ("Hideaway", "confidential"), ("Main office", "public")] {
+        let place = json!({"name": name, "visibility": visibility, "address_1": "1 Main St", "city": "Halifax"});
+        let place: Value = app.post(&format!("/api/v1/organizations/{org}/locations"), &admin, &place).await.json().await.unwrap();
+        places.push(place["id"].clone());
+    }
+    // The name match ranks above the description match; the meal program is not found.
+    for (name, description, categories, at) in [
+        ("Youth shelter", "Beds tonight.", json!([app.fixture.emergency_shelter]), json!([places[0], places[1], places[2]])),
+        ("Drop-in", "Showers, and a shelter referral.", json!([]), json!([places[2]])),
+        ("Meal program", "Hot meals.", json!([]), json!([places[0]])),
+    ] {
+        let body = json!({"name": name, "description": description, "category_ids": categories, "location_ids": at});
+        assert_eq!(app.post(&format!("/api/v1/organizations/{org}/services"), &admin, &body).await.status(), 201);
+    }
+    let outsider = app.token(Role::OutreachWorker, 'b').await;
+    let page = |query: &str| {
+        let (app, query, token) = (&app, query.to_owned(), outsider.clone());
+        async move {
+            let page: Value = app.get(&format!("/api/v1/service_at_locations?{query}"), &token).await.json().await.unwrap();
+            let rows: Vec<(String, String)> = page["contents"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{query}: {page}"))
+                .iter()
+                .map(|l| (l["location"]["name"].as_str().unwrap().to_owned(), l["location"]["addresses"].as_array().is_none_or(Vec::is_empty).to_string()))
+                .collect();
+            (page["total_items"].as_u64().unwrap(), rows)
+        }
+    };
+    let names = |rows: &[(String, String)]| rows.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>();
+    // "sheltr": forgiving, as search is. Youth shelter's three links (by id), then Drop-in's.
+    let (total, all) = page("search=sheltr&per_page=10").await;
+    assert_eq!(total, 4);
+    assert_eq!(all.len(), 4);
+    assert_eq!(names(&all[3..]), ["Main office"], "the description match comes last");
+    assert!(all.iter().any(|(name, hidden)| name == "Hideaway" && hidden == "true"), "the safe house's address is not shown: {all:?}");
+    assert!(all.iter().any(|(name, hidden)| name == "Annex" && hidden == "false"), "a public address is: {all:?}");
+    // Pages cut across a service's links and follow on.
+    let (_, first) = page("search=sheltr&per_page=2").await;
+    let (_, second) = page("search=sheltr&per_page=2&page=2").await;
+    assert_eq!([first, second].concat(), all);
+    let (total, _) = page(&format!("search=sheltr&organization_id={}", app.fixture.org_b)).await;
+    assert_eq!(total, 0);
+    let (total, _) = page(&format!("search=sheltr&taxonomy_term_id={}", app.fixture.housing)).await;
+    assert_eq!(total, 3, "a category takes the services filed under the ones below it");
+    let (total, _) = page("search=meals").await;
+    assert_eq!(total, 1);
+    let lines = app.get("/api/v1/service_at_locations?search=shelter&format=ndjson", &outsider).await.text().await.unwrap();
+    let streamed: Vec<String> = lines.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["location"]["name"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(streamed, names(&all));
+    for (query, field) in [("search=shelter&postcode=B3J", "/postcode"), ("search=shelter&modified_after=2000-01-01T00:00:00Z", "/modified_after")] {
+        let response = app.get(&format!("/api/v1/service_at_locations?{query}"), &outsider).await;
+        assert_eq!(problem(response, 422).await["errors"][0]["pointer"], field, "{query}");
     }
 }

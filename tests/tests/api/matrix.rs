@@ -30,6 +30,16 @@ fn public(path: &str) -> bool {
     path.starts_with("/health/") || matches!(path, "/metrics" | "/api/v1/instance" | "/api/v1/") || path.starts_with("/api/v1/auth/")
 }
 
+/// A region probe: its slug is new each time.
+fn region(n: usize) -> Value {
+    json!({"slug": format!("region-{n}"), "name": format!("Region {n}"), "name_fr": format!("Région {n}")})
+}
+
+/// A category probe: its code is new each time.
+fn term(n: usize) -> Value {
+    json!({"code": format!("term-{n}"), "name": "Term", "name_fr": "Terme"})
+}
+
 /// The same token, with its expiry a minute ago, signed with the server's key.
 fn expired(token: &str) -> String {
     let settings = harbour_tests::test_settings(String::new());
@@ -207,10 +217,12 @@ impl World {
             ("PUT", "/api/v1/referrals/{id}/assignee") => (Some(json!({"user_id": null})), Some("\"2\"")),
             ("POST", "/api/v1/referrals/{id}/messages") => (Some(json!({"body": "Hello"})), None),
             ("POST", "/api/v1/referrals/{id}/transitions") => (Some(json!({"action": "withdraw"})), Some("\"2\"")),
-            ("POST", "/api/v1/regions") | ("PUT", "/api/v1/regions/{id}") => (Some(json!({"slug": format!("region-{n}"), "name": format!("Region {n}"), "name_fr": format!("Région {n}")})), None),
+            ("POST", "/api/v1/regions") => (Some(region(n)), None),
+            ("PUT", "/api/v1/regions/{id}") => (Some(region(n)), Some("\"1\"")),
             ("PUT", "/api/v1/services/{id}") => (Some(json!({"name": format!("Renamed {n}")})), Some("\"1\"")),
             ("PUT", "/api/v1/services/{id}/capacity") => (Some(json!({"status": "full"})), Some("\"1\"")),
-            ("POST", "/api/v1/taxonomy_terms") | ("PUT", "/api/v1/taxonomy_terms/{id}") => (Some(json!({"code": format!("term-{n}"), "name": "Term", "name_fr": "Terme"})), None),
+            ("POST", "/api/v1/taxonomy_terms") => (Some(term(n)), None),
+            ("PUT", "/api/v1/taxonomy_terms/{id}") => (Some(term(n)), Some("\"1\"")),
             ("POST", "/api/v1/webhooks") => (Some(json!({"url": "http://127.0.0.1:9/hook", "event_types": ["referral.sent"]})), None),
             ("DELETE", _) | ("POST", "/api/v1/services/{id}/verify" | "/api/v1/users/{id}/deactivate" | "/api/v1/users/{id}/reset-password") => (None, None),
             other => panic!("the matrix has no probe for {other:?}: add one to World::write"),

@@ -6,4 +6,5 @@ pub mod form;
 pub mod frame;
 pub mod nav;
 pub mod participants;
+pub mod position;
 pub mod quick_exit;

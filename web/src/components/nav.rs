@@ -1,6 +1,6 @@
 //! The main navigation: the directory for everyone, participants for frontline staff
 //! (never coordinators or system admins), the dashboard for coordinators and system
-//! admins, "my organization" for admins.
+//! admins and the category tree and regions they curate, "my organization" for admins.
 //! Links replace the history entry: Harbour keeps one, which quick exit replaces.
 
 use harbour_types::Role;
@@ -63,6 +63,7 @@ pub fn Nav() -> impl IntoView {
             <Show when=frontline><NavLink path="/referrals" label=Msg::Referrals waiting=waiting_referrals()/></Show>
             <Show when=frontline><NavLink path="/participants" label=Msg::Participants/></Show>
             <Show when=coordinator><NavLink path="/dashboard" label=Msg::Dashboard/></Show>
+            <Show when=coordinator><NavLink path="/categories" label=Msg::Categories/></Show>
             <Show when=admin><NavLink path="/my-organization" label=Msg::MyOrganization/></Show>
         </nav>
     }

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 
 use crate::api;
 use crate::components::directory::result_card::ResultCard;
+use crate::components::position::locate;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::use_session;
 
@@ -192,33 +193,6 @@ const CULTURES: &[(&str, Msg)] = &[
 
 const GENDERS: &[(&str, Msg)] = &[("women", Msg::GenderWomen), ("men", Msg::GenderMen), ("gender_diverse", Msg::GenderDiverse)];
 
-/// Asks the browser where the phone is; `done` gets the position, or None when refused.
-fn locate(done: impl FnOnce(Option<(f64, f64)>) + 'static) {
-    use wasm_bindgen::closure::Closure;
-    use wasm_bindgen::JsCast;
-    let Ok(geolocation) = window().navigator().geolocation() else {
-        done(None);
-        return;
-    };
-    let done = std::rc::Rc::new(std::cell::RefCell::new(Some(done)));
-    let on_error = {
-        let done = done.clone();
-        Closure::once_into_js(move |_: wasm_bindgen::JsValue| {
-            if let Some(done) = done.borrow_mut().take() {
-                done(None);
-            }
-        })
-    };
-    let on_success = Closure::once_into_js(move |position: web_sys::Position| {
-        let coords = position.coords();
-        let round = |v: f64| (v * 100.0).round() / 100.0;
-        if let Some(done) = done.borrow_mut().take() {
-            done(Some((round(coords.latitude()), round(coords.longitude()))));
-        }
-    });
-    let _ = geolocation.get_current_position_with_error_callback(on_success.unchecked_ref(), Some(on_error.unchecked_ref()));
-}
-
 /// The directory screen.
 #[component]
 pub fn DirectoryPage() -> impl IntoView {
@@ -303,7 +277,8 @@ pub fn DirectoryPage() -> impl IntoView {
                             state.near.set(None);
                         } else {
                             location_refused.set(false);
-                            locate(move |position| {
+                            // Rounded to about a kilometre: the server need not learn where a worker stands.
+                            locate(2, move |position| {
                                 location_refused.set(position.is_none());
                                 state.near.set(position);
                             });

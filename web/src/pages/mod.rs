@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod categories_page;
 pub mod change_password_page;
 pub mod consent_page;
 pub mod dashboard_page;

@@ -1,7 +1,8 @@
 //! Adding or changing one of the organization's places (agency admins): where services
 //! are delivered, who may see the address (a safe house's stays inside the
 //! organization; others read only how to reach it), and how to get in. A change sends
-//! the version read (If-Match).
+//! the version read (If-Match). Its coordinates can be typed, or taken from the phone
+//! while standing at the place.
 
 use harbour_types::{Location, LocationInput, Visibility};
 use leptos::prelude::*;
@@ -12,6 +13,7 @@ use crate::api;
 use crate::components::form::{optional, save_failure, SaveButton};
 use crate::components::directory::labels::visibility_label;
 use crate::components::nav::use_go;
+use crate::components::position::locate;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
@@ -36,6 +38,18 @@ fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoVi
     let longitude = text(l.and_then(|l| l.longitude).map(|v| v.to_string()));
     let accessibility = text(l.and_then(|l| l.accessibility.clone()));
     let intake = text(l.and_then(|l| l.intake_instructions.clone()));
+    let position_refused = RwSignal::new(false);
+    // Standing at the place is how most agencies will know its coordinates: to the metre.
+    let use_position = move |_| {
+        position_refused.set(false);
+        locate(5, move |position| match position {
+            Some((lat, lng)) => {
+                latitude.set(lat.to_string());
+                longitude.set(lng.to_string());
+            }
+            None => position_refused.set(true),
+        });
+    };
     let error = RwSignal::new(None::<Msg>);
     let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -106,6 +120,10 @@ fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoVi
                     <input id="place-longitude" inputmode="decimal" autocomplete="off" bind:value=longitude/>
                 </div>
             </div>
+            <button type="button" class="chip" on:click=use_position>{i18n.t(Msg::UseWhereIAm)}</button>
+            <Show when=move || position_refused.get()>
+                <p class="error" role="alert">{i18n.t(Msg::PositionUnavailable)}</p>
+            </Show>
             <label for="place-accessibility">{i18n.t(Msg::Accessibility)}</label>
             <input id="place-accessibility" maxlength="1000" autocomplete="off" bind:value=accessibility/>
             <label for="place-intake">{i18n.t(Msg::HowToReachIt)}</label>

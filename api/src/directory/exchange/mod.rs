@@ -24,8 +24,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::nearby::stored_postcode;
-use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
-use super::service::{category_taxonomy, service_dto, term_dto};
+use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
+use super::service::{category_taxonomy, region_dto, service_dto, term_dto};
 use super::visibility::Viewer;
 use crate::db::{self, Db, DbConn, DbError};
 use crate::organizations::repo::{self as organizations_repo, OrganizationRow};
@@ -153,7 +153,7 @@ fn read_directory(db: &Db, time_zone: &str) -> Result<Directory, ExchangeError> 
     organizations.sort_by(|a, b| a.id.cmp(&b.id));
     let mut terms: Vec<TaxonomyTerm> = repo::all_terms(&mut conn)?.into_iter().map(term_dto).collect();
     terms.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut regions: Vec<Region> = repo::list_regions(&mut conn)?.into_iter().map(|(id, slug, name, name_fr)| Region { id, slug, name, name_fr }).collect();
+    let mut regions: Vec<Region> = repo::list_regions(&mut conn)?.into_iter().map(region_dto).collect();
     regions.sort_by(|a, b| a.id.cmp(&b.id));
     let ids = repo::all_service_ids(&mut conn)?;
     let mut services: Vec<Service> = Vec::with_capacity(ids.len());
@@ -195,6 +195,8 @@ struct RegionRecord {
     name: String,
     #[serde(default)]
     name_fr: Option<String>,
+    #[serde(default)]
+    version: Option<i32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -209,6 +211,8 @@ struct TermRecord {
     description: String,
     #[serde(default)]
     parent_id: Option<String>,
+    #[serde(default)]
+    version: Option<i32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -477,16 +481,18 @@ pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
             services: json_batch(dir, SERVICES, &mut report),
         }
     };
+    let imported_at = Utc::now().naive_utc();
     let mut conn = db.get()?;
     let conn = &mut *conn;
 
     load_each(conn, records.regions, &mut report, |conn, r: RegionRecord| {
         let name_fr = r.name_fr.unwrap_or_else(|| r.name.clone());
-        let written = repo::upsert_region(conn, &r.id, &r.slug, &r.name, &name_fr, false).map_err(db_reason)?;
-        if !written {
-            repo::upsert_region(conn, &r.id, &r.slug, &r.name, &name_fr, true).map_err(db_reason)?;
+        let row = RegionRow { name_fr, id: r.id, slug: r.slug, name: r.name, version: r.version.unwrap_or(1), updated_at: Some(imported_at), updated_by: None };
+        match repo::find_region(conn, &row.id).map_err(db_reason)? {
+            Some(current) => repo::update_region(conn, &row, current.version).map(drop),
+            None => repo::insert_region(conn, &row),
         }
-        Ok(())
+        .map_err(db_reason)
     });
 
     // Parents before children: a term waits until its parent is in.
@@ -512,10 +518,15 @@ pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
                 parent_id: t.parent_id,
                 name: t.name,
                 description: t.description,
+                version: t.version.unwrap_or(1),
+                updated_at: Some(imported_at),
+                updated_by: None,
             };
-            if !repo::update_term(conn, &row).map_err(db_reason)? {
-                repo::insert_term(conn, &row).map_err(db_reason)?;
+            match repo::find_term(conn, &row.id).map_err(db_reason)? {
+                Some(current) => repo::update_term(conn, &row, current.version).map(drop),
+                None => repo::insert_term(conn, &row),
             }
+            .map_err(db_reason)?;
             known.insert(row.id);
             Ok(())
         });

@@ -109,6 +109,7 @@ const TAXONOMY_TERMS: Table = Table {
         col("taxonomy", Text),
         col("taxonomy_id", Text),
         at("harbour_name_fr", "name_fr", Text),
+        at("harbour_version", "version", Integer),
     ],
 };
 
@@ -116,7 +117,7 @@ const REGIONS: Table = Table {
     resource: "harbour_region",
     file: "harbour_regions.csv",
     primary_key: &["id"],
-    columns: &[col("id", Text), col("slug", Text), col("name", Text), col("name_fr", Text)],
+    columns: &[col("id", Text), col("slug", Text), col("name", Text), col("name_fr", Text), col("version", Integer)],
 };
 
 const SERVICES: Table = Table {

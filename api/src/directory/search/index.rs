@@ -107,6 +107,8 @@ struct Doc {
     minimum_age: Option<i32>,
     maximum_age: Option<i32>,
     points: Box<[Point]>,
+    /// How many places it is offered at (its service-at-location links).
+    links: u32,
 }
 
 /// The fields a word is found in, best first: a posting keeps its best one's place here.
@@ -477,6 +479,7 @@ impl Index {
         }
         closure.sort_unstable();
         closure.dedup();
+        let links = u32::try_from(service.service_at_locations.len()).unwrap_or(u32::MAX);
         let points = service
             .service_at_locations
             .iter()
@@ -508,6 +511,7 @@ impl Index {
             minimum_age: service.minimum_age,
             maximum_age: service.maximum_age,
             points,
+            links,
         }));
     }
 
@@ -549,15 +553,13 @@ impl Index {
         lists.pop().unwrap_or_default()
     }
 
-    /// Runs a search as seen by `viewer` at `now`.
-    pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> SearchResults {
+    /// The documents the query finds as `viewer` sees them at `now`, in document order.
+    fn candidates(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>, capacities: &[Capacity]) -> Vec<Candidate> {
         let clock = Clock::at(self.zone.unwrap_or(chrono_tz::America::Halifax), now);
-        // A filter naming something the index does not know matches nothing.
         // A filter naming something the index does not know matches nothing: no document has number u32::MAX.
         let number = |value: &Option<String>, numbers: &Interner| value.as_ref().map(|v| numbers.find(v).unwrap_or(u32::MAX));
         let (category, region, language) = (number(&query.category, &self.categories), number(&query.region, &self.regions), number(&query.language, &self.languages));
         let organization = number(&query.organization, &self.organizations);
-        let capacities = self.capacities.read();
         let required_attributes = query.attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a));
         let genders = [ServiceAttribute::GenderWomen, ServiceAttribute::GenderMen, ServiceAttribute::GenderDiverse].into_iter().fold(0, |bits, a| bits | attribute_bit(a));
         let gender = query.gender.map(attribute_bit);
@@ -592,13 +594,14 @@ impl Index {
                 candidates.push(Candidate { doc: doc_id, name_rank: self.name_ranks[doc_id as usize], score, distance, open_now });
             }
         }
-        let facets = self.facets(&candidates, &capacities);
-        let request = query.page;
-        let total = candidates.len();
-        let start = usize::try_from(request.offset()).unwrap_or(usize::MAX).min(total);
-        let end = start.saturating_add(usize::try_from(request.per_page()).unwrap_or(usize::MAX)).min(total);
+        candidates
+    }
+
+    /// The order results are listed in: nearest first when asked, else best first; then
+    /// by name, so that pages are stable.
+    fn order(query: &SearchQuery) -> impl Fn(&Candidate, &Candidate) -> std::cmp::Ordering {
         let by_distance = query.by_distance && query.near.is_some();
-        let order = |a: &Candidate, b: &Candidate| {
+        move |a: &Candidate, b: &Candidate| {
             let primary = if by_distance {
                 let far = f64::INFINITY;
                 a.distance.map_or(far, |d| d.0).total_cmp(&b.distance.map_or(far, |d| d.0))
@@ -606,15 +609,36 @@ impl Index {
                 b.score.total_cmp(&a.score)
             };
             primary.then_with(|| a.name_rank.cmp(&b.name_rank))
-        };
+        }
+    }
+
+    /// Runs a search as seen by `viewer` at `now`.
+    pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> SearchResults {
+        let capacities = self.capacities.read();
+        let mut candidates = self.candidates(query, viewer, now, &capacities);
+        let facets = self.facets(&candidates, &capacities);
+        let request = query.page;
+        let total = candidates.len();
+        let start = usize::try_from(request.offset()).unwrap_or(usize::MAX).min(total);
+        let end = start.saturating_add(usize::try_from(request.per_page()).unwrap_or(usize::MAX)).min(total);
+        let order = Self::order(query);
         // Only the results up to the end of the page need to be in order.
         if end > 0 && end < total {
-            candidates.select_nth_unstable_by(end - 1, order);
+            candidates.select_nth_unstable_by(end - 1, &order);
             candidates.truncate(end);
         }
-        candidates.sort_unstable_by(order);
+        candidates.sort_unstable_by(&order);
         let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c, &capacities[c.doc as usize], now)).collect();
         SearchResults { page: Page::new(hits, total as u64, request), facets }
+    }
+
+    /// Every service the query finds, in the order search lists them, with the number of
+    /// places each is offered at: what HSDS's `/service_at_locations?search=` pages
+    /// through without reading the links of services before the page.
+    pub fn found_with_links(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> Vec<(String, u32)> {
+        let mut candidates = self.candidates(query, viewer, now, &self.capacities.read());
+        candidates.sort_unstable_by(Self::order(query));
+        candidates.iter().map(|c| self.docs[c.doc as usize].as_ref()).map(|doc| (doc.id.to_string(), doc.links)).collect()
     }
 
     /// The nearest location's distance, and whether it was rounded to protect a

@@ -90,7 +90,7 @@ impl DirectorySearch {
     /// or when patches have left too many superseded documents in it.
     pub async fn catch_up(&self, db: &Db, time_zone: &str) -> Result<(), ApiError> {
         let _updating = self.updating.lock().await;
-        let base = Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner));
+        let base = self.index();
         let since = self.revision.load(Ordering::SeqCst);
         let (revision, log) = db.run(move |conn| Ok::<_, ApiError>((repo::revision(conn)?, repo::changes_since(conn, since)?))).await?;
         if revision <= since {
@@ -151,10 +151,18 @@ impl DirectorySearch {
         recent.push(CapacityChange { revision, id: id.to_owned(), capacity });
     }
 
+    fn index(&self) -> Arc<Index> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
     /// Runs a search as `viewer` sees the directory.
     pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: chrono::DateTime<chrono::Utc>) -> SearchResults {
-        let index = Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner));
-        index.search(query, viewer, now)
+        self.index().search(query, viewer, now)
+    }
+
+    /// Every service a search finds, in its order, with how many places each is at.
+    pub fn found_with_links(&self, query: &SearchQuery, viewer: Viewer<'_>, now: chrono::DateTime<chrono::Utc>) -> Vec<(String, u32)> {
+        self.index().found_with_links(query, viewer, now)
     }
 }
 
