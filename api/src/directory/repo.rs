@@ -616,14 +616,24 @@ pub fn count_service_at_locations(conn: &mut DbConn, filter: &ServiceFilter) -> 
     links_of!(filter).count().get_result(conn)
 }
 
-/// Service-at-location links `filter` picks, by id, from `offset`.
-pub fn service_at_locations(conn: &mut DbConn, filter: &ServiceFilter, offset: i64, limit: i64) -> QueryResult<Vec<LinkRow>> {
-    links_of!(filter)
-        .order(service_at_locations::id.asc())
-        .offset(offset)
-        .limit(limit)
-        .select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select()))
-        .load(conn)
+/// Where a list of links starts.
+#[derive(Debug, Clone, Copy)]
+pub enum LinksFrom<'a> {
+    /// After this many (a page).
+    Offset(i64),
+    /// After the link with this id (a stream reads on from where it stopped, instead of
+    /// counting past everything it has sent).
+    After(&'a str),
+}
+
+/// Service-at-location links `filter` picks, by id, from `from`.
+pub fn service_at_locations(conn: &mut DbConn, filter: &ServiceFilter, from: LinksFrom<'_>, limit: i64) -> QueryResult<Vec<LinkRow>> {
+    let query = links_of!(filter).order(service_at_locations::id.asc()).limit(limit);
+    let query = match from {
+        LinksFrom::Offset(offset) => query.offset(offset),
+        LinksFrom::After(id) => query.filter(service_at_locations::id.gt(id.to_owned())),
+    };
+    query.select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select())).load(conn)
 }
 
 /// The links of these services, by id.

@@ -592,7 +592,7 @@ pub async fn list_service_at_locations(
     let (offset, limit) = crate::db::page_bounds(request);
     let (rows, total) = state
         .db
-        .run(move |conn| Ok::<_, ApiError>((repo::service_at_locations(conn, &filter, offset, limit)?, repo::count_service_at_locations(conn, &filter)?)))
+        .run(move |conn| Ok::<_, ApiError>((repo::service_at_locations(conn, &filter, repo::LinksFrom::Offset(offset), limit)?, repo::count_service_at_locations(conn, &filter)?)))
         .await?;
     Ok(Page::new(rows.into_iter().map(|row| link_dto(row, viewer)).collect(), total.unsigned_abs(), request))
 }
@@ -785,9 +785,12 @@ pub fn stream_service_at_locations(
             return Ok(());
         }
         let chunk = i64::try_from(STREAM_CHUNK).unwrap_or(i64::MAX);
-        for offset in (0_i64..).step_by(STREAM_CHUNK) {
-            let rows = repo::service_at_locations(conn, &filter, offset, chunk)?;
+        let mut after: Option<String> = None;
+        loop {
+            let from = after.as_deref().map_or(repo::LinksFrom::Offset(0), repo::LinksFrom::After);
+            let rows = repo::service_at_locations(conn, &filter, from, chunk)?;
             let last = rows.len() < STREAM_CHUNK;
+            after = rows.last().map(|(id, ..)| id.clone());
             if !send(ndjson_lines(rows.into_iter().map(|row| link_dto(row, viewer)))?) || last {
                 break;
             }

@@ -175,6 +175,17 @@ async fn service_at_locations_take_the_service_filters(app: TestApp) {
     let lines = response.text().await.unwrap();
     assert_eq!(lines.lines().filter(|l| serde_json::from_str::<Value>(l).unwrap()["location"]["name"] == "Front door").count(), 2);
     assert_eq!(app.get("/api/v1/service_at_locations?format=xml", &reader).await.status(), 422);
+
+    // More links than the stream reads at a time: it reads on after the last one it sent.
+    app.execute_sql(format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 450) \
+         INSERT INTO locations (id, organization_id, name, created_at, updated_at) SELECT 'bulk-' || (1000 + i), '{org}', 'Bulk', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP FROM n"
+    ))
+    .await;
+    app.execute_sql("INSERT INTO service_at_locations (id, service_id, location_id) SELECT 'link-' || l.id, s.id, l.id FROM locations l, services s WHERE l.id LIKE 'bulk-%' AND s.name = 'Meals'").await;
+    let lines = app.get(&format!("/api/v1/service_at_locations?format=ndjson&organization_id={org}"), &reader).await.text().await.unwrap();
+    let ids: std::collections::BTreeSet<String> = lines.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()["id"].as_str().unwrap().to_owned()).collect();
+    assert_eq!((lines.lines().count(), ids.len()), (452, 452), "every link once");
 }
 
 /// HSDS's `taxonomy_terms` parameters: a term's children, the top of the tree, words of
