@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use harbour_types::{Schedule, ScheduleException, Weekday};
 
 /// One span of opening hours, in minutes after local midnight.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Span {
     /// The day it opens.
     pub day: Weekday,
@@ -20,14 +20,14 @@ pub struct Span {
 
 /// A day whose hours are not the weekly ones: closed (`hours` none) or open
 /// `(opens, closes)` only, which may run past midnight like a weekly span.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Exception {
     pub date: NaiveDate,
     pub hours: Option<(u16, u16)>,
 }
 
 /// A service's opening hours: weekly spans, and dated exceptions that replace them.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Hours {
     pub weekly: Box<[Span]>,
     pub exceptions: Box<[Exception]>,

@@ -9,7 +9,9 @@
 //! organization 1.5, description 1) × the word's rarity (idf). Ties go by name, then id,
 //! so paging is stable.
 
+use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
@@ -87,28 +89,46 @@ struct Point {
     visibility: Visibility,
 }
 
-/// One service's document. Never changed once made: a patched index shares the
-/// documents of the services it did not change with the index it was patched from.
+/// One service's document: what a result card and a distance read, for the few
+/// documents on a page. Never changed once made: a patched index shares the documents
+/// of the services it did not change with the index it was patched from.
 #[derive(Debug)]
 struct Doc {
     id: Box<str>,
     name: Box<str>,
-    organization: u32,
     categories: Box<[u32]>,
-    /// The categories and all their ancestors: what a category filter matches.
-    category_closure: Box<[u32]>,
-    regions: Box<[u32]>,
-    languages: Box<[u32]>,
-    attributes: u32,
     phone: Option<Phone>,
-    open_24_7: bool,
-    accepts_referrals: bool,
-    hours: Hours,
+    points: Box<[Point]>,
+}
+
+/// Where a document's list of numbers sits in the index's `lists`.
+#[derive(Debug, Clone, Copy, Default)]
+struct List {
+    start: u32,
+    len: u32,
+}
+
+/// What filters and facets read of a document, kept in one array in document order
+/// (its lists in another): a search that matches tens of thousands of services reads
+/// memory in order, where following a pointer per document and per list made it wait
+/// on memory for most of its time.
+#[derive(Debug, Clone, Copy)]
+struct Facts {
+    organization: u32,
+    attributes: u32,
+    /// Its opening hours, by number: services share a few patterns of hours, so "open
+    /// now" is worked out once per pattern per search.
+    hours: u32,
     minimum_age: Option<i32>,
     maximum_age: Option<i32>,
-    points: Box<[Point]>,
+    /// The categories and all their ancestors: what a category filter matches.
+    category_closure: List,
+    regions: List,
+    languages: List,
     /// How many places it is offered at (its service-at-location links).
     links: u32,
+    open_24_7: bool,
+    accepts_referrals: bool,
 }
 
 /// The fields a word is found in, best first: a posting keeps its best one's place here.
@@ -161,15 +181,24 @@ struct Term {
     postings: Box<[Posting]>,
 }
 
-/// Strings stored once and referred to by number.
-#[derive(Debug, Clone, Default)]
-struct Interner {
-    values: Vec<String>,
-    numbers: HashMap<String, u32>,
+/// Values stored once and referred to by number.
+#[derive(Debug, Clone)]
+struct Interner<T = String> {
+    values: Vec<T>,
+    numbers: HashMap<T, u32>,
 }
 
-impl Interner {
-    fn number(&mut self, value: &str) -> u32 {
+impl<T> Default for Interner<T> {
+    fn default() -> Self {
+        Interner { values: Vec::new(), numbers: HashMap::new() }
+    }
+}
+
+impl<T: Hash + Eq + Clone> Interner<T> {
+    fn number<Q: Hash + Eq + ToOwned<Owned = T> + ?Sized>(&mut self, value: &Q) -> u32
+    where
+        T: Borrow<Q>,
+    {
         if let Some(n) = self.numbers.get(value) {
             return *n;
         }
@@ -179,7 +208,10 @@ impl Interner {
         n
     }
 
-    fn find(&self, value: &str) -> Option<u32> {
+    fn find<Q: Hash + Eq + ?Sized>(&self, value: &Q) -> Option<u32>
+    where
+        T: Borrow<Q>,
+    {
         self.numbers.get(value).copied()
     }
 }
@@ -188,14 +220,39 @@ impl Interner {
 /// changes it in place (see [`Index::set_capacity`]) instead of rebuilding the index,
 /// which takes seconds at a hundred thousand services.
 #[derive(Debug, Default)]
-struct Capacities(RwLock<Vec<Capacity>>);
+struct Capacities(RwLock<CapacityTable>);
+
+/// Each document's capacity, and apart from it its status alone (its place in
+/// `CapacityStatus::ALL`), which is all the filter and the facet read: a byte per
+/// document in order, where the whole capacity is dozens.
+#[derive(Debug, Clone, Default)]
+struct CapacityTable {
+    full: Vec<Capacity>,
+    status: Vec<u8>,
+}
+
+impl CapacityTable {
+    fn place(status: CapacityStatus) -> u8 {
+        CapacityStatus::ALL.iter().position(|s| *s == status).and_then(|n| u8::try_from(n).ok()).unwrap_or(0)
+    }
+
+    fn push(&mut self, capacity: Capacity) {
+        self.status.push(Self::place(capacity.status));
+        self.full.push(capacity);
+    }
+
+    fn set(&mut self, doc: usize, capacity: Capacity) {
+        self.status[doc] = Self::place(capacity.status);
+        self.full[doc] = capacity;
+    }
+}
 
 impl Capacities {
-    fn read(&self) -> RwLockReadGuard<'_, Vec<Capacity>> {
+    fn read(&self) -> RwLockReadGuard<'_, CapacityTable> {
         self.0.read().unwrap_or_else(PoisonError::into_inner)
     }
 
-    fn write(&self) -> RwLockWriteGuard<'_, Vec<Capacity>> {
+    fn write(&self) -> RwLockWriteGuard<'_, CapacityTable> {
         self.0.write().unwrap_or_else(PoisonError::into_inner)
     }
 }
@@ -230,6 +287,14 @@ impl Context {
 #[derive(Debug, Clone, Default)]
 pub struct Index {
     docs: Vec<Arc<Doc>>,
+    /// Per document, what filters and facets read (see [`Facts`]).
+    facts: Vec<Facts>,
+    /// The documents' lists of numbers (category closures, regions, languages), end to end.
+    lists: Vec<u32>,
+    /// The distinct opening hours of the documents; shared with patched copies until a
+    /// patch brings hours no document had (in a real directory, nearly every service's
+    /// hours could differ: copying them all for each patch would cost what the patch saves).
+    hours: Arc<Interner<Hours>>,
     /// Per document: replaced by a later document of the same service, or retired, by a
     /// patch. Searches pass over it until the next full build drops it.
     superseded: Vec<bool>,
@@ -414,7 +479,7 @@ impl Index {
         let Some(n) = self.document(id) else {
             return false;
         };
-        self.capacities.write()[n] = capacity;
+        self.capacities.write().set(n, capacity);
         true
     }
 
@@ -479,7 +544,6 @@ impl Index {
         }
         closure.sort_unstable();
         closure.dedup();
-        let links = u32::try_from(service.service_at_locations.len()).unwrap_or(u32::MAX);
         let points = service
             .service_at_locations
             .iter()
@@ -493,26 +557,46 @@ impl Index {
             })
             .collect();
         let hours = Hours::of(&service.schedules, &service.schedule_exceptions, service.open_24_7);
+        let regions: Vec<u32> = service.regions.iter().map(|r| self.regions.number(&r.id)).collect();
+        let languages: Vec<u32> = service.languages.iter().map(|l| self.languages.number(&l.code)).collect();
+        let facts = Facts {
+            organization,
+            attributes: service.harbour_attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a)),
+            hours: match self.hours.find(&hours) {
+                Some(n) => n,
+                None => Arc::make_mut(&mut self.hours).number(&hours),
+            },
+            minimum_age: service.minimum_age,
+            maximum_age: service.maximum_age,
+            category_closure: self.list(&closure),
+            regions: self.list(&regions),
+            languages: self.list(&languages),
+            links: u32::try_from(service.service_at_locations.len()).unwrap_or(u32::MAX),
+            open_24_7: service.open_24_7,
+            accepts_referrals: service.accepts_referrals,
+        };
+        self.facts.push(facts);
         self.capacities.write().push(service.capacity);
         self.superseded.push(false);
         self.docs.push(Arc::new(Doc {
             id: service.id.into(),
             name: service.name.into(),
-            organization,
             categories: categories.into(),
-            category_closure: closure.into(),
-            regions: service.regions.iter().map(|r| self.regions.number(&r.id)).collect(),
-            languages: service.languages.iter().map(|l| self.languages.number(&l.code)).collect(),
-            attributes: service.harbour_attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a)),
             phone: service.phones.into_iter().next(),
-            open_24_7: service.open_24_7,
-            accepts_referrals: service.accepts_referrals,
-            hours,
-            minimum_age: service.minimum_age,
-            maximum_age: service.maximum_age,
             points,
-            links,
         }));
+    }
+
+    /// Appends a document's list of numbers to `lists`.
+    fn list(&mut self, numbers: &[u32]) -> List {
+        let start = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
+        self.lists.extend_from_slice(numbers);
+        List { start, len: u32::try_from(numbers.len()).unwrap_or(0) }
+    }
+
+    /// A document's list of numbers.
+    fn numbers(&self, list: List) -> &[u32] {
+        &self.lists[list.start as usize..(list.start + list.len) as usize]
     }
 
     /// Scores every document that matches all query words (all documents without
@@ -554,7 +638,11 @@ impl Index {
     }
 
     /// The documents the query finds as `viewer` sees them at `now`, in document order.
-    fn candidates(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>, capacities: &[Capacity]) -> Vec<Candidate> {
+    /// With `counts`, each candidate is counted in the facets as it is found, while its
+    /// facts are still in the cache: a second pass over tens of thousands of candidates
+    /// would read them all from memory again.
+    fn candidates(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>, capacities: &CapacityTable, mut counts: Option<&mut FacetCounts>) -> Vec<Candidate> {
+        let wanted_status = query.capacity.map(CapacityTable::place);
         let clock = Clock::at(self.zone.unwrap_or(chrono_tz::America::Halifax), now);
         // A filter naming something the index does not know matches nothing: no document has number u32::MAX.
         let number = |value: &Option<String>, numbers: &Interner| value.as_ref().map(|v| numbers.find(v).unwrap_or(u32::MAX));
@@ -563,34 +651,40 @@ impl Index {
         let required_attributes = query.attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a));
         let genders = [ServiceAttribute::GenderWomen, ServiceAttribute::GenderMen, ServiceAttribute::GenderDiverse].into_iter().fold(0, |bits, a| bits | attribute_bit(a));
         let gender = query.gender.map(attribute_bit);
+        // Whether each pattern of hours is open now, worked out when first needed.
+        let mut open_by_hours: Vec<Option<bool>> = vec![None; self.hours.values.len()];
         let mut candidates: Vec<Candidate> = Vec::new();
         for (doc_id, score) in self.text_scores(&query.text) {
-            let doc = &self.docs[doc_id as usize];
+            let facts = &self.facts[doc_id as usize];
             let passes_facts = !self.superseded[doc_id as usize]
-                && organization.is_none_or(|o| doc.organization == o)
-                && category.is_none_or(|c| doc.category_closure.contains(&c))
-                && region.is_none_or(|r| doc.regions.contains(&r))
-                && language.is_none_or(|l| doc.languages.contains(&l))
-                && (!query.open_24_7 || doc.open_24_7)
-                && doc.attributes & required_attributes == required_attributes
-                && gender.is_none_or(|g| doc.attributes & genders == 0 || doc.attributes & g != 0)
-                && (!query.accepts_referrals || doc.accepts_referrals)
-                && query.capacity.is_none_or(|c| capacities[doc_id as usize].status == c)
-                && query.age.is_none_or(|age| doc.minimum_age.is_none_or(|min| age >= min) && doc.maximum_age.is_none_or(|max| age <= max));
+                && organization.is_none_or(|o| facts.organization == o)
+                && category.is_none_or(|c| self.numbers(facts.category_closure).contains(&c))
+                && region.is_none_or(|r| self.numbers(facts.regions).contains(&r))
+                && language.is_none_or(|l| self.numbers(facts.languages).contains(&l))
+                && (!query.open_24_7 || facts.open_24_7)
+                && facts.attributes & required_attributes == required_attributes
+                && gender.is_none_or(|g| facts.attributes & genders == 0 || facts.attributes & g != 0)
+                && (!query.accepts_referrals || facts.accepts_referrals)
+                && wanted_status.is_none_or(|c| capacities.status[doc_id as usize] == c)
+                && query.age.is_none_or(|age| facts.minimum_age.is_none_or(|min| age >= min) && facts.maximum_age.is_none_or(|max| age <= max));
             if !passes_facts {
                 continue;
             }
-            let open_now = clock.open(&doc.hours);
+            let pattern = facts.hours as usize;
+            let open_now = *open_by_hours[pattern].get_or_insert_with(|| clock.open(&self.hours.values[pattern]));
             if query.open_now && !open_now {
                 continue;
             }
-            let distance = query.near.and_then(|near| self.distance(doc, near, viewer));
+            let distance = query.near.and_then(|near| self.distance(doc_id, near, viewer));
             let within = match (query.radius_km, distance) {
                 (Some(radius), Some((km, _))) => km <= radius,
                 (Some(_), None) => false,
                 (None, _) => true,
             };
             if within {
+                if let Some(counts) = counts.as_deref_mut() {
+                    counts.add(self, facts, capacities.status[doc_id as usize], open_now);
+                }
                 candidates.push(Candidate { doc: doc_id, name_rank: self.name_ranks[doc_id as usize], score, distance, open_now });
             }
         }
@@ -615,8 +709,9 @@ impl Index {
     /// Runs a search as seen by `viewer` at `now`.
     pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> SearchResults {
         let capacities = self.capacities.read();
-        let mut candidates = self.candidates(query, viewer, now, &capacities);
-        let facets = self.facets(&candidates, &capacities);
+        let mut counts = FacetCounts::new(self);
+        let mut candidates = self.candidates(query, viewer, now, &capacities, Some(&mut counts));
+        let facets = counts.facets(self);
         let request = query.page;
         let total = candidates.len();
         let start = usize::try_from(request.offset()).unwrap_or(usize::MAX).min(total);
@@ -628,7 +723,7 @@ impl Index {
             candidates.truncate(end);
         }
         candidates.sort_unstable_by(&order);
-        let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c, &capacities[c.doc as usize], now)).collect();
+        let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c, &capacities.full[c.doc as usize], now)).collect();
         SearchResults { page: Page::new(hits, total as u64, request), facets }
     }
 
@@ -636,16 +731,17 @@ impl Index {
     /// places each is offered at: what HSDS's `/service_at_locations?search=` pages
     /// through without reading the links of services before the page.
     pub fn found_with_links(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> Vec<(String, u32)> {
-        let mut candidates = self.candidates(query, viewer, now, &self.capacities.read());
+        let mut candidates = self.candidates(query, viewer, now, &self.capacities.read(), None);
         candidates.sort_unstable_by(Self::order(query));
-        candidates.iter().map(|c| self.docs[c.doc as usize].as_ref()).map(|doc| (doc.id.to_string(), doc.links)).collect()
+        candidates.iter().map(|c| (self.docs[c.doc as usize].id.to_string(), self.facts[c.doc as usize].links)).collect()
     }
 
     /// The nearest location's distance, and whether it was rounded to protect a
     /// location this viewer may not see (see `visibility::shows_place`).
-    fn distance(&self, doc: &Doc, near: (f64, f64), viewer: Viewer<'_>) -> Option<(f64, bool)> {
-        let owner = &self.organizations.values[doc.organization as usize];
-        doc.points
+    fn distance(&self, doc_id: u32, near: (f64, f64), viewer: Viewer<'_>) -> Option<(f64, bool)> {
+        let owner = &self.organizations.values[self.facts[doc_id as usize].organization as usize];
+        self.docs[doc_id as usize]
+            .points
             .iter()
             .map(|p| {
                 let exact = haversine_km(near, (p.latitude, p.longitude));
@@ -660,61 +756,81 @@ impl Index {
     }
 
     fn hit(&self, candidate: &Candidate, capacity: &Capacity, now: DateTime<Utc>) -> SearchHit {
-        let doc = &self.docs[candidate.doc as usize];
+        let (doc, facts) = (&self.docs[candidate.doc as usize], &self.facts[candidate.doc as usize]);
+        let hours = &self.hours.values[facts.hours as usize];
         SearchHit {
             id: doc.id.to_string(),
             name: doc.name.to_string(),
-            organization_id: self.organizations.values[doc.organization as usize].clone(),
-            organization_name: self.organization_names.get(doc.organization as usize).cloned().unwrap_or_default(),
+            organization_id: self.organizations.values[facts.organization as usize].clone(),
+            organization_name: self.organization_names.get(facts.organization as usize).cloned().unwrap_or_default(),
             categories: doc.categories.iter().filter_map(|c| self.category_refs.get(*c as usize).cloned().flatten()).collect(),
             phone: doc.phone.clone(),
-            open_24_7: doc.open_24_7,
+            open_24_7: facts.open_24_7,
             open_now: candidate.open_now,
-            opens_next_at: if candidate.open_now { None } else { next_opening(&doc.hours, self.zone.unwrap_or(chrono_tz::America::Halifax), now) },
+            opens_next_at: if candidate.open_now { None } else { next_opening(hours, self.zone.unwrap_or(chrono_tz::America::Halifax), now) },
             capacity: capacity.clone(),
-            accepts_referrals: doc.accepts_referrals,
-            harbour_attributes: ServiceAttribute::ALL.iter().copied().filter(|a| doc.attributes & attribute_bit(*a) != 0).collect(),
-            languages: doc.languages.iter().map(|l| self.languages.values[*l as usize].clone()).collect(),
+            accepts_referrals: facts.accepts_referrals,
+            harbour_attributes: ServiceAttribute::ALL.iter().copied().filter(|a| facts.attributes & attribute_bit(*a) != 0).collect(),
+            languages: self.numbers(facts.languages).iter().map(|l| self.languages.values[*l as usize].clone()).collect(),
             distance_km: candidate.distance.map(|d| d.0),
             distance_approximate: candidate.distance.is_some_and(|d| d.1),
             score: candidate.score,
         }
     }
+}
 
-    fn facets(&self, candidates: &[Candidate], capacities: &[Capacity]) -> Facets {
-        let mut categories = vec![0u64; self.categories.values.len()];
-        let mut regions = vec![0u64; self.regions.values.len()];
-        let mut languages = vec![0u64; self.languages.values.len()];
-        let mut attributes = [0u64; 32];
-        let mut capacity = [0u64; 3];
-        let (mut open_now, mut open_24_7) = (0, 0);
-        for candidate in candidates {
-            let doc = &self.docs[candidate.doc as usize];
-            doc.category_closure.iter().for_each(|c| categories[*c as usize] += 1);
-            doc.regions.iter().for_each(|r| regions[*r as usize] += 1);
-            doc.languages.iter().for_each(|l| languages[*l as usize] += 1);
-            let mut bits = doc.attributes;
-            while bits != 0 {
-                attributes[bits.trailing_zeros() as usize] += 1;
-                bits &= bits - 1;
-            }
-            capacity[CapacityStatus::ALL.iter().position(|s| *s == capacities[candidate.doc as usize].status).unwrap_or(0)] += 1;
-            open_now += u64::from(candidate.open_now);
-            open_24_7 += u64::from(doc.open_24_7);
+/// Facet counts, added up candidate by candidate.
+struct FacetCounts {
+    categories: Vec<u64>,
+    regions: Vec<u64>,
+    languages: Vec<u64>,
+    attributes: [u64; 32],
+    capacity: [u64; 3],
+    open_now: u64,
+    open_24_7: u64,
+}
+
+impl FacetCounts {
+    fn new(index: &Index) -> FacetCounts {
+        FacetCounts {
+            categories: vec![0; index.categories.values.len()],
+            regions: vec![0; index.regions.values.len()],
+            languages: vec![0; index.languages.values.len()],
+            attributes: [0; 32],
+            capacity: [0; 3],
+            open_now: 0,
+            open_24_7: 0,
         }
+    }
+
+    fn add(&mut self, index: &Index, facts: &Facts, capacity: u8, open_now: bool) {
+        index.numbers(facts.category_closure).iter().for_each(|c| self.categories[*c as usize] += 1);
+        index.numbers(facts.regions).iter().for_each(|r| self.regions[*r as usize] += 1);
+        index.numbers(facts.languages).iter().for_each(|l| self.languages[*l as usize] += 1);
+        let mut bits = facts.attributes;
+        while bits != 0 {
+            self.attributes[bits.trailing_zeros() as usize] += 1;
+            bits &= bits - 1;
+        }
+        self.capacity[usize::from(capacity).min(2)] += 1;
+        self.open_now += u64::from(open_now);
+        self.open_24_7 += u64::from(facts.open_24_7);
+    }
+
+    fn facets(self, index: &Index) -> Facets {
         let listed = |counts: &[u64], name: &dyn Fn(usize) -> String| {
             let mut out: Vec<FacetCount> = counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| FacetCount { value: name(i), count: *n }).collect();
             out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
             out
         };
         Facets {
-            categories: listed(&categories, &|i| self.categories.values[i].clone()),
-            regions: listed(&regions, &|i| self.regions.values[i].clone()),
-            languages: listed(&languages, &|i| self.languages.values[i].clone()),
-            attributes: listed(&attributes[..ServiceAttribute::ALL.len()], &|i| ServiceAttribute::ALL[i].code().to_owned()),
-            capacity: listed(&capacity, &|i| CapacityStatus::ALL[i].code().to_owned()),
-            open_now,
-            open_24_7,
+            categories: listed(&self.categories, &|i| index.categories.values[i].clone()),
+            regions: listed(&self.regions, &|i| index.regions.values[i].clone()),
+            languages: listed(&self.languages, &|i| index.languages.values[i].clone()),
+            attributes: listed(&self.attributes[..ServiceAttribute::ALL.len()], &|i| ServiceAttribute::ALL[i].code().to_owned()),
+            capacity: listed(&self.capacity, &|i| CapacityStatus::ALL[i].code().to_owned()),
+            open_now: self.open_now,
+            open_24_7: self.open_24_7,
         }
     }
 }
