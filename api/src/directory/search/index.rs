@@ -101,17 +101,20 @@ struct Doc {
     points: Box<[Point]>,
 }
 
-/// Where a document's list of numbers sits in the index's `lists`.
-#[derive(Debug, Clone, Copy, Default)]
-struct List {
-    start: u32,
-    len: u32,
+/// A document's lists of numbers, kept end to end in the index's `lists`.
+#[derive(Debug, Clone, Copy)]
+enum Listed {
+    /// Its categories and all their ancestors: what a category filter matches.
+    CategoryClosure = 0,
+    Regions = 1,
+    Languages = 2,
 }
 
 /// What filters and facets read of a document, kept in one array in document order
 /// (its lists in another): a search that matches tens of thousands of services reads
 /// memory in order, where following a pointer per document and per list made it wait
 /// on memory for most of its time.
+/// 32 bytes: two to a cache line.
 #[derive(Debug, Clone, Copy)]
 struct Facts {
     organization: u32,
@@ -119,16 +122,22 @@ struct Facts {
     /// Its opening hours, by number: services share a few patterns of hours, so "open
     /// now" is worked out once per pattern per search.
     hours: u32,
-    minimum_age: Option<i32>,
-    maximum_age: Option<i32>,
-    /// The categories and all their ancestors: what a category filter matches.
-    category_closure: List,
-    regions: List,
-    languages: List,
     /// How many places it is offered at (its service-at-location links).
     links: u32,
+    /// Where its lists start in `lists`, and each one's length (see [`Listed`]).
+    lists: u32,
+    lengths: [u8; 3],
+    /// The ages it serves, bounds included (no bound: the type's extreme).
+    minimum_age: i16,
+    maximum_age: i16,
     open_24_7: bool,
     accepts_referrals: bool,
+}
+
+impl Facts {
+    fn serves_age(&self, age: i32) -> bool {
+        (i32::from(self.minimum_age)..=i32::from(self.maximum_age)).contains(&age)
+    }
 }
 
 /// The fields a word is found in, best first: a posting keeps its best one's place here.
@@ -566,11 +575,10 @@ impl Index {
                 Some(n) => n,
                 None => Arc::make_mut(&mut self.hours).number(&hours),
             },
-            minimum_age: service.minimum_age,
-            maximum_age: service.maximum_age,
-            category_closure: self.list(&closure),
-            regions: self.list(&regions),
-            languages: self.list(&languages),
+            minimum_age: service.minimum_age.map_or(i16::MIN, |age| i16::try_from(age).unwrap_or(i16::MAX)),
+            maximum_age: service.maximum_age.map_or(i16::MAX, |age| i16::try_from(age).unwrap_or(i16::MAX)),
+            lists: u32::try_from(self.lists.len()).unwrap_or(u32::MAX),
+            lengths: [&closure, &regions, &languages].map(|list| self.append_list(list)),
             links: u32::try_from(service.service_at_locations.len()).unwrap_or(u32::MAX),
             open_24_7: service.open_24_7,
             accepts_referrals: service.accepts_referrals,
@@ -587,16 +595,19 @@ impl Index {
         }));
     }
 
-    /// Appends a document's list of numbers to `lists`.
-    fn list(&mut self, numbers: &[u32]) -> List {
-        let start = u32::try_from(self.lists.len()).unwrap_or(u32::MAX);
-        self.lists.extend_from_slice(numbers);
-        List { start, len: u32::try_from(numbers.len()).unwrap_or(0) }
+    /// Appends one of a document's lists to `lists` (its first 255 numbers: no service
+    /// has that many categories, regions or languages); returns its length.
+    fn append_list(&mut self, numbers: &[u32]) -> u8 {
+        let kept = &numbers[..numbers.len().min(usize::from(u8::MAX))];
+        self.lists.extend_from_slice(kept);
+        u8::try_from(kept.len()).unwrap_or(u8::MAX)
     }
 
-    /// A document's list of numbers.
-    fn numbers(&self, list: List) -> &[u32] {
-        &self.lists[list.start as usize..(list.start + list.len) as usize]
+    /// One of a document's lists of numbers.
+    fn numbers(&self, facts: &Facts, which: Listed) -> &[u32] {
+        let before: usize = facts.lengths[..which as usize].iter().map(|n| usize::from(*n)).sum();
+        let start = facts.lists as usize + before;
+        &self.lists[start..start + usize::from(facts.lengths[which as usize])]
     }
 
     /// Scores every document that matches all query words (all documents without
@@ -658,15 +669,15 @@ impl Index {
             let facts = &self.facts[doc_id as usize];
             let passes_facts = !self.superseded[doc_id as usize]
                 && organization.is_none_or(|o| facts.organization == o)
-                && category.is_none_or(|c| self.numbers(facts.category_closure).contains(&c))
-                && region.is_none_or(|r| self.numbers(facts.regions).contains(&r))
-                && language.is_none_or(|l| self.numbers(facts.languages).contains(&l))
+                && category.is_none_or(|c| self.numbers(facts, Listed::CategoryClosure).contains(&c))
+                && region.is_none_or(|r| self.numbers(facts, Listed::Regions).contains(&r))
+                && language.is_none_or(|l| self.numbers(facts, Listed::Languages).contains(&l))
                 && (!query.open_24_7 || facts.open_24_7)
                 && facts.attributes & required_attributes == required_attributes
                 && gender.is_none_or(|g| facts.attributes & genders == 0 || facts.attributes & g != 0)
                 && (!query.accepts_referrals || facts.accepts_referrals)
                 && wanted_status.is_none_or(|c| capacities.status[doc_id as usize] == c)
-                && query.age.is_none_or(|age| facts.minimum_age.is_none_or(|min| age >= min) && facts.maximum_age.is_none_or(|max| age <= max));
+                && query.age.is_none_or(|age| facts.serves_age(age));
             if !passes_facts {
                 continue;
             }
@@ -771,7 +782,7 @@ impl Index {
             capacity: capacity.clone(),
             accepts_referrals: facts.accepts_referrals,
             harbour_attributes: ServiceAttribute::ALL.iter().copied().filter(|a| facts.attributes & attribute_bit(*a) != 0).collect(),
-            languages: self.numbers(facts.languages).iter().map(|l| self.languages.values[*l as usize].clone()).collect(),
+            languages: self.numbers(facts, Listed::Languages).iter().map(|l| self.languages.values[*l as usize].clone()).collect(),
             distance_km: candidate.distance.map(|d| d.0),
             distance_approximate: candidate.distance.is_some_and(|d| d.1),
             score: candidate.score,
@@ -804,9 +815,9 @@ impl FacetCounts {
     }
 
     fn add(&mut self, index: &Index, facts: &Facts, capacity: u8, open_now: bool) {
-        index.numbers(facts.category_closure).iter().for_each(|c| self.categories[*c as usize] += 1);
-        index.numbers(facts.regions).iter().for_each(|r| self.regions[*r as usize] += 1);
-        index.numbers(facts.languages).iter().for_each(|l| self.languages[*l as usize] += 1);
+        index.numbers(facts, Listed::CategoryClosure).iter().for_each(|c| self.categories[*c as usize] += 1);
+        index.numbers(facts, Listed::Regions).iter().for_each(|r| self.regions[*r as usize] += 1);
+        index.numbers(facts, Listed::Languages).iter().for_each(|l| self.languages[*l as usize] += 1);
         let mut bits = facts.attributes;
         while bits != 0 {
             self.attributes[bits.trailing_zeros() as usize] += 1;
@@ -837,7 +848,12 @@ impl FacetCounts {
 
 #[cfg(test)]
 mod tests {
-    use super::{intersect, union_best, Field, Posting};
+    use super::{intersect, union_best, Facts, Field, Posting};
+
+    #[test]
+    fn facts_stay_two_to_a_cache_line() {
+        assert!(std::mem::size_of::<Facts>() <= 32, "{} bytes", std::mem::size_of::<Facts>());
+    }
 
     #[test]
     fn a_posting_keeps_its_document_and_field() {
