@@ -98,8 +98,10 @@ struct Doc {
     name: Box<str>,
     categories: Box<[u32]>,
     phone: Option<Phone>,
-    points: Box<[Point]>,
 }
+
+/// Where a document's number of points is in `Facts::lengths`.
+const POINTS: usize = 3;
 
 /// A document's lists of numbers, kept end to end in the index's `lists`.
 #[derive(Debug, Clone, Copy)]
@@ -124,9 +126,10 @@ struct Facts {
     hours: u32,
     /// How many places it is offered at (its service-at-location links).
     links: u32,
-    /// Where its lists start in `lists`, and each one's length (see [`Listed`]).
+    /// Where its lists start in `lists`, and each one's length (see [`Listed`]); the
+    /// last length is its number of points (see `Index::points`).
     lists: u32,
-    lengths: [u8; 3],
+    lengths: [u8; 4],
     /// The ages it serves, bounds included (no bound: the type's extreme).
     minimum_age: i16,
     maximum_age: i16,
@@ -300,6 +303,10 @@ pub struct Index {
     facts: Vec<Facts>,
     /// The documents' lists of numbers (category closures, regions, languages), end to end.
     lists: Vec<u32>,
+    /// The documents' located places, end to end, for distances; and where each
+    /// document's start.
+    points: Vec<Point>,
+    point_starts: Vec<u32>,
     /// The distinct opening hours of the documents; shared with patched copies until a
     /// patch brings hours no document had (in a real directory, nearly every service's
     /// hours could differ: copying them all for each patch would cost what the patch saves).
@@ -553,7 +560,7 @@ impl Index {
         }
         closure.sort_unstable();
         closure.dedup();
-        let points = service
+        let points: Vec<Point> = service
             .service_at_locations
             .iter()
             .filter_map(|sal| {
@@ -578,7 +585,10 @@ impl Index {
             minimum_age: service.minimum_age.map_or(i16::MIN, |age| i16::try_from(age).unwrap_or(i16::MAX)),
             maximum_age: service.maximum_age.map_or(i16::MAX, |age| i16::try_from(age).unwrap_or(i16::MAX)),
             lists: u32::try_from(self.lists.len()).unwrap_or(u32::MAX),
-            lengths: [&closure, &regions, &languages].map(|list| self.append_list(list)),
+            lengths: {
+                let [closure, regions, languages] = [&closure, &regions, &languages].map(|list| self.append_list(list));
+                [closure, regions, languages, self.append_points(&points)]
+            },
             links: u32::try_from(service.service_at_locations.len()).unwrap_or(u32::MAX),
             open_24_7: service.open_24_7,
             accepts_referrals: service.accepts_referrals,
@@ -591,8 +601,15 @@ impl Index {
             name: service.name.into(),
             categories: categories.into(),
             phone: service.phones.into_iter().next(),
-            points,
         }));
+    }
+
+    /// Appends a document's located places to `points` (its first 255); returns how many.
+    fn append_points(&mut self, points: &[Point]) -> u8 {
+        self.point_starts.push(u32::try_from(self.points.len()).unwrap_or(u32::MAX));
+        let kept = &points[..points.len().min(usize::from(u8::MAX))];
+        self.points.extend_from_slice(kept);
+        u8::try_from(kept.len()).unwrap_or(u8::MAX)
     }
 
     /// Appends one of a document's lists to `lists` (its first 255 numbers: no service
@@ -750,9 +767,10 @@ impl Index {
     /// The nearest location's distance, and whether it was rounded to protect a
     /// location this viewer may not see (see `visibility::shows_place`).
     fn distance(&self, doc_id: u32, near: (f64, f64), viewer: Viewer<'_>) -> Option<(f64, bool)> {
-        let owner = &self.organizations.values[self.facts[doc_id as usize].organization as usize];
-        self.docs[doc_id as usize]
-            .points
+        let facts = &self.facts[doc_id as usize];
+        let owner = &self.organizations.values[facts.organization as usize];
+        let start = self.point_starts[doc_id as usize] as usize;
+        self.points[start..start + usize::from(facts.lengths[POINTS])]
             .iter()
             .map(|p| {
                 let exact = haversine_km(near, (p.latitude, p.longitude));
