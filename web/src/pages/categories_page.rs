@@ -7,6 +7,7 @@
 use harbour_types::{Page, Region, RegionInput, TaxonomyTerm, TaxonomyTermInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use serde::de::IgnoredAny;
 
 use crate::api;
 use crate::components::form::{save_failure, SaveButton};
@@ -86,6 +87,38 @@ fn focused_on_open() -> NodeRef<leptos::html::H3> {
     heading
 }
 
+/// A form's save: a new record to `collection`, or the replacement of `target` (its id
+/// and the version read, sent as If-Match); the form closes saying `saved`, or stays
+/// open saying why not.
+struct Sending {
+    collection: &'static str,
+    target: Option<(String, i32)>,
+    token: Option<String>,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<Msg>>,
+    done: Callback<Option<Msg>>,
+    saved: Msg,
+}
+
+impl Sending {
+    fn send<B: serde::Serialize + 'static>(self, body: B) {
+        self.busy.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            let token = self.token.as_deref();
+            let outcome = match &self.target {
+                Some((id, version)) => api::put_versioned::<_, IgnoredAny>(&format!("{}/{id}", self.collection), token, *version, &body).await,
+                None => api::post::<_, IgnoredAny>(self.collection, token, &body).await,
+            };
+            self.busy.set(false);
+            match outcome {
+                Ok(_) => self.done.run(Some(self.saved)),
+                Err(e) => self.error.set(Some(save_failure(&e))),
+            }
+        });
+    }
+}
+
 /// The category form: names, code, where it sits, what it covers.
 #[component]
 fn TermForm(existing: Option<TaxonomyTerm>, terms: Vec<TaxonomyTerm>, done: Callback<Option<Msg>>) -> impl IntoView {
@@ -115,20 +148,8 @@ fn TermForm(existing: Option<TaxonomyTerm>, terms: Vec<TaxonomyTerm>, done: Call
             name_fr: name_fr.get_untracked().trim().to_owned(),
             description: description.get_untracked().trim().to_owned(),
         };
-        busy.set(true);
-        error.set(None);
-        let (target, token) = (target.clone(), session.token());
-        spawn_local(async move {
-            let saved = match target {
-                Some((id, version)) => api::put_versioned::<_, TaxonomyTerm>(&format!("/api/v1/taxonomy_terms/{id}"), token.as_deref(), version, &body).await,
-                None => api::post::<_, TaxonomyTerm>("/api/v1/taxonomy_terms", token.as_deref(), &body).await,
-            };
-            busy.set(false);
-            match saved {
-                Ok(_) => done.run(Some(Msg::CategorySaved)),
-                Err(e) => error.set(Some(save_failure(&e))),
-            }
-        });
+        let sending = Sending { collection: "/api/v1/taxonomy_terms", target: target.clone(), token: session.token(), busy, error, done, saved: Msg::CategorySaved };
+        sending.send(body);
     };
     let heading = existing.as_ref().map_or_else(|| Msg::AddCategory.text(lang).to_owned(), |t| term_name(t, lang));
     view! {
@@ -171,20 +192,8 @@ fn RegionForm(existing: Option<Region>, done: Callback<Option<Msg>>) -> impl Int
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = RegionInput { slug: slug.get_untracked().trim().to_owned(), name: name.get_untracked().trim().to_owned(), name_fr: name_fr.get_untracked().trim().to_owned() };
-        busy.set(true);
-        error.set(None);
-        let (target, token) = (target.clone(), session.token());
-        spawn_local(async move {
-            let saved = match target {
-                Some((id, version)) => api::put_versioned::<_, Region>(&format!("/api/v1/regions/{id}"), token.as_deref(), version, &body).await,
-                None => api::post::<_, Region>("/api/v1/regions", token.as_deref(), &body).await,
-            };
-            busy.set(false);
-            match saved {
-                Ok(_) => done.run(Some(Msg::RegionSaved)),
-                Err(e) => error.set(Some(save_failure(&e))),
-            }
-        });
+        let sending = Sending { collection: "/api/v1/regions", target: target.clone(), token: session.token(), busy, error, done, saved: Msg::RegionSaved };
+        sending.send(body);
     };
     let lang = i18n.0.get_untracked();
     let heading = existing.as_ref().map_or_else(|| Msg::AddRegion.text(lang).to_owned(), |r| if lang == Lang::Fr { r.name_fr.clone() } else { r.name.clone() });
