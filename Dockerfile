@@ -20,9 +20,11 @@ COPY --from=build /out/harbour /usr/local/bin/harbour
 COPY --from=build /out/web /usr/share/harbour/web
 USER harbour
 WORKDIR /var/lib/harbour
+# MALLOC_MMAP_THRESHOLD_: the search index's copies go back to the system (README, Memory).
 ENV HARBOUR_LISTEN=0.0.0.0:8080 \
     HARBOUR_WEB_DIR=/usr/share/harbour/web \
-    HARBOUR_MODE=production
+    HARBOUR_MODE=production \
+    MALLOC_MMAP_THRESHOLD_=131072
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]
 ENTRYPOINT ["harbour"]

@@ -210,6 +210,10 @@ fn run() -> Result {
     let mut serve = Command::new(&harbour);
     serve.arg("serve");
     configure(&mut serve);
+    // As the image runs it: the search index's copies go back to the system (README, Memory).
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+        serve.env("MALLOC_MMAP_THRESHOLD_", "131072");
+    }
     status(&mut serve)
 }
 
