@@ -9,9 +9,9 @@ use harbour_types::{Page, PageRequest, Region, RegionInput, Service, StaleListin
 use diesel::QueryResult;
 
 use super::repo::{self, RegionRow, TermRow};
-use crate::db::DbConn;
 use super::service;
 use crate::auth::{Permission, Principal};
+use crate::db::DbConn;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -92,27 +92,29 @@ impl Curated {
         }
     }
 
-    /// Writes a new row, or replaces the current one if it is still at the version read:
-    /// 404 when it is gone, 412 when someone else saved it since.
+    /// Writes a new row, or replaces the current one if it is still at the version read.
+    /// When nothing was replaced, `exists` tells a row that is gone (404) from one someone
+    /// else saved since (412): read only then, so a save that goes through reads nothing.
     fn write<Row>(
         &self,
         conn: &mut DbConn,
         what: &str,
         row: &Row,
-        current: impl FnOnce(&mut DbConn) -> QueryResult<Option<i32>>,
+        exists: impl FnOnce(&mut DbConn) -> QueryResult<bool>,
         insert: impl FnOnce(&mut DbConn, &Row) -> QueryResult<()>,
         update: impl FnOnce(&mut DbConn, &Row, i32) -> QueryResult<bool>,
     ) -> Result<(), ApiError> {
         let Curated::Replacing { version, .. } = self else {
             return Ok(insert(conn, row)?);
         };
-        if current(conn)?.is_none() {
-            return Err(ApiError::NotFound(format!("no such {what}")));
+        if update(conn, row, *version)? {
+            return Ok(());
         }
-        if !update(conn, row, *version)? {
-            return Err(ApiError::PreconditionFailed);
+        if exists(conn)? {
+            Err(ApiError::PreconditionFailed)
+        } else {
+            Err(ApiError::NotFound(format!("no such {what}")))
         }
-        Ok(())
     }
 }
 
@@ -137,7 +139,7 @@ pub async fn save_term(state: &AppState, principal: &Principal, change: Curated,
         .transaction(move |conn| {
             let parents: HashMap<String, Option<String>> = repo::term_parents(conn)?.into_iter().collect();
             check_term(&parents, &id, &input)?;
-            change.write(conn, "taxonomy term", &row, |conn| Ok(repo::find_term(conn, &id)?.map(|t| t.version)), repo::insert_term, repo::update_term)
+            change.write(conn, "taxonomy term", &row, |conn| Ok(repo::find_term(conn, &id)?.is_some()), repo::insert_term, repo::update_term)
         })
         .await?;
     service::reindex(state).await;
@@ -164,7 +166,7 @@ pub async fn save_region(state: &AppState, principal: &Principal, change: Curate
         .db
         .transaction(move |conn| {
             let id = row.id.clone();
-            change.write(conn, "region", &row, |conn| Ok(repo::find_region(conn, &id)?.map(|r| r.version)), repo::insert_region, repo::update_region)
+            change.write(conn, "region", &row, |conn| Ok(repo::find_region(conn, &id)?.is_some()), repo::insert_region, repo::update_region)
         })
         .await?;
     service::reindex(state).await;

@@ -21,9 +21,14 @@ enum Editing {
     Region(Option<Region>),
 }
 
+/// A name in the interface's language.
+fn in_language(lang: Lang, name: &str, name_fr: &str) -> String {
+    if lang == Lang::Fr { name_fr } else { name }.to_owned()
+}
+
 /// A category's name in the interface's language.
 fn term_name(term: &TaxonomyTerm, lang: Lang) -> String {
-    if lang == Lang::Fr { term.name_fr.clone() } else { term.name.clone() }
+    in_language(lang, &term.name, &term.name_fr)
 }
 
 /// The categories under `parent`, by name in `lang`.
@@ -119,6 +124,29 @@ impl Sending {
     }
 }
 
+/// The English and French names every form here asks for; field ids start with `id`.
+#[component]
+fn NameFields(id: &'static str, name: RwSignal<String>, name_fr: RwSignal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let (en_id, fr_id) = (format!("{id}-name"), format!("{id}-name-fr"));
+    view! {
+        <label for=en_id.clone()>{i18n.t(Msg::NameInEnglish)}</label>
+        <input id=en_id required minlength="2" maxlength="120" autocomplete="off" bind:value=name/>
+        <label for=fr_id.clone()>{i18n.t(Msg::NameInFrench)}</label>
+        <input id=fr_id lang="fr" required minlength="2" maxlength="120" autocomplete="off" bind:value=name_fr/>
+    }
+}
+
+/// A form's end: the error line, Save, and Cancel (which closes it unsaved).
+#[component]
+fn FormEnd(error: RwSignal<Option<Msg>>, busy: RwSignal<bool>, done: Callback<Option<Msg>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <SaveButton error=error busy=busy/>
+        <button type="button" class="link" on:click=move |_| done.run(None)>{i18n.t(Msg::Cancel)}</button>
+    }
+}
+
 /// The category form: names, code, where it sits, what it covers.
 #[component]
 fn TermForm(existing: Option<TaxonomyTerm>, terms: Vec<TaxonomyTerm>, done: Callback<Option<Msg>>) -> impl IntoView {
@@ -155,10 +183,7 @@ fn TermForm(existing: Option<TaxonomyTerm>, terms: Vec<TaxonomyTerm>, done: Call
     view! {
         <form class="card" on:submit=submit novalidate aria-labelledby="term-form-title">
             <h3 id="term-form-title" tabindex="-1" node_ref=focused_on_open()>{heading}</h3>
-            <label for="term-name">{i18n.t(Msg::NameInEnglish)}</label>
-            <input id="term-name" required minlength="2" maxlength="120" autocomplete="off" bind:value=name/>
-            <label for="term-name-fr">{i18n.t(Msg::NameInFrench)}</label>
-            <input id="term-name-fr" lang="fr" required minlength="2" maxlength="120" autocomplete="off" bind:value=name_fr/>
+            <NameFields id="term" name=name name_fr=name_fr/>
             <label for="term-code">{i18n.t(Msg::Code)}</label>
             <input id="term-code" required minlength="2" maxlength="80" autocomplete="off" autocapitalize="none" spellcheck="false"
                 aria-describedby="term-code-hint" bind:value=code/>
@@ -170,8 +195,7 @@ fn TermForm(existing: Option<TaxonomyTerm>, terms: Vec<TaxonomyTerm>, done: Call
             </select>
             <label for="term-description">{i18n.t(Msg::WhatItCovers)}</label>
             <textarea id="term-description" rows="2" maxlength="2000" bind:value=description></textarea>
-            <SaveButton error=error busy=busy/>
-            <button type="button" class="link" on:click=move |_| done.run(None)>{i18n.t(Msg::Cancel)}</button>
+            <FormEnd error=error busy=busy done=done/>
         </form>
     }
 }
@@ -196,20 +220,16 @@ fn RegionForm(existing: Option<Region>, done: Callback<Option<Msg>>) -> impl Int
         sending.send(body);
     };
     let lang = i18n.0.get_untracked();
-    let heading = existing.as_ref().map_or_else(|| Msg::AddRegion.text(lang).to_owned(), |r| if lang == Lang::Fr { r.name_fr.clone() } else { r.name.clone() });
+    let heading = existing.as_ref().map_or_else(|| Msg::AddRegion.text(lang).to_owned(), |r| in_language(lang, &r.name, &r.name_fr));
     view! {
         <form class="card" on:submit=submit novalidate aria-labelledby="region-form-title">
             <h3 id="region-form-title" tabindex="-1" node_ref=focused_on_open()>{heading}</h3>
-            <label for="region-name">{i18n.t(Msg::NameInEnglish)}</label>
-            <input id="region-name" required minlength="2" maxlength="120" autocomplete="off" bind:value=name/>
-            <label for="region-name-fr">{i18n.t(Msg::NameInFrench)}</label>
-            <input id="region-name-fr" lang="fr" required minlength="2" maxlength="120" autocomplete="off" bind:value=name_fr/>
+            <NameFields id="region" name=name name_fr=name_fr/>
             <label for="region-slug">{i18n.t(Msg::ShortName)}</label>
             <input id="region-slug" required minlength="2" maxlength="60" autocomplete="off" autocapitalize="none" spellcheck="false"
                 aria-describedby="region-slug-hint" bind:value=slug/>
             <p id="region-slug-hint" class="muted small">{i18n.t(Msg::RegionSlugHint)}</p>
-            <SaveButton error=error busy=busy/>
-            <button type="button" class="link" on:click=move |_| done.run(None)>{i18n.t(Msg::Cancel)}</button>
+            <FormEnd error=error busy=busy done=done/>
         </form>
     }
 }
@@ -273,7 +293,7 @@ pub fn CategoriesPage() -> impl IntoView {
                     view! {
                         <ul class="plain">
                             {list.into_iter().map(|region| {
-                                let name = if lang == Lang::Fr { region.name_fr.clone() } else { region.name.clone() };
+                                let name = in_language(lang, &region.name, &region.name_fr);
                                 let label = format!("{} — {}", Msg::EditRegion.text(lang), name);
                                 let slug = region.slug.clone();
                                 view! {
