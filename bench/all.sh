@@ -5,16 +5,19 @@
 # same concurrency on the same PostgreSQL database. PostgreSQL with 100,000 services and
 # 1,000,000 referral histories (the database of bench/dashboards.sh, made when missing);
 # referral creation also on SQLite (the demo). Run on demand; not part of the test command.
-#   bench/all.sh          # DURATION=10s CONNECTIONS=32 WRITERS=8
+#   bench/all.sh          # DURATION=10s CONNECTIONS=32 WRITERS=8 SERVICES=100000 REFERRALS=1000000
+# (a smaller SERVICES/REFERRALS seeds in seconds, for trying a change to referral creation)
 # Needs wrk and pgbench (Debian packages wrk, postgresql-client).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 WRITERS=${WRITERS:-8}
+SERVICES=${SERVICES:-100000}
+REFERRALS=${REFERRALS:-1000000}
 PORT=${PORT:-8092}
 source bench/common.sh
-pg_url=$(scale_database 100000 1000000)
+pg_url=$(scale_database "$SERVICES" "$REFERRALS")
 
 base="http://127.0.0.1:$PORT"
 ceiling=""
@@ -77,7 +80,7 @@ echo "server resident memory after start-up: $(( $(ps -o rss= -p $SERVER) / 1024
 printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n|---|---|---|---|---|---|\n" endpoint c p50 p99 req/s "/ceiling"
 TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
 run "/health/live (ceiling)" "$CONNECTIONS" /health/live
-run "search q=shelter (100k services)" "$CONNECTIONS" "/api/v1/services/search?q=shelter"
+run "search q=shelter ($SERVICES services)" "$CONNECTIONS" "/api/v1/services/search?q=shelter"
 run "search q=sheltr&open_now=true" "$CONNECTIONS" "/api/v1/services/search?q=sheltr&open_now=true"
 service=$(psql "$pg_url" -tAc "SELECT id FROM services ORDER BY id LIMIT 1")
 run "service page" "$CONNECTIONS" "/api/v1/services/$service"

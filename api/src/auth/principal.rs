@@ -49,6 +49,9 @@ pub struct Principal {
     pub organization_id: String,
     /// The user or client.
     pub actor: Actor,
+    /// The user's display name or the client's name, as of the account cache: what a
+    /// timeline shows for what it does (read with the account, not again per write).
+    pub name: String,
 }
 
 impl Principal {
@@ -132,11 +135,13 @@ async fn account(state: &AppState, claims: &Claims) -> Result<Option<Principal>,
     let principal = match claims.kind {
         SubjectKind::User => state.db.run(move |conn| users_repo::find(conn, &id).map_err(ApiError::from)).await?.filter(|a| a.can_act()).map(|account| Principal {
             organization_id: account.row.organization_id,
+            name: account.row.display_name,
             actor: Actor::User { id: account.row.id, roles: account.roles, must_change_password: account.row.must_change_password },
         }),
         SubjectKind::Client => state.db.run(move |conn| clients_repo::find(conn, &id).map_err(ApiError::from)).await?.filter(|c| c.active).map(|client| Principal {
             actor: Actor::Client { scopes: client.scopes(), id: client.id },
             organization_id: client.organization_id,
+            name: client.name,
         }),
     };
     if let Some(principal) = principal.as_ref().filter(|_| !ttl.is_zero()) {

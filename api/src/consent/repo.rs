@@ -124,18 +124,38 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime, by: &str, method: 
 
 /// One consent.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ConsentRecord>> {
-    let row = consents::table.find(id).select(ConsentRow::as_select()).first(conn).optional()?;
+    let row = with_names().filter(consents::id.eq(id)).first(conn).optional()?;
     Ok(complete(conn, row.into_iter().collect())?.pop())
 }
 
 /// Every consent a participant gave, newest first.
 pub fn for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<Vec<ConsentRecord>> {
-    let rows = consents::table
+    let rows = with_names()
         .filter(consents::participant_id.eq(participant_id))
         .order((consents::given_at.desc(), consents::created_at.desc(), consents::id.asc()))
-        .select(ConsentRow::as_select())
         .load(conn)?;
     complete(conn, rows)
+}
+
+/// A consent with its organization's name and its recorder's.
+type NamedRow = (ConsentRow, String, String);
+
+/// Consents joined to their organization and their recorder.
+type ConsentsWithNames = diesel::dsl::InnerJoinOn<
+    diesel::dsl::InnerJoinOn<consents::table, organizations::table, diesel::dsl::Eq<organizations::id, consents::organization_id>>,
+    users::table,
+    diesel::dsl::Eq<users::id, consents::recorded_by>,
+>;
+type NamedColumns = (diesel::dsl::AsSelect<ConsentRow, crate::db::MultiBackend>, organizations::name, users::display_name);
+
+/// Consents with the names every one shows, read in the same query: referral creation
+/// reads a participant's consents inside its transaction, where each round trip counts.
+fn with_names() -> diesel::dsl::IntoBoxed<'static, diesel::dsl::Select<ConsentsWithNames, NamedColumns>, crate::db::MultiBackend> {
+    consents::table
+        .inner_join(organizations::table.on(organizations::id.eq(consents::organization_id)))
+        .inner_join(users::table.on(users::id.eq(consents::recorded_by)))
+        .select((ConsentRow::as_select(), organizations::name, users::display_name))
+        .into_boxed()
 }
 
 /// The ids of participants with a consent naming this organization that is not revoked,
@@ -167,31 +187,31 @@ pub fn reseal_evidence(conn: &mut DbConn, consent_id: &str, sealed: &str) -> Que
     diesel::update(consent_evidence::table.find(consent_id)).set(consent_evidence::sealed.eq(sealed)).execute(conn).map(drop)
 }
 
-/// Adds recipients and names to rows.
-fn complete(conn: &mut DbConn, rows: Vec<ConsentRow>) -> QueryResult<Vec<ConsentRecord>> {
+/// Adds recipients and revokers' names to rows.
+fn complete(conn: &mut DbConn, rows: Vec<NamedRow>) -> QueryResult<Vec<ConsentRecord>> {
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.0.id.as_str()).collect();
     let recipients: Vec<(String, String, String)> = consent_recipients::table
         .inner_join(organizations::table)
         .filter(consent_recipients::consent_id.eq_any(&ids))
         .order(organizations::name.asc())
         .select((consent_recipients::consent_id, organizations::id, organizations::name))
         .load(conn)?;
-    let mut people: Vec<&str> = rows.iter().map(|r| r.recorded_by.as_str()).collect();
-    people.extend(rows.iter().filter_map(|r| r.revoked_by.as_deref()));
-    let names: std::collections::HashMap<String, String> =
-        users::table.filter(users::id.eq_any(&people)).select((users::id, users::display_name)).load(conn)?.into_iter().collect();
-    let owners: Vec<&str> = rows.iter().map(|r| r.organization_id.as_str()).collect();
-    let organization_names: std::collections::HashMap<String, String> =
-        organizations::table.filter(organizations::id.eq_any(&owners)).select((organizations::id, organizations::name)).load(conn)?.into_iter().collect();
+    // Few consents are revoked: their revokers' names cost a query only when one is.
+    let revokers: Vec<&str> = rows.iter().filter_map(|r| r.0.revoked_by.as_deref()).collect();
+    let names: std::collections::HashMap<String, String> = if revokers.is_empty() {
+        std::collections::HashMap::new()
+    } else {
+        users::table.filter(users::id.eq_any(&revokers)).select((users::id, users::display_name)).load(conn)?.into_iter().collect()
+    };
     Ok(rows
         .into_iter()
-        .map(|row| ConsentRecord {
+        .map(|(row, organization_name, recorded_by_name)| ConsentRecord {
             recipients: recipients.iter().filter(|(c, _, _)| *c == row.id).map(|(_, id, name)| OrganizationRef { id: id.clone(), name: name.clone() }).collect(),
-            organization_name: organization_names.get(&row.organization_id).cloned().unwrap_or_default(),
-            recorded_by_name: names.get(&row.recorded_by).cloned().unwrap_or_default(),
+            organization_name,
+            recorded_by_name,
             revoked_by_name: row.revoked_by.as_ref().and_then(|id| names.get(id).cloned()),
             row,
         })

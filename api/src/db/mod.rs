@@ -220,6 +220,18 @@ pub fn page_bounds(request: harbour_types::PageRequest) -> (i64, i64) {
     (i64::try_from(request.offset()).unwrap_or(i64::MAX), i64::try_from(request.per_page()).unwrap_or(i64::MAX))
 }
 
+/// Inserts rows in one statement, written by the backend's own connection: through the
+/// multi-backend connection diesel cannot write a multi-row INSERT.
+macro_rules! insert_all {
+    ($conn:expr, $table:expr, $rows:expr) => {
+        match $conn {
+            $crate::db::DbConn::Postgresql(c) => diesel::insert_into($table).values($rows).execute(c),
+            $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+        }
+    };
+}
+pub(crate) use insert_all;
+
 /// A value bound to a hand-written query.
 #[derive(Debug, Clone)]
 pub enum Bind {

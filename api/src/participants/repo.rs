@@ -50,16 +50,12 @@ pub struct ParticipantRecord {
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ParticipantRecord>> {
     let found = participants::table
         .inner_join(organizations::table)
+        .left_join(users::table.on(participants::primary_contact_id.eq(users::id.nullable())))
         .filter(participants::id.eq(id))
-        .select((ParticipantRow::as_select(), organizations::name))
-        .first::<(ParticipantRow, String)>(conn)
+        .select((ParticipantRow::as_select(), organizations::name, users::display_name.nullable()))
+        .first::<(ParticipantRow, String, Option<String>)>(conn)
         .optional()?;
-    let Some((row, organization_name)) = found else { return Ok(None) };
-    let primary_contact_name = match &row.primary_contact_id {
-        Some(user) => users::table.find(user).select(users::display_name).first(conn).optional()?,
-        None => None,
-    };
-    Ok(Some(ParticipantRecord { row, organization_name, primary_contact_name }))
+    Ok(found.map(|(row, organization_name, primary_contact_name)| ParticipantRecord { row, organization_name, primary_contact_name }))
 }
 
 /// A page of participants by alias, among `owner`'s or among the ids given.

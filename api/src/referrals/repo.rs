@@ -8,9 +8,8 @@ use harbour_types::{ReferralStatus, Urgency};
 
 use super::lifecycle::awaiting_answer;
 
-use crate::db::schema::{api_clients, organization_regions, organizations, referral_events, referral_messages, referrals, regions, service_regions, service_taxonomy_terms, services, taxonomy_terms, users};
-use crate::auth::Actor;
-use crate::db::{DbConn, MultiBackend};
+use crate::db::schema::{api_clients, organizations, referral_events, referral_messages, referrals, services, users};
+use crate::db::{insert_all, load_sql, Bind, DbConn, MultiBackend};
 
 /// A row of `referrals`.
 // `None` is inserted as NULL, not DEFAULT: the INSERT's text is then the same for every
@@ -145,14 +144,6 @@ pub fn names_of(conn: &mut DbConn, rows: &[ReferralRow]) -> QueryResult<Vec<Name
         .collect())
 }
 
-/// The name a user or an API client is shown by on a timeline.
-pub fn actor_name(conn: &mut DbConn, actor: &Actor) -> QueryResult<String> {
-    match actor {
-        Actor::User { id, .. } => users::table.find(id).select(users::display_name).first(conn),
-        Actor::Client { id, .. } => api_clients::table.find(id).select(api_clients::name).first(conn),
-    }
-}
-
 /// What a list is filtered by, besides the organization and its side.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
@@ -272,9 +263,9 @@ pub fn carrying_snapshot_under(conn: &mut DbConn, consent_id: &str) -> QueryResu
         .load(conn)
 }
 
-/// Appends an event to a referral's timeline.
-pub fn add_event(conn: &mut DbConn, event: &EventRow) -> QueryResult<()> {
-    diesel::insert_into(referral_events::table).values(event).execute(conn).map(drop)
+/// Appends events to a referral's timeline, in one statement.
+pub fn add_events(conn: &mut DbConn, events: &[EventRow]) -> QueryResult<()> {
+    insert_all!(conn, referral_events::table, events).map(drop)
 }
 
 /// The next ordinal on a referral's timeline.
@@ -320,48 +311,39 @@ pub fn service_facts(conn: &mut DbConn, service_id: &str) -> QueryResult<Option<
 /// Deeper than any category tree the partnership keeps.
 const MAX_TAXONOMY_DEPTH: usize = 32;
 
+/// Where a referral counts, as `classify` reads it.
+#[derive(QueryableByName)]
+struct Cell {
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    region_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    category_id: Option<String>,
+}
+
 /// Where a referral counts on the dashboards, fixed when it is written so that each
 /// referral falls in exactly one cell (what lets small cells be suppressed soundly): the
 /// region of the service — when it serves several, the first one the sending organization
 /// also serves, else the first by name — and the top-level category of the first need
-/// named, else of the service's first category.
+/// named, else of the service's first category. One query: it runs inside referral
+/// creation's transaction, where each round trip counts.
 pub fn classify(conn: &mut DbConn, service_id: &str, from_organization_id: &str, need_category_ids: &[String]) -> QueryResult<(Option<String>, Option<String>)> {
-    // The service's regions by name, each with whether the sender serves it too.
-    let served: Vec<(String, Option<String>)> = service_regions::table
-        .inner_join(regions::table)
-        .left_join(
-            organization_regions::table
-                .on(organization_regions::region_id.eq(service_regions::region_id).and(organization_regions::organization_id.eq(from_organization_id))),
-        )
-        .filter(service_regions::service_id.eq(service_id))
-        .order(regions::name.asc())
-        .select((service_regions::region_id, organization_regions::region_id.nullable()))
-        .load(conn)?;
-    let region = served.iter().find(|(_, shared)| shared.is_some()).or(served.first()).map(|(region, _)| region.clone());
-    let term = match need_category_ids.first() {
-        Some(need) => Some(need.clone()),
-        None => service_taxonomy_terms::table
-            .filter(service_taxonomy_terms::service_id.eq(service_id))
-            .order(service_taxonomy_terms::taxonomy_term_id.asc())
-            .select(service_taxonomy_terms::taxonomy_term_id)
-            .first(conn)
-            .optional()?,
+    // The category: up the tree from where it starts to its top. The tree has no cycles
+    // (curation refuses them); the depth bound only guards bad data.
+    let (start, bind) = match need_category_ids.first() {
+        Some(need) => ("?", need.clone()),
+        None => ("(SELECT taxonomy_term_id FROM service_taxonomy_terms WHERE service_id = ? ORDER BY taxonomy_term_id LIMIT 1)", service_id.to_owned()),
     };
-    let category = match term {
-        Some(mut top) => {
-            // Up the tree, one parent at a time (a tree is a few levels deep). It has no
-            // cycles (curation refuses them); the bound only guards bad data.
-            for _ in 0..MAX_TAXONOMY_DEPTH {
-                match taxonomy_terms::table.find(&top).select(taxonomy_terms::parent_id).first::<Option<String>>(conn).optional()? {
-                    Some(Some(parent)) => top = parent,
-                    _ => break,
-                }
-            }
-            Some(top)
-        }
-        None => None,
-    };
-    Ok((region, category))
+    let sql = format!(
+        "WITH RECURSIVE up (id, parent_id, depth) AS ( \
+             SELECT id, parent_id, 0 FROM taxonomy_terms WHERE id = {start} \
+             UNION ALL SELECT t.id, t.parent_id, up.depth + 1 FROM taxonomy_terms t JOIN up ON t.id = up.parent_id WHERE up.depth < {MAX_TAXONOMY_DEPTH}) \
+         SELECT (SELECT sr.region_id FROM service_regions sr JOIN regions r ON r.id = sr.region_id \
+                 LEFT JOIN organization_regions o ON o.region_id = sr.region_id AND o.organization_id = ? \
+                 WHERE sr.service_id = ? ORDER BY CASE WHEN o.region_id IS NULL THEN 1 ELSE 0 END, r.name, sr.region_id LIMIT 1) AS region_id, \
+                (SELECT id FROM up ORDER BY depth DESC LIMIT 1) AS category_id"
+    );
+    let binds = [Bind::Text(bind), Bind::Text(from_organization_id.to_owned()), Bind::Text(service_id.to_owned())];
+    Ok(load_sql::<Cell>(conn, &sql, &binds)?.pop().map_or((None, None), |cell| (cell.region_id, cell.category_id)))
 }
 
 /// Adds a message.

@@ -121,11 +121,11 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
             };
             // Stored once, as it stands after sending (not as a draft, then updated).
             repo::insert(conn, &row)?;
-            timeline.iter().try_for_each(|event| append_event(conn, &row, event))?;
+            append_events(conn, &row, &timeline)?;
             audit::record(conn, &accessor, &disclosed(AuditAction::ReferralCreate, &row, access.as_ref()))?;
             let names = repo::Names {
                 from_organization: participant.organization_name,
-                from_user: repo::actor_name(conn, &principal.actor)?,
+                from_user: principal.name.clone(),
                 to_organization: service.organization_name,
                 service: service.name,
                 assignee: None,
@@ -343,7 +343,7 @@ pub async fn post_message(state: &AppState, accessor: Accessor, id: String, inpu
                 body: input.body.trim().to_owned(),
             };
             repo::add_message(conn, &message)?;
-            announce(conn, &row, "referral.message")?;
+            announce(conn, &row, ["referral.message".to_owned()])?;
             audit::record(conn, &accessor, &disclosed(AuditAction::ReferralMessage, &row, None))?;
             let written = repo::messages(conn, &id)?.into_iter().find(|(m, _, _)| m.id == message.id);
             written.map(message_dto).ok_or_else(|| ApiError::Internal("a message vanished while being written".into()))
@@ -448,13 +448,13 @@ fn event(conn: &mut DbConn, row: &ReferralRow, kind: &str, accessor: &Accessor, 
 /// Appends to the timeline; `actor` is none for what Harbour itself did.
 fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> Result<(), ApiError> {
     let ordinal = repo::next_ordinal(conn, &row.id)?;
-    append_event(conn, row, &new_event(row, ordinal, kind, actor, organization_id, note))
+    append_events(conn, row, &[new_event(row, ordinal, kind, actor, organization_id, note)])
 }
 
-/// Stores a timeline event and queues its webhook deliveries.
-fn append_event(conn: &mut DbConn, row: &ReferralRow, event: &EventRow) -> Result<(), ApiError> {
-    repo::add_event(conn, event)?;
-    announce(conn, row, &format!("referral.{}", event.kind))
+/// Stores timeline events of one change and queues their webhook deliveries.
+fn append_events(conn: &mut DbConn, row: &ReferralRow, events: &[EventRow]) -> Result<(), ApiError> {
+    repo::add_events(conn, events)?;
+    announce(conn, row, events.iter().map(|event| format!("referral.{}", event.kind)))
 }
 
 /// The timeline event `ordinal` of a referral, as it stands now.
@@ -479,12 +479,11 @@ fn new_event(row: &ReferralRow, ordinal: i32, kind: &str, actor: Option<&Actor>,
     }
 }
 
-/// Queues the webhook deliveries of an event, in the transaction of the change.
-fn announce(conn: &mut DbConn, row: &ReferralRow, event: &str) -> Result<(), ApiError> {
-    if let Some(event) = harbour_types::WebhookEvent::from_code(event) {
-        let announcement = Announcement { event, referral_id: &row.id, status: &row.status, organizations: [&row.from_organization_id, &row.to_organization_id] };
-        crate::webhooks::outbox::enqueue(conn, &announcement)?;
-    }
+/// Queues the webhook deliveries of a change's events, in the transaction of the change.
+fn announce(conn: &mut DbConn, row: &ReferralRow, events: impl IntoIterator<Item = String>) -> Result<(), ApiError> {
+    let events = events.into_iter().filter_map(|event| harbour_types::WebhookEvent::from_code(&event)).collect();
+    let announcement = Announcement { events, referral_id: &row.id, status: &row.status, organizations: [&row.from_organization_id, &row.to_organization_id] };
+    crate::webhooks::outbox::enqueue(conn, &announcement)?;
     Ok(())
 }
 

@@ -17,7 +17,7 @@ use rand::{Rng, SeedableRng};
 use super::{new_id, SeedError};
 use crate::config::Settings;
 use crate::db::schema::{participants, referral_events, referrals, service_regions, service_taxonomy_terms, services, taxonomy_terms, user_roles, users};
-use crate::db::{Db, DbConn};
+use crate::db::{insert_all, Db, DbConn};
 use crate::participants::repo::{self as participants_repo, ParticipantRow};
 use crate::referrals::repo::{EventRow, ReferralRow};
 
@@ -73,19 +73,9 @@ pub fn seed_synthetic_referrals(db: &Db, count: usize) -> Result<usize, SeedErro
             rows.push(row);
         }
         crate::db::transaction(&mut conn, |conn| -> Result<(), SeedError> {
-            // Many rows per statement, which diesel writes per backend (not through the
-            // multi-backend connection).
-            macro_rules! insert_all {
-                ($c:expr) => {{
-                    diesel::insert_into(referrals::table).values(&rows).execute($c)?;
-                    for events in events.chunks(3000) {
-                        diesel::insert_into(referral_events::table).values(events).execute($c)?;
-                    }
-                }};
-            }
-            match conn {
-                DbConn::Postgresql(c) => insert_all!(c),
-                DbConn::Sqlite(c) => insert_all!(c),
+            insert_all!(conn, referrals::table, &rows)?;
+            for events in events.chunks(3000) {
+                insert_all!(conn, referral_events::table, events)?;
             }
             Ok(())
         })?;
