@@ -66,8 +66,7 @@ fn chain_of(entry: &AuditEntry<'_>) -> i16 {
 /// Appends one event to its chain. Call inside the transaction of the work it records.
 pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) -> Result<(), diesel::result::Error> {
     let chain = chain_of(entry);
-    repo::lock_chain(conn, chain)?;
-    let prev_hash = repo::head_hash(conn, chain)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
+    let prev_hash = repo::locked_head(conn, chain)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
     let (actor_kind, actor_id) = match &accessor.principal.actor {
         Actor::User { id, .. } => ("user", id.clone()),
         Actor::Client { id, .. } => ("client", id.clone()),

@@ -29,21 +29,36 @@ pub struct AuditRow {
     pub chain: i16,
 }
 
+/// An arbitrary constant naming the audit chains' advisory locks (one per chain after it).
+const AUDIT_CHAIN_LOCK: i64 = 0x4841_5242_4155_4400; // "HARBAUD"
+
 /// Serializes appends to one chain until the transaction ends, so two writers never
 /// take the same previous hash. SQLite needs nothing: a write transaction there holds
 /// the database's one write lock from its start (see [`crate::db::transaction`]).
 pub fn lock_chain(conn: &mut DbConn, chain: i16) -> QueryResult<()> {
-    /// An arbitrary constant naming the audit chains' advisory locks (one per chain after it).
-    const AUDIT_CHAIN_LOCK: i64 = 0x4841_5242_4155_4400; // "HARBAUD"
     if let DbConn::Postgresql(pg) = conn {
         diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(AUDIT_CHAIN_LOCK + i64::from(chain)).execute(pg)?;
     }
     Ok(())
 }
 
-/// The hash of a chain's newest event.
-pub fn head_hash(conn: &mut DbConn, chain: i16) -> QueryResult<Option<String>> {
-    audit_events::table.filter(audit_events::chain.eq(chain)).order(audit_events::seq.desc()).select(audit_events::hash).first(conn).optional()
+/// The hash of a chain's newest event, with the chain locked as by [`lock_chain`]: on
+/// PostgreSQL in one round trip (the function of migration 14), where every audited
+/// write took two.
+pub fn locked_head(conn: &mut DbConn, chain: i16) -> QueryResult<Option<String>> {
+    #[derive(QueryableByName)]
+    struct Head {
+        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+        head: Option<String>,
+    }
+    match conn {
+        DbConn::Postgresql(pg) => diesel::sql_query("SELECT harbour_audit_chain_head($1, $2) AS head")
+            .bind::<diesel::sql_types::BigInt, _>(AUDIT_CHAIN_LOCK + i64::from(chain))
+            .bind::<diesel::sql_types::SmallInt, _>(chain)
+            .get_result::<Head>(pg)
+            .map(|h| h.head),
+        DbConn::Sqlite(_) => audit_events::table.filter(audit_events::chain.eq(chain)).order(audit_events::seq.desc()).select(audit_events::hash).first(conn).optional(),
+    }
 }
 
 /// Appends an event (its `seq` is assigned by the database).

@@ -1,0 +1,1 @@
+DROP FUNCTION harbour_audit_chain_head(BIGINT, SMALLINT);
