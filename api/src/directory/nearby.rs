@@ -15,7 +15,9 @@ use crate::db::DbConn;
 use crate::error::ApiError;
 
 const EARTH_RADIUS_KM: f64 = 6371.0;
-const KM_PER_DEGREE_OF_LATITUDE: f64 = 111.2;
+/// No two points a degree of latitude apart are closer than this (on the sphere
+/// `haversine_km` measures on): what bounding boxes are drawn with.
+pub const KM_PER_DEGREE_OF_LATITUDE: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
 /// The farthest `proximity` Harbour takes, in meters: across the province and more, and
 /// a bound on how many places one request reads.
 const MAX_PROXIMITY_M: f64 = 1_000_000.0;

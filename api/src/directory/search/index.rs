@@ -10,7 +10,7 @@
 //! so paging is stable.
 
 use std::borrow::Borrow;
-use std::collections::HashMap;
+use std::collections::{BinaryHeap, HashMap};
 use std::hash::Hash;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -25,7 +25,7 @@ use super::hours::{next_opening, Clock, Hours};
 use super::text;
 use crate::db::schema::{organizations, services, taxonomy_terms};
 use crate::db::DbConn;
-use crate::directory::nearby::haversine_km;
+use crate::directory::nearby::{haversine_km, KM_PER_DEGREE_OF_LATITUDE};
 use crate::directory::repo;
 use crate::directory::service::service_dto;
 use crate::directory::visibility::{shows_place, Viewer};
@@ -41,6 +41,9 @@ const CONFIDENTIAL_DISTANCE_STEP_KM: f64 = 10.0;
 const BUILD_CHUNK: usize = 500;
 /// Superseded documents an index may hold whatever its size (see [`Index::can_patch`]).
 const PATCH_FLOOR: usize = 1000;
+/// How many documents a search reads ahead at a time (see [`Index::gather`]): about as
+/// many reads from memory as a core keeps going at once.
+const GATHERED: usize = 16;
 /// Guards the walk up the category tree against a cycle in edited data.
 const MAX_CATEGORY_DEPTH: usize = 16;
 
@@ -393,6 +396,60 @@ struct Candidate {
     open_now: bool,
 }
 
+/// The first candidates in the order results are listed (by the keys of `Index::rank`),
+/// kept while thousands go by: a page needs only those up to its end. Keeping every
+/// candidate took an allocation the size of the result set in every search (above
+/// 128 KB, a fresh mapping from the system, faulted in page by page) and a partial sort.
+struct First {
+    limit: usize,
+    /// The kept ones, the last in order on top: the one a better candidate replaces.
+    kept: BinaryHeap<Ranked>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    key: (u64, u32),
+    candidate: Candidate,
+}
+
+impl PartialEq for Ranked {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Ranked {}
+
+impl PartialOrd for Ranked {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Ranked {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key.cmp(&other.key)
+    }
+}
+
+impl First {
+    fn new(limit: usize) -> First {
+        First { limit, kept: BinaryHeap::new() }
+    }
+
+    fn offer(&mut self, key: (u64, u32), candidate: Candidate) {
+        if self.kept.len() < self.limit {
+            self.kept.push(Ranked { key, candidate });
+        } else if let Some(mut last) = self.kept.peek_mut().filter(|last| key < last.key) {
+            *last = Ranked { key, candidate };
+        }
+    }
+
+    fn in_order(self) -> Vec<Candidate> {
+        self.kept.into_sorted_vec().into_iter().map(|r| r.candidate).collect()
+    }
+}
+
 impl Index {
     /// Builds the index from every active service in the database.
     pub fn build(conn: &mut DbConn, time_zone: &str) -> Result<Index, ApiError> {
@@ -627,20 +684,18 @@ impl Index {
         &self.lists[start..start + usize::from(facts.lengths[which as usize])]
     }
 
-    /// Scores every document that matches all query words (all documents without
-    /// words), in document order.
-    fn text_scores(&self, query: &str) -> Vec<(u32, f32)> {
+    /// Scores every document that matches all query words, in document order; none
+    /// without words (every document matches, with no score).
+    fn text_scores(&self, query: &str) -> Option<Vec<(u32, f32)>> {
         let mut per_word: Vec<Vec<(u32, f32)>> = text::words(query).map(|word| self.word_scores(&word)).collect();
         // Intersect from the rarest word, so the running result only shrinks.
         per_word.sort_by_key(Vec::len);
         let mut words = per_word.into_iter();
-        let Some(mut scores) = words.next() else {
-            return (0..self.docs.len()).map(|d| (u32::try_from(d).unwrap_or(u32::MAX), 0.0)).collect();
-        };
+        let mut scores = words.next()?;
         for next in words {
             scores = intersect(&scores, &next);
         }
-        scores
+        Some(scores)
     }
 
     /// The documents one query word matches, in document order, each with its best
@@ -665,11 +720,20 @@ impl Index {
         lists.pop().unwrap_or_default()
     }
 
-    /// The documents the query finds as `viewer` sees them at `now`, in document order.
+    /// Hands `found` each document the query finds as `viewer` sees them at `now`, in
+    /// document order.
     /// With `counts`, each candidate is counted in the facets as it is found, while its
     /// facts are still in the cache: a second pass over tens of thousands of candidates
     /// would read them all from memory again.
-    fn candidates(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>, capacities: &CapacityTable, mut counts: Option<&mut FacetCounts>) -> Vec<Candidate> {
+    fn candidates(
+        &self,
+        query: &SearchQuery,
+        viewer: Viewer<'_>,
+        now: DateTime<Utc>,
+        capacities: &CapacityTable,
+        mut counts: Option<&mut FacetCounts>,
+        mut found: impl FnMut(Candidate),
+    ) {
         let wanted_status = query.capacity.map(CapacityTable::place);
         let clock = Clock::at(self.zone.unwrap_or(chrono_tz::America::Halifax), now);
         // A filter naming something the index does not know matches nothing: no document has number u32::MAX.
@@ -681,8 +745,7 @@ impl Index {
         let gender = query.gender.map(attribute_bit);
         // Whether each pattern of hours is open now, worked out when first needed.
         let mut open_by_hours: Vec<Option<bool>> = vec![None; self.hours.values.len()];
-        let mut candidates: Vec<Candidate> = Vec::new();
-        for (doc_id, score) in self.text_scores(&query.text) {
+        let mut consider = |doc_id: u32, score: f32| {
             let facts = &self.facts[doc_id as usize];
             let passes_facts = !self.superseded[doc_id as usize]
                 && organization.is_none_or(|o| facts.organization == o)
@@ -696,14 +759,14 @@ impl Index {
                 && wanted_status.is_none_or(|c| capacities.status[doc_id as usize] == c)
                 && query.age.is_none_or(|age| facts.serves_age(age));
             if !passes_facts {
-                continue;
+                return;
             }
             let pattern = facts.hours as usize;
             let open_now = *open_by_hours[pattern].get_or_insert_with(|| clock.open(&self.hours.values[pattern]));
             if query.open_now && !open_now {
-                continue;
+                return;
             }
-            let distance = query.near.and_then(|near| self.distance(doc_id, near, viewer));
+            let distance = query.near.and_then(|near| self.distance(doc_id, near, query.radius_km, viewer));
             let within = match (query.radius_km, distance) {
                 (Some(radius), Some((km, _))) => km <= radius,
                 (Some(_), None) => false,
@@ -713,24 +776,59 @@ impl Index {
                 if let Some(counts) = counts.as_deref_mut() {
                     counts.add(self, facts, capacities.status[doc_id as usize], open_now);
                 }
-                candidates.push(Candidate { doc: doc_id, name_rank: self.name_ranks[doc_id as usize], score, distance, open_now });
+                found(Candidate { doc: doc_id, name_rank: self.name_ranks[doc_id as usize], score, distance, open_now });
             }
+        };
+        match self.text_scores(&query.text) {
+            Some(scores) => {
+                for block in scores.chunks(GATHERED) {
+                    self.gather(block, capacities, query.near.is_some());
+                    block.iter().for_each(|&(doc_id, score)| consider(doc_id, score));
+                }
+            }
+            // Every document, in order (memory is read ahead without help), passed over
+            // here at once when it lacks a required attribute: a filter without words
+            // keeps a few thousand of a hundred thousand.
+            None => (0..u32::try_from(self.docs.len()).unwrap_or(u32::MAX))
+                .filter(|doc_id| self.facts[*doc_id as usize].attributes & required_attributes == required_attributes)
+                .for_each(|doc_id| consider(doc_id, 0.0)),
         }
-        candidates
     }
 
-    /// The order results are listed in: nearest first when asked, else best first; then
-    /// by name, so that pages are stable.
-    fn order(query: &SearchQuery) -> impl Fn(&Candidate, &Candidate) -> std::cmp::Ordering {
+    /// Reads what `candidates` looks at of a block of documents before it looks: loads
+    /// with nothing between them, which the processor sends to memory together. Taken
+    /// one document at a time, each waited for the one before (the filters and facet
+    /// counts branch on what a load brings, and a mispredicted branch throws away the
+    /// loads begun after it): a search matching thousands of services spent most of its
+    /// time waiting on memory.
+    fn gather(&self, block: &[(u32, f32)], capacities: &CapacityTable, near: bool) {
+        let mut read = 0u32;
+        for &(doc, _) in block {
+            let doc = doc as usize;
+            read = read.wrapping_add(self.facts[doc].lists ^ self.name_ranks[doc] ^ u32::from(self.superseded[doc]) ^ u32::from(capacities.status[doc]));
+            if near {
+                read = read.wrapping_add(self.point_starts[doc]);
+            }
+        }
+        // Then what the facts just read locate: the start of each one's lists, and of its places.
+        for &(doc, _) in block {
+            read = read.wrapping_add(self.lists.get(self.facts[doc as usize].lists as usize).copied().unwrap_or_default());
+            if near {
+                let point = self.points.get(self.point_starts[doc as usize] as usize);
+                read = read.wrapping_add(point.map_or(0, |p| p.latitude.to_bits() as u32));
+            }
+        }
+        std::hint::black_box(read);
+    }
+
+    /// Where a candidate is listed, as a key that sorts in that order: nearest first
+    /// when asked, else best first; then by name, so that pages are stable. (Distances
+    /// and scores are never negative, so their bits sort as they do.)
+    fn rank(query: &SearchQuery) -> impl Fn(&Candidate) -> (u64, u32) {
         let by_distance = query.by_distance && query.near.is_some();
-        move |a: &Candidate, b: &Candidate| {
-            let primary = if by_distance {
-                let far = f64::INFINITY;
-                a.distance.map_or(far, |d| d.0).total_cmp(&b.distance.map_or(far, |d| d.0))
-            } else {
-                b.score.total_cmp(&a.score)
-            };
-            primary.then_with(|| a.name_rank.cmp(&b.name_rank))
+        move |c: &Candidate| {
+            let primary = if by_distance { c.distance.map_or(f64::INFINITY, |d| d.0).to_bits() } else { u64::from(u32::MAX - c.score.to_bits()) };
+            (primary, c.name_rank)
         }
     }
 
@@ -738,40 +836,45 @@ impl Index {
     pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> SearchResults {
         let capacities = self.capacities.read();
         let mut counts = FacetCounts::new(self);
-        let mut candidates = self.candidates(query, viewer, now, &capacities, Some(&mut counts));
-        let facets = counts.facets(self);
         let request = query.page;
-        let total = candidates.len();
-        let start = usize::try_from(request.offset()).unwrap_or(usize::MAX).min(total);
-        let end = start.saturating_add(usize::try_from(request.per_page()).unwrap_or(usize::MAX)).min(total);
-        let order = Self::order(query);
-        // Only the results up to the end of the page need to be in order.
-        if end > 0 && end < total {
-            candidates.select_nth_unstable_by(end - 1, &order);
-            candidates.truncate(end);
-        }
-        candidates.sort_unstable_by(&order);
-        let hits = candidates[start.min(candidates.len())..].iter().map(|c| self.hit(c, &capacities.full[c.doc as usize], now)).collect();
-        SearchResults { page: Page::new(hits, total as u64, request), facets }
+        let start = usize::try_from(request.offset()).unwrap_or(usize::MAX);
+        let rank = Self::rank(query);
+        // Only the results up to the end of the page are kept, in order.
+        let mut first = First::new(start.saturating_add(usize::try_from(request.per_page()).unwrap_or(usize::MAX)));
+        let mut total = 0u64;
+        self.candidates(query, viewer, now, &capacities, Some(&mut counts), |candidate| {
+            total += 1;
+            first.offer(rank(&candidate), candidate);
+        });
+        let listed = first.in_order();
+        let hits = listed[start.min(listed.len())..].iter().map(|c| self.hit(c, &capacities.full[c.doc as usize], now)).collect();
+        SearchResults { page: Page::new(hits, total, request), facets: counts.facets(self) }
     }
 
     /// Every service the query finds, in the order search lists them, with the number of
     /// places each is offered at: what HSDS's `/service_at_locations?search=` pages
     /// through without reading the links of services before the page.
     pub fn found_with_links(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> Vec<(String, u32)> {
-        let mut candidates = self.candidates(query, viewer, now, &self.capacities.read(), None);
-        candidates.sort_unstable_by(Self::order(query));
+        let mut candidates = Vec::new();
+        self.candidates(query, viewer, now, &self.capacities.read(), None, |candidate| candidates.push(candidate));
+        candidates.sort_unstable_by_key(Self::rank(query));
         candidates.iter().map(|c| (self.docs[c.doc as usize].id.to_string(), self.facts[c.doc as usize].links)).collect()
     }
 
     /// The nearest location's distance, and whether it was rounded to protect a
-    /// location this viewer may not see (see `visibility::shows_place`).
-    fn distance(&self, doc_id: u32, near: (f64, f64), viewer: Viewer<'_>) -> Option<(f64, bool)> {
+    /// location this viewer may not see (see `visibility::shows_place`). Within a radius,
+    /// only the locations that can be inside it: a location further north or south than
+    /// the radius is further away still, which a subtraction tells without the
+    /// trigonometry (most of a "near me" search's time when it was worked out for all).
+    fn distance(&self, doc_id: u32, near: (f64, f64), radius_km: Option<f64>, viewer: Viewer<'_>) -> Option<(f64, bool)> {
         let facts = &self.facts[doc_id as usize];
         let owner = &self.organizations.values[facts.organization as usize];
         let start = self.point_starts[doc_id as usize] as usize;
+        // Distances are shown rounded to 0.1 km: one just past the radius can show on it.
+        let reach = radius_km.map(|r| (r + 0.1) / KM_PER_DEGREE_OF_LATITUDE);
         self.points[start..start + usize::from(facts.lengths[POINTS])]
             .iter()
+            .filter(|p| reach.is_none_or(|degrees| (p.latitude - near.0).abs() <= degrees))
             .map(|p| {
                 let exact = haversine_km(near, (p.latitude, p.longitude));
                 if !shows_place(p.visibility, owner, viewer) {
@@ -866,7 +969,28 @@ impl FacetCounts {
 
 #[cfg(test)]
 mod tests {
-    use super::{intersect, union_best, Facts, Field, Posting};
+    use super::{intersect, union_best, Candidate, Facts, Field, First, Index, Posting, SearchQuery};
+
+    #[test]
+    fn a_page_keeps_the_candidates_a_full_sort_puts_first() {
+        // Scores with many ties (broken by name), and distances for "nearest first".
+        let candidates: Vec<Candidate> = (0..200u32)
+            .map(|n| Candidate { doc: n, name_rank: n * 7919 % 200, score: (n * 31 % 13) as f32, distance: Some((f64::from(n * 17 % 50), false)), open_now: false })
+            .collect();
+        let by_distance = SearchQuery { near: Some((44.6, -63.6)), by_distance: true, ..SearchQuery::default() };
+        for query in [SearchQuery::default(), by_distance] {
+            let rank = Index::rank(&query);
+            let mut sorted = candidates.clone();
+            sorted.sort_by_key(&rank);
+            assert!(query.by_distance || sorted[0].score == 12.0, "best first");
+            for limit in [1, 20, 199, 200, 500] {
+                let mut first = First::new(limit);
+                candidates.iter().for_each(|c| first.offer(rank(c), *c));
+                let kept: Vec<u32> = first.in_order().iter().map(|c| c.doc).collect();
+                assert_eq!(kept, sorted.iter().take(limit).map(|c| c.doc).collect::<Vec<_>>(), "limit {limit}");
+            }
+        }
+    }
 
     #[test]
     fn facts_stay_two_to_a_cache_line() {
