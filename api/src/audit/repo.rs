@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::audit_events;
-use crate::db::DbConn;
+use crate::db::{Bind, DbConn, HandWritten};
 
 /// A row of `audit_events`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -37,13 +37,13 @@ const AUDIT_CHAIN_LOCK: i64 = 0x4841_5242_4155_4400; // "HARBAUD"
 /// the database's one write lock from its start (see [`crate::db::transaction`]).
 pub fn lock_chain(conn: &mut DbConn, chain: i16) -> QueryResult<()> {
     if let DbConn::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock($1)").bind::<diesel::sql_types::BigInt, _>(AUDIT_CHAIN_LOCK + i64::from(chain)).execute(pg)?;
+        HandWritten { sql: "SELECT pg_advisory_xact_lock(?)", binds: &[Bind::BigInt(AUDIT_CHAIN_LOCK + i64::from(chain))] }.execute(pg)?;
     }
     Ok(())
 }
 
 /// The hash of a chain's newest event, with the chain locked as by [`lock_chain`]: on
-/// PostgreSQL in one round trip (the function of migration 14), where every audited
+/// PostgreSQL in one round trip (the function of migrations 14 and 15), where every audited
 /// write took two.
 pub fn locked_head(conn: &mut DbConn, chain: i16) -> QueryResult<Option<String>> {
     #[derive(QueryableByName)]
@@ -52,9 +52,7 @@ pub fn locked_head(conn: &mut DbConn, chain: i16) -> QueryResult<Option<String>>
         head: Option<String>,
     }
     match conn {
-        DbConn::Postgresql(pg) => diesel::sql_query("SELECT harbour_audit_chain_head($1, $2) AS head")
-            .bind::<diesel::sql_types::BigInt, _>(AUDIT_CHAIN_LOCK + i64::from(chain))
-            .bind::<diesel::sql_types::SmallInt, _>(chain)
+        DbConn::Postgresql(pg) => HandWritten { sql: "SELECT harbour_audit_chain_head(?, ?) AS head", binds: &[Bind::BigInt(AUDIT_CHAIN_LOCK + i64::from(chain)), Bind::SmallInt(chain)] }
             .get_result::<Head>(pg)
             .map(|h| h.head),
         DbConn::Sqlite(_) => audit_events::table.filter(audit_events::chain.eq(chain)).order(audit_events::seq.desc()).select(audit_events::hash).first(conn).optional(),

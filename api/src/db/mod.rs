@@ -237,41 +237,78 @@ pub(crate) use insert_all;
 pub enum Bind {
     Text(String),
     Time(chrono::NaiveDateTime),
+    BigInt(i64),
+    SmallInt(i16),
 }
 
-/// Runs a hand-written query on either backend — for the aggregates diesel's query
-/// builder cannot write for both (recursive tree walks, grouping by hour). Written with
-/// `?` placeholders, as SQLite takes them; they are numbered for PostgreSQL here. The SQL
-/// must have no `?` of its own.
+/// A hand-written statement, with `?` where its binds go (numbered for PostgreSQL as it
+/// is written out), for what diesel's query builder cannot write for both backends
+/// (recursive tree walks, grouping by hour, calling a function). Unlike
+/// `diesel::sql_query`, which is parsed and planned again on every call, each connection
+/// prepares it once and reuses it, keyed by its text: for referral creation's short
+/// queries on PostgreSQL, parsing and planning cost more than running them. Its text
+/// must therefore come from a bounded set (values always go in binds), and have no `?`
+/// of its own.
+pub struct HandWritten<'a> {
+    pub sql: &'a str,
+    pub binds: &'a [Bind],
+}
+
+impl<DB> diesel::query_builder::QueryFragment<DB> for HandWritten<'_>
+where
+    DB: diesel::backend::Backend
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Text>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::Timestamp>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::BigInt>
+        + diesel::sql_types::HasSqlType<diesel::sql_types::SmallInt>,
+    String: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+    chrono::NaiveDateTime: diesel::serialize::ToSql<diesel::sql_types::Timestamp, DB>,
+    i64: diesel::serialize::ToSql<diesel::sql_types::BigInt, DB>,
+    i16: diesel::serialize::ToSql<diesel::sql_types::SmallInt, DB>,
+{
+    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> diesel::QueryResult<()> {
+        use diesel::sql_types::{BigInt, SmallInt, Text, Timestamp};
+        let mut pieces = self.sql.split('?');
+        out.push_sql(pieces.next().unwrap_or_default());
+        let mut binds = self.binds.iter();
+        for piece in pieces {
+            match binds.next() {
+                Some(Bind::Text(text)) => out.push_bind_param::<Text, _>(text)?,
+                Some(Bind::Time(time)) => out.push_bind_param::<Timestamp, _>(time)?,
+                Some(Bind::BigInt(n)) => out.push_bind_param::<BigInt, _>(n)?,
+                Some(Bind::SmallInt(n)) => out.push_bind_param::<SmallInt, _>(n)?,
+                None => return Err(diesel::result::Error::QueryBuilderError("a hand-written query has more `?` than binds".into())),
+            }
+            out.push_sql(piece);
+        }
+        match binds.next() {
+            Some(_) => Err(diesel::result::Error::QueryBuilderError("a hand-written query has more binds than `?`".into())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl diesel::query_builder::QueryId for HandWritten<'_> {
+    type QueryId = ();
+    // No type of its own: diesel's statement cache then keys it by its text.
+    const HAS_STATIC_QUERY_ID: bool = false;
+}
+
+impl diesel::query_builder::Query for HandWritten<'_> {
+    type SqlType = diesel::sql_types::Untyped;
+}
+
+impl<Conn> diesel::RunQueryDsl<Conn> for HandWritten<'_> {}
+
+/// Runs a [`HandWritten`] query on either backend.
 pub fn load_sql<R>(conn: &mut DbConn, sql: &str, binds: &[Bind]) -> diesel::QueryResult<Vec<R>>
 where
     R: diesel::QueryableByName<diesel::pg::Pg> + diesel::QueryableByName<diesel::sqlite::Sqlite> + 'static,
 {
-    use diesel::sql_types::{Text, Timestamp};
     use diesel::RunQueryDsl;
-    macro_rules! run {
-        ($conn:expr, $backend:ty, $sql:expr) => {{
-            let mut query = diesel::sql_query($sql).into_boxed::<$backend>();
-            for bind in binds {
-                query = match bind {
-                    Bind::Text(text) => query.bind::<Text, _>(text.clone()),
-                    Bind::Time(time) => query.bind::<Timestamp, _>(*time),
-                };
-            }
-            query.load::<R>($conn)
-        }};
-    }
+    let query = HandWritten { sql, binds };
     match conn {
-        DbConn::Postgresql(c) => {
-            let mut numbered = String::with_capacity(sql.len() + 8);
-            for (n, piece) in sql.split('?').enumerate() {
-                if n > 0 {
-                    numbered.push_str(&format!("${n}"));
-                }
-                numbered.push_str(piece);
-            }
-            run!(c, diesel::pg::Pg, numbered)
-        }
-        DbConn::Sqlite(c) => run!(c, diesel::sqlite::Sqlite, sql.to_owned()),
+        DbConn::Postgresql(c) => query.load(c),
+        DbConn::Sqlite(c) => query.load(c),
     }
 }

@@ -263,9 +263,16 @@ pub fn carrying_snapshot_under(conn: &mut DbConn, consent_id: &str) -> QueryResu
         .load(conn)
 }
 
-/// Appends events to a referral's timeline, in one statement.
+/// Appends events to a referral's timeline, in one statement. One or two rows — what
+/// nearly every change writes — go as arrays of that size, which diesel prepares once
+/// per connection; an INSERT of a list of any length is parsed and planned every time.
 pub fn add_events(conn: &mut DbConn, events: &[EventRow]) -> QueryResult<()> {
-    insert_all!(conn, referral_events::table, events).map(drop)
+    match events {
+        [one] => insert_all!(conn, referral_events::table, one),
+        [first, second] => insert_all!(conn, referral_events::table, &[first.clone(), second.clone()]),
+        _ => insert_all!(conn, referral_events::table, events),
+    }
+    .map(drop)
 }
 
 /// The next ordinal on a referral's timeline.
