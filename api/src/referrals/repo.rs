@@ -42,7 +42,7 @@ pub struct ReferralRow {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
-    /// Where the referral counts on the dashboards: see [`classify`].
+    /// Where the referral counts on the dashboards: see [`service_for_referral`].
     pub region_id: Option<String>,
     pub category_id: Option<String>,
     /// Milestones, for response times: first opened (or answered) by the receiver,
@@ -294,46 +294,37 @@ pub fn timeline(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(EventR
     Ok(rows.into_iter().map(|(event, user, client, organization)| (event, user.or(client), organization)).collect())
 }
 
-/// What writing a referral needs to know of its service.
-#[derive(Debug, Clone)]
+/// What writing a referral needs to know of its service, and where the referral counts
+/// on the dashboards.
+#[derive(Debug, Clone, QueryableByName)]
 pub struct ServiceFacts {
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub organization_id: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub organization_name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub name: String,
+    #[diesel(sql_type = diesel::sql_types::Text)]
     pub status: String,
+    #[diesel(sql_type = diesel::sql_types::Bool)]
     pub accepts_referrals: bool,
-}
-
-/// A service's organization (and its name), name, status and whether it takes referrals.
-pub fn service_facts(conn: &mut DbConn, service_id: &str) -> QueryResult<Option<ServiceFacts>> {
-    let facts = services::table
-        .inner_join(organizations::table)
-        .filter(services::id.eq(service_id))
-        .select((services::organization_id, organizations::name, services::name, services::status, services::accepts_referrals))
-        .first::<(String, String, String, String, bool)>(conn)
-        .optional()?;
-    Ok(facts.map(|(organization_id, organization_name, name, status, accepts_referrals)| ServiceFacts { organization_id, organization_name, name, status, accepts_referrals }))
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub region_id: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub category_id: Option<String>,
 }
 
 /// Deeper than any category tree the partnership keeps.
 const MAX_TAXONOMY_DEPTH: usize = 32;
 
-/// Where a referral counts, as `classify` reads it.
-#[derive(QueryableByName)]
-struct Cell {
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    region_id: Option<String>,
-    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-    category_id: Option<String>,
-}
-
-/// Where a referral counts on the dashboards, fixed when it is written so that each
-/// referral falls in exactly one cell (what lets small cells be suppressed soundly): the
-/// region of the service — when it serves several, the first one the sending organization
-/// also serves, else the first by name — and the top-level category of the first need
-/// named, else of the service's first category. One query: it runs inside referral
-/// creation's transaction, where each round trip counts.
-pub fn classify(conn: &mut DbConn, service_id: &str, from_organization_id: &str, need_category_ids: &[String]) -> QueryResult<(Option<String>, Option<String>)> {
+/// A service's organization (and its name), name, status and whether it takes referrals,
+/// with the cell of the dashboards a referral to it counts in, fixed when it is written
+/// so that each referral falls in exactly one cell (what lets small cells be suppressed
+/// soundly): the region of the service — when it serves several, the first one the
+/// sending organization also serves, else the first by name — and the top-level category
+/// of the first need named, else of the service's first category. One query: it runs
+/// inside referral creation's transaction, where each round trip counts.
+pub fn service_for_referral(conn: &mut DbConn, service_id: &str, from_organization_id: &str, need_category_ids: &[String]) -> QueryResult<Option<ServiceFacts>> {
     // The category: up the tree from where it starts to its top. The tree has no cycles
     // (curation refuses them); the depth bound only guards bad data.
     let (start, bind) = match need_category_ids.first() {
@@ -344,13 +335,16 @@ pub fn classify(conn: &mut DbConn, service_id: &str, from_organization_id: &str,
         "WITH RECURSIVE up (id, parent_id, depth) AS ( \
              SELECT id, parent_id, 0 FROM taxonomy_terms WHERE id = {start} \
              UNION ALL SELECT t.id, t.parent_id, up.depth + 1 FROM taxonomy_terms t JOIN up ON t.id = up.parent_id WHERE up.depth < {MAX_TAXONOMY_DEPTH}) \
-         SELECT (SELECT sr.region_id FROM service_regions sr JOIN regions r ON r.id = sr.region_id \
-                 LEFT JOIN organization_regions o ON o.region_id = sr.region_id AND o.organization_id = ? \
-                 WHERE sr.service_id = ? ORDER BY CASE WHEN o.region_id IS NULL THEN 1 ELSE 0 END, r.name, sr.region_id LIMIT 1) AS region_id, \
-                (SELECT id FROM up ORDER BY depth DESC LIMIT 1) AS category_id"
+         SELECT s.organization_id AS organization_id, o.name AS organization_name, s.name AS name, s.status AS status, \
+                s.accepts_referrals AS accepts_referrals, \
+                (SELECT sr.region_id FROM service_regions sr JOIN regions r ON r.id = sr.region_id \
+                 LEFT JOIN organization_regions reg ON reg.region_id = sr.region_id AND reg.organization_id = ? \
+                 WHERE sr.service_id = s.id ORDER BY CASE WHEN reg.region_id IS NULL THEN 1 ELSE 0 END, r.name, sr.region_id LIMIT 1) AS region_id, \
+                (SELECT id FROM up ORDER BY depth DESC LIMIT 1) AS category_id \
+         FROM services s JOIN organizations o ON o.id = s.organization_id WHERE s.id = ?"
     );
     let binds = [Bind::Text(bind), Bind::Text(from_organization_id.to_owned()), Bind::Text(service_id.to_owned())];
-    Ok(load_sql::<Cell>(conn, &sql, &binds)?.pop().map_or((None, None), |cell| (cell.region_id, cell.category_id)))
+    Ok(load_sql::<ServiceFacts>(conn, &sql, &binds)?.pop())
 }
 
 /// Adds a message.

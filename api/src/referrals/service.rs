@@ -62,7 +62,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
             let participant = participants_repo::find(conn, &input.participant_id)?
                 .filter(|p| p.row.organization_id == principal.organization_id)
                 .ok_or_else(|| ApiError::invalid("/participant_id", "unknown", "is not a participant of your organization"))?;
-            let service = repo::service_facts(conn, &input.service_id)?.ok_or_else(|| ApiError::invalid("/service_id", "unknown", "is not a service of the directory"))?;
+            let service = repo::service_for_referral(conn, &input.service_id, &principal.organization_id, &input.needs.category_ids)?.ok_or_else(|| ApiError::invalid("/service_id", "unknown", "is not a service of the directory"))?;
             if service.organization_id == principal.organization_id {
                 return Err(ApiError::invalid("/service_id", "own_organization", "refer to another organization's service"));
             }
@@ -74,7 +74,6 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 return Err(ApiError::invalid(&format!("/needs/category_ids/{index}"), "unknown", "is not a directory category"));
             }
             let now = Utc::now();
-            let (region_id, category_id) = repo::classify(conn, &input.service_id, &principal.organization_id, &input.needs.category_ids)?;
             let mut row = ReferralRow {
                 id: uuid::Uuid::new_v4().to_string(),
                 from_organization_id: principal.organization_id.clone(),
@@ -104,8 +103,8 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 created_at: now.naive_utc(),
                 sent_at: None,
                 updated_at: now.naive_utc(),
-                region_id,
-                category_id,
+                region_id: service.region_id.clone(),
+                category_id: service.category_id.clone(),
                 received_at: None,
                 accepted_at: None,
                 closed_at: None,
