@@ -124,29 +124,41 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime, by: &str, method: 
 
 /// One consent.
 pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ConsentRecord>> {
-    let row = with_names().filter(consents::id.eq(id)).first(conn).optional()?;
-    Ok(complete(conn, row.into_iter().collect())?.pop())
+    let rows = with_names().filter(consents::id.eq(id)).order(named_organizations.field(organizations::name).asc()).load(conn)?;
+    Ok(complete(conn, rows)?.pop())
 }
 
 /// Every consent a participant gave, newest first.
 pub fn for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<Vec<ConsentRecord>> {
     let rows = with_names()
         .filter(consents::participant_id.eq(participant_id))
-        .order((consents::given_at.desc(), consents::created_at.desc(), consents::id.asc()))
+        .order((consents::given_at.desc(), consents::created_at.desc(), consents::id.asc(), named_organizations.field(organizations::name).asc()))
         .load(conn)?;
     complete(conn, rows)
 }
 
-/// A consent with its organization's name and its recorder's.
-type NamedRow = (ConsentRow, String, String);
+diesel::alias!(organizations as named_organizations: NamedOrganizations);
 
-/// Consents joined to their organization and their recorder.
-type ConsentsWithNames = diesel::dsl::InnerJoinOn<
-    diesel::dsl::InnerJoinOn<consents::table, organizations::table, diesel::dsl::Eq<organizations::id, consents::organization_id>>,
-    users::table,
-    diesel::dsl::Eq<users::id, consents::recorded_by>,
+/// A consent with its organization's name, its recorder's, and one organization it names.
+type NamedRow = (ConsentRow, String, String, Option<(String, String)>);
+
+/// Consents joined to their organization, their recorder and, a row each, the
+/// organizations they name.
+type ConsentsWithNames = diesel::dsl::LeftJoinOn<
+    diesel::dsl::LeftJoinOn<
+        diesel::dsl::InnerJoinOn<
+            diesel::dsl::InnerJoinOn<consents::table, organizations::table, diesel::dsl::Eq<organizations::id, consents::organization_id>>,
+            users::table,
+            diesel::dsl::Eq<users::id, consents::recorded_by>,
+        >,
+        consent_recipients::table,
+        diesel::dsl::Eq<consent_recipients::consent_id, consents::id>,
+    >,
+    diesel::query_source::Alias<NamedOrganizations>,
+    diesel::dsl::Eq<diesel::query_source::AliasedField<NamedOrganizations, organizations::id>, consent_recipients::organization_id>,
 >;
-type NamedColumns = (diesel::dsl::AsSelect<ConsentRow, crate::db::MultiBackend>, organizations::name, users::display_name);
+type RecipientColumns = (diesel::query_source::AliasedField<NamedOrganizations, organizations::id>, diesel::query_source::AliasedField<NamedOrganizations, organizations::name>);
+type NamedColumns = (diesel::dsl::AsSelect<ConsentRow, crate::db::MultiBackend>, organizations::name, users::display_name, diesel::dsl::Nullable<RecipientColumns>);
 
 /// Consents with the names every one shows, read in the same query: referral creation
 /// reads a participant's consents inside its transaction, where each round trip counts.
@@ -154,7 +166,9 @@ fn with_names() -> diesel::dsl::IntoBoxed<'static, diesel::dsl::Select<ConsentsW
     consents::table
         .inner_join(organizations::table.on(organizations::id.eq(consents::organization_id)))
         .inner_join(users::table.on(users::id.eq(consents::recorded_by)))
-        .select((ConsentRow::as_select(), organizations::name, users::display_name))
+        .left_join(consent_recipients::table.on(consent_recipients::consent_id.eq(consents::id)))
+        .left_join(named_organizations.on(named_organizations.field(organizations::id).eq(consent_recipients::organization_id)))
+        .select((ConsentRow::as_select(), organizations::name, users::display_name, named_organizations.fields((organizations::id, organizations::name)).nullable()))
         .into_boxed()
 }
 
@@ -187,33 +201,25 @@ pub fn reseal_evidence(conn: &mut DbConn, consent_id: &str, sealed: &str) -> Que
     diesel::update(consent_evidence::table.find(consent_id)).set(consent_evidence::sealed.eq(sealed)).execute(conn).map(drop)
 }
 
-/// Adds recipients and revokers' names to rows.
+/// Gathers each consent's rows (one per organization it names, in order) into a record,
+/// with its revoker's name.
 fn complete(conn: &mut DbConn, rows: Vec<NamedRow>) -> QueryResult<Vec<ConsentRecord>> {
-    if rows.is_empty() {
-        return Ok(Vec::new());
+    let mut records: Vec<ConsentRecord> = Vec::new();
+    for (row, organization_name, recorded_by_name, recipient) in rows {
+        if records.last().is_none_or(|r| r.row.id != row.id) {
+            records.push(ConsentRecord { row, organization_name, recipients: Vec::new(), recorded_by_name, revoked_by_name: None });
+        }
+        if let (Some(record), Some((id, name))) = (records.last_mut(), recipient) {
+            record.recipients.push(OrganizationRef { id, name });
+        }
     }
-    let ids: Vec<&str> = rows.iter().map(|r| r.0.id.as_str()).collect();
-    let recipients: Vec<(String, String, String)> = consent_recipients::table
-        .inner_join(organizations::table)
-        .filter(consent_recipients::consent_id.eq_any(&ids))
-        .order(organizations::name.asc())
-        .select((consent_recipients::consent_id, organizations::id, organizations::name))
-        .load(conn)?;
     // Few consents are revoked: their revokers' names cost a query only when one is.
-    let revokers: Vec<&str> = rows.iter().filter_map(|r| r.0.revoked_by.as_deref()).collect();
-    let names: std::collections::HashMap<String, String> = if revokers.is_empty() {
-        std::collections::HashMap::new()
-    } else {
-        users::table.filter(users::id.eq_any(&revokers)).select((users::id, users::display_name)).load(conn)?.into_iter().collect()
-    };
-    Ok(rows
-        .into_iter()
-        .map(|(row, organization_name, recorded_by_name)| ConsentRecord {
-            recipients: recipients.iter().filter(|(c, _, _)| *c == row.id).map(|(_, id, name)| OrganizationRef { id: id.clone(), name: name.clone() }).collect(),
-            organization_name,
-            recorded_by_name,
-            revoked_by_name: row.revoked_by.as_ref().and_then(|id| names.get(id).cloned()),
-            row,
-        })
-        .collect())
+    let revokers: Vec<String> = records.iter().filter_map(|r| r.row.revoked_by.clone()).collect();
+    if !revokers.is_empty() {
+        let names: std::collections::HashMap<String, String> = users::table.filter(users::id.eq_any(&revokers)).select((users::id, users::display_name)).load(conn)?.into_iter().collect();
+        for record in &mut records {
+            record.revoked_by_name = record.row.revoked_by.as_ref().and_then(|id| names.get(id).cloned());
+        }
+    }
+    Ok(records)
 }
