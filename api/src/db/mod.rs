@@ -312,3 +312,31 @@ where
         DbConn::Sqlite(c) => query.load(c),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use diesel::RunQueryDsl;
+
+    #[derive(diesel::QueryableByName, PartialEq, Debug)]
+    struct Echo {
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        word: String,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        number: i64,
+    }
+
+    #[test]
+    fn hand_written_queries_bind_in_order_and_refuse_a_miscount() -> Result<(), Box<dyn std::error::Error>> {
+        let mut conn = diesel::SqliteConnection::establish(":memory:")?;
+        let binds = [Bind::Text("shelter".into()), Bind::BigInt(7)];
+        // Twice: the second run reuses the statement prepared by the first.
+        for _ in 0..2 {
+            let rows: Vec<Echo> = HandWritten { sql: "SELECT ? AS word, ? AS number", binds: &binds }.load(&mut conn)?;
+            assert_eq!(rows, [Echo { word: "shelter".into(), number: 7 }]);
+        }
+        assert!(HandWritten { sql: "SELECT ? AS word, ? AS number", binds: &binds[..1] }.load::<Echo>(&mut conn).is_err());
+        assert!(HandWritten { sql: "SELECT 'a' AS word, ? AS number", binds: &binds }.load::<Echo>(&mut conn).is_err());
+        Ok(())
+    }
+}
