@@ -591,7 +591,11 @@ pub fn bump_revision(conn: &mut DbConn, changed: Changed<'_>) -> QueryResult<()>
         Changed::Everything => None,
     };
     diesel::insert_into(directory_changes::table).values((directory_changes::revision.eq(now), directory_changes::services.eq(services))).execute(conn)?;
-    diesel::delete(directory_changes::table.filter(directory_changes::revision.le(now - CHANGES_KEPT))).execute(conn).map(drop)
+    // Revisions go up one at a time, so the one revision that falls out of the log is
+    // dropped by equality. `<=` would walk the index from its start, over the entries of
+    // every revision dropped before that vacuum has not cleared yet: seeding 100,000
+    // services on PostgreSQL slowed to a crawl.
+    diesel::delete(directory_changes::table.filter(directory_changes::revision.eq(now - CHANGES_KEPT))).execute(conn).map(drop)
 }
 
 /// The change log after revision `after`, in order: (revision, services changed, or none for everything).
