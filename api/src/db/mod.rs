@@ -220,15 +220,26 @@ pub fn page_bounds(request: harbour_types::PageRequest) -> (i64, i64) {
     (i64::try_from(request.offset()).unwrap_or(i64::MAX), i64::try_from(request.per_page()).unwrap_or(i64::MAX))
 }
 
-/// Inserts rows in one statement, written by the backend's own connection: through the
-/// multi-backend connection diesel cannot write a multi-row INSERT.
+/// Inserts rows (a slice) in one statement, written by the backend's own connection:
+/// through the multi-backend connection diesel cannot write a multi-row INSERT. One or
+/// two rows — what most changes write — go as arrays of that size, which diesel prepares
+/// once per connection; an INSERT of a list of any length is parsed and planned every time.
 macro_rules! insert_all {
-    ($conn:expr, $table:expr, $rows:expr) => {
-        match $conn {
-            $crate::db::DbConn::Postgresql(c) => diesel::insert_into($table).values($rows).execute(c),
-            $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values($rows).execute(c),
+    ($conn:expr, $table:expr, $rows:expr) => {{
+        macro_rules! by_backend {
+            ($values:expr) => {
+                match $conn {
+                    $crate::db::DbConn::Postgresql(c) => diesel::insert_into($table).values($values).execute(c),
+                    $crate::db::DbConn::Sqlite(c) => diesel::insert_into($table).values($values).execute(c),
+                }
+            };
         }
-    };
+        match &$rows[..] {
+            [one] => by_backend!(one),
+            [first, second] => by_backend!(&[first.clone(), second.clone()]),
+            rows => by_backend!(rows),
+        }
+    }};
 }
 pub(crate) use insert_all;
 

@@ -263,16 +263,9 @@ pub fn carrying_snapshot_under(conn: &mut DbConn, consent_id: &str) -> QueryResu
         .load(conn)
 }
 
-/// Appends events to a referral's timeline, in one statement. One or two rows — what
-/// nearly every change writes — go as arrays of that size, which diesel prepares once
-/// per connection; an INSERT of a list of any length is parsed and planned every time.
+/// Appends events to a referral's timeline, in one statement.
 pub fn add_events(conn: &mut DbConn, events: &[EventRow]) -> QueryResult<()> {
-    match events {
-        [one] => insert_all!(conn, referral_events::table, one),
-        [first, second] => insert_all!(conn, referral_events::table, &[first.clone(), second.clone()]),
-        _ => insert_all!(conn, referral_events::table, events),
-    }
-    .map(drop)
+    insert_all!(conn, referral_events::table, events).map(drop)
 }
 
 /// The next ordinal on a referral's timeline.
