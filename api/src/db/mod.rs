@@ -324,6 +324,16 @@ where
     }
 }
 
+/// Runs a [`HandWritten`] statement on either backend; the number of rows it changed.
+pub fn execute_sql(conn: &mut DbConn, sql: &str, binds: &[Bind]) -> diesel::QueryResult<usize> {
+    use diesel::RunQueryDsl;
+    let statement = HandWritten { sql, binds };
+    match conn {
+        DbConn::Postgresql(c) => statement.execute(c),
+        DbConn::Sqlite(c) => statement.execute(c),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,13 +5,12 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 use harbour_types::{DeliveryStatus, WebhookEvent};
 
-use crate::db::schema::{webhook_deliveries, webhook_subscriptions};
-use crate::db::{insert_all, DbConn};
+use crate::db::schema::webhook_deliveries;
+use crate::db::{execute_sql, Bind, DbConn};
 
 /// A row of `webhook_deliveries`.
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-// NULL rather than DEFAULT for `None`: one prepared INSERT (see referrals::repo::ReferralRow).
-#[diesel(table_name = webhook_deliveries, treat_none_as_default_value = false)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = webhook_deliveries)]
 pub struct DeliveryRow {
     pub id: String,
     pub subscription_id: String,
@@ -40,50 +39,51 @@ pub struct Announcement<'a> {
 }
 
 /// Queues each event for every active subscription of the two organizations that wants
-/// it: one read of the subscriptions and one insert, whatever the number of events.
+/// it, in one statement whatever the number of events: the events' payloads, one per
+/// event and organization, go in as a list the subscriptions are joined with, where
+/// reading the subscriptions first cost every referral change a round trip more.
 pub fn enqueue(conn: &mut DbConn, announcement: &Announcement<'_>) -> QueryResult<usize> {
     if announcement.events.is_empty() {
         return Ok(0);
     }
-    let subscriptions: Vec<(String, String, String)> = webhook_subscriptions::table
-        .filter(webhook_subscriptions::organization_id.eq_any(announcement.organizations))
-        .filter(webhook_subscriptions::active.eq(true))
-        .select((webhook_subscriptions::id, webhook_subscriptions::organization_id, webhook_subscriptions::event_types))
-        .load(conn)?;
     let now = Utc::now();
-    let mut deliveries = Vec::new();
-    for (subscription_id, organization_id, wanted) in subscriptions {
-        let wants: Vec<String> = serde_json::from_str(&wanted).unwrap_or_default();
-        for event in announcement.events.iter().filter(|e| wants.iter().any(|w| w == e.code())) {
+    let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let [from, to] = announcement.organizations;
+    // A referral within one organization announces to it once.
+    let organizations = if from == to { &announcement.organizations[..1] } else { &announcement.organizations[..] };
+    let mut binds = vec![
+        Bind::Text(format!("msg_{}_", uuid::Uuid::new_v4().simple())),
+        Bind::Text(announcement.referral_id.to_owned()),
+        Bind::Text(DeliveryStatus::Pending.code().to_owned()),
+        Bind::Time(now.naive_utc()),
+        Bind::Time(now.naive_utc()),
+    ];
+    let mut rows = Vec::new();
+    for event in &announcement.events {
+        for organization_id in organizations {
             let payload = serde_json::json!({
                 "type": event.code(),
-                "timestamp": now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                "timestamp": timestamp,
                 "data": {
                     "referral_id": announcement.referral_id,
                     "status": announcement.status,
                     "organization_id": organization_id,
                 },
             });
-            deliveries.push(DeliveryRow {
-                id: format!("msg_{}", uuid::Uuid::new_v4().simple()),
-                subscription_id: subscription_id.clone(),
-                event_type: event.code().to_owned(),
-                referral_id: announcement.referral_id.to_owned(),
-                payload: payload.to_string(),
-                status: DeliveryStatus::Pending.code().to_owned(),
-                attempts: 0,
-                next_attempt_at: now.naive_utc(),
-                locked_by: None,
-                locked_until: None,
-                last_status_code: None,
-                last_error: None,
-                created_at: now.naive_utc(),
-                delivered_at: None,
-            });
+            binds.extend([Bind::Text(event.code().to_owned()), Bind::Text((*organization_id).to_owned()), Bind::Text(payload.to_string())]);
+            rows.push("(?, ?, ?)");
         }
     }
-    if !deliveries.is_empty() {
-        insert_all!(conn, webhook_deliveries::table, &deliveries)?;
-    }
-    Ok(deliveries.len())
+    // VALUES names its columns column1… on both backends. A subscription's event types
+    // are a JSON list of codes: `replace` finds a quoted code in it exactly on both
+    // (LIKE would read the `_` in a code as a wildcard). Each delivery's id is the
+    // announcement's with the row's number.
+    let sql = format!(
+        "INSERT INTO webhook_deliveries (id, subscription_id, event_type, referral_id, payload, status, attempts, next_attempt_at, created_at) \
+         SELECT ? || row_number() OVER (), s.id, e.column1, ?, e.column3, ?, 0, ?, ? \
+         FROM webhook_subscriptions s JOIN (VALUES {}) AS e ON s.organization_id = e.column2 \
+         WHERE s.active AND replace(s.event_types, '\"' || e.column1 || '\"', '') <> s.event_types",
+        rows.join(", ")
+    );
+    execute_sql(conn, &sql, &binds)
 }

@@ -124,6 +124,7 @@ async fn referral_events_arrive_signed_and_retried(app: TestApp) {
     assert_eq!(payload["type"], "referral.sent");
     assert_eq!(payload["data"]["referral_id"], id);
     assert_eq!(payload["data"]["status"], "sent");
+    assert_eq!(payload["data"]["organization_id"], app.fixture.org_b.as_str(), "the subscriber's organization");
 
     // Opening is not subscribed; accepting is.
     let intake = app.token(Role::IntakeWorker, 'b').await;
