@@ -17,18 +17,54 @@ use crate::error::ApiError;
 const EARTH_RADIUS_KM: f64 = 6371.0;
 /// No two points a degree of latitude apart are closer than this (on the sphere
 /// `haversine_km` measures on): what bounding boxes are drawn with.
-pub const KM_PER_DEGREE_OF_LATITUDE: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
+const KM_PER_DEGREE_OF_LATITUDE: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 180.0;
 /// The farthest `proximity` Harbour takes, in meters: across the province and more, and
 /// a bound on how many places one request reads.
 const MAX_PROXIMITY_M: f64 = 1_000_000.0;
 /// A forward sortation area: the first three characters of a Canadian postal code.
 const AREA_LENGTH: usize = 3;
 
-/// The great-circle distance between two (latitude, longitude) points, in km.
-pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (lat1, lon1, lat2, lon2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
-    let h = ((lat2 - lat1) / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
-    2.0 * EARTH_RADIUS_KM * h.sqrt().asin()
+/// A (latitude, longitude) point distances are measured from, with what every
+/// measurement from it shares worked out once: a search measures from one point to
+/// thousands of places.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    point: (f64, f64),
+    cos_latitude: f64,
+    /// With a reach: how many degrees north–south and east–west a place within it can lie.
+    spans: Option<(f64, f64)>,
+}
+
+impl Origin {
+    /// From `point`, for places within `reach_km` (any distance without).
+    pub fn new(point: (f64, f64), reach_km: Option<f64>) -> Origin {
+        Origin { point, cos_latitude: point.0.to_radians().cos(), spans: reach_km.map(|km| spans(point.0, km)) }
+    }
+
+    /// False for a place certainly beyond the reach, told by degrees alone: without the
+    /// trigonometry of `km_to`, most of a "near me" search's time when it measured every
+    /// place. (Harbour's partnerships are far from the 180th meridian, where degrees of
+    /// longitude wrap.)
+    pub fn may_reach(&self, (latitude, longitude): (f64, f64)) -> bool {
+        self.spans.is_none_or(|(north_south, east_west)| (latitude - self.point.0).abs() <= north_south && (longitude - self.point.1).abs() <= east_west)
+    }
+
+    /// The great-circle distance to a place, in km (haversine).
+    pub fn km_to(&self, (latitude, longitude): (f64, f64)) -> f64 {
+        let (lat1, lon1, lat2, lon2) = (self.point.0.to_radians(), self.point.1.to_radians(), latitude.to_radians(), longitude.to_radians());
+        let h = ((lat2 - lat1) / 2.0).sin().powi(2) + self.cos_latitude * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_KM * h.sqrt().asin()
+    }
+}
+
+/// How many degrees north–south and east–west a place within `km` of a centre at
+/// `latitude` can lie. Degrees of longitude shrink towards the poles, so east–west is
+/// measured at the latitude nearest the pole such a place can have (the floor keeps it
+/// finite at the pole).
+fn spans(latitude: f64, km: f64) -> (f64, f64) {
+    let north_south = km / KM_PER_DEGREE_OF_LATITUDE;
+    let poleward = (latitude.abs() + north_south).min(90.0);
+    (north_south, km / (KM_PER_DEGREE_OF_LATITUDE * poleward.to_radians().cos().max(0.01)))
 }
 
 /// A postal code as people write it, any case and spacing, reduced to its letters and
@@ -91,11 +127,12 @@ impl PostcodeArea {
         };
         let centre = self.centroid(conn)?;
         let km = meters / 1000.0;
+        let origin = Origin::new(centre, Some(km));
         let rows = repo::service_at_locations_placed(conn, filter, &bounding_box(centre, km))?;
         let mut near: Vec<(f64, LinkRow)> = rows
             .into_iter()
             .filter(seen)
-            .filter_map(|row| Some((haversine_km(centre, (row.2.latitude?, row.2.longitude?)), row)))
+            .filter_map(|row| Some((origin.km_to((row.2.latitude?, row.2.longitude?)), row)))
             .filter(|(distance, _)| *distance <= km)
             .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1 .0.cmp(&b.1 .0)));
@@ -119,15 +156,13 @@ impl PostcodeArea {
 /// A box around a circle of `km` about `centre`, for the database to narrow by before
 /// the exact distance is measured.
 fn bounding_box((latitude, longitude): (f64, f64), km: f64) -> PlaceBounds {
-    let lat_span = km / KM_PER_DEGREE_OF_LATITUDE;
-    // Degrees of longitude shrink towards the poles; the floor keeps the box finite there.
-    let lon_span = km / (KM_PER_DEGREE_OF_LATITUDE * latitude.to_radians().cos().max(0.01));
+    let (lat_span, lon_span) = spans(latitude, km);
     PlaceBounds::Box { south: latitude - lat_span, north: latitude + lat_span, west: longitude - lon_span, east: longitude + lon_span }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{haversine_km, normalize_postcode, PostcodeArea};
+    use super::{normalize_postcode, Origin, PostcodeArea};
 
     #[test]
     fn postcodes_are_read_as_people_write_them() {
@@ -145,7 +180,16 @@ mod tests {
 
     #[test]
     fn halifax_to_truro_is_about_eighty_km() {
-        let km = haversine_km((44.6488, -63.5752), (45.3650, -63.2800));
+        let (halifax, truro) = ((44.6488, -63.5752), (45.3650, -63.2800));
+        let km = Origin::new(halifax, None).km_to(truro);
         assert!((80.0..84.0).contains(&km), "{km}");
+        // The box a reach draws keeps every place within it, and leaves out places well
+        // beyond it, north or east.
+        assert!(Origin::new(halifax, Some(km + 0.1)).may_reach(truro) && !Origin::new(halifax, Some(km * 0.9)).may_reach(truro));
+        let sydney = (46.1368, -60.1942);
+        assert!(!Origin::new(halifax, Some(100.0)).may_reach(sydney), "{} km away", Origin::new(halifax, None).km_to(sydney));
+        let due_east = (44.6488, -63.5752 + 2.0);
+        let east_km = Origin::new(halifax, None).km_to(due_east);
+        assert!(Origin::new(halifax, Some(east_km + 0.01)).may_reach(due_east) && !Origin::new(halifax, Some(east_km * 0.9)).may_reach(due_east));
     }
 }

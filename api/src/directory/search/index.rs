@@ -10,6 +10,7 @@
 //! so paging is stable.
 
 use std::borrow::Borrow;
+use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::Hash;
 use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -25,7 +26,7 @@ use super::hours::{next_opening, Clock, Hours};
 use super::text;
 use crate::db::schema::{organizations, services, taxonomy_terms};
 use crate::db::DbConn;
-use crate::directory::nearby::{haversine_km, KM_PER_DEGREE_OF_LATITUDE};
+use crate::directory::nearby::Origin;
 use crate::directory::repo;
 use crate::directory::service::service_dto;
 use crate::directory::visibility::{shows_place, Viewer};
@@ -46,6 +47,33 @@ const PATCH_FLOOR: usize = 1000;
 const GATHERED: usize = 16;
 /// Guards the walk up the category tree against a cycle in edited data.
 const MAX_CATEGORY_DEPTH: usize = 16;
+/// How many score lists a thread keeps for its next search (see [`SPARE_SCORES`]): what
+/// a query of a few words, each matching a few indexed words, holds at once.
+const SPARE_LISTS: usize = 6;
+
+thread_local! {
+    /// Score lists (document, score) a search on this thread is done with, cleared and
+    /// kept for the next one. A list of tens of thousands of documents is above glibc's
+    /// mmap threshold as the image sets it (README, Memory): each was mapped afresh,
+    /// faulted in page by page and unmapped again, several times per search, a fifth of
+    /// a two-word search's time.
+    static SPARE_SCORES: RefCell<Vec<Vec<(u32, f32)>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// An empty score list, a spare one when this thread has one.
+fn score_list() -> Vec<(u32, f32)> {
+    SPARE_SCORES.with_borrow_mut(Vec::pop).unwrap_or_default()
+}
+
+/// Keeps a score list a search is done with for this thread's next one.
+fn recycle(mut list: Vec<(u32, f32)>) {
+    list.clear();
+    SPARE_SCORES.with_borrow_mut(|spare| {
+        if spare.len() < SPARE_LISTS {
+            spare.push(list);
+        }
+    });
+}
 
 /// What a search asks for. Ids are the API's; they are mapped to the index's numbers.
 #[derive(Debug, Clone, Default)]
@@ -304,6 +332,9 @@ pub struct Index {
     docs: Vec<Arc<Doc>>,
     /// Per document, what filters and facets read (see [`Facts`]).
     facts: Vec<Facts>,
+    /// Per attribute bit, the documents with it in document order: a filter without
+    /// words reads only those of its rarest attribute, where it passed over every document.
+    attribute_docs: Vec<Vec<u32>>,
     /// The documents' lists of numbers (category closures, regions, languages), end to end.
     lists: Vec<u32>,
     /// The documents' located places, end to end, for distances; and where each
@@ -339,7 +370,8 @@ pub struct Index {
 
 /// The documents in either list (each in document order), each with its better score.
 fn union_best(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
-    let mut out = Vec::with_capacity(a.len() + b.len());
+    let mut out = score_list();
+    out.reserve(a.len() + b.len());
     let mut a = a.iter().copied().peekable();
     for &(doc, score) in b {
         while let Some(earlier) = a.next_if(|x| x.0 < doc) {
@@ -356,7 +388,8 @@ fn union_best(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
 
 /// The documents in both lists (each in document order), their scores added.
 fn intersect(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
-    let mut out = Vec::with_capacity(a.len().min(b.len()));
+    let mut out = score_list();
+    out.reserve(a.len().min(b.len()));
     let (mut i, mut j) = (0, 0);
     while let (Some(x), Some(y)) = (a.get(i), b.get(j)) {
         match x.0.cmp(&y.0) {
@@ -650,6 +683,12 @@ impl Index {
             open_24_7: service.open_24_7,
             accepts_referrals: service.accepts_referrals,
         };
+        self.attribute_docs.resize_with(32, Vec::new);
+        let mut bits = facts.attributes;
+        while bits != 0 {
+            self.attribute_docs[bits.trailing_zeros() as usize].push(doc_id);
+            bits &= bits - 1;
+        }
         self.facts.push(facts);
         self.capacities.write().push(service.capacity);
         self.superseded.push(false);
@@ -693,7 +732,9 @@ impl Index {
         let mut words = per_word.into_iter();
         let mut scores = words.next()?;
         for next in words {
-            scores = intersect(&scores, &next);
+            let both = intersect(&scores, &next);
+            recycle(std::mem::replace(&mut scores, both));
+            recycle(next);
         }
         Some(scores)
     }
@@ -713,9 +754,26 @@ impl Index {
         // Merge the matched words' postings (each in document order) two by two, keeping
         // each document's best: O(postings × log words), even for a two-letter prefix
         // matching hundreds of words, and no array over every document.
-        let mut lists: Vec<Vec<(u32, f32)>> = matched.into_iter().map(|(list, factor)| list.iter().map(|posting| (posting.doc(), posting.weight() * factor)).collect()).collect();
+        let mut lists: Vec<Vec<(u32, f32)>> = matched
+            .into_iter()
+            .map(|(postings, factor)| {
+                let mut list = score_list();
+                list.extend(postings.iter().map(|posting| (posting.doc(), posting.weight() * factor)));
+                list
+            })
+            .collect();
         while lists.len() > 1 {
-            lists = lists.chunks(2).map(|pair| if let [a, b] = pair { union_best(a, b) } else { pair[0].clone() }).collect();
+            let mut pairs = std::mem::take(&mut lists).into_iter();
+            while let Some(a) = pairs.next() {
+                match pairs.next() {
+                    Some(b) => {
+                        lists.push(union_best(&a, &b));
+                        recycle(a);
+                        recycle(b);
+                    }
+                    None => lists.push(a),
+                }
+            }
         }
         lists.pop().unwrap_or_default()
     }
@@ -743,6 +801,8 @@ impl Index {
         let required_attributes = query.attributes.iter().fold(0, |bits, a| bits | attribute_bit(*a));
         let genders = [ServiceAttribute::GenderWomen, ServiceAttribute::GenderMen, ServiceAttribute::GenderDiverse].into_iter().fold(0, |bits, a| bits | attribute_bit(a));
         let gender = query.gender.map(attribute_bit);
+        // Distances are shown rounded to 0.1 km: one just past the radius can show on it.
+        let origin = query.near.map(|near| Origin::new(near, query.radius_km.map(|km| km + 0.1)));
         // Whether each pattern of hours is open now, worked out when first needed.
         let mut open_by_hours: Vec<Option<bool>> = vec![None; self.hours.values.len()];
         let mut consider = |doc_id: u32, score: f32| {
@@ -766,7 +826,7 @@ impl Index {
             if query.open_now && !open_now {
                 return;
             }
-            let distance = query.near.and_then(|near| self.distance(doc_id, near, query.radius_km, viewer));
+            let distance = origin.as_ref().and_then(|origin| self.distance(doc_id, origin, viewer));
             let within = match (query.radius_km, distance) {
                 (Some(radius), Some((km, _))) => km <= radius,
                 (Some(_), None) => false,
@@ -785,13 +845,17 @@ impl Index {
                     self.gather(block, capacities, query.near.is_some());
                     block.iter().for_each(|&(doc_id, score)| consider(doc_id, score));
                 }
+                recycle(scores);
             }
-            // Every document, in order (memory is read ahead without help), passed over
-            // here at once when it lacks a required attribute: a filter without words
-            // keeps a few thousand of a hundred thousand.
-            None => (0..u32::try_from(self.docs.len()).unwrap_or(u32::MAX))
-                .filter(|doc_id| self.facts[*doc_id as usize].attributes & required_attributes == required_attributes)
-                .for_each(|doc_id| consider(doc_id, 0.0)),
+            // Without words: the documents with the rarest required attribute, or every
+            // document (in order: memory is read ahead without help).
+            None => {
+                let rarest = (0..32).filter(|bit| required_attributes & (1 << bit) != 0).filter_map(|bit| self.attribute_docs.get(bit)).min_by_key(|docs| docs.len());
+                match rarest {
+                    Some(docs) => docs.iter().for_each(|&doc_id| consider(doc_id, 0.0)),
+                    None => (0..u32::try_from(self.docs.len()).unwrap_or(u32::MAX)).for_each(|doc_id| consider(doc_id, 0.0)),
+                }
+            }
         }
     }
 
@@ -861,22 +925,18 @@ impl Index {
         candidates.iter().map(|c| (self.docs[c.doc as usize].id.to_string(), self.facts[c.doc as usize].links)).collect()
     }
 
-    /// The nearest location's distance, and whether it was rounded to protect a
-    /// location this viewer may not see (see `visibility::shows_place`). Within a radius,
-    /// only the locations that can be inside it: a location further north or south than
-    /// the radius is further away still, which a subtraction tells without the
-    /// trigonometry (most of a "near me" search's time when it was worked out for all).
-    fn distance(&self, doc_id: u32, near: (f64, f64), radius_km: Option<f64>, viewer: Viewer<'_>) -> Option<(f64, bool)> {
+    /// The nearest location's distance from `origin`, and whether it was rounded to
+    /// protect a location this viewer may not see (see `visibility::shows_place`). Within
+    /// a radius, only the locations that can be inside it (see `Origin::may_reach`).
+    fn distance(&self, doc_id: u32, origin: &Origin, viewer: Viewer<'_>) -> Option<(f64, bool)> {
         let facts = &self.facts[doc_id as usize];
         let owner = &self.organizations.values[facts.organization as usize];
         let start = self.point_starts[doc_id as usize] as usize;
-        // Distances are shown rounded to 0.1 km: one just past the radius can show on it.
-        let reach = radius_km.map(|r| (r + 0.1) / KM_PER_DEGREE_OF_LATITUDE);
         self.points[start..start + usize::from(facts.lengths[POINTS])]
             .iter()
-            .filter(|p| reach.is_none_or(|degrees| (p.latitude - near.0).abs() <= degrees))
+            .filter(|p| origin.may_reach((p.latitude, p.longitude)))
             .map(|p| {
-                let exact = haversine_km(near, (p.latitude, p.longitude));
+                let exact = origin.km_to((p.latitude, p.longitude));
                 if !shows_place(p.visibility, owner, viewer) {
                     // A precise distance would let anyone find a safe house by moving about.
                     (((exact / CONFIDENTIAL_DISTANCE_STEP_KM).floor() + 1.0) * CONFIDENTIAL_DISTANCE_STEP_KM, true)
@@ -969,7 +1029,20 @@ impl FacetCounts {
 
 #[cfg(test)]
 mod tests {
-    use super::{intersect, union_best, Candidate, Facts, Field, First, Index, Posting, SearchQuery};
+    use super::{intersect, recycle, score_list, union_best, Candidate, Facts, Field, First, Index, Posting, SearchQuery, SPARE_LISTS, SPARE_SCORES};
+
+    #[test]
+    fn score_lists_come_back_empty_and_keep_their_room() {
+        let mut list = score_list();
+        list.extend([(7, 1.0); 1000]);
+        recycle(list);
+        let again = score_list();
+        assert!(again.is_empty() && again.capacity() >= 1000);
+        for _ in 0..SPARE_LISTS + 3 {
+            recycle(vec![(0, 0.0)]);
+        }
+        assert_eq!(SPARE_SCORES.with_borrow(Vec::len), SPARE_LISTS, "a thread keeps a bounded number");
+    }
 
     #[test]
     fn a_page_keeps_the_candidates_a_full_sort_puts_first() {
