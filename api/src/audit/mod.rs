@@ -20,7 +20,7 @@ use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditVerification, D
 use sha2::{Digest, Sha256};
 
 use crate::auth::{Actor, Principal};
-use crate::db::DbConn;
+use crate::db::{ordered_id, DbConn};
 use repo::AuditRow;
 
 /// The `prev_hash` of the first event of each chain.
@@ -73,7 +73,7 @@ pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) ->
     };
     let mut row = AuditRow {
         seq: 0,
-        id: uuid::Uuid::new_v4().to_string(),
+        id: ordered_id(),
         // Microseconds are what both databases keep: the hash must survive the round trip.
         occurred_at: Utc::now().naive_utc().trunc_subsecs(6),
         actor_kind: actor_kind.to_owned(),

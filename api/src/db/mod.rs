@@ -215,6 +215,17 @@ pub fn migration_names() -> (Vec<String>, Vec<String>) {
     (names::<diesel::sqlite::Sqlite>(&SQLITE_MIGRATIONS), names::<diesel::pg::Pg>(&POSTGRES_MIGRATIONS))
 }
 
+/// A new id for a row of a table that grows without end (referrals and their timeline
+/// and messages, the audit trail, webhook deliveries): a UUID v7, whose first bits are
+/// the time, so each insert lands at the right-hand end of the table's indexes. With
+/// random (v4) ids every insert went to another page of indexes far larger than
+/// PostgreSQL's buffers: a read, and a whole page copied into the WAL after each
+/// checkpoint (18 KB of WAL per timeline insert at a million referrals). The time it
+/// tells is when the row was made, which whoever may see the row sees anyway.
+pub fn ordered_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
 /// The offset and limit of a page request, as SQL wants them.
 pub fn page_bounds(request: harbour_types::PageRequest) -> (i64, i64) {
     (i64::try_from(request.offset()).unwrap_or(i64::MAX), i64::try_from(request.per_page()).unwrap_or(i64::MAX))

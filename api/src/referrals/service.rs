@@ -15,7 +15,7 @@ use crate::auth::{Actor, Permission};
 use crate::consent::policy::{self, Access};
 use crate::consent::repo as consents_repo;
 use crate::crypto::Keyring;
-use crate::db::DbConn;
+use crate::db::{ordered_id, DbConn};
 use crate::error::ApiError;
 use crate::participants::repo::ParticipantRecord;
 use crate::participants::{repo as participants_repo, service as participants};
@@ -75,7 +75,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
             }
             let now = Utc::now();
             let mut row = ReferralRow {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: ordered_id(),
                 from_organization_id: principal.organization_id.clone(),
                 from_user_id: principal.user_id().map(str::to_owned),
                 from_client_id: match &principal.actor {
@@ -334,7 +334,7 @@ pub async fn post_message(state: &AppState, accessor: Accessor, id: String, inpu
         .transaction(move |conn| {
             let (row, _) = visible(conn, &accessor, &id)?;
             let message = MessageRow {
-                id: uuid::Uuid::new_v4().to_string(),
+                id: ordered_id(),
                 referral_id: id.clone(),
                 at: Utc::now().naive_utc(),
                 author_id: accessor.principal.user_id().unwrap_or_default().to_owned(),
@@ -459,7 +459,7 @@ fn append_events(conn: &mut DbConn, row: &ReferralRow, events: &[EventRow]) -> R
 /// The timeline event `ordinal` of a referral, as it stands now.
 fn new_event(row: &ReferralRow, ordinal: i32, kind: &str, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> EventRow {
     EventRow {
-        id: uuid::Uuid::new_v4().to_string(),
+        id: ordered_id(),
         referral_id: row.id.clone(),
         ordinal,
         at: Utc::now().naive_utc(),

@@ -52,7 +52,7 @@ pub fn enqueue(conn: &mut DbConn, announcement: &Announcement<'_>) -> QueryResul
     // A referral within one organization announces to it once.
     let organizations = if from == to { &announcement.organizations[..1] } else { &announcement.organizations[..] };
     let mut binds = vec![
-        Bind::Text(format!("msg_{}_", uuid::Uuid::new_v4().simple())),
+        Bind::Text(format!("msg_{}_", uuid::Uuid::now_v7().simple())),
         Bind::Text(announcement.referral_id.to_owned()),
         Bind::Text(DeliveryStatus::Pending.code().to_owned()),
         Bind::Time(now.naive_utc()),
@@ -77,7 +77,7 @@ pub fn enqueue(conn: &mut DbConn, announcement: &Announcement<'_>) -> QueryResul
     // VALUES names its columns column1… on both backends. A subscription's event types
     // are a JSON list of codes: `replace` finds a quoted code in it exactly on both
     // (LIKE would read the `_` in a code as a wildcard). Each delivery's id is the
-    // announcement's with the row's number.
+    // announcement's with the row's number; time-ordered, see `db::ordered_id`.
     let sql = format!(
         "INSERT INTO webhook_deliveries (id, subscription_id, event_type, referral_id, payload, status, attempts, next_attempt_at, created_at) \
          SELECT ? || row_number() OVER (), s.id, e.column1, ?, e.column3, ?, 0, ?, ? \
