@@ -7,6 +7,7 @@
 
 pub mod schema;
 
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -82,6 +83,8 @@ impl CustomizeConnection<DbConn, diesel::r2d2::Error> for ConnectionSetup {
 #[derive(Clone)]
 pub struct Db {
     pool: Pool<ConnectionManager<DbConn>>,
+    /// Held by this process's SQLite transaction in progress (see [`Db::transaction`]).
+    sqlite_writer: Arc<Mutex<()>>,
 }
 
 impl Db {
@@ -111,7 +114,7 @@ impl Db {
             .connection_customizer(Box::new(ConnectionSetup))
             .build(ConnectionManager::<DbConn>::new(url))
             .map_err(|e| DbError::Unavailable(e.to_string()))?;
-        Ok(Db { pool })
+        Ok(Db { pool, sqlite_writer: Arc::default() })
     }
 
     /// A connection for work that is already off the async executor (commands, start-up).
@@ -170,7 +173,17 @@ impl Db {
         T: Send + 'static,
         E: From<DbError> + From<diesel::result::Error> + Send + 'static,
     {
-        self.run(move |conn| transaction(conn, work)).await
+        let writer = Arc::clone(&self.sqlite_writer);
+        self.run(move |conn| {
+            // SQLite takes one writer at a time. This process's writers queue here and are
+            // handed the turn as the one before commits; waiting in SQLite's busy handler
+            // instead, each slept in growing steps (up to 100 ms) while newcomers went
+            // first: eight referral creations at once had a p99 of half a second against a
+            // p50 of 4 ms. (Another process on the same file still waits in the handler.)
+            let _turn = matches!(conn, DbConn::Sqlite(_)).then(|| writer.lock().unwrap_or_else(PoisonError::into_inner));
+            transaction(conn, work)
+        })
+        .await
     }
 }
 
