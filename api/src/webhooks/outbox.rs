@@ -40,17 +40,14 @@ pub struct Announcement<'a> {
 
 /// Queues each event for every active subscription of the two organizations that wants
 /// it, in one statement whatever the number of events: the events' payloads, one per
-/// event and organization, go in as a list the subscriptions are joined with, where
-/// reading the subscriptions first cost every referral change a round trip more.
+/// event and organization, go in as a list the subscriptions are joined with. Where a
+/// subscription wants an event, reading the subscriptions first cost a round trip more.
 pub fn enqueue(conn: &mut DbConn, announcement: &Announcement<'_>) -> QueryResult<usize> {
     if announcement.events.is_empty() {
         return Ok(0);
     }
     let now = Utc::now();
     let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let [from, to] = announcement.organizations;
-    // A referral within one organization announces to it once.
-    let organizations = if from == to { &announcement.organizations[..1] } else { &announcement.organizations[..] };
     let mut binds = vec![
         Bind::Text(format!("msg_{}_", uuid::Uuid::now_v7().simple())),
         Bind::Text(announcement.referral_id.to_owned()),
@@ -60,7 +57,8 @@ pub fn enqueue(conn: &mut DbConn, announcement: &Announcement<'_>) -> QueryResul
     ];
     let mut rows = Vec::new();
     for event in &announcement.events {
-        for organization_id in organizations {
+        // Two organizations: a referral never goes to its own (see `referrals::service::create`).
+        for organization_id in announcement.organizations {
             let payload = serde_json::json!({
                 "type": event.code(),
                 "timestamp": timestamp,
@@ -70,7 +68,7 @@ pub fn enqueue(conn: &mut DbConn, announcement: &Announcement<'_>) -> QueryResul
                     "organization_id": organization_id,
                 },
             });
-            binds.extend([Bind::Text(event.code().to_owned()), Bind::Text((*organization_id).to_owned()), Bind::Text(payload.to_string())]);
+            binds.extend([Bind::Text(event.code().to_owned()), Bind::Text(organization_id.to_owned()), Bind::Text(payload.to_string())]);
             rows.push("(?, ?, ?)");
         }
     }
