@@ -43,10 +43,14 @@ impl Relay {
         self.tasks.lock().unwrap().push(accepting);
     }
 
-    /// The database is gone: open connections drop, new ones are refused.
-    fn cut(&self) {
-        for task in self.tasks.lock().unwrap().drain(..) {
+    /// The database is gone: open connections drop, new ones are refused. Waits until the
+    /// aborted tasks are dropped: on a busy machine the listener outlived `abort()` and
+    /// `restore` found its port still taken.
+    async fn cut(&self) {
+        let tasks: Vec<JoinHandle<()>> = self.tasks.lock().unwrap().drain(..).collect();
+        for task in tasks {
             task.abort();
+            let _ = task.await;
         }
     }
 
@@ -74,7 +78,7 @@ async fn a_database_outage_gives_503s_and_the_api_recovers_by_itself() {
     let token = app.token(Role::OutreachWorker, 'a').await;
     assert_eq!(app.get("/api/v1/referrals", &token).await.status(), 200);
 
-    relay.cut();
+    relay.cut().await;
     let asked = Instant::now();
     let down = problem(app.get("/api/v1/referrals", &token).await, 503).await;
     assert_eq!(down["code"], "unavailable");
