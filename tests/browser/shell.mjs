@@ -119,7 +119,7 @@ try {
   await admin.page.getByLabel('E-mail address').fill(process.env.HARBOUR_ADMIN_EMAIL);
   await admin.page.getByLabel('Password').fill(password);
   await admin.page.getByRole('button', { name: 'Sign in' }).click();
-  const split = admin.page.waitForRequest((r) => /\/split___my_organization_screen_view_[^/]*\.wasm$/.test(r.url()));
+  const split = admin.page.waitForRequest((r) => /\/split_organization_screens_[^/]*\.wasm$/.test(r.url()));
   await admin.page.getByRole('button', { name: 'My organization' }).click();
   await split;
   await admin.page.getByRole('heading', { name: 'Our services and capacity' }).waitFor();

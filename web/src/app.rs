@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{lazy_route, Lazy, LazyRoute};
+use leptos_router::{Lazy, LazyRoute};
 use leptos_router::path;
 
 use crate::components::frame::Frame;
@@ -25,42 +25,71 @@ use crate::pages::service_form_page::{EditServicePage, NewServicePage};
 use crate::pages::{change_password_page::ChangePasswordPage, not_found_page::NotFoundPage, service_page::ServicePage, sign_in_page::SignInPage};
 use crate::session::{use_session, Session, SessionState};
 
-/// A screen whose code loads when it is first opened: `xtask build-web` splits it into
-/// its own wasm chunk, so a phone downloads only the directory, the service page and
-/// sign-in before it can search.
-macro_rules! lazy_screen {
-    ($screen:ident, $page:ident) => {
-        struct $screen;
+/// Screens whose code loads when one of their group is first opened: `xtask build-web`
+/// splits each group (a `#[lazy]` function) into its own wasm chunks, so a phone
+/// downloads only the directory, the service page and sign-in before it can search. A
+/// group is what one kind of user opens together. Split per screen, the code the
+/// screens share fell into ~110 small chunks, and a referral's screen took 50 requests,
+/// six at a time over HTTP/1.1, before it could show.
+macro_rules! lazy_screens {
+    ($group:ident($kind:ident) { $($screen:ident => $page:ident),+ $(,)? }) => {
+        // Each variant is named as the route's screen it stands for.
+        #[allow(clippy::enum_variant_names)]
+        #[derive(Clone, Copy)]
+        enum $kind {
+            $($screen),+
+        }
 
-        #[lazy_route]
-        impl LazyRoute for $screen {
-            fn data() -> Self {
-                $screen
-            }
-
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
+        #[leptos::lazy]
+        fn $group(screen: $kind) -> AnyView {
+            match screen {
+                $($kind::$screen => view! { <$page/> }.into_any()),+
             }
         }
+
+        $(
+            struct $screen;
+
+            impl LazyRoute for $screen {
+                fn data() -> Self {
+                    $screen
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $group($kind::$screen).await
+                }
+            }
+        )+
     };
 }
 
-lazy_screen!(MyOrganizationScreen, MyOrganizationPage);
-lazy_screen!(NewServiceScreen, NewServicePage);
-lazy_screen!(EditServiceScreen, EditServicePage);
-lazy_screen!(NewPlaceScreen, NewPlacePage);
-lazy_screen!(EditPlaceScreen, EditPlacePage);
-lazy_screen!(DashboardScreen, DashboardPage);
-lazy_screen!(CategoriesScreen, CategoriesPage);
-lazy_screen!(ParticipantsScreen, ParticipantsPage);
-lazy_screen!(NewParticipantScreen, NewParticipantPage);
-lazy_screen!(ParticipantScreen, ParticipantPage);
-lazy_screen!(EditParticipantScreen, EditParticipantPage);
-lazy_screen!(ConsentScreen, ConsentPage);
-lazy_screen!(DisclosureScreen, DisclosurePage);
-lazy_screen!(ReferScreen, ReferPage);
-lazy_screen!(ReferralsScreen, ReferralsPage);
-lazy_screen!(ReferralScreen, ReferralPage);
+// An agency admin's and a coordinator's upkeep of the directory.
+lazy_screens!(organization_screens(OrganizationScreens) {
+    MyOrganizationScreen => MyOrganizationPage,
+    NewServiceScreen => NewServicePage,
+    EditServiceScreen => EditServicePage,
+    NewPlaceScreen => NewPlacePage,
+    EditPlaceScreen => EditPlacePage,
+    CategoriesScreen => CategoriesPage,
+});
+// A worker's participants, their consent and referring them.
+lazy_screens!(participant_screens(ParticipantScreens) {
+    ParticipantsScreen => ParticipantsPage,
+    NewParticipantScreen => NewParticipantPage,
+    ParticipantScreen => ParticipantPage,
+    EditParticipantScreen => EditParticipantPage,
+    ConsentScreen => ConsentPage,
+    DisclosureScreen => DisclosurePage,
+    ReferScreen => ReferPage,
+});
+// The referrals an organization sent and received: what an intake worker opens.
+lazy_screens!(referral_screens(ReferralScreens) {
+    ReferralsScreen => ReferralsPage,
+    ReferralScreen => ReferralPage,
+});
+lazy_screens!(dashboard_screens(DashboardScreens) {
+    DashboardScreen => DashboardPage,
+});
 
 /// The app.
 #[component]

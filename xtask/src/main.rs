@@ -111,7 +111,7 @@ fn build_web() -> Result<PathBuf> {
     let staging = target_dir().join("web-staging");
     let _ = std::fs::remove_dir_all(&staging);
     std::fs::create_dir_all(&staging).map_err(|e| e.to_string())?;
-    // Screens marked lazy (`lazy_screen!` in web/src/app.rs) go to their own chunks,
+    // Groups of screens marked lazy (`lazy_screens!` in web/src/app.rs) go to their own chunks,
     // fetched when first opened; the main module keeps what a first visit needs.
     let input = std::fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     let main = staging.join("web_split.wasm");
