@@ -86,8 +86,15 @@ try {
   assert.equal(await page.getByLabel('Serves').inputValue(), '');
   console.log('filter sheet: ok');
 
+  // Restored once: boot.js asks while the app downloads and the app takes that answer
+  // (two refreshes of one cookie would end the session).
+  const refreshes = [];
+  const countRefresh = (r) => { if (r.url().endsWith('/api/v1/auth/refresh')) refreshes.push(r.url()); };
+  page.on('request', countRefresh);
   await page.reload();
   await page.getByTestId('frame-organization').filter({ hasText: 'Organization A' }).waitFor();
+  page.off('request', countRefresh);
+  assert.equal(refreshes.length, 1, 'the session is restored with one refresh');
   console.log('session survives a reload: ok');
 
   await page.getByRole('button', { name: 'Afficher en français' }).click();

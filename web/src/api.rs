@@ -50,6 +50,19 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, token: Option<&
     read(response).await
 }
 
+/// The answer to a request boot.js started before the app ran, left on `window` under
+/// `name` as a promise of a fetch `Response`; taken once: `None` when there is none.
+pub async fn started_at_boot<T: DeserializeOwned>(name: &str) -> Option<Result<T, ApiError>> {
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str(name);
+    let promise = js_sys::Reflect::get(&window, &key).ok()?.dyn_into::<js_sys::Promise>().ok()?;
+    js_sys::Reflect::delete_property(&window, &key).ok()?;
+    match wasm_bindgen_futures::JsFuture::from(promise).await {
+        Ok(response) => Some(read(Response::from(response.dyn_into::<web_sys::Response>().ok()?)).await),
+        Err(_) => Some(Err(ApiError::offline())),
+    }
+}
+
 /// PUT a JSON body with `If-Match: "version"`: a stale version gets a 412 error.
 pub async fn put_versioned<B: Serialize, T: DeserializeOwned>(path: &str, token: Option<&str>, version: i32, body: &B) -> Result<T, ApiError> {
     let request = with_token(Request::put(path), token)

@@ -13,6 +13,8 @@ use crate::i18n::{Lang, I18n};
 const FALLBACK_EXIT: &str = "https://www.theweathernetwork.com/";
 /// Refresh this many seconds before the access token expires.
 const REFRESH_MARGIN_SECONDS: u64 = 60;
+/// Where boot.js leaves the refresh it starts (the name is written there too).
+const RESTORE_AT_BOOT: &str = "harbourRestore";
 
 /// Whether we know yet if there is a session.
 #[derive(Debug, Clone, PartialEq)]
@@ -53,7 +55,15 @@ impl Session {
                 session.instance.set(Some(info));
             }
         });
-        session.refresh(i18n);
+        // boot.js asked while the app downloaded: one round trip less before a
+        // signed-in screen shows on a slow network. Asking again would spend the
+        // refresh cookie twice, which ends the session.
+        spawn_local(async move {
+            match api::started_at_boot::<SessionResponse>(RESTORE_AT_BOOT).await {
+                Some(answer) => session.settle(answer, i18n),
+                None => session.refresh(i18n),
+            }
+        });
         session
     }
 
@@ -105,13 +115,16 @@ impl Session {
     /// Exchanges the refresh cookie for a new access token; signs out when refused, and
     /// goes offline when the server cannot be reached.
     pub fn refresh(self, i18n: I18n) {
-        spawn_local(async move {
-            match api::post::<_, SessionResponse>("/api/v1/auth/refresh", None, &serde_json::json!({})).await {
-                Ok(response) => self.accept(response, i18n),
-                Err(e) if e.code == "offline" => self.state.set(SessionState::Offline),
-                Err(_) => self.state.set(SessionState::SignedOut),
-            }
-        });
+        spawn_local(async move { self.settle(api::post::<_, SessionResponse>("/api/v1/auth/refresh", None, &serde_json::json!({})).await, i18n) });
+    }
+
+    /// Takes the answer to a refresh: signed in, signed out, or offline.
+    fn settle(self, answer: Result<SessionResponse, api::ApiError>, i18n: I18n) {
+        match answer {
+            Ok(response) => self.accept(response, i18n),
+            Err(e) if e.code == "offline" => self.state.set(SessionState::Offline),
+            Err(_) => self.state.set(SessionState::SignedOut),
+        }
     }
 
     /// Signs out on the server and forgets everything held in memory.
