@@ -6,6 +6,23 @@ import init from './web.js';
 // takes this answer as its first refresh (RESTORE_AT_BOOT in session.rs).
 window.harbourRestore = fetch('/api/v1/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
 window.harbourRestore.catch(() => { /* offline: the app reads the same rejection */ });
+// The chunks of the lazy screens this address opens are fetched beside the app, not
+// after it starts: a referral opened from a link shows sooner on a slow network. The
+// groups and their paths are the router's (web/src/app.rs); `xtask build-web` writes
+// the files of each group here.
+const SCREEN_CHUNKS = {{SCREEN_CHUNKS}};
+const SCREEN_GROUPS = [
+  ['/referrals', 'referral_screens'], ['/participants', 'participant_screens'], ['/dashboard', 'dashboard_screens'],
+  ['/my-organization', 'organization_screens'], ['/categories', 'organization_screens'],
+];
+const opened = SCREEN_GROUPS.find(([path]) => location.pathname === path || location.pathname.startsWith(path + '/'));
+for (const file of opened ? SCREEN_CHUNKS[opened[1]] : []) {
+  // As the chunk loader will fetch it (fetch(): CORS mode, same-origin credentials), so
+  // the loader is handed this response.
+  const link = Object.assign(document.createElement('link'), { rel: 'preload', as: 'fetch', crossOrigin: 'anonymous' });
+  link.href = new URL('./' + file, import.meta.url).href;
+  document.head.append(link);
+}
 init({ module_or_path: new URL('./web_bg.wasm', import.meta.url) });
 if ('serviceWorker' in navigator) {
   navigator.serviceWorker.register('/sw.js').catch(() => { /* the app works without it, just not offline */ });

@@ -50,6 +50,16 @@ try {
   await page.getByText('We have a room from Friday.').waitFor();
   await fits(page, 'the referral (receiver)');
   await axe(page, 'referral (receiver)');
+  // Opened from its address (a link in an e-mail): boot.js fetches the referral screens'
+  // chunks beside the app, and the chunk loader takes those answers, not fetching again.
+  const screenChunk = [];
+  const countChunk = (r) => { if (/\/split_referral_screens_[^/]*\.wasm$/.test(r.url())) screenChunk.push(r.url()); };
+  page.on('request', countChunk);
+  await page.reload();
+  await page.getByText('We have a room from Friday.').waitFor();
+  page.off('request', countChunk);
+  assert.equal(await page.locator('link[rel=preload][href*="/split_referral_screens_"]').count(), 1, 'the screen is preloaded');
+  assert.equal(screenChunk.length, 1, `the preloaded chunk is fetched once: ${screenChunk}`);
   await intake.context.close();
   console.log('referral accepted and answered: ok');
 } finally {

@@ -119,7 +119,7 @@ fn build_web() -> Result<PathBuf> {
     split.output_dir = &staging;
     split.main_out_path = &main;
     split.main_module = "./web.js";
-    wasm_split_cli_support::transform(split).map_err(|e| format!("wasm-split: {e:#}"))?;
+    let split = wasm_split_cli_support::transform(split).map_err(|e| format!("wasm-split: {e:#}"))?;
     wasm_bindgen_cli_support::Bindgen::new()
         .input_path(&main)
         .out_name("web")
@@ -136,9 +136,9 @@ fn build_web() -> Result<PathBuf> {
         .map_err(|e| format!("wasm-bindgen: {e}"))?;
     std::fs::remove_file(&main).map_err(|e| e.to_string())?;
     let web = root().join("web");
-    for file in ["boot.js", "style.css"] {
-        std::fs::copy(web.join(file), staging.join(file)).map_err(|e| format!("{file}: {e}"))?;
-    }
+    std::fs::copy(web.join("style.css"), staging.join("style.css")).map_err(|e| format!("style.css: {e}"))?;
+    let boot = std::fs::read_to_string(web.join("boot.js")).map_err(|e| format!("boot.js: {e}"))?;
+    std::fs::write(staging.join("boot.js"), boot.replace("{{SCREEN_CHUNKS}}", &screen_chunks(&split.prefetch_map))).map_err(|e| format!("boot.js: {e}"))?;
     let mut files: Vec<String> = std::fs::read_dir(&staging).map_err(|e| e.to_string())?.filter_map(|e| e.ok()?.file_name().into_string().ok()).collect();
     files.sort();
     let mut hasher = DefaultHasher::new();
@@ -161,6 +161,22 @@ fn build_web() -> Result<PathBuf> {
     }
     eprintln!("SPA built in {}", dist.display());
     Ok(dist)
+}
+
+/// The files each group of lazy screens loads, as a JavaScript object for boot.js:
+/// `{"referral_screens": ["chunk_7.wasm", …, "split_referral_screens_….wasm"], …}`
+/// (wasm-split names a group by its function and a hash, dropped here).
+fn screen_chunks(prefetch_map: &std::collections::HashMap<String, Vec<String>>) -> String {
+    let mut groups: Vec<String> = prefetch_map
+        .iter()
+        .map(|(split, files)| {
+            let group = split.rsplit_once('_').map_or(split.as_str(), |(group, _hash)| group);
+            let files: Vec<String> = files.iter().map(|f| format!("\"{f}.wasm\"")).collect();
+            format!("\"{group}\": [{}]", files.join(", "))
+        })
+        .collect();
+    groups.sort();
+    format!("{{{}}}", groups.join(", "))
 }
 
 /// Writes `FILE.br` (brotli, best) and `FILE.gz` (gzip, best) beside FILE: the server
