@@ -66,7 +66,6 @@ fn chain_of(entry: &AuditEntry<'_>) -> i16 {
 /// Appends one event to its chain. Call inside the transaction of the work it records.
 pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) -> Result<(), diesel::result::Error> {
     let chain = chain_of(entry);
-    let prev_hash = repo::locked_head(conn, chain)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
     let (actor_kind, actor_id) = match &accessor.principal.actor {
         Actor::User { id, .. } => ("user", id.clone()),
         Actor::Client { id, .. } => ("client", id.clone()),
@@ -87,12 +86,19 @@ pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) ->
         purpose: entry.purpose.code().to_owned(),
         data_categories: categories_json(&entry.categories),
         request_id: accessor.request_id.clone(),
-        prev_hash,
+        prev_hash: String::new(),
         hash: String::new(),
         chain,
     };
-    row.hash = hash_of(&row);
-    repo::insert(conn, &row)
+    match conn {
+        // One round trip where reading the head and inserting took two.
+        DbConn::Postgresql(pg) => repo::append_hashed_by_database(pg, &row, GENESIS_HASH, canonical_head(&row)),
+        DbConn::Sqlite(_) => {
+            row.prev_hash = repo::head(conn, chain)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
+            row.hash = hash_of(&row);
+            repo::insert(conn, &row)
+        }
+    }
 }
 
 /// Records the same entry for several participants (a list or search result).
@@ -114,8 +120,10 @@ fn categories_json(categories: &[DataCategory]) -> String {
     serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into())
 }
 
-/// The hash of an event: SHA-256 (hex) over a JSON array of its fields and the previous hash.
-fn hash_of(row: &AuditRow) -> String {
+/// The canonical JSON array of an event's fields and the previous hash, which its hash is
+/// taken over, written up to that last element (`[id,…,request_id,`): PostgreSQL appends
+/// the previous hash it reads and hashes the whole (migration 17), [`hash_of`] the same here.
+fn canonical_head(row: &AuditRow) -> String {
     let timestamp = |t: &NaiveDateTime| t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
     let canonical = serde_json::json!([
         row.id,
@@ -131,9 +139,16 @@ fn hash_of(row: &AuditRow) -> String {
         row.purpose,
         row.data_categories,
         row.request_id,
-        row.prev_hash,
-    ]);
-    let digest = Sha256::digest(canonical.to_string().as_bytes());
+        "",
+    ])
+    .to_string();
+    canonical.strip_suffix("\"\"]").unwrap_or(&canonical).to_owned()
+}
+
+/// The hash of an event: SHA-256 (hex) over a JSON array of its fields and the previous hash.
+fn hash_of(row: &AuditRow) -> String {
+    let prev = serde_json::to_string(&row.prev_hash).unwrap_or_default();
+    let digest = Sha256::digest(format!("{}{prev}]", canonical_head(row)).as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -181,5 +196,41 @@ impl actix_web::FromRequest for Accessor {
         let request_id = req.extensions().get::<crate::http::RequestId>().map(|id| id.0.clone());
         let principal = <Principal as actix_web::FromRequest>::from_request(req, payload);
         Box::pin(async move { Ok(Accessor { principal: principal.await?, request_id }) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chains already written must keep verifying: the hash is SHA-256 over the compact JSON
+    /// array `[id, occurred_at, …, request_id, prev_hash]` (worked out here independently).
+    #[test]
+    fn an_event_hashes_as_its_chain_was_written() -> Result<(), chrono::ParseError> {
+        let row = AuditRow {
+            seq: 7,
+            id: "01900000-0000-7000-8000-000000000001".into(),
+            occurred_at: NaiveDateTime::parse_from_str("2026-12-02 10:00:00.123456", "%Y-%m-%d %H:%M:%S%.f")?,
+            actor_kind: "user".into(),
+            actor_id: "u1".into(),
+            organization_id: "o1".into(),
+            action: "participant.read".into(),
+            entity_type: "participant".into(),
+            entity_id: "p1".into(),
+            participant_id: Some("p1".into()),
+            consent_id: None,
+            purpose: "referral".into(),
+            data_categories: "[\"needs\"]".into(),
+            request_id: None,
+            prev_hash: "ab".repeat(32),
+            hash: String::new(),
+            chain: 3,
+        };
+        assert_eq!(
+            canonical_head(&row),
+            r#"["01900000-0000-7000-8000-000000000001","2026-12-02T10:00:00.123456Z","user","u1","o1","participant.read","participant","p1","p1",null,"referral","[\"needs\"]",null,"#
+        );
+        assert_eq!(hash_of(&row), "2f1ae1646d7d38677dd45924de4a137efb678c78d818299683f1978d9c8076dc");
+        Ok(())
     }
 }

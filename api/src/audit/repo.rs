@@ -42,21 +42,38 @@ pub fn lock_chain(conn: &mut DbConn, chain: i16) -> QueryResult<()> {
     Ok(())
 }
 
-/// The hash of a chain's newest event, with the chain locked as by [`lock_chain`]: on
-/// PostgreSQL in one round trip (the function of migrations 14 and 15), where every audited
-/// write took two.
-pub fn locked_head(conn: &mut DbConn, chain: i16) -> QueryResult<Option<String>> {
-    #[derive(QueryableByName)]
-    struct Head {
-        #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
-        head: Option<String>,
-    }
-    match conn {
-        DbConn::Postgresql(pg) => HandWritten { sql: "SELECT harbour_audit_chain_head(?, ?) AS head", binds: &[Bind::BigInt(AUDIT_CHAIN_LOCK + i64::from(chain)), Bind::SmallInt(chain)] }
-            .get_result::<Head>(pg)
-            .map(|h| h.head),
-        DbConn::Sqlite(_) => audit_events::table.filter(audit_events::chain.eq(chain)).order(audit_events::seq.desc()).select(audit_events::hash).first(conn).optional(),
-    }
+/// The hash of a chain's newest event. For SQLite, whose write transaction already holds
+/// the database's one write lock; PostgreSQL reads it in [`append_hashed_by_database`].
+pub fn head(conn: &mut DbConn, chain: i16) -> QueryResult<Option<String>> {
+    audit_events::table.filter(audit_events::chain.eq(chain)).order(audit_events::seq.desc()).select(audit_events::hash).first(conn).optional()
+}
+
+/// Appends an event on PostgreSQL in one round trip (the function of migration 17): the
+/// database locks the chain as [`lock_chain`] does, takes its newest hash (or `genesis`)
+/// as the event's `prev_hash`, and hashes the event from `canonical_head`, the text of
+/// its canonical array up to that hash. `row.prev_hash` and `row.hash` are not read.
+pub fn append_hashed_by_database(pg: &mut diesel::PgConnection, row: &AuditRow, genesis: &str, canonical_head: String) -> QueryResult<()> {
+    let text = |value: &str| Bind::Text(value.to_owned());
+    let binds = [
+        Bind::BigInt(AUDIT_CHAIN_LOCK + i64::from(row.chain)),
+        Bind::SmallInt(row.chain),
+        text(genesis),
+        Bind::Text(canonical_head),
+        text(&row.id),
+        Bind::Time(row.occurred_at),
+        text(&row.actor_kind),
+        text(&row.actor_id),
+        text(&row.organization_id),
+        text(&row.action),
+        text(&row.entity_type),
+        text(&row.entity_id),
+        Bind::OptionalText(row.participant_id.clone()),
+        Bind::OptionalText(row.consent_id.clone()),
+        text(&row.purpose),
+        text(&row.data_categories),
+        Bind::OptionalText(row.request_id.clone()),
+    ];
+    HandWritten { sql: "SELECT harbour_audit_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", binds: &binds }.execute(pg).map(drop)
 }
 
 /// Appends an event (its `seq` is assigned by the database).

@@ -271,6 +271,8 @@ pub(crate) use insert_all;
 #[derive(Debug, Clone)]
 pub enum Bind {
     Text(String),
+    /// Text or NULL.
+    OptionalText(Option<String>),
     Time(chrono::NaiveDateTime),
     BigInt(i64),
     SmallInt(i16),
@@ -302,13 +304,14 @@ where
     i16: diesel::serialize::ToSql<diesel::sql_types::SmallInt, DB>,
 {
     fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> diesel::QueryResult<()> {
-        use diesel::sql_types::{BigInt, SmallInt, Text, Timestamp};
+        use diesel::sql_types::{BigInt, Nullable, SmallInt, Text, Timestamp};
         let mut pieces = self.sql.split('?');
         out.push_sql(pieces.next().unwrap_or_default());
         let mut binds = self.binds.iter();
         for piece in pieces {
             match binds.next() {
                 Some(Bind::Text(text)) => out.push_bind_param::<Text, _>(text)?,
+                Some(Bind::OptionalText(text)) => out.push_bind_param::<Nullable<Text>, _>(text)?,
                 Some(Bind::Time(time)) => out.push_bind_param::<Timestamp, _>(time)?,
                 Some(Bind::BigInt(n)) => out.push_bind_param::<BigInt, _>(n)?,
                 Some(Bind::SmallInt(n)) => out.push_bind_param::<SmallInt, _>(n)?,
