@@ -156,11 +156,64 @@ pub struct ListFilter {
     pub overdue: Option<bool>,
 }
 
+/// Declares an expression of fixed SQL text, worked out once. Unlike a `sql()` literal,
+/// which diesel assumes may change and so parses and plans again on every call, its
+/// statements stay prepared; and the constants in its text, unlike binds, are known to a
+/// prepared statement's generic plan, which then reads the indexes over them. Each is a
+/// type of its own: diesel keys prepared statements by type.
+macro_rules! fixed_sql {
+    ($(#[$doc:meta])* $name:ident: $sql_type:ty = $text:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, QueryId, ValidGrouping)]
+        struct $name;
+
+        impl $name {
+            fn text() -> &'static str {
+                static TEXT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| $text);
+                &TEXT
+            }
+        }
+
+        impl Expression for $name {
+            type SqlType = $sql_type;
+        }
+
+        impl AppearsOnTable<referrals::table> for $name {}
+
+        impl SelectableExpression<referrals::table> for $name {}
+
+        impl<DB: diesel::backend::Backend> QueryFragment<DB> for $name {
+            fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
+                out.push_sql(Self::text());
+                Ok(())
+            }
+        }
+    };
+}
+
+fixed_sql! {
+    /// The urgency's rank (`Urgency::ALL` order: routine 0 … emergency 3; the codes sort
+    /// the wrong way alphabetically): the very text of the inbox indexes' expression
+    /// (migration `…000010_inbox_indexes`), so the database reads inboxes in this order
+    /// straight from those indexes.
+    UrgencyRank: Integer = {
+        let ranks: String = Urgency::ALL.iter().enumerate().map(|(rank, urgency)| format!(" WHEN '{}' THEN {rank}", urgency.code())).collect();
+        format!("CASE urgency{ranks} ELSE 0 END")
+    }
+}
+
+fixed_sql! {
+    /// Still awaiting an answer (`status IN ('sent', 'received')`).
+    AwaitingAnswer: Bool = {
+        let awaiting: Vec<String> = ReferralStatus::ALL.iter().filter(|s| awaiting_answer(**s)).map(|s| format!("'{}'", s.code())).collect();
+        format!("status IN ({})", awaiting.join(", "))
+    }
+}
+
 /// Whether a referral awaiting an answer is past its due time at `now`. Never NULL: a
 /// referral without a due time is simply not overdue.
 fn overdue(now: NaiveDateTime) -> Box<dyn BoxableExpression<referrals::table, MultiBackend, SqlType = Nullable<Bool>>> {
-    let awaiting: Vec<&str> = ReferralStatus::ALL.iter().filter(|s| awaiting_answer(**s)).map(|s| s.code()).collect();
-    Box::new(referrals::status.eq_any(awaiting).nullable().and(referrals::due_at.is_not_null()).and(referrals::due_at.lt(now)))
+    Box::new(AwaitingAnswer.and(referrals::due_at.is_not_null()).and(referrals::due_at.lt(now)))
 }
 
 /// The referrals an organization sent (`sent`) or received (`!sent`), drafts only for
@@ -194,37 +247,6 @@ fn filtered(organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDa
 /// How many referrals an organization sent or received match `filter` at `now`.
 pub fn count_for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDateTime) -> QueryResult<i64> {
     filtered(organization_id, sent, filter, now).count().get_result(conn)
-}
-
-/// The urgency's rank as SQL (`Urgency::ALL` order: routine 0 … emergency 3; the codes
-/// sort the wrong way alphabetically). Constants, not bound values, and the very text of
-/// the inbox indexes' expression (migration `…000010_inbox_indexes`), so the database
-/// reads inboxes in this order straight from those indexes.
-fn urgency_rank_sql() -> &'static str {
-    static RANK: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-        let ranks: String = Urgency::ALL.iter().enumerate().map(|(rank, urgency)| format!(" WHEN '{}' THEN {rank}", urgency.code())).collect();
-        format!("CASE urgency{ranks} ELSE 0 END")
-    });
-    &RANK
-}
-
-/// [`urgency_rank_sql`] as an expression. Its text never changes, so diesel keeps the
-/// inbox's statements prepared, where a `sql()` literal (which might change) had both
-/// parsed and planned again on every page, ~0.7 ms of planning each.
-#[derive(Debug, Clone, Copy, QueryId, ValidGrouping)]
-struct UrgencyRank;
-
-impl Expression for UrgencyRank {
-    type SqlType = Integer;
-}
-
-impl AppearsOnTable<referrals::table> for UrgencyRank {}
-
-impl<DB: diesel::backend::Backend> QueryFragment<DB> for UrgencyRank {
-    fn walk_ast<'b>(&'b self, mut out: diesel::query_builder::AstPass<'_, 'b, DB>) -> QueryResult<()> {
-        out.push_sql(urgency_rank_sql());
-        Ok(())
-    }
 }
 
 /// One page of what [`count_for_organization`] counts: overdue at `now` first, then the
@@ -434,7 +456,7 @@ mod tests {
             include_str!("../../../migrations/postgres/2026-11-24-000010_inbox_indexes/up.sql"),
             include_str!("../../../migrations/sqlite/2026-11-24-000010_inbox_indexes/up.sql"),
         ] {
-            assert_eq!(migration.matches(&format!("({}) DESC", super::urgency_rank_sql())).count(), 2);
+            assert_eq!(migration.matches(&format!("({}) DESC", super::UrgencyRank::text())).count(), 2);
         }
     }
 }
