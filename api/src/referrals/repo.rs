@@ -459,4 +459,15 @@ mod tests {
             assert_eq!(migration.matches(&format!("({}) DESC", super::UrgencyRank::text())).count(), 2);
         }
     }
+
+    /// The overdue read must name the statuses as the partial indexes do, or they go unused.
+    #[test]
+    fn awaiting_an_answer_is_the_awaiting_indexes_condition() {
+        for migration in [
+            include_str!("../../../migrations/postgres/2026-12-02-000016_awaiting_answer_indexes/up.sql"),
+            include_str!("../../../migrations/sqlite/2026-12-02-000016_awaiting_answer_indexes/up.sql"),
+        ] {
+            assert_eq!(migration.matches(&format!("WHERE {};", super::AwaitingAnswer::text())).count(), 2);
+        }
+    }
 }

@@ -1,0 +1,2 @@
+DROP INDEX referrals_awaiting_by_sender;
+DROP INDEX referrals_awaiting_by_receiver;
