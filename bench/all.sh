@@ -88,6 +88,9 @@ run "search q=sheltr&open_now=true" "$CONNECTIONS" "/api/v1/services/search?q=sh
 service=$(psql "$pg_url" -tAc "SELECT id FROM services ORDER BY id LIMIT 1")
 run "service page" "$CONNECTIONS" "/api/v1/services/$service"
 INTAKE=$(token intake_worker@safe-harbour-house.demo)
+# Each run's referral creation adds ~10,000 unanswered referrals to this inbox: its size
+# goes with the figure (a page counts the whole inbox).
+inbox_size=$(psql "$pg_url" -tAc "SELECT count(*) || ' received, ' || count(*) FILTER (WHERE r.status IN ('sent', 'received')) || ' awaiting an answer' FROM referrals r JOIN organizations o ON o.id = r.to_organization_id WHERE o.slug = 'safe-harbour-house' AND r.status <> 'draft'")
 TOKEN=$INTAKE run "received inbox (Safe Harbour House)" "$CONNECTIONS" "/api/v1/referrals?box=received"
 TOKEN=$(token coordinator@partnership-office.demo)
 run "dashboard: funnel (90 days)" "$WRITERS" "/api/v1/dashboards/referrals/funnel"
@@ -100,6 +103,7 @@ pgbench -i -q "$pg_url" >/dev/null 2>&1
 pg_tps=$(for _ in 1 2 3; do pgbench -n -c "$WRITERS" -j 2 -T "${DURATION%s}" "$pg_url" 2>/dev/null | awk '/^tps/{print $3}'; done | sort -n | sed -n 2p)
 printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n" "pgbench tpcb-like, same database (median of 3)" "$WRITERS" - - "$pg_tps" "-"
 echo "referral creation / pgbench tpcb-like: $(echo "scale=3; $harbour_tps / $pg_tps" | bc)"
+echo "the received inbox held $inbox_size"
 echo "server resident memory after the run: $(( $(ps -o rss= -p $SERVER) / 1024 )) MB"
 kill $SERVER; wait $SERVER 2>/dev/null || true
 
