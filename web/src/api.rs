@@ -56,7 +56,8 @@ pub async fn started_at_boot<T: DeserializeOwned>(name: &str) -> Option<Result<T
     let window = web_sys::window()?;
     let key = wasm_bindgen::JsValue::from_str(name);
     let promise = js_sys::Reflect::get(&window, &key).ok()?.dyn_into::<js_sys::Promise>().ok()?;
-    js_sys::Reflect::delete_property(&window, &key).ok()?;
+    // Taken even if it cannot be removed: bailing out here would refresh a second time.
+    let _ = js_sys::Reflect::delete_property(&window, &key);
     match wasm_bindgen_futures::JsFuture::from(promise).await {
         Ok(response) => Some(read(Response::from(response.dyn_into::<web_sys::Response>().ok()?)).await),
         Err(_) => Some(Err(ApiError::offline())),
