@@ -370,6 +370,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    referral_tallies (organization_id, box_, status, stripe) {
+        organization_id -> Text,
+        #[sql_name = "box"]
+        box_ -> Text,
+        status -> Text,
+        stripe -> Text,
+        referrals -> BigInt,
+    }
+}
+
+diesel::table! {
     referral_events (id) {
         id -> Text,
         referral_id -> Text,
@@ -499,6 +510,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     consent_evidence,
     audit_events,
     referrals,
+    referral_tallies,
     referral_events,
     referral_messages,
     idempotency_records,

@@ -178,6 +178,56 @@ async fn the_inbox_puts_overdue_referrals_first(app: TestApp) {
     problem(app.get("/api/v1/referrals?box=everything", &outreach_a).await, 400).await;
 }
 
+/// The totals of an inbox or outbox as a whole or by status come from tallies the
+/// database keeps as referrals change (migration 18): they must match what is listed.
+async fn inbox_and_outbox_totals_follow_every_change(app: TestApp) {
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    let participant = record_participant(&app, &outreach_a, "Mira").await;
+    consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
+    let mut ids = Vec::new();
+    for send in [true, true, true, false] {
+        let created: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, send)).await.json().await.unwrap();
+        ids.push(created["id"].as_str().unwrap().to_owned());
+    }
+    // Opened (received), then accepted; another opened and declined.
+    for (id, answer) in [(&ids[0], json!({"action": "accept"})), (&ids[1], json!({"action": "decline", "reason": "no_capacity"}))] {
+        let opened = app.get(&format!("/api/v1/referrals/{id}"), &intake_b).await;
+        let version = opened.headers()["etag"].to_str().unwrap().to_owned();
+        assert_eq!(step(&app, &intake_b, id, &version, answer).await.status(), 200);
+    }
+    let totals = |token: String, query: &'static str| {
+        let app = &app;
+        async move {
+            let page: Value = app.get(&format!("/api/v1/referrals?{query}&per_page=100"), &token).await.json().await.unwrap();
+            assert_eq!(page["total_items"].as_u64().unwrap(), page["contents"].as_array().unwrap().len() as u64, "{query}: the total counts what is listed");
+            page["total_items"].as_u64().unwrap()
+        }
+    };
+    let expect = [
+        (&intake_b, "box=received", 3),
+        (&intake_b, "box=received&status=accepted", 1),
+        (&intake_b, "box=received&status=declined", 1),
+        (&intake_b, "box=received&status=sent", 1),
+        (&intake_b, "box=received&status=draft", 0),
+        (&intake_b, "box=sent", 0),
+        (&outreach_a, "box=sent", 4),
+        (&outreach_a, "box=sent&status=draft", 1),
+        (&outreach_a, "box=sent&status=received", 0),
+        (&outreach_a, "box=received", 0),
+    ];
+    for (token, query, total) in expect {
+        assert_eq!(totals(token.clone(), query).await, total, "{query}");
+    }
+    // A referral removed behind the API's back (by hand, by an operator) leaves the totals too.
+    app.execute_sql(format!("DELETE FROM referral_events WHERE referral_id = '{}'", ids[2])).await;
+    app.execute_sql(format!("DELETE FROM referrals WHERE id = '{}'", ids[2])).await;
+    assert_eq!(totals(intake_b.clone(), "box=received").await, 2);
+    assert_eq!(totals(intake_b.clone(), "box=received&status=sent").await, 0);
+    assert_eq!(totals(outreach_a.clone(), "box=sent").await, 3);
+}
+
 async fn revoking_the_consent_redacts_referrals_already_sent(app: TestApp) {
     let service = service_of_b(&app).await;
     let outreach_a = app.token(Role::OutreachWorker, 'a').await;
@@ -346,5 +396,6 @@ on_both_backends!(
     sending_needs_a_consent_and_shares_only_its_categories,
     the_life_cycle_is_enforced_step_by_step,
     the_inbox_puts_overdue_referrals_first,
+    inbox_and_outbox_totals_follow_every_change,
     revoking_the_consent_redacts_referrals_already_sent,
 );
