@@ -33,12 +33,31 @@ pub struct Origin {
     cos_latitude: f64,
     /// With a reach: how many degrees north–south and east–west a place within it can lie.
     spans: Option<(f64, f64)>,
+    /// With a reach: the rows and columns of the tiles a place within it can lie in.
+    tiles: Option<((u16, u16), (u16, u16))>,
 }
 
 impl Origin {
     /// From `point`, for places within `reach_km` (any distance without).
     pub fn new(point: (f64, f64), reach_km: Option<f64>) -> Origin {
-        Origin { point, cos_latitude: point.0.to_radians().cos(), spans: reach_km.map(|km| spans(point.0, km)) }
+        let spans = reach_km.map(|km| spans(point.0, km));
+        let tiles = spans.map(|(north_south, east_west)| {
+            let (south, west) = Tile::row_and_column((point.0 - north_south, point.1 - east_west));
+            let (north, east) = Tile::row_and_column((point.0 + north_south, point.1 + east_west));
+            ((south, north), (west, east))
+        });
+        Origin { point, cos_latitude: point.0.to_radians().cos(), spans, tiles }
+    }
+
+    /// False for a service whose places all lie in a tile beyond the reach, told by two
+    /// small numbers, before its places are read (see [`Tile`]).
+    pub fn may_reach_tile(&self, tile: Tile) -> bool {
+        let Some(((south, north), (west, east))) = self.tiles else { return true };
+        match tile {
+            Tile::SCATTERED => true,
+            Tile::NOWHERE => false,
+            Tile(n) => (south..=north).contains(&(n / Tile::COLUMNS)) && (west..=east).contains(&(n % Tile::COLUMNS)),
+        }
     }
 
     /// False for a place certainly beyond the reach, told by degrees alone: without the
@@ -54,6 +73,36 @@ impl Origin {
         let (lat1, lon1, lat2, lon2) = (self.point.0.to_radians(), self.point.1.to_radians(), latitude.to_radians(), longitude.to_radians());
         let h = ((lat2 - lat1) / 2.0).sin().powi(2) + self.cos_latitude * lat2.cos() * ((lon2 - lon1) / 2.0).sin().powi(2);
         2.0 * EARTH_RADIUS_KM * h.sqrt().asin()
+    }
+}
+
+/// Where on the map a service's places lie, coarsely: the square of one degree of
+/// latitude by one of longitude they all lie in. A "near me" search with a radius tells
+/// most services beyond it by their tile, a two-byte number per service kept in a small
+/// array, without reading their places from memory (most of such a search's time was
+/// waiting for them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tile(u16);
+
+impl Tile {
+    const COLUMNS: u16 = 360;
+    /// A service without a located place: never within a radius.
+    pub const NOWHERE: Tile = Tile(u16::MAX);
+    /// A service with places in more than one tile: its places are measured.
+    pub const SCATTERED: Tile = Tile(u16::MAX - 1);
+
+    /// The tile of a point's row (from the south pole) and column (from the antimeridian).
+    fn row_and_column((latitude, longitude): (f64, f64)) -> (u16, u16) {
+        // Within bounds, so the casts neither wrap nor saturate.
+        ((latitude + 90.0).floor().clamp(0.0, 179.0) as u16, (longitude + 180.0).floor().clamp(0.0, 359.0) as u16)
+    }
+
+    /// The tile all these places lie in.
+    pub fn of_places(places: impl IntoIterator<Item = (f64, f64)>) -> Tile {
+        places.into_iter().map(|place| {
+            let (row, column) = Tile::row_and_column(place);
+            Tile(row * Tile::COLUMNS + column)
+        }).reduce(|a, b| if a == b { a } else { Tile::SCATTERED }).unwrap_or(Tile::NOWHERE)
     }
 }
 
@@ -162,7 +211,7 @@ fn bounding_box((latitude, longitude): (f64, f64), km: f64) -> PlaceBounds {
 
 #[cfg(test)]
 mod tests {
-    use super::{normalize_postcode, Origin, PostcodeArea};
+    use super::{normalize_postcode, Origin, PostcodeArea, Tile};
 
     #[test]
     fn postcodes_are_read_as_people_write_them() {
@@ -191,5 +240,31 @@ mod tests {
         let due_east = (44.6488, -63.5752 + 2.0);
         let east_km = Origin::new(halifax, None).km_to(due_east);
         assert!(Origin::new(halifax, Some(east_km + 0.01)).may_reach(due_east) && !Origin::new(halifax, Some(east_km * 0.9)).may_reach(due_east));
+    }
+
+    #[test]
+    fn a_tile_rules_out_only_services_beyond_the_reach() {
+        let halifax = (44.6488, -63.5752);
+        let places = (0..2000).map(|n| {
+            let n = f64::from(n);
+            (halifax.0 + (n * 0.618).fract() * 4.0 - 2.0, halifax.1 + (n * 0.414).fract() * 6.0 - 3.0)
+        });
+        for km in [0.5, 5.0, 25.0, 120.0] {
+            let origin = Origin::new(halifax, Some(km));
+            let mut ruled_out = 0;
+            for place in places.clone() {
+                let tile = Tile::of_places([place]);
+                assert!(!origin.may_reach(place) || origin.may_reach_tile(tile), "{place:?} within {km} km");
+                ruled_out += usize::from(!origin.may_reach_tile(tile));
+            }
+            assert!(km > 100.0 || ruled_out > 1000, "{km} km: only {ruled_out} of 2000 ruled out by tile");
+        }
+        let truro = (45.3650, -63.2800);
+        assert_eq!(Tile::of_places([halifax, (44.9, -63.1)]), Tile::of_places([halifax]), "both in one tile");
+        assert_eq!(Tile::of_places([halifax, truro]), Tile::SCATTERED);
+        assert_eq!(Tile::of_places([]), Tile::NOWHERE);
+        let near = Origin::new(halifax, Some(10.0));
+        assert!(near.may_reach_tile(Tile::SCATTERED) && !near.may_reach_tile(Tile::NOWHERE) && !near.may_reach_tile(Tile::of_places([truro])));
+        assert!(Origin::new(halifax, None).may_reach_tile(Tile::NOWHERE), "without a reach, nothing is ruled out");
     }
 }

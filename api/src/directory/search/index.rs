@@ -26,7 +26,7 @@ use super::hours::{next_opening, Clock, Hours};
 use super::text;
 use crate::db::schema::{organizations, services, taxonomy_terms};
 use crate::db::DbConn;
-use crate::directory::nearby::Origin;
+use crate::directory::nearby::{Origin, Tile};
 use crate::directory::repo;
 use crate::directory::service::service_dto;
 use crate::directory::visibility::{shows_place, Viewer};
@@ -341,6 +341,9 @@ pub struct Index {
     /// document's start.
     points: Vec<Point>,
     point_starts: Vec<u32>,
+    /// Per document, the tile its places lie in: a search with a radius passes over the
+    /// documents beyond it without reading their facts or places.
+    tiles: Vec<Tile>,
     /// The distinct opening hours of the documents; shared with patched copies until a
     /// patch brings hours no document had (in a real directory, nearly every service's
     /// hours could differ: copying them all for each patch would cost what the patch saves).
@@ -700,10 +703,12 @@ impl Index {
         }));
     }
 
-    /// Appends a document's located places to `points` (its first 255); returns how many.
+    /// Appends a document's located places to `points` (its first 255) and their tile;
+    /// returns how many.
     fn append_points(&mut self, points: &[Point]) -> u8 {
         self.point_starts.push(u32::try_from(self.points.len()).unwrap_or(u32::MAX));
         let kept = &points[..points.len().min(usize::from(u8::MAX))];
+        self.tiles.push(Tile::of_places(kept.iter().map(|p| (p.latitude, p.longitude))));
         self.points.extend_from_slice(kept);
         u8::try_from(kept.len()).unwrap_or(u8::MAX)
     }
@@ -839,8 +844,13 @@ impl Index {
                 found(Candidate { doc: doc_id, name_rank: self.name_ranks[doc_id as usize], score, distance, open_now });
             }
         };
+        // Within a radius, documents whose places all lie in tiles beyond it are passed over first.
+        let in_reach = |&(doc_id, _): &(u32, f32)| origin.as_ref().is_none_or(|origin| origin.may_reach_tile(self.tiles[doc_id as usize]));
         match self.text_scores(&query.text) {
-            Some(scores) => {
+            Some(mut scores) => {
+                if origin.is_some() {
+                    scores.retain(in_reach);
+                }
                 for block in scores.chunks(GATHERED) {
                     self.gather(block, capacities, query.near.is_some());
                     block.iter().for_each(|&(doc_id, score)| consider(doc_id, score));
@@ -848,12 +858,18 @@ impl Index {
                 recycle(scores);
             }
             // Without words: the documents with the rarest required attribute, or every
-            // document (in order: memory is read ahead without help).
+            // document, in order (the memory they read is in order too: read ahead without
+            // help; gathering them measured slower).
             None => {
                 let rarest = (0..32).filter(|bit| required_attributes & (1 << bit) != 0).filter_map(|bit| self.attribute_docs.get(bit)).min_by_key(|docs| docs.len());
+                let mut each = |doc_id: u32| {
+                    if in_reach(&(doc_id, 0.0)) {
+                        consider(doc_id, 0.0);
+                    }
+                };
                 match rarest {
-                    Some(docs) => docs.iter().for_each(|&doc_id| consider(doc_id, 0.0)),
-                    None => (0..u32::try_from(self.docs.len()).unwrap_or(u32::MAX)).for_each(|doc_id| consider(doc_id, 0.0)),
+                    Some(docs) => docs.iter().for_each(|&doc_id| each(doc_id)),
+                    None => (0..u32::try_from(self.docs.len()).unwrap_or(u32::MAX)).for_each(each),
                 }
             }
         }
