@@ -2,8 +2,8 @@
 -- database as referrals are written: an inbox page showed its exact total by counting
 -- the organization's whole history (an index-only scan, ~2.5 ms at 48,000 received, on
 -- every page), where it now adds up at most a few hundred tallies whatever the history.
--- Kept by triggers, so no code path that writes referrals can forget them (a restore by
--- pg_restore loads the tallies as saved: triggers are made after the data).
+-- Kept by triggers, as on SQLite, so no code path that writes referrals can forget them
+-- (a restore by pg_restore loads the tallies as saved: triggers are made after the data).
 -- Each count is split over sixteen stripes (by the last character of the referral's
 -- id): a tally row stays locked until the writing transaction commits, and every
 -- referral sent to one organization would otherwise queue on one row.
@@ -16,42 +16,39 @@ CREATE TABLE referral_tallies (
     PRIMARY KEY (organization_id, box, status, stripe)
 );
 
--- Moves referrals between tallies: each `removed` one counts one less, each `added` one
--- one more, in one statement that takes the tally rows in key order, so two writers
+-- Row-level, in PL/pgSQL, whose statements stay planned (as an SQL-language function
+-- taking the statement's transition tables, each insert planned its upsert afresh: +1.7 ms).
+-- Each change is one statement, adding to its tallies in a fixed order, so two writers
 -- touching the same tallies never wait for each other crosswise.
-CREATE FUNCTION harbour_tally(removed referrals[], added referrals[]) RETURNS VOID LANGUAGE sql AS $$
-    INSERT INTO referral_tallies AS t (organization_id, box, status, stripe, referrals)
-    SELECT b.organization_id, b.box, c.status, right(c.id, 1), sum(c.change)
-    FROM (SELECT id, from_organization_id, to_organization_id, status, -1 AS change FROM unnest(removed)
-          UNION ALL SELECT id, from_organization_id, to_organization_id, status, 1 FROM unnest(added)) AS c
-    CROSS JOIN LATERAL (VALUES (c.from_organization_id, 'sent'), (c.to_organization_id, 'received')) AS b (organization_id, box)
-    GROUP BY 1, 2, 3, 4 HAVING sum(c.change) <> 0 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (organization_id, box, status, stripe) DO UPDATE SET referrals = t.referrals + excluded.referrals
-$$;
-
--- Statement-level, with transition tables: a seed inserting thousands of referrals in
--- one statement adds to each tally once. Only a change of status moves an updated
--- referral (its organizations never change).
-CREATE FUNCTION harbour_tally_referrals() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION harbour_tally_referral() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM harbour_tally(NULL, ARRAY(SELECT n::referrals FROM new_referrals n));
+        INSERT INTO referral_tallies AS t (organization_id, box, status, stripe, referrals)
+        VALUES (NEW.from_organization_id, 'sent', NEW.status, right(NEW.id, 1), 1),
+               (NEW.to_organization_id, 'received', NEW.status, right(NEW.id, 1), 1)
+        ON CONFLICT (organization_id, box, status, stripe) DO UPDATE SET referrals = t.referrals + excluded.referrals;
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM harbour_tally(ARRAY(SELECT o::referrals FROM old_referrals o), NULL);
+        INSERT INTO referral_tallies AS t (organization_id, box, status, stripe, referrals)
+        VALUES (OLD.from_organization_id, 'sent', OLD.status, right(OLD.id, 1), -1),
+               (OLD.to_organization_id, 'received', OLD.status, right(OLD.id, 1), -1)
+        ON CONFLICT (organization_id, box, status, stripe) DO UPDATE SET referrals = t.referrals + excluded.referrals;
     ELSE
-        PERFORM harbour_tally(ARRAY(SELECT o::referrals FROM old_referrals o JOIN new_referrals n USING (id) WHERE o.status <> n.status),
-                              ARRAY(SELECT n::referrals FROM old_referrals o JOIN new_referrals n USING (id) WHERE o.status <> n.status));
+        INSERT INTO referral_tallies AS t (organization_id, box, status, stripe, referrals)
+        VALUES (OLD.from_organization_id, 'sent', OLD.status, right(OLD.id, 1), -1),
+               (OLD.to_organization_id, 'received', OLD.status, right(OLD.id, 1), -1),
+               (NEW.from_organization_id, 'sent', NEW.status, right(NEW.id, 1), 1),
+               (NEW.to_organization_id, 'received', NEW.status, right(NEW.id, 1), 1)
+        ON CONFLICT (organization_id, box, status, stripe) DO UPDATE SET referrals = t.referrals + excluded.referrals;
     END IF;
     RETURN NULL;
 END
 $$;
 
-CREATE TRIGGER referral_tallies_insert AFTER INSERT ON referrals REFERENCING NEW TABLE AS new_referrals
-    FOR EACH STATEMENT EXECUTE FUNCTION harbour_tally_referrals();
-CREATE TRIGGER referral_tallies_update AFTER UPDATE ON referrals REFERENCING OLD TABLE AS old_referrals NEW TABLE AS new_referrals
-    FOR EACH STATEMENT EXECUTE FUNCTION harbour_tally_referrals();
-CREATE TRIGGER referral_tallies_delete AFTER DELETE ON referrals REFERENCING OLD TABLE AS old_referrals
-    FOR EACH STATEMENT EXECUTE FUNCTION harbour_tally_referrals();
+CREATE TRIGGER referral_tallies_insert AFTER INSERT ON referrals FOR EACH ROW EXECUTE FUNCTION harbour_tally_referral();
+-- Only a change of status moves a referral (its organizations never change).
+CREATE TRIGGER referral_tallies_update AFTER UPDATE OF status ON referrals FOR EACH ROW
+    WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION harbour_tally_referral();
+CREATE TRIGGER referral_tallies_delete AFTER DELETE ON referrals FOR EACH ROW EXECUTE FUNCTION harbour_tally_referral();
 
 -- The referrals already there. No referral is written meanwhile: an instance still on
 -- the previous release would write one the tallies miss.
