@@ -274,10 +274,23 @@ fn spawn_referral_sweeper(state: web::Data<AppState>, stopped: Arc<AtomicBool>) 
                 break;
             }
             let expire_after = chrono::Duration::days(i64::from(state.settings.referral_expire_days));
-            match state.db.transaction(move |conn| crate::referrals::service::expire_unanswered(conn, expire_after)).await {
-                Ok(0) => {}
-                Ok(count) => tracing::info!(count, "expired unanswered referrals"),
-                Err(e) => tracing::warn!(error = %e, "expiring unanswered referrals failed"),
+            // A batch per transaction, until a batch is not full (the rest, if any, at the next tick).
+            loop {
+                let batch = crate::referrals::service::EXPIRY_BATCH;
+                match state.db.transaction(move |conn| crate::referrals::service::expire_unanswered(conn, expire_after, batch)).await {
+                    Ok(count) => {
+                        if count > 0 {
+                            tracing::info!(count, "expired unanswered referrals");
+                        }
+                        if i64::try_from(count).unwrap_or(i64::MAX) < batch {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "expiring unanswered referrals failed");
+                        break;
+                    }
+                }
             }
             let reminders = match state.db.transaction(crate::referrals::service::claim_reminders).await {
                 Ok(reminders) => reminders,

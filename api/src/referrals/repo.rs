@@ -421,11 +421,13 @@ pub fn messages(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(Messag
         .load(conn)
 }
 
-/// Referrals still waiting for an answer that were sent before `cutoff`.
-pub fn unanswered_sent_before(conn: &mut DbConn, cutoff: NaiveDateTime) -> QueryResult<Vec<ReferralRow>> {
+/// Referrals still waiting for an answer that were sent before `cutoff`, the longest waiting first, at most `limit`.
+pub fn unanswered_sent_before(conn: &mut DbConn, cutoff: NaiveDateTime, limit: i64) -> QueryResult<Vec<ReferralRow>> {
     referrals::table
         .filter(referrals::status.eq_any(["sent", "received"]))
         .filter(referrals::sent_at.lt(cutoff))
+        .order((referrals::sent_at.asc(), referrals::id.asc()))
+        .limit(limit)
         .select(ReferralRow::as_select())
         .load(conn)
 }

@@ -511,13 +511,19 @@ pub fn claim_reminders(conn: &mut DbConn) -> Result<Vec<Reminder>, ApiError> {
     Ok(reminders)
 }
 
-/// Marks as expired the referrals nobody answered within `expire_after` of being sent,
-/// each with a timeline event. Safe with several instances: a row another one expired
-/// first is left alone (its version moved).
-pub fn expire_unanswered(conn: &mut DbConn, expire_after: chrono::Duration) -> Result<usize, ApiError> {
+/// How many referrals one transaction of the sweep expires at most. A backlog (after an
+/// outage, or an import of old referrals) is expired in turns: all at once, 90,000 were
+/// held in memory (490 MB) and in one transaction for minutes, blocking other writes.
+pub const EXPIRY_BATCH: i64 = 500;
+
+/// Marks as expired at most `at_most` of the referrals nobody answered within
+/// `expire_after` of being sent, the longest waiting first, each with a timeline event;
+/// returns how many. Safe with several instances: a row another one expired first is
+/// left alone (its version moved).
+pub fn expire_unanswered(conn: &mut DbConn, expire_after: chrono::Duration, at_most: i64) -> Result<usize, ApiError> {
     let now = Utc::now();
     let mut expired = 0;
-    for mut row in repo::unanswered_sent_before(conn, (now - expire_after).naive_utc())? {
+    for mut row in repo::unanswered_sent_before(conn, (now - expire_after).naive_utc(), at_most)? {
         let version = row.version;
         enter(&mut row, ReferralStatus::Expired, now.naive_utc());
         row.version += 1;

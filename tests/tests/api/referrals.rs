@@ -319,17 +319,24 @@ async fn unanswered_referrals_expire(app: TestApp) {
     let outreach_a = app.token(Role::OutreachWorker, 'a').await;
     let participant = record_participant(&app, &outreach_a, "Sirius").await;
     consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
+    let older: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await.json().await.unwrap();
     let old: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await.json().await.unwrap();
     let fresh: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&participant, &service, true)).await.json().await.unwrap();
+    app.execute_sql(format!("UPDATE referrals SET sent_at = '2019-01-01 00:00:00' WHERE id = '{}'", older["id"].as_str().unwrap())).await;
     app.execute_sql(format!("UPDATE referrals SET sent_at = '2020-01-01 00:00:00' WHERE id = '{}'", old["id"].as_str().unwrap())).await;
-    let db = app.db.clone();
-    let expired = tokio::task::spawn_blocking(move || {
-        let mut conn = db.get().unwrap();
-        harbour::db::transaction(&mut conn, |conn| harbour::referrals::service::expire_unanswered(conn, chrono::Duration::days(14))).unwrap()
-    })
-    .await
-    .unwrap();
-    assert_eq!(expired, 1);
+    // A batch at a time (here of one), the longest waiting first.
+    let expire_one = || {
+        let db = app.db.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = db.get().unwrap();
+            harbour::db::transaction(&mut conn, |conn| harbour::referrals::service::expire_unanswered(conn, chrono::Duration::days(14), 1)).unwrap()
+        })
+    };
+    assert_eq!(expire_one().await.unwrap(), 1);
+    let older: Value = app.get(&format!("/api/v1/referrals/{}", older["id"].as_str().unwrap()), &outreach_a).await.json().await.unwrap();
+    assert_eq!(older["status"], "expired");
+    assert_eq!(expire_one().await.unwrap(), 1);
+    assert_eq!(expire_one().await.unwrap(), 0, "the fresh one stays");
     let old: Value = app.get(&format!("/api/v1/referrals/{}", old["id"].as_str().unwrap()), &outreach_a).await.json().await.unwrap();
     assert_eq!(old["status"], "expired");
     assert_eq!(old["fhir_status"], "failed");
