@@ -83,7 +83,7 @@ fn weekday(day: chrono::Weekday) -> Weekday {
 }
 
 /// A moment read once in the partnership's time zone, to test many services' hours against.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clock {
     today: NaiveDate,
     yesterday: NaiveDate,

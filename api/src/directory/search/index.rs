@@ -13,7 +13,7 @@ use std::borrow::Borrow;
 use std::cell::RefCell;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::Hash;
-use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -22,6 +22,7 @@ use harbour_types::{
     Capacity, CapacityStatus, FacetCount, Facets, Page, PageRequest, Phone, SearchHit, SearchResults, ServiceAttribute, ServiceStatus, TermRef, Visibility,
 };
 
+use super::doc_set::DocSet;
 use super::hours::{next_opening, Clock, Hours};
 use super::text;
 use crate::db::schema::{organizations, services, taxonomy_terms};
@@ -332,9 +333,10 @@ pub struct Index {
     docs: Vec<Arc<Doc>>,
     /// Per document, what filters and facets read (see [`Facts`]).
     facts: Vec<Facts>,
-    /// Per attribute bit, the documents with it in document order: a filter without
-    /// words reads only those of its rarest attribute, where it passed over every document.
-    attribute_docs: Vec<Vec<u32>>,
+    /// Per category, region, language and attribute, the documents with it.
+    sets: FacetSets,
+    /// Which documents are open, for the minute searches last asked about.
+    open: OpenNow,
     /// The documents' lists of numbers (category closures, regions, languages), end to end.
     lists: Vec<u32>,
     /// The documents' located places, end to end, for distances; and where each
@@ -369,6 +371,60 @@ pub struct Index {
     languages: Interner,
     organizations: Interner,
     organization_names: Vec<String>,
+}
+
+/// Per category (with the services under the categories below it), region, language and
+/// attribute bit, the set of documents with it: a filter without words starts from the
+/// sets it names, where it passed over every document, and a search that finds many
+/// services counts its facets from them (see [`FacetCounts::facets`]).
+#[derive(Debug, Clone, Default)]
+struct FacetSets {
+    categories: Vec<DocSet>,
+    regions: Vec<DocSet>,
+    languages: Vec<DocSet>,
+    attributes: Vec<DocSet>,
+}
+
+impl FacetSets {
+    fn file(sets: &mut Vec<DocSet>, numbers: impl IntoIterator<Item = u32>, doc: u32) {
+        for n in numbers {
+            let n = n as usize;
+            if sets.len() <= n {
+                sets.resize_with(n + 1, DocSet::default);
+            }
+            sets[n].insert(doc);
+        }
+    }
+
+    /// Files a document under its categories' closure, its regions, languages and attributes.
+    fn add(&mut self, doc: u32, lists: [&[u32]; 3], attributes: u32) {
+        let [closure, regions, languages] = lists;
+        Self::file(&mut self.categories, closure.iter().copied(), doc);
+        Self::file(&mut self.regions, regions.iter().copied(), doc);
+        Self::file(&mut self.languages, languages.iter().copied(), doc);
+        Self::file(&mut self.attributes, (0..32).filter(|bit| attributes & 1 << bit != 0), doc);
+    }
+
+    /// The documents with value `n` (none when no document has it).
+    fn of(sets: &[DocSet], n: u32) -> &DocSet {
+        sets.get(n as usize).unwrap_or(DocSet::empty())
+    }
+
+    /// How many of `found` are in each of `values` values' sets.
+    fn counts(sets: &[DocSet], values: usize, found: &DocSet) -> Vec<u64> {
+        (0..values).map(|n| found.common(Self::of(sets, u32::try_from(n).unwrap_or(u32::MAX)))).collect()
+    }
+}
+
+/// The documents open at one minute, worked out once for all the searches asking about
+/// it (see [`Index::open_at`]). A copy of the index starts without: its hours may differ.
+#[derive(Debug, Default)]
+struct OpenNow(Mutex<Option<(Clock, Arc<DocSet>)>>);
+
+impl Clone for OpenNow {
+    fn clone(&self) -> Self {
+        OpenNow::default()
+    }
 }
 
 /// The documents in either list (each in document order), each with its better score.
@@ -419,6 +475,24 @@ pub struct Patch {
     ids: Vec<String>,
     services: Vec<repo::ServiceAggregate>,
     context: Context,
+}
+
+/// The documents a search looks at, in document order: those its words match, with their
+/// scores; without words, a set of them (see [`Index::unscored`]), or all of them.
+enum Pool {
+    Scored(Vec<(u32, f32)>),
+    Set(DocSet),
+    All(u32),
+}
+
+impl Pool {
+    fn len(&self) -> usize {
+        match self {
+            Pool::Scored(scores) => scores.len(),
+            Pool::Set(set) => usize::try_from(set.count()).unwrap_or(usize::MAX),
+            Pool::All(docs) => *docs as usize,
+        }
+    }
 }
 
 /// One result before it becomes a [`SearchHit`]: a document and what this search found.
@@ -686,12 +760,7 @@ impl Index {
             open_24_7: service.open_24_7,
             accepts_referrals: service.accepts_referrals,
         };
-        self.attribute_docs.resize_with(32, Vec::new);
-        let mut bits = facts.attributes;
-        while bits != 0 {
-            self.attribute_docs[bits.trailing_zeros() as usize].push(doc_id);
-            bits &= bits - 1;
-        }
+        self.sets.add(doc_id, [&closure, &regions, &languages], facts.attributes);
         self.facts.push(facts);
         self.capacities.write().push(service.capacity);
         self.superseded.push(false);
@@ -784,19 +853,10 @@ impl Index {
     }
 
     /// Hands `found` each document the query finds as `viewer` sees them at `now`, in
-    /// document order.
-    /// With `counts`, each candidate is counted in the facets as it is found, while its
-    /// facts are still in the cache: a second pass over tens of thousands of candidates
-    /// would read them all from memory again.
-    fn candidates(
-        &self,
-        query: &SearchQuery,
-        viewer: Viewer<'_>,
-        now: DateTime<Utc>,
-        capacities: &CapacityTable,
-        mut counts: Option<&mut FacetCounts>,
-        mut found: impl FnMut(Candidate),
-    ) {
+    /// document order, and counts them in the facets as it goes: a document's facts are
+    /// still in the cache then, where a second pass over thousands would read them from
+    /// memory again.
+    fn candidates(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>, capacities: &CapacityTable, mut found: impl FnMut(Candidate)) -> FacetCounts {
         let wanted_status = query.capacity.map(CapacityTable::place);
         let clock = Clock::at(self.zone.unwrap_or(chrono_tz::America::Halifax), now);
         // A filter naming something the index does not know matches nothing: no document has number u32::MAX.
@@ -808,8 +868,19 @@ impl Index {
         let gender = query.gender.map(attribute_bit);
         // Distances are shown rounded to 0.1 km: one just past the radius can show on it.
         let origin = query.near.map(|near| Origin::new(near, query.radius_km.map(|km| km + 0.1)));
-        // Whether each pattern of hours is open now, worked out when first needed.
-        let mut open_by_hours: Vec<Option<bool>> = vec![None; self.hours.values.len()];
+        let open = self.open_at(clock);
+        // Within a radius, documents whose places all lie in tiles beyond it are passed over first.
+        let in_reach = |doc_id: u32| origin.as_ref().is_none_or(|origin| origin.may_reach_tile(self.tiles[doc_id as usize]));
+        let pool = match self.text_scores(&query.text) {
+            Some(mut scores) => {
+                if origin.is_some() {
+                    scores.retain(|&(doc_id, _)| in_reach(doc_id));
+                }
+                Pool::Scored(scores)
+            }
+            None => self.unscored(query, [category, region, language], required_attributes, &open),
+        };
+        let mut counts = FacetCounts::new(self, pool.len());
         let mut consider = |doc_id: u32, score: f32| {
             let facts = &self.facts[doc_id as usize];
             let passes_facts = !self.superseded[doc_id as usize]
@@ -826,8 +897,7 @@ impl Index {
             if !passes_facts {
                 return;
             }
-            let pattern = facts.hours as usize;
-            let open_now = *open_by_hours[pattern].get_or_insert_with(|| clock.open(&self.hours.values[pattern]));
+            let open_now = open.contains(doc_id);
             if query.open_now && !open_now {
                 return;
             }
@@ -838,41 +908,67 @@ impl Index {
                 (None, _) => true,
             };
             if within {
-                if let Some(counts) = counts.as_deref_mut() {
-                    counts.add(self, facts, capacities.status[doc_id as usize], open_now);
-                }
+                counts.add(self, doc_id, facts, capacities.status[doc_id as usize], open_now);
                 found(Candidate { doc: doc_id, name_rank: self.name_ranks[doc_id as usize], score, distance, open_now });
             }
         };
-        // Within a radius, documents whose places all lie in tiles beyond it are passed over first.
-        let in_reach = |&(doc_id, _): &(u32, f32)| origin.as_ref().is_none_or(|origin| origin.may_reach_tile(self.tiles[doc_id as usize]));
-        match self.text_scores(&query.text) {
-            Some(mut scores) => {
-                if origin.is_some() {
-                    scores.retain(in_reach);
-                }
+        match pool {
+            Pool::Scored(scores) => {
                 for block in scores.chunks(GATHERED) {
                     self.gather(block, capacities, query.near.is_some());
                     block.iter().for_each(|&(doc_id, score)| consider(doc_id, score));
                 }
                 recycle(scores);
             }
-            // Without words: the documents with the rarest required attribute, or every
-            // document, in order (the memory they read is in order too: read ahead without
-            // help; gathering them measured slower).
-            None => {
-                let rarest = (0..32).filter(|bit| required_attributes & (1 << bit) != 0).filter_map(|bit| self.attribute_docs.get(bit)).min_by_key(|docs| docs.len());
-                let mut each = |doc_id: u32| {
-                    if in_reach(&(doc_id, 0.0)) {
-                        consider(doc_id, 0.0);
-                    }
-                };
-                match rarest {
-                    Some(docs) => docs.iter().for_each(|&doc_id| each(doc_id)),
-                    None => (0..u32::try_from(self.docs.len()).unwrap_or(u32::MAX)).for_each(each),
+            // In order, and the memory they read is in order too: read ahead without help
+            // (gathering them measured slower).
+            Pool::Set(set) => set.for_each(|doc_id| {
+                if in_reach(doc_id) {
+                    consider(doc_id, 0.0);
                 }
-            }
+            }),
+            Pool::All(docs) => (0..docs).filter(|doc_id| in_reach(*doc_id)).for_each(|doc_id| consider(doc_id, 0.0)),
         }
+        counts
+    }
+
+    /// The documents a search without words looks at: those in every set its filters
+    /// name (attributes, a category, region or language, open now; a value no document
+    /// has matches nothing), or every document.
+    fn unscored(&self, query: &SearchQuery, filed: [Option<u32>; 3], attributes: u32, open: &DocSet) -> Pool {
+        let sets = &self.sets;
+        let [category, region, language] = filed;
+        let mut required: Vec<&DocSet> = (0..32).filter(|bit| attributes & 1 << bit != 0).map(|bit| FacetSets::of(&sets.attributes, bit)).collect();
+        required.extend(category.map(|c| FacetSets::of(&sets.categories, c)));
+        required.extend(region.map(|r| FacetSets::of(&sets.regions, r)));
+        required.extend(language.map(|l| FacetSets::of(&sets.languages, l)));
+        if query.open_now {
+            required.push(open);
+        }
+        match required.split_first() {
+            Some((first, rest)) => {
+                let mut pool = (*first).clone();
+                rest.iter().for_each(|set| pool.retain_in(set));
+                Pool::Set(pool)
+            }
+            None => Pool::All(u32::try_from(self.docs.len()).unwrap_or(u32::MAX)),
+        }
+    }
+
+    /// The documents open at `clock`'s minute. Worked out once a minute, a pattern of
+    /// hours at a time: deciding it for each document found made "open now" an
+    /// unpredictable branch per document, and a filter without words can now start from
+    /// the open ones alone.
+    fn open_at(&self, clock: Clock) -> Arc<DocSet> {
+        let mut last = self.open.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some((_, open)) = last.as_ref().filter(|(at, _)| *at == clock) {
+            return Arc::clone(open);
+        }
+        let patterns: Vec<bool> = self.hours.values.iter().map(|hours| clock.open(hours)).collect();
+        let numbers = 0..u32::try_from(self.facts.len()).unwrap_or(u32::MAX);
+        let open = Arc::new(numbers.zip(&self.facts).filter(|(_, facts)| patterns[facts.hours as usize]).map(|(n, _)| n).collect::<DocSet>());
+        *last = Some((clock, Arc::clone(&open)));
+        open
     }
 
     /// Reads what `candidates` looks at of a block of documents before it looks: loads
@@ -915,14 +1011,13 @@ impl Index {
     /// Runs a search as seen by `viewer` at `now`.
     pub fn search(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> SearchResults {
         let capacities = self.capacities.read();
-        let mut counts = FacetCounts::new(self);
         let request = query.page;
         let start = usize::try_from(request.offset()).unwrap_or(usize::MAX);
         let rank = Self::rank(query);
         // Only the results up to the end of the page are kept, in order.
         let mut first = First::new(start.saturating_add(usize::try_from(request.per_page()).unwrap_or(usize::MAX)));
         let mut total = 0u64;
-        self.candidates(query, viewer, now, &capacities, Some(&mut counts), |candidate| {
+        let counts = self.candidates(query, viewer, now, &capacities, |candidate| {
             total += 1;
             first.offer(rank(&candidate), candidate);
         });
@@ -936,7 +1031,7 @@ impl Index {
     /// through without reading the links of services before the page.
     pub fn found_with_links(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> Vec<(String, u32)> {
         let mut candidates = Vec::new();
-        self.candidates(query, viewer, now, &self.capacities.read(), None, |candidate| candidates.push(candidate));
+        self.candidates(query, viewer, now, &self.capacities.read(), |candidate| candidates.push(candidate));
         candidates.sort_unstable_by_key(Self::rank(query));
         candidates.iter().map(|c| (self.docs[c.doc as usize].id.to_string(), self.facts[c.doc as usize].links)).collect()
     }
@@ -987,55 +1082,78 @@ impl Index {
     }
 }
 
-/// Facet counts, added up candidate by candidate.
+/// Counting one found document's facets from its lists costs about what comparing this
+/// many words of two document sets does (see [`FacetCounts::new`]).
+const LISTS_IN_SET_WORDS: usize = 32;
+
+/// Facet counts, added up as documents are found.
 struct FacetCounts {
-    categories: Vec<u64>,
-    regions: Vec<u64>,
-    languages: Vec<u64>,
-    attributes: [u64; 32],
+    /// Per category, region, language and attribute number, how many documents found
+    /// have it, from each one's lists; `None` when many are expected: the documents found
+    /// are kept in `found`, and counted at the end from the index's sets, 64 at a time.
+    filed: Option<[Vec<u64>; 4]>,
+    found: DocSet,
     capacity: [u64; 3],
     open_now: u64,
     open_24_7: u64,
 }
 
 impl FacetCounts {
-    fn new(index: &Index) -> FacetCounts {
-        FacetCounts {
-            categories: vec![0; index.categories.values.len()],
-            regions: vec![0; index.regions.values.len()],
-            languages: vec![0; index.languages.values.len()],
-            attributes: [0; 32],
-            capacity: [0; 3],
-            open_now: 0,
-            open_24_7: 0,
-        }
+    /// Counts for a search that looks at `expected` documents (and finds at most as many):
+    /// from their lists, at a cost that grows with those found, or from the index's
+    /// sets, at a cost that grows with the index, whichever is less.
+    fn new(index: &Index, expected: usize) -> FacetCounts {
+        let values = Self::values(index);
+        let set_words = index.facts.len().div_ceil(64) * values.iter().sum::<usize>();
+        let filed = (expected.saturating_mul(LISTS_IN_SET_WORDS) <= set_words).then(|| values.map(|n| vec![0; n]));
+        FacetCounts { filed, found: DocSet::default(), capacity: [0; 3], open_now: 0, open_24_7: 0 }
     }
 
-    fn add(&mut self, index: &Index, facts: &Facts, capacity: u8, open_now: bool) {
-        index.numbers(facts, Listed::CategoryClosure).iter().for_each(|c| self.categories[*c as usize] += 1);
-        index.numbers(facts, Listed::Regions).iter().for_each(|r| self.regions[*r as usize] += 1);
-        index.numbers(facts, Listed::Languages).iter().for_each(|l| self.languages[*l as usize] += 1);
-        let mut bits = facts.attributes;
-        while bits != 0 {
-            self.attributes[bits.trailing_zeros() as usize] += 1;
-            bits &= bits - 1;
+    /// How many categories, regions, languages and attribute bits there are.
+    fn values(index: &Index) -> [usize; 4] {
+        [index.categories.values.len(), index.regions.values.len(), index.languages.values.len(), 32]
+    }
+
+    fn add(&mut self, index: &Index, doc: u32, facts: &Facts, capacity: u8, open_now: bool) {
+        match &mut self.filed {
+            Some([categories, regions, languages, attributes]) => {
+                for (which, counts) in [(Listed::CategoryClosure, categories), (Listed::Regions, regions), (Listed::Languages, languages)] {
+                    index.numbers(facts, which).iter().for_each(|n| counts[*n as usize] += 1);
+                }
+                let mut bits = facts.attributes;
+                while bits != 0 {
+                    attributes[bits.trailing_zeros() as usize] += 1;
+                    bits &= bits - 1;
+                }
+            }
+            None => self.found.insert(doc),
         }
         self.capacity[usize::from(capacity).min(2)] += 1;
         self.open_now += u64::from(open_now);
         self.open_24_7 += u64::from(facts.open_24_7);
     }
 
-    fn facets(self, index: &Index) -> Facets {
+    /// Per category, region, language and attribute number, how many documents found have it.
+    fn filed(&mut self, index: &Index) -> [Vec<u64>; 4] {
+        self.filed.take().unwrap_or_else(|| {
+            let values = Self::values(index);
+            let sets = [&index.sets.categories, &index.sets.regions, &index.sets.languages, &index.sets.attributes];
+            std::array::from_fn(|n| FacetSets::counts(sets[n], values[n], &self.found))
+        })
+    }
+
+    fn facets(mut self, index: &Index) -> Facets {
         let listed = |counts: &[u64], name: &dyn Fn(usize) -> String| {
             let mut out: Vec<FacetCount> = counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| FacetCount { value: name(i), count: *n }).collect();
             out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
             out
         };
+        let [categories, regions, languages, attributes] = self.filed(index);
         Facets {
-            categories: listed(&self.categories, &|i| index.categories.values[i].clone()),
-            regions: listed(&self.regions, &|i| index.regions.values[i].clone()),
-            languages: listed(&self.languages, &|i| index.languages.values[i].clone()),
-            attributes: listed(&self.attributes[..ServiceAttribute::ALL.len()], &|i| ServiceAttribute::ALL[i].code().to_owned()),
+            categories: listed(&categories, &|i| index.categories.values[i].clone()),
+            regions: listed(&regions, &|i| index.regions.values[i].clone()),
+            languages: listed(&languages, &|i| index.languages.values[i].clone()),
+            attributes: listed(&attributes[..ServiceAttribute::ALL.len()], &|i| ServiceAttribute::ALL[i].code().to_owned()),
             capacity: listed(&self.capacity, &|i| CapacityStatus::ALL[i].code().to_owned()),
             open_now: self.open_now,
             open_24_7: self.open_24_7,
@@ -1045,7 +1163,62 @@ impl FacetCounts {
 
 #[cfg(test)]
 mod tests {
-    use super::{intersect, recycle, score_list, union_best, Candidate, Facts, Field, First, Index, Posting, SearchQuery, SPARE_LISTS, SPARE_SCORES};
+    use super::{
+        intersect, recycle, score_list, union_best, Candidate, FacetCounts, Facts, Field, First, Index, Posting, SearchQuery, SPARE_LISTS, SPARE_SCORES,
+    };
+
+    /// What facets read of a document: its category closure, regions, languages and attribute bits.
+    type Filed<'a> = (&'a [u32], &'a [u32], &'a [u32], u32);
+
+    /// An index holding only what facets read.
+    fn filed_index(docs: &[Filed<'_>]) -> Index {
+        let mut index = Index::default();
+        for n in 0..8 {
+            index.categories.number(&format!("category {n}"));
+            index.regions.number(&format!("region {n}"));
+            index.languages.number(&format!("language {n}"));
+        }
+        for (n, (closure, regions, languages, attributes)) in docs.iter().enumerate() {
+            let lists = u32::try_from(index.lists.len()).unwrap_or(u32::MAX);
+            let [c, r, l] = [*closure, *regions, *languages].map(|list| index.append_list(list));
+            let facts = Facts {
+                organization: 0,
+                attributes: *attributes,
+                hours: 0,
+                links: 0,
+                lists,
+                lengths: [c, r, l, 0],
+                minimum_age: i16::MIN,
+                maximum_age: i16::MAX,
+                open_24_7: false,
+                accepts_referrals: false,
+            };
+            index.sets.add(u32::try_from(n).unwrap_or(u32::MAX), [closure, regions, languages], *attributes);
+            index.facts.push(facts);
+        }
+        index
+    }
+
+    #[test]
+    fn facets_count_the_same_from_lists_and_from_sets() {
+        // 300 documents over five words of sets, with lists of varied lengths, some empty.
+        let closures: [&[u32]; 4] = [&[0, 1], &[0, 2, 3], &[4], &[]];
+        let regions: [&[u32]; 3] = [&[0], &[1, 2], &[]];
+        let languages: [&[u32]; 3] = [&[0], &[0, 1], &[2]];
+        let docs: Vec<Filed<'_>> = (0..300usize).map(|n| (closures[n % 4], regions[n % 3], languages[n % 7 % 3], u32::try_from(n).unwrap_or(0).wrapping_mul(2_654_435_761) >> 7)).collect();
+        let index = filed_index(&docs);
+        for found in [vec![], vec![0], vec![5, 64, 65, 299], (0..300).step_by(7).collect(), (0..300).collect::<Vec<u32>>()] {
+            // Expecting no documents counts from their lists; expecting them all, from the sets.
+            let [mut by_lists, mut by_sets] = [0, usize::MAX].map(|expected| FacetCounts::new(&index, expected));
+            assert!(by_lists.filed.is_some() && by_sets.filed.is_none());
+            for counts in [&mut by_lists, &mut by_sets] {
+                found.iter().for_each(|doc| counts.add(&index, *doc, &index.facts[*doc as usize], 0, false));
+            }
+            let from_lists = by_lists.filed(&index);
+            assert_eq!(from_lists, by_sets.filed(&index), "{} found", found.len());
+            assert_eq!(from_lists[0][0], found.iter().filter(|n| *n % 4 < 2).count() as u64, "category 0, by hand");
+        }
+    }
 
     #[test]
     fn score_lists_come_back_empty_and_keep_their_room() {

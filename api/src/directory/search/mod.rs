@@ -9,6 +9,7 @@
 //! A capacity update also changes the index in place at once. See `index.rs` for how it
 //! matches and ranks.
 
+pub mod doc_set;
 pub mod hours;
 pub mod index;
 pub mod text;
