@@ -1,7 +1,10 @@
 //! The search index: one compact document per service, an inverted index from folded
 //! words to the documents and fields they occur in, and the filters' facts per document
 //! as small integers (category, region, organization and language numbers, an attribute
-//! bit set), so a search over 100,000 services touches no strings but the page it returns.
+//! bit set), so a search over 100,000 services touches no strings but the page it returns;
+//! and per category, region, language and attribute, and per minute for "open now", the
+//! set of documents with it, a bit each (`doc_set`), for filters without words and for
+//! facet counts over many results.
 //!
 //! Ranking: each query word is matched against the vocabulary (exact, prefix or one or
 //! two typos, see `text::matches`); a document must match every query word; its score
