@@ -274,7 +274,8 @@ fn spawn_referral_sweeper(state: web::Data<AppState>, stopped: Arc<AtomicBool>) 
                 break;
             }
             let expire_after = chrono::Duration::days(i64::from(state.settings.referral_expire_days));
-            // A batch per transaction, until a batch is not full (the rest, if any, at the next tick).
+            // A batch per transaction, until a batch is not full or the server is stopping
+            // (the rest, if any, at the next tick or start).
             loop {
                 let batch = crate::referrals::service::EXPIRY_BATCH;
                 match state.db.transaction(move |conn| crate::referrals::service::expire_unanswered(conn, expire_after, batch)).await {
@@ -282,7 +283,7 @@ fn spawn_referral_sweeper(state: web::Data<AppState>, stopped: Arc<AtomicBool>) 
                         if count > 0 {
                             tracing::info!(count, "expired unanswered referrals");
                         }
-                        if i64::try_from(count).unwrap_or(i64::MAX) < batch {
+                        if i64::try_from(count).unwrap_or(i64::MAX) < batch || stopped.load(Ordering::SeqCst) {
                             break;
                         }
                     }
