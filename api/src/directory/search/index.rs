@@ -1090,12 +1090,30 @@ impl Index {
 const LISTS_IN_SET_WORDS: usize = 32;
 
 /// Facet counts, added up as documents are found.
+/// How a search counts its category, region, language and attribute facets (see [`FacetCounts::new`]).
+enum Filing {
+    /// Per value number, how many documents found have it, added up from each one's lists.
+    Lists([Vec<u64>; 4]),
+    /// The documents found, counted at the end from the index's sets, 64 at a time.
+    Sets(DocSet),
+}
+
+impl Filing {
+    /// Per category, region, language and attribute number, how many documents found have it.
+    fn counts(self, index: &Index) -> [Vec<u64>; 4] {
+        match self {
+            Filing::Lists(counts) => counts,
+            Filing::Sets(found) => {
+                let values = FacetCounts::values(index);
+                let sets = [&index.sets.categories, &index.sets.regions, &index.sets.languages, &index.sets.attributes];
+                std::array::from_fn(|n| FacetSets::counts(sets[n], values[n], &found))
+            }
+        }
+    }
+}
+
 struct FacetCounts {
-    /// Per category, region, language and attribute number, how many documents found
-    /// have it, from each one's lists; `None` when many are expected: the documents found
-    /// are kept in `found`, and counted at the end from the index's sets, 64 at a time.
-    filed: Option<[Vec<u64>; 4]>,
-    found: DocSet,
+    filing: Filing,
     capacity: [u64; 3],
     open_now: u64,
     open_24_7: u64,
@@ -1108,8 +1126,8 @@ impl FacetCounts {
     fn new(index: &Index, expected: usize) -> FacetCounts {
         let values = Self::values(index);
         let set_words = index.facts.len().div_ceil(64) * values.iter().sum::<usize>();
-        let filed = (expected.saturating_mul(LISTS_IN_SET_WORDS) <= set_words).then(|| values.map(|n| vec![0; n]));
-        FacetCounts { filed, found: DocSet::default(), capacity: [0; 3], open_now: 0, open_24_7: 0 }
+        let filing = if expected.saturating_mul(LISTS_IN_SET_WORDS) <= set_words { Filing::Lists(values.map(|n| vec![0; n])) } else { Filing::Sets(DocSet::default()) };
+        FacetCounts { filing, capacity: [0; 3], open_now: 0, open_24_7: 0 }
     }
 
     /// How many categories, regions, languages and attribute bits there are.
@@ -1118,8 +1136,8 @@ impl FacetCounts {
     }
 
     fn add(&mut self, index: &Index, doc: u32, facts: &Facts, capacity: u8, open_now: bool) {
-        match &mut self.filed {
-            Some([categories, regions, languages, attributes]) => {
+        match &mut self.filing {
+            Filing::Lists([categories, regions, languages, attributes]) => {
                 for (which, counts) in [(Listed::CategoryClosure, categories), (Listed::Regions, regions), (Listed::Languages, languages)] {
                     index.numbers(facts, which).iter().for_each(|n| counts[*n as usize] += 1);
                 }
@@ -1129,29 +1147,20 @@ impl FacetCounts {
                     bits &= bits - 1;
                 }
             }
-            None => self.found.insert(doc),
+            Filing::Sets(found) => found.insert(doc),
         }
         self.capacity[usize::from(capacity).min(2)] += 1;
         self.open_now += u64::from(open_now);
         self.open_24_7 += u64::from(facts.open_24_7);
     }
 
-    /// Per category, region, language and attribute number, how many documents found have it.
-    fn filed(&mut self, index: &Index) -> [Vec<u64>; 4] {
-        self.filed.take().unwrap_or_else(|| {
-            let values = Self::values(index);
-            let sets = [&index.sets.categories, &index.sets.regions, &index.sets.languages, &index.sets.attributes];
-            std::array::from_fn(|n| FacetSets::counts(sets[n], values[n], &self.found))
-        })
-    }
-
-    fn facets(mut self, index: &Index) -> Facets {
+    fn facets(self, index: &Index) -> Facets {
         let listed = |counts: &[u64], name: &dyn Fn(usize) -> String| {
             let mut out: Vec<FacetCount> = counts.iter().enumerate().filter(|(_, n)| **n > 0).map(|(i, n)| FacetCount { value: name(i), count: *n }).collect();
             out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
             out
         };
-        let [categories, regions, languages, attributes] = self.filed(index);
+        let [categories, regions, languages, attributes] = self.filing.counts(index);
         Facets {
             categories: listed(&categories, &|i| index.categories.values[i].clone()),
             regions: listed(&regions, &|i| index.regions.values[i].clone()),
@@ -1167,7 +1176,7 @@ impl FacetCounts {
 #[cfg(test)]
 mod tests {
     use super::{
-        intersect, recycle, score_list, union_best, Candidate, FacetCounts, Facts, Field, First, Index, Posting, SearchQuery, SPARE_LISTS, SPARE_SCORES,
+        intersect, recycle, score_list, union_best, Candidate, FacetCounts, Facts, Filing, Field, First, Index, Posting, SearchQuery, SPARE_LISTS, SPARE_SCORES,
     };
 
     /// What facets read of a document: its category closure, regions, languages and attribute bits.
@@ -1213,12 +1222,12 @@ mod tests {
         for found in [vec![], vec![0], vec![5, 64, 65, 299], (0..300).step_by(7).collect(), (0..300).collect::<Vec<u32>>()] {
             // Expecting no documents counts from their lists; expecting them all, from the sets.
             let [mut by_lists, mut by_sets] = [0, usize::MAX].map(|expected| FacetCounts::new(&index, expected));
-            assert!(by_lists.filed.is_some() && by_sets.filed.is_none());
+            assert!(matches!(by_lists.filing, Filing::Lists(_)) && matches!(by_sets.filing, Filing::Sets(_)));
             for counts in [&mut by_lists, &mut by_sets] {
                 found.iter().for_each(|doc| counts.add(&index, *doc, &index.facts[*doc as usize], 0, false));
             }
-            let from_lists = by_lists.filed(&index);
-            assert_eq!(from_lists, by_sets.filed(&index), "{} found", found.len());
+            let from_lists = by_lists.filing.counts(&index);
+            assert_eq!(from_lists, by_sets.filing.counts(&index), "{} found", found.len());
             assert_eq!(from_lists[0][0], found.iter().filter(|n| *n % 4 < 2).count() as u64, "category 0, by hand");
         }
     }
