@@ -27,7 +27,7 @@ ceiling=""
 run() { # name, connections, path [, wrk script] → a table row
   local name=$1 connections=$2 path=$3 script=${4:-}
   local out
-  out=$(wrk -t2 -c"$connections" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" ${script:+-s "$script"} "$base$path")
+  out=$(wrk -t"${THREADS:-$WRK_THREADS}" -c"$connections" -d"$DURATION" --latency -H "Authorization: Bearer $TOKEN" ${script:+-s "$script"} "$base$path")
   local p50 p99 rps
   p50=$(awk '/^ +50%/{print $2}' <<<"$out"); p99=$(awk '/^ +99%/{print $2}' <<<"$out"); rps=$(awk '/^Requests\/sec/{print $2}' <<<"$out")
   [ -z "$ceiling" ] && ceiling=$rps
@@ -82,7 +82,7 @@ trap 'kill $SERVER 2>/dev/null' EXIT
 echo "server resident memory after start-up: $(( $(ps -o rss= -p $SERVER) / 1024 )) MB"
 printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n|---|---|---|---|---|---|\n" endpoint c p50 p99 req/s "/ceiling"
 TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
-run "/health/live (ceiling)" "$CONNECTIONS" /health/live
+THREADS=2 run "/health/live (ceiling)" "$CONNECTIONS" /health/live
 run "search q=shelter ($SERVICES services)" "$CONNECTIONS" "/api/v1/services/search?q=shelter"
 run "search q=sheltr&open_now=true" "$CONNECTIONS" "/api/v1/services/search?q=sheltr&open_now=true"
 service=$(psql "$pg_url" -tAc "SELECT id FROM services ORDER BY id LIMIT 1")
@@ -114,6 +114,6 @@ serve "$sqlite"
 TOKEN=$(token outreach_worker@youth-outreach-halifax.demo)
 ceiling=""
 printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n|---|---|---|---|---|---|\n" "SQLite (demo)" c p50 p99 req/s "/ceiling"
-run "/health/live (ceiling)" "$WRITERS" /health/live
+THREADS=2 run "/health/live (ceiling)" "$WRITERS" /health/live
 read -r -a referral_ids < <(prepare_referrals "$TOKEN" "$sqlite")
 run "referral creation, SQLite" "$WRITERS" /api/v1/referrals "$(referral_script "${referral_ids[@]}")"

@@ -6,6 +6,13 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/harbour/target}"
 # As the image runs it (README, Memory).
 export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
 export HARBOUR_DEMO_PASSWORD=bench-password-123 HARBOUR_LISTEN="127.0.0.1:$PORT" HARBOUR_LOG=warn HARBOUR_RATE_LIMIT_PER_MINUTE=0
+# wrk's threads for an endpoint: one. wrk runs on the server's two cores, and where the
+# server is the bottleneck a second wrk thread only takes a core from it; its scheduling
+# showed in the server's tail (search q=shelter, 100,000 services, 32 connections: p99
+# 17 and 82 ms with two threads, 12 and 11 ms with one, at 4,600-5,000 and 4,700-5,200
+# req/s). The ceiling is measured with two (THREADS=2): there one thread is the bottleneck
+# (/health/live: 58-63k req/s with one, 69-77k with two).
+WRK_THREADS=${WRK_THREADS:-1}
 command -v wrk >/dev/null || { apt-get install -y -q wrk >/dev/null || sudo apt-get install -y -q wrk >/dev/null; }
 cargo build --quiet --release -p harbour-api
 harbour="$CARGO_TARGET_DIR/release/harbour"

@@ -27,7 +27,7 @@ region=$(psql "$url" -tAc "SELECT id FROM regions WHERE slug = 'halifax'")
 
 run() { # name, path → p50 p95 p99 rps
   curl -sf -o /dev/null -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$2" || { echo "$1: request failed"; return; }
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$2" -s <(cat <<'LUA'
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "http://127.0.0.1:$PORT$2" -s <(cat <<'LUA'
 done = function(summary, latency, requests)
   io.write(string.format("P95 %.2fms\n", latency:percentile(95) / 1000))
 end

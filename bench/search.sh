@@ -39,11 +39,11 @@ token=$(curl -s -X POST "127.0.0.1:$PORT/api/v1/auth/sign-in" -H 'content-type: 
   -d '{"email":"outreach_worker@youth-outreach-halifax.demo","password":"bench-password-123"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 
 run() { # name, url → p50 p99 rps
-  wrk -t2 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$2" \
+  wrk -t"${THREADS:-$WRK_THREADS}" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$2" \
     | awk -v name="$1" '/^ +50%/{p50=$2} /^ +99%/{p99=$2} /^Requests\/sec/{rps=$2} END{printf "%-44s %10s %10s %10s\n", name, p50, p99, rps}'
 }
 printf "%-44s %10s %10s %10s\n" "query ($SERVICES services, $CONNECTIONS clients)" p50 p99 req/s
-run "ceiling: /health/live" "http://127.0.0.1:$PORT/health/live"
+THREADS=2 run "ceiling: /health/live" "http://127.0.0.1:$PORT/health/live"
 base="http://127.0.0.1:$PORT/api/v1/services/search"
 run "q=shelter" "$base?q=shelter"
 run "q=sheltr&open_now=true (typo, filter)" "$base?q=sheltr&open_now=true"
