@@ -29,6 +29,10 @@ try {
   await page.goto(base + '/');
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await axe(page, 'sign-in');
+  // The bar keeps one height signed out and in, in either language: a bar that grew as a
+  // restored session settled moved the whole screen down under the user's thumb.
+  const barHeight = () => page.locator('.frame-bar').evaluate((bar) => bar.getBoundingClientRect().height);
+  const signedOutBar = await barHeight();
 
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password').fill('not the password');
@@ -38,6 +42,7 @@ try {
   await signIn(page);
   await page.getByRole('heading', { name: 'Find a service' }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 360, 'no sideways scrolling at 360 px');
+  assert.equal(await barHeight(), signedOutBar, 'the bar is as high signed in as signed out');
   console.log('sign-in and frame: ok');
 
   await page.getByLabel('What do you need?').fill('sheltr');
@@ -101,6 +106,7 @@ try {
   await page.getByRole('heading', { name: 'Trouver un service' }).waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
   await page.getByRole('button', { name: /Quitter ce site/ }).waitFor();
+  assert.equal(await barHeight(), signedOutBar, 'the bar is as high in French');
   await axe(page, 'directory in French');
   console.log('french: ok');
 

@@ -68,7 +68,7 @@ messages! {
     Password => "Password", "Mot de passe";
     SignIn => "Sign in", "Se connecter";
     SigningIn => "Signing in…", "Connexion…";
-    SignOut => "Sign out", "Se déconnecter";
+    SignOut => "Sign out", "Déconnexion";
     Loading => "Loading…", "Chargement…";
     NotFound => "This page does not exist.", "Cette page n'existe pas.";
     GoHome => "Go to the home page", "Aller à l'accueil";

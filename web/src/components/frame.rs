@@ -1,5 +1,8 @@
-//! The frame around every screen: the quick exit, the partnership's and the user's
-//! organization's names, the language switch, and sign-out when signed in.
+//! The frame around every screen: the quick exit, the partnership's name, the language
+//! switch, and sign-out when signed in. One line at 360 px whether signed in or not: the
+//! bar grew a second line (the organization's name) when a restored session settled, and
+//! moved the whole screen down as it showed (layout shift 0.087 in Lighthouse). The
+//! organization's name is above the navigation (`nav::Nav`), which comes with the session.
 
 use leptos::prelude::*;
 
@@ -26,19 +29,15 @@ pub fn LanguageSwitch() -> impl IntoView {
 pub fn Frame(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let organization = move || match session.state.get() {
-        SessionState::SignedIn { me, .. } => Some(me.organization.name),
-        _ => None,
-    };
+    let signed_in = move || matches!(session.state.get(), SessionState::SignedIn { .. });
     view! {
         <header class="frame-header">
             <QuickExit/>
             <div class="frame-bar">
                 <span class="brand">{i18n.t(Msg::AppName)}</span>
-                <span class="frame-org" data-testid="frame-organization">{organization}</span>
                 <div class="frame-actions">
                     <LanguageSwitch/>
-                    <Show when=move || organization().is_some()>
+                    <Show when=signed_in>
                         <button type="button" class="link-button" on:click=move |_| session.sign_out()>
                             {i18n.t(Msg::SignOut)}
                         </button>

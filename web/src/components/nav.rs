@@ -49,7 +49,7 @@ fn waiting_referrals() -> Signal<u64> {
     Signal::derive(move || counts.get().flatten().map_or(0, |c| c.unopened + c.overdue_received + c.overdue_sent))
 }
 
-/// The navigation bar, shown when signed in.
+/// The navigation bar, shown when signed in, under the name of the organization the user works for.
 #[component]
 pub fn Nav() -> impl IntoView {
     let i18n = use_i18n();
@@ -57,7 +57,9 @@ pub fn Nav() -> impl IntoView {
     let admin = move || session.has_any_role(&[Role::AgencyAdmin, Role::SystemAdmin]);
     let frontline = move || session.has_any_role(&[Role::OutreachWorker, Role::IntakeWorker, Role::AgencyAdmin]);
     let coordinator = move || session.has_any_role(&[Role::Coordinator, Role::SystemAdmin]);
+    let organization = move || session.organization().map(|o| o.name);
     view! {
+        <p class="nav-organization" data-testid="frame-organization">{organization}</p>
         <nav class="nav" aria-label=i18n.t(Msg::MainNavigation)>
             <NavLink path="/" label=Msg::Directory/>
             <Show when=frontline><NavLink path="/referrals" label=Msg::Referrals waiting=waiting_referrals()/></Show>
