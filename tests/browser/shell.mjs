@@ -18,7 +18,7 @@ async function signIn(page) {
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByTestId('frame-organization').filter({ hasText: 'Organization A' }).waitFor();
+  await page.getByTestId('organization-name').filter({ hasText: 'Organization A' }).waitFor();
 }
 
 try {
@@ -97,7 +97,7 @@ try {
   const countRefresh = (r) => { if (r.url().endsWith('/api/v1/auth/refresh')) refreshes.push(r.url()); };
   page.on('request', countRefresh);
   await page.reload();
-  await page.getByTestId('frame-organization').filter({ hasText: 'Organization A' }).waitFor();
+  await page.getByTestId('organization-name').filter({ hasText: 'Organization A' }).waitFor();
   page.off('request', countRefresh);
   assert.equal(refreshes.length, 1, 'the session is restored with one refresh');
   console.log('session survives a reload: ok');

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use crate::components::quick_exit::QuickExit;
 use crate::i18n::{use_i18n, Msg};
-use crate::session::{use_session, SessionState};
+use crate::session::use_session;
 
 /// The language switch: names the other language in that language.
 #[component]
@@ -29,7 +29,6 @@ pub fn LanguageSwitch() -> impl IntoView {
 pub fn Frame(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
-    let signed_in = move || matches!(session.state.get(), SessionState::SignedIn { .. });
     view! {
         <header class="frame-header">
             <QuickExit/>
@@ -37,7 +36,7 @@ pub fn Frame(children: Children) -> impl IntoView {
                 <span class="brand">{i18n.t(Msg::AppName)}</span>
                 <div class="frame-actions">
                     <LanguageSwitch/>
-                    <Show when=signed_in>
+                    <Show when=move || session.organization().is_some()>
                         <button type="button" class="link-button" on:click=move |_| session.sign_out()>
                             {i18n.t(Msg::SignOut)}
                         </button>

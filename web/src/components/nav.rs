@@ -59,7 +59,7 @@ pub fn Nav() -> impl IntoView {
     let coordinator = move || session.has_any_role(&[Role::Coordinator, Role::SystemAdmin]);
     let organization = move || session.organization().map(|o| o.name);
     view! {
-        <p class="nav-organization" data-testid="frame-organization">{organization}</p>
+        <p class="nav-organization" data-testid="organization-name">{organization}</p>
         <nav class="nav" aria-label=i18n.t(Msg::MainNavigation)>
             <NavLink path="/" label=Msg::Directory/>
             <Show when=frontline><NavLink path="/referrals" label=Msg::Referrals waiting=waiting_referrals()/></Show>

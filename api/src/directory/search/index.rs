@@ -1089,7 +1089,6 @@ impl Index {
 /// many words of two document sets does (see [`FacetCounts::new`]).
 const LISTS_IN_SET_WORDS: usize = 32;
 
-/// Facet counts, added up as documents are found.
 /// How a search counts its category, region, language and attribute facets (see [`FacetCounts::new`]).
 enum Filing {
     /// Per value number, how many documents found have it, added up from each one's lists.
@@ -1112,6 +1111,7 @@ impl Filing {
     }
 }
 
+/// Facet counts, added up as documents are found.
 struct FacetCounts {
     filing: Filing,
     capacity: [u64; 3],
