@@ -192,7 +192,10 @@ impl From<diesel::result::Error> for ApiError {
                 ApiError::Conflict { code: "already_exists", detail: "a record with the same unique value already exists".into() }
             }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::NotFound("a record this refers to does not exist".into()),
-            Error::DatabaseError(DatabaseErrorKind::ClosedConnection, info) => ApiError::Unavailable(info.message().to_owned()),
+            // The connection died under the query ("server closed the connection"), or before
+            // it could be sent ("no connection to the server", a pooled connection whose
+            // database went away): the database is unreachable, not Harbour broken.
+            Error::DatabaseError(DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand, info) => ApiError::Unavailable(info.message().to_owned()),
             // PostgreSQL cannot hold a NUL character in text: that is bad input, not our failure.
             Error::DatabaseError(_, info) if info.message().contains("0x00") => ApiError::BadRequest("text must not contain NUL characters (\\u0000)".into()),
             other => ApiError::Internal(other.to_string()),
@@ -311,4 +314,22 @@ pub fn finish_problem<B: MessageBody + 'static>(res: ServiceResponse<B>) -> acti
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     let response = response.set_body(body).map_into_boxed_body();
     Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::ResponseError;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    use super::ApiError;
+
+    /// A database that went away answers 503 "unavailable", however the driver noticed:
+    /// `UnableToSendCommand` came from a pooled connection after an outage, and was a 500.
+    #[test]
+    fn a_lost_database_connection_is_unavailable_not_a_failure() {
+        for kind in [DatabaseErrorKind::ClosedConnection, DatabaseErrorKind::UnableToSendCommand] {
+            let error = ApiError::from(Error::DatabaseError(kind, Box::new("no connection to the server\n".to_owned())));
+            assert_eq!(error.status_code().as_u16(), 503, "{error:?}");
+        }
+    }
 }
