@@ -9,8 +9,9 @@ import { axe, base, browser, fits, phone as newPhone } from './phone.mjs';
 const email = process.env.HARBOUR_EMAIL;
 const password = process.env.HARBOUR_PASSWORD;
 
-// The phone stands near the test's shelter, on Halifax's waterfront.
-const phone = () => newPhone({ geolocation: { latitude: 44.6488, longitude: -63.5752 }, permissions: ['geolocation'] });
+// The phone stands near the test's shelter, on Halifax's waterfront, its clock set to
+// another zone: hours are still shown as Halifax's clocks read them.
+const phone = () => newPhone({ geolocation: { latitude: 44.6488, longitude: -63.5752 }, permissions: ['geolocation'], timezoneId: 'Asia/Tokyo' });
 
 async function signIn(page) {
   await page.goto(base + '/');
@@ -72,6 +73,9 @@ try {
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await page.getByLabel('What do you need?').fill('drop');
   await page.getByRole('button', { name: /Girls' drop-in/ }).waitFor();
+  // Closed now, its card says when it opens next (set by browser.rs).
+  await page.locator('.result').filter({ hasText: "Girls' drop-in" }).locator('.badge-closed')
+    .filter({ hasText: `Closed now · opens ${process.env.HARBOUR_DROP_IN_OPENS}` }).waitFor();
   await page.locator('.more-filters summary').click();
   await page.getByLabel('Serves').selectOption({ label: 'Boys and men' });
   await page.getByRole('status').filter({ hasText: 'No service matches' }).waitFor();

@@ -30,6 +30,17 @@ impl Lang {
         }
     }
 
+    /// A day's short name, as `Intl.DateTimeFormat` writes it (`weekday: "short"`).
+    pub fn weekday_short(self, day: chrono::Weekday) -> &'static str {
+        const EN: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+        const FR: [&str; 7] = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."];
+        let day = day.num_days_from_monday() as usize;
+        match self {
+            Lang::En => EN[day],
+            Lang::Fr => FR[day],
+        }
+    }
+
     /// The other language, for the switch.
     pub fn other(self) -> Lang {
         match self {

@@ -67,7 +67,7 @@ pub fn location_dto(row: &LocationRow) -> Location {
 
 /// Open now, and when a closed service next opens ("opens Tuesday 09:00"), by its hours
 /// read at this moment in the partnership's time zone.
-fn clock_readings(hours: &Hours, time_zone: &str) -> (bool, Option<chrono::DateTime<Utc>>) {
+fn clock_readings(hours: &Hours, time_zone: &str) -> (bool, Option<chrono::DateTime<chrono::FixedOffset>>) {
     let Ok(zone) = time_zone.parse::<chrono_tz::Tz>() else { return (false, None) };
     let now = Utc::now();
     if hours::open_at(hours, zone, now) {

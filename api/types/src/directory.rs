@@ -377,9 +377,10 @@ pub struct Service {
     pub open_24_7: bool,
     /// Harbour: open when this was read, in the partnership's time zone.
     pub open_now: bool,
-    /// Harbour: when closed, when it next opens (within a week).
+    /// Harbour: when closed, when it next opens (within a week), at the partnership's
+    /// UTC offset on that day: its local day and hour are the ones written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opens_next_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub opens_next_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Harbour: takes referrals through Harbour.
     pub accepts_referrals: bool,
     /// Harbour: capacity now.
@@ -755,9 +756,10 @@ pub struct SearchHit {
     pub open_24_7: bool,
     /// Open at the time of the search.
     pub open_now: bool,
-    /// When closed: when it next opens (within a week), from its weekly hours.
+    /// When closed: when it next opens (within a week), from its weekly hours, at the
+    /// partnership's UTC offset on that day: its local day and hour are the ones written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub opens_next_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub opens_next_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Capacity now.
     pub capacity: Capacity,
     /// Takes referrals through Harbour.

@@ -43,11 +43,17 @@ async fn sign_in_frame_french_and_quick_exit_at_360px() {
     });
     let created = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &shelter).await;
     assert_eq!(created.status(), 201);
-    // For the filter sheet: a service for girls of 12 to 18, with Indigenous supports.
+    // For the filter sheet: a service for girls of 12 to 18, with Indigenous supports,
+    // open one afternoon a week: the day after tomorrow in Halifax (UTC−4 or −3), whose
+    // short name its card shows, with the hour as Halifax's clocks read it.
+    let afternoon = chrono::Datelike::weekday(&(chrono::Utc::now() - chrono::Duration::hours(4) + chrono::Duration::days(2))).num_days_from_monday() as usize;
+    let day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][afternoon];
     let drop_in = json!({
         "name": "Girls' drop-in", "description": "A safe place after school.", "minimum_age": 12, "maximum_age": 18,
-        "harbour_attributes": ["gender:women", "culture:indigenous"], "location_ids": [place["id"]]
+        "harbour_attributes": ["gender:women", "culture:indigenous"], "location_ids": [place["id"]],
+        "schedules": [{"byday": day, "opens_at": "15:30", "closes_at": "18:00"}]
     });
+    let opens = format!("{} 15:30", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][afternoon]);
     assert_eq!(app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &drop_in).await.status(), 201);
     let stdout = run_script(
         "shell.mjs",
@@ -56,6 +62,7 @@ async fn sign_in_frame_french_and_quick_exit_at_360px() {
             ("HARBOUR_EMAIL", "outreach_worker@org-a.test"),
             ("HARBOUR_PASSWORD", PASSWORD),
             ("HARBOUR_ADMIN_EMAIL", "agency_admin@org-b.test"),
+            ("HARBOUR_DROP_IN_OPENS", &opens),
         ],
     )
     .await;

@@ -268,6 +268,9 @@ async fn a_closed_service_says_when_it_opens_next(app: TestApp) {
     let ahead = next.signed_duration_since(chrono::Utc::now());
     assert!(ahead > chrono::Duration::hours(24) && ahead < chrono::Duration::hours(73), "{next} is the day after tomorrow");
     assert_eq!(chrono::Timelike::minute(&next), 0);
+    // At Halifax's offset that day, so a phone anywhere shows the partnership's hours.
+    assert!(matches!(next.offset().local_minus_utc(), -14_400 | -10_800), "{next} is at Halifax's offset");
+    assert_eq!(chrono::Timelike::hour(&next), 9, "{next} is when the clinic opens, as Halifax's clocks read");
     let worker = app.token(Role::OutreachWorker, 'b').await;
     let found: Value = app.get("/api/v1/services/search?q=thursday", &worker).await.json().await.unwrap();
     assert_eq!(found["contents"][0]["opens_next_at"], created["opens_next_at"], "{found}");

@@ -3,7 +3,7 @@
 //! time-zone database, so daylight-saving changes need no special case; a span that
 //! closes before it opens runs past midnight into the next day.
 
-use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Timelike, Utc};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use harbour_types::{Schedule, ScheduleException, Weekday};
 
@@ -118,8 +118,10 @@ const LOOKAHEAD_DAYS: u64 = 14;
 
 /// When the hours next open after `at`, read in `zone`: for "opens Tuesday 09:00" on a
 /// closed service. An opening in a daylight-saving gap counts at the first moment that
-/// exists after it.
-pub fn next_opening(hours: &Hours, zone: Tz, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
+/// exists after it. At the zone's offset then, so that a client shows the local day and
+/// hour with no time zone data of its own (a phone's first `Intl.DateTimeFormat` for a
+/// named zone loads ICU's, ~30 ms before the first results can show).
+pub fn next_opening(hours: &Hours, zone: Tz, at: DateTime<Utc>) -> Option<DateTime<FixedOffset>> {
     let today = at.with_timezone(&zone).date_naive();
     (0..=LOOKAHEAD_DAYS)
         .filter_map(|offset| today.checked_add_days(chrono::Days::new(offset)))
@@ -133,6 +135,7 @@ pub fn next_opening(hours: &Hours, zone: Tz, at: DateTime<Utc>) -> Option<DateTi
         .map(|opening| opening.with_timezone(&Utc))
         .filter(|opening| *opening > at)
         .min()
+        .map(|opening| opening.with_timezone(&zone).fixed_offset())
 }
 
 #[cfg(test)]
@@ -176,11 +179,11 @@ mod tests {
     fn the_next_opening_is_found_later_today_or_in_the_coming_week() {
         let zone = chrono_tz::America::Halifax;
         // Monday 08:00: today at 09:00. Monday 18:00: next Monday at 09:00.
-        assert_eq!(next_opening(&weekly(OFFICE), zone, halifax(2026, 11, 23, 8, 0)), Some(halifax(2026, 11, 23, 9, 0)));
-        assert_eq!(next_opening(&weekly(OFFICE), zone, halifax(2026, 11, 23, 18, 0)), Some(halifax(2026, 11, 30, 9, 0)));
+        assert_eq!(next_opening(&weekly(OFFICE), zone, halifax(2026, 11, 23, 8, 0)).map(|t| t.to_utc()), Some(halifax(2026, 11, 23, 9, 0)));
+        assert_eq!(next_opening(&weekly(OFFICE), zone, halifax(2026, 11, 23, 18, 0)).map(|t| t.to_utc()), Some(halifax(2026, 11, 30, 9, 0)));
         // Friday night outreach, asked on Wednesday: Friday 20:00.
-        assert_eq!(next_opening(&weekly(NIGHT_OUTREACH), zone, halifax(2026, 11, 25, 12, 0)), Some(halifax(2026, 11, 27, 20, 0)));
-        assert_eq!(next_opening(&weekly(&[]), zone, halifax(2026, 11, 25, 12, 0)), None);
+        assert_eq!(next_opening(&weekly(NIGHT_OUTREACH), zone, halifax(2026, 11, 25, 12, 0)).map(|t| t.to_utc()), Some(halifax(2026, 11, 27, 20, 0)));
+        assert_eq!(next_opening(&weekly(&[]), zone, halifax(2026, 11, 25, 12, 0)).map(|t| t.to_utc()), None);
     }
 
     #[test]
@@ -192,6 +195,13 @@ mod tests {
         assert!(!open_at(&weekly(&sunday), zone, Utc.with_ymd_and_hms(2026, 11, 1, 12, 30, 0).unwrap()));
         // And forward on 2026-03-08: 09:00 local is 12:00 UTC.
         assert!(open_at(&weekly(&sunday), zone, Utc.with_ymd_and_hms(2026, 3, 8, 12, 30, 0).unwrap()));
+        // The next opening carries the offset of its own day, not of the day asked on:
+        // asked the Saturday before clocks go forward, Sunday 09:00 is at −03:00; the
+        // Saturday before they go back, at −04:00.
+        let next = next_opening(&weekly(&sunday), zone, Utc.with_ymd_and_hms(2026, 3, 7, 12, 0, 0).unwrap()).expect("Sunday");
+        assert_eq!(next.to_rfc3339(), "2026-03-08T09:00:00-03:00");
+        let next = next_opening(&weekly(&sunday), zone, Utc.with_ymd_and_hms(2026, 10, 31, 12, 0, 0).unwrap()).expect("Sunday");
+        assert_eq!(next.to_rfc3339(), "2026-11-01T09:00:00-04:00");
     }
 
     #[test]
@@ -201,7 +211,7 @@ mod tests {
         let hours = Hours::of(&[], &closed, true);
         assert!(open_at(&hours, zone, halifax(2026, 12, 24, 23, 59)));
         assert!(!open_at(&hours, zone, halifax(2026, 12, 25, 12, 0)));
-        assert_eq!(next_opening(&hours, zone, halifax(2026, 12, 25, 12, 0)), Some(halifax(2026, 12, 26, 0, 0)));
+        assert_eq!(next_opening(&hours, zone, halifax(2026, 12, 25, 12, 0)).map(|t| t.to_utc()), Some(halifax(2026, 12, 26, 0, 0)));
         assert!(open_at(&Hours::of(&[], &[], true), zone, halifax(2026, 12, 25, 3, 0)));
     }
 
@@ -215,7 +225,7 @@ mod tests {
         assert!(open_at(&hours, zone, halifax(2026, 12, 24, 10, 0)));
         assert!(!open_at(&hours, zone, halifax(2026, 12, 25, 10, 0)));
         // Asked on Christmas morning: the next opening is Monday the 28th, not that day.
-        assert_eq!(next_opening(&hours, zone, halifax(2026, 12, 25, 8, 0)), Some(halifax(2026, 12, 28, 9, 0)));
+        assert_eq!(next_opening(&hours, zone, halifax(2026, 12, 25, 8, 0)).map(|t| t.to_utc()), Some(halifax(2026, 12, 28, 9, 0)));
     }
 
     #[test]
@@ -236,6 +246,6 @@ mod tests {
         // A closed day after a weekly overnight span still gets that span's small hours.
         let after_friday = Hours { weekly: NIGHT_OUTREACH.into(), exceptions: Box::new([Exception { date: date(2026, 11, 28), hours: None }]) };
         assert!(open_at(&after_friday, zone, halifax(2026, 11, 28, 3, 0)));
-        assert_eq!(next_opening(&hours, zone, halifax(2027, 1, 1, 12, 0)), Some(halifax(2027, 1, 8, 20, 0)));
+        assert_eq!(next_opening(&hours, zone, halifax(2027, 1, 1, 12, 0)).map(|t| t.to_utc()), Some(halifax(2027, 1, 8, 20, 0)));
     }
 }

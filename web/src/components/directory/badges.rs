@@ -1,14 +1,17 @@
 //! Small labels shared by result cards and the service page: open or closed, capacity
 //! and how old that figure is.
 
+use chrono::Datelike;
 use harbour_types::{Capacity, CapacityStatus};
 use leptos::prelude::*;
 
 use crate::i18n::{use_i18n, Msg};
 
-/// Open now or closed now.
+/// Open now or closed now, and when closed, when it opens: `opens_next` comes at the
+/// partnership's offset on that day, so its day and hour are the partnership's (whose
+/// time zone the hours are read in) wherever the phone is.
 #[component]
-pub fn OpenBadge(open: bool, open_24_7: bool, opens_next: Option<chrono::DateTime<chrono::Utc>>) -> impl IntoView {
+pub fn OpenBadge(open: bool, open_24_7: bool, opens_next: Option<chrono::DateTime<chrono::FixedOffset>>) -> impl IntoView {
     let i18n = use_i18n();
     // A 24/7 service closed on a holiday says closed, and when it opens again.
     let (class, label) = match (open_24_7, open) {
@@ -16,44 +19,11 @@ pub fn OpenBadge(open: bool, open_24_7: bool, opens_next: Option<chrono::DateTim
         (false, true) => ("badge badge-open", Msg::OpenLabel),
         (_, false) => ("badge badge-closed", Msg::ClosedLabel),
     };
-    let session = crate::session::use_session();
-    let zone = move || session.instance.get().map(|i| i.time_zone);
     let next = move || {
         let lang = i18n.0.get();
-        opens_next.filter(|_| !open).map(|at| format!(" · {} {}", Msg::OpensAt.text(lang), local_weekday_time(at, lang, zone().as_deref())))
+        opens_next.filter(|_| !open).map(|at| format!(" · {} {} {}", Msg::OpensAt.text(lang), lang.weekday_short(at.weekday()), at.format("%H:%M")))
     };
     view! { <span class=class>{i18n.t(label)}{next}</span> }
-}
-
-thread_local! {
-    /// The formatter of [`local_weekday_time`], kept for its language and zone: a
-    /// `toLocaleString` with options builds a new `Intl.DateTimeFormat` on every call
-    /// (0.16 ms against 0.002 ms for a kept one, measured in V8), paid by every closed
-    /// service's card: at night, most of a page of thirty.
-    static WEEKDAY_TIME: std::cell::RefCell<Option<(crate::i18n::Lang, Option<String>, js_sys::Function)>> = const { std::cell::RefCell::new(None) };
-}
-
-/// "Tue 09:00" in the partnership's time zone, whose hours these are (the phone's own
-/// zone until the instance's facts have arrived).
-fn local_weekday_time(at: chrono::DateTime<chrono::Utc>, lang: crate::i18n::Lang, zone: Option<&str>) -> String {
-    let format = WEEKDAY_TIME.with_borrow_mut(|kept| match kept {
-        Some((kept_lang, kept_zone, format)) if *kept_lang == lang && kept_zone.as_deref() == zone => format.clone(),
-        _ => {
-            let options = js_sys::Object::new();
-            for (key, value) in [("weekday", "short"), ("hour", "2-digit"), ("minute", "2-digit")] {
-                let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-            }
-            if let Some(zone) = zone {
-                let _ = js_sys::Reflect::set(&options, &"timeZone".into(), &zone.into());
-            }
-            let locales = js_sys::Array::of1(&lang.tag().into());
-            let format = js_sys::Intl::DateTimeFormat::new(&locales, &options).format();
-            *kept = Some((lang, zone.map(str::to_owned), format.clone()));
-            format
-        }
-    });
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at.timestamp_millis() as f64));
-    format.call1(&wasm_bindgen::JsValue::NULL, &date).ok().and_then(|text| text.as_string()).unwrap_or_default()
 }
 
 fn age_text(updated: Option<chrono::DateTime<chrono::Utc>>, lang: crate::i18n::Lang) -> Option<String> {
