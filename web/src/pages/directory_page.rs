@@ -2,7 +2,7 @@
 //! region, cultural support, gender, age, space now, takes referrals). What was searched
 //! stays in memory while the user opens a service and comes back.
 
-use harbour_types::{Page, Region, SearchResults, TaxonomyTerm};
+use harbour_types::{Page, Region, SearchHit, SearchResults, TaxonomyTerm};
 use leptos::prelude::*;
 
 use crate::api;
@@ -193,6 +193,21 @@ const CULTURES: &[(&str, Msg)] = &[
 
 const GENDERS: &[(&str, Msg)] = &[("women", Msg::GenderWomen), ("men", Msg::GenderMen), ("gender_diverse", Msg::GenderDiverse)];
 
+/// The result cards built with the page's own task; the rest follow in one of their own.
+/// A phone fills its screen with about four.
+const FIRST_CARDS: usize = 6;
+
+/// Result cards built a moment after the first ones, in a task of their own: building all
+/// thirty at once held a slow phone's main thread for one long task (~60 ms here, four
+/// times that on Lighthouse's phone), in which a tap could not be answered.
+#[component]
+fn LaterCards(hits: Vec<SearchHit>) -> impl IntoView {
+    let hits = StoredValue::new(hits);
+    let ready = RwSignal::new(false);
+    set_timeout(move || ready.set(true), std::time::Duration::ZERO);
+    move || ready.get().then(|| hits.get_value().into_iter().map(|hit| view! { <ResultCard hit=hit/> }).collect_view())
+}
+
 /// The fields of the "more filters" sheet, with the categories and regions they offer.
 #[component]
 fn SheetFields(state: DirectorySearchState) -> impl IntoView {
@@ -343,12 +358,17 @@ pub fn DirectoryPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Searching)}</p> }>
                 {move || results.get().map(|outcome| match outcome {
                     Ok(found) if found.page.contents.is_empty() => view! { <p class="muted" role="status">{i18n.t(Msg::NoResults)}</p> }.into_any(),
-                    Ok(found) => view! {
-                        <p class="muted" role="status" data-testid="result-count">{found.page.total_items}" "{i18n.t(Msg::ResultsCount)}</p>
-                        <ul class="results">
-                            {found.page.contents.into_iter().map(|hit| view! { <ResultCard hit=hit/> }).collect_view()}
-                        </ul>
-                    }.into_any(),
+                    Ok(found) => {
+                        let mut first = found.page.contents;
+                        let rest = first.split_off(first.len().min(FIRST_CARDS));
+                        view! {
+                            <p class="muted" role="status" data-testid="result-count">{found.page.total_items}" "{i18n.t(Msg::ResultsCount)}</p>
+                            <ul class="results">
+                                {first.into_iter().map(|hit| view! { <ResultCard hit=hit/> }).collect_view()}
+                                <LaterCards hits=rest/>
+                            </ul>
+                        }.into_any()
+                    }
                     Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
                 })}
             </Transition>
