@@ -51,7 +51,8 @@ try {
   await fits(page, 'the referral (receiver)');
   await axe(page, 'referral (receiver)');
   // Opened from its address (a link in an e-mail): boot.js fetches the referral screens'
-  // chunks beside the app, and the chunk loader takes those answers, not fetching again.
+  // chunks once the app's module is in, and the chunk loader takes those answers, not
+  // fetching again.
   const screenChunk = [];
   const countChunk = (r) => { if (/\/split_referral_screens_[^/]*\.wasm$/.test(r.url())) screenChunk.push(r.url()); };
   page.on('request', countChunk);
