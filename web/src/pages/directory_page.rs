@@ -301,7 +301,8 @@ pub fn DirectoryPage() -> impl IntoView {
     // The sheet's fields are made, and its categories and regions fetched, when it first
     // opens: most searches never open it, and on a slow phone the results then come
     // sooner (two requests fewer beside the search, and ~130 options fewer to build).
-    // Open from the start when one of its filters is set (a kept search, a drill-down).
+    // Open from the start when one of its filters is set (a kept search, a drill-down);
+    // otherwise closed, so its first toggle is an opening.
     let sheet_opened = RwSignal::new(state.sheet_count() > 0);
     view! {
         <section aria-labelledby="directory-title">
