@@ -132,10 +132,9 @@ pub fn next_opening(hours: &Hours, zone: Tz, at: DateTime<Utc>) -> Option<DateTi
                 local.earliest().or_else(|| zone.from_local_datetime(&(date.and_hms_opt(u32::from(opens / 60), 0, 0)? + chrono::Duration::hours(1))).earliest())
             })
         })
-        .map(|opening| opening.with_timezone(&Utc))
         .filter(|opening| *opening > at)
         .min()
-        .map(|opening| opening.with_timezone(&zone).fixed_offset())
+        .map(|opening| opening.fixed_offset())
 }
 
 #[cfg(test)]
