@@ -20,6 +20,14 @@ pub fn tests_dir() -> PathBuf {
     std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
+/// The day of the week `days` from today in Halifax, the partnership's time zone (UTC−4
+/// or −3): a four-hour shift finds the local date but for an hour a year, which a margin
+/// of a day or more absorbs.
+pub fn halifax_weekday_in(days: i64) -> harbour_types::Weekday {
+    let local = chrono::Utc::now() - chrono::Duration::hours(4) + chrono::Duration::days(days);
+    harbour_types::Weekday::ALL[chrono::Datelike::weekday(&local).num_days_from_monday() as usize]
+}
+
 /// The password of every fixture user.
 pub const PASSWORD: &str = "fixture-password-for-tests";
 

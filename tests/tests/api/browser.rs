@@ -46,14 +46,14 @@ async fn sign_in_frame_french_and_quick_exit_at_360px() {
     // For the filter sheet: a service for girls of 12 to 18, with Indigenous supports,
     // open one afternoon a week: the day after tomorrow in Halifax (UTC−4 or −3), whose
     // short name its card shows, with the hour as Halifax's clocks read it.
-    let afternoon = chrono::Datelike::weekday(&(chrono::Utc::now() - chrono::Duration::hours(4) + chrono::Duration::days(2))).num_days_from_monday() as usize;
-    let day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][afternoon];
+    let afternoon = harbour_tests::halifax_weekday_in(2);
+    let day = afternoon.code();
     let drop_in = json!({
         "name": "Girls' drop-in", "description": "A safe place after school.", "minimum_age": 12, "maximum_age": 18,
         "harbour_attributes": ["gender:women", "culture:indigenous"], "location_ids": [place["id"]],
         "schedules": [{"byday": day, "opens_at": "15:30", "closes_at": "18:00"}]
     });
-    let opens = format!("{} 15:30", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][afternoon]);
+    let opens = format!("{} 15:30", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"][afternoon as usize]);
     assert_eq!(app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &drop_in).await.status(), 201);
     let stdout = run_script(
         "shell.mjs",

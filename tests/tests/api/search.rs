@@ -257,10 +257,7 @@ async fn found_elsewhere(app: &TestApp, base: &str, token: &str, query: &str, wi
 /// A closed service says when it next opens; an open or 24/7 one does not.
 async fn a_closed_service_says_when_it_opens_next(app: TestApp) {
     let admin = app.token(Role::AgencyAdmin, 'a').await;
-    // The day after tomorrow in Halifax (UTC−4 or −3: a four-hour shift finds the local
-    // date but for an hour a year, and two days of margin absorb that).
-    let local = chrono::Utc::now() - chrono::Duration::hours(4) + chrono::Duration::days(2);
-    let day = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][chrono::Datelike::weekday(&local).num_days_from_monday() as usize];
+    let day = harbour_tests::halifax_weekday_in(2).code();
     let body = json!({"name": "Thursday clinic", "description": "Once a week.", "schedules": [{"byday": day, "opens_at": "09:00", "closes_at": "10:00"}]});
     let created: Value = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_a), &admin, &body).await.json().await.unwrap();
     assert_eq!(created["open_now"], false);
