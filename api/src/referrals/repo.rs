@@ -216,15 +216,22 @@ fn overdue(now: NaiveDateTime) -> Box<dyn BoxableExpression<referrals::table, Mu
     Box::new(AwaitingAnswer.and(referrals::due_at.is_not_null()).and(referrals::due_at.lt(now)))
 }
 
-/// The referrals an organization sent (`sent`) or received (`!sent`), drafts only for
-/// their author's organization, filtered.
+/// The status a box leaves out: a draft is its author's alone, so no receiver sees it.
+fn hidden_from_box(sent: bool) -> Option<&'static str> {
+    (!sent).then_some(ReferralStatus::Draft.code())
+}
+
+/// The referrals an organization sent (`sent`) or received (`!sent`), filtered.
 fn filtered(organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDateTime) -> referrals::BoxedQuery<'static, MultiBackend> {
     let mut query = referrals::table.into_boxed();
     query = if sent {
         query.filter(referrals::from_organization_id.eq(organization_id.to_owned()))
     } else {
-        query.filter(referrals::to_organization_id.eq(organization_id.to_owned())).filter(referrals::status.ne(ReferralStatus::Draft.code()))
+        query.filter(referrals::to_organization_id.eq(organization_id.to_owned()))
     };
+    if let Some(hidden) = hidden_from_box(sent) {
+        query = query.filter(referrals::status.ne(hidden));
+    }
     if let Some(status) = &filter.status {
         query = query.filter(referrals::status.eq(status.clone()));
     }
@@ -256,9 +263,8 @@ pub fn count_for_organization(conn: &mut DbConn, organization_id: &str, sent: bo
             .filter(referral_tallies::box_.eq(if sent { "sent" } else { "received" }))
             .select(referral_tallies::referrals)
             .into_boxed();
-        if !sent {
-            // As in `filtered`: drafts are their author's alone.
-            tallies = tallies.filter(referral_tallies::status.ne(ReferralStatus::Draft.code()));
+        if let Some(hidden) = hidden_from_box(sent) {
+            tallies = tallies.filter(referral_tallies::status.ne(hidden));
         }
         if let Some(status) = status {
             tallies = tallies.filter(referral_tallies::status.eq(status.clone()));
