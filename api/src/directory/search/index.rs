@@ -467,6 +467,12 @@ fn intersect(a: &[(u32, f32)], b: &[(u32, f32)]) -> Vec<(u32, f32)> {
     out
 }
 
+/// What the index keeps of one of a document's lists: its first 255 numbers (a length
+/// fits in a byte; no service has that many categories, regions or languages).
+fn kept_list(numbers: &[u32]) -> &[u32] {
+    &numbers[..numbers.len().min(usize::from(u8::MAX))]
+}
+
 fn attribute_bit(attribute: ServiceAttribute) -> u32 {
     let position = ServiceAttribute::ALL.iter().position(|a| *a == attribute).unwrap_or(31);
     1 << position.min(31)
@@ -763,7 +769,8 @@ impl Index {
             open_24_7: service.open_24_7,
             accepts_referrals: service.accepts_referrals,
         };
-        self.sets.add(doc_id, [&closure, &regions, &languages], facts.attributes);
+        // Filed as listed, so that counting from the sets and from the lists agree.
+        self.sets.add(doc_id, [&closure, &regions, &languages].map(|list| kept_list(list)), facts.attributes);
         self.facts.push(facts);
         self.capacities.write().push(service.capacity);
         self.superseded.push(false);
@@ -785,10 +792,9 @@ impl Index {
         u8::try_from(kept.len()).unwrap_or(u8::MAX)
     }
 
-    /// Appends one of a document's lists to `lists` (its first 255 numbers: no service
-    /// has that many categories, regions or languages); returns its length.
+    /// Appends one of a document's lists, as `kept_list` keeps it, to `lists`; returns its length.
     fn append_list(&mut self, numbers: &[u32]) -> u8 {
-        let kept = &numbers[..numbers.len().min(usize::from(u8::MAX))];
+        let kept = kept_list(numbers);
         self.lists.extend_from_slice(kept);
         u8::try_from(kept.len()).unwrap_or(u8::MAX)
     }
@@ -856,10 +862,10 @@ impl Index {
     }
 
     /// Hands `found` each document the query finds as `viewer` sees them at `now`, in
-    /// document order, and counts them in the facets as it goes: a document's facts are
-    /// still in the cache then, where a second pass over thousands would read them from
-    /// memory again.
-    fn candidates(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>, capacities: &CapacityTable, mut found: impl FnMut(Candidate)) -> FacetCounts {
+    /// document order, and with `facets` counts them in the facets as it goes: a
+    /// document's facts are still in the cache then, where a second pass over thousands
+    /// would read them from memory again.
+    fn candidates(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>, capacities: &CapacityTable, facets: bool, mut found: impl FnMut(Candidate)) -> Option<FacetCounts> {
         let wanted_status = query.capacity.map(CapacityTable::place);
         let clock = Clock::at(self.zone.unwrap_or(chrono_tz::America::Halifax), now);
         // A filter naming something the index does not know matches nothing: no document has number u32::MAX.
@@ -883,7 +889,7 @@ impl Index {
             }
             None => self.unscored(query, [category, region, language], required_attributes, &open),
         };
-        let mut counts = FacetCounts::new(self, pool.len());
+        let mut counts = facets.then(|| FacetCounts::new(self, pool.len()));
         let mut consider = |doc_id: u32, score: f32| {
             let facts = &self.facts[doc_id as usize];
             let passes_facts = !self.superseded[doc_id as usize]
@@ -911,7 +917,9 @@ impl Index {
                 (None, _) => true,
             };
             if within {
-                counts.add(self, doc_id, facts, capacities.status[doc_id as usize], open_now);
+                if let Some(counts) = counts.as_mut() {
+                    counts.add(self, doc_id, facts, capacities.status[doc_id as usize], open_now);
+                }
                 found(Candidate { doc: doc_id, name_rank: self.name_ranks[doc_id as usize], score, distance, open_now });
             }
         };
@@ -1020,13 +1028,13 @@ impl Index {
         // Only the results up to the end of the page are kept, in order.
         let mut first = First::new(start.saturating_add(usize::try_from(request.per_page()).unwrap_or(usize::MAX)));
         let mut total = 0u64;
-        let counts = self.candidates(query, viewer, now, &capacities, |candidate| {
+        let counts = self.candidates(query, viewer, now, &capacities, true, |candidate| {
             total += 1;
             first.offer(rank(&candidate), candidate);
         });
         let listed = first.in_order();
         let hits = listed[start.min(listed.len())..].iter().map(|c| self.hit(c, &capacities.full[c.doc as usize], now)).collect();
-        SearchResults { page: Page::new(hits, total, request), facets: counts.facets(self) }
+        SearchResults { page: Page::new(hits, total, request), facets: counts.map(|counts| counts.facets(self)).unwrap_or_default() }
     }
 
     /// Every service the query finds, in the order search lists them, with the number of
@@ -1034,7 +1042,7 @@ impl Index {
     /// through without reading the links of services before the page.
     pub fn found_with_links(&self, query: &SearchQuery, viewer: Viewer<'_>, now: DateTime<Utc>) -> Vec<(String, u32)> {
         let mut candidates = Vec::new();
-        self.candidates(query, viewer, now, &self.capacities.read(), |candidate| candidates.push(candidate));
+        self.candidates(query, viewer, now, &self.capacities.read(), false, |candidate| candidates.push(candidate));
         candidates.sort_unstable_by_key(Self::rank(query));
         candidates.iter().map(|c| (self.docs[c.doc as usize].id.to_string(), self.facts[c.doc as usize].links)).collect()
     }
