@@ -15,6 +15,7 @@ use harbour_types::Problem;
 
 use crate::db::schema::{referrals, webhook_deliveries};
 use crate::error::ApiError;
+use crate::referrals::repo::AwaitingAnswer;
 use crate::state::AppState;
 
 /// Upper bounds of the latency buckets, in seconds.
@@ -98,7 +99,7 @@ pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<Htt
             let (pending, oldest): (i64, Option<chrono::NaiveDateTime>) =
                 webhook_deliveries::table.filter(webhook_deliveries::status.eq("pending")).select((count_star(), min(webhook_deliveries::created_at))).first(conn)?;
             let overdue: i64 =
-                referrals::table.filter(referrals::status.eq_any(["sent", "received"])).filter(referrals::due_at.lt(now)).select(count_star()).first(conn)?;
+                referrals::table.filter(AwaitingAnswer).filter(referrals::due_at.lt(now)).select(count_star()).first(conn)?;
             Ok::<_, ApiError>((pending, oldest, overdue))
         })
         .await?;

@@ -12,6 +12,7 @@ use harbour_types::Breakdown;
 
 use crate::db::schema::{consents, organizations, referrals, services};
 use crate::db::{load_sql, Bind, DbConn, MultiBackend};
+use crate::referrals::repo::AwaitingAnswer;
 
 /// The referrals a dashboard counts: sent within `[start, end)`, in a region if given.
 #[derive(Debug, Clone)]
@@ -85,7 +86,7 @@ pub fn closed_by_reason(conn: &mut DbConn, window: &Window, status: &str) -> Que
 pub fn overdue(conn: &mut DbConn, region_id: Option<&str>, now: NaiveDateTime) -> QueryResult<Vec<(String, u64)>> {
     let rows: Vec<(String, i64)> = referrals::table
         .filter(in_region(region_id))
-        .filter(referrals::status.eq_any(["sent", "received"]))
+        .filter(AwaitingAnswer)
         .filter(referrals::due_at.lt(now))
         .group_by(referrals::to_organization_id)
         .select((referrals::to_organization_id, count_star()))

@@ -165,7 +165,7 @@ macro_rules! fixed_sql {
     ($(#[$doc:meta])* $name:ident: $sql_type:ty = $text:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, QueryId, ValidGrouping)]
-        struct $name;
+        pub(crate) struct $name;
 
         impl $name {
             fn text() -> &'static str {
@@ -430,7 +430,7 @@ pub fn messages(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(Messag
 /// Referrals still waiting for an answer that were sent before `cutoff`, the longest waiting first, at most `limit`.
 pub fn unanswered_sent_before(conn: &mut DbConn, cutoff: NaiveDateTime, limit: i64) -> QueryResult<Vec<ReferralRow>> {
     referrals::table
-        .filter(referrals::status.eq_any(["sent", "received"]))
+        .filter(AwaitingAnswer)
         .filter(referrals::sent_at.lt(cutoff))
         .order((referrals::sent_at.asc(), referrals::id.asc()))
         .limit(limit)
@@ -441,7 +441,7 @@ pub fn unanswered_sent_before(conn: &mut DbConn, cutoff: NaiveDateTime, limit: i
 /// Overdue referrals (still waiting for an answer past their due time) not yet reminded of.
 pub fn overdue_unreminded(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<Vec<ReferralRow>> {
     referrals::table
-        .filter(referrals::status.eq_any(["sent", "received"]))
+        .filter(AwaitingAnswer)
         .filter(referrals::due_at.lt(now))
         .filter(referrals::reminded_at.is_null())
         .select(ReferralRow::as_select())
@@ -488,14 +488,16 @@ mod tests {
         }
     }
 
-    /// The overdue read must name the statuses as the partial indexes do, or they go unused.
+    /// The overdue and expiry reads must name the statuses as the partial indexes do, or they go unused.
     #[test]
     fn awaiting_an_answer_is_the_awaiting_indexes_condition() {
-        for migration in [
-            include_str!("../../../migrations/postgres/2026-12-02-000016_awaiting_answer_indexes/up.sql"),
-            include_str!("../../../migrations/sqlite/2026-12-02-000016_awaiting_answer_indexes/up.sql"),
+        for (migration, indexes) in [
+            (include_str!("../../../migrations/postgres/2026-12-02-000016_awaiting_answer_indexes/up.sql"), 2),
+            (include_str!("../../../migrations/sqlite/2026-12-02-000016_awaiting_answer_indexes/up.sql"), 2),
+            (include_str!("../../../migrations/postgres/2026-12-04-000019_awaiting_by_sent_at/up.sql"), 1),
+            (include_str!("../../../migrations/sqlite/2026-12-04-000019_awaiting_by_sent_at/up.sql"), 1),
         ] {
-            assert_eq!(migration.matches(&format!("WHERE {};", super::AwaitingAnswer::text())).count(), 2);
+            assert_eq!(migration.matches(&format!("WHERE {};", super::AwaitingAnswer::text())).count(), indexes);
         }
     }
 }

@@ -1,0 +1,1 @@
+DROP INDEX referrals_awaiting_by_sent_at;
