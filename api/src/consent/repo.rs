@@ -137,6 +137,22 @@ pub fn for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<V
     complete(conn, rows)
 }
 
+/// Every consent a participant gave, newest first, held as they are until the caller's
+/// transaction ends: for a disclosure decided from them (a referral's snapshot).
+///
+/// Each statement of a READ COMMITTED transaction reads what was committed when it
+/// began, so unheld, a referral could go out under a consent withdrawn a moment before,
+/// after the withdrawal had redacted the referrals it could see. On PostgreSQL the rows
+/// are locked FOR SHARE first: a withdrawal (or supersession) updating one waits for the
+/// disclosure to commit, then redacts what it finds; a disclosure waits for a withdrawal
+/// to commit, then reads it. SQLite takes one writer at a time: nothing to hold there.
+pub fn held_for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<Vec<ConsentRecord>> {
+    if let DbConn::Postgresql(pg) = conn {
+        consents::table.filter(consents::participant_id.eq(participant_id)).select(consents::id).for_share().load::<String>(pg)?;
+    }
+    for_participant(conn, participant_id)
+}
+
 diesel::alias!(organizations as named_organizations: NamedOrganizations);
 
 /// A consent with its organization's name, its recorder's, and one organization it names.

@@ -148,7 +148,7 @@ fn dispatch(
     if !row.participant_confirmed {
         return Err(ApiError::invalid("/participant_confirmed", "required", "check with the participant that this referral is what they want, then confirm it"));
     }
-    let consents = consents_repo::for_participant(conn, &row.participant_id)?;
+    let consents = consents_repo::held_for_participant(conn, &row.participant_id)?;
     let Some(access) = policy::referral_disclosure(&row.to_organization_id, &consents, now) else {
         let receiver = repo::names(conn, row)?.to_organization;
         return Err(ApiError::Conflict {

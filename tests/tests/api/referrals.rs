@@ -396,8 +396,44 @@ async fn partner_systems_use_referrals_with_their_scopes(app: TestApp) {
     assert!(report["disclosures"].as_array().unwrap().iter().any(|d| d["actor_name"] == "Case system b" && d["action"] == "referral.read"));
 }
 
+/// A referral sent while its consent is being withdrawn waits for the withdrawal and is
+/// refused: it never goes out under a consent withdrawn a moment before, past the
+/// withdrawal's redaction of the referrals already sent.
+async fn a_referral_sent_during_a_withdrawal_waits_for_it_and_is_refused(app: TestApp) {
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let participant = record_participant(&app, &outreach_a, "Lyra").await;
+    let given = consent(&app, &outreach_a, verbal(&participant, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
+
+    // The withdrawal, written and not yet committed, on a connection of its own.
+    let (written, written_here) = std::sync::mpsc::channel();
+    let (commit, commit_there) = std::sync::mpsc::channel::<()>();
+    let (db, consent_id) = (app.db.clone(), given["id"].as_str().unwrap().to_owned());
+    let withdrawal = std::thread::spawn(move || {
+        use diesel::RunQueryDsl;
+        let mut conn = db.get().unwrap();
+        harbour::db::transaction(&mut conn, |conn| {
+            diesel::sql_query(format!("UPDATE consents SET revoked_at = CURRENT_TIMESTAMP WHERE id = '{consent_id}'")).execute(conn)?;
+            written.send(()).unwrap();
+            commit_there.recv().unwrap();
+            Ok::<_, diesel::result::Error>(())
+        })
+        .unwrap();
+    });
+    tokio::task::spawn_blocking(move || written_here.recv().unwrap()).await.unwrap();
+
+    let sending = tokio::spawn(app.request(reqwest::Method::POST, "/api/v1/referrals").bearer_auth(&outreach_a).json(&referral(&participant, &service, true)).send());
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert!(!sending.is_finished(), "the referral waits for the withdrawal under way");
+    commit.send(()).unwrap();
+    withdrawal.join().unwrap();
+    let refused = problem(sending.await.unwrap().unwrap(), 409).await;
+    assert_eq!(refused["code"], "consent_required");
+}
+
 on_both_backends!(
     partner_systems_use_referrals_with_their_scopes,
+    a_referral_sent_during_a_withdrawal_waits_for_it_and_is_refused,
     unanswered_referrals_expire,
     messages_assignment_and_counts_stay_between_the_two_sides,
     sending_needs_a_consent_and_shares_only_its_categories,
