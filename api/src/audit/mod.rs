@@ -20,7 +20,7 @@ use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditVerification, D
 use sha2::{Digest, Sha256};
 
 use crate::auth::{Actor, Principal};
-use crate::db::{ordered_id, DbConn};
+use crate::db::{ordered_id, DbConn, HandWritten, Write};
 use repo::AuditRow;
 
 /// The `prev_hash` of the first event of each chain.
@@ -65,12 +65,17 @@ fn chain_of(entry: &AuditEntry<'_>) -> i16 {
 
 /// Appends one event to its chain. Call inside the transaction of the work it records.
 pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) -> Result<(), diesel::result::Error> {
-    let chain = chain_of(entry);
+    appending(accessor, entry).write(conn)
+}
+
+/// The appending of one event to its chain, to do with the writes of the work it records
+/// ([`crate::db::write_together`]), in that work's transaction.
+pub fn appending(accessor: &Accessor, entry: &AuditEntry<'_>) -> Appending {
     let (actor_kind, actor_id) = match &accessor.principal.actor {
         Actor::User { id, .. } => ("user", id.clone()),
         Actor::Client { id, .. } => ("client", id.clone()),
     };
-    let mut row = AuditRow {
+    let row = AuditRow {
         seq: 0,
         id: ordered_id(),
         // Microseconds are what both databases keep: the hash must survive the round trip.
@@ -88,16 +93,37 @@ pub fn record(conn: &mut DbConn, accessor: &Accessor, entry: &AuditEntry<'_>) ->
         request_id: accessor.request_id.clone(),
         prev_hash: String::new(),
         hash: String::new(),
-        chain,
+        chain: chain_of(entry),
     };
-    match conn {
-        // One round trip where reading the head and inserting took two.
-        DbConn::Postgresql(pg) => repo::append_hashed_by_database(pg, &row, GENESIS_HASH, canonical_head(&row)),
-        DbConn::Sqlite(_) => {
-            row.prev_hash = repo::head(conn, chain)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
-            row.hash = hash_of(&row);
-            repo::insert(conn, &row)
+    Appending { by_database: repo::append_hashed_by_database(&row, GENESIS_HASH, canonical_head(&row)), row }
+}
+
+/// An event to append ([`appending`]).
+pub struct Appending {
+    row: AuditRow,
+    /// On PostgreSQL, the database reads the chain's head and hashes: one statement where
+    /// reading the head and inserting took two.
+    by_database: HandWritten<'static>,
+}
+
+impl Write for Appending {
+    fn statement(&self) -> &dyn diesel::query_builder::QueryFragment<diesel::pg::Pg> {
+        &self.by_database
+    }
+
+    fn write(&self, conn: &mut DbConn) -> diesel::QueryResult<()> {
+        use diesel::query_dsl::methods::ExecuteDsl;
+        if let DbConn::Postgresql(pg) = conn {
+            return ExecuteDsl::execute(&self.by_database, pg).map(drop);
         }
+        let mut row = self.row.clone();
+        row.prev_hash = repo::head(conn, row.chain)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
+        row.hash = hash_of(&row);
+        repo::insert(conn, &row)
+    }
+
+    fn is_select(&self) -> bool {
+        true
     }
 }
 

@@ -37,7 +37,7 @@ const AUDIT_CHAIN_LOCK: i64 = 0x4841_5242_4155_4400; // "HARBAUD"
 /// the database's one write lock from its start (see [`crate::db::transaction`]).
 pub fn lock_chain(conn: &mut DbConn, chain: i16) -> QueryResult<()> {
     if let DbConn::Postgresql(pg) = conn {
-        HandWritten { sql: "SELECT pg_advisory_xact_lock(?)", binds: &[Bind::BigInt(AUDIT_CHAIN_LOCK + i64::from(chain))] }.execute(pg)?;
+        HandWritten { sql: "SELECT pg_advisory_xact_lock(?)".into(), binds: vec![Bind::BigInt(AUDIT_CHAIN_LOCK + i64::from(chain))].into() }.execute(pg)?;
     }
     Ok(())
 }
@@ -48,13 +48,14 @@ pub fn head(conn: &mut DbConn, chain: i16) -> QueryResult<Option<String>> {
     audit_events::table.filter(audit_events::chain.eq(chain)).order(audit_events::seq.desc()).select(audit_events::hash).first(conn).optional()
 }
 
-/// Appends an event on PostgreSQL in one round trip (the function of migration 17): the
-/// database locks the chain as [`lock_chain`] does, takes its newest hash (or `genesis`)
-/// as the event's `prev_hash`, and hashes the event from `canonical_head`, the text of
-/// its canonical array up to that hash. `row.prev_hash` and `row.hash` are not read.
-pub fn append_hashed_by_database(pg: &mut diesel::PgConnection, row: &AuditRow, genesis: &str, canonical_head: String) -> QueryResult<()> {
+/// The statement appending an event on PostgreSQL in one round trip (the function of
+/// migration 17): the database locks the chain as [`lock_chain`] does, takes its newest
+/// hash (or `genesis`) as the event's `prev_hash`, and hashes the event from
+/// `canonical_head`, the text of its canonical array up to that hash. `row.prev_hash`
+/// and `row.hash` are not read.
+pub fn append_hashed_by_database(row: &AuditRow, genesis: &str, canonical_head: String) -> HandWritten<'static> {
     let text = |value: &str| Bind::Text(value.to_owned());
-    let binds = [
+    let binds = vec![
         Bind::BigInt(AUDIT_CHAIN_LOCK + i64::from(row.chain)),
         Bind::SmallInt(row.chain),
         text(genesis),
@@ -73,7 +74,7 @@ pub fn append_hashed_by_database(pg: &mut diesel::PgConnection, row: &AuditRow, 
         text(&row.data_categories),
         Bind::OptionalText(row.request_id.clone()),
     ];
-    HandWritten { sql: "SELECT harbour_audit_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", binds: &binds }.execute(pg).map(drop)
+    HandWritten { sql: "SELECT harbour_audit_append(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)".into(), binds: binds.into() }
 }
 
 /// Appends an event (its `seq` is assigned by the database).

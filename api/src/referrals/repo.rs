@@ -10,7 +10,7 @@ use harbour_types::{ReferralStatus, Urgency};
 use super::lifecycle::awaiting_answer;
 
 use crate::db::schema::{api_clients, organizations, referral_events, referral_messages, referral_tallies, referrals, services, users};
-use crate::db::{insert_all, load_sql, Bind, DbConn, MultiBackend};
+use crate::db::{load_sql, Bind, DbConn, MultiBackend, Statement, Write};
 
 /// A row of `referrals`.
 // `None` is inserted as NULL, not DEFAULT: the INSERT's text is then the same for every
@@ -297,9 +297,9 @@ pub fn page_for_organization(conn: &mut DbConn, organization_id: &str, sent: boo
     Ok(rows)
 }
 
-/// Stores a new referral.
-pub fn insert(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<()> {
-    diesel::insert_into(referrals::table).values(row).execute(conn).map(drop)
+/// The storing of a new referral, a write of its change ([`crate::db::write_together`]).
+pub fn insertion(row: &ReferralRow) -> impl Write + '_ {
+    Statement(diesel::insert_into(referrals::table).values(row))
 }
 
 /// Replaces a referral's row if it is still at `version`: returns whether it was.
@@ -334,9 +334,9 @@ pub fn carrying_snapshot_under(conn: &mut DbConn, consent_id: &str) -> QueryResu
         .load(conn)
 }
 
-/// Appends events to a referral's timeline, in one statement.
-pub fn add_events(conn: &mut DbConn, events: &[EventRow]) -> QueryResult<()> {
-    insert_all!(conn, referral_events::table, events).map(drop)
+/// The appending of events to a referral's timeline, a write each.
+pub fn event_insertions(events: &[EventRow]) -> Vec<impl Write + '_> {
+    events.iter().map(|event| Statement(diesel::insert_into(referral_events::table).values(event))).collect()
 }
 
 /// The next ordinal on a referral's timeline.

@@ -15,7 +15,7 @@ use crate::auth::{Actor, Permission};
 use crate::consent::policy::{self, Access};
 use crate::consent::repo as consents_repo;
 use crate::crypto::Keyring;
-use crate::db::{ordered_id, DbConn};
+use crate::db::{self, ordered_id, DbConn, Write};
 use crate::error::ApiError;
 use crate::participants::repo::ParticipantRecord;
 use crate::participants::{repo as participants_repo, service as participants};
@@ -118,10 +118,10 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
             } else {
                 None
             };
-            // Stored once, as it stands after sending (not as a draft, then updated).
-            repo::insert(conn, &row)?;
-            append_events(conn, &row, &timeline)?;
-            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralCreate, &row, access.as_ref()))?;
+            // Stored once, as it stands after sending (not as a draft, then updated), with
+            // its timeline, its webhook deliveries and its audit event in one statement.
+            let audited = audit::appending(&accessor, &disclosed(AuditAction::ReferralCreate, &row, access.as_ref()));
+            append_events(conn, &row, &timeline, &[&repo::insertion(&row), &audited])?;
             let names = repo::Names {
                 from_organization: participant.organization_name,
                 from_user: principal.name.clone(),
@@ -342,8 +342,10 @@ pub async fn post_message(state: &AppState, accessor: Accessor, id: String, inpu
                 body: input.body.trim().to_owned(),
             };
             repo::add_message(conn, &message)?;
-            announce(conn, &row, ["referral.message".to_owned()])?;
-            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralMessage, &row, None))?;
+            let audited = audit::appending(&accessor, &disclosed(AuditAction::ReferralMessage, &row, None));
+            let deliveries = deliveries(&row, ["referral.message".to_owned()]);
+            let writes: Vec<&dyn Write> = deliveries.iter().map(|d| d as &dyn Write).chain([&audited as &dyn Write]).collect();
+            db::write_together(conn, &writes)?;
             let written = repo::messages(conn, &id)?.into_iter().find(|(m, _, _)| m.id == message.id);
             written.map(message_dto).ok_or_else(|| ApiError::Internal("a message vanished while being written".into()))
         })
@@ -447,13 +449,16 @@ fn event(conn: &mut DbConn, row: &ReferralRow, kind: &str, accessor: &Accessor, 
 /// Appends to the timeline; `actor` is none for what Harbour itself did.
 fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> Result<(), ApiError> {
     let ordinal = repo::next_ordinal(conn, &row.id)?;
-    append_events(conn, row, &[new_event(row, ordinal, kind, actor, organization_id, note)])
+    append_events(conn, row, &[new_event(row, ordinal, kind, actor, organization_id, note)], &[])
 }
 
-/// Stores timeline events of one change and queues their webhook deliveries.
-fn append_events(conn: &mut DbConn, row: &ReferralRow, events: &[EventRow]) -> Result<(), ApiError> {
-    repo::add_events(conn, events)?;
-    announce(conn, row, events.iter().map(|event| format!("referral.{}", event.kind)))
+/// Stores timeline events of one change and queues their webhook deliveries, together
+/// with the change's other writes (`with`: the referral, its audit event).
+fn append_events(conn: &mut DbConn, row: &ReferralRow, events: &[EventRow], with: &[&dyn Write]) -> Result<(), ApiError> {
+    let insertions = repo::event_insertions(events);
+    let deliveries = deliveries(row, events.iter().map(|event| format!("referral.{}", event.kind)));
+    let writes: Vec<&dyn Write> = with.iter().copied().chain(insertions.iter().map(|w| w as &dyn Write)).chain(deliveries.iter().map(|d| d as &dyn Write)).collect();
+    Ok(db::write_together(conn, &writes)?)
 }
 
 /// The timeline event `ordinal` of a referral, as it stands now.
@@ -478,12 +483,11 @@ fn new_event(row: &ReferralRow, ordinal: i32, kind: &str, actor: Option<&Actor>,
     }
 }
 
-/// Queues the webhook deliveries of a change's events, in the transaction of the change.
-fn announce(conn: &mut DbConn, row: &ReferralRow, events: impl IntoIterator<Item = String>) -> Result<(), ApiError> {
+/// The webhook deliveries of a change's events, to queue in the transaction of the change.
+fn deliveries(row: &ReferralRow, events: impl IntoIterator<Item = String>) -> Option<impl Write> {
     let events = events.into_iter().filter_map(|event| harbour_types::WebhookEvent::from_code(&event)).collect();
     let announcement = Announcement { events, referral_id: &row.id, status: &row.status, organizations: [&row.from_organization_id, &row.to_organization_id] };
-    crate::webhooks::outbox::enqueue(conn, &announcement)?;
-    Ok(())
+    crate::webhooks::outbox::deliveries(&announcement)
 }
 
 /// A reminder to send about an overdue referral: who, and what to say — never anything

@@ -1,6 +1,6 @@
 //! Webhooks for referral events, in the Standard Webhooks way: subscriptions per
 //! organization, a transactional outbox written with the change it announces
-//! ([`outbox::enqueue`]), and a dispatcher ([`dispatch`]) that any number of instances
+//! ([`outbox::deliveries`]), and a dispatcher ([`dispatch`]) that any number of instances
 //! run, each claiming due deliveries with a lease so an attempt is made once, signing
 //! them (HMAC-SHA256) and retrying with exponential backoff and jitter.
 

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use harbour_types::{DeliveryStatus, WebhookEvent};
 
 use crate::db::schema::webhook_deliveries;
-use crate::db::{execute_sql, Bind, DbConn};
+use crate::db::{Bind, HandWritten, Statement};
 
 /// A row of `webhook_deliveries`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -42,9 +42,11 @@ pub struct Announcement<'a> {
 /// it, in one statement whatever the number of events: the events' payloads, one per
 /// event and organization, go in as a list the subscriptions are joined with. Where a
 /// subscription wants an event, reading the subscriptions first cost a round trip more.
-pub fn enqueue(conn: &mut DbConn, announcement: &Announcement<'_>) -> QueryResult<usize> {
+/// The statement, to write with the change ([`crate::db::write_together`]); none
+/// without events.
+pub fn deliveries(announcement: &Announcement<'_>) -> Option<Statement<HandWritten<'static>>> {
     if announcement.events.is_empty() {
-        return Ok(0);
+        return None;
     }
     let now = Utc::now();
     let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -83,5 +85,5 @@ pub fn enqueue(conn: &mut DbConn, announcement: &Announcement<'_>) -> QueryResul
          WHERE s.active AND replace(s.event_types, '\"' || e.column1 || '\"', '') <> s.event_types",
         rows.join(", ")
     );
-    execute_sql(conn, &sql, &binds)
+    Some(Statement(HandWritten { sql: sql.into(), binds: binds.into() }))
 }
