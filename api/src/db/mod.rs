@@ -353,16 +353,6 @@ where
     }
 }
 
-/// Runs a [`HandWritten`] statement on either backend; the number of rows it changed.
-pub fn execute_sql(conn: &mut DbConn, sql: &str, binds: &[Bind]) -> diesel::QueryResult<usize> {
-    use diesel::RunQueryDsl;
-    let statement = HandWritten { sql: sql.into(), binds: binds.into() };
-    match conn {
-        DbConn::Postgresql(c) => statement.execute(c),
-        DbConn::Sqlite(c) => statement.execute(c),
-    }
-}
-
 /// One write of a change that goes to the database with the change's others
 /// ([`write_together`]).
 pub trait Write {
@@ -465,6 +455,36 @@ mod tests {
         }
         assert!(HandWritten { sql: "SELECT ? AS word, ? AS number".into(), binds: binds[..1].into() }.load::<Echo>(&mut conn).is_err());
         assert!(HandWritten { sql: "SELECT 'a' AS word, ? AS number".into(), binds: binds[..].into() }.load::<Echo>(&mut conn).is_err());
+        Ok(())
+    }
+
+    /// Stands for a SELECT of a function that writes: notes how many rows it found.
+    struct Tally(Statement<HandWritten<'static>>);
+
+    impl Write for Tally {
+        fn statement(&self) -> &dyn diesel::query_builder::QueryFragment<diesel::pg::Pg> {
+            self.0.statement()
+        }
+        fn write(&self, conn: &mut DbConn) -> diesel::QueryResult<()> {
+            self.0.write(conn)
+        }
+        fn is_select(&self) -> bool {
+            true
+        }
+    }
+
+    #[test]
+    fn writes_together_put_their_select_last_and_hold_only_one() -> Result<(), Box<dyn std::error::Error>> {
+        let mut conn = DbConn::Sqlite(diesel::SqliteConnection::establish(":memory:")?);
+        diesel::sql_query("CREATE TABLE t (word TEXT NOT NULL, number BIGINT NOT NULL)").execute(&mut conn)?;
+        let insert = |word: &str| Statement(HandWritten { sql: "INSERT INTO t (word, number) VALUES (?, 0)".into(), binds: vec![Bind::Text(word.into())].into() });
+        let tally = || Tally(Statement(HandWritten { sql: "INSERT INTO t (word, number) SELECT 'tally', count(*) FROM t".into(), binds: Vec::new().into() }));
+        let (first, second, counted) = (insert("first"), insert("second"), tally());
+        write_together(&mut conn, &[&counted, &first, &second])?;
+        let rows: Vec<Echo> = diesel::sql_query("SELECT word, number FROM t ORDER BY rowid").load(&mut conn)?;
+        let words: Vec<(&str, i64)> = rows.iter().map(|r| (r.word.as_str(), r.number)).collect();
+        assert_eq!(words, [("first", 0), ("second", 0), ("tally", 2)]);
+        assert!(write_together(&mut conn, &[&first, &tally(), &tally()]).is_err());
         Ok(())
     }
 }
