@@ -15,6 +15,8 @@ pub mod disclosure;
 pub mod handlers;
 pub mod repo;
 
+use std::cell::OnceCell;
+
 use chrono::{NaiveDateTime, SubsecRound as _, Utc};
 use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditVerification, DataCategory};
 use sha2::{Digest, Sha256};
@@ -95,26 +97,33 @@ pub fn appending(accessor: &Accessor, entry: &AuditEntry<'_>) -> Appending {
         hash: String::new(),
         chain: chain_of(entry),
     };
-    Appending { by_database: repo::append_hashed_by_database(&row, GENESIS_HASH, canonical_head(&row)), row }
+    Appending { row, by_database: OnceCell::new() }
 }
 
 /// An event to append ([`appending`]).
 pub struct Appending {
     row: AuditRow,
     /// On PostgreSQL, the database reads the chain's head and hashes: one statement where
-    /// reading the head and inserting took two.
-    by_database: HandWritten<'static>,
+    /// reading the head and inserting took two. Made when first asked for, so SQLite, which
+    /// hashes here, does not write out the canonical text twice.
+    by_database: OnceCell<HandWritten<'static>>,
+}
+
+impl Appending {
+    fn by_database(&self) -> &HandWritten<'static> {
+        self.by_database.get_or_init(|| repo::append_hashed_by_database(&self.row, GENESIS_HASH, canonical_head(&self.row)))
+    }
 }
 
 impl Write for Appending {
     fn statement(&self) -> &dyn diesel::query_builder::QueryFragment<diesel::pg::Pg> {
-        &self.by_database
+        self.by_database()
     }
 
     fn write(&self, conn: &mut DbConn) -> diesel::QueryResult<()> {
         use diesel::query_dsl::methods::ExecuteDsl;
         if let DbConn::Postgresql(pg) = conn {
-            return ExecuteDsl::execute(&self.by_database, pg).map(drop);
+            return ExecuteDsl::execute(self.by_database(), pg).map(drop);
         }
         let mut row = self.row.clone();
         row.prev_hash = repo::head(conn, row.chain)?.unwrap_or_else(|| GENESIS_HASH.to_owned());
