@@ -118,6 +118,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         updated_by -> Nullable<Text>,
+        coarse_latitude -> Nullable<Double>,
+        coarse_longitude -> Nullable<Double>,
     }
 }
 

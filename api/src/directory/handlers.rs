@@ -189,8 +189,9 @@ impl SearchParams {
 }
 
 /// Searches the directory: ranked words with filters, facet counts and stable paging.
-/// A confidential location's distance, for anyone outside its organization, is rounded
-/// up to the next 10 km.
+/// A place the reader may not see (a confidential one outside its organization, a
+/// partners-only one in the public directory) is measured from its coarse point, the
+/// centre of its cell in a grid of about 11 km, and its distance rounded up to a whole km.
 #[utoipa::path(
     tag = "directory",
     security(("bearer" = []), ("client_credentials" = ["directory:read"])),
@@ -680,6 +681,7 @@ pub struct ServiceAtLocationQuery {
     /// With `postcode`: only places within this many meters of the postcode's centroid,
     /// nearest first. Harbour has no postcode database: the centroid is the middle of the
     /// public places it knows in that postcode, or else in its first three characters' area.
+    /// A place the reader may not see is measured from its coarse point (about 11 km grid).
     proximity: Option<String>,
 }
 

@@ -1,5 +1,10 @@
-//! Where places are: distance on the earth, and HSDS's `postcode` and `proximity` on the
-//! list of services at their locations.
+//! Where places are: distance on the earth, the coarse point a hidden place is measured
+//! by, and HSDS's `postcode` and `proximity` on the list of services at their locations.
+//!
+//! A place a reader may not see (`visibility::shows_place`) is measured, for that reader,
+//! from its coarse point and never from its coordinates: any answer computed from the
+//! coordinates (a distance however rounded, in or out of a radius, nearer or farther
+//! than another service) lets someone who asks from many points find them.
 //!
 //! Harbour has no postcode database (nothing may be fetched at run time, and none comes
 //! with the partnership's data), so a postcode's centroid is the middle of the public
@@ -9,7 +14,7 @@
 //! house. And a place whose address this reader may not see is never in an area's
 //! results, since being in or out of an area would tell where it is.
 
-use super::repo::{self, LinkRow, PlaceBounds, ServiceFilter};
+use super::repo::{self, LinkRow, LocationRow, PlaceBounds, ServiceFilter};
 use super::visibility::{shows_place, Viewer};
 use crate::db::DbConn;
 use crate::error::ApiError;
@@ -23,6 +28,31 @@ const KM_PER_DEGREE_OF_LATITUDE: f64 = EARTH_RADIUS_KM * std::f64::consts::PI / 
 const MAX_PROXIMITY_M: f64 = 1_000_000.0;
 /// A forward sortation area: the first three characters of a Canadian postal code.
 const AREA_LENGTH: usize = 3;
+
+/// The grid coarse points are the cells' centres of: a tenth of a degree of latitude
+/// (11.1 km) by fifteen hundredths of longitude (11.9 km in Halifax, 11.0 km in
+/// Vancouver; at least 5 km up to 70°N). About a town, or a part of a city, across.
+const COARSE_LATITUDE_STEP: f64 = 0.1;
+const COARSE_LONGITUDE_STEP: f64 = 0.15;
+/// A place moved this far, in cell widths, from its coarse point (but no farther) keeps
+/// it: a move of a few hundred meters across a cell's edge must not tell anyone that it
+/// moved, or which way. (A point starts at most half a width from its cell's centre.)
+const COARSE_KEPT_WITHIN: f64 = 0.75;
+
+/// The coarse point of a place at `exact`, given the one it had (`kept`): the centre of
+/// its grid cell, or the point it had while it has not moved far from it. The grid is
+/// the same as the migration that placed the locations saved before it
+/// (`2026-12-06-000020_coarse_points`) computes.
+pub fn coarse_point(exact: Option<(f64, f64)>, kept: Option<(f64, f64)>) -> Option<(f64, f64)> {
+    let (latitude, longitude) = exact?;
+    if let Some((kept_latitude, kept_longitude)) = kept {
+        if (latitude - kept_latitude).abs() <= COARSE_KEPT_WITHIN * COARSE_LATITUDE_STEP && (longitude - kept_longitude).abs() <= COARSE_KEPT_WITHIN * COARSE_LONGITUDE_STEP {
+            return kept;
+        }
+    }
+    let centre = |degrees: f64, step: f64| ((degrees / step).floor() + 0.5) * step;
+    Some((centre(latitude, COARSE_LATITUDE_STEP), centre(longitude, COARSE_LONGITUDE_STEP)))
+}
 
 /// A (latitude, longitude) point distances are measured from, with what every
 /// measurement from it shares worked out once: a search measures from one point to
@@ -166,8 +196,10 @@ impl PostcodeArea {
         postal_code.is_some_and(|code| normalize_postcode(code).starts_with(&self.postcode))
     }
 
-    /// The links `filter` picks in this area whose place `viewer` may see: nearest first
-    /// from the centroid with a proximity, by id without.
+    /// The links `filter` picks in this area: nearest first from the centroid with a
+    /// proximity, each place where this viewer is to measure it from (see [`measured_at`]);
+    /// by id without, and then only the places this viewer may see, since a postal code
+    /// is part of the address.
     pub fn links(&self, conn: &mut DbConn, filter: &ServiceFilter, viewer: Viewer<'_>) -> Result<Vec<LinkRow>, ApiError> {
         let seen = |row: &LinkRow| shows_place(row.2.visibility(), &row.2.organization_id, viewer);
         let Some(meters) = self.proximity_m else {
@@ -180,8 +212,7 @@ impl PostcodeArea {
         let rows = repo::service_at_locations_placed(conn, filter, &bounding_box(centre, km))?;
         let mut near: Vec<(f64, LinkRow)> = rows
             .into_iter()
-            .filter(seen)
-            .filter_map(|row| Some((origin.km_to((row.2.latitude?, row.2.longitude?)), row)))
+            .filter_map(|row| Some((origin.km_to(measured_at(&row.2, viewer)?), row)))
             .filter(|(distance, _)| *distance <= km)
             .collect();
         near.sort_by(|a, b| a.0.total_cmp(&b.0).then_with(|| a.1 .0.cmp(&b.1 .0)));
@@ -202,8 +233,18 @@ impl PostcodeArea {
     }
 }
 
+/// Where this viewer is to measure a place from: its coordinates when they may see it,
+/// else its coarse point (see [`coarse_point`]).
+pub fn measured_at(location: &LocationRow, viewer: Viewer<'_>) -> Option<(f64, f64)> {
+    if shows_place(location.visibility(), &location.organization_id, viewer) {
+        location.latitude.zip(location.longitude)
+    } else {
+        location.coarse_latitude.zip(location.coarse_longitude)
+    }
+}
+
 /// A box around a circle of `km` about `centre`, for the database to narrow by before
-/// the exact distance is measured.
+/// the distance is measured: a place is in it by its coordinates or its coarse point.
 fn bounding_box((latitude, longitude): (f64, f64), km: f64) -> PlaceBounds {
     let (lat_span, lon_span) = spans(latitude, km);
     PlaceBounds::Box { south: latitude - lat_span, north: latitude + lat_span, west: longitude - lon_span, east: longitude + lon_span }
@@ -211,7 +252,32 @@ fn bounding_box((latitude, longitude): (f64, f64), km: f64) -> PlaceBounds {
 
 #[cfg(test)]
 mod tests {
-    use super::{normalize_postcode, Origin, PostcodeArea, Tile};
+    use super::{coarse_point, normalize_postcode, Origin, PostcodeArea, Tile};
+
+    #[test]
+    fn a_coarse_point_is_a_cell_centre_that_stays_while_the_place_moves_a_little() {
+        let bridgewater = (44.3777, -64.5183);
+        let centre = coarse_point(Some(bridgewater), None).expect("a located place has one");
+        assert!((centre.0 - 44.35).abs() < 1e-9 && (centre.1 - -64.575).abs() < 1e-9, "{centre:?}");
+        // Every place in the cell has that centre; none is farther than half the cell's diagonal.
+        for (north, east) in [(0.0, 0.0), (0.049, 0.074), (-0.049, -0.074), (0.02, -0.07)] {
+            let place = (centre.0 + north, centre.1 + east);
+            assert_eq!(coarse_point(Some(place), None), Some(centre), "{place:?}");
+            assert!(Origin::new(place, None).km_to(centre) < 8.2);
+        }
+        // The cells are at least 5 km across, north–south and east–west, up to 70°N.
+        for latitude in [43.0, 44.65, 49.3, 60.0, 70.0] {
+            let west = Origin::new((latitude, -64.5), None);
+            assert!(west.km_to((latitude, -64.35)) > 5.0 && west.km_to((latitude + 0.1, -64.5)) > 5.0, "{latitude}");
+        }
+        // Moved 500 m across the cell's edge, a place keeps its point; moved across the
+        // province, it takes its new cell's.
+        let by_the_edge = (44.3999, -64.5);
+        let kept = coarse_point(Some(by_the_edge), None);
+        assert_eq!(coarse_point(Some((44.4044, -64.5)), kept), kept);
+        assert_eq!(coarse_point(Some((45.3650, -63.2800)), kept), coarse_point(Some((45.3650, -63.2800)), None));
+        assert_eq!(coarse_point(None, kept), None, "a place without coordinates has none");
+    }
 
     #[test]
     fn postcodes_are_read_as_people_write_them() {

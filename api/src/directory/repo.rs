@@ -12,6 +12,7 @@ use crate::db::schema::{
     services, taxonomy_terms,
 };
 use crate::db::DbConn;
+use crate::directory::nearby;
 
 /// A row of `services`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -91,9 +92,21 @@ pub struct LocationRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub updated_by: Option<String>,
+    /// Where the place is measured from by those who may not see it (`nearby::coarse_point`).
+    pub coarse_latitude: Option<f64>,
+    pub coarse_longitude: Option<f64>,
 }
 
 impl LocationRow {
+    /// Fixes the coarse point for the coordinates it now has, keeping the one it had
+    /// (`previous`'s) while it stays near it.
+    pub fn placed(mut self, previous: Option<&LocationRow>) -> LocationRow {
+        let kept = previous.and_then(|p| p.coarse_latitude.zip(p.coarse_longitude));
+        let coarse = nearby::coarse_point(self.latitude.zip(self.longitude), kept);
+        (self.coarse_latitude, self.coarse_longitude) = (coarse.map(|c| c.0), coarse.map(|c| c.1));
+        self
+    }
+
     /// Who may see where it is. Stored only from the enum; an unknown value is treated as
     /// the most private.
     pub fn visibility(&self) -> Visibility {
@@ -655,7 +668,7 @@ pub fn links_of_services(conn: &mut DbConn, service_ids: &[String]) -> QueryResu
 pub enum PlaceBounds {
     /// Places whose postal code begins with this (a forward sortation area, as written in upper case).
     PostcodeStart(String),
-    /// Places within these latitudes and longitudes.
+    /// Places within these latitudes and longitudes, or whose coarse point is.
     Box { south: f64, north: f64, west: f64, east: f64 },
 }
 
@@ -665,7 +678,10 @@ pub fn service_at_locations_placed(conn: &mut DbConn, filter: &ServiceFilter, bo
     let query = match bounds {
         // Postal codes are kept as written: "B3J 1A1" and "B3J1A1" both begin with the area.
         PlaceBounds::PostcodeStart(area) => query.filter(locations::postal_code.like(format!("{area}%"))),
-        PlaceBounds::Box { south, north, west, east } => query.filter(locations::latitude.between(*south, *north)).filter(locations::longitude.between(*west, *east)),
+        PlaceBounds::Box { south, north, west, east } => query.filter(
+            (locations::latitude.between(*south, *north).and(locations::longitude.between(*west, *east)))
+                .or(locations::coarse_latitude.between(*south, *north).and(locations::coarse_longitude.between(*west, *east))),
+        ),
     };
     query.order(service_at_locations::id.asc()).select((service_at_locations::id, service_at_locations::service_id, LocationRow::as_select())).load(conn)
 }

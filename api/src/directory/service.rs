@@ -438,7 +438,8 @@ pub async fn set_capacity(state: &AppState, principal: &Principal, id: String, e
     Ok(service)
 }
 
-fn location_row(id: String, organization_id: String, input: &LocationInput, version: i32, created_at: NaiveDateTime, by: String) -> LocationRow {
+/// The row for a location saved from `input`, over the `previous` one when it is replaced.
+fn location_row(id: String, organization_id: String, input: &LocationInput, version: i32, created_at: NaiveDateTime, by: String, previous: Option<&LocationRow>) -> LocationRow {
     let text = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     LocationRow {
         id,
@@ -459,13 +460,16 @@ fn location_row(id: String, organization_id: String, input: &LocationInput, vers
         created_at,
         updated_at: now(),
         updated_by: Some(by),
+        coarse_latitude: None,
+        coarse_longitude: None,
     }
+    .placed(previous)
 }
 
 /// Creates a location for an organization.
 pub async fn create_location(state: &AppState, principal: &Principal, organization_id: String, input: LocationInput) -> Result<Location, ApiError> {
     principal.authorize(Permission::EditDirectoryOf(&organization_id))?;
-    let row = location_row(uuid::Uuid::new_v4().to_string(), organization_id, &input, 1, now(), acting_user(principal)?);
+    let row = location_row(uuid::Uuid::new_v4().to_string(), organization_id, &input, 1, now(), acting_user(principal)?, None);
     let dto = location_dto(&row);
     state.db.run(move |conn| repo::insert_location(conn, &row).map_err(ApiError::from)).await?;
     Ok(dto)
@@ -480,7 +484,7 @@ pub async fn update_location(state: &AppState, principal: &Principal, id: String
         .transaction(move |conn| {
             let current = repo::find_location(conn, &id)?.ok_or_else(location_not_found)?;
             principal.authorize_owned(Permission::EditDirectoryOf(&current.organization_id), &current.organization_id, "location")?;
-            let row = location_row(id, current.organization_id, &input, expected_version + 1, current.created_at, user);
+            let row = location_row(id, current.organization_id.clone(), &input, expected_version + 1, current.created_at, user, Some(&current));
             if !repo::update_location(conn, &row, expected_version)? {
                 return Err(ApiError::PreconditionFailed);
             }

@@ -39,13 +39,16 @@ pub fn shows_place(visibility: Visibility, owner: &str, viewer: Viewer<'_>) -> b
 }
 
 /// Removes what this viewer may not see of a location (see [`shows_place`]): address,
-/// coordinates and accessibility notes. The intake instructions stay: they say how to reach it.
+/// coordinates and accessibility notes, and its version, which would tell when they
+/// change (such a viewer cannot edit it). The intake instructions stay: they say how to
+/// reach it.
 pub fn redact(mut location: Location, viewer: Viewer<'_>) -> Location {
     if !shows_place(location.visibility, &location.organization_id, viewer) {
         location.latitude = None;
         location.longitude = None;
         location.addresses.clear();
         location.accessibility = None;
+        location.version = 0;
     }
     location
 }

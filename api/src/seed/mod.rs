@@ -251,7 +251,10 @@ fn demo_location(org: &demo_data::DemoOrganization, org_id: &str, now: chrono::N
         created_at: now,
         updated_at: now,
         updated_by: None,
+        coarse_latitude: None,
+        coarse_longitude: None,
     }
+    .placed(None)
 }
 
 #[expect(clippy::too_many_arguments, reason = "demo data is built from all of these")]

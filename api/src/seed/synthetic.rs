@@ -107,7 +107,10 @@ fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: us
         created_at: now,
         updated_at: now,
         updated_by: None,
-    };
+        coarse_latitude: None,
+        coarse_longitude: None,
+    }
+    .placed(None);
     directory_repo::insert_location(conn, &location)?;
     for _ in 0..services {
         let (kind, category) = KINDS[rng.gen_range(0..KINDS.len())];

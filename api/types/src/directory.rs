@@ -251,7 +251,8 @@ pub struct Location {
     /// Accessibility of the place.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<String>,
-    /// Harbour: the version, also the ETag.
+    /// Harbour: the version, also the ETag; 0 when the place is hidden, since its version
+    /// would tell when the place changed.
     pub version: i32,
 }
 
@@ -768,11 +769,13 @@ pub struct SearchHit {
     pub harbour_attributes: Vec<ServiceAttribute>,
     /// Languages offered.
     pub languages: Vec<String>,
-    /// Kilometres to the nearest location, when a point was given. For a confidential
-    /// location outside the viewer's organization it is rounded up to the next 10 km.
+    /// Kilometres to the nearest location, when a point was given. To a location whose
+    /// place the viewer may not see, it is measured to the location's coarse point (the
+    /// centre of its cell in a grid of about 11 km, fixed when the location is saved) and
+    /// rounded up to a whole km.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub distance_km: Option<f64>,
-    /// Whether `distance_km` is rounded to protect a confidential location.
+    /// Whether `distance_km` is measured to a hidden location's coarse point.
     pub distance_approximate: bool,
     /// How well it matches the words searched for (0 without words).
     pub score: f32,

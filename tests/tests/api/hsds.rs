@@ -280,8 +280,9 @@ async fn organizations_nest_their_services_when_asked(app: TestApp) {
 
 /// HSDS's `postcode` and `proximity` on services at locations: places in a postcode (any
 /// case or spacing, or its first three characters), or within meters of its centroid,
-/// nearest first. The centroid is made of public places only, and a place whose address
-/// the reader may not see is never in an area's results.
+/// nearest first. The centroid is made of public places only; a place whose address the
+/// reader may not see is never in a postcode's results, and is measured from its coarse
+/// point within a proximity.
 async fn service_at_locations_take_postcode_and_proximity(app: TestApp) {
     let admin = app.token(Role::AgencyAdmin, 'a').await;
     let org = &app.fixture.org_a;
@@ -314,14 +315,18 @@ async fn service_at_locations_take_postcode_and_proximity(app: TestApp) {
     let mut own = names("postcode=B3J", &admin).await;
     own.sort();
     assert_eq!(own, ["Downtown", "Safe house"], "its own organization sees its safe house");
-    assert_eq!(names("postcode=B3J1A1&proximity=5000", &outsider).await, ["Downtown", "North End"], "nearest first");
+    // For another organization the safe house, 20 m from Downtown, is at the centre of
+    // its grid cell (44.65, -63.525), 4 km east: beyond North End, and beyond 3 km.
+    assert_eq!(names("postcode=B3J1A1&proximity=5000", &outsider).await, ["Downtown", "North End", "Safe house"], "nearest first");
+    assert_eq!(names("postcode=B3J1A1&proximity=3000", &outsider).await, ["Downtown", "North End"]);
     assert_eq!(names("postcode=B3J1A1&proximity=5000", &admin).await, ["Downtown", "Safe house", "North End"]);
-    assert_eq!(names("postcode=B3J&proximity=200000", &outsider).await, ["Downtown", "North End", "Truro office"]);
+    assert_eq!(names("postcode=B3J&proximity=200000", &outsider).await, ["Downtown", "North End", "Safe house", "Truro office"]);
     // B3K 9Z9 is known to no place: its area's centroid (North End) is used.
     assert_eq!(names("postcode=B3K9Z9&proximity=1000", &outsider).await, ["North End"]);
     let lines = app.get("/api/v1/service_at_locations?format=ndjson&postcode=B3J&proximity=5000", &outsider).await.text().await.unwrap();
-    assert_eq!(lines.lines().count(), 2);
-    assert!(!lines.contains("Safe house"));
+    assert_eq!(lines.lines().count(), 3);
+    let safe_house = lines.lines().find(|line| line.contains("Safe house")).unwrap();
+    assert!(!safe_house.contains("latitude") && !safe_house.contains("B3J 3C3"), "{safe_house}");
     for (query, field) in [("postcode=X9X&proximity=1000", "/postcode"), ("proximity=1000", "/proximity"), ("postcode=B3J&proximity=far", "/proximity"), ("postcode=B3", "/postcode")] {
         let response = app.get(&format!("/api/v1/service_at_locations?{query}"), &outsider).await;
         assert_eq!(response.status(), 422, "{query}");

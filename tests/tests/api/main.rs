@@ -19,6 +19,7 @@ mod headers;
 mod hsds;
 mod idempotency;
 mod limits;
+mod locating;
 mod matrix;
 mod metrics;
 mod outage;

@@ -610,13 +610,15 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
             created_at: now,
             updated_at: now,
             updated_by: None,
+            coarse_latitude: None,
+            coarse_longitude: None,
         };
         // A location already held by another organization is not taken over.
-        if let Some(existing) = repo::find_location(conn, &row.id).map_err(db_reason)? {
-            if existing.organization_id != row.organization_id {
-                return Err(format!("location {} belongs to another organization", row.id));
-            }
+        let existing = repo::find_location(conn, &row.id).map_err(db_reason)?;
+        if existing.as_ref().is_some_and(|e| e.organization_id != row.organization_id) {
+            return Err(format!("location {} belongs to another organization", row.id));
         }
+        let row = row.placed(existing.as_ref());
         repo::save_location_row(conn, &row).map_err(db_reason)?;
         location_ids.push(row.id);
     }

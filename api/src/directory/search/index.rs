@@ -40,8 +40,6 @@ const NAME_WEIGHT: f32 = 3.0;
 const CATEGORY_WEIGHT: f32 = 2.0;
 const ORGANIZATION_WEIGHT: f32 = 1.5;
 const DESCRIPTION_WEIGHT: f32 = 1.0;
-/// Confidential locations are placed no closer than this for outsiders.
-const CONFIDENTIAL_DISTANCE_STEP_KM: f64 = 10.0;
 /// How many services are loaded from the database at a time while building.
 const BUILD_CHUNK: usize = 500;
 /// Superseded documents an index may hold whatever its size (see [`Index::can_patch`]).
@@ -117,11 +115,26 @@ pub struct SearchQuery {
     pub page: PageRequest,
 }
 
+/// A place of a service: its coordinates, and the coarse point those who may not see it
+/// are measured by (see `nearby::coarse_point`: a grid centre, which single precision
+/// keeps to within a meter, so that a point takes 32 bytes).
 #[derive(Debug, Clone, Copy)]
 struct Point {
     latitude: f64,
     longitude: f64,
+    coarse: Option<(f32, f32)>,
     visibility: Visibility,
+}
+
+impl Point {
+    /// Where this viewer measures it from, and whether that is its coarse point.
+    fn measured_at(&self, owner: &str, viewer: Viewer<'_>) -> Option<((f64, f64), bool)> {
+        if shows_place(self.visibility, owner, viewer) {
+            Some(((self.latitude, self.longitude), false))
+        } else {
+            self.coarse.map(|(latitude, longitude)| ((f64::from(latitude), f64::from(longitude)), true))
+        }
+    }
 }
 
 /// One service's document: what a result card and a distance read, for the few
@@ -221,11 +234,23 @@ impl Posting {
 }
 
 /// An indexed word and the documents it occurs in, by document. Shared between an index
-/// and its patched copies until a patch adds to it.
+/// and its patched copies until a patch changes it.
 #[derive(Debug)]
 struct Term {
     word: Box<str>,
     postings: Box<[Posting]>,
+    /// How many of those documents are not superseded: the word's rarity counts these
+    /// only, so that a score is the same after a patch as after a full build. (Otherwise
+    /// a score would change when any service with the word was saved, a safe house's
+    /// service moved included, and tell someone watching that it was.)
+    live: u32,
+}
+
+impl Term {
+    fn new(word: Box<str>, postings: Box<[Posting]>) -> Term {
+        let live = u32::try_from(postings.len()).unwrap_or(u32::MAX);
+        Term { word, postings, live }
+    }
 }
 
 /// Values stored once and referred to by number.
@@ -582,7 +607,7 @@ impl Index {
                 index.add(&aggregate, &context, &mut postings);
             }
         }
-        index.vocabulary = postings.into_iter().map(|(word, postings)| Arc::new(Term { word: word.into(), postings: postings.into() })).collect();
+        index.vocabulary = postings.into_iter().map(|(word, postings)| Arc::new(Term::new(word.into(), postings.into()))).collect();
         index.vocabulary.sort_unstable_by(|a, b| a.word.cmp(&b.word));
         let numbers = 0..u32::try_from(index.docs.len()).unwrap_or(u32::MAX);
         index.by_id = numbers.clone().collect();
@@ -605,12 +630,23 @@ impl Index {
     /// A copy of this index with the patch's services in afresh (those no longer active
     /// left out): a directory write is found by search in milliseconds, where a full build
     /// takes seconds at a hundred thousand services. Their earlier documents stay behind,
-    /// superseded, and still count in words' rarity until the next full build.
+    /// superseded, until the next full build; words' rarity no longer counts them.
     pub fn patched(&self, patch: &Patch) -> Index {
         let mut index = self.clone();
+        let mut gone = Vec::new();
         for id in &patch.ids {
             if let Some(n) = index.document(id) {
                 index.superseded[n] = true;
+                gone.push(u32::try_from(n).unwrap_or(u32::MAX));
+            }
+        }
+        // Each word's postings are in document order: a binary search per superseded
+        // document tells whether it had the word.
+        for term in &mut index.vocabulary {
+            let had = gone.iter().filter(|doc| term.postings.binary_search_by_key(*doc, |p| p.doc()).is_ok()).count();
+            if had > 0 {
+                let live = term.live.saturating_sub(u32::try_from(had).unwrap_or(u32::MAX));
+                *term = Arc::new(Term { word: term.word.clone(), postings: term.postings.clone(), live });
             }
         }
         index.by_id.retain(|n| !index.superseded[*n as usize]);
@@ -638,10 +674,11 @@ impl Index {
             match index.vocabulary.binary_search_by(|term| (*term.word).cmp(&word)) {
                 Ok(found) => {
                     let term = &index.vocabulary[found];
+                    let live = term.live.saturating_add(u32::try_from(list.len()).unwrap_or(u32::MAX));
                     let postings = term.postings.iter().copied().chain(list).collect();
-                    index.vocabulary[found] = Arc::new(Term { word: term.word.clone(), postings });
+                    index.vocabulary[found] = Arc::new(Term { word: term.word.clone(), postings, live });
                 }
-                Err(at) => index.vocabulary.insert(at, Arc::new(Term { word: word.into(), postings: list.into() })),
+                Err(at) => index.vocabulary.insert(at, Arc::new(Term::new(word.into(), list.into()))),
             }
         }
         index.rank_names();
@@ -736,15 +773,16 @@ impl Index {
         }
         closure.sort_unstable();
         closure.dedup();
-        let points: Vec<Point> = service
-            .service_at_locations
+        #[expect(clippy::cast_possible_truncation, reason = "a grid centre, kept to within a meter")]
+        let points: Vec<Point> = aggregate
+            .locations
             .iter()
-            .filter_map(|sal| {
-                let location = &sal.location;
+            .filter_map(|(_, location)| {
                 Some(Point {
                     latitude: location.latitude?,
                     longitude: location.longitude?,
-                    visibility: location.visibility,
+                    coarse: location.coarse_latitude.zip(location.coarse_longitude).map(|(latitude, longitude)| (latitude as f32, longitude as f32)),
+                    visibility: location.visibility(),
                 })
             })
             .collect();
@@ -782,12 +820,14 @@ impl Index {
         }));
     }
 
-    /// Appends a document's located places to `points` (its first 255) and their tile;
+    /// Appends a document's located places to `points` (its first 255) and their tile,
+    /// that of their coordinates and coarse points alike (each viewer measures from one);
     /// returns how many.
     fn append_points(&mut self, points: &[Point]) -> u8 {
         self.point_starts.push(u32::try_from(self.points.len()).unwrap_or(u32::MAX));
         let kept = &points[..points.len().min(usize::from(u8::MAX))];
-        self.tiles.push(Tile::of_places(kept.iter().map(|p| (p.latitude, p.longitude))));
+        let coarse = kept.iter().filter_map(|p| p.coarse).map(|(latitude, longitude)| (f64::from(latitude), f64::from(longitude)));
+        self.tiles.push(Tile::of_places(kept.iter().map(|p| (p.latitude, p.longitude)).chain(coarse)));
         self.points.extend_from_slice(kept);
         u8::try_from(kept.len()).unwrap_or(u8::MAX)
     }
@@ -829,10 +869,10 @@ impl Index {
         let initial = |t: &Term| t.word.bytes().next();
         let start = self.vocabulary.partition_point(|t| initial(t) < Some(first));
         let end = start + self.vocabulary[start..].partition_point(|t| initial(t) == Some(first));
-        let total = self.docs.len() as f32;
+        let total = self.by_id.len() as f32;
         let matched: Vec<(&[Posting], f32)> = self.vocabulary[start..end]
             .iter()
-            .filter_map(|term| text::matches(word, &term.word).map(|kind| (&*term.postings, kind.weight() * (1.0 + total / term.postings.len() as f32).ln())))
+            .filter_map(|term| text::matches(word, &term.word).map(|kind| (&*term.postings, kind.weight() * (1.0 + total / term.live.max(1) as f32).ln())))
             .collect();
         // Merge the matched words' postings (each in document order) two by two, keeping
         // each document's best: O(postings × log words), even for a two-letter prefix
@@ -1047,23 +1087,25 @@ impl Index {
         candidates.iter().map(|c| (self.docs[c.doc as usize].id.to_string(), self.facts[c.doc as usize].links)).collect()
     }
 
-    /// The nearest location's distance from `origin`, and whether it was rounded to
-    /// protect a location this viewer may not see (see `visibility::shows_place`). Within
-    /// a radius, only the locations that can be inside it (see `Origin::may_reach`).
+    /// The nearest location's distance from `origin`, and whether it is measured to the
+    /// coarse point of a location this viewer may not see (see `Point::measured_at`):
+    /// to a tenth of a km, or for a coarse point up to a whole km, so that a radius
+    /// takes in no coarse point beyond it. Within a radius, only the locations that can
+    /// be inside it (see `Origin::may_reach`).
     fn distance(&self, doc_id: u32, origin: &Origin, viewer: Viewer<'_>) -> Option<(f64, bool)> {
         let facts = &self.facts[doc_id as usize];
         let owner = &self.organizations.values[facts.organization as usize];
         let start = self.point_starts[doc_id as usize] as usize;
         self.points[start..start + usize::from(facts.lengths[POINTS])]
             .iter()
-            .filter(|p| origin.may_reach((p.latitude, p.longitude)))
-            .map(|p| {
-                let exact = origin.km_to((p.latitude, p.longitude));
-                if !shows_place(p.visibility, owner, viewer) {
-                    // A precise distance would let anyone find a safe house by moving about.
-                    (((exact / CONFIDENTIAL_DISTANCE_STEP_KM).floor() + 1.0) * CONFIDENTIAL_DISTANCE_STEP_KM, true)
+            .filter_map(|p| p.measured_at(owner, viewer))
+            .filter(|(at, _)| origin.may_reach(*at))
+            .map(|(at, coarse)| {
+                let km = origin.km_to(at);
+                if coarse {
+                    (km.ceil().max(1.0), true)
                 } else {
-                    ((exact * 10.0).round() / 10.0, false)
+                    ((km * 10.0).round() / 10.0, false)
                 }
             })
             .min_by(|a, b| a.0.total_cmp(&b.0))

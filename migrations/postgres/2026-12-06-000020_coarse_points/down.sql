@@ -1,0 +1,1 @@
+ALTER TABLE locations DROP COLUMN coarse_longitude, DROP COLUMN coarse_latitude;

@@ -1,0 +1,2 @@
+ALTER TABLE locations DROP COLUMN coarse_longitude;
+ALTER TABLE locations DROP COLUMN coarse_latitude;
