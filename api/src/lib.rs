@@ -1,8 +1,11 @@
 //! Harbour's API: the service directory, referrals and consent, over REST/JSON.
 //!
-//! Domain modules (`auth`, `organizations`, `users`, `api_clients`) each hold
+//! Domain modules (`auth`, `organizations`, `users`, `api_clients`, `directory`,
+//! `participants`, `consent`, `referrals`, `webhooks`, `dashboards`, `audit`) hold
 //! `handlers` (thin HTTP edges), `service` (rules and transactions) and `repo`
-//! (queries). `db` is the one way to the database, `error` the one way errors leave.
+//! (queries), or the parts of these they need (`auth` has no tables of its own,
+//! `dashboards` reads through `figures`, `audit` writes from `mod.rs`). `db` is the one
+//! way to the database, `error` the one way errors leave.
 
 pub mod api_clients;
 pub mod audit;

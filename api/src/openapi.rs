@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document, generated from the same route configuration the server
-//! runs ([`crate::startup::api_routes`]), so the two cannot disagree.
+//! runs ([`crate::startup::routes`]), so the two cannot disagree.
 
 use actix_web::App;
 use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};

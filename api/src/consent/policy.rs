@@ -1,8 +1,9 @@
 //! The consent policy: the one place that decides who sees what of a participant.
 //!
-//! Every read path — a participant's record, the list "shared with us", consents, and
-//! (later) the participant part of referrals — asks [`participant_access`] and shapes
-//! its response with [`shape_participant`] or [`shape_consent`]. Nothing else decides.
+//! Every read path asks here: a participant's record and the list "shared with us"
+//! ([`participant_access`], shaped by [`shape_participant`]), consents ([`consent_view`],
+//! [`shape_consent`]), and the participant part of a referral ([`referral_disclosure`],
+//! [`snapshot_visible`]). Nothing else decides.
 //!
 //! The rules (DOMAIN.md, "Who may see what"):
 //! - Participant data is for frontline users: outreach and intake workers and agency

@@ -1,6 +1,6 @@
 //! Request and response bodies of the Harbour API.
 //!
-//! Shared by the server (which derives OpenAPI schemas from them with the `openapi`
+//! Shared by the server (which derives OpenAPI schemas from them with the `server`
 //! feature) and the SPA, so that the two cannot drift apart.
 
 /// An enum sent and stored as stable string codes, with `ALL`, `code` and `from_code`.

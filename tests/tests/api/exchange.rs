@@ -146,7 +146,7 @@ async fn tabular_round_trip_is_identical(app: TestApp) {
     // The descriptor names every CSV; HSDS's tables keep HSDS's file and column names,
     // and whatever Harbour adds is named harbour_…
     let package: Value = serde_json::from_str(&std::fs::read_to_string(first.join("datapackage.json")).unwrap()).unwrap();
-    let hsds: Value = serde_json::from_str(&std::fs::read_to_string(harbour_tests::tests_dir().join("../../shared/hsds/datapackage.json")).unwrap()).unwrap();
+    let hsds: Value = serde_json::from_str(&std::fs::read_to_string(harbour_tests::tests_dir().join("hsds/datapackage.json")).unwrap()).unwrap();
     let resources = package["resources"].as_array().unwrap();
     let mut listed: Vec<String> = resources.iter().map(|r| r["path"].as_str().unwrap().to_owned()).chain(["datapackage.json".to_owned()]).collect();
     listed.sort();

@@ -1,5 +1,5 @@
 //! Directory output validates against the official Open Referral HSDS 3.0 schemas
-//! (`../shared/hsds`), formats included, on real responses.
+//! (kept in `tests/hsds`), formats included, on real responses.
 
 use harbour_tests::{on_both_backends, problem, TestApp};
 use harbour_types::Role;
@@ -17,7 +17,7 @@ on_both_backends!(
 );
 
 fn schema(relative: &str) -> jsonschema::Validator {
-    let path = std::fs::canonicalize(harbour_tests::tests_dir().join("../../shared/hsds/schema").join(relative)).expect("the HSDS schemas are in ../shared/hsds");
+    let path = std::fs::canonicalize(harbour_tests::tests_dir().join("hsds/schema").join(relative)).expect("the HSDS schemas are in tests/hsds");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let schema: Value = serde_json::from_str(&text).expect("schema is JSON");
     // The uncompiled schemas refer to their neighbours by relative path.

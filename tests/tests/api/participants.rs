@@ -82,7 +82,19 @@ async fn participants_are_recorded_sealed_and_found_by_alias(app: TestApp) {
     .unwrap();
     let sealed = [row.0.unwrap(), row.1.unwrap(), row.2.unwrap()];
     assert!(sealed.iter().all(|s| s.starts_with("dev-1:")));
-    assert!(!sealed[0].contains("Zebulon") && !sealed[1].contains("555") && !sealed[2].contains("east"));
+    // What sealing promises: each opens to its plaintext only with the key, its row and
+    // its field. (Random ciphertext in base64 may contain any short string, "555" too.)
+    let keys = harbour::crypto::Keyring::from_settings(&harbour_tests::test_settings(String::new()));
+    let bound = |field: &str| format!("participants/{id}/{field}");
+    for (sealed, field, plain) in [(&sealed[0], "legal_name", CANARY), (&sealed[1], "phone", "902-555-0100"), (&sealed[2], "safety_notes", "avoid the east end")] {
+        assert_eq!(keys.open_text(Some(sealed), &bound(field)).unwrap().as_deref(), Some(plain), "{field}");
+        assert!(!sealed.contains(plain), "{field} in the clear");
+        assert!(keys.open(sealed, &bound("date_of_birth")).is_err(), "{field} opened as another field");
+        assert!(keys.open(sealed, &format!("participants/someone-else/{field}")).is_err(), "{field} opened as another row's");
+    }
+    let mut other = harbour_tests::test_settings(String::new());
+    other.encryption_key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]).into();
+    assert!(harbour::crypto::Keyring::from_settings(&other).open(&sealed[0], &bound("legal_name")).is_err(), "opened with another key");
 
     // Alias search ignores case and accents, and stays within the organization.
     let search = |token: String, alias: &'static str| {
