@@ -1,123 +1,205 @@
-//! The `harbour` command: `serve` (the default), `migrate`, `seed --demo`, `openapi`.
+//! The `harbour` command: `serve` (the default), `migrate`, `seed`, HSDS export and
+//! import, `bootstrap`, `keys rotate`, `backup`, `restore`, `audit verify`, `openapi`.
+//! Its arguments are read by clap, so `--help` anywhere prints usage and does nothing
+//! else (read by hand, `harbour backup --help` once wrote a backup to a file named
+//! `--help`, and `harbour restore --help` restored from it).
 
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use clap::{Args, Parser, Subcommand};
 use harbour::config::Settings;
 use harbour::db::Db;
 use harbour::startup::Application;
 
-const USAGE: &str = "usage: harbour [serve | migrate | seed --demo | seed --synthetic N | seed --synthetic-referrals N | export-hsds DIR [--tabular] | import-hsds DIR | bootstrap NAME SLUG EMAIL | keys rotate | backup FILE | restore FILE | audit verify | openapi]
+#[derive(Debug, Parser)]
+#[command(name = "harbour", version, about = "Harbour: the partnership's service directory, referrals and consent records.")]
+#[command(after_help = "Configuration: HARBOUR_* environment variables and DATABASE_URL, over harbour.toml (see README).")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-  serve         run the API and the app (default); applies migrations first
-  migrate       apply database migrations and exit
-  seed --demo   load the demonstration partnership into an empty database and print sign-ins
-  seed --synthetic N
-                add N synthetic services (after --demo), for scale tests and benchmarks
-  seed --synthetic-referrals N
-                add N synthetic referral histories (after --demo), for the dashboards' benchmarks
-  export-hsds DIR [--tabular]
-                write the directory as Open Referral HSDS 3.0 JSON files into DIR,
-                or as HSDS's tabular data package (CSV tables, datapackage.json)
-  import-hsds DIR
-                load HSDS JSON files or a tabular data package from DIR, upserting
-                by id; bad records are reported and skipped (exit status 1 when any was)
-  bootstrap     on a new instance: create the first organization (NAME, SLUG) and its
-                system admin (EMAIL), and print the admin's temporary password
-  keys rotate   re-seal every encrypted participant field and evidence file under the
-                current key (HARBOUR_ENCRYPTION_KEY_ID), opening old ones with
-                HARBOUR_ENCRYPTION_PREVIOUS_KEYS; all or nothing
-  backup FILE   write a consistent copy of the database to FILE while Harbour runs
-                (SQLite: VACUUM INTO; PostgreSQL: pg_dump custom format)
-  restore FILE  put the backup in FILE in place of the database (stop Harbour first
-                on SQLite); refused when its audit trail does not verify
-  audit verify  walk the hash-chained audit trail; exit status 1 naming the first
-                altered event, or the first after a deleted one
-  openapi       print the OpenAPI document
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the API and the app (the default); applies migrations first
+    Serve,
+    /// Apply database migrations and exit
+    Migrate,
+    /// Load the demonstration partnership, or synthetic data for scale tests and benchmarks
+    Seed(Seed),
+    /// Write the directory as Open Referral HSDS 3.0 JSON files into DIR, or as HSDS's
+    /// tabular data package (CSV tables, datapackage.json)
+    ExportHsds {
+        dir: PathBuf,
+        /// Write the tabular data package instead of JSON
+        #[arg(long)]
+        tabular: bool,
+    },
+    /// Load HSDS JSON files or a tabular data package from DIR, upserting by id; bad
+    /// records are reported and skipped (exit status 1 when any was)
+    ImportHsds { dir: PathBuf },
+    /// On a new instance: create the first organization and its system admin, and print
+    /// the admin's temporary password
+    Bootstrap { name: String, slug: String, email: String },
+    /// Encryption keys
+    #[command(subcommand)]
+    Keys(Keys),
+    /// Write a consistent copy of the database to FILE while Harbour runs (SQLite: VACUUM
+    /// INTO; PostgreSQL: pg_dump custom format)
+    Backup { file: PathBuf },
+    /// Put the backup in FILE in place of the database (stop Harbour first on SQLite);
+    /// refused when its audit trail does not verify
+    Restore {
+        file: PathBuf,
+        #[command(flatten)]
+        confirm: Confirm,
+    },
+    /// The audit trail
+    #[command(subcommand)]
+    Audit(Audit),
+    /// Print the OpenAPI document
+    Openapi,
+}
 
-Configuration: HARBOUR_* environment variables and DATABASE_URL, over harbour.toml (see README).";
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+struct Seed {
+    /// Load the demonstration partnership into an empty database and print sign-ins
+    #[arg(long)]
+    demo: bool,
+    /// Add N synthetic services (after --demo)
+    #[arg(long, value_name = "N")]
+    synthetic: Option<usize>,
+    /// Add N synthetic referral histories (after --demo), for the dashboards' benchmarks
+    #[arg(long, value_name = "N")]
+    synthetic_referrals: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Keys {
+    /// Re-seal every encrypted participant field and evidence file under the current key
+    /// (HARBOUR_ENCRYPTION_KEY_ID), opening old ones with HARBOUR_ENCRYPTION_PREVIOUS_KEYS;
+    /// all or nothing
+    Rotate {
+        #[command(flatten)]
+        confirm: Confirm,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum Audit {
+    /// Walk the hash-chained audit trail; exit status 1 naming the first altered event, or
+    /// the first after a deleted one
+    Verify,
+}
+
+/// What a command that replaces data asks before it does.
+#[derive(Debug, Args)]
+struct Confirm {
+    /// Do it without asking (for scripts); without it, Harbour asks on a terminal and
+    /// refuses elsewhere
+    #[arg(long)]
+    yes: bool,
+}
+
+impl Confirm {
+    /// Whether to go on: `--yes`, or "yes" typed at the terminal after `question`.
+    fn granted(&self, question: &str) -> Result<(), String> {
+        if self.yes {
+            return Ok(());
+        }
+        if !std::io::stdin().is_terminal() {
+            return Err(format!("{question} Pass --yes to confirm."));
+        }
+        print!("{question} Type yes to go on: ");
+        std::io::stdout().flush().map_err(|e| e.to_string())?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer).map_err(|e| e.to_string())?;
+        if answer.trim().eq_ignore_ascii_case("yes") { Ok(()) } else { Err("not confirmed: nothing was changed".into()) }
+    }
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    if args.as_slice() == ["openapi"] {
+    let command = Cli::parse().command.unwrap_or(Command::Serve);
+    let result = if let Command::Openapi = command {
         print!("{}", harbour::openapi::to_committed_json());
-        return ExitCode::SUCCESS;
+        Ok(())
+    } else {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HARBOUR_LOG").unwrap_or_else(|_| "info".into()))
+            .init();
+        Settings::load().map_err(|e| e.to_string()).and_then(|settings| run(command, settings))
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("harbour: {message}");
+            ExitCode::FAILURE
+        }
     }
-    if matches!(args.as_slice(), ["--help" | "-h" | "help"]) {
-        println!("{USAGE}");
-        return ExitCode::SUCCESS;
-    }
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("HARBOUR_LOG").unwrap_or_else(|_| "info".into()))
-        .init();
-    let result = Settings::load().map_err(|e| e.to_string()).and_then(|settings| match args.as_slice() {
-        [] | ["serve"] => serve(settings),
-        ["migrate"] => open(&settings).map(drop),
-        ["seed", "--demo"] => seed(&settings),
-        ["seed", "--synthetic", count] => {
-            let count: usize = count.parse().map_err(|_| format!("not a number: {count}"))?;
+}
+
+fn run(command: Command, settings: Settings) -> Result<(), String> {
+    match command {
+        Command::Serve => serve(settings),
+        Command::Migrate => open(&settings).map(drop),
+        Command::Seed(Seed { demo: true, .. }) => seed(&settings),
+        Command::Seed(Seed { synthetic: Some(count), .. }) => {
             let db = open(&settings)?;
             let started = std::time::Instant::now();
             let made = harbour::seed::seed_synthetic(&db, count).map_err(|e| e.to_string())?;
             println!("Added {made} synthetic services in {:.1} s.", started.elapsed().as_secs_f64());
             Ok(())
         }
-        ["seed", "--synthetic-referrals", count] => {
-            let count: usize = count.parse().map_err(|_| format!("not a number: {count}"))?;
+        Command::Seed(Seed { synthetic_referrals: Some(count), .. }) => {
             let db = open(&settings)?;
             let started = std::time::Instant::now();
             let made = harbour::seed::seed_synthetic_referrals(&db, count).map_err(|e| e.to_string())?;
             println!("Added {made} synthetic referral histories in {:.1} s.", started.elapsed().as_secs_f64());
             Ok(())
         }
-        ["export-hsds", dir] | ["export-hsds", dir, "--tabular"] => open(&settings).and_then(|db| {
+        // clap requires one of the three.
+        Command::Seed(_) => Err("seed needs --demo, --synthetic N or --synthetic-referrals N".into()),
+        Command::ExportHsds { dir, tabular } => {
             use harbour::directory::exchange::{export, Format};
-            let format = if args.contains(&"--tabular") { Format::Tabular } else { Format::Json };
-            let counts = export(&db, std::path::Path::new(dir), &settings.time_zone, format).map_err(|e| e.to_string())?;
-            println!("Exported to {dir}: {counts:?}");
+            let db = open(&settings)?;
+            let counts = export(&db, &dir, &settings.time_zone, if tabular { Format::Tabular } else { Format::Json }).map_err(|e| e.to_string())?;
+            println!("Exported to {}: {counts:?}", dir.display());
             Ok(())
-        }),
-        ["import-hsds", dir] => open(&settings).and_then(|db| {
-            let report = harbour::directory::exchange::import(&db, std::path::Path::new(dir)).map_err(|e| e.to_string())?;
+        }
+        Command::ImportHsds { dir } => {
+            let db = open(&settings)?;
+            let report = harbour::directory::exchange::import(&db, &dir).map_err(|e| e.to_string())?;
             println!("Loaded: {:?}", report.loaded);
             for skipped in &report.skipped {
                 let at = skipped.index.map(|i| format!(" #{i}")).unwrap_or_default();
                 println!("Skipped {}{at} {}: {}", skipped.file, skipped.id.as_deref().unwrap_or(""), skipped.reason);
             }
             if report.skipped.is_empty() { Ok(()) } else { Err(format!("{} record(s) skipped", report.skipped.len())) }
-        }),
-        ["bootstrap", name, slug, email] => open(&settings).and_then(|db| {
-            let temporary = harbour::bootstrap::bootstrap(&db, name, slug, email).map_err(|e| e.to_string())?;
+        }
+        Command::Bootstrap { name, slug, email } => {
+            let db = open(&settings)?;
+            let temporary = harbour::bootstrap::bootstrap(&db, &name, &slug, &email).map_err(|e| e.to_string())?;
             println!("Created {name} and its system admin {email}.\nTemporary password (change it at first sign-in): {temporary}");
             Ok(())
-        }),
-        ["keys", "rotate"] => open(&settings).and_then(|db| {
-            let keyring = harbour::crypto::Keyring::from_settings(&settings);
-            let mut conn = db.get().map_err(|e| e.to_string())?;
-            let (fields, files) = harbour::db::transaction(&mut conn, |conn| {
-                let fields = harbour::participants::service::reseal_all(conn, &keyring)?;
-                let files = harbour::consent::service::reseal_evidence(conn, &keyring)?;
-                Ok::<_, harbour::error::ApiError>((fields, files))
-            })
-            .map_err(|e| match e {
-                // The CLI operator is the one who may see the cause (an unknown key id…).
-                harbour::error::ApiError::Internal(cause) => cause,
-                other => other.to_string(),
-            })?;
-            println!("Re-sealed {fields} participant field(s) and {files} evidence file(s) under key `{}`.", keyring.current_id());
-            Ok(())
-        }),
-        ["backup", file] => {
-            harbour::backup::backup(&settings.database_url, std::path::Path::new(file)).map_err(|e| e.to_string())?;
-            println!("Backed up to {file}.");
+        }
+        Command::Keys(Keys::Rotate { confirm }) => {
+            confirm.granted("This re-seals every encrypted participant field and evidence file under the current key.")?;
+            rotate_keys(&settings)
+        }
+        Command::Backup { file } => {
+            harbour::backup::backup(&settings.database_url, &file).map_err(|e| e.to_string())?;
+            println!("Backed up to {}.", file.display());
             Ok(())
         }
-        ["restore", file] => {
-            let verified = harbour::backup::restore(&settings.database_url, std::path::Path::new(file)).map_err(|e| e.to_string())?;
-            println!("Restored from {file}; the audit trail is intact: {} event(s), head {}.", verified.events_checked, verified.head_hash.unwrap_or_else(|| "(empty)".into()));
-            Ok(())
+        Command::Restore { file, confirm } => {
+            confirm.granted(&format!("This replaces the whole database with the backup in {}.", file.display()))?;
+            restore(&settings, &file)
         }
-        ["audit", "verify"] => open(&settings).and_then(|db| {
+        Command::Audit(Audit::Verify) => {
+            let db = open(&settings)?;
             let mut conn = db.get().map_err(|e| e.to_string())?;
             let result = harbour::audit::verify(&mut conn).map_err(|e| e.to_string())?;
             match result.first_broken {
@@ -127,16 +209,34 @@ fn main() -> ExitCode {
                 }
                 Some(broken) => Err(format!("the audit trail is broken at event #{} ({}): {}", broken.seq, broken.id, broken.reason)),
             }
-        }),
-        _ => Err(format!("unknown command\n\n{USAGE}")),
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("harbour: {message}");
-            ExitCode::FAILURE
         }
+        // Printed by `main`, which reads no settings for it.
+        Command::Openapi => Ok(()),
     }
+}
+
+fn rotate_keys(settings: &Settings) -> Result<(), String> {
+    let db = open(settings)?;
+    let keyring = harbour::crypto::Keyring::from_settings(settings);
+    let mut conn = db.get().map_err(|e| e.to_string())?;
+    let (fields, files) = harbour::db::transaction(&mut conn, |conn| {
+        let fields = harbour::participants::service::reseal_all(conn, &keyring)?;
+        let files = harbour::consent::service::reseal_evidence(conn, &keyring)?;
+        Ok::<_, harbour::error::ApiError>((fields, files))
+    })
+    .map_err(|e| match e {
+        // The CLI operator is the one who may see the cause (an unknown key id…).
+        harbour::error::ApiError::Internal(cause) => cause,
+        other => other.to_string(),
+    })?;
+    println!("Re-sealed {fields} participant field(s) and {files} evidence file(s) under key `{}`.", keyring.current_id());
+    Ok(())
+}
+
+fn restore(settings: &Settings, file: &Path) -> Result<(), String> {
+    let verified = harbour::backup::restore(&settings.database_url, file).map_err(|e| e.to_string())?;
+    println!("Restored from {}; the audit trail is intact: {} event(s), head {}.", file.display(), verified.events_checked, verified.head_hash.unwrap_or_else(|| "(empty)".into()));
+    Ok(())
 }
 
 /// Opens the database and applies pending migrations.

@@ -20,6 +20,20 @@ pub fn tests_dir() -> PathBuf {
     std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
 }
 
+/// The `harbour` binary: `HARBOUR_BIN` (which `cargo xtask test` builds and sets), or the
+/// one beside this test in the target directory.
+pub fn harbour_binary() -> PathBuf {
+    let binary = std::env::var_os("HARBOUR_BIN").map_or_else(
+        || {
+            let exe = std::env::current_exe().expect("test binary path");
+            exe.parent().and_then(|deps| deps.parent()).expect("target directory").join("harbour")
+        },
+        PathBuf::from,
+    );
+    assert!(binary.is_file(), "{} is missing: build it (cargo build -p harbour-api --bin harbour) or run `cargo xtask test`", binary.display());
+    binary
+}
+
 /// The day of the week `days` from today in Halifax, the partnership's time zone (UTC−4
 /// or −3): a four-hour shift finds the local date but for an hour a year, which a margin
 /// of a day or more absorbs.

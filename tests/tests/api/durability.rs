@@ -5,7 +5,6 @@
 //! server starts again on the same database. On SQLite and PostgreSQL.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -13,7 +12,7 @@ use std::time::Duration;
 use diesel::prelude::*;
 use harbour::db::schema::{audit_events, referral_events, referrals, services, webhook_deliveries};
 use harbour::db::{Backend, Db};
-use harbour_tests::SpareDatabase;
+use harbour_tests::{harbour_binary, SpareDatabase};
 use serde_json::{json, Value};
 
 /// Kill cycles per backend.
@@ -21,20 +20,6 @@ const CYCLES: u64 = 16;
 /// Clients writing referrals at once.
 const CLIENTS: usize = 4;
 const PASSWORD: &str = "durability-demo-password";
-
-/// The `harbour` binary: `HARBOUR_BIN` (which `cargo xtask test` builds and sets), or the
-/// one beside this test in the target directory.
-fn harbour_binary() -> PathBuf {
-    let binary = std::env::var_os("HARBOUR_BIN").map_or_else(
-        || {
-            let exe = std::env::current_exe().expect("test binary path");
-            exe.parent().and_then(|deps| deps.parent()).expect("target directory").join("harbour")
-        },
-        PathBuf::from,
-    );
-    assert!(binary.is_file(), "{} is missing: build it (cargo build -p harbour-api --bin harbour) or run `cargo xtask test`", binary.display());
-    binary
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")

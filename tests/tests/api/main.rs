@@ -7,6 +7,7 @@ mod audit;
 mod backups;
 mod api_clients;
 mod browser;
+mod cli;
 mod curation;
 mod dashboards;
 mod directory;
