@@ -289,7 +289,7 @@ impl Settings {
         if self.referral_sweep_ms == 0 {
             return Err(ConfigError::Invalid("HARBOUR_REFERRAL_SWEEP_MS must be above 0".into()));
         }
-        if let Err(e) = crate::mail::Mailer::from_settings(self) {
+        if let Err(e) = crate::mail::Mailer::new(self.smtp_url.as_deref(), &self.smtp_from, &self.public_url) {
             return Err(ConfigError::Invalid(e));
         }
         if self.referral_expire_days == 0 {

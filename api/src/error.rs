@@ -6,12 +6,9 @@
 //! actix's own 404/405/413 — the same `application/problem+json` body with the request
 //! path and id. A 5xx logs its cause and sends a generic detail: internals never leak.
 
-use actix_web::body::MessageBody;
-use actix_web::dev::ServiceResponse;
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::http::StatusCode;
-use actix_web::middleware::ErrorHandlerResponse;
-use actix_web::{HttpMessage, HttpResponse, ResponseError};
+use actix_web::{HttpResponse, ResponseError};
 use harbour_types::{FieldError, Problem};
 
 use crate::db::DbError;
@@ -270,7 +267,7 @@ fn title_of(status: StatusCode) -> &'static str {
 }
 
 /// The problem for an error response that carries none of ours (actix's own 404, 405, 413…).
-fn problem_for_status(status: StatusCode) -> Problem {
+pub fn problem_for_status(status: StatusCode) -> Problem {
     let code = match status.as_u16() {
         400 => "bad_request",
         401 => "unauthenticated",
@@ -292,28 +289,6 @@ fn problem_for_status(status: StatusCode) -> Problem {
         request_id: None,
         errors: Vec::new(),
     }
-}
-
-/// Gives every 4xx/5xx response one problem+json body, with the request path and id.
-/// Registered as the default handler of `ErrorHandlers`, so nothing escapes it.
-pub fn finish_problem<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let already_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
-    if already_problem {
-        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
-    }
-    let status = res.status();
-    let mut problem = res.response().extensions().get::<Problem>().cloned().unwrap_or_else(|| problem_for_status(status));
-    problem.instance = Some(res.request().path().to_owned());
-    problem.request_id = res.request().extensions().get::<crate::http::RequestId>().map(|id| id.0.clone());
-    let body = serde_json::to_vec(&problem).unwrap_or_default();
-    let (req, mut response) = res.into_parts();
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    let response = response.set_body(body).map_into_boxed_body();
-    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
-//! Liveness and readiness, for orchestrators and load balancers.
+//! Liveness and readiness, for orchestrators and load balancers, and `/metrics`.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
+use chrono::Utc;
 use diesel::RunQueryDsl;
 use harbour_types::{InstanceInfo, Problem};
 
@@ -35,4 +36,52 @@ pub async fn instance(state: web::Data<AppState>) -> web::Json<InstanceInfo> {
         locales: vec!["en".into(), "fr".into()],
         time_zone: state.settings.time_zone.clone(),
     })
+}
+
+/// The metrics, in Prometheus' text format. When `HARBOUR_METRICS_TOKEN` is set, a scraper
+/// must send it as a bearer token.
+#[utoipa::path(
+    tag = "health",
+    responses(
+        (status = 200, description = "Prometheus text format", body = String, content_type = "text/plain"),
+        (status = 401, description = "A token is configured and this is not it", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if let Some(expected) = &state.settings.metrics_token {
+        let given = req.headers().get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), secrecy::ExposeSecret::expose_secret(expected).as_bytes())) {
+            return Err(ApiError::unauthenticated("send the metrics token as a bearer token"));
+        }
+    }
+    let now = Utc::now().naive_utc();
+    let (pending, oldest, overdue) = state
+        .db
+        .run(move |conn| {
+            let (pending, oldest) = crate::webhooks::outbox::backlog(conn)?;
+            Ok::<_, ApiError>((pending, oldest, crate::referrals::repo::overdue_count(conn, now)?))
+        })
+        .await?;
+    let pool = state.db.pool_state();
+    let mut out = String::new();
+    state.metrics.render_requests(&mut out);
+    crate::metrics::gauge(&mut out, "harbour_db_pool_connections", "Database connections open.", pool.connections);
+    crate::metrics::gauge(&mut out, "harbour_db_pool_idle_connections", "Database connections open and idle.", pool.idle_connections);
+    crate::metrics::gauge(&mut out, "harbour_db_pool_max_connections", "The pool's size.", state.settings.database_pool_size);
+    crate::metrics::gauge(&mut out, "harbour_webhook_outbox_pending", "Webhook deliveries waiting to be made.", pending);
+    let lag = oldest.map_or(0.0, |t| (now - t).num_milliseconds().max(0) as f64 / 1000.0);
+    crate::metrics::gauge(&mut out, "harbour_webhook_outbox_lag_seconds", "Age of the oldest webhook delivery still waiting.", lag);
+    crate::metrics::gauge(&mut out, "harbour_referrals_overdue", "Referrals waiting for an answer past their due time.", overdue);
+    Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out))
+}
+
+/// Compares without stopping at the first difference, so timing does not leak the token.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The probes and `/metrics`, at the root: load balancers and scrapers expect them there.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(live).service(ready).service(metrics);
 }

@@ -1,14 +1,18 @@
-//! Cross-cutting HTTP concerns: the request id and access log, response headers, and
-//! serving the built SPA.
+//! Cross-cutting HTTP concerns: the request id and access log, response headers, every
+//! error response as a problem document (extractors' refusals included), CORS, CSV.
 
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::header::{self, HeaderName, HeaderValue};
-use actix_web::middleware::Next;
-use actix_web::{Error, HttpMessage};
+use actix_web::error::{JsonPayloadError, QueryPayloadError, UrlencodedError};
+use actix_web::middleware::{ErrorHandlerResponse, Next};
+use actix_web::{Error, HttpMessage, HttpRequest};
+use harbour_types::Problem;
 use tracing::Instrument;
+
+use crate::error::{problem_for_status, ApiError, PROBLEM_JSON};
 
 /// The id of the current request: taken from a well-formed `X-Request-Id` header
 /// (so a proxy's id carries through) or made up, echoed back and in every log line.
@@ -91,8 +95,7 @@ pub fn with_etag<T: serde::Serialize>(mut response: actix_web::HttpResponseBuild
 
 /// The version a write expects, from `If-Match`: 428 when it is missing, so that a
 /// client that never read the record cannot overwrite someone else's change.
-pub fn expected_version(req: &actix_web::HttpRequest) -> Result<i32, crate::error::ApiError> {
-    use crate::error::ApiError;
+pub fn expected_version(req: &actix_web::HttpRequest) -> Result<i32, ApiError> {
     let value = req.headers().get(header::IF_MATCH).ok_or(ApiError::PreconditionRequired)?;
     let text = value.to_str().map_err(|_| ApiError::BadRequest("If-Match is malformed".into()))?.trim();
     // A weak validator (W/"3") names the same version here: versions are exact.
@@ -146,5 +149,74 @@ mod tests {
     #[test]
     fn csv_fields_are_quoted_and_formulas_defused() {
         assert_eq!(csv_line(&["plain", "a, b", "say \"hi\"", "=HYPERLINK(1)"]), "plain,\"a, b\",\"say \"\"hi\"\"\",'=HYPERLINK(1)\r\n");
+    }
+}
+
+/// Gives every 4xx/5xx response one problem+json body, with the request path and id.
+/// Registered as the default handler of `ErrorHandlers`, so nothing escapes it.
+pub fn finish_problem<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let already_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if already_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let mut problem = res.response().extensions().get::<Problem>().cloned().unwrap_or_else(|| problem_for_status(status));
+    problem.instance = Some(res.request().path().to_owned());
+    problem.request_id = res.request().extensions().get::<RequestId>().map(|id| id.0.clone());
+    let body = serde_json::to_vec(&problem).unwrap_or_default();
+    let (req, mut response) = res.into_parts();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    let response = response.set_body(body).map_into_boxed_body();
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+}
+
+/// serde's messages can quote the offending input, which might be participant data:
+/// only a missing field's name is passed on.
+pub fn json_error(err: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    let api = match &err {
+        JsonPayloadError::ContentType => ApiError::UnsupportedMediaType("send the body as application/json".into()),
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => ApiError::PayloadTooLarge,
+        JsonPayloadError::Deserialize(e) if e.is_data() => match e.to_string().strip_prefix("missing field `").and_then(|r| r.split('`').next()) {
+            Some(field) => ApiError::Validation(vec![harbour_types::FieldError {
+                pointer: format!("/{field}"),
+                code: "required".into(),
+                message: "is required".into(),
+            }]),
+            None => ApiError::Validation(vec![harbour_types::FieldError {
+                pointer: String::new(),
+                code: "type".into(),
+                message: format!("a field has the wrong type or value (line {}, column {})", e.line(), e.column()),
+            }]),
+        },
+        JsonPayloadError::Deserialize(e) => ApiError::BadRequest(format!("the body is not valid JSON (line {}, column {})", e.line(), e.column())),
+        _ => ApiError::BadRequest("the body could not be read".into()),
+    };
+    api.into()
+}
+
+pub fn form_error(err: UrlencodedError, _: &HttpRequest) -> actix_web::Error {
+    match err {
+        UrlencodedError::ContentType => ApiError::UnsupportedMediaType("send the body as application/x-www-form-urlencoded".into()),
+        UrlencodedError::Overflow { .. } => ApiError::PayloadTooLarge,
+        _ => ApiError::BadRequest("the form body is missing fields or malformed".into()),
+    }
+    .into()
+}
+
+pub fn query_error(_: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest("the query string is not valid".into()).into()
+}
+
+/// Route macros register method-guarded resources, so a wrong method falls through
+/// to here with a path that does exist: that is a 405, not a 404.
+pub async fn unknown_route(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {
+    if req.resource_map().has_resource(req.path()) {
+        Err(ApiError::MethodNotAllowed)
+    } else {
+        Err(ApiError::NotFound("there is no such endpoint".into()))
     }
 }

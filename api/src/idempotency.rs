@@ -68,7 +68,7 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
         Ok(k) if !k.is_empty() && k.len() <= 200 && k.bytes().all(|b| b.is_ascii_graphic()) => k,
         _ => return Ok(refuse(req, ApiError::BadRequest("Idempotency-Key must be 1 to 200 visible ASCII characters".into()))),
     };
-    let subject = crate::auth::principal::claims(req.request(), &state.keys);
+    let subject = crate::tokens::claims(req.request(), &state.keys);
     let Ok(claims) = subject else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };

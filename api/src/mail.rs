@@ -5,9 +5,6 @@
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::config::Settings;
-use crate::referrals::service::Reminder;
-
 /// The configured mailer, or none.
 #[derive(Clone)]
 pub struct Mailer {
@@ -17,30 +14,25 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    /// A mailer from the settings; `None` when no SMTP server is configured.
-    pub fn from_settings(settings: &Settings) -> Result<Option<Mailer>, String> {
-        let Some(url) = settings.smtp_url.as_deref().filter(|u| !u.is_empty()) else { return Ok(None) };
+    /// A mailer through the SMTP server at `url` (`smtp://…`, `smtps://…`), sending as
+    /// `from`, linking to Harbour at `public_url`; `None` when no server is given.
+    pub fn new(url: Option<&str>, from: &str, public_url: &str) -> Result<Option<Mailer>, String> {
+        let Some(url) = url.filter(|u| !u.is_empty()) else { return Ok(None) };
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| format!("HARBOUR_SMTP_URL is not valid: {e}"))?.build();
-        let from = settings.smtp_from.parse().map_err(|e| format!("HARBOUR_SMTP_FROM is not a mailbox: {e}"))?;
-        Ok(Some(Mailer { transport, from, public_url: settings.public_url.trim_end_matches('/').to_owned() }))
+        let from = from.parse().map_err(|e| format!("HARBOUR_SMTP_FROM is not a mailbox: {e}"))?;
+        Ok(Some(Mailer { transport, from, public_url: public_url.trim_end_matches('/').to_owned() }))
     }
 
-    /// Sends a reminder of an overdue referral to each of its addresses.
-    pub async fn send_reminder(&self, reminder: &Reminder) -> Result<(), String> {
-        for address in &reminder.addresses {
+    /// A link to `path` (`/referrals/…`) in Harbour as its users reach it.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.public_url)
+    }
+
+    /// Sends one message to each of `addresses`.
+    pub async fn send(&self, addresses: &[String], subject: &str, body: &str) -> Result<(), String> {
+        for address in addresses {
             let to: Mailbox = address.parse().map_err(|e| format!("an address is not valid: {e}"))?;
-            let message = Message::builder()
-                .from(self.from.clone())
-                .to(to)
-                .subject("Harbour: a referral is waiting for an answer / une orientation attend une réponse")
-                .body(format!(
-                    "A referral to {service} has had no answer by its due time. Open it in Harbour:\n{link}\n\n\
-                     Une orientation vers {service} n'a pas reçu de réponse dans le délai prévu. Ouvrez-la dans Harbour :\n{link}\n\n\
-                     This message carries no information about the participant. / Ce message ne contient aucun renseignement sur la personne.\n",
-                    service = reminder.service_name,
-                    link = format!("{}/referrals/{}", self.public_url, reminder.referral_id),
-                ))
-                .map_err(|e| e.to_string())?;
+            let message = Message::builder().from(self.from.clone()).to(to).subject(subject).body(body.to_owned()).map_err(|e| e.to_string())?;
             self.transport.send(message).await.map_err(|e| e.to_string())?;
         }
         Ok(())

@@ -163,7 +163,7 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
         // clap requires one of the three.
         Command::Seed(_) => Err("seed needs --demo, --synthetic N or --synthetic-referrals N".into()),
         Command::ExportHsds { dir, tabular } => {
-            use harbour::directory::exchange::{export, Format};
+            use harbour::exchange::{export, Format};
             let db = open(&settings)?;
             let counts = export(&db, &dir, &settings.time_zone, if tabular { Format::Tabular } else { Format::Json }).map_err(|e| e.to_string())?;
             println!("Exported to {}: {counts:?}", dir.display());
@@ -171,7 +171,7 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
         }
         Command::ImportHsds { dir } => {
             let db = open(&settings)?;
-            let report = harbour::directory::exchange::import(&db, &dir).map_err(|e| e.to_string())?;
+            let report = harbour::exchange::import(&db, &dir).map_err(|e| e.to_string())?;
             println!("Loaded: {:?}", report.loaded);
             for skipped in &report.skipped {
                 let at = skipped.index.map(|i| format!(" #{i}")).unwrap_or_default();

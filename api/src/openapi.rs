@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document, generated from the same route configuration the server
-//! runs ([`crate::startup::routes`]), so the two cannot disagree.
+//! runs ([`crate::routes::routes`]), so the two cannot disagree.
 
 use actix_web::App;
 use utoipa::openapi::security::{ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityScheme};
@@ -70,7 +70,7 @@ pub fn base() -> utoipa::openapi::OpenApi {
 
 /// The whole document, with every path and schema the server serves.
 pub fn document() -> utoipa::openapi::OpenApi {
-    let (_, mut document) = App::new().into_utoipa_app().openapi(base()).configure(crate::startup::routes).split_for_parts();
+    let (_, mut document) = App::new().into_utoipa_app().openapi(base()).configure(crate::routes::routes).split_for_parts();
     add_problem_defaults(&mut document);
     document
 }

@@ -50,11 +50,14 @@ pub async fn limit(req: ServiceRequest, next: Next<impl MessageBody + 'static>) 
     let Some(state) = state.filter(|s| s.settings.rate_limit_per_minute > 0 && req.path().starts_with("/api/")) else {
         return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
     };
-    let caller = match crate::auth::principal::claims(req.request(), &state.keys) {
+    let caller = match crate::tokens::claims(req.request(), &state.keys) {
         Ok(claims) => format!("{:?}:{}", claims.kind, claims.sub),
         Err(_) => format!("address:{}", req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default()),
     };
-    if let Err(retry_after) = state.rate_limiter.admit(caller, state.settings.rate_limit_per_minute, Instant::now()) {
+    let Some(limiter) = req.app_data::<web::Data<RateLimiter>>().cloned() else {
+        return next.call(req).await.map(ServiceResponse::map_into_boxed_body);
+    };
+    if let Err(retry_after) = limiter.admit(caller, state.settings.rate_limit_per_minute, Instant::now()) {
         let response = ApiError::TooManyRequests { retry_after }.error_response();
         return Ok(req.into_response(response));
     }

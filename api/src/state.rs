@@ -1,13 +1,12 @@
-//! What every request can reach: settings, the database, token keys, the throttle.
+//! What every request can reach: settings, the database, token and sealing keys, metrics.
+//! Each domain module's own shared state (the search index, the account cache …) is
+//! registered beside it by `startup` and extracted as `web::Data` of its own type.
 
-use crate::auth::principal::AccountCache;
-use crate::auth::throttle::Throttle;
-use crate::auth::tokens::TokenKeys;
 use crate::config::Settings;
 use crate::crypto::Keyring;
-use crate::dashboards::service::DirectoryFigures;
 use crate::db::Db;
-use crate::directory::search::DirectorySearch;
+use crate::metrics::Metrics;
+use crate::tokens::TokenKeys;
 
 /// Shared application state, built once at start-up.
 pub struct AppState {
@@ -17,20 +16,10 @@ pub struct AppState {
     pub db: Db,
     /// Keys for access tokens.
     pub keys: TokenKeys,
-    /// Sign-in throttling.
-    pub throttle: Throttle,
-    /// Users and API clients read recently (see [`AccountCache`]).
-    pub accounts: AccountCache,
-    /// The directory search index.
-    pub search: DirectorySearch,
     /// Keys sealing participant data at rest.
     pub keyring: Keyring,
-    /// Per-caller request counts (`HARBOUR_RATE_LIMIT_PER_MINUTE`).
-    pub rate_limiter: crate::rate_limit::RateLimiter,
     /// Request latencies for `/metrics`.
-    pub metrics: crate::metrics::Metrics,
-    /// The dashboards' directory figures, kept until the directory changes.
-    pub directory_figures: std::sync::Arc<DirectoryFigures>,
+    pub metrics: Metrics,
 }
 
 impl AppState {
@@ -38,6 +27,6 @@ impl AppState {
     pub fn new(settings: Settings, db: Db) -> AppState {
         let keys = TokenKeys::from_settings(&settings);
         let keyring = Keyring::from_settings(&settings);
-        AppState { settings, db, keys, throttle: Throttle::default(), accounts: AccountCache::default(), search: DirectorySearch::default(), keyring, rate_limiter: Default::default(), metrics: Default::default(), directory_figures: Default::default() }
+        AppState { settings, db, keys, keyring, metrics: Metrics::default() }
     }
 }

@@ -4,7 +4,7 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use harbour_types::{ApiClient, ApiClientWithSecret, NewApiClient, Problem};
 
 use super::service;
-use crate::auth::{Permission, Principal};
+use crate::auth::{AccountCache, Permission, Principal};
 use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
@@ -54,7 +54,7 @@ pub async fn create_api_client(state: web::Data<AppState>, principal: Principal,
     )
 )]
 #[delete("/api-clients/{id}")]
-pub async fn revoke_api_client(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    service::revoke(&state, &principal, id.into_inner()).await?;
+pub async fn revoke_api_client(state: web::Data<AppState>, recent: web::Data<AccountCache>, principal: Principal, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    service::revoke(&state, &recent, &principal, id.into_inner()).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -4,3 +4,10 @@
 pub mod handlers;
 pub mod repo;
 pub mod service;
+
+/// This module's endpoints, under `/api/v1`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(handlers::list_api_clients)
+        .service(handlers::create_api_client)
+        .service(handlers::revoke_api_client);
+}

@@ -3,8 +3,9 @@
 use chrono::Utc;
 use harbour_types::{ApiClient, ApiClientWithSecret, NewApiClient};
 
-use super::repo::{self, ApiClientRow};
-use crate::auth::{password, Permission, Principal};
+use super::repo;
+use crate::auth::accounts::{self, ApiClientRow};
+use crate::auth::{password, AccountCache, Permission, Principal};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -23,7 +24,7 @@ pub async fn create(state: &AppState, organization_id: String, input: NewApiClie
         name: input.name.trim().to_owned(),
         client_id: format!("hc_{}", uuid::Uuid::new_v4().simple()),
         secret_hash: password::sha256_hex(&secret),
-        scopes: repo::scopes_text(&input.scopes),
+        scopes: accounts::scopes_text(&input.scopes),
         active: true,
         created_at: Utc::now().naive_utc(),
         last_used_at: None,
@@ -34,12 +35,12 @@ pub async fn create(state: &AppState, organization_id: String, input: NewApiClie
 }
 
 /// Revokes a client of an organization the principal manages; others read as absent.
-pub async fn revoke(state: &AppState, principal: &Principal, id: String) -> Result<(), ApiError> {
+pub async fn revoke(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<(), ApiError> {
     let not_found = || ApiError::NotFound("no such API client".into());
     let lookup = id.clone();
-    let client = state.db.run(move |conn| repo::find(conn, &lookup).map_err(ApiError::from)).await?.ok_or_else(not_found)?;
+    let client = state.db.run(move |conn| accounts::find_client(conn, &lookup).map_err(ApiError::from)).await?.ok_or_else(not_found)?;
     principal.authorize_owned(Permission::ManageApiClientsOf(&client.organization_id), &client.organization_id, "API client")?;
     state.db.run(move |conn| repo::deactivate(conn, &id).map_err(ApiError::from)).await?;
-    state.accounts.forget_all();
+    recent.forget_all();
     Ok(())
 }

@@ -7,7 +7,6 @@ use utoipa::IntoParams;
 
 use super::repo::{self, AuditRow};
 use crate::auth::{Permission, Principal};
-use crate::consent::repo::codes;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -64,7 +63,7 @@ fn to_dto(row: AuditRow) -> Option<AuditEvent> {
         occurred_at: row.occurred_at.and_utc(),
         action: AuditAction::from_code(&row.action)?,
         purpose: AccessPurpose::from_code(&row.purpose)?,
-        data_categories: codes(&row.data_categories, DataCategory::from_code),
+        data_categories: crate::db::codes_from_json(&row.data_categories, DataCategory::from_code),
         id: row.id,
         actor_kind: row.actor_kind,
         actor_id: row.actor_id,

@@ -11,7 +11,6 @@
 //! that was altered, or that follows a deleted one. Nothing here updates or deletes an
 //! event, and database triggers refuse it to anyone else.
 
-pub mod disclosure;
 pub mod handlers;
 pub mod repo;
 
@@ -152,7 +151,7 @@ fn categories_json(categories: &[DataCategory]) -> String {
     let mut codes: Vec<&str> = categories.iter().map(|c| c.code()).collect();
     codes.sort_unstable();
     codes.dedup();
-    serde_json::to_string(&codes).unwrap_or_else(|_| "[]".into())
+    crate::db::codes_to_json(codes)
 }
 
 /// The canonical JSON array of an event's fields and the previous hash, which its hash is
@@ -268,4 +267,10 @@ mod tests {
         assert_eq!(hash_of(&row), "2f1ae1646d7d38677dd45924de4a137efb678c78d818299683f1978d9c8076dc");
         Ok(())
     }
+}
+
+/// This module's endpoints, under `/api/v1`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(handlers::verify_audit)
+        .service(handlers::list_audit_events);
 }

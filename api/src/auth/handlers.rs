@@ -4,7 +4,7 @@ use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use harbour_types::{ChangePasswordRequest, ClientTokenRequest, ClientTokenResponse, Me, Problem, SessionResponse, SignInRequest};
 
-use super::{service, Permission, Principal};
+use super::{service, AccountCache, Permission, Principal, Throttle};
 use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
@@ -53,10 +53,10 @@ fn session_response(state: &AppState, session: service::Session) -> HttpResponse
     )
 )]
 #[post("/auth/sign-in")]
-pub async fn sign_in(state: web::Data<AppState>, req: HttpRequest, body: web::Json<SignInRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn sign_in(state: web::Data<AppState>, throttle: web::Data<Throttle>, req: HttpRequest, body: web::Json<SignInRequest>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let body = body.into_inner();
-    let session = service::sign_in(&state, &body.email, body.password, &address(&req)).await?;
+    let session = service::sign_in(&state, &throttle, &body.email, body.password, &address(&req)).await?;
     Ok(session_response(&state, session))
 }
 
@@ -101,8 +101,8 @@ pub async fn sign_out(state: web::Data<AppState>, req: HttpRequest) -> Result<Ht
     )
 )]
 #[post("/auth/token")]
-pub async fn client_token(state: web::Data<AppState>, req: HttpRequest, body: web::Form<ClientTokenRequest>) -> Result<web::Json<ClientTokenResponse>, ApiError> {
-    let token = service::client_token(&state, &body.grant_type, &body.client_id, &body.client_secret, body.scope.as_deref(), &address(&req)).await?;
+pub async fn client_token(state: web::Data<AppState>, throttle: web::Data<Throttle>, req: HttpRequest, body: web::Form<ClientTokenRequest>) -> Result<web::Json<ClientTokenResponse>, ApiError> {
+    let token = service::client_token(&state, &throttle, &body.grant_type, &body.client_id, &body.client_secret, body.scope.as_deref(), &address(&req)).await?;
     Ok(web::Json(token))
 }
 
@@ -136,11 +136,11 @@ pub async fn get_me(state: web::Data<AppState>, principal: Principal) -> Result<
     )
 )]
 #[post("/me/password")]
-pub async fn change_password(state: web::Data<AppState>, principal: Principal, body: web::Json<ChangePasswordRequest>) -> Result<HttpResponse, ApiError> {
+pub async fn change_password(state: web::Data<AppState>, recent: web::Data<AccountCache>, principal: Principal, body: web::Json<ChangePasswordRequest>) -> Result<HttpResponse, ApiError> {
     principal.authorize(Permission::OwnAccount)?;
     validate(&*body)?;
     let user_id = principal.user_id().ok_or_else(|| ApiError::forbidden("API clients have no user account"))?.to_owned();
     let body = body.into_inner();
-    service::change_password(&state, user_id, body.current_password, body.new_password).await?;
+    service::change_password(&state, &recent, user_id, body.current_password, body.new_password).await?;
     Ok(HttpResponse::NoContent().cookie(refresh_cookie(String::new(), 0)).finish())
 }

@@ -1,6 +1,7 @@
 //! Identity and access: password sign-in, access and refresh tokens, API client
 //! credentials, and the guard ([`Principal`] + [`Permission`]) every endpoint uses.
 
+pub mod accounts;
 pub mod handlers;
 pub mod password;
 pub mod policy;
@@ -8,10 +9,10 @@ pub mod principal;
 pub mod refresh;
 pub mod service;
 pub mod throttle;
-pub mod tokens;
 
 pub use policy::Permission;
-pub use principal::{Actor, Principal};
+pub use principal::{AccountCache, Actor, Principal};
+pub use throttle::Throttle;
 
 use crate::db::DbError;
 use crate::error::ApiError;
@@ -71,4 +72,14 @@ impl From<AuthError> for ApiError {
             AuthError::Api(api) => api,
         }
     }
+}
+
+/// This module's endpoints, under `/api/v1`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(handlers::sign_in)
+        .service(handlers::refresh)
+        .service(handlers::sign_out)
+        .service(handlers::client_token)
+        .service(handlers::get_me)
+        .service(handlers::change_password);
 }

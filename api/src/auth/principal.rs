@@ -12,14 +12,13 @@ use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use actix_web::{dev::Payload, http::header, web, FromRequest, HttpMessage, HttpRequest};
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use harbour_types::{Role, Scope};
 
-use super::tokens::{Claims, SubjectKind, TokenKeys};
-use crate::api_clients::repo as clients_repo;
+use crate::tokens::{claims, Claims, SubjectKind};
+use super::accounts;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::users::repo as users_repo;
 
 /// Who is acting.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,30 +63,6 @@ impl Principal {
     }
 }
 
-/// The verified claims of the request's bearer token. Verified once per request: the
-/// rate limit, idempotency and the `Principal` extractor all ask, and the first answer is
-/// kept in the request's extensions.
-pub(crate) fn claims(req: &HttpRequest, keys: &TokenKeys) -> Result<Claims, ApiError> {
-    if let Some(claims) = req.extensions().get::<Claims>() {
-        return Ok(claims.clone());
-    }
-    let claims = keys.verify(&bearer(req)?)?;
-    req.extensions_mut().insert(claims.clone());
-    Ok(claims)
-}
-
-fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
-    let value = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthenticated("sign in first: no bearer token was sent"))?;
-    let value = value.to_str().map_err(|_| ApiError::unauthenticated("the Authorization header is malformed"))?;
-    match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim().to_owned()),
-        _ => Err(ApiError::unauthenticated("the Authorization header must be `Bearer <token>`")),
-    }
-}
-
 /// Accounts read recently, so the requests of a busy caller do not each read the same
 /// user or client from the database: at the measured search rates that read was most of
 /// a request's cost. An entry lives `HARBOUR_ACCOUNT_CACHE_MS` (1 s by default; 0 turns
@@ -126,26 +101,26 @@ impl AccountCache {
 /// The user or client behind verified claims, as the database has it now: `None` when
 /// it no longer may act (deactivated, revoked, or moved to another organization). A
 /// client's principal carries all its current scopes; the token narrows them.
-async fn account(state: &AppState, claims: &Claims) -> Result<Option<Principal>, ApiError> {
+async fn account(state: &AppState, recent: &AccountCache, claims: &Claims) -> Result<Option<Principal>, ApiError> {
     let ttl = Duration::from_millis(state.settings.account_cache_ms);
-    if let Some(cached) = state.accounts.get(claims.kind, &claims.sub, ttl) {
+    if let Some(cached) = recent.get(claims.kind, &claims.sub, ttl) {
         return Ok(Some(cached));
     }
     let id = claims.sub.clone();
     let principal = match claims.kind {
-        SubjectKind::User => state.db.run(move |conn| users_repo::find(conn, &id).map_err(ApiError::from)).await?.filter(|a| a.can_act()).map(|account| Principal {
+        SubjectKind::User => state.db.run(move |conn| accounts::find_user(conn, &id).map_err(ApiError::from)).await?.filter(|a| a.can_act()).map(|account| Principal {
             organization_id: account.row.organization_id,
             name: account.row.display_name,
             actor: Actor::User { id: account.row.id, roles: account.roles, must_change_password: account.row.must_change_password },
         }),
-        SubjectKind::Client => state.db.run(move |conn| clients_repo::find(conn, &id).map_err(ApiError::from)).await?.filter(|c| c.active).map(|client| Principal {
+        SubjectKind::Client => state.db.run(move |conn| accounts::find_client(conn, &id).map_err(ApiError::from)).await?.filter(|c| c.active).map(|client| Principal {
             actor: Actor::Client { scopes: client.scopes(), id: client.id },
             organization_id: client.organization_id,
             name: client.name,
         }),
     };
     if let Some(principal) = principal.as_ref().filter(|_| !ttl.is_zero()) {
-        state.accounts.put(claims.kind, claims.sub.clone(), principal.clone(), ttl);
+        recent.put(claims.kind, claims.sub.clone(), principal.clone(), ttl);
     }
     Ok(principal)
 }
@@ -156,11 +131,12 @@ impl FromRequest for Principal {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let recent = req.app_data::<web::Data<AccountCache>>().cloned();
         let claims = state.as_ref().map(|state| claims(req, &state.keys));
         Box::pin(async move {
-            let state = state.ok_or_else(|| ApiError::Internal("application state is missing".into()))?;
+            let (Some(state), Some(recent)) = (state, recent) else { return Err(ApiError::Internal("application state is missing".into())) };
             let claims = claims.unwrap_or_else(|| Err(ApiError::Internal("application state is missing".into())))?;
-            let mut principal = account(&state, &claims)
+            let mut principal = account(&state, &recent, &claims)
                 .await?
                 .filter(|p| p.organization_id == claims.org)
                 .ok_or_else(|| ApiError::unauthenticated("the account is no longer active"))?;

@@ -6,12 +6,12 @@ use harbour_types::{ClientTokenResponse, Me, OrganizationRef, Scope, SessionResp
 use super::password;
 use super::refresh::{self, RefreshTokenRow};
 use super::throttle::Attempt;
-use super::tokens::SubjectKind;
+use super::accounts::{self, UserAccount};
+use super::{AccountCache, Throttle};
+use crate::tokens::SubjectKind;
 use super::AuthError;
-use crate::api_clients::repo as clients_repo;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::users::repo::{self as users_repo, UserAccount};
 
 /// A new session: the body to send, and the refresh token for the cookie.
 pub struct Session {
@@ -79,26 +79,26 @@ async fn verify_off_thread(password: String, account: Option<UserAccount>) -> Re
 }
 
 /// Signs a user in with e-mail and password, from `address`.
-pub async fn sign_in(state: &AppState, email: &str, password: String, address: &str) -> Result<Session, AuthError> {
+pub async fn sign_in(state: &AppState, throttle: &Throttle, email: &str, password: String, address: &str) -> Result<Session, AuthError> {
     let email = email.trim().to_lowercase();
     let attempt = Attempt::new(&email, address);
-    state.throttle.check(&attempt)?;
-    let account = state.db.run(move |conn| users_repo::find_by_email(conn, &email).map_err(ApiError::from)).await?;
+    throttle.check(&attempt)?;
+    let account = state.db.run(move |conn| accounts::find_user_by_email(conn, &email).map_err(ApiError::from)).await?;
     let account = match verify_off_thread(password, account).await? {
         (true, Some(account)) if account.can_act() => account,
         _ => {
-            state.throttle.failed(&attempt);
+            throttle.failed(&attempt);
             return Err(AuthError::InvalidCredentials);
         }
     };
-    state.throttle.succeeded(&attempt);
+    throttle.succeeded(&attempt);
     let (token, row) = new_refresh_row(state, &account.row.id, None);
     let user_id = account.row.id.clone();
     state
         .db
         .transaction(move |conn| -> Result<(), ApiError> {
             refresh::insert(conn, &row)?;
-            Ok(users_repo::touch_sign_in(conn, &user_id, now())?)
+            Ok(accounts::touch_sign_in(conn, &user_id, now())?)
         })
         .await?;
     session(state, &account, token)
@@ -132,7 +132,7 @@ pub async fn refresh(state: &AppState, presented: Option<String>) -> Result<Sess
             if current.expires_at <= at {
                 return Ok(Rotation::Ended);
             }
-            let account = match users_repo::find(conn, &current.user_id)? {
+            let account = match accounts::find_user(conn, &current.user_id)? {
                 Some(account) if account.can_act() => account,
                 _ => {
                     refresh::revoke_family(conn, &current.family_id, at)?;
@@ -173,6 +173,7 @@ pub async fn sign_out(state: &AppState, presented: Option<String>) -> Result<(),
 /// Issues an access token to an API client (OAuth 2.0 client credentials).
 pub async fn client_token(
     state: &AppState,
+    throttle: &Throttle,
     grant_type: &str,
     client_id: &str,
     secret: &str,
@@ -183,15 +184,15 @@ pub async fn client_token(
         return Err(AuthError::UnsupportedGrantType);
     }
     let attempt = Attempt::new(client_id, address);
-    state.throttle.check(&attempt)?;
+    throttle.check(&attempt)?;
     let lookup = client_id.to_owned();
-    let client = state.db.run(move |conn| clients_repo::find_by_client_id(conn, &lookup).map_err(ApiError::from)).await?;
+    let client = state.db.run(move |conn| accounts::find_client_by_client_id(conn, &lookup).map_err(ApiError::from)).await?;
     let secret_hash = password::sha256_hex(secret);
     let Some(client) = client.filter(|c| c.active && constant_time_eq(c.secret_hash.as_bytes(), secret_hash.as_bytes())) else {
-        state.throttle.failed(&attempt);
+        throttle.failed(&attempt);
         return Err(AuthError::InvalidClient);
     };
-    state.throttle.succeeded(&attempt);
+    throttle.succeeded(&attempt);
     let held = client.scopes();
     let granted: Vec<Scope> = match scope.map(str::trim).filter(|s| !s.is_empty()) {
         None => held,
@@ -201,10 +202,10 @@ pub async fn client_token(
             .map(|code| Scope::from_code(code).filter(|s| held.contains(s)).ok_or(AuthError::InvalidScope))
             .collect::<Result<_, _>>()?,
     };
-    let scope = clients_repo::scopes_text(&granted);
+    let scope = accounts::scopes_text(&granted);
     let access_token = state.keys.issue(SubjectKind::Client, &client.id, &client.organization_id, Some(scope.clone()))?;
     let id = client.id.clone();
-    state.db.run(move |conn| clients_repo::touch(conn, &id, now()).map_err(ApiError::from)).await?;
+    state.db.run(move |conn| accounts::touch_client(conn, &id, now()).map_err(ApiError::from)).await?;
     Ok(ClientTokenResponse { access_token, token_type: "Bearer".into(), expires_in: state.keys.ttl_seconds(), scope })
 }
 
@@ -214,14 +215,14 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// The signed-in user's own account.
 pub async fn current_user(state: &AppState, user_id: String) -> Result<Me, AuthError> {
-    let account = state.db.run(move |conn| users_repo::find(conn, &user_id).map_err(ApiError::from)).await?;
+    let account = state.db.run(move |conn| accounts::find_user(conn, &user_id).map_err(ApiError::from)).await?;
     account.map(|a| me(&a)).ok_or(AuthError::SessionEnded)
 }
 
 /// Changes one's own password; every other session of the user ends.
-pub async fn change_password(state: &AppState, user_id: String, current: String, new: String) -> Result<(), AuthError> {
+pub async fn change_password(state: &AppState, recent: &AccountCache, user_id: String, current: String, new: String) -> Result<(), AuthError> {
     let lookup = user_id.clone();
-    let account = state.db.run(move |conn| users_repo::find(conn, &lookup).map_err(ApiError::from)).await?;
+    let account = state.db.run(move |conn| accounts::find_user(conn, &lookup).map_err(ApiError::from)).await?;
     let (ok, _) = verify_off_thread(current, account).await?;
     if !ok {
         return Err(AuthError::WrongCurrentPassword);
@@ -233,11 +234,11 @@ pub async fn change_password(state: &AppState, user_id: String, current: String,
         .db
         .transaction(move |conn| -> Result<(), ApiError> {
             let at = now();
-            users_repo::set_password(conn, &user_id, &new_hash, false, at)?;
+            accounts::set_password(conn, &user_id, &new_hash, false, at)?;
             refresh::revoke_user(conn, &user_id, at)?;
             Ok(())
         })
         .await?;
-    state.accounts.forget_all();
+    recent.forget_all();
     Ok(())
 }

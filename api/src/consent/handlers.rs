@@ -97,7 +97,7 @@ pub async fn get_consent_evidence(state: web::Data<AppState>, accessor: Accessor
     )
 )]
 #[post("/{id}/revoke")]
-pub async fn revoke_consent(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>, body: web::Json<RevocationInput>) -> Result<web::Json<Consent>, ApiError> {
+pub async fn revoke_consent(state: web::Data<AppState>, copies: web::Data<service::SharedCopies>, accessor: Accessor, id: web::Path<String>, body: web::Json<RevocationInput>) -> Result<web::Json<Consent>, ApiError> {
     validate(&*body)?;
-    Ok(web::Json(service::revoke(&state, accessor, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(service::revoke(&state, &copies, accessor, id.into_inner(), body.into_inner()).await?))
 }

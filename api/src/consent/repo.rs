@@ -5,8 +5,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use harbour_types::{ConsentMethod, ConsentPurpose, DataCategory, OrganizationRef, RevocationMethod, StatementLanguage};
 
-use crate::db::schema::{consent_evidence, consent_recipients, consents, organizations, users};
-use crate::db::DbConn;
+use crate::db::schema::{consent_evidence, consent_recipients, consents, organizations, participants, users};
+use crate::db::{codes_from_json, DbConn};
 
 /// A row of `consents`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -39,12 +39,12 @@ pub struct ConsentRow {
 impl ConsentRow {
     /// Its purposes.
     pub fn purposes(&self) -> Vec<ConsentPurpose> {
-        codes(&self.purposes, ConsentPurpose::from_code)
+        codes_from_json(&self.purposes, ConsentPurpose::from_code)
     }
 
     /// Its data categories.
     pub fn categories(&self) -> Vec<DataCategory> {
-        codes(&self.data_categories, DataCategory::from_code)
+        codes_from_json(&self.data_categories, DataCategory::from_code)
     }
 
     /// How it was given.
@@ -63,9 +63,9 @@ impl ConsentRow {
     }
 }
 
-/// Codes stored as a JSON array; unknown codes (from a newer version) are skipped.
-pub fn codes<T>(json: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
-    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|c| parse(c)).collect()
+/// The organization that recorded a participant, if the participant exists.
+pub fn participant_owner(conn: &mut DbConn, participant_id: &str) -> QueryResult<Option<String>> {
+    participants::table.find(participant_id).select(participants::organization_id).first(conn).optional()
 }
 
 /// A consent with the organizations it names and the names shown with it.

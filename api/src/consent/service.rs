@@ -12,10 +12,9 @@ use super::policy::{self, ConsentView};
 use super::repo::{self, ConsentRecord, ConsentRow};
 use super::{evidence, statement};
 use crate::audit::{self, Accessor, AuditEntry};
-use crate::db::DbConn;
+use crate::db::{codes_to_json, DbConn};
 use crate::error::ApiError;
 use crate::organizations::repo as organizations_repo;
-use crate::participants::repo as participants_repo;
 use crate::state::AppState;
 
 /// A consent may say it was given a little in the future: phone clocks drift.
@@ -59,8 +58,8 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
         .db
         .transaction(move |conn| {
             let principal = &accessor.principal;
-            let participant = participants_repo::find(conn, &participant_id)?
-                .filter(|p| p.row.organization_id == principal.organization_id)
+            repo::participant_owner(conn, &participant_id)?
+                .filter(|owner| *owner == principal.organization_id)
                 .ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
             let recipient_ids = dedup(&input.recipient_ids);
             let (recorder, recipients) = names(conn, &principal.organization_id, &recipient_ids)?;
@@ -73,15 +72,15 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
             let scope = statement::Scope { recorder: &recorder, recipients: &recipients, purposes: &purposes, categories: &categories, expires_at };
             let row = ConsentRow {
                 id: id.clone(),
-                participant_id: participant.row.id.clone(),
+                participant_id: participant_id.clone(),
                 organization_id: principal.organization_id.clone(),
                 recorded_by: principal.user_id().unwrap_or_default().to_owned(),
                 method: input.method.code().to_owned(),
                 witness_name: input.witness_name.as_deref().map(str::trim).map(str::to_owned).filter(|w| !w.is_empty()),
                 given_at: given_at.naive_utc(),
                 expires_at: expires_at.naive_utc(),
-                purposes: codes_json(purposes.iter().map(|p| p.code())),
-                data_categories: codes_json(categories.iter().map(|c| c.code())),
+                purposes: codes_to_json(purposes.iter().map(|p| p.code())),
+                data_categories: codes_to_json(categories.iter().map(|c| c.code())),
                 statement_language: input.statement_language.code().to_owned(),
                 statement_text: statement::render(input.statement_language, &scope, zone),
                 evidence_media_type: file.as_ref().map(|f| f.media_type.to_owned()),
@@ -129,8 +128,8 @@ pub async fn list(state: &AppState, accessor: Accessor, participant_id: String) 
     let visible = state
         .db
         .transaction(move |conn| {
-            let participant = participants_repo::find(conn, &participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
-            let owner = participant.row.organization_id == accessor.principal.organization_id;
+            let owner = repo::participant_owner(conn, &participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+            let owner = owner == accessor.principal.organization_id;
             let visible: Vec<(ConsentRecord, ConsentView)> = repo::for_participant(conn, &participant_id)?
                 .into_iter()
                 .filter_map(|c| policy::consent_view(&accessor.principal, &c).map(|v| (c, v)))
@@ -185,10 +184,11 @@ pub async fn evidence_file(state: &AppState, accessor: Accessor, id: String) -> 
 
 /// Records that the participant withdrew a consent. It takes effect on the next request:
 /// every read computes access from the consents as they are then.
-pub async fn revoke(state: &AppState, accessor: Accessor, id: String, input: RevocationInput) -> Result<Consent, ApiError> {
+pub async fn revoke(state: &AppState, copies: &SharedCopies, accessor: Accessor, id: String, input: RevocationInput) -> Result<Consent, ApiError> {
     policy::require_frontline(&accessor.principal)?;
     let principal = accessor.principal.clone();
     let now = Utc::now();
+    let redactors = copies.redact_under.clone();
     let consent = state
         .db
         .transaction(move |conn| {
@@ -209,12 +209,27 @@ pub async fn revoke(state: &AppState, accessor: Accessor, id: String, input: Rev
                 return Err(ApiError::Conflict { code: "already_revoked", detail: "this consent is revoked; only an active consent can be revoked".into() });
             }
             audit::record(conn, &accessor, &read_entry(AuditAction::ConsentRevoke, &consent, view))?;
-            // Referrals already sent under it lose their participant part now, in this transaction.
-            crate::referrals::service::redact_under(conn, &id, &accessor)?;
+            // Copies already shared under it (referrals' snapshots) lose their participant
+            // part now, in this transaction.
+            for redact_under in &redactors {
+                redact_under(conn, &id, &accessor)?;
+            }
             repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a consent vanished while being revoked".into()))
         })
         .await?;
     Ok(policy::shape_consent(&consent, ConsentView::Owner, &principal, now))
+}
+
+/// Redacts the copies of a participant's data one module keeps under a consent, in the
+/// withdrawal's transaction, and says how many it redacted.
+pub type RedactUnder = fn(&mut DbConn, &str, &Accessor) -> Result<usize, ApiError>;
+
+/// The modules that keep copies of participant data under a consent (a referral's
+/// snapshot), which a withdrawal must reach. They sit above consent, so consent owns
+/// this list and `startup` fills it; a server without it refuses withdrawals (500)
+/// rather than leave a copy readable.
+pub struct SharedCopies {
+    pub redact_under: Vec<RedactUnder>,
 }
 
 /// A consent the caller may see at all, and how; 404 otherwise.
@@ -281,10 +296,6 @@ fn term(state: &AppState) -> Duration {
 /// The items once each, in a stable order.
 fn dedup<T: Ord + Clone>(items: &[T]) -> Vec<T> {
     items.iter().cloned().collect::<BTreeSet<T>>().into_iter().collect()
-}
-
-fn codes_json<'a>(codes: impl Iterator<Item = &'a str>) -> String {
-    serde_json::to_string(&codes.collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
 }
 
 /// Re-seals every evidence file not under the current key; returns how many.

@@ -6,6 +6,7 @@ use harbour_types::{Breakdown, CountTable, CoverageMap, Problem, ResponseTimes, 
 use serde::{Deserialize, Serialize};
 use utoipa::IntoParams;
 
+use super::service::DirectoryFigures;
 use super::{export, service};
 use crate::auth::Principal;
 use crate::error::ApiError;
@@ -214,10 +215,10 @@ pub struct CoverageQuery {
     )
 )]
 #[get("/dashboards/coverage")]
-pub async fn coverage(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>, query: web::Query<CoverageQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn coverage(state: web::Data<AppState>, figures: web::Data<DirectoryFigures>, principal: Principal, filters: web::Query<Filters>, query: web::Query<CoverageQuery>) -> Result<HttpResponse, ApiError> {
     let request = filters.request(&state, &principal)?;
     let csv = filters.csv()?;
-    let map = service::coverage(&state, request, query.into_inner().parent_id).await?;
+    let map = service::coverage(&state, &figures.into_inner(), request, query.into_inner().parent_id).await?;
     Ok(respond(csv, &map, "coverage", export::coverage))
 }
 
@@ -242,8 +243,8 @@ pub struct StaleQuery {
     )
 )]
 #[get("/dashboards/stale-listings")]
-pub async fn stale_listings(state: web::Data<AppState>, principal: Principal, query: web::Query<StaleQuery>) -> Result<HttpResponse, ApiError> {
-    let listings = service::stale(&state, &principal, query.days).await?;
+pub async fn stale_listings(state: web::Data<AppState>, figures: web::Data<DirectoryFigures>, principal: Principal, query: web::Query<StaleQuery>) -> Result<HttpResponse, ApiError> {
+    let listings = service::stale(&state, &figures.into_inner(), &principal, query.days).await?;
     let csv = wants_csv(query.format.as_deref())?;
     Ok(respond(csv, &listings, "stale-listings", export::stale))
 }

@@ -8,3 +8,16 @@ pub mod figures;
 pub mod handlers;
 pub mod service;
 pub mod suppression;
+
+/// This module's endpoints, under `/api/v1`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(handlers::funnel)
+        .service(handlers::response_times)
+        .service(handlers::declines)
+        .service(handlers::outcomes)
+        .service(handlers::overdue)
+        .service(handlers::trends)
+        .service(handlers::consents_expiring)
+        .service(handlers::coverage)
+        .service(handlers::stale_listings);
+}

@@ -2,6 +2,8 @@
 //! suppressed ([`suppression`]). For coordinators and system admins only; nothing here
 //! names or counts fewer than five people.
 
+use std::sync::Arc;
+
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -255,8 +257,8 @@ pub struct DirectoryFigures {
 /// The coverage gap map: active services of each category (top-level, or the children of
 /// `parent_id`) in each region, and how many accept referrals. Directory data: nothing
 /// is suppressed; cells with no service are marked as gaps.
-pub async fn coverage(state: &AppState, request: Request, parent_id: Option<String>) -> Result<CoverageMap, ApiError> {
-    let cache = state.directory_figures.clone();
+pub async fn coverage(state: &AppState, figures: &Arc<DirectoryFigures>, request: Request, parent_id: Option<String>) -> Result<CoverageMap, ApiError> {
+    let cache = Arc::clone(figures);
     state.db.run(move |conn| {
         let key = format!("{}|{}", parent_id.as_deref().unwrap_or(""), request.french);
         let revision = crate::directory::repo::revision(conn)?;
@@ -295,13 +297,13 @@ fn coverage_now(conn: &mut DbConn, parent_id: Option<String>, french: bool) -> R
 
 /// Organizations with listings not verified within `after_days` (the configured default
 /// when absent), the most stale first.
-pub async fn stale(state: &AppState, principal: &Principal, after_days: Option<u32>) -> Result<StaleListings, ApiError> {
+pub async fn stale(state: &AppState, figures: &Arc<DirectoryFigures>, principal: &Principal, after_days: Option<u32>) -> Result<StaleListings, ApiError> {
     principal.authorize(Permission::ReadDashboards)?;
     let after_days = after_days.unwrap_or(state.settings.stale_after_days);
     if !(1..=3650).contains(&after_days) {
         return Err(ApiError::invalid("/days", "range", "between 1 and 3650 days"));
     }
-    let cache = state.directory_figures.clone();
+    let cache = Arc::clone(figures);
     state.db.run(move |conn| {
         // Kept for the day at most: a listing goes stale by the passing of days, not by a write.
         let now = Utc::now();

@@ -245,6 +245,16 @@ pub fn page_bounds(request: harbour_types::PageRequest) -> (i64, i64) {
     (i64::try_from(request.offset()).unwrap_or(i64::MAX), i64::try_from(request.per_page()).unwrap_or(i64::MAX))
 }
 
+/// Codes stored as a JSON array; unknown codes (from a newer version) are skipped.
+pub fn codes_from_json<T>(json: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
+    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|c| parse(c)).collect()
+}
+
+/// Codes as the JSON array they are stored as.
+pub fn codes_to_json<'a>(codes: impl IntoIterator<Item = &'a str>) -> String {
+    serde_json::to_string(&codes.into_iter().collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into())
+}
+
 /// Inserts rows (a slice) in one statement, written by the backend's own connection:
 /// through the multi-backend connection diesel cannot write a multi-row INSERT. One or
 /// two rows — what most changes write — go as arrays of that size, which diesel prepares

@@ -9,6 +9,7 @@ use harbour_types::{Page, PageRequest, Region, RegionInput, Service, StaleListin
 use diesel::QueryResult;
 
 use super::repo::{self, RegionRow, TermRow};
+use super::search::DirectorySearch;
 use super::service;
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
@@ -119,7 +120,7 @@ impl Curated {
 }
 
 /// Adds or replaces a category, recording who and when.
-pub async fn save_term(state: &AppState, principal: &Principal, change: Curated, input: TaxonomyTermInput) -> Result<TaxonomyTerm, ApiError> {
+pub async fn save_term(state: &AppState, search: &DirectorySearch, principal: &Principal, change: Curated, input: TaxonomyTermInput) -> Result<TaxonomyTerm, ApiError> {
     principal.authorize(Permission::CurateDirectory)?;
     let id = change.id();
     let row = TermRow {
@@ -142,12 +143,12 @@ pub async fn save_term(state: &AppState, principal: &Principal, change: Curated,
             change.write(conn, "taxonomy term", &row, |conn| Ok(repo::find_term(conn, &id)?.is_some()), repo::insert_term, repo::update_term)
         })
         .await?;
-    service::reindex(state).await;
+    service::reindex(state, search).await;
     Ok(service::term_dto(saved))
 }
 
 /// Adds or replaces a region, recording who and when.
-pub async fn save_region(state: &AppState, principal: &Principal, change: Curated, input: RegionInput) -> Result<Region, ApiError> {
+pub async fn save_region(state: &AppState, search: &DirectorySearch, principal: &Principal, change: Curated, input: RegionInput) -> Result<Region, ApiError> {
     principal.authorize(Permission::CurateDirectory)?;
     if !input.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         return Err(ApiError::invalid("/slug", "slug", "must be lowercase letters, digits and hyphens"));
@@ -169,6 +170,6 @@ pub async fn save_region(state: &AppState, principal: &Principal, change: Curate
             change.write(conn, "region", &row, |conn| Ok(repo::find_region(conn, &id)?.is_some()), repo::insert_region, repo::update_region)
         })
         .await?;
-    service::reindex(state).await;
+    service::reindex(state, search).await;
     Ok(service::region_dto(saved))
 }

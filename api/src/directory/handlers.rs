@@ -12,7 +12,7 @@ use utoipa::IntoParams;
 use super::nearby::PostcodeArea;
 use super::reader::Reader;
 use super::repo::ServiceFilter;
-use super::search::SearchQuery;
+use super::search::{DirectorySearch, SearchQuery};
 use super::curation::{self, Curated};
 use super::service;
 use crate::auth::Principal;
@@ -203,11 +203,11 @@ impl SearchParams {
     )
 )]
 #[get("/services/search")]
-pub async fn search_services(state: web::Data<AppState>, reader: Reader, params: web::Query<SearchParams>) -> Result<HttpResponse, ApiError> {
+pub async fn search_services(search: web::Data<DirectorySearch>, reader: Reader, params: web::Query<SearchParams>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
     let query = params.into_inner().into_query()?;
     // Results carry no address: they may always be kept for offline use.
-    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(false)).json(state.search.search(&query, reader.viewer(), chrono::Utc::now())))
+    Ok(HttpResponse::Ok().insert_header(offline_cache_policy(false)).json(search.search(&query, reader.viewer(), chrono::Utc::now())))
 }
 
 /// Lists services, by name (HSDS 3.0 paging).
@@ -222,7 +222,7 @@ pub async fn search_services(state: web::Data<AppState>, reader: Reader, params:
     )
 )]
 #[get("/services")]
-pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceListQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_services(state: web::Data<AppState>, search: web::Data<DirectorySearch>, reader: Reader, query: web::Query<ServiceListQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
     let query = query.into_inner();
     let streamed = wants_ndjson(query.format.as_deref())?;
@@ -239,10 +239,10 @@ pub async fn list_services(state: web::Data<AppState>, reader: Reader, query: we
         return Ok(ndjson().streaming(service::stream_ndjson(&state, &reader, filter)));
     }
     if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
-        let search = hsds_search(&words, filter, PageRequest { page: query.page, per_page: query.per_page })?;
-        let results = state.search.search(&search, reader.viewer(), chrono::Utc::now());
+        let wanted = hsds_search(&words, filter, PageRequest { page: query.page, per_page: query.per_page })?;
+        let results = search.search(&wanted, reader.viewer(), chrono::Utc::now());
         let ids = results.page.contents.iter().map(|hit| hit.id.clone()).collect();
-        let found = service::load_page(&state, reader.viewer(), ids, results.page.total_items, search.page).await?;
+        let found = service::load_page(&state, reader.viewer(), ids, results.page.total_items, wanted.page).await?;
         return Ok(HttpResponse::Ok().insert_header(services_cache_policy(&found.contents)).json(found));
     }
     let page = PageRequest { page: query.page, per_page: query.per_page };
@@ -283,9 +283,9 @@ pub async fn get_service(state: web::Data<AppState>, reader: Reader, id: web::Pa
     )
 )]
 #[post("/organizations/{id}/services")]
-pub async fn create_service(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<ServiceInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create_service(state: web::Data<AppState>, search: web::Data<DirectorySearch>, principal: Principal, id: web::Path<String>, body: web::Json<ServiceInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let created = service::create(&state, &principal, id.into_inner(), body.into_inner()).await?;
+    let created = service::create(&state, &search, &principal, id.into_inner(), body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Created(), created.version, &created))
 }
 
@@ -306,10 +306,10 @@ pub async fn create_service(state: web::Data<AppState>, principal: Principal, id
     )
 )]
 #[put("/services/{id}")]
-pub async fn update_service(state: web::Data<AppState>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<ServiceInput>) -> Result<HttpResponse, ApiError> {
+pub async fn update_service(state: web::Data<AppState>, search: web::Data<DirectorySearch>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<ServiceInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let version = expected_version(&req)?;
-    let updated = service::update(&state, &principal, id.into_inner(), version, body.into_inner()).await?;
+    let updated = service::update(&state, &search, &principal, id.into_inner(), version, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
@@ -327,10 +327,10 @@ pub async fn update_service(state: web::Data<AppState>, principal: Principal, re
     )
 )]
 #[put("/services/{id}/capacity")]
-pub async fn set_capacity(state: web::Data<AppState>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<CapacityInput>) -> Result<HttpResponse, ApiError> {
+pub async fn set_capacity(state: web::Data<AppState>, search: web::Data<DirectorySearch>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<CapacityInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let version = expected_version(&req)?;
-    let updated = service::set_capacity(&state, &principal, id.into_inner(), version, body.into_inner()).await?;
+    let updated = service::set_capacity(&state, &search, &principal, id.into_inner(), version, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
@@ -381,10 +381,10 @@ pub async fn create_location(state: web::Data<AppState>, principal: Principal, i
     )
 )]
 #[put("/locations/{id}")]
-pub async fn update_location(state: web::Data<AppState>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<LocationInput>) -> Result<HttpResponse, ApiError> {
+pub async fn update_location(state: web::Data<AppState>, search: web::Data<DirectorySearch>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<LocationInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let version = expected_version(&req)?;
-    let updated = service::update_location(&state, &principal, id.into_inner(), version, body.into_inner()).await?;
+    let updated = service::update_location(&state, &search, &principal, id.into_inner(), version, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
@@ -502,9 +502,9 @@ pub async fn list_stale(state: web::Data<AppState>, principal: Principal, page: 
     )
 )]
 #[post("/taxonomy_terms")]
-pub async fn create_taxonomy_term(state: web::Data<AppState>, principal: Principal, body: web::Json<TaxonomyTermInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create_taxonomy_term(state: web::Data<AppState>, search: web::Data<DirectorySearch>, principal: Principal, body: web::Json<TaxonomyTermInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let created = curation::save_term(&state, &principal, Curated::New, body.into_inner()).await?;
+    let created = curation::save_term(&state, &search, &principal, Curated::New, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Created(), created.version, &created))
 }
 
@@ -526,10 +526,10 @@ pub async fn create_taxonomy_term(state: web::Data<AppState>, principal: Princip
     )
 )]
 #[put("/taxonomy_terms/{id}")]
-pub async fn update_taxonomy_term(state: web::Data<AppState>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<TaxonomyTermInput>) -> Result<HttpResponse, ApiError> {
+pub async fn update_taxonomy_term(state: web::Data<AppState>, search: web::Data<DirectorySearch>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<TaxonomyTermInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let change = Curated::Replacing { id: id.into_inner(), version: expected_version(&req)? };
-    let updated = curation::save_term(&state, &principal, change, body.into_inner()).await?;
+    let updated = curation::save_term(&state, &search, &principal, change, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
@@ -546,9 +546,9 @@ pub async fn update_taxonomy_term(state: web::Data<AppState>, principal: Princip
     )
 )]
 #[post("/regions")]
-pub async fn create_region(state: web::Data<AppState>, principal: Principal, body: web::Json<RegionInput>) -> Result<HttpResponse, ApiError> {
+pub async fn create_region(state: web::Data<AppState>, search: web::Data<DirectorySearch>, principal: Principal, body: web::Json<RegionInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let created = curation::save_region(&state, &principal, Curated::New, body.into_inner()).await?;
+    let created = curation::save_region(&state, &search, &principal, Curated::New, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Created(), created.version, &created))
 }
 
@@ -570,10 +570,10 @@ pub async fn create_region(state: web::Data<AppState>, principal: Principal, bod
     )
 )]
 #[put("/regions/{id}")]
-pub async fn update_region(state: web::Data<AppState>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<RegionInput>) -> Result<HttpResponse, ApiError> {
+pub async fn update_region(state: web::Data<AppState>, search: web::Data<DirectorySearch>, principal: Principal, req: HttpRequest, id: web::Path<String>, body: web::Json<RegionInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let change = Curated::Replacing { id: id.into_inner(), version: expected_version(&req)? };
-    let updated = curation::save_region(&state, &principal, change, body.into_inner()).await?;
+    let updated = curation::save_region(&state, &search, &principal, change, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
@@ -696,7 +696,7 @@ pub struct ServiceAtLocationQuery {
     )
 )]
 #[get("/service_at_locations")]
-pub async fn list_service_at_locations(state: web::Data<AppState>, reader: Reader, query: web::Query<ServiceAtLocationQuery>) -> Result<HttpResponse, ApiError> {
+pub async fn list_service_at_locations(state: web::Data<AppState>, search: web::Data<DirectorySearch>, reader: Reader, query: web::Query<ServiceAtLocationQuery>) -> Result<HttpResponse, ApiError> {
     reader.authorize()?;
     let query = query.into_inner();
     let page = PageRequest { page: query.page, per_page: query.per_page };
@@ -713,7 +713,7 @@ pub async fn list_service_at_locations(state: web::Data<AppState>, reader: Reade
         if area.is_some() {
             return Err(ApiError::invalid("/postcode", "with_search", "cannot be combined with search"));
         }
-        let found = state.search.found_with_links(&hsds_search(&words, filter, page)?, reader.viewer(), chrono::Utc::now());
+        let found = search.found_with_links(&hsds_search(&words, filter, page)?, reader.viewer(), chrono::Utc::now());
         if streamed {
             return Ok(ndjson().streaming(service::stream_found_service_at_locations(&state, &reader, found)));
         }

@@ -4,7 +4,6 @@
 //! location's address never leaves its organization (see [`visibility`]).
 
 pub mod curation;
-pub mod exchange;
 pub mod handlers;
 pub mod nearby;
 pub mod reader;
@@ -12,3 +11,30 @@ pub mod repo;
 pub mod search;
 pub mod service;
 pub mod visibility;
+
+/// This module's endpoints, under `/api/v1`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(handlers::api_root)
+        .service(handlers::search_services)
+        .service(handlers::list_services)
+        .service(handlers::get_service)
+        .service(handlers::create_service)
+        .service(handlers::update_service)
+        .service(handlers::set_capacity)
+        .service(handlers::list_locations)
+        .service(handlers::create_location)
+        .service(handlers::update_location)
+        .service(handlers::list_taxonomy_terms)
+        .service(handlers::get_taxonomy_term)
+        .service(handlers::list_regions)
+        .service(handlers::list_taxonomies)
+        .service(handlers::get_taxonomy)
+        .service(handlers::list_service_at_locations)
+        .service(handlers::get_service_at_location)
+        .service(handlers::verify_service)
+        .service(handlers::list_stale)
+        .service(handlers::create_taxonomy_term)
+        .service(handlers::update_taxonomy_term)
+        .service(handlers::create_region)
+        .service(handlers::update_region);
+}

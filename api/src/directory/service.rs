@@ -10,7 +10,7 @@ use harbour_types::{
 
 use super::nearby::{stored_postcode, PostcodeArea};
 use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
-use super::search::{self, hours::{self, Hours}};
+use super::search::{self, hours::{self, Hours}, DirectorySearch};
 use super::visibility::{redact, Viewer};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
@@ -180,8 +180,8 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
 /// Brings search up to date after a committed write (see `DirectorySearch::catch_up`).
 /// The write stands even if this fails (the next poll catches up), so a failure is logged,
 /// not returned.
-pub(crate) async fn reindex(state: &AppState) {
-    if let Err(e) = state.search.catch_up(&state.db, &state.settings.time_zone).await {
+pub(crate) async fn reindex(state: &AppState, search: &DirectorySearch) {
+    if let Err(e) = search.catch_up(&state.db, &state.settings.time_zone).await {
         tracing::error!(error = %e, "bringing the directory search index up to date failed");
     }
 }
@@ -336,7 +336,7 @@ pub(crate) fn acting_user(principal: &Principal) -> Result<String, ApiError> {
 }
 
 /// Creates a service for an organization.
-pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: ServiceInput) -> Result<Service, ApiError> {
+pub async fn create(state: &AppState, search: &DirectorySearch, principal: &Principal, organization_id: String, input: ServiceInput) -> Result<Service, ApiError> {
     principal.authorize(Permission::EditDirectoryOf(&organization_id))?;
     let user = acting_user(principal)?;
     let viewer_org = principal.organization_id.clone();
@@ -382,7 +382,7 @@ pub async fn create(state: &AppState, principal: &Principal, organization_id: St
             load_one(conn, &id)
         })
         .await?;
-    reindex(state).await;
+    reindex(state, search).await;
     Ok(service_dto(&aggregate, Viewer::Partner(&viewer_org), &state.settings.time_zone))
 }
 
@@ -394,7 +394,7 @@ fn editable(conn: &mut DbConn, principal: &Principal, id: &str) -> Result<Servic
 }
 
 /// Replaces a service whole, if it is still at `expected_version`.
-pub async fn update(state: &AppState, principal: &Principal, id: String, expected_version: i32, input: ServiceInput) -> Result<Service, ApiError> {
+pub async fn update(state: &AppState, search: &DirectorySearch, principal: &Principal, id: String, expected_version: i32, input: ServiceInput) -> Result<Service, ApiError> {
     let user = acting_user(principal)?;
     let principal_for_tx = principal.clone();
     let aggregate = state
@@ -409,12 +409,12 @@ pub async fn update(state: &AppState, principal: &Principal, id: String, expecte
             load_one(conn, &id)
         })
         .await?;
-    reindex(state).await;
+    reindex(state, search).await;
     Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
 }
 
 /// The one-tap capacity update, if the service is still at `expected_version`.
-pub async fn set_capacity(state: &AppState, principal: &Principal, id: String, expected_version: i32, input: CapacityInput) -> Result<Service, ApiError> {
+pub async fn set_capacity(state: &AppState, search: &DirectorySearch, principal: &Principal, id: String, expected_version: i32, input: CapacityInput) -> Result<Service, ApiError> {
     let user = acting_user(principal)?;
     if let (Some(available), Some(maximum)) = (input.available, input.maximum) {
         if available > maximum {
@@ -434,7 +434,7 @@ pub async fn set_capacity(state: &AppState, principal: &Principal, id: String, e
         })
         .await?;
     let service = service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone);
-    state.search.capacity_changed(revision, &service.id, service.capacity.clone());
+    search.capacity_changed(revision, &service.id, service.capacity.clone());
     Ok(service)
 }
 
@@ -476,7 +476,7 @@ pub async fn create_location(state: &AppState, principal: &Principal, organizati
 }
 
 /// Replaces a location whole, if it is still at `expected_version`.
-pub async fn update_location(state: &AppState, principal: &Principal, id: String, expected_version: i32, input: LocationInput) -> Result<Location, ApiError> {
+pub async fn update_location(state: &AppState, search: &DirectorySearch, principal: &Principal, id: String, expected_version: i32, input: LocationInput) -> Result<Location, ApiError> {
     let user = acting_user(principal)?;
     let principal = principal.clone();
     let updated = state
@@ -491,7 +491,7 @@ pub async fn update_location(state: &AppState, principal: &Principal, id: String
             Ok(location_dto(&row))
         })
         .await?;
-    reindex(state).await;
+    reindex(state, search).await;
     Ok(updated)
 }
 

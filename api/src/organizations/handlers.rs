@@ -4,7 +4,7 @@ use actix_web::{get, post, put, web, HttpResponse};
 use harbour_types::{Organization, OrganizationInput, Page, PageRequest, Problem};
 
 use super::service;
-use crate::auth::{Permission, Principal};
+use crate::auth::{AccountCache, Permission, Principal};
 use crate::directory::handlers::{ndjson, services_cache_policy, wants_ndjson};
 use crate::directory::reader::Reader;
 use crate::directory::service as directory;
@@ -134,8 +134,8 @@ pub async fn create_organization(state: web::Data<AppState>, principal: Principa
     )
 )]
 #[put("/organizations/{id}")]
-pub async fn update_organization(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<OrganizationInput>) -> Result<web::Json<Organization>, ApiError> {
+pub async fn update_organization(state: web::Data<AppState>, recent: web::Data<AccountCache>, principal: Principal, id: web::Path<String>, body: web::Json<OrganizationInput>) -> Result<web::Json<Organization>, ApiError> {
     principal.authorize(Permission::EditOrganization(&id))?;
     validate(&*body)?;
-    Ok(web::Json(service::update(&state, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(service::update(&state, &recent, id.into_inner(), body.into_inner()).await?))
 }

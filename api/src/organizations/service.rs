@@ -4,6 +4,7 @@ use chrono::Utc;
 use harbour_types::{Organization, OrganizationInput, Page, PageRequest};
 
 use super::repo::{self, OrganizationRow};
+use crate::auth::AccountCache;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -37,7 +38,7 @@ pub async fn create(state: &AppState, input: OrganizationInput) -> Result<Organi
 }
 
 /// Replaces an organization's details.
-pub async fn update(state: &AppState, id: String, input: OrganizationInput) -> Result<Organization, ApiError> {
+pub async fn update(state: &AppState, recent: &AccountCache, id: String, input: OrganizationInput) -> Result<Organization, ApiError> {
     let organization = state
         .db
         .transaction(move |conn| {
@@ -48,6 +49,6 @@ pub async fn update(state: &AppState, id: String, input: OrganizationInput) -> R
         })
         .await?;
     // Deactivating an organization takes every one of its accounts' rights away.
-    state.accounts.forget_all();
+    recent.forget_all();
     Ok(organization)
 }

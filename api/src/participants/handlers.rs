@@ -8,7 +8,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::service;
-use crate::audit::{disclosure, Accessor};
+use super::disclosure;
+use crate::audit::Accessor;
 use crate::consent::service as consents;
 use crate::error::{validate, ApiError};
 use crate::http::{expected_version, with_etag};

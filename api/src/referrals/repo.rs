@@ -216,6 +216,11 @@ fn overdue(now: NaiveDateTime) -> Box<dyn BoxableExpression<referrals::table, Mu
     Box::new(AwaitingAnswer.and(referrals::due_at.is_not_null()).and(referrals::due_at.lt(now)))
 }
 
+/// How many referrals awaiting an answer are past their due time at `now`.
+pub fn overdue_count(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<i64> {
+    referrals::table.filter(AwaitingAnswer).filter(referrals::due_at.lt(now)).select(diesel::dsl::count_star()).first(conn)
+}
+
 /// The status a box leaves out: a draft is its author's alone, so no receiver sees it.
 fn hidden_from_box(sent: bool) -> Option<&'static str> {
     (!sent).then_some(ReferralStatus::Draft.code())

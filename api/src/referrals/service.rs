@@ -499,6 +499,18 @@ pub struct Reminder {
     pub addresses: Vec<String>,
 }
 
+impl Reminder {
+    /// The e-mail's text, in both languages, with a `link` to the referral.
+    pub fn email(&self, link: &str) -> String {
+        format!(
+            "A referral to {service} has had no answer by its due time. Open it in Harbour:\n{link}\n\n\
+             Une orientation vers {service} n'a pas reçu de réponse dans le délai prévu. Ouvrez-la dans Harbour :\n{link}\n\n\
+             This message carries no information about the participant. / Ce message ne contient aucun renseignement sur la personne.\n",
+            service = self.service_name,
+        )
+    }
+}
+
 /// Claims the reminders of overdue referrals (once each, whichever instance gets there
 /// first) and records each on the timeline; the caller sends them after the commit.
 pub fn claim_reminders(conn: &mut DbConn) -> Result<Vec<Reminder>, ApiError> {

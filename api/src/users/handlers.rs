@@ -4,7 +4,7 @@ use actix_web::{get, post, web, HttpResponse};
 use harbour_types::{NewUser, Page, PageRequest, Problem, User, UserWithTemporaryPassword};
 
 use super::service;
-use crate::auth::{Permission, Principal};
+use crate::auth::{AccountCache, Permission, Principal};
 use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
@@ -60,8 +60,8 @@ pub async fn create_user(state: web::Data<AppState>, principal: Principal, id: w
     )
 )]
 #[post("/users/{id}/deactivate")]
-pub async fn deactivate_user(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<web::Json<User>, ApiError> {
-    Ok(web::Json(service::deactivate(&state, &principal, id.into_inner()).await?))
+pub async fn deactivate_user(state: web::Data<AppState>, recent: web::Data<AccountCache>, principal: Principal, id: web::Path<String>) -> Result<web::Json<User>, ApiError> {
+    Ok(web::Json(service::deactivate(&state, &recent, &principal, id.into_inner()).await?))
 }
 
 /// Resets a user's password to a temporary one, shown once; their sessions end.
@@ -75,6 +75,6 @@ pub async fn deactivate_user(state: web::Data<AppState>, principal: Principal, i
     )
 )]
 #[post("/users/{id}/reset-password")]
-pub async fn reset_password(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<web::Json<UserWithTemporaryPassword>, ApiError> {
-    Ok(web::Json(service::reset_password(&state, &principal, id.into_inner()).await?))
+pub async fn reset_password(state: web::Data<AppState>, recent: web::Data<AccountCache>, principal: Principal, id: web::Path<String>) -> Result<web::Json<UserWithTemporaryPassword>, ApiError> {
+    Ok(web::Json(service::reset_password(&state, &recent, &principal, id.into_inner()).await?))
 }

@@ -3,8 +3,9 @@
 use chrono::Utc;
 use harbour_types::{NewUser, Page, PageRequest, User, UserWithTemporaryPassword};
 
-use super::repo::{self, NewUserRow, UserAccount};
-use crate::auth::{password, refresh, Permission, Principal};
+use super::repo::{self, NewUserRow};
+use crate::auth::accounts::{self, UserAccount};
+use crate::auth::{password, refresh, AccountCache, Permission, Principal};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -15,7 +16,7 @@ fn not_found() -> ApiError {
 /// Loads a user the principal may manage. A user of another organization is reported
 /// as absent, so ids cannot be probed across organizations.
 async fn manageable(state: &AppState, principal: &Principal, id: String) -> Result<UserAccount, ApiError> {
-    let account = state.db.run(move |conn| repo::find(conn, &id).map_err(ApiError::from)).await?.ok_or_else(not_found)?;
+    let account = state.db.run(move |conn| accounts::find_user(conn, &id).map_err(ApiError::from)).await?.ok_or_else(not_found)?;
     principal.authorize_owned(Permission::ManageUsersOf(&account.row.organization_id), &account.row.organization_id, "user")?;
     Ok(account)
 }
@@ -74,14 +75,14 @@ pub async fn create(state: &AppState, principal: &Principal, organization_id: St
                 updated_at: now,
             };
             repo::insert(conn, &row, &roles)?;
-            repo::find(conn, &user_id)?.ok_or_else(not_found)
+            accounts::find_user(conn, &user_id)?.ok_or_else(not_found)
         })
         .await?;
     Ok(UserWithTemporaryPassword { user: account.to_dto(), temporary_password })
 }
 
 /// Deactivates a user: they cannot sign in, and their sessions end at once.
-pub async fn deactivate(state: &AppState, principal: &Principal, id: String) -> Result<User, ApiError> {
+pub async fn deactivate(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<User, ApiError> {
     let account = manageable(state, principal, id).await?;
     if principal.user_id() == Some(account.row.id.as_str()) {
         return Err(ApiError::Conflict { code: "cannot_deactivate_self", detail: "you cannot deactivate your own account".into() });
@@ -93,15 +94,15 @@ pub async fn deactivate(state: &AppState, principal: &Principal, id: String) -> 
             let now = Utc::now().naive_utc();
             repo::set_active(conn, &user_id, false, now)?;
             refresh::revoke_user(conn, &user_id, now)?;
-            repo::find(conn, &user_id)?.map(|a| a.to_dto()).ok_or_else(not_found)
+            accounts::find_user(conn, &user_id)?.map(|a| a.to_dto()).ok_or_else(not_found)
         })
         .await?;
-    state.accounts.forget_all();
+    recent.forget_all();
     Ok(user)
 }
 
 /// Gives a user a new temporary password; their sessions end at once.
-pub async fn reset_password(state: &AppState, principal: &Principal, id: String) -> Result<UserWithTemporaryPassword, ApiError> {
+pub async fn reset_password(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<UserWithTemporaryPassword, ApiError> {
     let account = manageable(state, principal, id).await?;
     let (temporary_password, password_hash) = new_temporary_password().await?;
     let user_id = account.row.id.clone();
@@ -109,11 +110,11 @@ pub async fn reset_password(state: &AppState, principal: &Principal, id: String)
         .db
         .transaction(move |conn| {
             let now = Utc::now().naive_utc();
-            repo::set_password(conn, &user_id, &password_hash, true, now)?;
+            accounts::set_password(conn, &user_id, &password_hash, true, now)?;
             refresh::revoke_user(conn, &user_id, now)?;
-            repo::find(conn, &user_id)?.map(|a| a.to_dto()).ok_or_else(not_found)
+            accounts::find_user(conn, &user_id)?.map(|a| a.to_dto()).ok_or_else(not_found)
         })
         .await?;
-    state.accounts.forget_all();
+    recent.forget_all();
     Ok(UserWithTemporaryPassword { user, temporary_password })
 }

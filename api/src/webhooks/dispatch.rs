@@ -3,6 +3,10 @@
 //! write lock does it), attempts each once, and records the outcome only while it still
 //! holds the lease. A crashed instance's lease runs out and another retries.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use actix_web::web;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use chrono::{Duration, Utc};
@@ -149,6 +153,26 @@ pub async fn run_once(state: &AppState, client: &reqwest::Client) -> Result<usiz
             .await?;
     }
     Ok(count)
+}
+
+/// Sends due webhook deliveries, on every instance (claims keep them from colliding).
+pub fn spawn(state: web::Data<AppState>, stopped: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        let client = match reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).redirect(reqwest::redirect::Policy::none()).build() {
+            Ok(client) => client,
+            Err(e) => return tracing::error!(error = %e, "webhooks cannot be sent: no HTTP client"),
+        };
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(state.settings.webhook_poll_ms));
+        loop {
+            tick.tick().await;
+            if stopped.load(Ordering::SeqCst) {
+                break;
+            }
+            if let Err(e) = run_once(&state, &client).await {
+                tracing::warn!(error = %e, "sending webhooks failed");
+            }
+        }
+    });
 }
 
 #[cfg(test)]

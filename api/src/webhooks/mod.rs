@@ -13,3 +13,11 @@ pub mod service;
 fn secret_aad(subscription_id: &str) -> String {
     format!("webhooks/{subscription_id}/secret")
 }
+
+/// This module's endpoints, under `/api/v1`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(handlers::create_subscription)
+        .service(handlers::list_subscriptions)
+        .service(handlers::delete_subscription)
+        .service(handlers::list_deliveries);
+}

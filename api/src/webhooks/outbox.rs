@@ -87,3 +87,11 @@ pub fn deliveries(announcement: &Announcement<'_>) -> Option<Statement<HandWritt
     );
     Some(Statement(HandWritten { sql: sql.into(), binds: binds.into() }))
 }
+
+/// How many deliveries wait to be made, and when the oldest of them was queued.
+pub fn backlog(conn: &mut crate::db::DbConn) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+    webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.code()))
+        .select((diesel::dsl::count_star(), diesel::dsl::min(webhook_deliveries::created_at)))
+        .first(conn)
+}

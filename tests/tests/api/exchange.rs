@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use harbour::db::Db;
-use harbour::directory::exchange::{export, import, Format};
+use harbour::exchange::{export, import, Format};
 use harbour_tests::{on_both_backends, EmptyDatabase, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
@@ -27,7 +27,7 @@ async fn export_as(db: &Db, dir: &Path, format: Format) {
     tokio::task::spawn_blocking(move || export(&db, &dir, "America/Halifax", format).expect("export")).await.unwrap();
 }
 
-async fn run_import(db: &Db, dir: &Path) -> harbour::directory::exchange::ImportReport {
+async fn run_import(db: &Db, dir: &Path) -> harbour::exchange::ImportReport {
     let (db, dir) = (db.clone(), dir.to_owned());
     tokio::task::spawn_blocking(move || import(&db, &dir).expect("import")).await.unwrap()
 }

@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use harbour::db::{Backend, Db};
-use harbour::directory::exchange::{export, Format};
+use harbour::exchange::{export, Format};
 use harbour_tests::TestApp;
 use harbour_types::Role;
 use reqwest::Method;

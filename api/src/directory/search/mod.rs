@@ -14,9 +14,10 @@ pub mod hours;
 pub mod index;
 pub mod text;
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
+use actix_web::web;
 use harbour_types::{Capacity, SearchResults};
 
 pub use index::{Index, SearchQuery};
@@ -25,6 +26,7 @@ use crate::db::{Db, DbConn};
 use crate::directory::repo;
 use crate::directory::visibility::Viewer;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// The directory's revision, then an index built from it. The revision is read first: a
 /// change landing during the build is caught by the next poll.
@@ -165,6 +167,23 @@ impl DirectorySearch {
     pub fn found_with_links(&self, query: &SearchQuery, viewer: Viewer<'_>, now: chrono::DateTime<chrono::Utc>) -> Vec<(String, u32)> {
         self.index().found_with_links(query, viewer, now)
     }
+}
+
+/// Other instances and commands (a second API instance, `import-hsds`) change the
+/// directory too: follow its revision and bring search up to date when it moves, until stopped.
+pub fn spawn_watcher(state: web::Data<AppState>, search: web::Data<DirectorySearch>, every: std::time::Duration, stopped: Arc<AtomicBool>) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            if stopped.load(Ordering::SeqCst) {
+                break;
+            }
+            if let Err(e) = search.catch_up(&state.db, &state.settings.time_zone).await {
+                tracing::warn!(error = %e, "checking the directory for changes failed");
+            }
+        }
+    });
 }
 
 #[cfg(test)]

@@ -7,12 +7,11 @@ use chrono::Utc;
 use diesel::prelude::*;
 use harbour_types::{AccessPurpose, AuditAction, DataCategory, Disclosure, DisclosureReport, OrganizationRef};
 
-use super::{repo, Accessor, AuditEntry};
+use super::service::readable;
+use crate::audit::{self, repo, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
-use crate::consent::repo::codes;
 use crate::db::schema::{api_clients, organizations, users};
 use crate::error::ApiError;
-use crate::participants::service::readable;
 use crate::state::AppState;
 
 /// The report on one participant of the caller's organization. Producing it is itself
@@ -26,7 +25,7 @@ pub async fn report(state: &AppState, accessor: Accessor, participant_id: String
             if access != Access::Owner {
                 return Err(ApiError::forbidden("a disclosure report is for the organization that recorded the participant"));
             }
-            super::record(
+            audit::record(
                 conn,
                 &accessor,
                 &AuditEntry {
@@ -55,7 +54,7 @@ pub async fn report(state: &AppState, accessor: Accessor, participant_id: String
                         organization: OrganizationRef { name: organization_names.get(&e.organization_id).cloned().unwrap_or_default(), id: e.organization_id },
                         action: AuditAction::from_code(&e.action)?,
                         purpose: AccessPurpose::from_code(&e.purpose)?,
-                        data_categories: codes(&e.data_categories, DataCategory::from_code),
+                        data_categories: crate::db::codes_from_json(&e.data_categories, DataCategory::from_code),
                         consent_id: e.consent_id,
                     })
                 })

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use actix_web::http::header;
+use actix_web::{HttpMessage, HttpRequest};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -118,5 +120,29 @@ impl TokenKeys {
             }
             _ => ApiError::unauthenticated("the access token is not valid"),
         })
+    }
+}
+
+/// The verified claims of the request's bearer token. Verified once per request: the
+/// rate limit, idempotency and the `Principal` extractor all ask, and the first answer is
+/// kept in the request's extensions.
+pub fn claims(req: &HttpRequest, keys: &TokenKeys) -> Result<Claims, ApiError> {
+    if let Some(claims) = req.extensions().get::<Claims>() {
+        return Ok(claims.clone());
+    }
+    let claims = keys.verify(&bearer(req)?)?;
+    req.extensions_mut().insert(claims.clone());
+    Ok(claims)
+}
+
+fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| ApiError::unauthenticated("sign in first: no bearer token was sent"))?;
+    let value = value.to_str().map_err(|_| ApiError::unauthenticated("the Authorization header is malformed"))?;
+    match value.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => Ok(token.trim().to_owned()),
+        _ => Err(ApiError::unauthenticated("the Authorization header must be `Bearer <token>`")),
     }
 }

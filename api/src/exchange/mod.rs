@@ -23,10 +23,10 @@ use harbour_types::{
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::nearby::stored_postcode;
-use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
-use super::service::{category_taxonomy, region_dto, service_dto, term_dto};
-use super::visibility::Viewer;
+use crate::directory::nearby::stored_postcode;
+use crate::directory::repo::{self, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
+use crate::directory::service::{category_taxonomy, region_dto, service_dto, term_dto};
+use crate::directory::visibility::Viewer;
 use crate::db::{self, Db, DbConn, DbError};
 use crate::organizations::repo::{self as organizations_repo, OrganizationRow};
 
@@ -564,7 +564,7 @@ fn normalize_time(time: &str) -> Option<String> {
     let hours: u16 = parts.next()?.trim().parse().ok()?;
     let minutes: u16 = parts.next()?.trim().get(..2)?.parse().ok()?;
     let normalized = format!("{hours:02}:{minutes:02}");
-    super::search::hours::minutes(&normalized).map(|_| normalized)
+    crate::directory::search::hours::minutes(&normalized).map(|_| normalized)
 }
 
 fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
