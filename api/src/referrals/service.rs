@@ -172,7 +172,8 @@ fn dispatch(
 /// a sent referral for the first time marks it received.
 pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Referral, ApiError> {
     accessor.principal.authorize(Permission::ReadReferrals)?;
-    let (row, side) = state
+    let keyring = state.keyring.clone();
+    state
         .db
         .transaction(move |conn| {
             let (mut row, side) = visible(conn, &accessor, &id)?;
@@ -189,10 +190,9 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Ref
             }
             let access = receiver_access(conn, &row, side)?;
             audit::record(conn, &accessor, &disclosed(AuditAction::ReferralRead, &row, access.as_ref()))?;
-            Ok::<_, ApiError>((row, side))
+            view(conn, &keyring, &row, side, access.as_ref())
         })
-        .await?;
-    view(state, &row, side).await
+        .await
 }
 
 /// Moves a referral one step, if its state, the caller's side and `version` allow.
@@ -200,7 +200,7 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
     accessor.principal.authorize(Permission::WriteReferrals)?;
     let keyring = state.keyring.clone();
     let settings = state.settings.clone();
-    let (row, side) = state
+    state
         .db
         .transaction(move |conn| {
             let (mut row, side) = visible(conn, &accessor, &id)?;
@@ -235,10 +235,9 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
             event(conn, &row, lifecycle::event_kind(step.action), &accessor, note)?;
             let access = receiver_access(conn, &row, side)?;
             audit::record(conn, &accessor, &disclosed(AuditAction::ReferralUpdate, &row, access.as_ref()))?;
-            Ok::<_, ApiError>((row, side))
+            view(conn, &keyring, &row, side, access.as_ref())
         })
-        .await?;
-    view(state, &row, side).await
+        .await
 }
 
 /// The caller's organization's referrals: sent, or received; overdue first, then the
@@ -281,7 +280,8 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
 /// Gives a received referral to a user of the receiving organization (or to nobody).
 pub async fn assign(state: &AppState, accessor: Accessor, id: String, version: i32, input: AssigneeInput) -> Result<Referral, ApiError> {
     accessor.principal.authorize(Permission::WriteReferrals)?;
-    let row = state
+    let keyring = state.keyring.clone();
+    state
         .db
         .transaction(move |conn| {
             let (mut row, side) = visible(conn, &accessor, &id)?;
@@ -303,11 +303,12 @@ pub async fn assign(state: &AppState, accessor: Accessor, id: String, version: i
                 return Err(ApiError::PreconditionFailed);
             }
             event(conn, &row, "assigned", &accessor, None)?;
-            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralUpdate, &row, None))?;
-            Ok::<_, ApiError>(row)
+            // The answer shows the participant part the receiver may see: audited as such.
+            let access = receiver_access(conn, &row, side)?;
+            audit::record(conn, &accessor, &disclosed(AuditAction::ReferralUpdate, &row, access.as_ref()))?;
+            view(conn, &keyring, &row, side, access.as_ref())
         })
-        .await?;
-    view(state, &row, Side::Receiver).await
+        .await
 }
 
 /// The messages between the two sides of a referral.
@@ -585,28 +586,20 @@ fn is_overdue(row: &ReferralRow, now: DateTime<Utc>) -> bool {
     lifecycle::awaiting_answer(status_of(row)) && row.due_at.is_some_and(|due| due.and_utc() < now)
 }
 
-/// The whole referral as `side` sees it, read after the transaction that changed it.
-async fn view(state: &AppState, row: &ReferralRow, side: Side) -> Result<Referral, ApiError> {
-    let row = row.clone();
-    let keyring = state.keyring.clone();
-    state
-        .db
-        .run(move |conn| {
-            let names = repo::names(conn, &row)?;
-            let participant = match side {
-                Side::Sender => None,
-                Side::Receiver => match (receiver_access(conn, &row, side)?, &row.snapshot_sealed) {
-                    (Some(_), Some(sealed)) => {
-                        let json = keyring.open(sealed, &snapshot_aad(&row.id))?;
-                        Some(serde_json::from_slice::<Participant>(&json).map_err(|e| ApiError::Internal(e.to_string()))?)
-                    }
-                    _ => None,
-                },
-            };
-            let timeline = repo::timeline(conn, &row.id)?.into_iter().map(|(event, actor, organization)| event_dto(event, actor, organization)).collect();
-            Ok(to_dto(&row, &names, side, participant, timeline))
-        })
-        .await
+/// The referral as `side` sees it, read in the caller's transaction: the participant
+/// part is opened under `access`, the access that same transaction audits, so the answer
+/// discloses exactly what the audit trail says it did.
+fn view(conn: &mut DbConn, keyring: &Keyring, row: &ReferralRow, side: Side, access: Option<&Access>) -> Result<Referral, ApiError> {
+    let names = repo::names(conn, row)?;
+    let participant = match (side, access, &row.snapshot_sealed) {
+        (Side::Receiver, Some(_), Some(sealed)) => {
+            let json = keyring.open(sealed, &snapshot_aad(&row.id))?;
+            Some(serde_json::from_slice::<Participant>(&json).map_err(|e| ApiError::Internal(e.to_string()))?)
+        }
+        _ => None,
+    };
+    let timeline = repo::timeline(conn, &row.id)?.into_iter().map(|(event, actor, organization)| event_dto(event, actor, organization)).collect();
+    Ok(to_dto(row, &names, side, participant, timeline))
 }
 
 /// A timeline event as shown, with its actor's name (none: Harbour itself) and its organization's.

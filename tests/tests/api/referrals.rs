@@ -301,6 +301,7 @@ async fn messages_assignment_and_counts_stay_between_the_two_sides(app: TestApp)
     assert_eq!(assigned.status(), 200);
     let assigned: Value = assigned.json().await.unwrap();
     assert_eq!(assigned["assignee"]["name"], "intake_worker of b");
+    assert_eq!(assigned["participant"]["alias"], "Rigel", "the answer carries the snapshot");
     let mine: Value = app.get("/api/v1/referrals?box=received&assignee=me", &intake_b).await.json().await.unwrap();
     assert_eq!(mine["total_items"], 1);
     let by_service: Value = app.get(&format!("/api/v1/referrals?box=received&service_id={service}"), &intake_b).await.json().await.unwrap();
@@ -312,6 +313,9 @@ async fn messages_assignment_and_counts_stay_between_the_two_sides(app: TestApp)
     let events: Value = app.get(&format!("/api/v1/audit/events?participant_id={participant}&per_page=100"), &admin).await.json().await.unwrap();
     let messages = events["contents"].as_array().unwrap().iter().filter(|e| e["action"] == "referral.message").count();
     assert_eq!(messages, 2);
+    // The assignment answered with the snapshot: its audit event says what that disclosed.
+    let assignment = events["contents"].as_array().unwrap().iter().find(|e| e["action"] == "referral.update").expect("the assignment is audited");
+    assert_eq!(assignment["data_categories"], json!(["needs"]), "{assignment}");
 }
 
 async fn unanswered_referrals_expire(app: TestApp) {
