@@ -142,16 +142,6 @@ pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
     format!("{}\r\n", quoted.join(","))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::csv_line;
-
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_line(&["plain", "a, b", "say \"hi\"", "=HYPERLINK(1)"]), "plain,\"a, b\",\"say \"\"hi\"\"\",'=HYPERLINK(1)\r\n");
-    }
-}
-
 /// Gives every 4xx/5xx response one problem+json body, with the request path and id.
 /// Registered as the default handler of `ErrorHandlers`, so nothing escapes it.
 pub fn finish_problem<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
@@ -218,5 +208,15 @@ pub async fn unknown_route(req: HttpRequest) -> Result<actix_web::HttpResponse, 
         Err(ApiError::MethodNotAllowed)
     } else {
         Err(ApiError::NotFound("there is no such endpoint".into()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_line;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(csv_line(&["plain", "a, b", "say \"hi\"", "=HYPERLINK(1)"]), "plain,\"a, b\",\"say \"\"hi\"\"\",'=HYPERLINK(1)\r\n");
     }
 }

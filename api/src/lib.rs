@@ -80,7 +80,7 @@ mod layers {
     /// The order written in this file's documentation.
     fn order() -> Vec<String> {
         let doc: String = include_str!("lib.rs").lines().take_while(|l| l.starts_with("//!")).collect::<Vec<_>>().join("\n");
-        let layers = &doc[doc.find("# Layers").expect("a Layers section")..doc.find("Domain modules hold").expect("the layers end")];
+        let layers = &doc[doc.find("# Layers").expect("a Layers section")..doc.find("# A domain module").expect("the layers end")];
         layers.split('`').skip(1).step_by(2).filter(|name| name.chars().all(|c| c.is_ascii_lowercase() || c == '_')).map(str::to_owned).collect()
     }
 
@@ -90,7 +90,7 @@ mod layers {
         let mut folders = vec![dir.join(name)];
         while let Some(folder) = folders.pop() {
             for entry in std::fs::read_dir(&folder).into_iter().flatten() {
-                let path = entry.unwrap().path();
+                let path = entry.expect("a readable folder entry").path();
                 if path.is_dir() {
                     folders.push(path);
                 } else if path.extension().is_some_and(|e| e == "rs") {
@@ -128,7 +128,7 @@ mod layers {
     fn uses(dir: &Path, name: &str, modules: &[String]) -> BTreeMap<String, PathBuf> {
         let mut used = BTreeMap::new();
         for path in files(dir, name) {
-            let text = std::fs::read_to_string(&path).unwrap();
+            let text = std::fs::read_to_string(&path).expect("a readable source file");
             let code: String = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
             for (at, _) in code.match_indices("crate::") {
                 let rest = &code[at + "crate::".len()..];
@@ -149,8 +149,8 @@ mod layers {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let order = order();
         let mut present: Vec<String> = std::fs::read_dir(&dir)
-            .unwrap()
-            .map(|e| e.unwrap().path())
+            .expect("the source folder")
+            .map(|e| e.expect("a readable folder entry").path())
             .filter_map(|p| Some(p.file_stem()?.to_str()?.to_owned()))
             .filter(|name| name != "lib" && name != "main")
             .collect();
@@ -162,7 +162,7 @@ mod layers {
         let mut broken = Vec::new();
         for (position, name) in order.iter().enumerate() {
             for (used, file) in uses(&dir, name, &order) {
-                if order.iter().position(|m| *m == used).unwrap() > position {
+                if order.iter().position(|m| *m == used).is_some_and(|at| at > position) {
                     broken.push(format!("{name} uses {used}, above it ({})", file.display()));
                 }
             }

@@ -4,8 +4,8 @@ use actix_web::{delete, get, post, web, HttpResponse};
 use harbour_types::{ApiClient, ApiClientWithSecret, NewApiClient, Problem};
 
 use super::service;
-use crate::auth::{AccountCache, Permission, Principal};
-use crate::error::{validate, ApiError};
+use crate::auth::{AccountCache, Principal};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Lists an organization's API clients (its agency admins, or system admins).
@@ -20,8 +20,7 @@ use crate::state::AppState;
 )]
 #[get("/organizations/{id}/api-clients")]
 pub async fn list_api_clients(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<web::Json<Vec<ApiClient>>, ApiError> {
-    principal.authorize(Permission::ManageApiClientsOf(&id))?;
-    Ok(web::Json(service::list(&state, id.into_inner()).await?))
+    Ok(web::Json(service::list(&state, &principal, id.into_inner()).await?))
 }
 
 /// Creates an API client for an organization; the secret is shown once.
@@ -38,9 +37,7 @@ pub async fn list_api_clients(state: web::Data<AppState>, principal: Principal, 
 )]
 #[post("/organizations/{id}/api-clients")]
 pub async fn create_api_client(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<NewApiClient>) -> Result<HttpResponse, ApiError> {
-    principal.authorize(Permission::ManageApiClientsOf(&id))?;
-    validate(&*body)?;
-    Ok(HttpResponse::Created().json(service::create(&state, id.into_inner(), body.into_inner()).await?))
+    Ok(HttpResponse::Created().json(service::create(&state, &principal, id.into_inner(), body.into_inner()).await?))
 }
 
 /// Revokes an API client: it can no longer obtain tokens, and its tokens stop working.

@@ -6,17 +6,20 @@ use harbour_types::{ApiClient, ApiClientWithSecret, NewApiClient};
 use super::repo;
 use crate::auth::accounts::{self, ApiClientRow};
 use crate::auth::{password, AccountCache, Permission, Principal};
-use crate::error::ApiError;
+use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
 /// An organization's clients.
-pub async fn list(state: &AppState, organization_id: String) -> Result<Vec<ApiClient>, ApiError> {
+pub async fn list(state: &AppState, principal: &Principal, organization_id: String) -> Result<Vec<ApiClient>, ApiError> {
+    principal.authorize(Permission::ManageApiClientsOf(&organization_id))?;
     let rows = state.db.run(move |conn| repo::list_for_organization(conn, &organization_id).map_err(ApiError::from)).await?;
     Ok(rows.iter().map(ApiClientRow::to_dto).collect())
 }
 
 /// Creates a client; its secret is returned once and only its hash is kept.
-pub async fn create(state: &AppState, organization_id: String, input: NewApiClient) -> Result<ApiClientWithSecret, ApiError> {
+pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: NewApiClient) -> Result<ApiClientWithSecret, ApiError> {
+    principal.authorize(Permission::ManageApiClientsOf(&organization_id))?;
+    validate(&input)?;
     let secret = password::random_token();
     let row = ApiClientRow {
         id: uuid::Uuid::new_v4().to_string(),

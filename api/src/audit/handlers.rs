@@ -1,12 +1,12 @@
 //! `/audit`: the audit trail, for system admins.
 
 use actix_web::{get, web};
-use harbour_types::{AccessPurpose, AuditAction, AuditEvent, AuditVerification, DataCategory, Page, PageRequest, Problem};
+use harbour_types::{AuditEvent, AuditVerification, Page, PageRequest, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::repo::{self, AuditRow};
-use crate::auth::{Permission, Principal};
+use super::service;
+use crate::auth::Principal;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -21,8 +21,7 @@ use crate::state::AppState;
 )]
 #[get("/audit/verify")]
 pub async fn verify_audit(state: web::Data<AppState>, principal: Principal) -> Result<web::Json<AuditVerification>, ApiError> {
-    principal.authorize(Permission::ReadAudit)?;
-    Ok(web::Json(state.db.run(|conn| super::verify(conn).map_err(ApiError::from)).await?))
+    Ok(web::Json(service::verify(&state, &principal).await?))
 }
 
 /// Which events to list.
@@ -49,31 +48,7 @@ pub struct AuditQuery {
 )]
 #[get("/audit/events")]
 pub async fn list_audit_events(state: web::Data<AppState>, principal: Principal, query: web::Query<AuditQuery>) -> Result<web::Json<Page<AuditEvent>>, ApiError> {
-    principal.authorize(Permission::ReadAudit)?;
     let query = query.into_inner();
     let request = PageRequest { page: query.page, per_page: query.per_page };
-    let (offset, limit) = crate::db::page_bounds(request);
-    let (rows, total) = state.db.run(move |conn| repo::page(conn, query.participant_id.as_deref(), offset, limit).map_err(ApiError::from)).await?;
-    Ok(web::Json(Page::new(rows.into_iter().filter_map(to_dto).collect(), total.unsigned_abs(), request)))
-}
-
-fn to_dto(row: AuditRow) -> Option<AuditEvent> {
-    Some(AuditEvent {
-        seq: row.seq,
-        occurred_at: row.occurred_at.and_utc(),
-        action: AuditAction::from_code(&row.action)?,
-        purpose: AccessPurpose::from_code(&row.purpose)?,
-        data_categories: crate::db::codes_from_json(&row.data_categories, DataCategory::from_code),
-        id: row.id,
-        actor_kind: row.actor_kind,
-        actor_id: row.actor_id,
-        organization_id: row.organization_id,
-        entity_type: row.entity_type,
-        entity_id: row.entity_id,
-        participant_id: row.participant_id,
-        consent_id: row.consent_id,
-        request_id: row.request_id,
-        prev_hash: row.prev_hash,
-        hash: row.hash,
-    })
+    Ok(web::Json(service::events(&state, &principal, query.participant_id, request).await?))
 }

@@ -13,6 +13,7 @@
 
 pub mod handlers;
 pub mod repo;
+pub mod service;
 
 use std::cell::OnceCell;
 
@@ -233,6 +234,12 @@ impl actix_web::FromRequest for Accessor {
     }
 }
 
+/// This module's endpoints, under `/api/v1`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
+    cfg.service(handlers::verify_audit)
+        .service(handlers::list_audit_events);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,10 +274,4 @@ mod tests {
         assert_eq!(hash_of(&row), "2f1ae1646d7d38677dd45924de4a137efb678c78d818299683f1978d9c8076dc");
         Ok(())
     }
-}
-
-/// This module's endpoints, under `/api/v1`.
-pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
-    cfg.service(handlers::verify_audit)
-        .service(handlers::list_audit_events);
 }

@@ -4,7 +4,7 @@ use actix_web::cookie::{time, Cookie, SameSite};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use harbour_types::{ChangePasswordRequest, ClientTokenRequest, ClientTokenResponse, Me, Problem, SessionResponse, SignInRequest};
 
-use super::{service, AccountCache, Permission, Principal, Throttle};
+use super::{service, AccountCache, Principal, Throttle};
 use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
@@ -118,9 +118,7 @@ pub async fn client_token(state: web::Data<AppState>, throttle: web::Data<Thrott
 )]
 #[get("/me")]
 pub async fn get_me(state: web::Data<AppState>, principal: Principal) -> Result<web::Json<Me>, ApiError> {
-    principal.authorize(Permission::OwnAccount)?;
-    let user_id = principal.user_id().ok_or_else(|| ApiError::forbidden("API clients have no user account"))?.to_owned();
-    Ok(web::Json(service::current_user(&state, user_id).await?))
+    Ok(web::Json(service::current_user(&state, &principal).await?))
 }
 
 /// Changes one's own password. Every session of the user ends; sign in again.
@@ -137,10 +135,6 @@ pub async fn get_me(state: web::Data<AppState>, principal: Principal) -> Result<
 )]
 #[post("/me/password")]
 pub async fn change_password(state: web::Data<AppState>, recent: web::Data<AccountCache>, principal: Principal, body: web::Json<ChangePasswordRequest>) -> Result<HttpResponse, ApiError> {
-    principal.authorize(Permission::OwnAccount)?;
-    validate(&*body)?;
-    let user_id = principal.user_id().ok_or_else(|| ApiError::forbidden("API clients have no user account"))?.to_owned();
-    let body = body.into_inner();
-    service::change_password(&state, &recent, user_id, body.current_password, body.new_password).await?;
+    service::change_password(&state, &recent, &principal, body.into_inner()).await?;
     Ok(HttpResponse::NoContent().cookie(refresh_cookie(String::new(), 0)).finish())
 }

@@ -1,16 +1,16 @@
 //! Sign-in, refresh, sign-out, client credentials and password changes.
 
 use chrono::{Duration, NaiveDateTime, Utc};
-use harbour_types::{ClientTokenResponse, Me, OrganizationRef, Scope, SessionResponse};
+use harbour_types::{ChangePasswordRequest, ClientTokenResponse, Me, OrganizationRef, Scope, SessionResponse};
 
 use super::password;
 use super::refresh::{self, RefreshTokenRow};
 use super::throttle::Attempt;
 use super::accounts::{self, UserAccount};
-use super::{AccountCache, Throttle};
+use super::{AccountCache, Permission, Principal, Throttle};
 use crate::tokens::SubjectKind;
 use super::AuthError;
-use crate::error::ApiError;
+use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
 /// A new session: the body to send, and the refresh token for the cookie.
@@ -213,14 +213,24 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The id of the caller's own user account: API clients have none.
+fn own_account(principal: &Principal) -> Result<String, ApiError> {
+    principal.authorize(Permission::OwnAccount)?;
+    Ok(principal.user_id().ok_or_else(|| ApiError::forbidden("API clients have no user account"))?.to_owned())
+}
+
 /// The signed-in user's own account.
-pub async fn current_user(state: &AppState, user_id: String) -> Result<Me, AuthError> {
+pub async fn current_user(state: &AppState, principal: &Principal) -> Result<Me, AuthError> {
+    let user_id = own_account(principal)?;
     let account = state.db.run(move |conn| accounts::find_user(conn, &user_id).map_err(ApiError::from)).await?;
     account.map(|a| me(&a)).ok_or(AuthError::SessionEnded)
 }
 
 /// Changes one's own password; every other session of the user ends.
-pub async fn change_password(state: &AppState, recent: &AccountCache, user_id: String, current: String, new: String) -> Result<(), AuthError> {
+pub async fn change_password(state: &AppState, recent: &AccountCache, principal: &Principal, input: ChangePasswordRequest) -> Result<(), AuthError> {
+    let user_id = own_account(principal)?;
+    validate(&input)?;
+    let ChangePasswordRequest { current_password: current, new_password: new } = input;
     let lookup = user_id.clone();
     let account = state.db.run(move |conn| accounts::find_user(conn, &lookup).map_err(ApiError::from)).await?;
     let (ok, _) = verify_off_thread(current, account).await?;

@@ -12,7 +12,8 @@ use crate::auth::{Permission, Principal};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// A reader of the directory.
+/// A reader of the directory, allowed to read it: the extractor checks `ReadDirectory`,
+/// so an endpoint that shows only what every reader sees still takes one (`_reader`).
 #[derive(Debug, Clone)]
 pub enum Reader {
     /// A signed-in user or API client.
@@ -29,14 +30,6 @@ impl Reader {
             Reader::Public => Viewer::Public,
         }
     }
-
-    /// Allows the read, or says why not (a client without `directory:read`).
-    pub fn authorize(&self) -> Result<(), ApiError> {
-        match self {
-            Reader::Partner(principal) => principal.authorize(Permission::ReadDirectory),
-            Reader::Public => Ok(()),
-        }
-    }
 }
 
 impl FromRequest for Reader {
@@ -50,6 +43,12 @@ impl FromRequest for Reader {
             return Box::pin(async { Ok(Reader::Public) });
         }
         let principal = Principal::from_request(req, payload);
-        Box::pin(async move { principal.await.map(Reader::Partner) })
+        // Every directory read needs the same right, so it is checked here, once: a
+        // client without `directory:read` is refused before any handler runs.
+        Box::pin(async move {
+            let principal = principal.await?;
+            principal.authorize(Permission::ReadDirectory)?;
+            Ok(Reader::Partner(principal))
+        })
     }
 }

@@ -4,11 +4,11 @@ use actix_web::{get, post, put, web, HttpResponse};
 use harbour_types::{Organization, OrganizationInput, Page, PageRequest, Problem};
 
 use super::service;
-use crate::auth::{AccountCache, Permission, Principal};
+use crate::auth::{AccountCache, Principal};
 use crate::directory::handlers::{ndjson, services_cache_policy, wants_ndjson};
 use crate::directory::reader::Reader;
 use crate::directory::service as directory;
-use crate::error::{validate, ApiError};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Query parameters of the organization list (HSDS 3.0 names).
@@ -57,7 +57,6 @@ fn organizations_response<T: serde::Serialize>(body: &T, organizations: &[Organi
 )]
 #[get("/organizations")]
 pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, query: web::Query<OrganizationListQuery>) -> Result<HttpResponse, ApiError> {
-    reader.authorize()?;
     let query = query.into_inner();
     let page = PageRequest { page: query.page, per_page: query.per_page };
     let streamed = wants_ndjson(query.format.as_deref())?;
@@ -92,7 +91,6 @@ pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, quer
 )]
 #[get("/organizations/{id}")]
 pub async fn get_organization(state: web::Data<AppState>, reader: Reader, id: web::Path<String>, query: web::Query<OrganizationQuery>) -> Result<HttpResponse, ApiError> {
-    reader.authorize()?;
     let mut found = vec![service::get(&state, id.into_inner()).await?];
     if query.full_service == Some(true) {
         found = directory::with_services(&state, reader.viewer(), found).await?;
@@ -114,9 +112,7 @@ pub async fn get_organization(state: web::Data<AppState>, reader: Reader, id: we
 )]
 #[post("/organizations")]
 pub async fn create_organization(state: web::Data<AppState>, principal: Principal, body: web::Json<OrganizationInput>) -> Result<HttpResponse, ApiError> {
-    principal.authorize(Permission::ManageOrganizations)?;
-    validate(&*body)?;
-    Ok(HttpResponse::Created().json(service::create(&state, body.into_inner()).await?))
+    Ok(HttpResponse::Created().json(service::create(&state, &principal, body.into_inner()).await?))
 }
 
 /// Replaces an organization's details (its agency admins, or system admins).
@@ -135,7 +131,5 @@ pub async fn create_organization(state: web::Data<AppState>, principal: Principa
 )]
 #[put("/organizations/{id}")]
 pub async fn update_organization(state: web::Data<AppState>, recent: web::Data<AccountCache>, principal: Principal, id: web::Path<String>, body: web::Json<OrganizationInput>) -> Result<web::Json<Organization>, ApiError> {
-    principal.authorize(Permission::EditOrganization(&id))?;
-    validate(&*body)?;
-    Ok(web::Json(service::update(&state, &recent, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(service::update(&state, &recent, &principal, id.into_inner(), body.into_inner()).await?))
 }

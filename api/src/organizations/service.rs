@@ -4,8 +4,8 @@ use chrono::Utc;
 use harbour_types::{Organization, OrganizationInput, Page, PageRequest};
 
 use super::repo::{self, OrganizationRow};
-use crate::auth::AccountCache;
-use crate::error::ApiError;
+use crate::auth::{AccountCache, Permission, Principal};
+use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
 /// One page of organizations.
@@ -30,7 +30,9 @@ pub async fn get(state: &AppState, id: String) -> Result<Organization, ApiError>
 }
 
 /// Creates an organization. A taken slug is a 409.
-pub async fn create(state: &AppState, input: OrganizationInput) -> Result<Organization, ApiError> {
+pub async fn create(state: &AppState, principal: &Principal, input: OrganizationInput) -> Result<Organization, ApiError> {
+    principal.authorize(Permission::ManageOrganizations)?;
+    validate(&input)?;
     let row = OrganizationRow::new(uuid::Uuid::new_v4().to_string(), &input, Utc::now().naive_utc());
     let dto = row.to_dto();
     state.db.run(move |conn| repo::insert(conn, &row).map_err(ApiError::from)).await?;
@@ -38,7 +40,9 @@ pub async fn create(state: &AppState, input: OrganizationInput) -> Result<Organi
 }
 
 /// Replaces an organization's details.
-pub async fn update(state: &AppState, recent: &AccountCache, id: String, input: OrganizationInput) -> Result<Organization, ApiError> {
+pub async fn update(state: &AppState, recent: &AccountCache, principal: &Principal, id: String, input: OrganizationInput) -> Result<Organization, ApiError> {
+    principal.authorize(Permission::EditOrganization(&id))?;
+    validate(&input)?;
     let organization = state
         .db
         .transaction(move |conn| {

@@ -4,8 +4,8 @@ use actix_web::{get, post, web, HttpResponse};
 use harbour_types::{NewUser, Page, PageRequest, Problem, User, UserWithTemporaryPassword};
 
 use super::service;
-use crate::auth::{AccountCache, Permission, Principal};
-use crate::error::{validate, ApiError};
+use crate::auth::{AccountCache, Principal};
+use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Lists an organization's users (its agency admins, or system admins).
@@ -20,8 +20,7 @@ use crate::state::AppState;
 )]
 #[get("/organizations/{id}/users")]
 pub async fn list_users(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, page: web::Query<PageRequest>) -> Result<web::Json<Page<User>>, ApiError> {
-    principal.authorize(Permission::ManageUsersOf(&id))?;
-    Ok(web::Json(service::list(&state, id.into_inner(), page.into_inner()).await?))
+    Ok(web::Json(service::list(&state, &principal, id.into_inner(), page.into_inner()).await?))
 }
 
 /// Creates a user in an organization, with a temporary password shown once.
@@ -42,8 +41,6 @@ pub async fn list_users(state: web::Data<AppState>, principal: Principal, id: we
 )]
 #[post("/organizations/{id}/users")]
 pub async fn create_user(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<NewUser>) -> Result<HttpResponse, ApiError> {
-    principal.authorize(Permission::ManageUsersOf(&id))?;
-    validate(&*body)?;
     let created = service::create(&state, &principal, id.into_inner(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }

@@ -6,7 +6,7 @@ use harbour_types::{NewUser, Page, PageRequest, User, UserWithTemporaryPassword}
 use super::repo::{self, NewUserRow};
 use crate::auth::accounts::{self, UserAccount};
 use crate::auth::{password, refresh, AccountCache, Permission, Principal};
-use crate::error::ApiError;
+use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
 fn not_found() -> ApiError {
@@ -32,7 +32,8 @@ async fn new_temporary_password() -> Result<(String, String), ApiError> {
 }
 
 /// One page of an organization's users.
-pub async fn list(state: &AppState, organization_id: String, request: PageRequest) -> Result<Page<User>, ApiError> {
+pub async fn list(state: &AppState, principal: &Principal, organization_id: String, request: PageRequest) -> Result<Page<User>, ApiError> {
+    principal.authorize(Permission::ManageUsersOf(&organization_id))?;
     let (offset, limit) = crate::db::page_bounds(request);
     let (accounts, total) = state.db.run(move |conn| repo::list_for_organization(conn, &organization_id, offset, limit).map_err(ApiError::from)).await?;
     Ok(Page::new(accounts.iter().map(UserAccount::to_dto).collect(), total.unsigned_abs(), request))
@@ -40,6 +41,8 @@ pub async fn list(state: &AppState, organization_id: String, request: PageReques
 
 /// Creates a user with a temporary password, to be changed at first sign-in.
 pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: NewUser) -> Result<UserWithTemporaryPassword, ApiError> {
+    principal.authorize(Permission::ManageUsersOf(&organization_id))?;
+    validate(&input)?;
     if let Some(role) = input.roles.iter().find(|r| !principal.may_grant(**r)) {
         return Err(ApiError::Forbidden { code: "role_not_grantable", detail: format!("you may not grant the role {}", role.code()) });
     }
