@@ -9,7 +9,7 @@
 use actix_web::http::header;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
-use harbour_types::{FieldError, Problem};
+use harbour_types::{ErrorCode, FieldError, Problem};
 
 use crate::db::DbError;
 
@@ -27,10 +27,10 @@ pub enum ApiError {
     Validation(Vec<FieldError>),
     /// No valid credentials were presented.
     #[error("{detail}")]
-    Unauthorized { code: &'static str, detail: String },
+    Unauthorized { code: ErrorCode, detail: String },
     /// The caller is known but may not do this.
     #[error("{detail}")]
-    Forbidden { code: &'static str, detail: String },
+    Forbidden { code: ErrorCode, detail: String },
     /// Nothing here, or nothing the caller may know exists.
     #[error("{0}")]
     NotFound(String),
@@ -49,7 +49,7 @@ pub enum ApiError {
     PopulationTooSmall,
     /// The request conflicts with the current state.
     #[error("{detail}")]
-    Conflict { code: &'static str, detail: String },
+    Conflict { code: ErrorCode, detail: String },
     /// The body's media type is not accepted.
     #[error("{0}")]
     UnsupportedMediaType(String),
@@ -69,21 +69,21 @@ pub enum ApiError {
 
 impl ApiError {
     /// A stable code for the kind of problem, the key the SPA translates.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::BadRequest(_) => "bad_request",
-            ApiError::Validation(_) => "validation",
-            ApiError::Unauthorized { code, .. } | ApiError::Forbidden { code, .. } | ApiError::Conflict { code, .. } => code,
-            ApiError::NotFound(_) => "not_found",
-            ApiError::MethodNotAllowed => "method_not_allowed",
-            ApiError::PreconditionFailed => "stale_version",
-            ApiError::PreconditionRequired => "if_match_required",
-            ApiError::PopulationTooSmall => "population_too_small",
-            ApiError::UnsupportedMediaType(_) => "unsupported_media_type",
-            ApiError::PayloadTooLarge => "payload_too_large",
-            ApiError::TooManyRequests { .. } => "too_many_requests",
-            ApiError::Unavailable(_) => "unavailable",
-            ApiError::Internal(_) => "internal",
+            ApiError::BadRequest(_) => ErrorCode::BadRequest,
+            ApiError::Validation(_) => ErrorCode::Validation,
+            ApiError::Unauthorized { code, .. } | ApiError::Forbidden { code, .. } | ApiError::Conflict { code, .. } => *code,
+            ApiError::NotFound(_) => ErrorCode::NotFound,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::PreconditionFailed => ErrorCode::StaleVersion,
+            ApiError::PreconditionRequired => ErrorCode::IfMatchRequired,
+            ApiError::PopulationTooSmall => ErrorCode::PopulationTooSmall,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            ApiError::TooManyRequests { .. } => ErrorCode::TooManyRequests,
+            ApiError::Unavailable(_) => ErrorCode::Unavailable,
+            ApiError::Internal(_) => ErrorCode::Internal,
         }
     }
 
@@ -95,12 +95,12 @@ impl ApiError {
             _ => self.to_string(),
         };
         Problem {
-            problem_type: format!("urn:harbour:problem:{}", self.code()),
+            problem_type: format!("urn:harbour:problem:{}", self.code().code()),
             title: title_of(status).to_owned(),
             status: status.as_u16(),
             detail: Some(detail),
             instance: None,
-            code: self.code().to_owned(),
+            code: self.code().code().to_owned(),
             request_id: None,
             errors: match self {
                 ApiError::Validation(errors) => errors.clone(),
@@ -111,7 +111,7 @@ impl ApiError {
 
     /// A 403 for a caller whose role or organization does not allow this.
     pub fn forbidden(detail: impl Into<String>) -> ApiError {
-        ApiError::Forbidden { code: "forbidden", detail: detail.into() }
+        ApiError::Forbidden { code: ErrorCode::Forbidden, detail: detail.into() }
     }
 
     /// A 422 for one field, with a JSON pointer to it.
@@ -121,7 +121,7 @@ impl ApiError {
 
     /// A 401 for a missing, malformed or expired token.
     pub fn unauthenticated(detail: impl Into<String>) -> ApiError {
-        ApiError::Unauthorized { code: "unauthenticated", detail: detail.into() }
+        ApiError::Unauthorized { code: ErrorCode::Unauthenticated, detail: detail.into() }
     }
 }
 
@@ -186,7 +186,7 @@ impl From<diesel::result::Error> for ApiError {
             Error::NotFound => ApiError::NotFound("not found".into()),
             // Two requests raced to create the same thing: the loser learns it exists.
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                ApiError::Conflict { code: "already_exists", detail: "a record with the same unique value already exists".into() }
+                ApiError::Conflict { code: ErrorCode::AlreadyExists, detail: "a record with the same unique value already exists".into() }
             }
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => ApiError::NotFound("a record this refers to does not exist".into()),
             // The connection died under the query ("server closed the connection"), or before
@@ -269,16 +269,17 @@ fn title_of(status: StatusCode) -> &'static str {
 /// The problem for an error response that carries none of ours (actix's own 404, 405, 413…).
 pub fn problem_for_status(status: StatusCode) -> Problem {
     let code = match status.as_u16() {
-        400 => "bad_request",
-        401 => "unauthenticated",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        413 => "payload_too_large",
-        415 => "unsupported_media_type",
-        s if s >= 500 => "internal",
-        _ => "error",
-    };
+        400 => ErrorCode::BadRequest,
+        401 => ErrorCode::Unauthenticated,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        405 => ErrorCode::MethodNotAllowed,
+        413 => ErrorCode::PayloadTooLarge,
+        415 => ErrorCode::UnsupportedMediaType,
+        s if s >= 500 => ErrorCode::Internal,
+        _ => ErrorCode::Error,
+    }
+    .code();
     Problem {
         problem_type: format!("urn:harbour:problem:{code}"),
         title: title_of(status).to_owned(),

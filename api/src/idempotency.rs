@@ -17,6 +17,7 @@ use actix_web::{web, Error, HttpMessage as _, HttpResponse, ResponseError};
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use futures_util::StreamExt as _;
+use harbour_types::ErrorCode;
 use sha2::{Digest, Sha256};
 
 use crate::db::schema::idempotency_records;
@@ -152,7 +153,7 @@ fn claim(conn: &mut DbConn, scope: &str, key: &str, hash: &str) -> Result<Claim,
         }])),
         Some(record) if record.status != 0 => Ok(Claim::Replay(record)),
         Some(record) if record.created_at > now - ABANDONED_AFTER => {
-            Err(ApiError::Conflict { code: "idempotency_in_progress", detail: "the first request with this Idempotency-Key is still being handled: retry in a moment".into() })
+            Err(ApiError::Conflict { code: ErrorCode::IdempotencyInProgress, detail: "the first request with this Idempotency-Key is still being handled: retry in a moment".into() })
         }
         abandoned => {
             if abandoned.is_some() {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use actix_web::http::header;
 use actix_web::{HttpMessage, HttpRequest};
+use harbour_types::ErrorCode;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -116,7 +117,7 @@ impl TokenKeys {
         validation.leeway = 5;
         jsonwebtoken::decode::<Claims>(token, key, &validation).map(|data| data.claims).map_err(|e| match e.kind() {
             jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
-                ApiError::Unauthorized { code: "token_expired", detail: "the access token has expired".into() }
+                ApiError::Unauthorized { code: ErrorCode::TokenExpired, detail: "the access token has expired".into() }
             }
             _ => ApiError::unauthenticated("the access token is not valid"),
         })

@@ -1,7 +1,7 @@
 //! The one HTTP client of the app: JSON in and out, bearer token, problem+json errors.
 
 use gloo_net::http::{Request, RequestBuilder, Response};
-use harbour_types::Problem;
+use harbour_types::{ErrorCode, Problem};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::JsCast;
@@ -9,24 +9,24 @@ use wasm_bindgen::JsCast;
 /// Why a call failed: a problem from the server, or no answer at all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
-    /// The problem's stable code (`offline` when the server could not be reached).
-    pub code: String,
+    /// The problem's code (`Offline` when the server could not be reached).
+    pub code: ErrorCode,
     /// The HTTP status, 0 when offline.
     pub status: u16,
 }
 
 impl ApiError {
     fn offline() -> ApiError {
-        ApiError { code: "offline".into(), status: 0 }
+        ApiError { code: ErrorCode::Offline, status: 0 }
     }
 }
 
 async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     if response.ok() {
-        return response.json::<T>().await.map_err(|_| ApiError { code: "bad_response".into(), status: response.status() });
+        return response.json::<T>().await.map_err(|_| ApiError { code: ErrorCode::BadResponse, status: response.status() });
     }
     let status = response.status();
-    let code = response.json::<Problem>().await.map(|p| p.code).unwrap_or_else(|_| "error".into());
+    let code = response.json::<Problem>().await.ok().and_then(|p| ErrorCode::from_code(&p.code)).unwrap_or(ErrorCode::Error);
     Err(ApiError { code, status })
 }
 
@@ -45,7 +45,7 @@ pub async fn get<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result
 
 /// POST a JSON body and read a JSON answer.
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, token: Option<&str>, body: &B) -> Result<T, ApiError> {
-    let request = with_token(Request::post(path), token).json(body).map_err(|_| ApiError { code: "bad_request".into(), status: 0 })?;
+    let request = with_token(Request::post(path), token).json(body).map_err(|_| ApiError { code: ErrorCode::BadRequest, status: 0 })?;
     let response = request.send().await.map_err(|_| ApiError::offline())?;
     read(response).await
 }
@@ -69,7 +69,7 @@ pub async fn put_versioned<B: Serialize, T: DeserializeOwned>(path: &str, token:
     let request = with_token(Request::put(path), token)
         .header("If-Match", &format!("\"{version}\""))
         .json(body)
-        .map_err(|_| ApiError { code: "bad_request".into(), status: 0 })?;
+        .map_err(|_| ApiError { code: ErrorCode::BadRequest, status: 0 })?;
     let response = request.send().await.map_err(|_| ApiError::offline())?;
     read(response).await
 }
@@ -79,7 +79,7 @@ pub async fn post_versioned<B: Serialize, T: DeserializeOwned>(path: &str, token
     let request = with_token(Request::post(path), token)
         .header("If-Match", &format!("\"{version}\""))
         .json(body)
-        .map_err(|_| ApiError { code: "bad_request".into(), status: 0 })?;
+        .map_err(|_| ApiError { code: ErrorCode::BadRequest, status: 0 })?;
     let response = request.send().await.map_err(|_| ApiError::offline())?;
     read(response).await
 }
@@ -91,7 +91,7 @@ pub async fn post_no_content(path: &str, token: Option<&str>, body: Option<serde
         Some(body) => builder.json(&body),
         None => builder.build(),
     }
-    .map_err(|_| ApiError { code: "bad_request".into(), status: 0 })?;
+    .map_err(|_| ApiError { code: ErrorCode::BadRequest, status: 0 })?;
     let response = request.send().await.map_err(|_| ApiError::offline())?;
     if response.ok() {
         Ok(())
@@ -108,7 +108,7 @@ pub async fn download(path: &str, token: Option<&str>, filename: &str) -> Result
         return read::<serde_json::Value>(response).await.map(drop);
     }
     let text = response.text().await.map_err(|_| ApiError::offline())?;
-    let failed = || ApiError { code: "error".into(), status: 0 };
+    let failed = || ApiError { code: ErrorCode::Error, status: 0 };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("text/csv");

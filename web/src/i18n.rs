@@ -1,6 +1,7 @@
 //! Every string the interface shows, in English and French. A message cannot be added
 //! without both translations: the `messages!` table below takes them in pairs.
 
+use harbour_types::ErrorCode;
 use leptos::prelude::*;
 
 /// An interface language.
@@ -467,15 +468,15 @@ messages! {
 }
 
 /// The message for a problem's `code` from the API.
-pub fn problem_message(code: &str) -> Msg {
+pub fn problem_message(code: ErrorCode) -> Msg {
     match code {
-        "invalid_credentials" => Msg::ErrorInvalidCredentials,
-        "too_many_requests" => Msg::ErrorTooManyAttempts,
-        "offline" | "unavailable" => Msg::ErrorOffline,
-        "validation" => Msg::ErrorValidation,
-        "already_exists" => Msg::ErrorAlreadyExists,
-        "population_too_small" => Msg::ErrorPopulationTooSmall,
-        "wrong_current_password" => Msg::ErrorWrongCurrentPassword,
+        ErrorCode::InvalidCredentials => Msg::ErrorInvalidCredentials,
+        ErrorCode::TooManyRequests => Msg::ErrorTooManyAttempts,
+        ErrorCode::Offline | ErrorCode::Unavailable => Msg::ErrorOffline,
+        ErrorCode::Validation => Msg::ErrorValidation,
+        ErrorCode::AlreadyExists => Msg::ErrorAlreadyExists,
+        ErrorCode::PopulationTooSmall => Msg::ErrorPopulationTooSmall,
+        ErrorCode::WrongCurrentPassword => Msg::ErrorWrongCurrentPassword,
         _ => Msg::ErrorGeneric,
     }
 }

@@ -2,7 +2,7 @@
 //! written to localStorage, sessionStorage or IndexedDB. A reload restores the session
 //! through the httpOnly refresh cookie, which scripts cannot read.
 
-use harbour_types::{InstanceInfo, Me, SessionResponse};
+use harbour_types::{ErrorCode, InstanceInfo, Me, SessionResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -122,7 +122,7 @@ impl Session {
     fn settle(self, answer: Result<SessionResponse, api::ApiError>, i18n: I18n) {
         match answer {
             Ok(response) => self.accept(response, i18n),
-            Err(e) if e.code == "offline" => self.state.set(SessionState::Offline),
+            Err(e) if e.code == ErrorCode::Offline => self.state.set(SessionState::Offline),
             Err(_) => self.state.set(SessionState::SignedOut),
         }
     }

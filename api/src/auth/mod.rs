@@ -14,6 +14,8 @@ pub use policy::Permission;
 pub use principal::{AccountCache, Actor, Principal};
 pub use throttle::Throttle;
 
+use harbour_types::ErrorCode;
+
 use crate::db::DbError;
 use crate::error::ApiError;
 
@@ -62,13 +64,13 @@ impl From<AuthError> for ApiError {
     fn from(e: AuthError) -> Self {
         let detail = e.to_string();
         match e {
-            AuthError::InvalidCredentials => ApiError::Unauthorized { code: "invalid_credentials", detail },
-            AuthError::InvalidClient => ApiError::Unauthorized { code: "invalid_client", detail },
-            AuthError::SessionEnded => ApiError::Unauthorized { code: "session_ended", detail },
-            AuthError::RefreshReused => ApiError::Unauthorized { code: "refresh_reused", detail },
+            AuthError::InvalidCredentials => ApiError::Unauthorized { code: ErrorCode::InvalidCredentials, detail },
+            AuthError::InvalidClient => ApiError::Unauthorized { code: ErrorCode::InvalidClient, detail },
+            AuthError::SessionEnded => ApiError::Unauthorized { code: ErrorCode::SessionEnded, detail },
+            AuthError::RefreshReused => ApiError::Unauthorized { code: ErrorCode::RefreshReused, detail },
             AuthError::UnsupportedGrantType => ApiError::BadRequest(detail),
-            AuthError::InvalidScope => ApiError::Forbidden { code: "invalid_scope", detail },
-            AuthError::WrongCurrentPassword => ApiError::Forbidden { code: "wrong_current_password", detail },
+            AuthError::InvalidScope => ApiError::Forbidden { code: ErrorCode::InvalidScope, detail },
+            AuthError::WrongCurrentPassword => ApiError::Forbidden { code: ErrorCode::WrongCurrentPassword, detail },
             AuthError::Api(api) => api,
         }
     }

@@ -4,7 +4,7 @@
 //! with the principal's own organization as read from the database — so a user of one
 //! organization can never act on another's by changing an id in the URL.
 
-use harbour_types::{Role, Scope};
+use harbour_types::{ErrorCode, Role, Scope};
 
 use super::principal::{Actor, Principal};
 use crate::error::ApiError;
@@ -57,7 +57,7 @@ impl Principal {
         }
         if let Actor::User { must_change_password: true, .. } = self.actor {
             return Err(ApiError::Forbidden {
-                code: "password_change_required",
+                code: ErrorCode::PasswordChangeRequired,
                 detail: "choose a new password before doing anything else".into(),
             });
         }
@@ -69,7 +69,7 @@ impl Principal {
     /// (404, naming `what`), so ids cannot be probed across organizations.
     pub fn authorize_owned(&self, permission: Permission<'_>, owner: &str, what: &str) -> Result<(), ApiError> {
         self.authorize(permission).map_err(|e| match e {
-            ApiError::Forbidden { code: "forbidden", .. } if owner != self.organization_id => ApiError::NotFound(format!("no such {what}")),
+            ApiError::Forbidden { code: ErrorCode::Forbidden, .. } if owner != self.organization_id => ApiError::NotFound(format!("no such {what}")),
             other => other,
         })
     }

@@ -4,9 +4,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
-use harbour_types::{
-    AccessPurpose, AuditAction, Consent, ConsentInput, ConsentMethod, ConsentStatement, ConsentStatementRequest, ConsentStatus, RevocationInput,
-};
+use harbour_types::{AccessPurpose, AuditAction, Consent, ConsentInput, ConsentMethod, ConsentStatement, ConsentStatementRequest, ConsentStatus, ErrorCode, RevocationInput};
 
 use super::policy::{self, ConsentView};
 use super::repo::{self, ConsentRecord, ConsentRow};
@@ -98,7 +96,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
             repo::insert(conn, &row, &recipient_ids, sealed.as_deref())?;
             if let Some(old) = &input.supersedes_id {
                 if !repo::mark_superseded(conn, old, &id)? {
-                    return Err(ApiError::Conflict { code: "consent_not_active", detail: "the consent to supersede changed meanwhile".into() });
+                    return Err(ApiError::Conflict { code: ErrorCode::ConsentNotActive, detail: "the consent to supersede changed meanwhile".into() });
                 }
             }
             audit::record(
@@ -199,14 +197,14 @@ pub async fn revoke(state: &AppState, copies: &SharedCopies, accessor: Accessor,
             let status = policy::consent_status(&consent, now);
             if status != ConsentStatus::Active {
                 return Err(ApiError::Conflict {
-                    code: if status == ConsentStatus::Revoked { "already_revoked" } else { "consent_not_active" },
+                    code: if status == ConsentStatus::Revoked { ErrorCode::AlreadyRevoked } else { ErrorCode::ConsentNotActive },
                     detail: format!("this consent is {}; only an active consent can be revoked", status.code()),
                 });
             }
             let by = accessor.principal.user_id().unwrap_or_default().to_owned();
             let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
             if !repo::revoke(conn, &id, now.naive_utc(), &by, input.method, note)? {
-                return Err(ApiError::Conflict { code: "already_revoked", detail: "this consent is revoked; only an active consent can be revoked".into() });
+                return Err(ApiError::Conflict { code: ErrorCode::AlreadyRevoked, detail: "this consent is revoked; only an active consent can be revoked".into() });
             }
             audit::record(conn, &accessor, &read_entry(AuditAction::ConsentRevoke, &consent, view))?;
             // Copies already shared under it (referrals' snapshots) lose their participant
@@ -258,7 +256,7 @@ fn check_supersedable(conn: &mut DbConn, old: &str, participant_id: &str, now: D
     let consent = repo::find(conn, old)?.filter(|c| c.row.participant_id == participant_id).ok_or_else(|| invalid("is not a consent of this participant"))?;
     let status = policy::consent_status(&consent, now);
     if status != ConsentStatus::Active {
-        return Err(ApiError::Conflict { code: "consent_not_active", detail: format!("the consent to supersede is {}; only an active one can be", status.code()) });
+        return Err(ApiError::Conflict { code: ErrorCode::ConsentNotActive, detail: format!("the consent to supersede is {}; only an active one can be", status.code()) });
     }
     Ok(())
 }

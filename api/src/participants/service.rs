@@ -3,10 +3,7 @@
 //! [`crate::consent::policy`].
 
 use chrono::{Datelike as _, NaiveDate, Utc};
-use harbour_types::{
-    AgeBand, AuditAction, DataCategory, Page, PageRequest, Participant, ParticipantAccess, ParticipantIdentity, ParticipantInput, ParticipantNeeds,
-    ParticipantSafety, ParticipantSearch, ParticipantSummary, SafeContact, SafeContactMethod,
-};
+use harbour_types::{AgeBand, AuditAction, DataCategory, ErrorCode, Page, PageRequest, Participant, ParticipantAccess, ParticipantIdentity, ParticipantInput, ParticipantNeeds, ParticipantSafety, ParticipantSearch, ParticipantSummary, SafeContact, SafeContactMethod};
 
 use super::repo::{self, ParticipantRecord, ParticipantRow, SearchScope};
 use crate::audit::{self, Accessor, AuditEntry};
@@ -339,7 +336,7 @@ pub fn reseal_all(conn: &mut DbConn, keys: &Keyring) -> Result<usize, ApiError> 
             }
         }
         if changed && !repo::update(conn, &row, row.version)? {
-            return Err(ApiError::Conflict { code: "changed_during_rotation", detail: "a participant changed during rotation; run it again".into() });
+            return Err(ApiError::Conflict { code: ErrorCode::ChangedDuringRotation, detail: "a participant changed during rotation; run it again".into() });
         }
     }
     Ok(count)

@@ -1,7 +1,7 @@
 //! The referral life cycle: which step is allowed from which state, by which side, and
 //! what each step needs. Mapped onto HL7 FHIR Task statuses in [`fhir_status`].
 
-use harbour_types::{Outcome, ReasonCode, ReferralAction, ReferralStatus, ReferralTransition};
+use harbour_types::{ErrorCode, Outcome, ReasonCode, ReferralAction, ReferralStatus, ReferralTransition};
 
 use crate::error::ApiError;
 
@@ -48,7 +48,7 @@ pub fn check(status: ReferralStatus, step: &ReferralTransition) -> Result<(), Ap
         let names: Vec<&str> = allowed.iter().map(|a| a.code()).collect();
         let allowed_text = if names.is_empty() { "none: it is closed".to_owned() } else { names.join(", ") };
         return Err(ApiError::Conflict {
-            code: "illegal_transition",
+            code: ErrorCode::IllegalTransition,
             detail: format!("the referral is {}; `{}` is not allowed now. Allowed: {allowed_text}", status.code(), step.action.code()),
         });
     }

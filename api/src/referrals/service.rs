@@ -2,10 +2,7 @@
 //! one transaction with its timeline event and its audit event.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use harbour_types::{
-    AccessPurpose, AssigneeInput, AuditAction, OrganizationRef, Outcome, Page, PageRequest, Participant, ReasonCode, Referral, ReferralAction,
-    ReferralCounts, ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, Urgency,
-};
+use harbour_types::{AccessPurpose, AssigneeInput, AuditAction, ErrorCode, OrganizationRef, Outcome, Page, PageRequest, Participant, ReasonCode, Referral, ReferralAction, ReferralCounts, ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, Urgency};
 use serde::Deserialize;
 
 use super::lifecycle::{self, Side};
@@ -152,7 +149,7 @@ fn dispatch(
     let Some(access) = policy::referral_disclosure(&row.to_organization_id, &consents, now) else {
         let receiver = repo::names(conn, row)?.to_organization;
         return Err(ApiError::Conflict {
-            code: "consent_required",
+            code: ErrorCode::ConsentRequired,
             detail: format!("no active consent lets {receiver} receive a referral for this participant: record one that names {receiver} for the purpose \"referral\""),
         });
     };
@@ -184,7 +181,7 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Ref
                 row.version += 1;
                 row.updated_at = now;
                 if !repo::update(conn, &row, version)? {
-                    return Err(ApiError::Conflict { code: "changed_meanwhile", detail: "the referral changed while it was opened: open it again".into() });
+                    return Err(ApiError::Conflict { code: ErrorCode::ChangedMeanwhile, detail: "the referral changed while it was opened: open it again".into() });
                 }
                 event(conn, &row, "received", &accessor, None)?;
             }
@@ -388,7 +385,7 @@ pub fn redact_under(conn: &mut DbConn, consent_id: &str, accessor: &Accessor) ->
         row.version += 1;
         row.updated_at = now;
         if !repo::update(conn, &row, version)? {
-            return Err(ApiError::Conflict { code: "changed_meanwhile", detail: "a referral changed during the withdrawal: try again".into() });
+            return Err(ApiError::Conflict { code: ErrorCode::ChangedMeanwhile, detail: "a referral changed during the withdrawal: try again".into() });
         }
         event(conn, &row, "redacted", accessor, Some("consent withdrawn: the participant's details were removed"))?;
     }

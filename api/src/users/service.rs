@@ -1,7 +1,7 @@
 //! Managing an organization's users.
 
 use chrono::Utc;
-use harbour_types::{NewUser, Page, PageRequest, User, UserWithTemporaryPassword};
+use harbour_types::{ErrorCode, NewUser, Page, PageRequest, User, UserWithTemporaryPassword};
 
 use super::repo::{self, NewUserRow};
 use crate::auth::accounts::{self, UserAccount};
@@ -44,7 +44,7 @@ pub async fn create(state: &AppState, principal: &Principal, organization_id: St
     principal.authorize(Permission::ManageUsersOf(&organization_id))?;
     validate(&input)?;
     if let Some(role) = input.roles.iter().find(|r| !principal.may_grant(**r)) {
-        return Err(ApiError::Forbidden { code: "role_not_grantable", detail: format!("you may not grant the role {}", role.code()) });
+        return Err(ApiError::Forbidden { code: ErrorCode::RoleNotGrantable, detail: format!("you may not grant the role {}", role.code()) });
     }
     let locale = input.locale.clone().unwrap_or_else(|| "en".into());
     if !matches!(locale.as_str(), "en" | "fr") {
@@ -88,7 +88,7 @@ pub async fn create(state: &AppState, principal: &Principal, organization_id: St
 pub async fn deactivate(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<User, ApiError> {
     let account = manageable(state, principal, id).await?;
     if principal.user_id() == Some(account.row.id.as_str()) {
-        return Err(ApiError::Conflict { code: "cannot_deactivate_self", detail: "you cannot deactivate your own account".into() });
+        return Err(ApiError::Conflict { code: ErrorCode::CannotDeactivateSelf, detail: "you cannot deactivate your own account".into() });
     }
     let user_id = account.row.id.clone();
     let user = state

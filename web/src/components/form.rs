@@ -18,7 +18,7 @@ pub fn save_failure(error: &ApiError) -> Msg {
     if error.status == 412 {
         Msg::ChangedSinceOpened
     } else {
-        problem_message(&error.code)
+        problem_message(error.code)
     }
 }
 

@@ -278,7 +278,7 @@ pub fn CategoriesPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
                 {move || terms.get().map(|outcome| match outcome {
                     Ok(page) => branch(&page.contents, None, i18n.0.get(), open),
-                    Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
                 })}
             </Transition>
             <h2>{i18n.t(Msg::Regions)}</h2>

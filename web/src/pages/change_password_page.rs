@@ -27,7 +27,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     window().alert_with_message(Msg::PasswordChanged.text(i18n.0.get_untracked())).ok();
                     session.sign_out();
                 }
-                Err(e) => message.set(Some(problem_message(&e.code))),
+                Err(e) => message.set(Some(problem_message(e.code))),
             }
         });
     };

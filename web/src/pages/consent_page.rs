@@ -135,7 +135,7 @@ pub fn ConsentPage() -> impl IntoView {
         spawn_local(async move {
             match api::post::<_, ConsentStatement>("/api/v1/consent-statements", token.as_deref(), &body).await {
                 Ok(text) => statement.set(Some(text)),
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) => error.set(Some(problem_message(e.code))),
             }
         });
     };
@@ -183,7 +183,7 @@ pub fn ConsentPage() -> impl IntoView {
             busy.set(false);
             match saved {
                 Ok(c) => navigate(&format!("/participants/{}", c.participant_id), NavigateOptions { replace: true, ..Default::default() }),
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) => error.set(Some(problem_message(e.code))),
             }
         });
     };

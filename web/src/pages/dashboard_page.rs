@@ -40,7 +40,7 @@ fn Panel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>, csv:
         let token = session.token();
         leptos::task::spawn_local(async move {
             let outcome = api::download(&path, token.as_deref(), &format!("harbour-{id}.csv")).await;
-            failed.set(outcome.err().map(|e| problem_message(&e.code)));
+            failed.set(outcome.err().map(|e| problem_message(e.code)));
         });
     };
     view! {
@@ -64,7 +64,7 @@ where
         <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
             {move || data.get().map(|outcome| match outcome {
                 Ok(figures) => render(figures),
-                Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
             })}
         </Transition>
     }

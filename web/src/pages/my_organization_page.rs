@@ -55,7 +55,7 @@ fn CapacityEditor(service: Service, reload: Callback<()>, notify: Callback<(Msg,
                     notify.run((Msg::ChangedElsewhere, true));
                     reload.run(());
                 }
-                Err(e) => notify.run((problem_message(&e.code), true)),
+                Err(e) => notify.run((problem_message(e.code), true)),
             }
         });
     };
@@ -131,7 +131,7 @@ pub fn MyOrganizationPage() -> impl IntoView {
                             {page.contents.into_iter().map(|service| view! { <CapacityEditor service=service reload=reload notify=notify/> }).collect_view()}
                         </ul>
                     }.into_any(),
-                    Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
                 })}
             </Transition>
             <h2>{i18n.t(Msg::OurPlaces)}</h2>

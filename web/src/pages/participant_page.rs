@@ -59,7 +59,7 @@ fn ConsentItem(consent: Consent, owner: bool, reload: Callback<()>, notify: Call
         spawn_local(async move {
             match api::post::<_, Consent>(&path, token.as_deref(), &body).await {
                 Ok(_) => notify.run((Msg::Withdrawn, false)),
-                Err(e) => notify.run((problem_message(&e.code), true)),
+                Err(e) => notify.run((problem_message(e.code), true)),
             }
             reload.run(());
         });
@@ -168,7 +168,7 @@ pub fn ParticipantPage() -> impl IntoView {
                                         {list.into_iter().map(|c| view! { <ConsentItem consent=c owner=owner reload=reload notify=notify change=change/> }).collect_view()}
                                     </ul>
                                 }.into_any(),
-                                Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                                Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
                             })}
                         }.into_any()
                     }

@@ -3,7 +3,7 @@
 //! a consent naming the service's organization for "referral" the server refuses, and
 //! this screen says so and leads to consent capture.
 
-use harbour_types::{Referral, ReferralInput, ReferralNeeds, SearchResults, Urgency};
+use harbour_types::{ErrorCode, Referral, ReferralInput, ReferralNeeds, SearchResults, Urgency};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -63,8 +63,8 @@ pub fn ReferPage() -> impl IntoView {
             busy.set(false);
             match saved {
                 Ok(r) => navigate(&format!("/referrals/{}", r.id), NavigateOptions { replace: true, ..Default::default() }),
-                Err(e) if e.code == "consent_required" => consent_missing.set(true),
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) if e.code == ErrorCode::ConsentRequired => consent_missing.set(true),
+                Err(e) => error.set(Some(problem_message(e.code))),
             }
         });
     };
@@ -95,7 +95,7 @@ pub fn ReferPage() -> impl IntoView {
                                     </label>
                                 }
                             }).collect_view().into_any(),
-                            Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                            Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
                         })}
                     </Transition>
                 </fieldset>

@@ -128,7 +128,7 @@ fn Thread(id: String) -> impl IntoView {
                     text.set(String::new());
                     generation.update(|g| *g += 1);
                 }
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) => error.set(Some(problem_message(e.code))),
             }
         });
     };
@@ -147,7 +147,7 @@ fn Thread(id: String) -> impl IntoView {
                         }).collect_view()}
                     </ol>
                 }.into_any(),
-                Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
             })}
         </Transition>
         <form on:submit=send>

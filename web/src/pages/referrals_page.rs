@@ -59,7 +59,7 @@ pub fn ReferralsPage() -> impl IntoView {
                             </ul>
                         }.into_any()
                     }
-                    Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(&e.code))}</p> }.into_any(),
+                    Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
                 })}
             </Transition>
         </section>

@@ -130,7 +130,7 @@ fn ListingCheck(service_id: String, verified_at: Option<chrono::DateTime<chrono:
                     failed.set(None);
                     verified.set(saved.verified_at);
                 }
-                Err(e) => failed.set(Some(problem_message(&e.code))),
+                Err(e) => failed.set(Some(problem_message(e.code))),
             }
         });
     };

@@ -28,7 +28,7 @@ pub fn SignInPage() -> impl IntoView {
                     password.set(String::new());
                     session.accept(response, i18n);
                 }
-                Err(e) => error.set(Some(problem_message(&e.code))),
+                Err(e) => error.set(Some(problem_message(e.code))),
             }
             busy.set(false);
         });
