@@ -231,7 +231,7 @@ fn create_organization(conn: &mut DbConn, org: char) -> String {
         phone: None,
     };
     insert(conn, &OrganizationRow::new(id.clone(), &input, now)).expect("fixture organization");
-    for role in Role::ALL {
+    for &role in Role::ALL {
         let email = Fixture::email(role, org);
         let user = NewUserRow {
             id: &uuid::Uuid::new_v4().to_string(),

@@ -58,12 +58,10 @@ impl UserAccount {
 }
 
 fn roles_of(conn: &mut DbConn, user_ids: &[String]) -> QueryResult<Vec<(String, Role)>> {
-    let rows: Vec<(String, String)> = user_roles::table
+    user_roles::table
         .filter(user_roles::user_id.eq_any(user_ids))
         .select((user_roles::user_id, user_roles::role))
-        .load(conn)?;
-    // A role code this build does not know (written by a newer version) grants nothing.
-    Ok(rows.into_iter().filter_map(|(id, code)| Role::from_code(&code).map(|r| (id, r))).collect())
+        .load(conn)
 }
 
 pub(crate) fn with_roles(conn: &mut DbConn, rows: Vec<(UserRow, String, bool)>) -> QueryResult<Vec<UserAccount>> {

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Double, Integer, Nullable, Text, Timestamp};
-use harbour_types::Breakdown;
+use harbour_types::{Breakdown, ReferralStatus, ServiceStatus};
 
 use crate::db::schema::{consents, organizations, referrals, services};
 use crate::db::{load_sql, Bind, DbConn, MultiBackend};
@@ -183,7 +183,7 @@ fn response_times_in_sql(conn: &mut DbConn, window: &Window, column: &str) -> Qu
 }
 
 fn response_times_here(conn: &mut DbConn, window: &Window, by: Breakdown) -> QueryResult<Vec<GroupTimes>> {
-    type Milestones = (String, Option<String>, Option<String>, String, String, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    type Milestones = (String, Option<String>, Option<String>, String, ReferralStatus, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>);
     let rows: Vec<Milestones> = referrals::table
         .filter(window.sent())
         .select((
@@ -209,7 +209,7 @@ fn response_times_here(conn: &mut DbConn, window: &Window, by: Breakdown) -> Que
         };
         let Some(sent) = sent else { continue };
         let seconds = |at: Option<NaiveDateTime>| at.map(|at| (at - sent).num_seconds().max(0) as f64);
-        let completed = (status == "completed").then_some(closed).flatten();
+        let completed = (status == ReferralStatus::Completed).then_some(closed).flatten();
         let group = groups.entry(key).or_default();
         for (s, value) in [seconds(received), seconds(accepted), seconds(completed)].into_iter().enumerate() {
             if let Some(value) = value {
@@ -340,12 +340,12 @@ pub struct OrganizationListings {
 pub fn stale_by_organization(conn: &mut DbConn, before: NaiveDateTime) -> QueryResult<Vec<OrganizationListings>> {
     let listings: Vec<(String, String, i64, Option<NaiveDateTime>)> = services::table
         .inner_join(organizations::table)
-        .filter(services::status.eq("active"))
+        .filter(services::status.eq(ServiceStatus::Active))
         .group_by((organizations::id, organizations::name))
         .select((organizations::id, organizations::name, count_star(), min(services::verified_at)))
         .load(conn)?;
     let stale: std::collections::HashMap<String, i64> = services::table
-        .filter(services::status.eq("active"))
+        .filter(services::status.eq(ServiceStatus::Active))
         .filter(services::verified_at.is_null().or(services::verified_at.lt(before)))
         .group_by(services::organization_id)
         .select((services::organization_id, count_star()))

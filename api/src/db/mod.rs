@@ -454,6 +454,23 @@ mod tests {
         number: i64,
     }
 
+    /// A stored code reads as its value, through the connection every query uses, and one
+    /// this version does not know is an error: a referral is never read as a draft, nor a
+    /// role as another, because its code is new or mistyped.
+    #[test]
+    fn stored_codes_read_typed_and_an_unknown_one_is_an_error() -> Result<(), Box<dyn std::error::Error>> {
+        use diesel::dsl::sql;
+        use diesel::sql_types::Text;
+        use harbour_types::{ReferralStatus, Role};
+        let mut conn = DbConn::Sqlite(diesel::SqliteConnection::establish(":memory:")?);
+        assert_eq!(diesel::select(sql::<Text>("'in_progress'")).get_result::<ReferralStatus>(&mut conn)?, ReferralStatus::InProgress);
+        assert_eq!(diesel::select(sql::<Text>("'agency_admin'")).get_result::<Role>(&mut conn)?, Role::AgencyAdmin);
+        let unknown = diesel::select(sql::<Text>("'on_hold'")).get_result::<ReferralStatus>(&mut conn);
+        assert!(format!("{unknown:?}").contains("\\\"on_hold\\\" is not a ReferralStatus"), "{unknown:?}");
+        assert!(diesel::select(sql::<Text>("'supervisor'")).get_result::<Role>(&mut conn).is_err());
+        Ok(())
+    }
+
     #[test]
     fn hand_written_queries_bind_in_order_and_refuse_a_miscount() -> Result<(), Box<dyn std::error::Error>> {
         let mut conn = diesel::SqliteConnection::establish(":memory:")?;

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::Visibility;
+use harbour_types::{ServiceStatus, Visibility};
 
 use crate::db::schema::{
     directory_changes, directory_revision, locations, phones, regions, schedule_exceptions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
@@ -514,7 +514,7 @@ pub fn stale_services(conn: &mut DbConn, before: NaiveDateTime, offset: i64, lim
     let stale = || {
         services::table
             .inner_join(organizations::table)
-            .filter(services::status.eq("active"))
+            .filter(services::status.eq(ServiceStatus::Active))
             .filter(services::verified_at.is_null().or(services::verified_at.lt(before)))
     };
     let total = stale().count().get_result(conn)?;

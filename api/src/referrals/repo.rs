@@ -5,7 +5,7 @@ use diesel::expression::{AppearsOnTable, ValidGrouping};
 use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Integer, Nullable};
-use harbour_types::{ReferralStatus, Urgency};
+use harbour_types::{Outcome, ReasonCode, ReferralStatus, Role, ServiceStatus, Urgency};
 
 use super::lifecycle::awaiting_answer;
 
@@ -28,14 +28,14 @@ pub struct ReferralRow {
     pub consent_id: Option<String>,
     pub need_category_ids: String,
     pub needs_note: Option<String>,
-    pub urgency: String,
+    pub urgency: Urgency,
     pub safe_contact_instructions: Option<String>,
     pub participant_confirmed: bool,
     pub snapshot_sealed: Option<String>,
     pub redacted_at: Option<NaiveDateTime>,
-    pub status: String,
-    pub reason: Option<String>,
-    pub outcome: Option<String>,
+    pub status: ReferralStatus,
+    pub reason: Option<ReasonCode>,
+    pub outcome: Option<Outcome>,
     pub due_at: Option<NaiveDateTime>,
     pub reminded_at: Option<NaiveDateTime>,
     pub assignee_id: Option<String>,
@@ -65,7 +65,7 @@ pub struct EventRow {
     pub actor_user_id: Option<String>,
     pub actor_client_id: Option<String>,
     pub organization_id: String,
-    pub status: String,
+    pub status: ReferralStatus,
     pub note: Option<String>,
 }
 
@@ -148,8 +148,8 @@ pub fn names_of(conn: &mut DbConn, rows: &[ReferralRow]) -> QueryResult<Vec<Name
 /// What a list is filtered by, besides the organization and its side.
 #[derive(Debug, Clone, Default)]
 pub struct ListFilter {
-    pub status: Option<String>,
-    pub urgency: Option<String>,
+    pub status: Option<ReferralStatus>,
+    pub urgency: Option<Urgency>,
     pub service_id: Option<String>,
     pub assignee_id: Option<String>,
     /// Only overdue referrals (`true`), or only the others.
@@ -238,10 +238,10 @@ fn filtered(organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDa
         query = query.filter(referrals::status.ne(hidden));
     }
     if let Some(status) = &filter.status {
-        query = query.filter(referrals::status.eq(status.clone()));
+        query = query.filter(referrals::status.eq(*status));
     }
     if let Some(urgency) = &filter.urgency {
-        query = query.filter(referrals::urgency.eq(urgency.clone()));
+        query = query.filter(referrals::urgency.eq(*urgency));
     }
     if let Some(service) = &filter.service_id {
         query = query.filter(referrals::service_id.eq(service.clone()));
@@ -272,7 +272,7 @@ pub fn count_for_organization(conn: &mut DbConn, organization_id: &str, sent: bo
             tallies = tallies.filter(referral_tallies::status.ne(hidden));
         }
         if let Some(status) = status {
-            tallies = tallies.filter(referral_tallies::status.eq(status.clone()));
+            tallies = tallies.filter(referral_tallies::status.eq(*status));
         }
         // A few hundred rows at most (statuses × stripes), added here: SUM of a BIGINT is a NUMERIC on PostgreSQL.
         return Ok(tallies.load::<i64>(conn)?.into_iter().sum());
@@ -374,7 +374,7 @@ pub struct ServiceFacts {
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub name: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
-    pub status: String,
+    pub status: ServiceStatus,
     #[diesel(sql_type = diesel::sql_types::Bool)]
     pub accepts_referrals: bool,
     #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
@@ -466,7 +466,7 @@ pub fn reminder_addresses(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<V
         .inner_join(user_roles::table)
         .filter(users::organization_id.eq(&row.to_organization_id))
         .filter(users::active.eq(true))
-        .filter(user_roles::role.eq_any(["intake_worker", "agency_admin"]))
+        .filter(user_roles::role.eq_any([Role::IntakeWorker, Role::AgencyAdmin]))
         .select(users::email)
         .distinct()
         .load(conn)?;

@@ -2,7 +2,7 @@
 //! one transaction with its timeline event and its audit event.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use harbour_types::{AccessPurpose, AssigneeInput, AuditAction, ErrorCode, OrganizationRef, Outcome, Page, PageRequest, Participant, ReasonCode, Referral, ReferralAction, ReferralCounts, ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, Urgency};
+use harbour_types::{AccessPurpose, AssigneeInput, AuditAction, ErrorCode, OrganizationRef, Page, PageRequest, Participant, Referral, ReferralAction, ReferralCounts, ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, ServiceStatus, Urgency};
 use serde::Deserialize;
 
 use super::lifecycle::{self, Side};
@@ -63,7 +63,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
             if service.organization_id == principal.organization_id {
                 return Err(ApiError::invalid("/service_id", "own_organization", "refer to another organization's service"));
             }
-            if !service.accepts_referrals || service.status != "active" {
+            if !service.accepts_referrals || service.status != ServiceStatus::Active {
                 return Err(ApiError::invalid("/service_id", "not_accepting", "this service does not take referrals now"));
             }
             if let Some(unknown) = participants_repo::unknown_categories(conn, &input.needs.category_ids)?.first() {
@@ -85,12 +85,12 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 consent_id: None,
                 need_category_ids: serde_json::to_string(&input.needs.category_ids).unwrap_or_else(|_| "[]".into()),
                 needs_note: input.needs.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
-                urgency: input.urgency.code().to_owned(),
+                urgency: input.urgency,
                 safe_contact_instructions: input.safe_contact_instructions.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
                 participant_confirmed: input.participant_confirmed,
                 snapshot_sealed: None,
                 redacted_at: None,
-                status: ReferralStatus::Draft.code().to_owned(),
+                status: ReferralStatus::Draft,
                 reason: None,
                 outcome: None,
                 due_at: None,
@@ -174,7 +174,7 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Ref
         .db
         .transaction(move |conn| {
             let (mut row, side) = visible(conn, &accessor, &id)?;
-            if side == Side::Receiver && row.status == ReferralStatus::Sent.code() {
+            if side == Side::Receiver && row.status == ReferralStatus::Sent {
                 let version = row.version;
                 let now = Utc::now().naive_utc();
                 enter(&mut row, ReferralStatus::Received, now);
@@ -208,10 +208,10 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
             if row.version != version {
                 return Err(ApiError::PreconditionFailed);
             }
-            lifecycle::check(status_of(&row), &step)?;
+            lifecycle::check(row.status, &step)?;
             let now = Utc::now();
             if step.action == ReferralAction::Send {
-                let due_after = settings.due_after(urgency_of(&row));
+                let due_after = settings.due_after(row.urgency);
                 let participant = participants_repo::find(conn, &row.participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
                 dispatch(conn, &keyring, &mut row, &participant, due_after, now)?;
             } else {
@@ -220,10 +220,10 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
             }
             enter(&mut row, step.action.target(), now.naive_utc());
             if let Some(reason) = step.reason {
-                row.reason = Some(reason.code().to_owned());
+                row.reason = Some(reason);
             }
             if let Some(outcome) = step.outcome {
-                row.outcome = Some(outcome.code().to_owned());
+                row.outcome = Some(outcome);
             }
             if !repo::update(conn, &row, version)? {
                 return Err(ApiError::PreconditionFailed);
@@ -249,8 +249,8 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
     let request = PageRequest { page: query.page, per_page: query.per_page };
     let organization_id = accessor.principal.organization_id.clone();
     let filter = repo::ListFilter {
-        status: query.status.map(|s| s.code().to_owned()),
-        urgency: query.urgency.map(|u| u.code().to_owned()),
+        status: query.status,
+        urgency: query.urgency,
         service_id: query.service_id.clone(),
         assignee_id: match query.assignee.as_deref() {
             Some("me") => Some(accessor.principal.user_id().unwrap_or_default().to_owned()),
@@ -361,7 +361,7 @@ pub async fn counts(state: &AppState, accessor: Accessor) -> Result<ReferralCoun
             let mut count = |sent: bool, filter: repo::ListFilter| repo::count_for_organization(conn, &organization_id, sent, &filter, now).map(i64::unsigned_abs);
             let overdue = || repo::ListFilter { overdue: Some(true), ..Default::default() };
             Ok(ReferralCounts {
-                unopened: count(false, repo::ListFilter { status: Some(ReferralStatus::Sent.code().to_owned()), ..Default::default() })?,
+                unopened: count(false, repo::ListFilter { status: Some(ReferralStatus::Sent), ..Default::default() })?,
                 overdue_received: count(false, overdue())?,
                 overdue_sent: count(true, overdue())?,
             })
@@ -400,7 +400,7 @@ fn visible(conn: &mut DbConn, accessor: &Accessor, id: &str) -> Result<(Referral
     let org = &accessor.principal.organization_id;
     if *org == row.from_organization_id {
         Ok((row, Side::Sender))
-    } else if *org == row.to_organization_id && row.status != ReferralStatus::Draft.code() {
+    } else if *org == row.to_organization_id && row.status != ReferralStatus::Draft {
         Ok((row, Side::Receiver))
     } else {
         Err(missing())
@@ -476,7 +476,7 @@ fn new_event(row: &ReferralRow, ordinal: i32, kind: &str, actor: Option<&Actor>,
             _ => None,
         },
         organization_id: organization_id.to_owned(),
-        status: row.status.clone(),
+        status: row.status,
         note: note.map(str::to_owned),
     }
 }
@@ -484,7 +484,7 @@ fn new_event(row: &ReferralRow, ordinal: i32, kind: &str, actor: Option<&Actor>,
 /// The webhook deliveries of a change's events, to queue in the transaction of the change.
 fn deliveries(row: &ReferralRow, events: impl IntoIterator<Item = String>) -> Option<impl Write> {
     let events = events.into_iter().filter_map(|event| harbour_types::WebhookEvent::from_code(&event)).collect();
-    let announcement = Announcement { events, referral_id: &row.id, status: &row.status, organizations: [&row.from_organization_id, &row.to_organization_id] };
+    let announcement = Announcement { events, referral_id: &row.id, status: row.status.code(), organizations: [&row.from_organization_id, &row.to_organization_id] };
     crate::webhooks::outbox::deliveries(&announcement)
 }
 
@@ -555,7 +555,7 @@ pub fn expire_unanswered(conn: &mut DbConn, expire_after: chrono::Duration, at_m
 /// time counts), which the dashboards' response times are measured from. An answer given
 /// without opening the referral first (a partner system) counts as its first opening.
 fn enter(row: &mut ReferralRow, status: ReferralStatus, now: NaiveDateTime) {
-    row.status = status.code().to_owned();
+    row.status = status;
     match status {
         ReferralStatus::Received | ReferralStatus::Declined => {
             row.received_at.get_or_insert(now);
@@ -566,21 +566,13 @@ fn enter(row: &mut ReferralRow, status: ReferralStatus, now: NaiveDateTime) {
         }
         _ => {}
     }
-    if matches!(status, ReferralStatus::Declined | ReferralStatus::Completed | ReferralStatus::Withdrawn | ReferralStatus::Expired) {
+    if status.is_closed() {
         row.closed_at.get_or_insert(now);
     }
 }
 
-fn status_of(row: &ReferralRow) -> ReferralStatus {
-    ReferralStatus::from_code(&row.status).unwrap_or(ReferralStatus::Draft)
-}
-
-fn urgency_of(row: &ReferralRow) -> Urgency {
-    Urgency::from_code(&row.urgency).unwrap_or(Urgency::Routine)
-}
-
 fn is_overdue(row: &ReferralRow, now: DateTime<Utc>) -> bool {
-    lifecycle::awaiting_answer(status_of(row)) && row.due_at.is_some_and(|due| due.and_utc() < now)
+    lifecycle::awaiting_answer(row.status) && row.due_at.is_some_and(|due| due.and_utc() < now)
 }
 
 /// The referral as `side` sees it, read in the caller's transaction: the participant
@@ -606,18 +598,18 @@ fn event_dto(event: EventRow, actor: Option<String>, organization: String) -> Re
         kind: event.kind,
         actor_name: actor.unwrap_or_else(|| "Harbour".into()),
         organization: OrganizationRef { id: event.organization_id, name: organization },
-        status: ReferralStatus::from_code(&event.status).unwrap_or(ReferralStatus::Draft),
+        status: event.status,
         note: event.note,
     }
 }
 
 fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Option<Participant>, timeline: Vec<ReferralEvent>) -> Referral {
-    let status = status_of(row);
+    let status = row.status;
     Referral {
         id: row.id.clone(),
         status,
         fhir_status: lifecycle::fhir_status(status).to_owned(),
-        urgency: urgency_of(row),
+        urgency: row.urgency,
         overdue: is_overdue(row, Utc::now()),
         due_at: row.due_at.map(|d| d.and_utc()),
         from_organization: OrganizationRef { id: row.from_organization_id.clone(), name: names.from_organization.clone() },
@@ -633,8 +625,8 @@ fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Optio
         participant_id: (side == Side::Sender).then(|| row.participant_id.clone()),
         participant,
         participant_redacted: row.redacted_at.is_some(),
-        reason: row.reason.as_deref().and_then(ReasonCode::from_code),
-        outcome: row.outcome.as_deref().and_then(Outcome::from_code),
+        reason: row.reason,
+        outcome: row.outcome,
         timeline,
         version: row.version,
         created_at: row.created_at.and_utc(),

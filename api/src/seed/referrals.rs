@@ -89,7 +89,7 @@ pub fn seed_synthetic_referrals(db: &Db, count: usize) -> Result<usize, SeedErro
 fn senders(conn: &mut DbConn) -> Result<Vec<Sender>, SeedError> {
     let workers: Vec<(String, String)> = users::table
         .inner_join(user_roles::table)
-        .filter(user_roles::role.eq(Role::OutreachWorker.code()))
+        .filter(user_roles::role.eq(Role::OutreachWorker))
         .filter(users::active.eq(true))
         .order((users::organization_id.asc(), users::id.asc()))
         .select((users::organization_id, users::id))
@@ -232,7 +232,7 @@ fn history(rng: &mut StdRng, settings: &Settings, sender: &Sender, target: &Targ
     steps.retain(|(_, _, at)| *at <= now);
     let reached = |status: ReferralStatus| steps.iter().find(|(s, _, _)| *s == status).map(|(_, _, at)| *at);
     let (status, _, last) = *steps.last().unwrap_or(&(ReferralStatus::Sent, "sent", sent));
-    let closed = matches!(status, ReferralStatus::Declined | ReferralStatus::Completed | ReferralStatus::Withdrawn | ReferralStatus::Expired);
+    let closed = status.is_closed();
     let id = new_id();
     let events = steps
         .iter()
@@ -248,7 +248,7 @@ fn history(rng: &mut StdRng, settings: &Settings, sender: &Sender, target: &Targ
                 actor_user_id: by_sender.then(|| sender.user_id.clone()),
                 actor_client_id: None,
                 organization_id: if by_sender { &sender.organization_id } else { &target.organization_id }.clone(),
-                status: status.code().to_owned(),
+                status: *status,
                 note: None,
             }
         })
@@ -264,14 +264,14 @@ fn history(rng: &mut StdRng, settings: &Settings, sender: &Sender, target: &Targ
         consent_id: None,
         need_category_ids: "[]".into(),
         needs_note: None,
-        urgency: urgency.code().to_owned(),
+        urgency,
         safe_contact_instructions: None,
         participant_confirmed: true,
         snapshot_sealed: None,
         redacted_at: None,
-        status: status.code().to_owned(),
-        reason: reason.filter(|_| closed).map(|r| r.code().to_owned()),
-        outcome: outcome.filter(|_| status == ReferralStatus::Completed).map(|o| o.code().to_owned()),
+        status,
+        reason: reason.filter(|_| closed),
+        outcome: outcome.filter(|_| status == ReferralStatus::Completed),
         due_at: Some(sent + due),
         // Old unanswered ones were reminded long ago; leave the reminder sweep nothing to do.
         reminded_at: Some(sent + due),

@@ -29,7 +29,7 @@ pub fn insert(conn: &mut DbConn, user: &NewUserRow<'_>, roles: &[Role]) -> Query
     diesel::insert_into(users::table).values(user).execute(conn)?;
     for role in roles {
         diesel::insert_into(user_roles::table)
-            .values((user_roles::user_id.eq(user.id), user_roles::role.eq(role.code())))
+            .values((user_roles::user_id.eq(user.id), user_roles::role.eq(role)))
             .execute(conn)?;
     }
     Ok(())

@@ -10,7 +10,8 @@ macro_rules! code_enum {
     ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:tt),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+        #[cfg_attr(feature = "server", derive(utoipa::ToSchema, diesel::AsExpression, diesel::FromSqlRow))]
+        #[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
         pub enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant),*
         }
@@ -27,6 +28,30 @@ macro_rules! code_enum {
             /// The value with this code, if any.
             pub fn from_code(code: &str) -> Option<$name> {
                 Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+
+        /// Stored as its code, on either backend.
+        #[cfg(feature = "server")]
+        impl<DB: diesel::backend::Backend> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, DB>) -> diesel::serialize::Result {
+                self.code().to_sql(out)
+            }
+        }
+
+        /// Read from its code: a code this build does not know (written by a newer
+        /// version, or by hand) is an error, never taken for another value.
+        #[cfg(feature = "server")]
+        impl<DB: diesel::backend::Backend> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let code = String::from_sql(bytes)?;
+                Self::from_code(&code).ok_or_else(|| format!("{:?} is not a {} this version knows", code, stringify!($name)).into())
             }
         }
     };

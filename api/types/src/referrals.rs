@@ -106,6 +106,12 @@ impl ReferralStatus {
             ReferralStatus::Declined | ReferralStatus::Completed | ReferralStatus::Withdrawn | ReferralStatus::Expired => &[],
         }
     }
+
+    /// Whether the referral has ended (declined, completed, withdrawn or expired): no
+    /// step is left.
+    pub fn is_closed(self) -> bool {
+        self.allowed_actions().is_empty()
+    }
 }
 
 impl ReferralAction {

@@ -2,47 +2,19 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a user may do. A user holds one or more roles within their organization.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Finds services and refers participants, often from a phone.
-    OutreachWorker,
-    /// Answers incoming referrals at a receiving agency.
-    IntakeWorker,
-    /// Keeps their own organization's services and users current.
-    AgencyAdmin,
-    /// Partnership staff: dashboards and the shared taxonomy; never participant data.
-    Coordinator,
-    /// Runs the instance: organizations and audit.
-    SystemAdmin,
-}
-
-impl Role {
-    /// Every role, in a stable order.
-    pub const ALL: [Role; 5] = [
-        Role::OutreachWorker,
-        Role::IntakeWorker,
-        Role::AgencyAdmin,
-        Role::Coordinator,
-        Role::SystemAdmin,
-    ];
-
-    /// The role's code, as stored and sent.
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::OutreachWorker => "outreach_worker",
-            Role::IntakeWorker => "intake_worker",
-            Role::AgencyAdmin => "agency_admin",
-            Role::Coordinator => "coordinator",
-            Role::SystemAdmin => "system_admin",
-        }
-    }
-
-    /// The role with this code, if any.
-    pub fn from_code(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == code)
+code_enum! {
+    /// What a user may do. A user holds one or more roles within their organization.
+    Role {
+        /// Finds services and refers participants, often from a phone.
+        OutreachWorker = "outreach_worker",
+        /// Answers incoming referrals at a receiving agency.
+        IntakeWorker = "intake_worker",
+        /// Keeps their own organization's services and users current.
+        AgencyAdmin = "agency_admin",
+        /// Partnership staff: dashboards and the shared taxonomy; never participant data.
+        Coordinator = "coordinator",
+        /// Runs the instance: organizations and audit.
+        SystemAdmin = "system_admin",
     }
 }
 

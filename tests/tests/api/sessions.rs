@@ -133,7 +133,7 @@ async fn concurrent_refreshes_of_different_sessions_all_succeed(app: TestApp) {
     // Each refresh reads, then writes, in one transaction: on SQLite that must wait
     // for the write lock instead of failing with "database is locked".
     let mut cookies = Vec::new();
-    for role in Role::ALL {
+    for &role in Role::ALL {
         for org in ['a', 'b'] {
             for _ in 0..2 {
                 cookies.push(refresh_cookie(&app.sign_in_response(&Fixture::email(role, org), PASSWORD).await).expect("cookie"));

@@ -55,7 +55,7 @@ fn Steps(referral: Referral, sender: bool, changed: Callback<Referral>) -> impl 
         _ => None,
     };
     let mine = referral.assignee.as_ref().map(|a| a.id.clone()) == me;
-    let open = !matches!(referral.status, ReferralStatus::Completed | ReferralStatus::Declined | ReferralStatus::Withdrawn | ReferralStatus::Expired);
+    let open = !referral.status.is_closed();
     let take_it = move |_| {
         let body = AssigneeInput { user_id: me.clone() };
         let token = session.token();
