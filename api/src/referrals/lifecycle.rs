@@ -1,7 +1,7 @@
 //! The referral life cycle: which step is allowed from which state, by which side, and
 //! what each step needs. Mapped onto HL7 FHIR Task statuses in [`fhir_status`].
 
-use harbour_types::{ErrorCode, Outcome, ReasonCode, ReferralAction, ReferralStatus, ReferralTransition};
+use harbour_types::{ErrorCode, EventKind, Outcome, ReasonCode, ReferralAction, ReferralStatus, ReferralTransition};
 
 use crate::error::ApiError;
 
@@ -24,14 +24,14 @@ pub fn side_of(action: ReferralAction) -> Side {
 }
 
 /// The timeline's word for a step.
-pub fn event_kind(action: ReferralAction) -> &'static str {
+pub fn event_kind(action: ReferralAction) -> EventKind {
     match action {
-        ReferralAction::Send => "sent",
-        ReferralAction::Accept => "accepted",
-        ReferralAction::Decline => "declined",
-        ReferralAction::Start => "started",
-        ReferralAction::Complete => "completed",
-        ReferralAction::Withdraw => "withdrawn",
+        ReferralAction::Send => EventKind::Sent,
+        ReferralAction::Accept => EventKind::Accepted,
+        ReferralAction::Decline => EventKind::Declined,
+        ReferralAction::Start => EventKind::Started,
+        ReferralAction::Complete => EventKind::Completed,
+        ReferralAction::Withdraw => EventKind::Withdrawn,
     }
 }
 

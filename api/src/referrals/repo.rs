@@ -5,7 +5,7 @@ use diesel::expression::{AppearsOnTable, ValidGrouping};
 use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Integer, Nullable};
-use harbour_types::{Outcome, ReasonCode, ReferralStatus, Role, ServiceStatus, Urgency};
+use harbour_types::{EventKind, Outcome, ReasonCode, ReferralStatus, Role, ServiceStatus, Urgency};
 
 use super::lifecycle::awaiting_answer;
 
@@ -61,7 +61,7 @@ pub struct EventRow {
     pub referral_id: String,
     pub ordinal: i32,
     pub at: NaiveDateTime,
-    pub kind: String,
+    pub kind: EventKind,
     pub actor_user_id: Option<String>,
     pub actor_client_id: Option<String>,
     pub organization_id: String,

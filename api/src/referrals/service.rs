@@ -2,7 +2,7 @@
 //! one transaction with its timeline event and its audit event.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use harbour_types::{AccessPurpose, AssigneeInput, AuditAction, ErrorCode, OrganizationRef, Page, PageRequest, Participant, Referral, ReferralAction, ReferralCounts, ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, ServiceStatus, Urgency};
+use harbour_types::{AccessPurpose, EventKind, AssigneeInput, AuditAction, ErrorCode, OrganizationRef, Page, PageRequest, Participant, Referral, ReferralAction, ReferralCounts, ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, ServiceStatus, Urgency, WebhookEvent};
 use serde::Deserialize;
 
 use super::lifecycle::{self, Side};
@@ -107,10 +107,10 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 closed_at: None,
             };
             let actor = Some(&principal.actor);
-            let mut timeline = vec![new_event(&row, 1, "created", actor, &principal.organization_id, None)];
+            let mut timeline = vec![new_event(&row, 1, EventKind::Created, actor, &principal.organization_id, None)];
             let access = if input.send {
                 let access = dispatch(conn, &keyring, &mut row, &participant, due_after, now)?;
-                timeline.push(new_event(&row, 2, "sent", actor, &principal.organization_id, None));
+                timeline.push(new_event(&row, 2, EventKind::Sent, actor, &principal.organization_id, None));
                 Some(access)
             } else {
                 None
@@ -183,7 +183,7 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Ref
                 if !repo::update(conn, &row, version)? {
                     return Err(ApiError::Conflict { code: ErrorCode::ChangedMeanwhile, detail: "the referral changed while it was opened: open it again".into() });
                 }
-                event(conn, &row, "received", &accessor, None)?;
+                event(conn, &row, EventKind::Received, &accessor, None)?;
             }
             let access = receiver_access(conn, &row, side)?;
             audit::record(conn, &accessor, &disclosed(AuditAction::ReferralRead, &row, access.as_ref()))?;
@@ -299,7 +299,7 @@ pub async fn assign(state: &AppState, accessor: Accessor, id: String, version: i
             if !repo::update(conn, &row, version)? {
                 return Err(ApiError::PreconditionFailed);
             }
-            event(conn, &row, "assigned", &accessor, None)?;
+            event(conn, &row, EventKind::Assigned, &accessor, None)?;
             // The answer shows the participant part the receiver may see: audited as such.
             let access = receiver_access(conn, &row, side)?;
             audit::record(conn, &accessor, &disclosed(AuditAction::ReferralUpdate, &row, access.as_ref()))?;
@@ -341,7 +341,7 @@ pub async fn post_message(state: &AppState, accessor: Accessor, id: String, inpu
             };
             repo::add_message(conn, &message)?;
             let audited = audit::appending(&accessor, &disclosed(AuditAction::ReferralMessage, &row, None));
-            let deliveries = deliveries(&row, ["referral.message".to_owned()]);
+            let deliveries = deliveries(&row, [WebhookEvent::Message]);
             let writes: Vec<&dyn Write> = deliveries.iter().map(|d| d as &dyn Write).chain([&audited as &dyn Write]).collect();
             db::write_together(conn, &writes)?;
             let written = repo::messages(conn, &id)?.into_iter().find(|(m, _, _)| m.id == message.id);
@@ -387,7 +387,7 @@ pub fn redact_under(conn: &mut DbConn, consent_id: &str, accessor: &Accessor) ->
         if !repo::update(conn, &row, version)? {
             return Err(ApiError::Conflict { code: ErrorCode::ChangedMeanwhile, detail: "a referral changed during the withdrawal: try again".into() });
         }
-        event(conn, &row, "redacted", accessor, Some("consent withdrawn: the participant's details were removed"))?;
+        event(conn, &row, EventKind::Redacted, accessor, Some("consent withdrawn: the participant's details were removed"))?;
     }
     Ok(affected.len())
 }
@@ -440,12 +440,12 @@ fn disclosed<'a>(action: AuditAction, row: &'a ReferralRow, access: Option<&Acce
     }
 }
 
-fn event(conn: &mut DbConn, row: &ReferralRow, kind: &str, accessor: &Accessor, note: Option<&str>) -> Result<(), ApiError> {
+fn event(conn: &mut DbConn, row: &ReferralRow, kind: EventKind, accessor: &Accessor, note: Option<&str>) -> Result<(), ApiError> {
     record_event(conn, row, kind, Some(&accessor.principal.actor), &accessor.principal.organization_id, note)
 }
 
 /// Appends to the timeline; `actor` is none for what Harbour itself did.
-fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> Result<(), ApiError> {
+fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: EventKind, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> Result<(), ApiError> {
     let ordinal = repo::next_ordinal(conn, &row.id)?;
     append_events(conn, row, &[new_event(row, ordinal, kind, actor, organization_id, note)], &[])
 }
@@ -454,19 +454,19 @@ fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: &str, actor: Option<
 /// with the change's other writes (`with`: the referral, its audit event).
 fn append_events(conn: &mut DbConn, row: &ReferralRow, events: &[EventRow], with: &[&dyn Write]) -> Result<(), ApiError> {
     let insertions = repo::event_insertions(events);
-    let deliveries = deliveries(row, events.iter().map(|event| format!("referral.{}", event.kind)));
+    let deliveries = deliveries(row, events.iter().filter_map(|event| event.kind.webhook()));
     let writes: Vec<&dyn Write> = with.iter().copied().chain(insertions.iter().map(|w| w as &dyn Write)).chain(deliveries.iter().map(|d| d as &dyn Write)).collect();
     Ok(db::write_together(conn, &writes)?)
 }
 
 /// The timeline event `ordinal` of a referral, as it stands now.
-fn new_event(row: &ReferralRow, ordinal: i32, kind: &str, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> EventRow {
+fn new_event(row: &ReferralRow, ordinal: i32, kind: EventKind, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> EventRow {
     EventRow {
         id: ordered_id(),
         referral_id: row.id.clone(),
         ordinal,
         at: Utc::now().naive_utc(),
-        kind: kind.to_owned(),
+        kind,
         actor_user_id: match actor {
             Some(Actor::User { id, .. }) => Some(id.clone()),
             _ => None,
@@ -482,8 +482,8 @@ fn new_event(row: &ReferralRow, ordinal: i32, kind: &str, actor: Option<&Actor>,
 }
 
 /// The webhook deliveries of a change's events, to queue in the transaction of the change.
-fn deliveries(row: &ReferralRow, events: impl IntoIterator<Item = String>) -> Option<impl Write> {
-    let events = events.into_iter().filter_map(|event| harbour_types::WebhookEvent::from_code(&event)).collect();
+fn deliveries(row: &ReferralRow, events: impl IntoIterator<Item = WebhookEvent>) -> Option<impl Write> {
+    let events = events.into_iter().collect();
     let announcement = Announcement { events, referral_id: &row.id, status: row.status.code(), organizations: [&row.from_organization_id, &row.to_organization_id] };
     crate::webhooks::outbox::deliveries(&announcement)
 }
@@ -519,7 +519,7 @@ pub fn claim_reminders(conn: &mut DbConn) -> Result<Vec<Reminder>, ApiError> {
             continue;
         }
         let receiver = row.to_organization_id.clone();
-        record_event(conn, &row, "reminded", None, &receiver, Some("no answer by the due time: reminder sent"))?;
+        record_event(conn, &row, EventKind::Reminded, None, &receiver, Some("no answer by the due time: reminder sent"))?;
         reminders.push(Reminder { service_name: repo::names(conn, &row)?.service, addresses: repo::reminder_addresses(conn, &row)?, referral_id: row.id });
     }
     Ok(reminders)
@@ -544,7 +544,7 @@ pub fn expire_unanswered(conn: &mut DbConn, expire_after: chrono::Duration, at_m
         row.updated_at = now.naive_utc();
         if repo::update(conn, &row, version)? {
             let receiver = row.to_organization_id.clone();
-            record_event(conn, &row, "expired", None, &receiver, None)?;
+            record_event(conn, &row, EventKind::Expired, None, &receiver, None)?;
             expired += 1;
         }
     }
@@ -595,7 +595,7 @@ fn view(conn: &mut DbConn, keyring: &Keyring, row: &ReferralRow, side: Side, acc
 fn event_dto(event: EventRow, actor: Option<String>, organization: String) -> ReferralEvent {
     ReferralEvent {
         at: event.at.and_utc(),
-        kind: event.kind,
+        kind: event.kind.code().to_owned(),
         actor_name: actor.unwrap_or_else(|| "Harbour".into()),
         organization: OrganizationRef { id: event.organization_id, name: organization },
         status: event.status,

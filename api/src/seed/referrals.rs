@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use harbour_types::{Outcome, ReasonCode, ReferralStatus, Role, Urgency};
+use harbour_types::{EventKind, Outcome, ReasonCode, ReferralStatus, Role, Urgency};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -201,50 +201,50 @@ fn history(rng: &mut StdRng, settings: &Settings, sender: &Sender, target: &Targ
     let due = settings.due_after(urgency);
     // A receiving side typically answers within a fraction of the due time, sometimes late.
     let after = |rng: &mut StdRng, at: NaiveDateTime, scale: Duration| at + Duration::seconds((scale.num_seconds() as f64 * rng.gen_range(0.05..1.6)) as i64);
-    let mut steps: Vec<(ReferralStatus, &str, NaiveDateTime)> = vec![(ReferralStatus::Draft, "created", sent), (ReferralStatus::Sent, "sent", sent)];
+    let mut steps: Vec<(ReferralStatus, EventKind, NaiveDateTime)> = vec![(ReferralStatus::Draft, EventKind::Created, sent), (ReferralStatus::Sent, EventKind::Sent, sent)];
     let (mut reason, mut outcome) = (None, None);
     let roll = rng.gen_range(0..100);
     if roll < 4 {
-        steps.push((ReferralStatus::Withdrawn, "withdrawn", after(rng, sent, due)));
+        steps.push((ReferralStatus::Withdrawn, EventKind::Withdrawn, after(rng, sent, due)));
     } else if roll < 9 {
-        steps.push((ReferralStatus::Expired, "expired", sent + Duration::days(i64::from(settings.referral_expire_days))));
+        steps.push((ReferralStatus::Expired, EventKind::Expired, sent + Duration::days(i64::from(settings.referral_expire_days))));
     } else {
         let received = after(rng, sent, due / 2);
-        steps.push((ReferralStatus::Received, "received", received));
+        steps.push((ReferralStatus::Received, EventKind::Received, received));
         if roll < 24 {
             reason = Some([ReasonCode::NoCapacity, ReasonCode::NoCapacity, ReasonCode::NotEligible, ReasonCode::OutsideServiceArea, ReasonCode::ParticipantDeclined, ReasonCode::Other][rng.gen_range(0..6)]);
-            steps.push((ReferralStatus::Declined, "declined", after(rng, received, due / 2)));
+            steps.push((ReferralStatus::Declined, EventKind::Declined, after(rng, received, due / 2)));
         } else {
             let accepted = after(rng, received, due / 2);
-            steps.push((ReferralStatus::Accepted, "accepted", accepted));
+            steps.push((ReferralStatus::Accepted, EventKind::Accepted, accepted));
             let started = after(rng, accepted, Duration::days(2));
-            steps.push((ReferralStatus::InProgress, "started", started));
+            steps.push((ReferralStatus::InProgress, EventKind::Started, started));
             if roll < 90 {
                 let successful = rng.gen_bool(0.85);
                 outcome = Some(if successful { Outcome::Successful } else { Outcome::Unsuccessful });
                 if !successful {
                     reason = Some([ReasonCode::UnableToContact, ReasonCode::ParticipantDeclined, ReasonCode::NotEligible][rng.gen_range(0..3)]);
                 }
-                steps.push((ReferralStatus::Completed, "completed", after(rng, started, Duration::days(20))));
+                steps.push((ReferralStatus::Completed, EventKind::Completed, after(rng, started, Duration::days(20))));
             }
         }
     }
     steps.retain(|(_, _, at)| *at <= now);
     let reached = |status: ReferralStatus| steps.iter().find(|(s, _, _)| *s == status).map(|(_, _, at)| *at);
-    let (status, _, last) = *steps.last().unwrap_or(&(ReferralStatus::Sent, "sent", sent));
+    let (status, _, last) = *steps.last().unwrap_or(&(ReferralStatus::Sent, EventKind::Sent, sent));
     let closed = status.is_closed();
     let id = new_id();
     let events = steps
         .iter()
         .enumerate()
         .map(|(n, (status, kind, at))| {
-            let by_sender = matches!(*kind, "created" | "sent" | "withdrawn");
+            let by_sender = matches!(*kind, EventKind::Created | EventKind::Sent | EventKind::Withdrawn);
             EventRow {
                 id: new_id(),
                 referral_id: id.clone(),
                 ordinal: i32::try_from(n + 1).unwrap_or(i32::MAX),
                 at: *at,
-                kind: (*kind).to_owned(),
+                kind: *kind,
                 actor_user_id: by_sender.then(|| sender.user_id.clone()),
                 actor_client_id: None,
                 organization_id: if by_sender { &sender.organization_id } else { &target.organization_id }.clone(),

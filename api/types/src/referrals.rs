@@ -93,6 +93,56 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// What happened on a referral's timeline, as stored.
+    EventKind {
+        /// Written (as a draft, or sent at once).
+        Created = "created",
+        /// Sent to the receiving organization.
+        Sent = "sent",
+        /// First opened by the receiving organization.
+        Received = "received",
+        /// Accepted.
+        Accepted = "accepted",
+        /// Declined, with a reason.
+        Declined = "declined",
+        /// Work started.
+        Started = "started",
+        /// Closed with an outcome.
+        Completed = "completed",
+        /// Withdrawn by the sender.
+        Withdrawn = "withdrawn",
+        /// Never answered in time.
+        Expired = "expired",
+        /// Given to a user of the receiving organization.
+        Assigned = "assigned",
+        /// Overdue: both sides reminded.
+        Reminded = "reminded",
+        /// The participant part removed after a consent was withdrawn.
+        Redacted = "redacted",
+    }
+}
+
+impl EventKind {
+    /// The webhook event that announces it, if partners hear of it.
+    pub fn webhook(self) -> Option<crate::WebhookEvent> {
+        use crate::WebhookEvent as W;
+        Some(match self {
+            EventKind::Sent => W::Sent,
+            EventKind::Received => W::Received,
+            EventKind::Accepted => W::Accepted,
+            EventKind::Declined => W::Declined,
+            EventKind::Started => W::Started,
+            EventKind::Completed => W::Completed,
+            EventKind::Withdrawn => W::Withdrawn,
+            EventKind::Expired => W::Expired,
+            EventKind::Redacted => W::Redacted,
+            EventKind::Assigned => W::Assigned,
+            EventKind::Created | EventKind::Reminded => return None,
+        })
+    }
+}
+
 impl ReferralStatus {
     /// The steps allowed from this state, by either side (the server enforces them; the
     /// app shows them).
