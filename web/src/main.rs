@@ -2,6 +2,7 @@
 //! The access token lives in memory only; the refresh token in an httpOnly cookie.
 
 mod api;
+mod client;
 mod app;
 mod components;
 mod i18n;

@@ -6,7 +6,7 @@ use harbour_types::{ErrorCode, InstanceInfo, Me, SessionResponse};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api;
+use crate::{api, client};
 use crate::i18n::{Lang, I18n};
 
 /// Where quick exit goes when the instance could not be asked.
@@ -51,7 +51,7 @@ impl Session {
     pub fn start(i18n: I18n) -> Session {
         let session = Session { state: RwSignal::new(SessionState::Restoring), instance: RwSignal::new(None), generation: StoredValue::new(0) };
         spawn_local(async move {
-            if let Ok(info) = api::get::<InstanceInfo>("/api/v1/instance", None).await {
+            if let Ok(info) = client::instance().await {
                 session.instance.set(Some(info));
             }
         });
@@ -115,7 +115,7 @@ impl Session {
     /// Exchanges the refresh cookie for a new access token; signs out when refused, and
     /// goes offline when the server cannot be reached.
     pub fn refresh(self, i18n: I18n) {
-        spawn_local(async move { self.settle(api::post::<_, SessionResponse>("/api/v1/auth/refresh", None, &serde_json::json!({})).await, i18n) });
+        spawn_local(async move { self.settle(client::refresh().await, i18n) });
     }
 
     /// Takes the answer to a refresh: signed in, signed out, or offline.
@@ -132,7 +132,7 @@ impl Session {
         self.next_generation();
         self.state.set(SessionState::SignedOut);
         spawn_local(async move {
-            let _ = api::post_no_content("/api/v1/auth/sign-out", None, None).await;
+            let _ = client::sign_out().await;
         });
     }
 
@@ -144,7 +144,7 @@ impl Session {
         self.next_generation();
         self.state.set(SessionState::SignedOut);
         let window = leptos::prelude::window();
-        let _ = window.navigator().send_beacon("/api/v1/auth/sign-out");
+        let _ = window.navigator().send_beacon(client::SIGN_OUT);
         let _ = window.location().replace(&url);
     }
 }

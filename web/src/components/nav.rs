@@ -44,7 +44,7 @@ fn waiting_referrals() -> Signal<u64> {
     let counts = LocalResource::new(move || {
         location.pathname.track();
         let token = session.token();
-        async move { crate::api::get::<harbour_types::ReferralCounts>("/api/v1/referrals/counts", token.as_deref()).await.ok() }
+        async move { crate::client::referral_counts(token.as_deref()).await.ok() }
     });
     Signal::derive(move || counts.get().flatten().map_or(0, |c| c.unopened + c.overdue_received + c.overdue_sent))
 }

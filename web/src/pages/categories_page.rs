@@ -4,12 +4,12 @@
 //! a colleague's change in the meantime is never overwritten unseen — the save is
 //! refused, the lists reload, and the form says to open it again.
 
-use harbour_types::{Page, Region, RegionInput, TaxonomyTerm, TaxonomyTermInput};
+use harbour_types::{Region, RegionInput, TaxonomyTerm, TaxonomyTermInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::de::IgnoredAny;
 
-use crate::api;
+use crate::api::ApiError;
+use crate::client;
 use crate::components::form::{save_failure, SaveButton};
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::session::use_session;
@@ -92,13 +92,9 @@ fn focused_on_open() -> NodeRef<leptos::html::H3> {
     heading
 }
 
-/// A form's save: a new record to `collection`, or the replacement of `target` (its id
-/// and the version read, sent as If-Match); the form closes saying `saved`, or stays
-/// open saying why not.
+/// A form's save (a `client` call that creates a record, or replaces it at the version
+/// read); the form closes saying `saved`, or stays open saying why not.
 struct Sending {
-    collection: &'static str,
-    target: Option<(String, i32)>,
-    token: Option<String>,
     busy: RwSignal<bool>,
     error: RwSignal<Option<Msg>>,
     done: Callback<Option<Msg>>,
@@ -106,15 +102,11 @@ struct Sending {
 }
 
 impl Sending {
-    fn send<B: serde::Serialize + 'static>(self, body: B) {
+    fn send(self, saving: impl std::future::Future<Output = Result<(), ApiError>> + 'static) {
         self.busy.set(true);
         self.error.set(None);
         spawn_local(async move {
-            let token = self.token.as_deref();
-            let outcome = match &self.target {
-                Some((id, version)) => api::put_versioned::<_, IgnoredAny>(&format!("{}/{id}", self.collection), token, *version, &body).await,
-                None => api::post::<_, IgnoredAny>(self.collection, token, &body).await,
-            };
+            let outcome = saving.await;
             self.busy.set(false);
             match outcome {
                 Ok(_) => self.done.run(Some(self.saved)),
@@ -176,8 +168,9 @@ fn TermForm(existing: Option<TaxonomyTerm>, terms: Vec<TaxonomyTerm>, done: Call
             name_fr: name_fr.get_untracked().trim().to_owned(),
             description: description.get_untracked().trim().to_owned(),
         };
-        let sending = Sending { collection: "/api/v1/taxonomy_terms", target: target.clone(), token: session.token(), busy, error, done, saved: Msg::CategorySaved };
-        sending.send(body);
+        let (target, token) = (target.clone(), session.token());
+        Sending { busy, error, done, saved: Msg::CategorySaved }
+            .send(async move { client::save_taxonomy_term(token.as_deref(), target.as_ref().map(|(id, version)| (id.as_str(), *version)), &body).await });
     };
     let heading = existing.as_ref().map_or_else(|| Msg::AddCategory.text(lang).to_owned(), |t| term_name(t, lang));
     view! {
@@ -216,8 +209,9 @@ fn RegionForm(existing: Option<Region>, done: Callback<Option<Msg>>) -> impl Int
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let body = RegionInput { slug: slug.get_untracked().trim().to_owned(), name: name.get_untracked().trim().to_owned(), name_fr: name_fr.get_untracked().trim().to_owned() };
-        let sending = Sending { collection: "/api/v1/regions", target: target.clone(), token: session.token(), busy, error, done, saved: Msg::RegionSaved };
-        sending.send(body);
+        let (target, token) = (target.clone(), session.token());
+        Sending { busy, error, done, saved: Msg::RegionSaved }
+            .send(async move { client::save_region(token.as_deref(), target.as_ref().map(|(id, version)| (id.as_str(), *version)), &body).await });
     };
     let lang = i18n.0.get_untracked();
     let heading = existing.as_ref().map_or_else(|| Msg::AddRegion.text(lang).to_owned(), |r| in_language(lang, &r.name, &r.name_fr));
@@ -243,12 +237,12 @@ pub fn CategoriesPage() -> impl IntoView {
     let terms = LocalResource::new(move || {
         generation.track();
         let token = session.token();
-        async move { api::get::<Page<TaxonomyTerm>>("/api/v1/taxonomy_terms?per_page=100", token.as_deref()).await }
+        async move { client::taxonomy_terms(token.as_deref()).await }
     });
     let regions = LocalResource::new(move || {
         generation.track();
         let token = session.token();
-        async move { api::get::<Vec<Region>>("/api/v1/regions", token.as_deref()).await }
+        async move { client::regions(token.as_deref()).await }
     });
     let editing = RwSignal::new(None::<Editing>);
     let message = RwSignal::new(None::<Msg>);

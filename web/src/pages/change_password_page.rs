@@ -4,7 +4,7 @@ use harbour_types::ChangePasswordRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api;
+use crate::client;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::use_session;
 
@@ -21,8 +21,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
         let body = ChangePasswordRequest { current_password: current.get_untracked(), new_password: new.get_untracked() };
         let token = session.token();
         spawn_local(async move {
-            let body = serde_json::to_value(&body).ok();
-            match api::post_no_content("/api/v1/me/password", token.as_deref(), body).await {
+            match client::change_password(token.as_deref(), &body).await {
                 Ok(()) => {
                     window().alert_with_message(Msg::PasswordChanged.text(i18n.0.get_untracked())).ok();
                     session.sign_out();

@@ -4,7 +4,7 @@
 //! stores that exact text with the consent.
 
 use harbour_types::{
-    Consent, ConsentInput, ConsentMethod, ConsentPurpose, ConsentStatement, ConsentStatementRequest, DataCategory, EvidenceUpload, Organization, Page,
+    ConsentInput, ConsentMethod, ConsentPurpose, ConsentStatement, ConsentStatementRequest, DataCategory, EvidenceUpload, Organization,
     StatementLanguage,
 };
 use leptos::prelude::*;
@@ -13,7 +13,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use wasm_bindgen::JsCast;
 
-use crate::api;
+use crate::client;
 use crate::components::participants::labels;
 use crate::components::participants::signature_pad::SignaturePad;
 use crate::i18n::{problem_message, use_i18n, Msg};
@@ -68,7 +68,7 @@ pub fn ConsentPage() -> impl IntoView {
     };
     let organizations = LocalResource::new(move || {
         let token = session.token();
-        async move { api::get::<Page<Organization>>("/api/v1/organizations?per_page=100", token.as_deref()).await }
+        async move { client::organizations(token.as_deref()).await }
     });
     let recipients = RwSignal::new(Vec::<usize>::new());
     let purposes = RwSignal::new(Vec::<ConsentPurpose>::new());
@@ -96,8 +96,8 @@ pub fn ConsentPage() -> impl IntoView {
         let token = session.token();
         spawn_local(async move {
             let (Ok(consent), Ok(orgs)) = (
-                api::get::<Consent>(&format!("/api/v1/consents/{old}"), token.as_deref()).await,
-                api::get::<Page<Organization>>("/api/v1/organizations?per_page=100", token.as_deref()).await,
+                client::consent(token.as_deref(), &old).await,
+                client::organizations(token.as_deref()).await,
             ) else {
                 return;
             };
@@ -133,7 +133,7 @@ pub fn ConsentPage() -> impl IntoView {
         }
         let token = session.token();
         spawn_local(async move {
-            match api::post::<_, ConsentStatement>("/api/v1/consent-statements", token.as_deref(), &body).await {
+            match client::consent_statement(token.as_deref(), &body).await {
                 Ok(text) => statement.set(Some(text)),
                 Err(e) => error.set(Some(problem_message(e.code))),
             }
@@ -179,7 +179,7 @@ pub fn ConsentPage() -> impl IntoView {
         let token = session.token();
         let navigate = navigate.clone();
         spawn_local(async move {
-            let saved = api::post::<_, Consent>("/api/v1/consents", token.as_deref(), &body).await;
+            let saved = client::record_consent(token.as_deref(), &body).await;
             busy.set(false);
             match saved {
                 Ok(c) => navigate(&format!("/participants/{}", c.participant_id), NavigateOptions { replace: true, ..Default::default() }),

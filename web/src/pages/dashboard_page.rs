@@ -3,12 +3,12 @@
 //! listings. Counts only, suppressed by the server; each chart has its table and a CSV.
 //! One column on a phone, two on a laptop.
 
-use harbour_types::{Breakdown, CountTable, CoverageMap, Figure, Heading, Outcome, ReasonCode, ReferralStatus, Region, ResponseTimes, Span, StaleListings, Timing, Urgency};
+use harbour_types::{Breakdown, CountTable, CoverageMap, Figure, Heading, Outcome, ReasonCode, ReferralStatus, ResponseTimes, Span, StaleListings, Timing, Urgency};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::api;
+use crate::{api, client};
 use crate::components::charts::{BarChart, HeatMap, LineChart};
 use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
@@ -23,7 +23,7 @@ where
     let session = use_session();
     let i18n = use_i18n();
     LocalResource::new(move || {
-        let path = format!("/api/v1/dashboards/{endpoint}?{}&lang={}", query.get(), i18n.0.get().tag());
+        let path = client::dashboard(endpoint, &format!("{}&lang={}", query.get(), i18n.0.get().tag()));
         let token = session.token();
         async move { api::get::<T>(&path, token.as_deref()).await }
     })
@@ -102,7 +102,7 @@ fn figure_cell(f: Figure) -> impl IntoView {
 fn CountPanel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>, endpoint: &'static str, query: Signal<String>, name: Namer) -> impl IntoView {
     let i18n = use_i18n();
     let data = figures::<CountTable>(endpoint, query);
-    let csv = Signal::derive(move || format!("/api/v1/dashboards/{endpoint}?{}&format=csv&lang={}", query.get(), i18n.0.get().tag()));
+    let csv = Signal::derive(move || client::dashboard(endpoint, &format!("{}&format=csv&lang={}", query.get(), i18n.0.get().tag())));
     view! {
         <Panel id title csv>
             {hint.map(|h| view! { <p class="small muted">{i18n.t(h)}</p> })}
@@ -138,7 +138,7 @@ fn CountPanel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>,
 fn TrendsPanel(query: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
     let data = figures::<CountTable>("referrals/trends", query);
-    let csv = Signal::derive(move || format!("/api/v1/dashboards/referrals/trends?{}&format=csv", query.get()));
+    let csv = Signal::derive(move || client::dashboard("referrals/trends", &format!("{}&format=csv", query.get())));
     let series_name = |key: &str, lang: Lang| match key {
         "sent" => Msg::Sent.text(lang),
         "accepted" => Msg::ReferralStatusAccepted.text(lang),
@@ -201,7 +201,7 @@ fn TimesPanel(query: Signal<String>) -> impl IntoView {
     let by = RwSignal::new(Breakdown::Urgency);
     let with_by = Signal::derive(move || format!("{}&by={}", query.get(), by.get().code()));
     let data = figures::<ResponseTimes>("referrals/response-times", with_by);
-    let csv = Signal::derive(move || format!("/api/v1/dashboards/referrals/response-times?{}&format=csv&lang={}", with_by.get(), i18n.0.get().tag()));
+    let csv = Signal::derive(move || client::dashboard("referrals/response-times", &format!("{}&format=csv&lang={}", with_by.get(), i18n.0.get().tag())));
     let breakdowns = [(Breakdown::Urgency, Msg::ByUrgency), (Breakdown::Region, Msg::ByRegion), (Breakdown::Category, Msg::ByCategory), (Breakdown::Organization, Msg::ByOrganization)];
     let span_name = |s: Span| match s {
         Span::FirstOpen => Msg::SpanFirstOpen,
@@ -265,7 +265,7 @@ fn CoveragePanel() -> impl IntoView {
     let navigate = use_navigate();
     let search = expect_context::<DirectorySearchState>();
     let data = figures::<CoverageMap>("coverage", Signal::derive(String::new));
-    let csv = Signal::derive(move || format!("/api/v1/dashboards/coverage?format=csv&lang={}", i18n.0.get().tag()));
+    let csv = Signal::derive(move || client::dashboard("coverage", &format!("format=csv&lang={}", i18n.0.get().tag())));
     let open = move |category: String, region: String| {
         search.show_listings(&category, &region);
         navigate("/", NavigateOptions { replace: true, ..Default::default() });
@@ -327,7 +327,7 @@ fn CoveragePanel() -> impl IntoView {
 fn StalePanel() -> impl IntoView {
     let i18n = use_i18n();
     let data = figures::<StaleListings>("stale-listings", Signal::derive(String::new));
-    let csv = Signal::derive(|| "/api/v1/dashboards/stale-listings?format=csv".to_owned());
+    let csv = Signal::derive(|| client::dashboard("stale-listings", "format=csv"));
     view! {
         <Panel id="stale" title=Msg::StaleListings csv>
             {loaded(data, move |stale| view! {
@@ -374,7 +374,7 @@ pub fn DashboardPage() -> impl IntoView {
     let query = Signal::derive(move || applied.get());
     let regions = LocalResource::new(move || {
         let token = session.token();
-        async move { api::get::<Vec<Region>>("/api/v1/regions", token.as_deref()).await }
+        async move { client::regions(token.as_deref()).await }
     });
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

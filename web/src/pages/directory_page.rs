@@ -2,10 +2,10 @@
 //! region, cultural support, gender, age, space now, takes referrals). What was searched
 //! stays in memory while the user opens a service and comes back.
 
-use harbour_types::{Page, Region, SearchHit, SearchResults, TaxonomyTerm};
+use harbour_types::SearchHit;
 use leptos::prelude::*;
 
-use crate::api;
+use crate::client;
 use crate::components::directory::result_card::ResultCard;
 use crate::components::position::locate;
 use crate::i18n::{problem_message, use_i18n, Msg};
@@ -215,11 +215,11 @@ fn SheetFields(state: DirectorySearchState) -> impl IntoView {
     let session = use_session();
     let categories = LocalResource::new(move || {
         let token = session.token();
-        async move { api::get::<Page<TaxonomyTerm>>("/api/v1/taxonomy_terms?per_page=100", token.as_deref()).await }
+        async move { client::taxonomy_terms(token.as_deref()).await }
     });
     let regions = LocalResource::new(move || {
         let token = session.token();
-        async move { api::get::<Vec<Region>>("/api/v1/regions", token.as_deref()).await }
+        async move { client::regions(token.as_deref()).await }
     });
     let category_options = move || {
         let lang = i18n.0.get();
@@ -296,7 +296,7 @@ pub fn DirectoryPage() -> impl IntoView {
     let results = LocalResource::new(move || {
         let query = state.query_string(&settled.get());
         let token = session.token();
-        async move { api::get::<SearchResults>(&format!("/api/v1/services/search?{query}"), token.as_deref()).await }
+        async move { client::search_services(token.as_deref(), &query).await }
     });
     // The sheet's fields are made, and its categories and regions fetched, when it first
     // opens: most searches never open it, and on a slow phone the results then come

@@ -1,11 +1,10 @@
 //! The disclosure report, printable: everyone who saw or received a participant's
 //! information, when, why and under which consent.
 
-use harbour_types::DisclosureReport;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::api;
+use crate::client;
 use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::use_session;
@@ -17,9 +16,8 @@ pub fn DisclosurePage() -> impl IntoView {
     let session = use_session();
     let params = use_params_map();
     let report = LocalResource::new(move || {
-        let path = format!("/api/v1/participants/{}/disclosures", params.read().get("id").unwrap_or_default());
-        let token = session.token();
-        async move { api::get::<DisclosureReport>(&path, token.as_deref()).await }
+        let (id, token) = (params.read().get("id").unwrap_or_default(), session.token());
+        async move { client::disclosure_report(token.as_deref(), &id).await }
     });
     let lang = move || i18n.0.get();
     view! {

@@ -2,11 +2,11 @@
 //! tap, a way into each service's details, and a way to add one. Each save sends the version read (If-Match), so a colleague's change is never
 //! overwritten unseen: a conflict reloads the service and says so.
 
-use harbour_types::{CapacityInput, CapacityStatus, Location, Page, Service};
+use harbour_types::{CapacityInput, CapacityStatus, Service};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api;
+use crate::client;
 use crate::components::directory::badges::CapacityBadge;
 use crate::components::directory::labels::visibility_label;
 use crate::components::nav::use_go;
@@ -43,10 +43,9 @@ fn CapacityEditor(service: Service, reload: Callback<()>, notify: Callback<(Msg,
             maximum: capacity.maximum,
             unit: capacity.unit.clone(),
         };
-        let path = format!("/api/v1/services/{id}/capacity");
-        let token = session.token();
+        let (id, token) = (id.clone(), session.token());
         spawn_local(async move {
-            match api::put_versioned::<_, Service>(&path, token.as_deref(), version, &body).await {
+            match client::set_capacity(token.as_deref(), &id, version, &body).await {
                 Ok(_) => {
                     notify.run((Msg::CapacitySaved, false));
                     reload.run(());
@@ -97,14 +96,13 @@ pub fn MyOrganizationPage() -> impl IntoView {
         let token = session.token();
         let organization = organization().map(|o| o.id).unwrap_or_default();
         async move {
-            let path = format!("/api/v1/services?organization_id={}&per_page=100", String::from(js_sys::encode_uri_component(&organization)));
-            api::get::<Page<Service>>(&path, token.as_deref()).await
+            client::services_of(token.as_deref(), &organization).await
         }
     });
     let places = LocalResource::new(move || {
         let token = session.token();
         let organization = organization().map(|o| o.id).unwrap_or_default();
-        async move { api::get::<Vec<Location>>(&format!("/api/v1/organizations/{organization}/locations"), token.as_deref()).await }
+        async move { client::locations_of(token.as_deref(), &organization).await }
     });
     let go = use_go();
     let reload = Callback::new(move |()| generation.update(|g| *g += 1));

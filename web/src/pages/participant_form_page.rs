@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
-use crate::api;
+use crate::client;
 use crate::components::form::{optional, save_failure, SaveButton};
 use crate::components::participants::labels;
 use crate::i18n::{use_i18n, Msg};
@@ -76,8 +76,8 @@ fn ParticipantForm(existing: Option<Participant>) -> impl IntoView {
         let navigate = navigate.clone();
         spawn_local(async move {
             let saved = match &base {
-                Some(p) => api::put_versioned::<_, Participant>(&format!("/api/v1/participants/{}", p.id), token.as_deref(), p.version, &body).await,
-                None => api::post::<_, Participant>("/api/v1/participants", token.as_deref(), &body).await,
+                Some(p) => client::save_participant(token.as_deref(), Some((&p.id, p.version)), &body).await,
+                None => client::save_participant(token.as_deref(), None, &body).await,
             };
             busy.set(false);
             match saved {
@@ -153,7 +153,7 @@ pub fn EditParticipantPage() -> impl IntoView {
     let participant = LocalResource::new(move || {
         let id = params.read().get("id").unwrap_or_default();
         let token = session.token();
-        async move { api::get::<Participant>(&format!("/api/v1/participants/{id}"), token.as_deref()).await }
+        async move { client::participant(token.as_deref(), &id).await }
     });
     view! {
         <section aria-labelledby="edit-participant-title">

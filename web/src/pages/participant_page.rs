@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
-use crate::api;
+use crate::client;
 use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::session::use_session;
@@ -55,9 +55,9 @@ fn ConsentItem(consent: Consent, owner: bool, reload: Callback<()>, notify: Call
     let withdraw = move |_| {
         let body = RevocationInput { method: RevocationMethod::from_code(&method.get_untracked()).unwrap_or(RevocationMethod::Other), note: None };
         let token = session.token();
-        let path = format!("/api/v1/consents/{}/revoke", id.get_value());
+        let id = id.get_value();
         spawn_local(async move {
-            match api::post::<_, Consent>(&path, token.as_deref(), &body).await {
+            match client::revoke_consent(token.as_deref(), &id, &body).await {
                 Ok(_) => notify.run((Msg::Withdrawn, false)),
                 Err(e) => notify.run((problem_message(e.code), true)),
             }
@@ -113,15 +113,13 @@ pub fn ParticipantPage() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let generation = RwSignal::new(0u32);
     let participant = LocalResource::new(move || {
-        let path = format!("/api/v1/participants/{}", id());
-        let token = session.token();
-        async move { api::get::<Participant>(&path, token.as_deref()).await }
+        let (id, token) = (id(), session.token());
+        async move { client::participant(token.as_deref(), &id).await }
     });
     let consents = LocalResource::new(move || {
         generation.track();
-        let path = format!("/api/v1/participants/{}/consents", id());
-        let token = session.token();
-        async move { api::get::<Vec<Consent>>(&path, token.as_deref()).await }
+        let (id, token) = (id(), session.token());
+        async move { client::participant_consents(token.as_deref(), &id).await }
     });
     let reload = Callback::new(move |()| generation.update(|g| *g += 1));
     let message = RwSignal::new(None::<(Msg, bool)>);

@@ -1,12 +1,12 @@
 //! Participants of my organization, found by alias, and those shared with us. The alias
 //! searched for travels in a request body, never in the URL.
 
-use harbour_types::{Page, ParticipantSearch, ParticipantSummary};
+use harbour_types::ParticipantSearch;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::api;
+use crate::client;
 use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::use_session;
@@ -22,7 +22,7 @@ pub fn ParticipantsPage() -> impl IntoView {
     let found = LocalResource::new(move || {
         let body = ParticipantSearch { alias: alias.get(), shared_with_us: shared.get(), page: None, per_page: Some(50) };
         let token = session.token();
-        async move { api::post::<_, Page<ParticipantSummary>>("/api/v1/participants/search", token.as_deref(), &body).await }
+        async move { client::search_participants(token.as_deref(), &body).await }
     });
     let go = move |path: String| navigate(&path, NavigateOptions { replace: true, ..Default::default() });
     let go_new = go.clone();

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use crate::api;
+use crate::client;
 use crate::components::form::{optional, save_failure, SaveButton};
 use crate::components::directory::labels::visibility_label;
 use crate::components::nav::use_go;
@@ -73,12 +73,9 @@ fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoVi
         let token = session.token();
         let base = base.clone();
         let go = go.clone();
-        let create_path = format!("/api/v1/organizations/{organization_id}/locations");
+        let organization_id = organization_id.clone();
         spawn_local(async move {
-            let saved = match &base {
-                Some(l) => api::put_versioned::<_, Location>(&format!("/api/v1/locations/{}", l.id), token.as_deref(), l.version, &body).await,
-                None => api::post::<_, Location>(&create_path, token.as_deref(), &body).await,
-            };
+            let saved = client::save_location(token.as_deref(), &organization_id, base.as_ref().map(|l| (l.id.as_str(), l.version)), &body).await;
             busy.set(false);
             match saved {
                 Ok(_) => go("/my-organization"),
@@ -158,8 +155,8 @@ pub fn EditPlacePage() -> impl IntoView {
         let organization = session.organization().map(|o| o.id).unwrap_or_default();
         let token = session.token();
         async move {
-            let places = api::get::<Vec<Location>>(&format!("/api/v1/organizations/{organization}/locations"), token.as_deref()).await?;
-            Ok::<_, api::ApiError>(places.into_iter().find(|l| l.id == id))
+            let places = client::locations_of(token.as_deref(), &organization).await?;
+            Ok::<_, crate::api::ApiError>(places.into_iter().find(|l| l.id == id))
         }
     });
     view! {

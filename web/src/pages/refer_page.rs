@@ -3,13 +3,13 @@
 //! a consent naming the service's organization for "referral" the server refuses, and
 //! this screen says so and leads to consent capture.
 
-use harbour_types::{ErrorCode, Referral, ReferralInput, ReferralNeeds, SearchResults, Urgency};
+use harbour_types::{ErrorCode, ReferralInput, ReferralNeeds, Urgency};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
-use crate::api;
+use crate::client;
 use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::use_session;
@@ -32,9 +32,8 @@ pub fn ReferPage() -> impl IntoView {
     let consent_missing = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let found = LocalResource::new(move || {
-        let q = String::from(js_sys::encode_uri_component(&words.get()));
-        let token = session.token();
-        async move { api::get::<SearchResults>(&format!("/api/v1/services/search?accepts_referrals=true&per_page=20&q={q}"), token.as_deref()).await }
+        let (words, token) = (words.get(), session.token());
+        async move { client::referable_services(token.as_deref(), &words).await }
     });
     let to_consent = navigate.clone();
     let submit = move |send: bool| {
@@ -59,7 +58,7 @@ pub fn ReferPage() -> impl IntoView {
         let token = session.token();
         let navigate = navigate.clone();
         spawn_local(async move {
-            let saved = api::post::<_, Referral>("/api/v1/referrals", token.as_deref(), &body).await;
+            let saved = client::create_referral(token.as_deref(), &body).await;
             busy.set(false);
             match saved {
                 Ok(r) => navigate(&format!("/referrals/{}", r.id), NavigateOptions { replace: true, ..Default::default() }),

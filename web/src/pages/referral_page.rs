@@ -2,12 +2,12 @@
 //! consent holds), the steps this side may take, the timeline, and the messages between
 //! the two organizations. Each step sends the version read, so nobody's answer is lost.
 
-use harbour_types::{AssigneeInput, Outcome, ReasonCode, Referral, ReferralAction, ReferralMessage, ReferralMessageInput, ReferralStatus, ReferralTransition};
+use harbour_types::{AssigneeInput, Outcome, ReasonCode, Referral, ReferralAction, ReferralMessageInput, ReferralStatus, ReferralTransition};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use crate::api;
+use crate::client;
 use crate::components::form::save_failure;
 use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Msg};
@@ -41,9 +41,9 @@ fn Steps(referral: Referral, sender: bool, changed: Callback<Referral>) -> impl 
             note: Some(note.get_untracked()).filter(|n| !n.trim().is_empty()),
         };
         let token = session.token();
-        let path = format!("/api/v1/referrals/{}/transitions", id.get_value());
+        let id = id.get_value();
         spawn_local(async move {
-            match api::post_versioned::<_, Referral>(&path, token.as_deref(), version, &body).await {
+            match client::transition_referral(token.as_deref(), &id, version, &body).await {
                 Ok(updated) => changed.run(updated),
                 Err(e) => error.set(Some(save_failure(&e))),
             }
@@ -59,9 +59,9 @@ fn Steps(referral: Referral, sender: bool, changed: Callback<Referral>) -> impl 
     let take_it = move |_| {
         let body = AssigneeInput { user_id: me.clone() };
         let token = session.token();
-        let path = format!("/api/v1/referrals/{}/assignee", id.get_value());
+        let id = id.get_value();
         spawn_local(async move {
-            match api::put_versioned::<_, Referral>(&path, token.as_deref(), version, &body).await {
+            match client::assign_referral(token.as_deref(), &id, version, &body).await {
                 Ok(updated) => changed.run(updated),
                 Err(e) => error.set(Some(save_failure(&e))),
             }
@@ -107,11 +107,11 @@ fn Thread(id: String) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let generation = RwSignal::new(0u32);
-    let path = StoredValue::new(format!("/api/v1/referrals/{id}/messages"));
+    let referral_id = StoredValue::new(id);
     let messages = LocalResource::new(move || {
         generation.track();
         let token = session.token();
-        async move { api::get::<Vec<ReferralMessage>>(&path.get_value(), token.as_deref()).await }
+        async move { client::referral_messages(token.as_deref(), &referral_id.get_value()).await }
     });
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Msg>);
@@ -123,7 +123,7 @@ fn Thread(id: String) -> impl IntoView {
         }
         let token = session.token();
         spawn_local(async move {
-            match api::post::<_, ReferralMessage>(&path.get_value(), token.as_deref(), &body).await {
+            match client::post_referral_message(token.as_deref(), &referral_id.get_value(), &body).await {
                 Ok(_) => {
                     text.set(String::new());
                     generation.update(|g| *g += 1);
@@ -167,9 +167,8 @@ pub fn ReferralPage() -> impl IntoView {
     let params = use_params_map();
     let current = RwSignal::new(None::<Referral>);
     let loaded = LocalResource::new(move || {
-        let path = format!("/api/v1/referrals/{}", params.read().get("id").unwrap_or_default());
-        let token = session.token();
-        async move { api::get::<Referral>(&path, token.as_deref()).await }
+        let (id, token) = (params.read().get("id").unwrap_or_default(), session.token());
+        async move { client::referral(token.as_deref(), &id).await }
     });
     let own = move || match session.state.get_untracked() {
         SessionState::SignedIn { me, .. } => me.organization.id,

@@ -1,12 +1,11 @@
 //! The referrals inbox: received and sent, overdue first (the server's order), with
 //! urgency and status at a glance. Lists carry no participant details.
 
-use harbour_types::{Page, Referral};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::api;
+use crate::client;
 use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::use_session;
@@ -19,9 +18,8 @@ pub fn ReferralsPage() -> impl IntoView {
     let navigate = use_navigate();
     let received = RwSignal::new(true);
     let list = LocalResource::new(move || {
-        let which = if received.get() { "received" } else { "sent" };
-        let token = session.token();
-        async move { api::get::<Page<Referral>>(&format!("/api/v1/referrals?box={which}&per_page=50"), token.as_deref()).await }
+        let (received, token) = (received.get(), session.token());
+        async move { client::referrals(token.as_deref(), received).await }
     });
     view! {
         <section aria-labelledby="referrals-title">

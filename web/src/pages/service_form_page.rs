@@ -5,13 +5,13 @@
 //! fees, interpretation) are sent back as they were.
 
 use harbour_types::{
-    Location, Page, PhoneInput, PhoneKind, Region, ScheduleExceptionInput, ScheduleInput, Service, ServiceAttribute, ServiceInput, ServiceStatus, TaxonomyTerm, Weekday,
+    PhoneInput, PhoneKind, ScheduleExceptionInput, ScheduleInput, Service, ServiceAttribute, ServiceInput, ServiceStatus, Weekday,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use crate::api;
+use crate::client;
 use crate::components::form::{optional, save_failure, SaveButton};
 use crate::components::directory::labels::{attribute_label, status_label};
 use crate::components::nav::use_go;
@@ -183,16 +183,16 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
 
     let terms = LocalResource::new(move || {
         let token = session.token();
-        async move { api::get::<Page<TaxonomyTerm>>("/api/v1/taxonomy_terms?per_page=100", token.as_deref()).await }
+        async move { client::taxonomy_terms(token.as_deref()).await }
     });
     let region_list = LocalResource::new(move || {
         let token = session.token();
-        async move { api::get::<Vec<Region>>("/api/v1/regions", token.as_deref()).await }
+        async move { client::regions(token.as_deref()).await }
     });
-    let locations_path = format!("/api/v1/organizations/{organization_id}/locations");
+    let owner = organization_id.clone();
     let location_list = LocalResource::new(move || {
-        let (token, path) = (session.token(), locations_path.clone());
-        async move { api::get::<Vec<Location>>(&path, token.as_deref()).await }
+        let (token, owner) = (session.token(), owner.clone());
+        async move { client::locations_of(token.as_deref(), &owner).await }
     });
     let in_language = move |en: String, fr: String| if i18n.0.get() == Lang::Fr { fr } else { en };
     let term_choices = Signal::derive(move || {
@@ -273,12 +273,9 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
         let token = session.token();
         let base = base.clone();
         let go = go.clone();
-        let create_path = format!("/api/v1/organizations/{organization_id}/services");
+        let organization_id = organization_id.clone();
         spawn_local(async move {
-            let saved = match &base {
-                Some(s) => api::put_versioned::<_, Service>(&format!("/api/v1/services/{}", s.id), token.as_deref(), s.version, &body).await,
-                None => api::post::<_, Service>(&create_path, token.as_deref(), &body).await,
-            };
+            let saved = client::save_service(token.as_deref(), &organization_id, base.as_ref().map(|s| (s.id.as_str(), s.version)), &body).await;
             busy.set(false);
             match saved {
                 Ok(s) => go(&format!("/services/{}", s.id)),
@@ -434,7 +431,7 @@ pub fn EditServicePage() -> impl IntoView {
     let service = LocalResource::new(move || {
         let id = params.read().get("id").unwrap_or_default();
         let token = session.token();
-        async move { api::get::<Service>(&format!("/api/v1/services/{id}"), token.as_deref()).await }
+        async move { client::service(token.as_deref(), &id).await }
     });
     view! {
         <section aria-labelledby="edit-service-title">

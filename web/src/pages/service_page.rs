@@ -7,7 +7,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
-use crate::api;
+use crate::client;
 use crate::components::directory::badges::{CapacityBadge, OpenBadge};
 use crate::components::directory::labels::at_a_glance;
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
@@ -123,9 +123,9 @@ fn ListingCheck(service_id: String, verified_at: Option<chrono::DateTime<chrono:
     let verified = RwSignal::new(verified_at);
     let failed = RwSignal::new(None::<Msg>);
     let confirm = move |_| {
-        let (path, token) = (format!("/api/v1/services/{service_id}/verify"), session.token());
+        let (service_id, token) = (service_id.clone(), session.token());
         spawn_local(async move {
-            match api::post::<_, Service>(&path, token.as_deref(), &serde_json::json!({})).await {
+            match client::verify_service(token.as_deref(), &service_id).await {
                 Ok(saved) => {
                     failed.set(None);
                     verified.set(saved.verified_at);
@@ -158,7 +158,7 @@ pub fn ServicePage() -> impl IntoView {
     let service = LocalResource::new(move || {
         let id = params.get().get("id").unwrap_or_default();
         let token = session.token();
-        async move { api::get::<Service>(&format!("/api/v1/services/{}", String::from(js_sys::encode_uri_component(&id))), token.as_deref()).await }
+        async move { client::service(token.as_deref(), &id).await }
     });
     view! {
         <button type="button" class="link-back" on:click=move |_| navigate("/", NavigateOptions { replace: true, ..Default::default() })>

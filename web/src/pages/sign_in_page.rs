@@ -1,10 +1,10 @@
 //! Sign-in: e-mail and password, with errors announced to screen readers.
 
-use harbour_types::{SessionResponse, SignInRequest};
+use harbour_types::SignInRequest;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api;
+use crate::client;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::use_session;
 
@@ -23,7 +23,7 @@ pub fn SignInPage() -> impl IntoView {
         error.set(None);
         let body = SignInRequest { email: email.get_untracked(), password: password.get_untracked() };
         spawn_local(async move {
-            match api::post::<_, SessionResponse>("/api/v1/auth/sign-in", None, &body).await {
+            match client::sign_in(&body).await {
                 Ok(response) => {
                     password.set(String::new());
                     session.accept(response, i18n);

@@ -1,0 +1,237 @@
+//! The API, one function per endpoint the app calls: the pages name what they want
+//! (`client::referral(token, id)`), never a path. Paths, their query strings and the
+//! escaping of the ids in them are written here once; `api` does the HTTP.
+
+use harbour_types::{
+    AssigneeInput, CapacityInput, ChangePasswordRequest, Consent, ConsentInput, ConsentStatement, ConsentStatementRequest, DisclosureReport, InstanceInfo, Location,
+    LocationInput, Organization, Page, Participant, ParticipantInput, ParticipantSearch, ParticipantSummary, Referral, ReferralCounts, ReferralInput, ReferralMessage,
+    ReferralMessageInput, ReferralTransition, Region, RegionInput, RevocationInput, SearchResults, Service, ServiceInput, SessionResponse, SignInRequest, TaxonomyTerm,
+    TaxonomyTermInput,
+};
+use serde::de::IgnoredAny;
+
+use crate::api::{self, ApiError};
+
+/// An id as a path segment: escaped, so that no id can reach another path.
+fn segment(id: &str) -> String {
+    String::from(js_sys::encode_uri_component(id))
+}
+
+/// Lists the app shows whole (categories, regions, organizations) ask for this many.
+const WHOLE_LIST: u32 = 100;
+
+// Session and account.
+
+/// The instance's name and settings, before signing in.
+pub async fn instance() -> Result<InstanceInfo, ApiError> {
+    api::get("/api/v1/instance", None).await
+}
+
+/// Signs in with e-mail and password.
+pub async fn sign_in(body: &SignInRequest) -> Result<SessionResponse, ApiError> {
+    api::post("/api/v1/auth/sign-in", None, body).await
+}
+
+/// A new access token from the refresh cookie.
+pub async fn refresh() -> Result<SessionResponse, ApiError> {
+    api::post("/api/v1/auth/refresh", None, &serde_json::json!({})).await
+}
+
+/// Where signing out goes, also as a beacon when the page is closed.
+pub const SIGN_OUT: &str = "/api/v1/auth/sign-out";
+
+/// Ends the session (the refresh cookie).
+pub async fn sign_out() -> Result<(), ApiError> {
+    api::post_no_content(SIGN_OUT, None, None).await
+}
+
+/// Changes one's own password.
+pub async fn change_password(token: Option<&str>, body: &ChangePasswordRequest) -> Result<(), ApiError> {
+    api::post_no_content("/api/v1/me/password", token, serde_json::to_value(body).ok()).await
+}
+
+// Directory.
+
+/// Directory search, with the query string the directory screen built.
+pub async fn search_services(token: Option<&str>, query: &str) -> Result<SearchResults, ApiError> {
+    api::get(&format!("/api/v1/services/search?{query}"), token).await
+}
+
+/// Services taking referrals whose words match `words`, for the new-referral screen.
+pub async fn referable_services(token: Option<&str>, words: &str) -> Result<SearchResults, ApiError> {
+    search_services(token, &format!("accepts_referrals=true&per_page=20&q={}", segment(words))).await
+}
+
+/// One service.
+pub async fn service(token: Option<&str>, id: &str) -> Result<Service, ApiError> {
+    api::get(&format!("/api/v1/services/{}", segment(id)), token).await
+}
+
+/// An organization's services.
+pub async fn services_of(token: Option<&str>, organization_id: &str) -> Result<Page<Service>, ApiError> {
+    api::get(&format!("/api/v1/services?organization_id={}&per_page={WHOLE_LIST}", segment(organization_id)), token).await
+}
+
+/// Creates a service of an organization, or replaces one at `version`.
+pub async fn save_service(token: Option<&str>, organization_id: &str, existing: Option<(&str, i32)>, body: &ServiceInput) -> Result<Service, ApiError> {
+    match existing {
+        Some((id, version)) => api::put_versioned(&format!("/api/v1/services/{}", segment(id)), token, version, body).await,
+        None => api::post(&format!("/api/v1/organizations/{}/services", segment(organization_id)), token, body).await,
+    }
+}
+
+/// Sets a service's capacity.
+pub async fn set_capacity(token: Option<&str>, id: &str, version: i32, body: &CapacityInput) -> Result<Service, ApiError> {
+    api::put_versioned(&format!("/api/v1/services/{}/capacity", segment(id)), token, version, body).await
+}
+
+/// Confirms a service's listing is current.
+pub async fn verify_service(token: Option<&str>, id: &str) -> Result<Service, ApiError> {
+    api::post(&format!("/api/v1/services/{}/verify", segment(id)), token, &serde_json::json!({})).await
+}
+
+/// An organization's places.
+pub async fn locations_of(token: Option<&str>, organization_id: &str) -> Result<Vec<Location>, ApiError> {
+    api::get(&format!("/api/v1/organizations/{}/locations", segment(organization_id)), token).await
+}
+
+/// Creates a place of an organization, or replaces one at `version`.
+pub async fn save_location(token: Option<&str>, organization_id: &str, existing: Option<(&str, i32)>, body: &LocationInput) -> Result<Location, ApiError> {
+    match existing {
+        Some((id, version)) => api::put_versioned(&format!("/api/v1/locations/{}", segment(id)), token, version, body).await,
+        None => api::post(&format!("/api/v1/organizations/{}/locations", segment(organization_id)), token, body).await,
+    }
+}
+
+/// Every category.
+pub async fn taxonomy_terms(token: Option<&str>) -> Result<Page<TaxonomyTerm>, ApiError> {
+    api::get(&format!("/api/v1/taxonomy_terms?per_page={WHOLE_LIST}"), token).await
+}
+
+/// Creates a category, or replaces one at `version`.
+pub async fn save_taxonomy_term(token: Option<&str>, existing: Option<(&str, i32)>, body: &TaxonomyTermInput) -> Result<(), ApiError> {
+    let saved: Result<IgnoredAny, ApiError> = match existing {
+        Some((id, version)) => api::put_versioned(&format!("/api/v1/taxonomy_terms/{}", segment(id)), token, version, body).await,
+        None => api::post("/api/v1/taxonomy_terms", token, body).await,
+    };
+    saved.map(drop)
+}
+
+/// Every region.
+pub async fn regions(token: Option<&str>) -> Result<Vec<Region>, ApiError> {
+    api::get("/api/v1/regions", token).await
+}
+
+/// Creates a region, or replaces one at `version`.
+pub async fn save_region(token: Option<&str>, existing: Option<(&str, i32)>, body: &RegionInput) -> Result<(), ApiError> {
+    let saved: Result<IgnoredAny, ApiError> = match existing {
+        Some((id, version)) => api::put_versioned(&format!("/api/v1/regions/{}", segment(id)), token, version, body).await,
+        None => api::post("/api/v1/regions", token, body).await,
+    };
+    saved.map(drop)
+}
+
+/// The partner organizations.
+pub async fn organizations(token: Option<&str>) -> Result<Page<Organization>, ApiError> {
+    api::get(&format!("/api/v1/organizations?per_page={WHOLE_LIST}"), token).await
+}
+
+// Participants and consent.
+
+/// Participants found by alias.
+pub async fn search_participants(token: Option<&str>, body: &ParticipantSearch) -> Result<Page<ParticipantSummary>, ApiError> {
+    api::post("/api/v1/participants/search", token, body).await
+}
+
+/// One participant, as this caller may see them.
+pub async fn participant(token: Option<&str>, id: &str) -> Result<Participant, ApiError> {
+    api::get(&format!("/api/v1/participants/{}", segment(id)), token).await
+}
+
+/// Records a participant, or replaces one at `version`.
+pub async fn save_participant(token: Option<&str>, existing: Option<(&str, i32)>, body: &ParticipantInput) -> Result<Participant, ApiError> {
+    match existing {
+        Some((id, version)) => api::put_versioned(&format!("/api/v1/participants/{}", segment(id)), token, version, body).await,
+        None => api::post("/api/v1/participants", token, body).await,
+    }
+}
+
+/// A participant's consents this caller may see.
+pub async fn participant_consents(token: Option<&str>, id: &str) -> Result<Vec<Consent>, ApiError> {
+    api::get(&format!("/api/v1/participants/{}/consents", segment(id)), token).await
+}
+
+/// Who saw or received what of a participant.
+pub async fn disclosure_report(token: Option<&str>, id: &str) -> Result<DisclosureReport, ApiError> {
+    api::get(&format!("/api/v1/participants/{}/disclosures", segment(id)), token).await
+}
+
+/// One consent.
+pub async fn consent(token: Option<&str>, id: &str) -> Result<Consent, ApiError> {
+    api::get(&format!("/api/v1/consents/{}", segment(id)), token).await
+}
+
+/// The statement to read to the participant before they consent.
+pub async fn consent_statement(token: Option<&str>, body: &ConsentStatementRequest) -> Result<ConsentStatement, ApiError> {
+    api::post("/api/v1/consent-statements", token, body).await
+}
+
+/// Records a consent.
+pub async fn record_consent(token: Option<&str>, body: &ConsentInput) -> Result<Consent, ApiError> {
+    api::post("/api/v1/consents", token, body).await
+}
+
+/// Records a consent's withdrawal.
+pub async fn revoke_consent(token: Option<&str>, id: &str, body: &RevocationInput) -> Result<Consent, ApiError> {
+    api::post(&format!("/api/v1/consents/{}/revoke", segment(id)), token, body).await
+}
+
+// Referrals.
+
+/// Referrals received (`received`) or sent by the caller's organization.
+pub async fn referrals(token: Option<&str>, received: bool) -> Result<Page<Referral>, ApiError> {
+    let which = if received { "received" } else { "sent" };
+    api::get(&format!("/api/v1/referrals?box={which}&per_page=50"), token).await
+}
+
+/// The counts on the navigation badge.
+pub async fn referral_counts(token: Option<&str>) -> Result<ReferralCounts, ApiError> {
+    api::get("/api/v1/referrals/counts", token).await
+}
+
+/// One referral.
+pub async fn referral(token: Option<&str>, id: &str) -> Result<Referral, ApiError> {
+    api::get(&format!("/api/v1/referrals/{}", segment(id)), token).await
+}
+
+/// Writes a referral (sent at once, or kept as a draft).
+pub async fn create_referral(token: Option<&str>, body: &ReferralInput) -> Result<Referral, ApiError> {
+    api::post("/api/v1/referrals", token, body).await
+}
+
+/// Takes a step of a referral's life cycle.
+pub async fn transition_referral(token: Option<&str>, id: &str, version: i32, body: &ReferralTransition) -> Result<Referral, ApiError> {
+    api::post_versioned(&format!("/api/v1/referrals/{}/transitions", segment(id)), token, version, body).await
+}
+
+/// Gives a received referral to someone (or to nobody).
+pub async fn assign_referral(token: Option<&str>, id: &str, version: i32, body: &AssigneeInput) -> Result<Referral, ApiError> {
+    api::put_versioned(&format!("/api/v1/referrals/{}/assignee", segment(id)), token, version, body).await
+}
+
+/// The messages on a referral.
+pub async fn referral_messages(token: Option<&str>, id: &str) -> Result<Vec<ReferralMessage>, ApiError> {
+    api::get(&format!("/api/v1/referrals/{}/messages", segment(id)), token).await
+}
+
+/// Writes a message on a referral.
+pub async fn post_referral_message(token: Option<&str>, id: &str, body: &ReferralMessageInput) -> Result<ReferralMessage, ApiError> {
+    api::post(&format!("/api/v1/referrals/{}/messages", segment(id)), token, body).await
+}
+
+// Dashboards.
+
+/// A dashboard's figures, or their CSV, with `query` (filters, `lang`, `format`).
+pub fn dashboard(endpoint: &str, query: &str) -> String {
+    format!("/api/v1/dashboards/{endpoint}?{query}")
+}
