@@ -8,7 +8,8 @@ use harbour_types::{
     ReferralMessageInput, ReferralTransition, Region, RegionInput, RevocationInput, SearchResults, Service, ServiceInput, SessionResponse, SignInRequest, TaxonomyTerm,
     TaxonomyTermInput,
 };
-use serde::de::IgnoredAny;
+use serde::de::{DeserializeOwned, IgnoredAny};
+use serde::Serialize;
 
 use crate::api::{self, ApiError};
 
@@ -74,9 +75,15 @@ pub async fn services_of(token: Option<&str>, organization_id: &str) -> Result<P
 
 /// Creates a service of an organization, or replaces one at `version`.
 pub async fn save_service(token: Option<&str>, organization_id: &str, existing: Option<(&str, i32)>, body: &ServiceInput) -> Result<Service, ApiError> {
+    save_of_organization(token, "services", organization_id, existing, body).await
+}
+
+/// Creates a record of an organization's (`/organizations/{id}/{collection}`), or
+/// replaces one at `version` (`/{collection}/{id}`).
+async fn save_of_organization<B: Serialize, T: DeserializeOwned>(token: Option<&str>, collection: &str, organization_id: &str, existing: Option<(&str, i32)>, body: &B) -> Result<T, ApiError> {
     match existing {
-        Some((id, version)) => api::put_versioned(&format!("/api/v1/services/{}", segment(id)), token, version, body).await,
-        None => api::post(&format!("/api/v1/organizations/{}/services", segment(organization_id)), token, body).await,
+        Some((id, version)) => api::put_versioned(&format!("/api/v1/{collection}/{}", segment(id)), token, version, body).await,
+        None => api::post(&format!("/api/v1/organizations/{}/{collection}", segment(organization_id)), token, body).await,
     }
 }
 
@@ -97,10 +104,7 @@ pub async fn locations_of(token: Option<&str>, organization_id: &str) -> Result<
 
 /// Creates a place of an organization, or replaces one at `version`.
 pub async fn save_location(token: Option<&str>, organization_id: &str, existing: Option<(&str, i32)>, body: &LocationInput) -> Result<Location, ApiError> {
-    match existing {
-        Some((id, version)) => api::put_versioned(&format!("/api/v1/locations/{}", segment(id)), token, version, body).await,
-        None => api::post(&format!("/api/v1/organizations/{}/locations", segment(organization_id)), token, body).await,
-    }
+    save_of_organization(token, "locations", organization_id, existing, body).await
 }
 
 /// Every category.
@@ -110,11 +114,7 @@ pub async fn taxonomy_terms(token: Option<&str>) -> Result<Page<TaxonomyTerm>, A
 
 /// Creates a category, or replaces one at `version`.
 pub async fn save_taxonomy_term(token: Option<&str>, existing: Option<(&str, i32)>, body: &TaxonomyTermInput) -> Result<(), ApiError> {
-    let saved: Result<IgnoredAny, ApiError> = match existing {
-        Some((id, version)) => api::put_versioned(&format!("/api/v1/taxonomy_terms/{}", segment(id)), token, version, body).await,
-        None => api::post("/api/v1/taxonomy_terms", token, body).await,
-    };
-    saved.map(drop)
+    save_curated(token, "/api/v1/taxonomy_terms", existing, body).await
 }
 
 /// Every region.
@@ -124,9 +124,15 @@ pub async fn regions(token: Option<&str>) -> Result<Vec<Region>, ApiError> {
 
 /// Creates a region, or replaces one at `version`.
 pub async fn save_region(token: Option<&str>, existing: Option<(&str, i32)>, body: &RegionInput) -> Result<(), ApiError> {
+    save_curated(token, "/api/v1/regions", existing, body).await
+}
+
+/// Creates a record of a coordinators' list (`collection`), or replaces one at `version`;
+/// the form that saves it reloads the list, so the answer is not read.
+async fn save_curated<B: Serialize>(token: Option<&str>, collection: &str, existing: Option<(&str, i32)>, body: &B) -> Result<(), ApiError> {
     let saved: Result<IgnoredAny, ApiError> = match existing {
-        Some((id, version)) => api::put_versioned(&format!("/api/v1/regions/{}", segment(id)), token, version, body).await,
-        None => api::post("/api/v1/regions", token, body).await,
+        Some((id, version)) => api::put_versioned(&format!("{collection}/{}", segment(id)), token, version, body).await,
+        None => api::post(collection, token, body).await,
     };
     saved.map(drop)
 }
