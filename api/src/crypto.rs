@@ -105,6 +105,12 @@ impl Keyring {
     }
 }
 
+/// Compares two secrets (or their hashes) without stopping at the first difference, so
+/// the time taken does not tell how much of a guess was right.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

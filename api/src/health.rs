@@ -51,7 +51,7 @@ pub async fn instance(state: web::Data<AppState>) -> web::Json<InstanceInfo> {
 pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     if let Some(expected) = &state.settings.metrics_token {
         let given = req.headers().get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-        if !given.is_some_and(|g| constant_time_eq(g.as_bytes(), secrecy::ExposeSecret::expose_secret(expected).as_bytes())) {
+        if !given.is_some_and(|g| crate::crypto::constant_time_eq(g.as_bytes(), secrecy::ExposeSecret::expose_secret(expected).as_bytes())) {
             return Err(ApiError::unauthenticated("send the metrics token as a bearer token"));
         }
     }
@@ -74,11 +74,6 @@ pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<Htt
     crate::metrics::gauge(&mut out, "harbour_webhook_outbox_lag_seconds", "Age of the oldest webhook delivery still waiting.", lag);
     crate::metrics::gauge(&mut out, "harbour_referrals_overdue", "Referrals waiting for an answer past their due time.", overdue);
     Ok(HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out))
-}
-
-/// Compares without stopping at the first difference, so timing does not leak the token.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The probes and `/metrics`, at the root: load balancers and scrapers expect them there.

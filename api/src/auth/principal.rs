@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use harbour_types::{Role, Scope};
 
-use crate::tokens::{claims, Claims, SubjectKind};
 use super::accounts;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::tokens::{claims, Claims, SubjectKind};
 
 /// Who is acting.
 #[derive(Debug, Clone, PartialEq, Eq)]

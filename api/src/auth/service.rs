@@ -3,15 +3,14 @@
 use chrono::{Duration, NaiveDateTime, Utc};
 use harbour_types::{ChangePasswordRequest, ClientTokenResponse, Me, OrganizationRef, Scope, SessionResponse};
 
+use super::accounts::{self, UserAccount};
 use super::password;
 use super::refresh::{self, RefreshTokenRow};
 use super::throttle::Attempt;
-use super::accounts::{self, UserAccount};
-use super::{AccountCache, Permission, Principal, Throttle};
-use crate::tokens::SubjectKind;
-use super::AuthError;
+use super::{AccountCache, AuthError, Permission, Principal, Throttle};
 use crate::error::{validate, ApiError};
 use crate::state::AppState;
+use crate::tokens::SubjectKind;
 
 /// A new session: the body to send, and the refresh token for the cookie.
 pub struct Session {
@@ -188,7 +187,7 @@ pub async fn client_token(
     let lookup = client_id.to_owned();
     let client = state.db.run(move |conn| accounts::find_client_by_client_id(conn, &lookup).map_err(ApiError::from)).await?;
     let secret_hash = password::sha256_hex(secret);
-    let Some(client) = client.filter(|c| c.active && constant_time_eq(c.secret_hash.as_bytes(), secret_hash.as_bytes())) else {
+    let Some(client) = client.filter(|c| c.active && crate::crypto::constant_time_eq(c.secret_hash.as_bytes(), secret_hash.as_bytes())) else {
         throttle.failed(&attempt);
         return Err(AuthError::InvalidClient);
     };
@@ -207,10 +206,6 @@ pub async fn client_token(
     let id = client.id.clone();
     state.db.run(move |conn| accounts::touch_client(conn, &id, now()).map_err(ApiError::from)).await?;
     Ok(ClientTokenResponse { access_token, token_type: "Bearer".into(), expires_in: state.keys.ttl_seconds(), scope })
-}
-
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// The id of the caller's own user account: API clients have none.

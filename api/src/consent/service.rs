@@ -4,7 +4,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
-use harbour_types::{AccessPurpose, AuditAction, Consent, ConsentInput, ConsentMethod, ConsentStatement, ConsentStatementRequest, ConsentStatus, ErrorCode, RevocationInput};
+use harbour_types::{
+    AccessPurpose, AuditAction, Consent, ConsentInput, ConsentMethod, ConsentStatement, ConsentStatementRequest, ConsentStatus, ErrorCode, RevocationInput,
+};
 
 use super::policy::{self, ConsentView};
 use super::repo::{self, ConsentRecord, ConsentRow};

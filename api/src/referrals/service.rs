@@ -2,7 +2,10 @@
 //! one transaction with its timeline event and its audit event.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use harbour_types::{AccessPurpose, EventKind, AssigneeInput, AuditAction, ErrorCode, OrganizationRef, Page, PageRequest, Participant, Referral, ReferralAction, ReferralCounts, ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, ServiceStatus, Urgency, WebhookEvent};
+use harbour_types::{
+    AccessPurpose, AssigneeInput, AuditAction, ErrorCode, EventKind, OrganizationRef, Page, PageRequest, Participant, Referral, ReferralAction, ReferralCounts,
+    ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, ServiceStatus, Urgency, WebhookEvent,
+};
 use serde::Deserialize;
 
 use super::lifecycle::{self, Side};
