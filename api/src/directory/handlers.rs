@@ -1,10 +1,9 @@
 //! Directory endpoints: services, locations, categories and regions.
 
-use actix_web::http::header;
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
 use harbour_types::{
     CapacityInput, CapacityStatus, Location, LocationInput, Page, PageRequest, Problem, Region, RegionInput, SearchResults, Service, ServiceAttribute,
-    ServiceAtLocation, ServiceInput, ServiceListing, StaleListing, Taxonomy, TaxonomyTerm, TaxonomyTermInput, Visibility,
+    ServiceAtLocation, ServiceInput, ServiceListing, StaleListing, Taxonomy, TaxonomyTerm, TaxonomyTermInput,
 };
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -13,11 +12,12 @@ use super::nearby::PostcodeArea;
 use super::reader::Reader;
 use super::repo::ServiceFilter;
 use super::search::{DirectorySearch, SearchQuery};
+use super::caching::{offline_cache_policy, reveals_confidential, services_cache_policy};
 use super::curation::{self, Curated};
 use super::service;
 use crate::auth::Principal;
 use crate::error::{validate, ApiError};
-use crate::http::{expected_version, with_etag};
+use crate::http::{expected_version, ndjson, with_etag};
 use crate::state::AppState;
 
 /// Query parameters of the service list (HSDS 3.0 names).
@@ -46,43 +46,6 @@ pub struct ServiceListQuery {
     minimal: Option<bool>,
 }
 
-
-/// HSDS's `format`: `json` (default, paged) or `ndjson` (every match, one per line).
-pub fn wants_ndjson(format: Option<&str>) -> Result<bool, ApiError> {
-    match format {
-        None | Some("json") => Ok(false),
-        Some("ndjson") => Ok(true),
-        Some(_) => Err(ApiError::invalid("/format", "format", "must be json or ndjson")),
-    }
-}
-
-/// A newline-delimited JSON response. Whatever the viewer may see goes out, so it is
-/// never kept by the app's offline cache.
-pub fn ndjson() -> actix_web::HttpResponseBuilder {
-    let mut response = HttpResponse::Ok();
-    response.content_type("application/x-ndjson").insert_header(offline_cache_policy(true));
-    response
-}
-
-/// Whether any of these locations shows a confidential place's address (to its own organization).
-fn reveals_confidential<'a>(locations: impl IntoIterator<Item = &'a Location>) -> bool {
-    locations.into_iter().any(|l| l.visibility == Visibility::Confidential && (!l.addresses.is_empty() || l.latitude.is_some()))
-}
-
-/// Directory reads may be kept by the app for offline use (its service worker honours
-/// this), except a response showing a safe house's address, which is never stored.
-fn offline_cache_policy(confidential_shown: bool) -> (header::HeaderName, &'static str) {
-    (header::CACHE_CONTROL, if confidential_shown { "no-store" } else { "private, no-cache" })
-}
-
-fn service_locations(service: &Service) -> impl Iterator<Item = &Location> {
-    service.service_at_locations.iter().map(|sal| &sal.location)
-}
-
-/// The offline cache policy of a response carrying these services (see `offline_cache_policy`).
-pub fn services_cache_policy<'a>(services: impl IntoIterator<Item = &'a Service>) -> (header::HeaderName, &'static str) {
-    offline_cache_policy(reveals_confidential(services.into_iter().flat_map(service_locations)))
-}
 
 /// The index search behind an HSDS list's `search`: its words, with the organization
 /// and category filters the index knows. What it does not know is refused, not ignored.
@@ -223,7 +186,7 @@ pub async fn search_services(search: web::Data<DirectorySearch>, reader: Reader,
 #[get("/services")]
 pub async fn list_services(state: web::Data<AppState>, search: web::Data<DirectorySearch>, reader: Reader, query: web::Query<ServiceListQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let streamed = wants_ndjson(query.format.as_deref())?;
+    let streamed = ndjson::wanted(query.format.as_deref())?;
     let filter = ServiceFilter {
         organization_id: query.organization_id,
         taxonomy_term_id: query.taxonomy_term_id,
@@ -234,7 +197,7 @@ pub async fn list_services(state: web::Data<AppState>, search: web::Data<Directo
         return Ok(HttpResponse::Ok().json(service::stamps(&state, filter).await?));
     }
     if streamed {
-        return Ok(ndjson().streaming(service::stream_ndjson(&state, &reader, filter)));
+        return Ok(ndjson::streamed(service::stream_ndjson(&state, &reader, filter)));
     }
     if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
         let wanted = hsds_search(&words, filter, PageRequest { page: query.page, per_page: query.per_page })?;
@@ -416,8 +379,8 @@ pub struct TermListQuery {
 pub async fn list_taxonomy_terms(state: web::Data<AppState>, _reader: Reader, query: web::Query<TermListQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let filter = service::TermFilter { search: query.search, taxonomy_id: query.taxonomy_id, parent_id: query.parent_id, top_only: query.top_only.unwrap_or(false) };
-    if wants_ndjson(query.format.as_deref())? {
-        return Ok(ndjson().body(service::ndjson_lines(service::all_terms(&state, &filter).await?)?));
+    if ndjson::wanted(query.format.as_deref())? {
+        return Ok(ndjson::response().body(ndjson::lines(service::all_terms(&state, &filter).await?)?));
     }
     let page = PageRequest { page: query.page, per_page: query.per_page };
     Ok(HttpResponse::Ok().insert_header(offline_cache_policy(false)).json(service::list_terms(&state, &filter, page).await?))
@@ -619,8 +582,8 @@ pub async fn list_taxonomies(_reader: Reader, query: web::Query<TaxonomyListQuer
     let query = query.into_inner();
     let words: Vec<String> = query.search.as_deref().map(|w| super::search::text::words(w).collect()).unwrap_or_default();
     let found: Vec<Taxonomy> = [service::category_taxonomy()].into_iter().filter(|t| super::search::text::finds(&words, &format!("{} {}", t.name, t.description))).collect();
-    if wants_ndjson(query.format.as_deref())? {
-        return Ok(ndjson().body(service::ndjson_lines(found)?));
+    if ndjson::wanted(query.format.as_deref())? {
+        return Ok(ndjson::response().body(ndjson::lines(found)?));
     }
     Ok(HttpResponse::Ok().json(Page::slice(found, PageRequest { page: query.page, per_page: query.per_page })))
 }
@@ -698,21 +661,21 @@ pub async fn list_service_at_locations(state: web::Data<AppState>, search: web::
     };
     // A place whose address this reader may not see is never in an area's results.
     let area = PostcodeArea::from_query(query.postcode.as_deref(), query.proximity.as_deref())?;
-    let streamed = wants_ndjson(query.format.as_deref())?;
+    let streamed = ndjson::wanted(query.format.as_deref())?;
     if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
         if area.is_some() {
             return Err(ApiError::invalid("/postcode", "with_search", "cannot be combined with search"));
         }
         let found = search.found_with_links(&hsds_search(&words, filter, page)?, reader.viewer(), chrono::Utc::now());
         if streamed {
-            return Ok(ndjson().streaming(service::stream_found_service_at_locations(&state, &reader, found)));
+            return Ok(ndjson::streamed(service::stream_found_service_at_locations(&state, &reader, found)));
         }
         let listed = service::found_service_at_locations(&state, reader.viewer(), found, page).await?;
         let confidential = reveals_confidential(listed.contents.iter().map(|sal| &sal.location));
         return Ok(HttpResponse::Ok().insert_header(offline_cache_policy(confidential)).json(listed));
     }
     if streamed {
-        return Ok(ndjson().streaming(service::stream_service_at_locations(&state, &reader, filter, area)));
+        return Ok(ndjson::streamed(service::stream_service_at_locations(&state, &reader, filter, area)));
     }
     let found = service::list_service_at_locations(&state, reader.viewer(), filter, area, page).await?;
     let confidential = reveals_confidential(found.contents.iter().map(|sal| &sal.location));

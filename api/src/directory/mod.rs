@@ -3,6 +3,7 @@
 //! organization's listings current; every partner reads them; a confidential
 //! location's address never leaves its organization (see [`visibility`]).
 
+pub mod caching;
 pub mod curation;
 pub mod handlers;
 pub mod nearby;

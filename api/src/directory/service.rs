@@ -15,6 +15,7 @@ use super::visibility::{redact, Viewer};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
 use crate::error::ApiError;
+use crate::http::ndjson::{self, Chunks};
 use crate::state::AppState;
 
 /// The taxonomy Harbour's categories belong to: its name, and a fixed id.
@@ -686,13 +687,13 @@ pub fn stream_with_services(
     state: &AppState,
     reader: &super::reader::Reader,
     organizations: Vec<Organization>,
-) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
+) -> Chunks {
     let time_zone = state.settings.time_zone.clone();
     stream_chunks(state, reader, move |conn, viewer, send| {
         for chunk in organizations.chunks(ORGANIZATION_CHUNK) {
             let ids: Vec<String> = chunk.iter().map(|o| o.id.clone()).collect();
             let lists = services_of(conn, viewer, &ids, &time_zone)?;
-            if !send(ndjson_lines(nest(chunk.to_vec(), lists))?) {
+            if !send(ndjson::lines(nest(chunk.to_vec(), lists))?) {
                 break; // the client went away
             }
         }
@@ -703,34 +704,24 @@ pub fn stream_with_services(
 /// How many objects a streamed list reads from the database at a time.
 const STREAM_CHUNK: usize = 200;
 
-/// Items as newline-delimited JSON: one object per line.
-pub fn ndjson_lines<T: serde::Serialize>(items: impl IntoIterator<Item = T>) -> Result<Vec<u8>, ApiError> {
-    let mut lines = Vec::new();
-    for item in items {
-        serde_json::to_writer(&mut lines, &item).map_err(|e| ApiError::Internal(e.to_string()))?;
-        lines.push(b'\n');
-    }
-    Ok(lines)
-}
-
-/// A body made on the blocking pool chunk by chunk, so a large directory is never held
+/// Lines made on the blocking pool chunk by chunk, so a large directory is never held
 /// in memory whole: `produce` hands each chunk to `send`, which says false once the
 /// client has gone. A failure midway ends the stream early (and is logged).
-fn stream_chunks<F>(state: &AppState, reader: &super::reader::Reader, produce: F) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<F>
+fn stream_chunks<F>(state: &AppState, reader: &super::reader::Reader, produce: F) -> Chunks
 where
     F: FnOnce(&mut DbConn, Viewer<'_>, &mut dyn FnMut(Vec<u8>) -> bool) -> Result<(), ApiError> + Send + 'static,
 {
-    let (sender, receiver) = tokio::sync::mpsc::channel::<actix_web::web::Bytes>(4);
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
     let organization = reader.viewer().organization().map(str::to_owned);
     let db = state.db.clone();
     tokio::task::spawn_blocking(move || {
         let viewer = Viewer::of(organization.as_deref());
-        let outcome = db.get().map_err(ApiError::from).and_then(|mut conn| produce(&mut conn, viewer, &mut |lines| sender.blocking_send(lines.into()).is_ok()));
+        let outcome = db.get().map_err(ApiError::from).and_then(|mut conn| produce(&mut conn, viewer, &mut |lines| sender.blocking_send(lines).is_ok()));
         if let Err(e) = outcome {
             tracing::error!(error = %e, "streaming the directory stopped early");
         }
     });
-    futures_util::stream::unfold(receiver, |mut receiver| async move { receiver.recv().await.map(|chunk| (Ok(chunk), receiver)) })
+    receiver
 }
 
 /// Every service matching `filter`, as this reader may see them, one JSON object per line.
@@ -738,13 +729,13 @@ pub fn stream_ndjson(
     state: &AppState,
     reader: &super::reader::Reader,
     filter: ServiceFilter,
-) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
+) -> Chunks {
     let time_zone = state.settings.time_zone.clone();
     stream_chunks(state, reader, move |conn, viewer, send| {
         let (ids, _) = repo::list_service_ids(conn, &filter, 0, i64::MAX)?;
         for chunk in ids.chunks(STREAM_CHUNK) {
             let services = repo::load_services(conn, chunk)?;
-            if !send(ndjson_lines(services.iter().map(|aggregate| service_dto(aggregate, viewer, &time_zone)))?) {
+            if !send(ndjson::lines(services.iter().map(|aggregate| service_dto(aggregate, viewer, &time_zone)))?) {
                 break; // the client went away
             }
         }
@@ -757,11 +748,11 @@ pub fn stream_found_service_at_locations(
     state: &AppState,
     reader: &super::reader::Reader,
     found: Vec<(String, u32)>,
-) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
+) -> Chunks {
     stream_chunks(state, reader, move |conn, viewer, send| {
         for chunk in found.chunks(STREAM_CHUNK) {
             let ids: Vec<String> = chunk.iter().map(|(id, _)| id.clone()).collect();
-            if !send(ndjson_lines(links_in_order(conn, &ids)?.into_iter().map(|row| link_dto(row, viewer)))?) {
+            if !send(ndjson::lines(links_in_order(conn, &ids)?.into_iter().map(|row| link_dto(row, viewer)))?) {
                 break;
             }
         }
@@ -776,13 +767,13 @@ pub fn stream_service_at_locations(
     reader: &super::reader::Reader,
     filter: ServiceFilter,
     area: Option<PostcodeArea>,
-) -> impl futures_util::Stream<Item = Result<actix_web::web::Bytes, actix_web::Error>> + use<> {
+) -> Chunks {
     stream_chunks(state, reader, move |conn, viewer, send| {
         if let Some(area) = area {
             // An area is read whole (it is bounded: see `nearby`), then sent in chunks.
             let mut rows = area.links(conn, &filter, viewer)?.into_iter().peekable();
             while rows.peek().is_some() {
-                if !send(ndjson_lines(rows.by_ref().take(STREAM_CHUNK).map(|row| link_dto(row, viewer)))?) {
+                if !send(ndjson::lines(rows.by_ref().take(STREAM_CHUNK).map(|row| link_dto(row, viewer)))?) {
                     break;
                 }
             }
@@ -795,7 +786,7 @@ pub fn stream_service_at_locations(
             let rows = repo::service_at_locations(conn, &filter, from, chunk)?;
             let last = rows.len() < STREAM_CHUNK;
             after = rows.last().map(|(id, ..)| id.clone());
-            if !send(ndjson_lines(rows.into_iter().map(|row| link_dto(row, viewer)))?) || last {
+            if !send(ndjson::lines(rows.into_iter().map(|row| link_dto(row, viewer)))?) || last {
                 break;
             }
         }

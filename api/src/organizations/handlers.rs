@@ -5,10 +5,11 @@ use harbour_types::{Organization, OrganizationInput, Page, PageRequest, Problem}
 
 use super::service;
 use crate::auth::{AccountCache, Principal};
-use crate::directory::handlers::{ndjson, services_cache_policy, wants_ndjson};
+use crate::directory::caching::services_cache_policy;
 use crate::directory::reader::Reader;
 use crate::directory::service as directory;
 use crate::error::ApiError;
+use crate::http::ndjson;
 use crate::state::AppState;
 
 /// Query parameters of the organization list (HSDS 3.0 names).
@@ -59,15 +60,15 @@ fn organizations_response<T: serde::Serialize>(body: &T, organizations: &[Organi
 pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, query: web::Query<OrganizationListQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
     let page = PageRequest { page: query.page, per_page: query.per_page };
-    let streamed = wants_ndjson(query.format.as_deref())?;
+    let streamed = ndjson::wanted(query.format.as_deref())?;
     let nested = query.full_service.or(query.full).unwrap_or(false);
     let mut found = match (query.search.filter(|w| !w.trim().is_empty()), streamed) {
         (None, false) => service::list(&state, page).await?,
         (words, _) => {
             let all = service::find(&state, words.as_deref().unwrap_or_default()).await?;
             match (streamed, nested) {
-                (true, true) => return Ok(ndjson().streaming(directory::stream_with_services(&state, &reader, all))),
-                (true, false) => return Ok(ndjson().body(directory::ndjson_lines(all)?)),
+                (true, true) => return Ok(ndjson::streamed(directory::stream_with_services(&state, &reader, all))),
+                (true, false) => return Ok(ndjson::response().body(ndjson::lines(all)?)),
                 (false, _) => Page::slice(all, page),
             }
         }

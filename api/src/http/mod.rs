@@ -1,5 +1,6 @@
 //! Cross-cutting HTTP concerns: the request id and access log, response headers, every
-//! error response as a problem document (extractors' refusals included), CORS, CSV.
+//! error response as a problem document (extractors' refusals included), CORS, CSV, and
+//! newline-delimited JSON ([`ndjson`]).
 
 use std::time::Instant;
 
@@ -13,6 +14,8 @@ use harbour_types::Problem;
 use tracing::Instrument;
 
 use crate::error::{problem_for_status, ApiError, PROBLEM_JSON};
+
+pub mod ndjson;
 
 /// The id of the current request: taken from a well-formed `X-Request-Id` header
 /// (so a proxy's id carries through) or made up, echoed back and in every log line.
