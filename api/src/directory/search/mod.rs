@@ -104,8 +104,9 @@ impl DirectorySearch {
             Some(ids) if ids.is_empty() => self.install_revision(revision),
             Some(ids) => {
                 // Services read after `revision` may be newer still: patching them again later changes nothing.
-                let patch = db.run(move |conn| Index::load_patch(conn, &ids)).await?;
-                let index = tokio::task::spawn_blocking(move || base.patched(&patch)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
+                let zone = time_zone.to_owned();
+                let patch = db.run(move |conn| Index::load_patch(conn, &ids, &zone)).await?;
+                let index = tokio::task::spawn_blocking(move || base.patched(patch)).await.map_err(|e| ApiError::Internal(e.to_string()))?;
                 self.install(revision, index);
             }
             None => {
