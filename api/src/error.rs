@@ -1,7 +1,7 @@
 //! Errors as types, sent as RFC 9457 problem details.
 //!
-//! Domain modules return their own error enums (see `auth::AuthError`) or [`ApiError`]
-//! directly; everything that reaches HTTP becomes an [`ApiError`], whose `code` is stable
+//! Domain services return their own error enums (`referrals::ReferralError`, …), which
+//! say what went wrong in the domain's terms and convert into [`ApiError`]; everything that reaches HTTP becomes an [`ApiError`], whose `code` is stable
 //! and translated by the SPA. [`finish_problem`] gives every error response — ours, and
 //! actix's own 404/405/413 — the same `application/problem+json` body with the request
 //! path and id. A 5xx logs its cause and sends a generic detail: internals never leak.
@@ -11,6 +11,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 use harbour_types::{ErrorCode, FieldError, Problem};
 
+use crate::crypto::CryptoError;
 use crate::db::DbError;
 
 /// The media type of problem details.
@@ -122,6 +123,38 @@ impl ApiError {
     /// A 401 for a missing, malformed or expired token.
     pub fn unauthenticated(detail: impl Into<String>) -> ApiError {
         ApiError::Unauthorized { code: ErrorCode::Unauthenticated, detail: detail.into() }
+    }
+}
+
+/// For a domain's error enum with an `Api(ApiError)` variant: the database's and the
+/// keyring's errors become that variant, so a service's `?` works on queries and transactions alike.
+macro_rules! via_api_error {
+    ($name:ident) => {
+        impl From<$crate::db::DbError> for $name {
+            fn from(e: $crate::db::DbError) -> Self {
+                $name::Api(e.into())
+            }
+        }
+
+        impl From<diesel::result::Error> for $name {
+            fn from(e: diesel::result::Error) -> Self {
+                $name::Api(e.into())
+            }
+        }
+
+        impl From<$crate::crypto::CryptoError> for $name {
+            fn from(e: $crate::crypto::CryptoError) -> Self {
+                $name::Api(e.into())
+            }
+        }
+    };
+}
+pub(crate) use via_api_error;
+
+/// A seal that does not open, or a key that is missing: never the caller's fault.
+impl From<CryptoError> for ApiError {
+    fn from(e: CryptoError) -> Self {
+        ApiError::Internal(e.to_string())
     }
 }
 

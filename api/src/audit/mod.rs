@@ -18,7 +18,7 @@ pub mod service;
 use std::cell::OnceCell;
 
 use chrono::{NaiveDateTime, SubsecRound as _, Utc};
-use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditVerification, DataCategory};
+use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditVerification, ConsentId, DataCategory, ParticipantId};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{Actor, Principal};
@@ -41,9 +41,9 @@ pub struct AuditEntry<'a> {
     /// Its id.
     pub entity_id: &'a str,
     /// The participant concerned.
-    pub participant_id: Option<&'a str>,
+    pub participant_id: Option<&'a ParticipantId>,
     /// The consent the access relied on, or the consent acted on.
-    pub consent_id: Option<&'a str>,
+    pub consent_id: Option<&'a ConsentId>,
     /// Why.
     pub purpose: AccessPurpose,
     /// The categories of participant data seen, received or written.
@@ -61,7 +61,7 @@ pub struct Accessor {
 
 /// The chain of an event: its participant's, else its record's.
 fn chain_of(entry: &AuditEntry<'_>) -> i16 {
-    let key = entry.participant_id.unwrap_or(entry.entity_id);
+    let key = entry.participant_id.map_or(entry.entity_id, ParticipantId::as_str);
     i16::from(Sha256::digest(key.as_bytes())[0]) % CHAINS
 }
 
@@ -85,12 +85,12 @@ pub fn appending(accessor: &Accessor, entry: &AuditEntry<'_>) -> Appending {
         actor_kind: actor_kind.to_owned(),
         actor_id,
         organization_id: accessor.principal.organization_id.clone(),
-        action: entry.action.code().to_owned(),
+        action: entry.action,
         entity_type: entry.entity_type.to_owned(),
         entity_id: entry.entity_id.to_owned(),
-        participant_id: entry.participant_id.map(str::to_owned),
-        consent_id: entry.consent_id.map(str::to_owned),
-        purpose: entry.purpose.code().to_owned(),
+        participant_id: entry.participant_id.cloned(),
+        consent_id: entry.consent_id.cloned(),
+        purpose: entry.purpose,
         data_categories: categories_json(&entry.categories),
         request_id: accessor.request_id.clone(),
         prev_hash: String::new(),
@@ -255,12 +255,12 @@ mod tests {
             actor_kind: "user".into(),
             actor_id: "u1".into(),
             organization_id: "o1".into(),
-            action: "participant.read".into(),
+            action: AuditAction::ParticipantRead,
             entity_type: "participant".into(),
             entity_id: "p1".into(),
             participant_id: Some("p1".into()),
             consent_id: None,
-            purpose: "referral".into(),
+            purpose: AccessPurpose::Referral,
             data_categories: "[\"needs\"]".into(),
             request_id: None,
             prev_hash: "ab".repeat(32),

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use harbour_types::{AccessPurpose, AuditAction, ConsentId, ParticipantId};
 
 use crate::db::schema::audit_events;
 use crate::db::{Bind, DbConn, HandWritten};
@@ -16,12 +17,12 @@ pub struct AuditRow {
     pub actor_kind: String,
     pub actor_id: String,
     pub organization_id: String,
-    pub action: String,
+    pub action: AuditAction,
     pub entity_type: String,
     pub entity_id: String,
-    pub participant_id: Option<String>,
-    pub consent_id: Option<String>,
-    pub purpose: String,
+    pub participant_id: Option<ParticipantId>,
+    pub consent_id: Option<ConsentId>,
+    pub purpose: AccessPurpose,
     pub data_categories: String,
     pub request_id: Option<String>,
     pub prev_hash: String,
@@ -65,12 +66,12 @@ pub fn append_hashed_by_database(row: &AuditRow, genesis: &str, canonical_head: 
         text(&row.actor_kind),
         text(&row.actor_id),
         text(&row.organization_id),
-        text(&row.action),
+        text(row.action.code()),
         text(&row.entity_type),
         text(&row.entity_id),
-        Bind::OptionalText(row.participant_id.clone()),
-        Bind::OptionalText(row.consent_id.clone()),
-        text(&row.purpose),
+        Bind::OptionalText(row.participant_id.clone().map(String::from)),
+        Bind::OptionalText(row.consent_id.clone().map(String::from)),
+        text(row.purpose.code()),
         text(&row.data_categories),
         Bind::OptionalText(row.request_id.clone()),
     ];
@@ -86,12 +87,12 @@ pub fn insert(conn: &mut DbConn, row: &AuditRow) -> QueryResult<()> {
             audit_events::actor_kind.eq(&row.actor_kind),
             audit_events::actor_id.eq(&row.actor_id),
             audit_events::organization_id.eq(&row.organization_id),
-            audit_events::action.eq(&row.action),
+            audit_events::action.eq(row.action),
             audit_events::entity_type.eq(&row.entity_type),
             audit_events::entity_id.eq(&row.entity_id),
             audit_events::participant_id.eq(&row.participant_id),
             audit_events::consent_id.eq(&row.consent_id),
-            audit_events::purpose.eq(&row.purpose),
+            audit_events::purpose.eq(row.purpose),
             audit_events::data_categories.eq(&row.data_categories),
             audit_events::request_id.eq(&row.request_id),
             audit_events::prev_hash.eq(&row.prev_hash),
@@ -108,7 +109,7 @@ pub fn batch_after(conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<A
 }
 
 /// Every event about one participant, oldest first.
-pub fn for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<Vec<AuditRow>> {
+pub fn for_participant(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<Vec<AuditRow>> {
     audit_events::table
         .filter(audit_events::participant_id.eq(participant_id))
         .order(audit_events::seq.asc())
@@ -117,7 +118,7 @@ pub fn for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<V
 }
 
 /// A page of events, newest first, optionally about one participant.
-pub fn page(conn: &mut DbConn, participant_id: Option<&str>, offset: i64, limit: i64) -> QueryResult<(Vec<AuditRow>, i64)> {
+pub fn page(conn: &mut DbConn, participant_id: Option<&ParticipantId>, offset: i64, limit: i64) -> QueryResult<(Vec<AuditRow>, i64)> {
     let filtered = || {
         let mut query = audit_events::table.into_boxed();
         if let Some(id) = participant_id {

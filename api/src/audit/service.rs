@@ -1,6 +1,6 @@
 //! Reading the audit trail: for system admins only.
 
-use harbour_types::{AccessPurpose, AuditAction, AuditEvent, AuditVerification, DataCategory, Page, PageRequest};
+use harbour_types::{AuditEvent, AuditVerification, DataCategory, Page, PageRequest, ParticipantId};
 
 use super::repo::{self, AuditRow};
 use crate::auth::{Permission, Principal};
@@ -14,28 +14,29 @@ pub async fn verify(state: &AppState, principal: &Principal) -> Result<AuditVeri
 }
 
 /// A page of events, newest first, about one participant or all.
-pub async fn events(state: &AppState, principal: &Principal, participant_id: Option<String>, request: PageRequest) -> Result<Page<AuditEvent>, ApiError> {
+pub async fn events(state: &AppState, principal: &Principal, participant_id: Option<ParticipantId>, request: PageRequest) -> Result<Page<AuditEvent>, ApiError> {
     principal.authorize(Permission::ReadAudit)?;
     let (offset, limit) = crate::db::page_bounds(request);
-    let (rows, total) = state.db.run(move |conn| repo::page(conn, participant_id.as_deref(), offset, limit).map_err(ApiError::from)).await?;
-    Ok(Page::new(rows.into_iter().filter_map(to_dto).collect(), total.unsigned_abs(), request))
+    let (rows, total) = state.db.run(move |conn| repo::page(conn, participant_id.as_ref(), offset, limit).map_err(ApiError::from)).await?;
+    let events = rows.into_iter().map(to_dto).collect::<Result<Vec<_>, _>>()?;
+    Ok(Page::new(events, total.unsigned_abs(), request))
 }
 
-fn to_dto(row: AuditRow) -> Option<AuditEvent> {
-    Some(AuditEvent {
+fn to_dto(row: AuditRow) -> Result<AuditEvent, ApiError> {
+    Ok(AuditEvent {
         seq: row.seq,
         occurred_at: row.occurred_at.and_utc(),
-        action: AuditAction::from_code(&row.action)?,
-        purpose: AccessPurpose::from_code(&row.purpose)?,
-        data_categories: crate::db::codes_from_json(&row.data_categories, DataCategory::from_code),
+        action: row.action,
+        purpose: row.purpose,
+        data_categories: crate::db::codes_from_json(&row.data_categories, DataCategory::from_code)?,
         id: row.id,
         actor_kind: row.actor_kind,
         actor_id: row.actor_id,
         organization_id: row.organization_id,
         entity_type: row.entity_type,
         entity_id: row.entity_id,
-        participant_id: row.participant_id,
-        consent_id: row.consent_id,
+        participant_id: row.participant_id.map(String::from),
+        consent_id: row.consent_id.map(String::from),
         request_id: row.request_id,
         prev_hash: row.prev_hash,
         hash: row.hash,

@@ -5,7 +5,7 @@ use base64::Engine as _;
 use harbour_types::{ConsentMethod, EvidenceUpload};
 use sha2::{Digest, Sha256};
 
-use crate::error::ApiError;
+use super::error::ConsentError;
 
 /// The largest evidence file: a phone photo of a one-page form, downscaled by the app.
 pub const MAX_EVIDENCE_BYTES: usize = 5 * 1024 * 1024;
@@ -36,8 +36,8 @@ fn sniff(bytes: &[u8]) -> Option<&'static str> {
 
 /// Checks the evidence a method needs: a paper form's photo or scan (JPEG, PNG, PDF), a
 /// drawn signature (PNG or JPEG); a verbal consent needs none but may carry one.
-pub fn check(method: ConsentMethod, upload: Option<&EvidenceUpload>) -> Result<Option<Evidence>, ApiError> {
-    let invalid = |code: &str, message: &str| ApiError::invalid("/evidence", code, message);
+pub fn check(method: ConsentMethod, upload: Option<&EvidenceUpload>) -> Result<Option<Evidence>, ConsentError> {
+    let invalid = |code, message| ConsentError::Evidence { code, message };
     let Some(upload) = upload else {
         return match method {
             ConsentMethod::Verbal => Ok(None),

@@ -58,7 +58,7 @@ pub async fn create_consent(state: web::Data<AppState>, accessor: Accessor, body
 )]
 #[get("/{id}")]
 pub async fn get_consent(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<web::Json<Consent>, ApiError> {
-    Ok(web::Json(service::get(&state, accessor, id.into_inner()).await?))
+    Ok(web::Json(service::get(&state, accessor, id.into_inner().into()).await?))
 }
 
 /// The evidence file (the owning organization). Never cached.
@@ -74,7 +74,7 @@ pub async fn get_consent(state: web::Data<AppState>, accessor: Accessor, id: web
 )]
 #[get("/{id}/evidence")]
 pub async fn get_consent_evidence(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let (media_type, bytes) = service::evidence_file(&state, accessor, id.into_inner()).await?;
+    let (media_type, bytes) = service::evidence_file(&state, accessor, id.into_inner().into()).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, media_type))
         .insert_header((header::CONTENT_DISPOSITION, "inline; filename=\"consent-evidence\""))
@@ -99,5 +99,5 @@ pub async fn get_consent_evidence(state: web::Data<AppState>, accessor: Accessor
 #[post("/{id}/revoke")]
 pub async fn revoke_consent(state: web::Data<AppState>, copies: web::Data<service::SharedCopies>, accessor: Accessor, id: web::Path<String>, body: web::Json<RevocationInput>) -> Result<web::Json<Consent>, ApiError> {
     validate(&*body)?;
-    Ok(web::Json(service::revoke(&state, &copies, accessor, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(service::revoke(&state, &copies, accessor, id.into_inner().into(), body.into_inner()).await?))
 }

@@ -1,12 +1,15 @@
 //! Consent: what a participant agreed to share, with whom and what for — recorded with
 //! its evidence, never edited, superseded or revoked — and the policy that enforces it.
 
+pub mod error;
 pub mod evidence;
 pub mod handlers;
 pub mod policy;
 pub mod repo;
 pub mod service;
 pub mod statement;
+
+pub use error::ConsentError;
 
 /// The largest consent body: a 5 MB evidence file in base64, and the rest.
 const CONSENT_BODY_BYTES: usize = evidence::MAX_EVIDENCE_BYTES / 3 * 4 + 64 * 1024;

@@ -22,7 +22,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use harbour_types::{AccessPurpose, Consent, ConsentPurpose, ConsentStatus, DataCategory, EvidenceInfo, Participant, ParticipantAccess, Revocation};
+use harbour_types::{AccessPurpose, Consent, ConsentId, ConsentPurpose, ConsentStatus, DataCategory, EvidenceInfo, Participant, ParticipantAccess, Revocation};
 
 use super::repo::ConsentRecord;
 use crate::auth::{Permission, Principal};
@@ -38,7 +38,7 @@ pub enum Access {
         /// The union of the consented categories.
         categories: BTreeSet<DataCategory>,
         /// The consents relied on.
-        consent_ids: Vec<String>,
+        consent_ids: Vec<ConsentId>,
         /// Why they may read it, as the audit trail records.
         purpose: AccessPurpose,
     },
@@ -62,10 +62,10 @@ impl Access {
     }
 
     /// The consent the audit event names (the first relied on).
-    pub fn consent_id(&self) -> Option<&str> {
+    pub fn consent_id(&self) -> Option<&ConsentId> {
         match self {
             Access::Owner => None,
-            Access::Recipient { consent_ids, .. } => consent_ids.first().map(String::as_str),
+            Access::Recipient { consent_ids, .. } => consent_ids.first(),
         }
     }
 }
@@ -102,18 +102,18 @@ pub fn participant_access(principal: &Principal, owner: &str, consents: &[Consen
         .iter()
         .filter(|c| consent_status(c, now) == ConsentStatus::Active)
         .filter(|c| c.names(&principal.organization_id))
-        .filter(|c| c.row.purposes().iter().any(|p| reading.contains(p)))
+        .filter(|c| c.purposes.iter().any(|p| reading.contains(p)))
         .collect();
     if relied_on.is_empty() {
         return None;
     }
-    let purpose = if relied_on.iter().any(|c| c.row.purposes().contains(&ConsentPurpose::InformationSharing)) {
+    let purpose = if relied_on.iter().any(|c| c.purposes.contains(&ConsentPurpose::InformationSharing)) {
         AccessPurpose::InformationSharing
     } else {
         AccessPurpose::CaseConference
     };
     Some(Access::Recipient {
-        categories: relied_on.iter().flat_map(|c| c.row.categories()).collect(),
+        categories: relied_on.iter().flat_map(|c| c.categories.iter().copied()).collect(),
         consent_ids: relied_on.iter().map(|c| c.row.id.clone()).collect(),
         purpose,
     })
@@ -139,7 +139,7 @@ pub fn shape_participant(mut participant: Participant, access: &Access) -> Parti
         categories: access.categories(),
         consent_ids: match access {
             Access::Owner => Vec::new(),
-            Access::Recipient { consent_ids, .. } => consent_ids.clone(),
+            Access::Recipient { consent_ids, .. } => consent_ids.iter().map(ToString::to_string).collect(),
         },
     };
     participant
@@ -172,17 +172,17 @@ pub fn shape_consent(consent: &ConsentRecord, view: ConsentView, principal: &Pri
     let owner = view == ConsentView::Owner;
     let row = &consent.row;
     Consent {
-        id: row.id.clone(),
-        participant_id: row.participant_id.clone(),
+        id: row.id.to_string(),
+        participant_id: row.participant_id.to_string(),
         organization: harbour_types::OrganizationRef { id: row.organization_id.clone(), name: consent.organization_name.clone() },
         status: consent_status(consent, now),
-        method: row.method(),
+        method: row.method,
         given_at: row.given_at.and_utc(),
         expires_at: row.expires_at.and_utc(),
-        purposes: row.purposes(),
-        data_categories: row.categories(),
+        purposes: consent.purposes.clone(),
+        data_categories: consent.categories.clone(),
         recipients: consent.recipients.iter().filter(|r| owner || r.id == principal.organization_id).cloned().collect(),
-        statement_language: row.language(),
+        statement_language: row.statement_language,
         statement_text: owner.then(|| row.statement_text.clone()),
         witness_name: row.witness_name.clone().filter(|_| owner),
         recorded_by_name: owner.then(|| consent.recorded_by_name.clone()),
@@ -190,11 +190,11 @@ pub fn shape_consent(consent: &ConsentRecord, view: ConsentView, principal: &Pri
             (Some(media_type), Some(sha256), Some(size)) if owner => Some(EvidenceInfo { media_type: media_type.clone(), sha256: sha256.clone(), size }),
             _ => None,
         },
-        supersedes_id: row.supersedes_id.clone(),
-        superseded_by_id: row.superseded_by_id.clone(),
+        supersedes_id: row.supersedes_id.clone().map(String::from),
+        superseded_by_id: row.superseded_by_id.clone().map(String::from),
         revocation: row.revoked_at.map(|at| Revocation {
             revoked_at: at.and_utc(),
-            method: row.revocation_method().unwrap_or(harbour_types::RevocationMethod::Other),
+            method: row.revocation_method.unwrap_or(harbour_types::RevocationMethod::Other),
             recorded_by_name: consent.revoked_by_name.clone().filter(|_| owner),
             note: row.revocation_note.clone().filter(|_| owner),
         }),
@@ -210,13 +210,13 @@ pub fn referral_disclosure(receiver: &str, consents: &[ConsentRecord], now: Date
         .iter()
         .filter(|c| consent_status(c, now) == ConsentStatus::Active)
         .filter(|c| c.names(receiver))
-        .filter(|c| c.row.purposes().contains(&ConsentPurpose::Referral))
+        .filter(|c| c.purposes.contains(&ConsentPurpose::Referral))
         .collect();
     if relied_on.is_empty() {
         return None;
     }
     Some(Access::Recipient {
-        categories: relied_on.iter().flat_map(|c| c.row.categories()).collect(),
+        categories: relied_on.iter().flat_map(|c| c.categories.iter().copied()).collect(),
         consent_ids: relied_on.iter().map(|c| c.row.id.clone()).collect(),
         purpose: AccessPurpose::Referral,
     })

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{ConsentMethod, ConsentPurpose, DataCategory, OrganizationRef, RevocationMethod, StatementLanguage};
+use harbour_types::{ConsentId, ConsentMethod, ConsentPurpose, DataCategory, OrganizationRef, ParticipantId, RevocationMethod, StatementLanguage};
 
 use crate::db::schema::{consent_evidence, consent_recipients, consents, organizations, participants, users};
 use crate::db::{codes_from_json, DbConn};
@@ -12,59 +12,32 @@ use crate::db::{codes_from_json, DbConn};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = consents)]
 pub struct ConsentRow {
-    pub id: String,
-    pub participant_id: String,
+    pub id: ConsentId,
+    pub participant_id: ParticipantId,
     pub organization_id: String,
     pub recorded_by: String,
-    pub method: String,
+    pub method: ConsentMethod,
     pub witness_name: Option<String>,
     pub given_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub purposes: String,
     pub data_categories: String,
-    pub statement_language: String,
+    pub statement_language: StatementLanguage,
     pub statement_text: String,
     pub evidence_media_type: Option<String>,
     pub evidence_sha256: Option<String>,
     pub evidence_size: Option<i64>,
-    pub supersedes_id: Option<String>,
-    pub superseded_by_id: Option<String>,
+    pub supersedes_id: Option<ConsentId>,
+    pub superseded_by_id: Option<ConsentId>,
     pub revoked_at: Option<NaiveDateTime>,
     pub revoked_by: Option<String>,
-    pub revocation_method: Option<String>,
+    pub revocation_method: Option<RevocationMethod>,
     pub revocation_note: Option<String>,
     pub created_at: NaiveDateTime,
 }
 
-impl ConsentRow {
-    /// Its purposes.
-    pub fn purposes(&self) -> Vec<ConsentPurpose> {
-        codes_from_json(&self.purposes, ConsentPurpose::from_code)
-    }
-
-    /// Its data categories.
-    pub fn categories(&self) -> Vec<DataCategory> {
-        codes_from_json(&self.data_categories, DataCategory::from_code)
-    }
-
-    /// How it was given.
-    pub fn method(&self) -> ConsentMethod {
-        ConsentMethod::from_code(&self.method).unwrap_or(ConsentMethod::Verbal)
-    }
-
-    /// The statement's language.
-    pub fn language(&self) -> StatementLanguage {
-        StatementLanguage::from_code(&self.statement_language).unwrap_or(StatementLanguage::English)
-    }
-
-    /// How it was revoked, if it was.
-    pub fn revocation_method(&self) -> Option<RevocationMethod> {
-        self.revocation_method.as_deref().and_then(RevocationMethod::from_code)
-    }
-}
-
 /// The organization that recorded a participant, if the participant exists.
-pub fn participant_owner(conn: &mut DbConn, participant_id: &str) -> QueryResult<Option<String>> {
+pub fn participant_owner(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<Option<String>> {
     participants::table.find(participant_id).select(participants::organization_id).first(conn).optional()
 }
 
@@ -72,6 +45,9 @@ pub fn participant_owner(conn: &mut DbConn, participant_id: &str) -> QueryResult
 #[derive(Debug, Clone)]
 pub struct ConsentRecord {
     pub row: ConsentRow,
+    /// The row's purposes and data categories, read from their JSON lists.
+    pub purposes: Vec<ConsentPurpose>,
+    pub categories: Vec<DataCategory>,
     pub organization_name: String,
     pub recipients: Vec<OrganizationRef>,
     pub recorded_by_name: String,
@@ -102,7 +78,7 @@ pub fn insert(conn: &mut DbConn, row: &ConsentRow, recipients: &[String], sealed
 }
 
 /// Marks a consent replaced, unless it already was: returns whether it was marked.
-pub fn mark_superseded(conn: &mut DbConn, id: &str, by: &str) -> QueryResult<bool> {
+pub fn mark_superseded(conn: &mut DbConn, id: &ConsentId, by: &ConsentId) -> QueryResult<bool> {
     diesel::update(consents::table.find(id).filter(consents::superseded_by_id.is_null()).filter(consents::revoked_at.is_null()))
         .set(consents::superseded_by_id.eq(by))
         .execute(conn)
@@ -110,12 +86,12 @@ pub fn mark_superseded(conn: &mut DbConn, id: &str, by: &str) -> QueryResult<boo
 }
 
 /// Records a revocation, unless one is already recorded: returns whether it was recorded.
-pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime, by: &str, method: RevocationMethod, note: Option<&str>) -> QueryResult<bool> {
+pub fn revoke(conn: &mut DbConn, id: &ConsentId, at: NaiveDateTime, by: &str, method: RevocationMethod, note: Option<&str>) -> QueryResult<bool> {
     diesel::update(consents::table.find(id).filter(consents::revoked_at.is_null()))
         .set((
             consents::revoked_at.eq(at),
             consents::revoked_by.eq(by),
-            consents::revocation_method.eq(method.code()),
+            consents::revocation_method.eq(method),
             consents::revocation_note.eq(note),
         ))
         .execute(conn)
@@ -123,13 +99,13 @@ pub fn revoke(conn: &mut DbConn, id: &str, at: NaiveDateTime, by: &str, method: 
 }
 
 /// One consent.
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ConsentRecord>> {
+pub fn find(conn: &mut DbConn, id: &ConsentId) -> QueryResult<Option<ConsentRecord>> {
     let rows = with_names().filter(consents::id.eq(id)).order(named_organizations.field(organizations::name).asc()).load(conn)?;
     Ok(complete(conn, rows)?.pop())
 }
 
 /// Every consent a participant gave, newest first.
-pub fn for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<Vec<ConsentRecord>> {
+pub fn for_participant(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<Vec<ConsentRecord>> {
     let rows = with_names()
         .filter(consents::participant_id.eq(participant_id))
         .order((consents::given_at.desc(), consents::created_at.desc(), consents::id.asc(), named_organizations.field(organizations::name).asc()))
@@ -146,7 +122,7 @@ pub fn for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<V
 /// are locked FOR SHARE first: a withdrawal (or supersession) updating one waits for the
 /// disclosure to commit, then redacts what it finds; a disclosure waits for a withdrawal
 /// to commit, then reads it. SQLite takes one writer at a time: nothing to hold there.
-pub fn held_for_participant(conn: &mut DbConn, participant_id: &str) -> QueryResult<Vec<ConsentRecord>> {
+pub fn held_for_participant(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<Vec<ConsentRecord>> {
     if let DbConn::Postgresql(pg) = conn {
         consents::table.filter(consents::participant_id.eq(participant_id)).select(consents::id).for_share().load::<String>(pg)?;
     }
@@ -190,7 +166,7 @@ fn with_names() -> diesel::dsl::IntoBoxed<'static, diesel::dsl::Select<ConsentsW
 
 /// The ids of participants with a consent naming this organization that is not revoked,
 /// superseded or expired at `now`. (The policy still decides what each consent allows.)
-pub fn participants_naming(conn: &mut DbConn, organization_id: &str, now: NaiveDateTime) -> QueryResult<Vec<String>> {
+pub fn participants_naming(conn: &mut DbConn, organization_id: &str, now: NaiveDateTime) -> QueryResult<Vec<ParticipantId>> {
     consents::table
         .inner_join(consent_recipients::table)
         .filter(consent_recipients::organization_id.eq(organization_id))
@@ -203,17 +179,17 @@ pub fn participants_naming(conn: &mut DbConn, organization_id: &str, now: NaiveD
 }
 
 /// The sealed evidence of a consent.
-pub fn evidence(conn: &mut DbConn, consent_id: &str) -> QueryResult<Option<String>> {
+pub fn evidence(conn: &mut DbConn, consent_id: &ConsentId) -> QueryResult<Option<String>> {
     consent_evidence::table.find(consent_id).select(consent_evidence::sealed).first(conn).optional()
 }
 
 /// Every sealed evidence file, for re-sealing under a new key.
-pub fn all_evidence(conn: &mut DbConn) -> QueryResult<Vec<(String, String)>> {
+pub fn all_evidence(conn: &mut DbConn) -> QueryResult<Vec<(ConsentId, String)>> {
     consent_evidence::table.select((consent_evidence::consent_id, consent_evidence::sealed)).load(conn)
 }
 
 /// Replaces a sealed evidence file by the same file sealed under another key.
-pub fn reseal_evidence(conn: &mut DbConn, consent_id: &str, sealed: &str) -> QueryResult<()> {
+pub fn reseal_evidence(conn: &mut DbConn, consent_id: &ConsentId, sealed: &str) -> QueryResult<()> {
     diesel::update(consent_evidence::table.find(consent_id)).set(consent_evidence::sealed.eq(sealed)).execute(conn).map(drop)
 }
 
@@ -223,7 +199,9 @@ fn complete(conn: &mut DbConn, rows: Vec<NamedRow>) -> QueryResult<Vec<ConsentRe
     let mut records: Vec<ConsentRecord> = Vec::new();
     for (row, organization_name, recorded_by_name, recipient) in rows {
         if records.last().is_none_or(|r| r.row.id != row.id) {
-            records.push(ConsentRecord { row, organization_name, recipients: Vec::new(), recorded_by_name, revoked_by_name: None });
+            let purposes = codes_from_json(&row.purposes, ConsentPurpose::from_code)?;
+            let categories = codes_from_json(&row.data_categories, DataCategory::from_code)?;
+            records.push(ConsentRecord { row, purposes, categories, organization_name, recipients: Vec::new(), recorded_by_name, revoked_by_name: None });
         }
         if let (Some(record), Some((id, name))) = (records.last_mut(), recipient) {
             record.recipients.push(OrganizationRef { id, name });

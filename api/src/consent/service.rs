@@ -5,9 +5,10 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 use harbour_types::{
-    AccessPurpose, AuditAction, Consent, ConsentInput, ConsentMethod, ConsentStatement, ConsentStatementRequest, ConsentStatus, ErrorCode, RevocationInput,
+    AccessPurpose, AuditAction, Consent, ConsentInput, ConsentMethod, ConsentStatement, ConsentStatementRequest, ConsentStatus, ConsentId, ParticipantId, RevocationInput,
 };
 
+use super::error::ConsentError;
 use super::policy::{self, ConsentView};
 use super::repo::{self, ConsentRecord, ConsentRow};
 use super::{evidence, statement};
@@ -20,12 +21,12 @@ use crate::state::AppState;
 /// A consent may say it was given a little in the future: phone clocks drift.
 const CLOCK_SKEW: Duration = Duration::minutes(5);
 
-fn evidence_aad(consent_id: &str) -> String {
+fn evidence_aad(consent_id: &ConsentId) -> String {
     format!("consents/{consent_id}/evidence")
 }
 
 /// The statement for a scope, exactly as a consent with that scope would store it.
-pub async fn preview(state: &AppState, accessor: Accessor, request: ConsentStatementRequest) -> Result<ConsentStatement, ApiError> {
+pub async fn preview(state: &AppState, accessor: Accessor, request: ConsentStatementRequest) -> Result<ConsentStatement, ConsentError> {
     policy::require_frontline(&accessor.principal)?;
     let expires_at = request.expires_at.unwrap_or_else(|| Utc::now() + term(state));
     check_expiry(Utc::now(), expires_at)?;
@@ -37,18 +38,19 @@ pub async fn preview(state: &AppState, accessor: Accessor, request: ConsentState
 }
 
 /// Records a consent a participant of the caller's organization gave.
-pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -> Result<Consent, ApiError> {
+pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -> Result<Consent, ConsentError> {
     policy::require_frontline(&accessor.principal)?;
-    let participant_id = input.participant_id.clone();
+    let participant_id = ParticipantId::from(input.participant_id.clone());
+    let supersedes_id = input.supersedes_id.clone().map(ConsentId::from);
     let now = Utc::now();
     let given_at = input.given_at.unwrap_or(now);
     if given_at > now + CLOCK_SKEW {
-        return Err(ApiError::invalid("/given_at", "range", "is in the future"));
+        return Err(ConsentError::GivenInFuture);
     }
     let expires_at = input.expires_at.unwrap_or_else(|| given_at + term(state));
     check_expiry(now, expires_at)?;
     if input.method == ConsentMethod::Verbal && input.witness_name.as_deref().is_none_or(|w| w.trim().is_empty()) {
-        return Err(ApiError::invalid("/witness_name", "required", "a verbal consent needs a named witness"));
+        return Err(ConsentError::WitnessRequired);
     }
     let file = evidence::check(input.method, input.evidence.as_ref())?;
     let zone = state.settings.time_zone.parse().unwrap_or(chrono_tz::America::Halifax);
@@ -60,11 +62,11 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
             let principal = &accessor.principal;
             repo::participant_owner(conn, &participant_id)?
                 .filter(|owner| *owner == principal.organization_id)
-                .ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+                .ok_or(ConsentError::ParticipantNotFound)?;
             let recipient_ids = dedup(&input.recipient_ids);
             let (recorder, recipients) = names(conn, &principal.organization_id, &recipient_ids)?;
-            let id = uuid::Uuid::new_v4().to_string();
-            if let Some(old) = &input.supersedes_id {
+            let id = ConsentId::from(uuid::Uuid::new_v4().to_string());
+            if let Some(old) = &supersedes_id {
                 check_supersedable(conn, old, &participant_id, now)?;
             }
             let purposes = dedup(&input.purposes);
@@ -75,18 +77,18 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
                 participant_id: participant_id.clone(),
                 organization_id: principal.organization_id.clone(),
                 recorded_by: principal.user_id().unwrap_or_default().to_owned(),
-                method: input.method.code().to_owned(),
+                method: input.method,
                 witness_name: input.witness_name.as_deref().map(str::trim).map(str::to_owned).filter(|w| !w.is_empty()),
                 given_at: given_at.naive_utc(),
                 expires_at: expires_at.naive_utc(),
                 purposes: codes_to_json(purposes.iter().map(|p| p.code())),
                 data_categories: codes_to_json(categories.iter().map(|c| c.code())),
-                statement_language: input.statement_language.code().to_owned(),
+                statement_language: input.statement_language,
                 statement_text: statement::render(input.statement_language, &scope, zone),
                 evidence_media_type: file.as_ref().map(|f| f.media_type.to_owned()),
                 evidence_sha256: file.as_ref().map(|f| f.sha256.clone()),
                 evidence_size: file.as_ref().map(|f| i64::try_from(f.bytes.len()).unwrap_or(i64::MAX)),
-                supersedes_id: input.supersedes_id.clone(),
+                supersedes_id: supersedes_id.clone(),
                 superseded_by_id: None,
                 revoked_at: None,
                 revoked_by: None,
@@ -96,9 +98,9 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
             };
             let sealed = file.as_ref().map(|f| keyring.seal(&f.bytes, &evidence_aad(&id)));
             repo::insert(conn, &row, &recipient_ids, sealed.as_deref())?;
-            if let Some(old) = &input.supersedes_id {
+            if let Some(old) = &supersedes_id {
                 if !repo::mark_superseded(conn, old, &id)? {
-                    return Err(ApiError::Conflict { code: ErrorCode::ConsentNotActive, detail: "the consent to supersede changed meanwhile".into() });
+                    return Err(ConsentError::SupersededMeanwhile);
                 }
             }
             audit::record(
@@ -107,14 +109,14 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
                 &AuditEntry {
                     action: AuditAction::ConsentCreate,
                     entity_type: "consent",
-                    entity_id: &id,
+                    entity_id: id.as_str(),
                     participant_id: Some(&participant_id),
                     consent_id: Some(&id),
                     purpose: AccessPurpose::DirectCare,
                     categories: Vec::new(),
                 },
             )?;
-            repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a consent vanished while being recorded".into()))
+            repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a consent vanished while being recorded".into()).into())
         })
         .await?;
     Ok(policy::shape_consent(&record, ConsentView::Owner, &principal, now))
@@ -122,20 +124,20 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
 
 /// A participant's consents, as the caller may see them: all of them for the owning
 /// organization, those naming it for a recipient, 404 for anyone else.
-pub async fn list(state: &AppState, accessor: Accessor, participant_id: String) -> Result<Vec<Consent>, ApiError> {
+pub async fn list(state: &AppState, accessor: Accessor, participant_id: ParticipantId) -> Result<Vec<Consent>, ConsentError> {
     policy::require_frontline(&accessor.principal)?;
     let principal = accessor.principal.clone();
     let visible = state
         .db
         .transaction(move |conn| {
-            let owner = repo::participant_owner(conn, &participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+            let owner = repo::participant_owner(conn, &participant_id)?.ok_or(ConsentError::ParticipantNotFound)?;
             let owner = owner == accessor.principal.organization_id;
             let visible: Vec<(ConsentRecord, ConsentView)> = repo::for_participant(conn, &participant_id)?
                 .into_iter()
                 .filter_map(|c| policy::consent_view(&accessor.principal, &c).map(|v| (c, v)))
                 .collect();
             if visible.is_empty() && !owner {
-                return Err(ApiError::NotFound("no such participant".into()));
+                return Err(ConsentError::ParticipantNotFound);
             }
             for (consent, view) in &visible {
                 audit::record(conn, &accessor, &read_entry(AuditAction::ConsentRead, consent, *view))?;
@@ -148,7 +150,7 @@ pub async fn list(state: &AppState, accessor: Accessor, participant_id: String) 
 }
 
 /// One consent, as the caller may see it.
-pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Consent, ApiError> {
+pub async fn get(state: &AppState, accessor: Accessor, id: ConsentId) -> Result<Consent, ConsentError> {
     policy::require_frontline(&accessor.principal)?;
     let principal = accessor.principal.clone();
     let (consent, view) = state
@@ -156,14 +158,14 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Con
         .transaction(move |conn| {
             let (consent, view) = visible(conn, &accessor, &id)?;
             audit::record(conn, &accessor, &read_entry(AuditAction::ConsentRead, &consent, view))?;
-            Ok::<_, ApiError>((consent, view))
+            Ok::<_, ConsentError>((consent, view))
         })
         .await?;
     Ok(policy::shape_consent(&consent, view, &principal, Utc::now()))
 }
 
 /// A consent's evidence file and its media type: for the owning organization only.
-pub async fn evidence_file(state: &AppState, accessor: Accessor, id: String) -> Result<(String, Vec<u8>), ApiError> {
+pub async fn evidence_file(state: &AppState, accessor: Accessor, id: ConsentId) -> Result<(String, Vec<u8>), ConsentError> {
     policy::require_frontline(&accessor.principal)?;
     let keyring = state.keyring.clone();
     state
@@ -171,10 +173,10 @@ pub async fn evidence_file(state: &AppState, accessor: Accessor, id: String) -> 
         .transaction(move |conn| {
             let (consent, view) = visible(conn, &accessor, &id)?;
             if view != ConsentView::Owner {
-                return Err(ApiError::forbidden("evidence files are for the organization that recorded the consent"));
+                return Err(ConsentError::EvidenceForRecorderOnly);
             }
             let (Some(media_type), Some(sealed)) = (consent.row.evidence_media_type.clone(), repo::evidence(conn, &id)?) else {
-                return Err(ApiError::NotFound("this consent has no evidence file".into()));
+                return Err(ConsentError::NoEvidenceFile);
             };
             audit::record(conn, &accessor, &read_entry(AuditAction::ConsentEvidenceRead, &consent, view))?;
             Ok((media_type, keyring.open(&sealed, &evidence_aad(&id))?))
@@ -184,7 +186,7 @@ pub async fn evidence_file(state: &AppState, accessor: Accessor, id: String) -> 
 
 /// Records that the participant withdrew a consent. It takes effect on the next request:
 /// every read computes access from the consents as they are then.
-pub async fn revoke(state: &AppState, copies: &SharedCopies, accessor: Accessor, id: String, input: RevocationInput) -> Result<Consent, ApiError> {
+pub async fn revoke(state: &AppState, copies: &SharedCopies, accessor: Accessor, id: ConsentId, input: RevocationInput) -> Result<Consent, ConsentError> {
     policy::require_frontline(&accessor.principal)?;
     let principal = accessor.principal.clone();
     let now = Utc::now();
@@ -194,19 +196,16 @@ pub async fn revoke(state: &AppState, copies: &SharedCopies, accessor: Accessor,
         .transaction(move |conn| {
             let (consent, view) = visible(conn, &accessor, &id)?;
             if view != ConsentView::Owner {
-                return Err(ApiError::forbidden("only the organization that recorded a consent records its withdrawal"));
+                return Err(ConsentError::RevokedByRecorderOnly);
             }
             let status = policy::consent_status(&consent, now);
             if status != ConsentStatus::Active {
-                return Err(ApiError::Conflict {
-                    code: if status == ConsentStatus::Revoked { ErrorCode::AlreadyRevoked } else { ErrorCode::ConsentNotActive },
-                    detail: format!("this consent is {}; only an active consent can be revoked", status.code()),
-                });
+                return Err(ConsentError::NotRevocable { status });
             }
             let by = accessor.principal.user_id().unwrap_or_default().to_owned();
             let note = input.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
             if !repo::revoke(conn, &id, now.naive_utc(), &by, input.method, note)? {
-                return Err(ApiError::Conflict { code: ErrorCode::AlreadyRevoked, detail: "this consent is revoked; only an active consent can be revoked".into() });
+                return Err(ConsentError::NotRevocable { status: ConsentStatus::Revoked });
             }
             audit::record(conn, &accessor, &read_entry(AuditAction::ConsentRevoke, &consent, view))?;
             // Copies already shared under it (referrals' snapshots) lose their participant
@@ -214,7 +213,7 @@ pub async fn revoke(state: &AppState, copies: &SharedCopies, accessor: Accessor,
             for redact_under in &redactors {
                 redact_under(conn, &id, &accessor)?;
             }
-            repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a consent vanished while being revoked".into()))
+            repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a consent vanished while being revoked".into()).into())
         })
         .await?;
     Ok(policy::shape_consent(&consent, ConsentView::Owner, &principal, now))
@@ -222,7 +221,7 @@ pub async fn revoke(state: &AppState, copies: &SharedCopies, accessor: Accessor,
 
 /// Redacts the copies of a participant's data one module keeps under a consent, in the
 /// withdrawal's transaction, and says how many it redacted.
-pub type RedactUnder = fn(&mut DbConn, &str, &Accessor) -> Result<usize, ApiError>;
+pub type RedactUnder = fn(&mut DbConn, &ConsentId, &Accessor) -> Result<usize, ApiError>;
 
 /// The modules that keep copies of participant data under a consent (a referral's
 /// snapshot), which a withdrawal must reach. They sit above consent, so consent owns
@@ -233,9 +232,9 @@ pub struct SharedCopies {
 }
 
 /// A consent the caller may see at all, and how; 404 otherwise.
-fn visible(conn: &mut DbConn, accessor: &Accessor, id: &str) -> Result<(ConsentRecord, ConsentView), ApiError> {
-    let consent = repo::find(conn, id)?.ok_or_else(|| ApiError::NotFound("no such consent".into()))?;
-    let view = policy::consent_view(&accessor.principal, &consent).ok_or_else(|| ApiError::NotFound("no such consent".into()))?;
+fn visible(conn: &mut DbConn, accessor: &Accessor, id: &ConsentId) -> Result<(ConsentRecord, ConsentView), ConsentError> {
+    let consent = repo::find(conn, id)?.ok_or(ConsentError::NotFound)?;
+    let view = policy::consent_view(&accessor.principal, &consent).ok_or(ConsentError::NotFound)?;
     Ok((consent, view))
 }
 
@@ -244,7 +243,7 @@ fn read_entry(action: AuditAction, consent: &ConsentRecord, view: ConsentView) -
     AuditEntry {
         action,
         entity_type: "consent",
-        entity_id: &consent.row.id,
+        entity_id: consent.row.id.as_str(),
         participant_id: Some(&consent.row.participant_id),
         consent_id: Some(&consent.row.id),
         purpose: if view == ConsentView::Owner { AccessPurpose::DirectCare } else { AccessPurpose::InformationSharing },
@@ -253,38 +252,36 @@ fn read_entry(action: AuditAction, consent: &ConsentRecord, view: ConsentView) -
 }
 
 /// Whether `old` may be replaced: it must be an active consent of the same participant.
-fn check_supersedable(conn: &mut DbConn, old: &str, participant_id: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
-    let invalid = |message: &str| ApiError::invalid("/supersedes_id", "invalid", message);
-    let consent = repo::find(conn, old)?.filter(|c| c.row.participant_id == participant_id).ok_or_else(|| invalid("is not a consent of this participant"))?;
+fn check_supersedable(conn: &mut DbConn, old: &ConsentId, participant_id: &ParticipantId, now: DateTime<Utc>) -> Result<(), ConsentError> {
+    let consent = repo::find(conn, old)?.filter(|c| c.row.participant_id == *participant_id).ok_or(ConsentError::SupersedesAnotherParticipants)?;
     let status = policy::consent_status(&consent, now);
     if status != ConsentStatus::Active {
-        return Err(ApiError::Conflict { code: ErrorCode::ConsentNotActive, detail: format!("the consent to supersede is {}; only an active one can be", status.code()) });
+        return Err(ConsentError::SupersedesInactive { status });
     }
     Ok(())
 }
 
 /// The recording organization's name and the recipients' names, in the order given:
 /// every recipient must be another active organization of the partnership.
-fn names(conn: &mut DbConn, recorder_id: &str, recipient_ids: &[String]) -> Result<(String, Vec<String>), ApiError> {
-    let recorder = organizations_repo::find(conn, recorder_id)?.ok_or_else(|| ApiError::NotFound("no such organization".into()))?;
+fn names(conn: &mut DbConn, recorder_id: &str, recipient_ids: &[String]) -> Result<(String, Vec<String>), ConsentError> {
+    let recorder = organizations_repo::find(conn, recorder_id)?.ok_or(ConsentError::OrganizationNotFound)?;
     let mut recipients = Vec::with_capacity(recipient_ids.len());
     for (index, id) in recipient_ids.iter().enumerate() {
-        let pointer = format!("/recipient_ids/{index}");
         if *id == recorder.id {
-            return Err(ApiError::invalid(&pointer, "own_organization", "your organization always sees its own participants: name other organizations"));
+            return Err(ConsentError::OwnOrganizationNamed { index });
         }
-        let organization = organizations_repo::find(conn, id)?.filter(|o| o.active).ok_or_else(|| ApiError::invalid(&pointer, "unknown", "is not an active partner organization"))?;
+        let organization = organizations_repo::find(conn, id)?.filter(|o| o.active).ok_or(ConsentError::UnknownRecipient { index })?;
         recipients.push(organization.name);
     }
     Ok((recorder.name, recipients))
 }
 
-fn check_expiry(now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), ApiError> {
+fn check_expiry(now: DateTime<Utc>, expires_at: DateTime<Utc>) -> Result<(), ConsentError> {
     if expires_at <= now {
-        return Err(ApiError::invalid("/expires_at", "range", "must be in the future"));
+        return Err(ConsentError::ExpiresInPast);
     }
     if expires_at > now + Duration::days(3650) {
-        return Err(ApiError::invalid("/expires_at", "range", "must be within ten years"));
+        return Err(ConsentError::ExpiresTooLate);
     }
     Ok(())
 }
@@ -299,7 +296,7 @@ fn dedup<T: Ord + Clone>(items: &[T]) -> Vec<T> {
 }
 
 /// Re-seals every evidence file not under the current key; returns how many.
-pub fn reseal_evidence(conn: &mut DbConn, keyring: &crate::crypto::Keyring) -> Result<usize, ApiError> {
+pub fn reseal_evidence(conn: &mut DbConn, keyring: &crate::crypto::Keyring) -> Result<usize, ConsentError> {
     let mut count = 0;
     for (consent_id, sealed) in repo::all_evidence(conn)? {
         if !keyring.is_current(&sealed) {

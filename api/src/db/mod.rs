@@ -212,9 +212,13 @@ pub fn page_bounds(request: harbour_types::PageRequest) -> (i64, i64) {
     (i64::try_from(request.offset()).unwrap_or(i64::MAX), i64::try_from(request.per_page()).unwrap_or(i64::MAX))
 }
 
-/// Codes stored as a JSON array; unknown codes (from a newer version) are skipped.
-pub fn codes_from_json<T>(json: &str, parse: impl Fn(&str) -> Option<T>) -> Vec<T> {
-    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().iter().filter_map(|c| parse(c)).collect()
+/// Codes stored as a JSON array. A code this build does not know (written by a newer
+/// version, or by hand) is an error, like an unknown code in a column of its own: read
+/// as nothing, a consent's purpose or an audit event's category would silently vanish.
+pub fn codes_from_json<T>(json: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Vec<T>, diesel::result::Error> {
+    let unreadable = |detail: String| diesel::result::Error::DeserializationError(detail.into());
+    let codes: Vec<String> = serde_json::from_str(json).map_err(|e| unreadable(format!("a stored list of codes is not a JSON array of strings: {e}")))?;
+    codes.iter().map(|code| parse(code).ok_or_else(|| unreadable(format!("{code:?} is not a code this version knows")))).collect()
 }
 
 /// Codes as the JSON array they are stored as.

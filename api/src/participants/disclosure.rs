@@ -5,25 +5,25 @@ use std::collections::HashMap;
 
 use chrono::Utc;
 use diesel::prelude::*;
-use harbour_types::{AccessPurpose, AuditAction, DataCategory, Disclosure, DisclosureReport, OrganizationRef};
+use harbour_types::{AccessPurpose, AuditAction, DataCategory, Disclosure, DisclosureReport, OrganizationRef, ParticipantId};
 
 use super::service::readable;
 use crate::audit::{self, repo, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
 use crate::db::schema::{api_clients, organizations, users};
-use crate::error::ApiError;
+use super::error::ParticipantError;
 use crate::state::AppState;
 
 /// The report on one participant of the caller's organization. Producing it is itself
 /// an audited access, and is the report's last line.
-pub async fn report(state: &AppState, accessor: Accessor, participant_id: String) -> Result<DisclosureReport, ApiError> {
+pub async fn report(state: &AppState, accessor: Accessor, participant_id: ParticipantId) -> Result<DisclosureReport, ParticipantError> {
     policy::require_frontline(&accessor.principal)?;
     state
         .db
         .transaction(move |conn| {
             let (participant, access) = readable(conn, &accessor.principal, &participant_id)?;
             if access != Access::Owner {
-                return Err(ApiError::forbidden("a disclosure report is for the organization that recorded the participant"));
+                return Err(ParticipantError::ReportForOwnerOnly);
             }
             audit::record(
                 conn,
@@ -31,7 +31,7 @@ pub async fn report(state: &AppState, accessor: Accessor, participant_id: String
                 &AuditEntry {
                     action: AuditAction::DisclosureReportRead,
                     entity_type: "participant",
-                    entity_id: &participant_id,
+                    entity_id: participant_id.as_str(),
                     participant_id: Some(&participant_id),
                     consent_id: None,
                     purpose: AccessPurpose::DirectCare,
@@ -47,19 +47,19 @@ pub async fn report(state: &AppState, accessor: Accessor, participant_id: String
                 organizations::table.filter(organizations::id.eq_any(&organization_ids)).select((organizations::id, organizations::name)).load(conn)?.into_iter().collect();
             let disclosures = events
                 .into_iter()
-                .filter_map(|e| {
-                    Some(Disclosure {
+                .map(|e| {
+                    Ok(Disclosure {
                         occurred_at: e.occurred_at.and_utc(),
                         actor_name: names.get(&e.actor_id).cloned().unwrap_or_default(),
                         organization: OrganizationRef { name: organization_names.get(&e.organization_id).cloned().unwrap_or_default(), id: e.organization_id },
-                        action: AuditAction::from_code(&e.action)?,
-                        purpose: AccessPurpose::from_code(&e.purpose)?,
-                        data_categories: crate::db::codes_from_json(&e.data_categories, DataCategory::from_code),
-                        consent_id: e.consent_id,
+                        action: e.action,
+                        purpose: e.purpose,
+                        data_categories: crate::db::codes_from_json(&e.data_categories, DataCategory::from_code)?,
+                        consent_id: e.consent_id.map(String::from),
                     })
                 })
-                .collect();
-            Ok(DisclosureReport { participant_id: participant.row.id, alias: participant.row.alias, generated_at: Utc::now(), disclosures })
+                .collect::<Result<Vec<_>, diesel::result::Error>>()?;
+            Ok(DisclosureReport { participant_id: participant.row.id.into(), alias: participant.row.alias, generated_at: Utc::now(), disclosures })
         })
         .await
 }

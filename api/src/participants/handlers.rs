@@ -64,7 +64,7 @@ pub async fn search_participants(state: web::Data<AppState>, accessor: Accessor,
 )]
 #[get("/participants/{id}")]
 pub async fn get_participant(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let found = service::get(&state, accessor, id.into_inner()).await?;
+    let found = service::get(&state, accessor, id.into_inner().into()).await?;
     Ok(with_etag(HttpResponse::Ok(), found.version, &found))
 }
 
@@ -86,7 +86,7 @@ pub async fn get_participant(state: web::Data<AppState>, accessor: Accessor, id:
 pub async fn update_participant(state: web::Data<AppState>, accessor: Accessor, req: HttpRequest, id: web::Path<String>, body: web::Json<ParticipantInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let version = expected_version(&req)?;
-    let updated = service::update(&state, accessor, id.into_inner(), version, body.into_inner()).await?;
+    let updated = service::update(&state, accessor, id.into_inner().into(), version, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
@@ -103,7 +103,7 @@ pub async fn update_participant(state: web::Data<AppState>, accessor: Accessor, 
 )]
 #[get("/participants/{id}/consents")]
 pub async fn list_participant_consents(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<web::Json<Vec<Consent>>, ApiError> {
-    Ok(web::Json(consents::list(&state, accessor, id.into_inner()).await?))
+    Ok(web::Json(consents::list(&state, accessor, id.into_inner().into()).await?))
 }
 
 /// The format of a disclosure report.
@@ -133,7 +133,7 @@ pub async fn disclosure_report(state: web::Data<AppState>, accessor: Accessor, i
         Some("csv") => true,
         Some(_) => return Err(ApiError::BadRequest("format is json or csv".into())),
     };
-    let report = disclosure::report(&state, accessor, id.into_inner()).await?;
+    let report = disclosure::report(&state, accessor, id.into_inner().into()).await?;
     if csv {
         return Ok(crate::http::csv_download("disclosure-report.csv", disclosure::to_csv(&report)));
     }

@@ -2,9 +2,12 @@
 //! with identity and safety fields sealed at rest.
 
 pub mod disclosure;
+pub mod error;
 pub mod handlers;
 pub mod repo;
 pub mod service;
+
+pub use error::ParticipantError;
 
 /// This module's endpoints, under `/api/v1`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
+use harbour_types::ParticipantId;
 
 use crate::db::schema::{organizations, participants, users};
 use crate::db::DbConn;
@@ -11,7 +12,7 @@ use crate::db::DbConn;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = participants, treat_none_as_null = true)]
 pub struct ParticipantRow {
-    pub id: String,
+    pub id: ParticipantId,
     pub organization_id: String,
     pub alias: String,
     pub alias_folded: String,
@@ -47,7 +48,7 @@ pub struct ParticipantRecord {
 }
 
 /// One participant.
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ParticipantRecord>> {
+pub fn find(conn: &mut DbConn, id: &ParticipantId) -> QueryResult<Option<ParticipantRecord>> {
     let found = participants::table
         .inner_join(organizations::table)
         .left_join(users::table.on(participants::primary_contact_id.eq(users::id.nullable())))
@@ -88,7 +89,7 @@ pub enum SearchScope<'a> {
     /// Those this organization recorded.
     OwnedBy(&'a str),
     /// These ids (participants shared with the caller's organization).
-    Among(&'a [String]),
+    Among(&'a [ParticipantId]),
 }
 
 /// Stores a new participant.

@@ -3,31 +3,26 @@
 //! [`crate::consent::policy`].
 
 use chrono::{Datelike as _, NaiveDate, Utc};
-use harbour_types::{AgeBand, AuditAction, DataCategory, ErrorCode, Page, PageRequest, Participant, ParticipantAccess, ParticipantIdentity, ParticipantInput, ParticipantNeeds, ParticipantSafety, ParticipantSearch, ParticipantSummary, SafeContact, SafeContactMethod};
+use harbour_types::{AgeBand, AuditAction, DataCategory, Page, PageRequest, Participant, ParticipantAccess, ParticipantId, ParticipantIdentity, ParticipantInput, ParticipantNeeds, ParticipantSafety, ParticipantSearch, ParticipantSummary, SafeContact, SafeContactMethod};
 
+use super::error::ParticipantError;
 use super::repo::{self, ParticipantRecord, ParticipantRow, SearchScope};
 use crate::audit::{self, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
 use crate::consent::repo as consents_repo;
-use crate::crypto::{CryptoError, Keyring};
+use crate::crypto::Keyring;
 use crate::db::DbConn;
 use crate::directory::search::text::fold;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The place a sealed field is bound to.
-fn aad(participant_id: &str, field: &str) -> String {
+fn aad(participant_id: &ParticipantId, field: &str) -> String {
     format!("participants/{participant_id}/{field}")
 }
 
-impl From<CryptoError> for ApiError {
-    fn from(e: CryptoError) -> Self {
-        ApiError::Internal(e.to_string())
-    }
-}
-
 /// Records a participant for the caller's organization.
-pub async fn create(state: &AppState, accessor: Accessor, input: ParticipantInput) -> Result<Participant, ApiError> {
+pub async fn create(state: &AppState, accessor: Accessor, input: ParticipantInput) -> Result<Participant, ParticipantError> {
     policy::require_frontline(&accessor.principal)?;
     check_input(&input)?;
     let keys = state.keyring.clone();
@@ -38,18 +33,18 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ParticipantInpu
             check_references(conn, &input, &organization_id)?;
             let actor = accessor.principal.user_id().unwrap_or_default().to_owned();
             let now = Utc::now().naive_utc();
-            let id = uuid::Uuid::new_v4().to_string();
+            let id = ParticipantId::from(uuid::Uuid::new_v4().to_string());
             let row = build_row(&keys, &input, Stamp { id: &id, organization_id: &organization_id, actor: &actor, created_by: &actor, created_at: now, version: 1 });
             repo::insert(conn, &row)?;
             audit::record(conn, &accessor, &written(AuditAction::ParticipantCreate, &id))?;
-            repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a participant vanished while being recorded".into()))
+            repo::find(conn, &id)?.ok_or_else(|| ParticipantError::from(ApiError::Internal("a participant vanished while being recorded".into())))
         })
         .await?;
-    shaped(&state.keyring, &record, &Access::Owner)
+    Ok(shaped(&state.keyring, &record, &Access::Owner)?)
 }
 
 /// One participant, as the consent policy lets the caller see them.
-pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Participant, ApiError> {
+pub async fn get(state: &AppState, accessor: Accessor, id: ParticipantId) -> Result<Participant, ParticipantError> {
     policy::require_frontline(&accessor.principal)?;
     let (record, access) = state
         .db
@@ -62,21 +57,21 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Par
                 &AuditEntry {
                     action: AuditAction::ParticipantRead,
                     entity_type: "participant",
-                    entity_id: &id,
+                    entity_id: id.as_str(),
                     participant_id: Some(&id),
                     consent_id: access.consent_id(),
                     purpose: access.purpose(),
                     categories,
                 },
             )?;
-            Ok::<_, ApiError>((record, access))
+            Ok::<_, ParticipantError>((record, access))
         })
         .await?;
-    shaped(&state.keyring, &record, &access)
+    Ok(shaped(&state.keyring, &record, &access)?)
 }
 
 /// Replaces a participant's details (the owning organization, with `If-Match`).
-pub async fn update(state: &AppState, accessor: Accessor, id: String, version: i32, input: ParticipantInput) -> Result<Participant, ApiError> {
+pub async fn update(state: &AppState, accessor: Accessor, id: ParticipantId, version: i32, input: ParticipantInput) -> Result<Participant, ParticipantError> {
     policy::require_frontline(&accessor.principal)?;
     check_input(&input)?;
     let keys = state.keyring.clone();
@@ -85,7 +80,7 @@ pub async fn update(state: &AppState, accessor: Accessor, id: String, version: i
         .transaction(move |conn| {
             let (existing, access) = readable(conn, &accessor.principal, &id)?;
             if access != Access::Owner {
-                return Err(ApiError::forbidden("only the organization that recorded a participant changes their record"));
+                return Err(ParticipantError::ChangedByOwnerOnly);
             }
             check_references(conn, &input, &existing.row.organization_id)?;
             let actor = accessor.principal.user_id().unwrap_or_default().to_owned();
@@ -100,18 +95,18 @@ pub async fn update(state: &AppState, accessor: Accessor, id: String, version: i
             let mut row = build_row(&keys, &input, stamp);
             row.updated_at = Utc::now().naive_utc();
             if !repo::update(conn, &row, version)? {
-                return Err(ApiError::PreconditionFailed);
+                return Err(ParticipantError::Stale);
             }
             audit::record(conn, &accessor, &written(AuditAction::ParticipantUpdate, &id))?;
-            repo::find(conn, &id)?.ok_or_else(|| ApiError::Internal("a participant vanished while being changed".into()))
+            repo::find(conn, &id)?.ok_or_else(|| ParticipantError::from(ApiError::Internal("a participant vanished while being changed".into())))
         })
         .await?;
-    shaped(&state.keyring, &record, &Access::Owner)
+    Ok(shaped(&state.keyring, &record, &Access::Owner)?)
 }
 
 /// Finds participants by alias: the caller's organization's own, or those another
 /// organization shared with it through an active consent that allows reading.
-pub async fn search(state: &AppState, accessor: Accessor, query: ParticipantSearch) -> Result<Page<ParticipantSummary>, ApiError> {
+pub async fn search(state: &AppState, accessor: Accessor, query: ParticipantSearch) -> Result<Page<ParticipantSummary>, ParticipantError> {
     policy::require_frontline(&accessor.principal)?;
     let request = PageRequest { page: query.page, per_page: query.per_page };
     let (offset, limit) = crate::db::page_bounds(request);
@@ -141,21 +136,21 @@ pub async fn search(state: &AppState, accessor: Accessor, query: ParticipantSear
                 found.0.iter().map(|(row, _)| AuditEntry {
                     action: AuditAction::ParticipantList,
                     entity_type: "participant",
-                    entity_id: &row.id,
+                    entity_id: row.id.as_str(),
                     participant_id: Some(&row.id),
                     consent_id: None,
                     purpose: if row.organization_id == organization_id { harbour_types::AccessPurpose::DirectCare } else { harbour_types::AccessPurpose::InformationSharing },
                     categories: Vec::new(),
                 }),
             )?;
-            Ok::<_, ApiError>(found)
+            Ok::<_, ParticipantError>(found)
         })
         .await?;
     let summaries = rows
         .into_iter()
         .map(|(row, organization_name)| ParticipantSummary {
             age_band: row.age_band.as_deref().and_then(AgeBand::from_code),
-            id: row.id,
+            id: row.id.into(),
             alias: row.alias,
             pronouns: row.pronouns,
             organization_id: row.organization_id,
@@ -168,20 +163,19 @@ pub async fn search(state: &AppState, accessor: Accessor, query: ParticipantSear
 
 /// A participant the caller may see at all, with how much: 404 when none of it, so
 /// that ids cannot be probed across organizations.
-pub fn readable(conn: &mut DbConn, principal: &crate::auth::Principal, id: &str) -> Result<(ParticipantRecord, Access), ApiError> {
-    let missing = || ApiError::NotFound("no such participant".into());
-    let record = repo::find(conn, id)?.ok_or_else(missing)?;
+pub fn readable(conn: &mut DbConn, principal: &crate::auth::Principal, id: &ParticipantId) -> Result<(ParticipantRecord, Access), ParticipantError> {
+    let record = repo::find(conn, id)?.ok_or(ParticipantError::NotFound)?;
     let consents = consents_repo::for_participant(conn, id)?;
-    let access = policy::participant_access(principal, &record.row.organization_id, &consents, Utc::now()).ok_or_else(missing)?;
+    let access = policy::participant_access(principal, &record.row.organization_id, &consents, Utc::now()).ok_or(ParticipantError::NotFound)?;
     Ok((record, access))
 }
 
 /// The audit entry of a write. The owner writes the whole record, so it names every category.
-fn written(action: AuditAction, id: &str) -> AuditEntry<'_> {
+fn written(action: AuditAction, id: &ParticipantId) -> AuditEntry<'_> {
     AuditEntry {
         action,
         entity_type: "participant",
-        entity_id: id,
+        entity_id: id.as_str(),
         participant_id: Some(id),
         consent_id: None,
         purpose: harbour_types::AccessPurpose::DirectCare,
@@ -190,33 +184,33 @@ fn written(action: AuditAction, id: &str) -> AuditEntry<'_> {
 }
 
 /// Rules the body's schema cannot say.
-fn check_input(input: &ParticipantInput) -> Result<(), ApiError> {
+fn check_input(input: &ParticipantInput) -> Result<(), ParticipantError> {
     if input.alias.trim().is_empty() {
-        return Err(ApiError::invalid("/alias", "required", "choose an alias with the participant"));
+        return Err(ParticipantError::AliasRequired);
     }
     if input.birth_year.is_some_and(|year| year > Utc::now().year()) {
-        return Err(ApiError::invalid("/birth_year", "range", "is in the future"));
+        return Err(ParticipantError::BirthYearInFuture);
     }
     if let Some(index) = input.languages.iter().position(|l| l.trim().is_empty() || l.len() > 35) {
-        return Err(ApiError::invalid(&format!("/languages/{index}"), "length", "must be 1 to 35 characters"));
+        return Err(ParticipantError::LanguageLength { index });
     }
     if input.identity.as_ref().and_then(|i| i.date_of_birth).is_some_and(|d| d > Utc::now().date_naive()) {
-        return Err(ApiError::invalid("/identity/date_of_birth", "range", "is in the future"));
+        return Err(ParticipantError::BirthDateInFuture);
     }
     Ok(())
 }
 
 /// References the body makes: a primary contact of the owning organization, known categories.
-fn check_references(conn: &mut DbConn, input: &ParticipantInput, organization_id: &str) -> Result<(), ApiError> {
+fn check_references(conn: &mut DbConn, input: &ParticipantInput, organization_id: &str) -> Result<(), ParticipantError> {
     if let Some(user) = input.contact.as_ref().and_then(|c| c.primary_contact_id.as_deref()) {
         if !repo::is_active_member(conn, user, organization_id)? {
-            return Err(ApiError::invalid("/contact/primary_contact_id", "unknown", "must be an active user of the participant's organization"));
+            return Err(ParticipantError::UnknownPrimaryContact);
         }
     }
     if let Some(needs) = &input.needs {
         if let Some(unknown) = repo::unknown_categories(conn, &needs.category_ids)?.first() {
             let index = needs.category_ids.iter().position(|c| c == unknown).unwrap_or_default();
-            return Err(ApiError::invalid(&format!("/needs/category_ids/{index}"), "unknown", "is not a directory category"));
+            return Err(ParticipantError::UnknownCategory { index });
         }
     }
     Ok(())
@@ -224,7 +218,7 @@ fn check_references(conn: &mut DbConn, input: &ParticipantInput, organization_id
 
 /// What a row is stamped with besides the body.
 struct Stamp<'a> {
-    id: &'a str,
+    id: &'a ParticipantId,
     organization_id: &'a str,
     actor: &'a str,
     created_by: &'a str,
@@ -240,7 +234,7 @@ fn build_row(keys: &Keyring, input: &ParticipantInput, stamp: Stamp<'_>) -> Part
     let date_of_birth = identity.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string());
     let alias = input.alias.trim().to_owned();
     ParticipantRow {
-        id: stamp.id.to_owned(),
+        id: stamp.id.clone(),
         organization_id: stamp.organization_id.to_owned(),
         alias_folded: fold(&alias),
         alias,
@@ -289,7 +283,7 @@ fn open(keys: &Keyring, record: &ParticipantRecord) -> Result<Participant, ApiEr
         self_description: unseal(&row.self_description_sealed, "self_description")?,
     };
     Ok(Participant {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         organization_id: row.organization_id.clone(),
         organization_name: record.organization_name.clone(),
         alias: row.alias.clone(),
@@ -316,7 +310,7 @@ fn open(keys: &Keyring, record: &ParticipantRecord) -> Result<Participant, ApiEr
 }
 
 /// Re-seals every participant field not under the current key; returns how many values.
-pub fn reseal_all(conn: &mut DbConn, keys: &Keyring) -> Result<usize, ApiError> {
+pub fn reseal_all(conn: &mut DbConn, keys: &Keyring) -> Result<usize, ParticipantError> {
     let mut count = 0;
     for mut row in repo::all(conn)? {
         let mut changed = false;
@@ -336,7 +330,7 @@ pub fn reseal_all(conn: &mut DbConn, keys: &Keyring) -> Result<usize, ApiError> 
             }
         }
         if changed && !repo::update(conn, &row, row.version)? {
-            return Err(ApiError::Conflict { code: ErrorCode::ChangedDuringRotation, detail: "a participant changed during rotation; run it again".into() });
+            return Err(ParticipantError::ChangedDuringRotation);
         }
     }
     Ok(count)

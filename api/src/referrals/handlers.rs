@@ -61,7 +61,7 @@ pub async fn list_referrals(state: web::Data<AppState>, accessor: Accessor, quer
 )]
 #[get("/referrals/{id}")]
 pub async fn get_referral(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let found = service::get(&state, accessor, id.into_inner()).await?;
+    let found = service::get(&state, accessor, id.into_inner().into()).await?;
     Ok(with_etag(HttpResponse::Ok(), found.version, &found))
 }
 
@@ -86,7 +86,7 @@ pub async fn get_referral(state: web::Data<AppState>, accessor: Accessor, id: we
 pub async fn transition_referral(state: web::Data<AppState>, accessor: Accessor, req: HttpRequest, id: web::Path<String>, body: web::Json<ReferralTransition>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let version = expected_version(&req)?;
-    let updated = service::transition(&state, accessor, id.into_inner(), version, body.into_inner()).await?;
+    let updated = service::transition(&state, accessor, id.into_inner().into(), version, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
@@ -123,7 +123,7 @@ pub async fn referral_counts(state: web::Data<AppState>, accessor: Accessor) -> 
 pub async fn assign_referral(state: web::Data<AppState>, accessor: Accessor, req: HttpRequest, id: web::Path<String>, body: web::Json<AssigneeInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
     let version = expected_version(&req)?;
-    let updated = service::assign(&state, accessor, id.into_inner(), version, body.into_inner()).await?;
+    let updated = service::assign(&state, accessor, id.into_inner().into(), version, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
 }
 
@@ -139,7 +139,7 @@ pub async fn assign_referral(state: web::Data<AppState>, accessor: Accessor, req
 )]
 #[get("/referrals/{id}/messages")]
 pub async fn list_referral_messages(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<web::Json<Vec<ReferralMessage>>, ApiError> {
-    Ok(web::Json(service::messages(&state, accessor, id.into_inner()).await?))
+    Ok(web::Json(service::messages(&state, accessor, id.into_inner().into()).await?))
 }
 
 /// Writes a message to the other side of a referral. Nobody else reads it.
@@ -157,7 +157,7 @@ pub async fn list_referral_messages(state: web::Data<AppState>, accessor: Access
 #[post("/referrals/{id}/messages")]
 pub async fn post_referral_message(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>, body: web::Json<ReferralMessageInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    Ok(HttpResponse::Created().json(service::post_message(&state, accessor, id.into_inner(), body.into_inner()).await?))
+    Ok(HttpResponse::Created().json(service::post_message(&state, accessor, id.into_inner().into(), body.into_inner()).await?))
 }
 
 /// The referral as an HL7 FHIR R4 Task with its ServiceRequest contained, for
@@ -173,6 +173,6 @@ pub async fn post_referral_message(state: web::Data<AppState>, accessor: Accesso
 )]
 #[get("/referrals/{id}/fhir")]
 pub async fn get_referral_fhir(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let referral = service::get(&state, accessor, id.into_inner()).await?;
+    let referral = service::get(&state, accessor, id.into_inner().into()).await?;
     Ok(HttpResponse::Ok().content_type("application/fhir+json").json(super::fhir::task(&referral)))
 }

@@ -1,9 +1,9 @@
 //! The referral life cycle: which step is allowed from which state, by which side, and
 //! what each step needs. Mapped onto HL7 FHIR Task statuses in [`fhir_status`].
 
-use harbour_types::{ErrorCode, EventKind, Outcome, ReasonCode, ReferralAction, ReferralStatus, ReferralTransition};
+use harbour_types::{EventKind, Outcome, ReasonCode, ReferralAction, ReferralStatus, ReferralTransition};
 
-use crate::error::ApiError;
+use super::error::ReferralError;
 
 /// Which organization a step belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,24 +42,17 @@ pub fn awaiting_answer(status: ReferralStatus) -> bool {
 
 /// Refuses a step that the state does not allow (409, naming the state and the steps
 /// it allows) or that lacks what it needs (422).
-pub fn check(status: ReferralStatus, step: &ReferralTransition) -> Result<(), ApiError> {
-    let allowed = status.allowed_actions();
-    if !allowed.contains(&step.action) {
-        let names: Vec<&str> = allowed.iter().map(|a| a.code()).collect();
-        let allowed_text = if names.is_empty() { "none: it is closed".to_owned() } else { names.join(", ") };
-        return Err(ApiError::Conflict {
-            code: ErrorCode::IllegalTransition,
-            detail: format!("the referral is {}; `{}` is not allowed now. Allowed: {allowed_text}", status.code(), step.action.code()),
-        });
+pub fn check(status: ReferralStatus, step: &ReferralTransition) -> Result<(), ReferralError> {
+    if !status.allowed_actions().contains(&step.action) {
+        return Err(ReferralError::NotAllowedNow { status, action: step.action });
     }
     let note_given = step.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+    let incomplete = |pointer, message| Err(ReferralError::Incomplete { pointer, message });
     match step.action {
-        ReferralAction::Decline if step.reason.is_none() => Err(ApiError::invalid("/reason", "required", "say why it is declined")),
-        ReferralAction::Complete if step.outcome.is_none() => Err(ApiError::invalid("/outcome", "required", "closing needs an outcome")),
-        ReferralAction::Complete if step.outcome == Some(Outcome::Unsuccessful) && step.reason.is_none() => {
-            Err(ApiError::invalid("/reason", "required", "an unsuccessful outcome needs a reason"))
-        }
-        _ if step.reason == Some(ReasonCode::Other) && !note_given => Err(ApiError::invalid("/note", "required", "say what the other reason is")),
+        ReferralAction::Decline if step.reason.is_none() => incomplete("/reason", "say why it is declined"),
+        ReferralAction::Complete if step.outcome.is_none() => incomplete("/outcome", "closing needs an outcome"),
+        ReferralAction::Complete if step.outcome == Some(Outcome::Unsuccessful) && step.reason.is_none() => incomplete("/reason", "an unsuccessful outcome needs a reason"),
+        _ if step.reason == Some(ReasonCode::Other) && !note_given => incomplete("/note", "say what the other reason is"),
         _ => Ok(()),
     }
 }

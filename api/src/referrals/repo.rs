@@ -5,7 +5,7 @@ use diesel::expression::{AppearsOnTable, ValidGrouping};
 use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Integer, Nullable};
-use harbour_types::{EventKind, Outcome, ReasonCode, ReferralStatus, Role, ServiceStatus, Urgency};
+use harbour_types::{ConsentId, EventKind, Outcome, ParticipantId, ReasonCode, ReferralId, ReferralStatus, Role, ServiceStatus, Urgency};
 
 use super::lifecycle::awaiting_answer;
 
@@ -18,14 +18,14 @@ use crate::db::{load_sql, Bind, DbConn, MultiBackend, Statement, Write};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = referrals, treat_none_as_default_value = false)]
 pub struct ReferralRow {
-    pub id: String,
+    pub id: ReferralId,
     pub from_organization_id: String,
     pub from_user_id: Option<String>,
     pub from_client_id: Option<String>,
     pub to_organization_id: String,
     pub service_id: String,
-    pub participant_id: String,
-    pub consent_id: Option<String>,
+    pub participant_id: ParticipantId,
+    pub consent_id: Option<ConsentId>,
     pub need_category_ids: String,
     pub needs_note: Option<String>,
     pub urgency: Urgency,
@@ -58,7 +58,7 @@ pub struct ReferralRow {
 #[diesel(table_name = referral_events, treat_none_as_default_value = false)]
 pub struct EventRow {
     pub id: String,
-    pub referral_id: String,
+    pub referral_id: ReferralId,
     pub ordinal: i32,
     pub at: NaiveDateTime,
     pub kind: EventKind,
@@ -74,7 +74,7 @@ pub struct EventRow {
 #[diesel(table_name = referral_messages)]
 pub struct MessageRow {
     pub id: String,
-    pub referral_id: String,
+    pub referral_id: ReferralId,
     pub at: NaiveDateTime,
     pub author_id: String,
     pub organization_id: String,
@@ -92,7 +92,7 @@ pub struct Names {
 }
 
 /// One referral.
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<ReferralRow>> {
+pub fn find(conn: &mut DbConn, id: &ReferralId) -> QueryResult<Option<ReferralRow>> {
     referrals::table.find(id).select(ReferralRow::as_select()).first(conn).optional()
 }
 
@@ -288,14 +288,14 @@ pub fn page_for_organization(conn: &mut DbConn, organization_id: &str, sent: boo
         let part = ListFilter { overdue: Some(overdue), ..filter.clone() };
         filtered(organization_id, sent, &part, now).order((UrgencyRank.desc(), referrals::created_at.desc(), referrals::id.desc())).select(referrals::id)
     };
-    let overdue: Vec<String> = if filter.overdue == Some(false) { Vec::new() } else { ordered_ids(true).load(conn)? };
+    let overdue: Vec<ReferralId> = if filter.overdue == Some(false) { Vec::new() } else { ordered_ids(true).load(conn)? };
     let skipped = usize::try_from(offset).unwrap_or_default();
     let wanted = usize::try_from(limit).unwrap_or_default();
-    let mut ids: Vec<String> = overdue.iter().skip(skipped).take(wanted).cloned().collect();
+    let mut ids: Vec<ReferralId> = overdue.iter().skip(skipped).take(wanted).cloned().collect();
     if ids.len() < wanted && filter.overdue != Some(true) {
         let past_overdue = i64::try_from(skipped.saturating_sub(overdue.len())).unwrap_or(i64::MAX);
         let rest = i64::try_from(wanted - ids.len()).unwrap_or_default();
-        ids.extend(ordered_ids(false).offset(past_overdue).limit(rest).load::<String>(conn)?);
+        ids.extend(ordered_ids(false).offset(past_overdue).limit(rest).load::<ReferralId>(conn)?);
     }
     let mut rows = referrals::table.filter(referrals::id.eq_any(&ids)).select(ReferralRow::as_select()).load(conn)?;
     rows.sort_by_key(|row| ids.iter().position(|id| *id == row.id));
@@ -331,7 +331,7 @@ pub fn update(conn: &mut DbConn, row: &ReferralRow, version: i32) -> QueryResult
 }
 
 /// The referrals that carry a snapshot under this consent.
-pub fn carrying_snapshot_under(conn: &mut DbConn, consent_id: &str) -> QueryResult<Vec<ReferralRow>> {
+pub fn carrying_snapshot_under(conn: &mut DbConn, consent_id: &ConsentId) -> QueryResult<Vec<ReferralRow>> {
     referrals::table
         .filter(referrals::consent_id.eq(consent_id))
         .filter(referrals::snapshot_sealed.is_not_null())
@@ -345,13 +345,13 @@ pub fn event_insertions(events: &[EventRow]) -> Vec<impl Write + '_> {
 }
 
 /// The next ordinal on a referral's timeline.
-pub fn next_ordinal(conn: &mut DbConn, referral_id: &str) -> QueryResult<i32> {
+pub fn next_ordinal(conn: &mut DbConn, referral_id: &ReferralId) -> QueryResult<i32> {
     let last: Option<i32> = referral_events::table.filter(referral_events::referral_id.eq(referral_id)).select(diesel::dsl::max(referral_events::ordinal)).first(conn)?;
     Ok(last.unwrap_or(0) + 1)
 }
 
 /// A referral's timeline with the actors' (user's or client's) and organizations' names, oldest first.
-pub fn timeline(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(EventRow, Option<String>, String)>> {
+pub fn timeline(conn: &mut DbConn, referral_id: &ReferralId) -> QueryResult<Vec<(EventRow, Option<String>, String)>> {
     let rows: Vec<(EventRow, Option<String>, Option<String>, String)> = referral_events::table
         .left_join(users::table)
         .left_join(api_clients::table)
@@ -422,7 +422,7 @@ pub fn add_message(conn: &mut DbConn, message: &MessageRow) -> QueryResult<()> {
 }
 
 /// A referral's messages with their authors' and organizations' names, oldest first.
-pub fn messages(conn: &mut DbConn, referral_id: &str) -> QueryResult<Vec<(MessageRow, String, String)>> {
+pub fn messages(conn: &mut DbConn, referral_id: &ReferralId) -> QueryResult<Vec<(MessageRow, String, String)>> {
     referral_messages::table
         .inner_join(users::table)
         .inner_join(organizations::table)
@@ -454,7 +454,7 @@ pub fn overdue_unreminded(conn: &mut DbConn, now: NaiveDateTime) -> QueryResult<
 }
 
 /// Marks the reminder sent, unless another instance did first: returns whether this one did.
-pub fn mark_reminded(conn: &mut DbConn, id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+pub fn mark_reminded(conn: &mut DbConn, id: &ReferralId, at: NaiveDateTime) -> QueryResult<bool> {
     diesel::update(referrals::table.find(id).filter(referrals::reminded_at.is_null())).set(referrals::reminded_at.eq(at)).execute(conn).map(|n| n == 1)
 }
 

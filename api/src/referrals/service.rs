@@ -3,11 +3,12 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use harbour_types::{
-    AccessPurpose, AssigneeInput, AuditAction, ErrorCode, EventKind, OrganizationRef, Page, PageRequest, Participant, Referral, ReferralAction, ReferralCounts,
-    ReferralEvent, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, ServiceStatus, Urgency, WebhookEvent,
+    AccessPurpose, AssigneeInput, AuditAction, ConsentId, EventKind, OrganizationRef, Page, PageRequest, Participant, Referral, ReferralAction, ReferralCounts,
+    ReferralEvent, ParticipantId, ReferralId, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, ServiceStatus, Urgency, WebhookEvent,
 };
 use serde::Deserialize;
 
+use super::error::ReferralError;
 use super::lifecycle::{self, Side};
 use super::repo::{self, EventRow, MessageRow, ReferralRow};
 use crate::audit::{self, Accessor, AuditEntry};
@@ -22,7 +23,7 @@ use crate::participants::{repo as participants_repo, service as participants};
 use crate::state::AppState;
 use crate::webhooks::outbox::Announcement;
 
-fn snapshot_aad(referral_id: &str) -> String {
+fn snapshot_aad(referral_id: &ReferralId) -> String {
     format!("referrals/{referral_id}/snapshot")
 }
 
@@ -51,7 +52,7 @@ pub struct ReferralQuery {
 
 /// Writes a referral of one of the caller's participants, and sends it when asked.
 /// Answers from what the transaction already holds: no second round of reads.
-pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) -> Result<Referral, ApiError> {
+pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) -> Result<Referral, ReferralError> {
     accessor.principal.authorize(Permission::WriteReferrals)?;
     let keyring = state.keyring.clone();
     let due_after = state.settings.due_after(input.urgency);
@@ -59,23 +60,24 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
         .db
         .transaction(move |conn| {
             let principal = &accessor.principal;
-            let participant = participants_repo::find(conn, &input.participant_id)?
+            let participant_id = ParticipantId::from(input.participant_id.clone());
+            let participant = participants_repo::find(conn, &participant_id)?
                 .filter(|p| p.row.organization_id == principal.organization_id)
-                .ok_or_else(|| ApiError::invalid("/participant_id", "unknown", "is not a participant of your organization"))?;
-            let service = repo::service_for_referral(conn, &input.service_id, &principal.organization_id, &input.needs.category_ids)?.ok_or_else(|| ApiError::invalid("/service_id", "unknown", "is not a service of the directory"))?;
+                .ok_or(ReferralError::UnknownParticipant)?;
+            let service = repo::service_for_referral(conn, &input.service_id, &principal.organization_id, &input.needs.category_ids)?.ok_or(ReferralError::UnknownService)?;
             if service.organization_id == principal.organization_id {
-                return Err(ApiError::invalid("/service_id", "own_organization", "refer to another organization's service"));
+                return Err(ReferralError::OwnOrganization);
             }
             if !service.accepts_referrals || service.status != ServiceStatus::Active {
-                return Err(ApiError::invalid("/service_id", "not_accepting", "this service does not take referrals now"));
+                return Err(ReferralError::NotAccepting);
             }
             if let Some(unknown) = participants_repo::unknown_categories(conn, &input.needs.category_ids)?.first() {
                 let index = input.needs.category_ids.iter().position(|c| c == unknown).unwrap_or_default();
-                return Err(ApiError::invalid(&format!("/needs/category_ids/{index}"), "unknown", "is not a directory category"));
+                return Err(ReferralError::UnknownCategory { index });
             }
             let now = Utc::now();
             let mut row = ReferralRow {
-                id: ordered_id(),
+                id: ReferralId::from(ordered_id()),
                 from_organization_id: principal.organization_id.clone(),
                 from_user_id: principal.user_id().map(str::to_owned),
                 from_client_id: match &principal.actor {
@@ -84,7 +86,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 },
                 to_organization_id: service.organization_id.clone(),
                 service_id: input.service_id.clone(),
-                participant_id: input.participant_id.clone(),
+                participant_id,
                 consent_id: None,
                 need_category_ids: serde_json::to_string(&input.needs.category_ids).unwrap_or_else(|_| "[]".into()),
                 needs_note: input.needs.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned),
@@ -144,22 +146,18 @@ fn dispatch(
     participant: &ParticipantRecord,
     due_after: chrono::Duration,
     now: DateTime<Utc>,
-) -> Result<Access, ApiError> {
+) -> Result<Access, ReferralError> {
     if !row.participant_confirmed {
-        return Err(ApiError::invalid("/participant_confirmed", "required", "check with the participant that this referral is what they want, then confirm it"));
+        return Err(ReferralError::NotConfirmed);
     }
     let consents = consents_repo::held_for_participant(conn, &row.participant_id)?;
     let Some(access) = policy::referral_disclosure(&row.to_organization_id, &consents, now) else {
-        let receiver = repo::names(conn, row)?.to_organization;
-        return Err(ApiError::Conflict {
-            code: ErrorCode::ConsentRequired,
-            detail: format!("no active consent lets {receiver} receive a referral for this participant: record one that names {receiver} for the purpose \"referral\""),
-        });
+        return Err(ReferralError::ConsentRequired { receiver: repo::names(conn, row)?.to_organization });
     };
     let snapshot = participants::shaped(keyring, participant, &access)?;
     let json = serde_json::to_vec(&snapshot).map_err(|e| ApiError::Internal(e.to_string()))?;
     row.snapshot_sealed = Some(keyring.seal(&json, &snapshot_aad(&row.id)));
-    row.consent_id = access.consent_id().map(str::to_owned);
+    row.consent_id = access.consent_id().cloned();
     enter(row, ReferralStatus::Sent, now.naive_utc());
     row.sent_at = Some(now.naive_utc());
     row.due_at = Some((now + due_after).naive_utc());
@@ -170,7 +168,7 @@ fn dispatch(
 
 /// One referral, for its sending or receiving organization. The receiving side opening
 /// a sent referral for the first time marks it received.
-pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Referral, ApiError> {
+pub async fn get(state: &AppState, accessor: Accessor, id: ReferralId) -> Result<Referral, ReferralError> {
     accessor.principal.authorize(Permission::ReadReferrals)?;
     let keyring = state.keyring.clone();
     state
@@ -184,7 +182,7 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Ref
                 row.version += 1;
                 row.updated_at = now;
                 if !repo::update(conn, &row, version)? {
-                    return Err(ApiError::Conflict { code: ErrorCode::ChangedMeanwhile, detail: "the referral changed while it was opened: open it again".into() });
+                    return Err(ReferralError::ChangedWhileOpened);
                 }
                 event(conn, &row, EventKind::Received, &accessor, None)?;
             }
@@ -196,7 +194,7 @@ pub async fn get(state: &AppState, accessor: Accessor, id: String) -> Result<Ref
 }
 
 /// Moves a referral one step, if its state, the caller's side and `version` allow.
-pub async fn transition(state: &AppState, accessor: Accessor, id: String, version: i32, step: ReferralTransition) -> Result<Referral, ApiError> {
+pub async fn transition(state: &AppState, accessor: Accessor, id: ReferralId, version: i32, step: ReferralTransition) -> Result<Referral, ReferralError> {
     accessor.principal.authorize(Permission::WriteReferrals)?;
     let keyring = state.keyring.clone();
     let settings = state.settings.clone();
@@ -205,17 +203,16 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
         .transaction(move |conn| {
             let (mut row, side) = visible(conn, &accessor, &id)?;
             if lifecycle::side_of(step.action) != side {
-                let who = if side == Side::Sender { "the receiving organization" } else { "the sending organization" };
-                return Err(ApiError::forbidden(format!("only {who} may {} this referral", step.action.code())));
+                return Err(ReferralError::WrongSide { side, action: step.action });
             }
             if row.version != version {
-                return Err(ApiError::PreconditionFailed);
+                return Err(ReferralError::Stale);
             }
             lifecycle::check(row.status, &step)?;
             let now = Utc::now();
             if step.action == ReferralAction::Send {
                 let due_after = settings.due_after(row.urgency);
-                let participant = participants_repo::find(conn, &row.participant_id)?.ok_or_else(|| ApiError::NotFound("no such participant".into()))?;
+                let participant = participants_repo::find(conn, &row.participant_id)?.ok_or(ReferralError::ParticipantGone)?;
                 dispatch(conn, &keyring, &mut row, &participant, due_after, now)?;
             } else {
                 row.version += 1;
@@ -229,7 +226,7 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
                 row.outcome = Some(outcome);
             }
             if !repo::update(conn, &row, version)? {
-                return Err(ApiError::PreconditionFailed);
+                return Err(ReferralError::Stale);
             }
             let note = step.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
             event(conn, &row, lifecycle::event_kind(step.action), &accessor, note)?;
@@ -242,12 +239,12 @@ pub async fn transition(state: &AppState, accessor: Accessor, id: String, versio
 
 /// The caller's organization's referrals: sent, or received; overdue first, then the
 /// most urgent, then the newest.
-pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) -> Result<Page<Referral>, ApiError> {
+pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) -> Result<Page<Referral>, ReferralError> {
     accessor.principal.authorize(Permission::ReadReferrals)?;
     let sent = match query.r#box.as_deref() {
         None | Some("sent") => true,
         Some("received") => false,
-        Some(_) => return Err(ApiError::BadRequest("box is sent or received".into())),
+        Some(_) => return Err(ReferralError::UnknownBox),
     };
     let request = PageRequest { page: query.page, per_page: query.per_page };
     let organization_id = accessor.principal.organization_id.clone();
@@ -271,14 +268,14 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
             let page = repo::page_for_organization(conn, &organization_id, sent, &filter, now, offset, limit)?;
             let names = repo::names_of(conn, &page)?;
             let items = page.iter().zip(&names).map(|(row, names)| to_dto(row, names, side, None, Vec::new())).collect();
-            Ok::<_, ApiError>((items, total))
+            Ok::<_, ReferralError>((items, total))
         })
         .await?;
     Ok(Page::new(items, total.unsigned_abs(), request))
 }
 
 /// Gives a received referral to a user of the receiving organization (or to nobody).
-pub async fn assign(state: &AppState, accessor: Accessor, id: String, version: i32, input: AssigneeInput) -> Result<Referral, ApiError> {
+pub async fn assign(state: &AppState, accessor: Accessor, id: ReferralId, version: i32, input: AssigneeInput) -> Result<Referral, ReferralError> {
     accessor.principal.authorize(Permission::WriteReferrals)?;
     let keyring = state.keyring.clone();
     state
@@ -286,21 +283,21 @@ pub async fn assign(state: &AppState, accessor: Accessor, id: String, version: i
         .transaction(move |conn| {
             let (mut row, side) = visible(conn, &accessor, &id)?;
             if side != Side::Receiver {
-                return Err(ApiError::forbidden("only the receiving organization assigns a referral"));
+                return Err(ReferralError::OnlyReceiverAssigns);
             }
             if row.version != version {
-                return Err(ApiError::PreconditionFailed);
+                return Err(ReferralError::Stale);
             }
             if let Some(user) = &input.user_id {
                 if !participants_repo::is_active_member(conn, user, &row.to_organization_id)? {
-                    return Err(ApiError::invalid("/user_id", "unknown", "must be an active user of your organization"));
+                    return Err(ReferralError::UnknownAssignee);
                 }
             }
             row.assignee_id = input.user_id.clone();
             row.version += 1;
             row.updated_at = Utc::now().naive_utc();
             if !repo::update(conn, &row, version)? {
-                return Err(ApiError::PreconditionFailed);
+                return Err(ReferralError::Stale);
             }
             event(conn, &row, EventKind::Assigned, &accessor, None)?;
             // The answer shows the participant part the receiver may see: audited as such.
@@ -312,7 +309,7 @@ pub async fn assign(state: &AppState, accessor: Accessor, id: String, version: i
 }
 
 /// The messages between the two sides of a referral.
-pub async fn messages(state: &AppState, accessor: Accessor, id: String) -> Result<Vec<ReferralMessage>, ApiError> {
+pub async fn messages(state: &AppState, accessor: Accessor, id: ReferralId) -> Result<Vec<ReferralMessage>, ReferralError> {
     policy::require_frontline(&accessor.principal)?;
     state
         .db
@@ -325,10 +322,10 @@ pub async fn messages(state: &AppState, accessor: Accessor, id: String) -> Resul
 }
 
 /// Writes a message to the other side of a referral.
-pub async fn post_message(state: &AppState, accessor: Accessor, id: String, input: ReferralMessageInput) -> Result<ReferralMessage, ApiError> {
+pub async fn post_message(state: &AppState, accessor: Accessor, id: ReferralId, input: ReferralMessageInput) -> Result<ReferralMessage, ReferralError> {
     policy::require_frontline(&accessor.principal)?;
     if input.body.trim().is_empty() {
-        return Err(ApiError::invalid("/body", "required", "write a message"));
+        return Err(ReferralError::EmptyMessage);
     }
     state
         .db
@@ -348,13 +345,13 @@ pub async fn post_message(state: &AppState, accessor: Accessor, id: String, inpu
             let writes: Vec<&dyn Write> = deliveries.iter().map(|d| d as &dyn Write).chain([&audited as &dyn Write]).collect();
             db::write_together(conn, &writes)?;
             let written = repo::messages(conn, &id)?.into_iter().find(|(m, _, _)| m.id == message.id);
-            written.map(message_dto).ok_or_else(|| ApiError::Internal("a message vanished while being written".into()))
+            written.map(message_dto).ok_or_else(|| ApiError::Internal("a message vanished while being written".into()).into())
         })
         .await
 }
 
 /// What waits for the caller's organization.
-pub async fn counts(state: &AppState, accessor: Accessor) -> Result<ReferralCounts, ApiError> {
+pub async fn counts(state: &AppState, accessor: Accessor) -> Result<ReferralCounts, ReferralError> {
     accessor.principal.authorize(Permission::ReadReferrals)?;
     let organization_id = accessor.principal.organization_id.clone();
     state
@@ -377,8 +374,9 @@ fn message_dto((m, author, organization): (MessageRow, String, String)) -> Refer
 }
 
 /// Removes the participant part of every referral sent under a consent just revoked,
-/// and says so on each timeline. Runs in the revocation's transaction.
-pub fn redact_under(conn: &mut DbConn, consent_id: &str, accessor: &Accessor) -> Result<usize, ApiError> {
+/// and says so on each timeline. Runs in the revocation's transaction (consent's
+/// `RedactUnder`, whose errors are the API's: consent knows nothing of referrals).
+pub fn redact_under(conn: &mut DbConn, consent_id: &ConsentId, accessor: &Accessor) -> Result<usize, ApiError> {
     let now = Utc::now().naive_utc();
     let affected = repo::carrying_snapshot_under(conn, consent_id)?;
     for mut row in affected.iter().cloned() {
@@ -388,7 +386,7 @@ pub fn redact_under(conn: &mut DbConn, consent_id: &str, accessor: &Accessor) ->
         row.version += 1;
         row.updated_at = now;
         if !repo::update(conn, &row, version)? {
-            return Err(ApiError::Conflict { code: ErrorCode::ChangedMeanwhile, detail: "a referral changed during the withdrawal: try again".into() });
+            return Err(ReferralError::ChangedDuringWithdrawal.into());
         }
         event(conn, &row, EventKind::Redacted, accessor, Some("consent withdrawn: the participant's details were removed"))?;
     }
@@ -397,21 +395,20 @@ pub fn redact_under(conn: &mut DbConn, consent_id: &str, accessor: &Accessor) ->
 
 /// A referral the caller's organization sent or received (drafts: sent only), and which
 /// side it is on; 404 otherwise.
-fn visible(conn: &mut DbConn, accessor: &Accessor, id: &str) -> Result<(ReferralRow, Side), ApiError> {
-    let missing = || ApiError::NotFound("no such referral".into());
-    let row = repo::find(conn, id)?.ok_or_else(missing)?;
+fn visible(conn: &mut DbConn, accessor: &Accessor, id: &ReferralId) -> Result<(ReferralRow, Side), ReferralError> {
+    let row = repo::find(conn, id)?.ok_or(ReferralError::NotFound)?;
     let org = &accessor.principal.organization_id;
     if *org == row.from_organization_id {
         Ok((row, Side::Sender))
     } else if *org == row.to_organization_id && row.status != ReferralStatus::Draft {
         Ok((row, Side::Receiver))
     } else {
-        Err(missing())
+        Err(ReferralError::NotFound)
     }
 }
 
 /// What the receiving side sees of the participant now, if anything.
-fn receiver_access(conn: &mut DbConn, row: &ReferralRow, side: Side) -> Result<Option<Access>, ApiError> {
+fn receiver_access(conn: &mut DbConn, row: &ReferralRow, side: Side) -> Result<Option<Access>, ReferralError> {
     if side != Side::Receiver || row.snapshot_sealed.is_none() {
         return Ok(None);
     }
@@ -422,7 +419,7 @@ fn receiver_access(conn: &mut DbConn, row: &ReferralRow, side: Side) -> Result<O
     if !policy::snapshot_visible(consent.as_ref(), Utc::now()) {
         return Ok(None);
     }
-    let categories = consent.map(|c| c.row.categories()).unwrap_or_default();
+    let categories = consent.map(|c| c.categories).unwrap_or_default();
     Ok(Some(Access::Recipient {
         categories: categories.into_iter().collect(),
         consent_ids: row.consent_id.clone().into_iter().collect(),
@@ -435,27 +432,27 @@ fn disclosed<'a>(action: AuditAction, row: &'a ReferralRow, access: Option<&Acce
     AuditEntry {
         action,
         entity_type: "referral",
-        entity_id: &row.id,
+        entity_id: row.id.as_str(),
         participant_id: Some(&row.participant_id),
-        consent_id: row.consent_id.as_deref(),
+        consent_id: row.consent_id.as_ref(),
         purpose: AccessPurpose::Referral,
         categories: access.map(Access::categories).unwrap_or_default(),
     }
 }
 
-fn event(conn: &mut DbConn, row: &ReferralRow, kind: EventKind, accessor: &Accessor, note: Option<&str>) -> Result<(), ApiError> {
+fn event(conn: &mut DbConn, row: &ReferralRow, kind: EventKind, accessor: &Accessor, note: Option<&str>) -> Result<(), ReferralError> {
     record_event(conn, row, kind, Some(&accessor.principal.actor), &accessor.principal.organization_id, note)
 }
 
 /// Appends to the timeline; `actor` is none for what Harbour itself did.
-fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: EventKind, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> Result<(), ApiError> {
+fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: EventKind, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> Result<(), ReferralError> {
     let ordinal = repo::next_ordinal(conn, &row.id)?;
     append_events(conn, row, &[new_event(row, ordinal, kind, actor, organization_id, note)], &[])
 }
 
 /// Stores timeline events of one change and queues their webhook deliveries, together
 /// with the change's other writes (`with`: the referral, its audit event).
-fn append_events(conn: &mut DbConn, row: &ReferralRow, events: &[EventRow], with: &[&dyn Write]) -> Result<(), ApiError> {
+fn append_events(conn: &mut DbConn, row: &ReferralRow, events: &[EventRow], with: &[&dyn Write]) -> Result<(), ReferralError> {
     let insertions = repo::event_insertions(events);
     let deliveries = deliveries(row, events.iter().filter_map(|event| event.kind.webhook()));
     let writes: Vec<&dyn Write> = with.iter().copied().chain(insertions.iter().map(|w| w as &dyn Write)).chain(deliveries.iter().map(|d| d as &dyn Write)).collect();
@@ -487,7 +484,7 @@ fn new_event(row: &ReferralRow, ordinal: i32, kind: EventKind, actor: Option<&Ac
 /// The webhook deliveries of a change's events, to queue in the transaction of the change.
 fn deliveries(row: &ReferralRow, events: impl IntoIterator<Item = WebhookEvent>) -> Option<impl Write> {
     let events = events.into_iter().collect();
-    let announcement = Announcement { events, referral_id: &row.id, status: row.status.code(), organizations: [&row.from_organization_id, &row.to_organization_id] };
+    let announcement = Announcement { events, referral_id: row.id.as_str(), status: row.status.code(), organizations: [&row.from_organization_id, &row.to_organization_id] };
     crate::webhooks::outbox::deliveries(&announcement)
 }
 
@@ -495,7 +492,7 @@ fn deliveries(row: &ReferralRow, events: impl IntoIterator<Item = WebhookEvent>)
 /// about the participant.
 #[derive(Debug, Clone)]
 pub struct Reminder {
-    pub referral_id: String,
+    pub referral_id: ReferralId,
     pub service_name: String,
     pub addresses: Vec<String>,
 }
@@ -514,7 +511,7 @@ impl Reminder {
 
 /// Claims the reminders of overdue referrals (once each, whichever instance gets there
 /// first) and records each on the timeline; the caller sends them after the commit.
-pub fn claim_reminders(conn: &mut DbConn) -> Result<Vec<Reminder>, ApiError> {
+pub fn claim_reminders(conn: &mut DbConn) -> Result<Vec<Reminder>, ReferralError> {
     let now = Utc::now().naive_utc();
     let mut reminders = Vec::new();
     for row in repo::overdue_unreminded(conn, now)? {
@@ -537,7 +534,7 @@ pub const EXPIRY_BATCH: i64 = 500;
 /// `expire_after` of being sent, the longest waiting first, each with a timeline event;
 /// returns how many. Safe with several instances: a row another one expired first is
 /// left alone (its version moved).
-pub fn expire_unanswered(conn: &mut DbConn, expire_after: chrono::Duration, at_most: i64) -> Result<usize, ApiError> {
+pub fn expire_unanswered(conn: &mut DbConn, expire_after: chrono::Duration, at_most: i64) -> Result<usize, ReferralError> {
     let now = Utc::now();
     let mut expired = 0;
     for mut row in repo::unanswered_sent_before(conn, (now - expire_after).naive_utc(), at_most)? {
@@ -581,7 +578,7 @@ fn is_overdue(row: &ReferralRow, now: DateTime<Utc>) -> bool {
 /// The referral as `side` sees it, read in the caller's transaction: the participant
 /// part is opened under `access`, the access that same transaction audits, so the answer
 /// discloses exactly what the audit trail says it did.
-fn view(conn: &mut DbConn, keyring: &Keyring, row: &ReferralRow, side: Side, access: Option<&Access>) -> Result<Referral, ApiError> {
+fn view(conn: &mut DbConn, keyring: &Keyring, row: &ReferralRow, side: Side, access: Option<&Access>) -> Result<Referral, ReferralError> {
     let names = repo::names(conn, row)?;
     let participant = match (side, access, &row.snapshot_sealed) {
         (Side::Receiver, Some(_), Some(sealed)) => {
@@ -609,7 +606,7 @@ fn event_dto(event: EventRow, actor: Option<String>, organization: String) -> Re
 fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Option<Participant>, timeline: Vec<ReferralEvent>) -> Referral {
     let status = row.status;
     Referral {
-        id: row.id.clone(),
+        id: row.id.to_string(),
         status,
         fhir_status: lifecycle::fhir_status(status).to_owned(),
         urgency: row.urgency,
@@ -624,8 +621,8 @@ fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Optio
         safe_contact_instructions: row.safe_contact_instructions.clone(),
         participant_confirmed: row.participant_confirmed,
         assignee: row.assignee_id.clone().zip(names.assignee.clone()).map(|(id, name)| harbour_types::UserRef { id, name }),
-        consent_id: row.consent_id.clone(),
-        participant_id: (side == Side::Sender).then(|| row.participant_id.clone()),
+        consent_id: row.consent_id.clone().map(String::from),
+        participant_id: (side == Side::Sender).then(|| row.participant_id.to_string()),
         participant,
         participant_redacted: row.redacted_at.is_some(),
         reason: row.reason,

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use harbour_types::{EventKind, Outcome, ReasonCode, ReferralStatus, Role, Urgency};
+use harbour_types::{EventKind, Outcome, ParticipantId, ReasonCode, ReferralId, ReferralStatus, Role, Urgency};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -28,7 +28,7 @@ const BATCH: usize = 1000;
 struct Sender {
     organization_id: String,
     user_id: String,
-    participant_id: String,
+    participant_id: ParticipantId,
 }
 
 /// Where a referral can go: a service, its organization, region and top-level category.
@@ -103,7 +103,7 @@ fn senders(conn: &mut DbConn) -> Result<Vec<Sender>, SeedError> {
     let now = Utc::now().naive_utc();
     let mut senders = Vec::new();
     for (organization_id, user_id) in first {
-        let existing: Option<String> = participants::table
+        let existing: Option<ParticipantId> = participants::table
             .filter(participants::organization_id.eq(&organization_id))
             .filter(participants::alias.eq("Synthetic participant"))
             .select(participants::id)
@@ -112,7 +112,7 @@ fn senders(conn: &mut DbConn) -> Result<Vec<Sender>, SeedError> {
         let participant_id = match existing {
             Some(id) => id,
             None => {
-                let id = new_id();
+                let id = ParticipantId::from(new_id());
                 participants_repo::insert(
                     conn,
                     &ParticipantRow {
@@ -233,7 +233,7 @@ fn history(rng: &mut StdRng, settings: &Settings, sender: &Sender, target: &Targ
     let reached = |status: ReferralStatus| steps.iter().find(|(s, _, _)| *s == status).map(|(_, _, at)| *at);
     let (status, _, last) = *steps.last().unwrap_or(&(ReferralStatus::Sent, EventKind::Sent, sent));
     let closed = status.is_closed();
-    let id = new_id();
+    let id = ReferralId::from(new_id());
     let events = steps
         .iter()
         .enumerate()

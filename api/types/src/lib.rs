@@ -57,9 +57,76 @@ macro_rules! code_enum {
     };
 }
 
+/// An id of one kind of record: a string on the wire and in the database, a type of its
+/// own in code, so that a participant's id cannot be passed where a referral's or a
+/// consent's is wanted (functions used to take runs of interchangeable `&str`).
+macro_rules! typed_id {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        #[cfg_attr(feature = "server", derive(diesel::AsExpression, diesel::FromSqlRow))]
+        #[cfg_attr(feature = "server", diesel(sql_type = diesel::sql_types::Text))]
+        pub struct $name(String);
+
+        impl $name {
+            /// The id as stored and sent.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        /// An id from the wire or a path: which record it names is checked where it is looked up.
+        impl From<String> for $name {
+            fn from(id: String) -> Self {
+                $name(id)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(id: &str) -> Self {
+                $name(id.to_owned())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        #[cfg(feature = "server")]
+        impl<DB: diesel::backend::Backend> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(&'b self, out: &mut diesel::serialize::Output<'b, '_, DB>) -> diesel::serialize::Result {
+                self.0.as_str().to_sql(out)
+            }
+        }
+
+        #[cfg(feature = "server")]
+        impl<DB: diesel::backend::Backend> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                String::from_sql(bytes).map($name)
+            }
+        }
+    };
+}
+
 pub mod auth;
 pub mod dashboards;
 pub mod directory;
+pub mod ids;
 pub mod organizations;
 pub mod paging;
 pub mod participants;
@@ -71,6 +138,7 @@ pub mod webhooks;
 pub use auth::*;
 pub use dashboards::*;
 pub use directory::*;
+pub use ids::*;
 pub use organizations::*;
 pub use paging::*;
 pub use participants::*;
