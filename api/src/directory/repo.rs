@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{ServiceStatus, Visibility};
+use harbour_types::{CapacityStatus, ServiceStatus, Visibility};
 
 use crate::db::schema::{
     directory_changes, directory_revision, locations, phones, regions, schedule_exceptions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
@@ -22,7 +22,7 @@ pub struct ServiceRow {
     pub organization_id: String,
     pub name: String,
     pub description: String,
-    pub status: String,
+    pub status: ServiceStatus,
     pub accepts_referrals: bool,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -38,7 +38,7 @@ pub struct ServiceRow {
     pub maximum_age: Option<i32>,
     pub required_documents: Option<String>,
     pub open_24_7: bool,
-    pub capacity_status: String,
+    pub capacity_status: CapacityStatus,
     pub capacity_available: Option<i32>,
     pub capacity_maximum: Option<i32>,
     pub capacity_unit: Option<String>,
@@ -54,7 +54,7 @@ pub struct ServiceRow {
 pub struct ServiceChanges {
     pub name: String,
     pub description: String,
-    pub status: String,
+    pub status: ServiceStatus,
     pub accepts_referrals: bool,
     pub alternate_name: Option<String>,
     pub url: Option<String>,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use chrono::{NaiveDateTime, Utc};
 use harbour_types::{
     Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Organization, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
-    ScheduleException, Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, ServiceStatus, Taxonomy, TaxonomyTerm, TermRef, Weekday,
+    ScheduleException, Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, Taxonomy, TaxonomyTerm, TermRef, Weekday,
 };
 
 use super::nearby::{stored_postcode, PostcodeArea};
@@ -121,7 +121,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
         description: row.description.clone(),
         url: row.url.clone(),
         email: row.email.clone(),
-        status: ServiceStatus::from_code(&row.status).unwrap_or(ServiceStatus::Inactive),
+        status: row.status,
         interpretation_services: row.interpretation_services.clone(),
         application_process: row.application_process.clone(),
         fees_description: row.fees_description.clone(),
@@ -164,7 +164,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
         opens_next_at,
         accepts_referrals: row.accepts_referrals,
         capacity: Capacity {
-            status: CapacityStatus::from_code(&row.capacity_status).unwrap_or(CapacityStatus::Accepting),
+            status: row.capacity_status,
             available: row.capacity_available,
             maximum: row.capacity_maximum,
             unit: row.capacity_unit.clone(),
@@ -315,7 +315,7 @@ fn changes(input: &ServiceInput) -> ServiceChanges {
     ServiceChanges {
         name: input.name.trim().to_owned(),
         description: input.description.trim().to_owned(),
-        status: input.status.code().to_owned(),
+        status: input.status,
         accepts_referrals: input.accepts_referrals,
         alternate_name: text(&input.alternate_name),
         url: text(&input.url),
@@ -369,7 +369,7 @@ pub async fn create(state: &AppState, search: &DirectorySearch, principal: &Prin
                 maximum_age: c.maximum_age,
                 required_documents: c.required_documents,
                 open_24_7: c.open_24_7,
-                capacity_status: CapacityStatus::Accepting.code().to_owned(),
+                capacity_status: CapacityStatus::Accepting,
                 capacity_available: None,
                 capacity_maximum: None,
                 capacity_unit: None,

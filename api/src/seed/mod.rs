@@ -24,7 +24,7 @@ use crate::db::{Db, DbConn, DbError};
 use crate::organizations::repo::OrganizationRow;
 use crate::users::repo::{self as users_repo, NewUserRow};
 use demo_data::{CATEGORIES, CONFIDENTIAL, ORGANIZATIONS, REGIONS, TOWNS};
-use harbour_types::{CapacityStatus, ServiceAttribute, Visibility, Weekday};
+use harbour_types::{CapacityStatus, ServiceAttribute, ServiceStatus, Visibility, Weekday};
 
 /// What `seed --demo` did, for printing.
 #[derive(Debug)]
@@ -276,7 +276,7 @@ fn demo_service(
         organization_id: org_id.to_owned(),
         name: name.to_owned(),
         description: format!("{name}, offered by {}. {}", org.name, org.description),
-        status: "active".into(),
+        status: ServiceStatus::Active,
         accepts_referrals: true,
         created_at: now,
         updated_at: now,
@@ -292,7 +292,7 @@ fn demo_service(
         maximum_age: org.description.contains("youth").then_some(24),
         required_documents: Some("None".into()),
         open_24_7: around_the_clock,
-        capacity_status: if housing { capacity } else { CapacityStatus::Accepting }.code().to_owned(),
+        capacity_status: if housing { capacity } else { CapacityStatus::Accepting },
         capacity_available: housing.then_some(if capacity == CapacityStatus::Accepting { 3 } else { 0 }),
         capacity_maximum: housing.then_some(12),
         capacity_unit: housing.then(|| "beds".to_owned()),

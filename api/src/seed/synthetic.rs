@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use harbour_types::{CapacityStatus, ServiceAttribute, Visibility, Weekday};
+use harbour_types::{CapacityStatus, ServiceAttribute, ServiceStatus, Visibility, Weekday};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -125,7 +125,7 @@ fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: us
                 organization_id: org_id.clone(),
                 name: service_name.clone(),
                 description: format!("{service_name} run by {name}. Free, confidential support for youth and adults in {place}."),
-                status: "active".into(),
+                status: ServiceStatus::Active,
                 accepts_referrals: rng.gen_bool(0.8),
                 created_at: now,
                 updated_at: now,
@@ -141,7 +141,7 @@ fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: us
                 maximum_age: rng.gen_bool(0.4).then_some(24),
                 required_documents: None,
                 open_24_7: around_the_clock,
-                capacity_status: capacity.code().into(),
+                capacity_status: capacity,
                 capacity_available: Some(rng.gen_range(0..10)),
                 capacity_maximum: Some(10),
                 capacity_unit: Some("spots".into()),

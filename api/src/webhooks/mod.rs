@@ -5,9 +5,13 @@
 //! them (HMAC-SHA256) and retrying with exponential backoff and jitter.
 
 pub mod dispatch;
+pub mod error;
 pub mod handlers;
 pub mod outbox;
+pub mod repo;
 pub mod service;
+
+pub use error::WebhookError;
 
 /// The place a subscription's secret is sealed for.
 fn secret_aad(subscription_id: &str) -> String {

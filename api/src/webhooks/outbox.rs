@@ -14,10 +14,10 @@ use crate::db::{Bind, HandWritten, Statement};
 pub struct DeliveryRow {
     pub id: String,
     pub subscription_id: String,
-    pub event_type: String,
+    pub event_type: WebhookEvent,
     pub referral_id: String,
     pub payload: String,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub locked_by: Option<String>,
