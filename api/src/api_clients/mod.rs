@@ -1,9 +1,12 @@
 //! API clients: partner systems that act for one organization, with scopes, and
 //! authenticate by client credentials at `/auth/token`.
 
+pub mod error;
 pub mod handlers;
 pub mod repo;
 pub mod service;
+
+pub use error::ApiClientError;
 
 /// This module's endpoints, under `/api/v1`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {

@@ -3,21 +3,22 @@
 use chrono::Utc;
 use harbour_types::{ApiClient, ApiClientWithSecret, NewApiClient};
 
+use super::error::ApiClientError;
 use super::repo;
 use crate::auth::accounts::{self, ApiClientRow};
 use crate::auth::{password, AccountCache, Permission, Principal};
-use crate::error::{validate, ApiError};
+use crate::error::validate;
 use crate::state::AppState;
 
 /// An organization's clients.
-pub async fn list(state: &AppState, principal: &Principal, organization_id: String) -> Result<Vec<ApiClient>, ApiError> {
+pub async fn list(state: &AppState, principal: &Principal, organization_id: String) -> Result<Vec<ApiClient>, ApiClientError> {
     principal.authorize(Permission::ManageApiClientsOf(&organization_id))?;
-    let rows = state.db.run(move |conn| repo::list_for_organization(conn, &organization_id).map_err(ApiError::from)).await?;
+    let rows = state.db.run(move |conn| repo::list_for_organization(conn, &organization_id).map_err(ApiClientError::from)).await?;
     Ok(rows.iter().map(ApiClientRow::to_dto).collect())
 }
 
 /// Creates a client; its secret is returned once and only its hash is kept.
-pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: NewApiClient) -> Result<ApiClientWithSecret, ApiError> {
+pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: NewApiClient) -> Result<ApiClientWithSecret, ApiClientError> {
     principal.authorize(Permission::ManageApiClientsOf(&organization_id))?;
     validate(&input)?;
     let secret = password::random_token();
@@ -33,17 +34,16 @@ pub async fn create(state: &AppState, principal: &Principal, organization_id: St
         last_used_at: None,
     };
     let client = row.to_dto();
-    state.db.run(move |conn| repo::insert(conn, &row).map_err(ApiError::from)).await?;
+    state.db.run(move |conn| repo::insert(conn, &row).map_err(ApiClientError::from)).await?;
     Ok(ApiClientWithSecret { client, client_secret: secret })
 }
 
 /// Revokes a client of an organization the principal manages; others read as absent.
-pub async fn revoke(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<(), ApiError> {
-    let not_found = || ApiError::NotFound("no such API client".into());
+pub async fn revoke(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<(), ApiClientError> {
     let lookup = id.clone();
-    let client = state.db.run(move |conn| accounts::find_client(conn, &lookup).map_err(ApiError::from)).await?.ok_or_else(not_found)?;
+    let client = state.db.run(move |conn| accounts::find_client(conn, &lookup).map_err(ApiClientError::from)).await?.ok_or(ApiClientError::NotFound)?;
     principal.authorize_owned(Permission::ManageApiClientsOf(&client.organization_id), &client.organization_id, "API client")?;
-    state.db.run(move |conn| repo::deactivate(conn, &id).map_err(ApiError::from)).await?;
+    state.db.run(move |conn| repo::deactivate(conn, &id).map_err(ApiClientError::from)).await?;
     recent.forget_all();
     Ok(())
 }

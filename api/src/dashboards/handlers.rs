@@ -31,7 +31,7 @@ pub struct Filters {
 impl Filters {
     /// The request, once the caller is known to be allowed to make it.
     fn request(&self, state: &AppState, principal: &Principal) -> Result<service::Request, ApiError> {
-        service::Request::new(state, principal, self.from, self.to, self.region_id.clone(), self.lang.as_deref())
+        Ok(service::Request::new(state, principal, self.from, self.to, self.region_id.clone(), self.lang.as_deref())?)
     }
 
     fn csv(&self) -> Result<bool, ApiError> {
@@ -58,7 +58,7 @@ fn respond<T: Serialize>(csv: bool, body: &T, name: &str, to_csv: fn(&T) -> Stri
 async fn count_table<F, Fut>(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>, name: &str, build: F) -> Result<HttpResponse, ApiError>
 where
     F: FnOnce(web::Data<AppState>, service::Request) -> Fut,
-    Fut: std::future::Future<Output = Result<CountTable, ApiError>>,
+    Fut: std::future::Future<Output = Result<CountTable, super::DashboardError>>,
 {
     let request = filters.request(&state, &principal)?;
     let csv = filters.csv()?;

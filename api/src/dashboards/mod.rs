@@ -3,11 +3,14 @@
 //! counts, with counts of fewer than five people suppressed, and never a participant.
 
 pub mod cache;
+pub mod error;
 pub mod export;
 pub mod figures;
 pub mod handlers;
 pub mod service;
 pub mod suppression;
+
+pub use error::DashboardError;
 
 /// This module's endpoints, under `/api/v1`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {

@@ -18,6 +18,7 @@ use super::figures::{self, GroupTimes, Named, SpanTimes, Window};
 use super::suppression::{suppress_columns, THRESHOLD};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
+use super::error::DashboardError;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -42,22 +43,22 @@ pub struct Request {
 impl Request {
     /// Checks the caller (coordinators and system admins), then the filters: `from` ≤
     /// `to`, at most about three years; by default the last 90 days.
-    pub fn new(state: &AppState, principal: &Principal, from: Option<NaiveDate>, to: Option<NaiveDate>, region_id: Option<String>, lang: Option<&str>) -> Result<Request, ApiError> {
+    pub fn new(state: &AppState, principal: &Principal, from: Option<NaiveDate>, to: Option<NaiveDate>, region_id: Option<String>, lang: Option<&str>) -> Result<Request, DashboardError> {
         principal.authorize(Permission::ReadDashboards)?;
         let zone: Tz = state.settings.time_zone.parse().map_err(|_| ApiError::Internal("the time zone was validated at start".into()))?;
         let today = Utc::now().with_timezone(&zone).date_naive();
         let to = to.unwrap_or(today);
         let from = from.unwrap_or(to - Duration::days(DEFAULT_DAYS - 1));
         if from > to {
-            return Err(ApiError::invalid("/from", "after_to", "the period starts after it ends"));
+            return Err(DashboardError::PeriodReversed);
         }
         if (to - from).num_days() >= MAX_DAYS {
-            return Err(ApiError::invalid("/to", "too_long", "a period is at most three years"));
+            return Err(DashboardError::PeriodTooLong);
         }
         let french = match lang {
             None | Some("en") => false,
             Some("fr") => true,
-            Some(_) => return Err(ApiError::BadRequest("lang is en or fr".into())),
+            Some(_) => return Err(DashboardError::UnknownLanguage),
         };
         let region_id = region_id.filter(|r| !r.is_empty());
         let window = Window { start: start_of(zone, from), end: start_of(zone, to + Duration::days(1)), region_id: region_id.clone() };
@@ -73,14 +74,14 @@ fn start_of(zone: Tz, day: NaiveDate) -> NaiveDateTime {
 
 /// Refuses filters that leave between 1 and 4 referrals (`population` of them): every
 /// figure would be about people who could be recognized.
-fn refuse_small(population: u64) -> Result<(), ApiError> {
+fn refuse_small(population: u64) -> Result<(), DashboardError> {
     if population > 0 && population < THRESHOLD {
-        return Err(ApiError::PopulationTooSmall);
+        return Err(DashboardError::PopulationTooSmall);
     }
     Ok(())
 }
 
-fn require_population(conn: &mut DbConn, window: &Window) -> Result<(), ApiError> {
+fn require_population(conn: &mut DbConn, window: &Window) -> Result<(), DashboardError> {
     refuse_small(figures::population(conn, window)?)
 }
 
@@ -97,7 +98,7 @@ fn count_table(table: &str, scope: DashboardScope, columns: Vec<Heading>, rows: 
 }
 
 /// Referrals sent in the period, by where they stand now; the total is how many were sent.
-pub async fn funnel(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+pub async fn funnel(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
     state.db.run(move |conn| {
         let counts: HashMap<String, u64> = figures::by_status(conn, &request.window)?.into_iter().collect();
         // Every referral sent in the window is in one status: they add up to the population.
@@ -113,7 +114,7 @@ pub async fn funnel(state: &AppState, request: Request) -> Result<CountTable, Ap
 }
 
 /// Referrals sent in the period and declined, by reason.
-pub async fn declines(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+pub async fn declines(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
     state.db.run(move |conn| {
         require_population(conn, &request.window)?;
         let mut counts: HashMap<Option<String>, u64> = HashMap::new();
@@ -127,7 +128,7 @@ pub async fn declines(state: &AppState, request: Request) -> Result<CountTable, 
 }
 
 /// Referrals sent in the period and completed, by outcome (and, when unsuccessful, why).
-pub async fn outcomes(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+pub async fn outcomes(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
     state.db.run(move |conn| {
         require_population(conn, &request.window)?;
         let counts: HashMap<(Option<String>, Option<String>), u64> =
@@ -147,7 +148,7 @@ pub async fn outcomes(state: &AppState, request: Request) -> Result<CountTable, 
 
 /// Referrals waiting for an answer past their due time now, by receiving organization
 /// (in the region if one is given; the period does not apply).
-pub async fn overdue(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+pub async fn overdue(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
     state.db.run(move |conn| {
         let now = Utc::now();
         let counts = figures::overdue(conn, request.window.region_id.as_deref(), now.naive_utc())?;
@@ -160,7 +161,7 @@ pub async fn overdue(state: &AppState, request: Request) -> Result<CountTable, A
 
 /// Active consents that end within the next 30 days, by the organization that recorded
 /// them — counts only (regions do not apply: consents are not placed in one).
-pub async fn consents_expiring(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+pub async fn consents_expiring(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
     state.db.run(move |conn| {
         let now = Utc::now();
         let counts = figures::consents_expiring(conn, now.naive_utc(), (now + Duration::days(EXPIRING_DAYS)).naive_utc())?;
@@ -172,7 +173,7 @@ pub async fn consents_expiring(state: &AppState, request: Request) -> Result<Cou
 }
 
 /// Rows for counts by organization id, with their names, ordered by name.
-fn organization_rows(conn: &mut DbConn, counts: Vec<(String, u64)>) -> Result<Vec<(Heading, Vec<u64>)>, ApiError> {
+fn organization_rows(conn: &mut DbConn, counts: Vec<(String, u64)>) -> Result<Vec<(Heading, Vec<u64>)>, DashboardError> {
     let ids: Vec<String> = counts.iter().map(|(id, _)| id.clone()).collect();
     let names = figures::names(conn, Named::Organization, &ids, false)?;
     let mut rows: Vec<(Heading, Vec<u64>)> = counts.into_iter().map(|(id, n)| (heading(&id, names.get(&id).cloned().unwrap_or_default()), vec![n])).collect();
@@ -182,7 +183,7 @@ fn organization_rows(conn: &mut DbConn, counts: Vec<(String, u64)>) -> Result<Ve
 
 /// Week by week (weeks start on Monday, local time): referrals sent, accepted, declined,
 /// completed and expired in each week of the period.
-pub async fn trends(state: &AppState, request: Request) -> Result<CountTable, ApiError> {
+pub async fn trends(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
     state.db.run(move |conn| {
         require_population(conn, &request.window)?;
         const SERIES: [&str; 5] = ["sent", "accepted", "declined", "completed", "expired"];
@@ -208,7 +209,7 @@ pub async fn trends(state: &AppState, request: Request) -> Result<CountTable, Ap
 /// Median and 90th percentile of the time to first opening, to acceptance and to
 /// completion, by urgency, region, category or receiving organization. Groups of fewer
 /// than five get no times; their counts are suppressed like any other.
-pub async fn response_times(state: &AppState, request: Request, by: Breakdown) -> Result<ResponseTimes, ApiError> {
+pub async fn response_times(state: &AppState, request: Request, by: Breakdown) -> Result<ResponseTimes, DashboardError> {
     state.db.run(move |conn| {
         require_population(conn, &request.window)?;
         let (overall, groups): (Vec<GroupTimes>, Vec<GroupTimes>) = figures::response_times(conn, &request.window, by)?.into_iter().partition(|g| g.overall);
@@ -236,7 +237,7 @@ fn timing(span: &SpanTimes, count: Figure) -> Timing {
     Timing { count, median_hours: hours(span.median), p90_hours: hours(span.p90) }
 }
 
-fn group_headings(conn: &mut DbConn, by: Breakdown, keys: Vec<String>, french: bool) -> Result<HashMap<String, Heading>, ApiError> {
+fn group_headings(conn: &mut DbConn, by: Breakdown, keys: Vec<String>, french: bool) -> Result<HashMap<String, Heading>, DashboardError> {
     let kind = match by {
         Breakdown::Urgency => return Ok(keys.into_iter().map(|k| (k.clone(), heading(&k, k.clone()))).collect()),
         Breakdown::Region => Named::Region,
@@ -257,7 +258,7 @@ pub struct DirectoryFigures {
 /// The coverage gap map: active services of each category (top-level, or the children of
 /// `parent_id`) in each region, and how many accept referrals. Directory data: nothing
 /// is suppressed; cells with no service are marked as gaps.
-pub async fn coverage(state: &AppState, figures: &Arc<DirectoryFigures>, request: Request, parent_id: Option<String>) -> Result<CoverageMap, ApiError> {
+pub async fn coverage(state: &AppState, figures: &Arc<DirectoryFigures>, request: Request, parent_id: Option<String>) -> Result<CoverageMap, DashboardError> {
     let cache = Arc::clone(figures);
     state.db.run(move |conn| {
         let key = format!("{}|{}", parent_id.as_deref().unwrap_or(""), request.french);
@@ -267,10 +268,10 @@ pub async fn coverage(state: &AppState, figures: &Arc<DirectoryFigures>, request
     .await
 }
 
-fn coverage_now(conn: &mut DbConn, parent_id: Option<String>, french: bool) -> Result<CoverageMap, ApiError> {
+fn coverage_now(conn: &mut DbConn, parent_id: Option<String>, french: bool) -> Result<CoverageMap, DashboardError> {
     if let Some(parent) = &parent_id {
         if figures::names(conn, Named::Category, std::slice::from_ref(parent), false)?.is_empty() {
-            return Err(ApiError::NotFound("no such category".into()));
+            return Err(DashboardError::UnknownCategory);
         }
     }
     let regions = figures::regions(conn, french)?;
@@ -297,11 +298,11 @@ fn coverage_now(conn: &mut DbConn, parent_id: Option<String>, french: bool) -> R
 
 /// Organizations with listings not verified within `after_days` (the configured default
 /// when absent), the most stale first.
-pub async fn stale(state: &AppState, figures: &Arc<DirectoryFigures>, principal: &Principal, after_days: Option<u32>) -> Result<StaleListings, ApiError> {
+pub async fn stale(state: &AppState, figures: &Arc<DirectoryFigures>, principal: &Principal, after_days: Option<u32>) -> Result<StaleListings, DashboardError> {
     principal.authorize(Permission::ReadDashboards)?;
     let after_days = after_days.unwrap_or(state.settings.stale_after_days);
     if !(1..=3650).contains(&after_days) {
-        return Err(ApiError::invalid("/days", "range", "between 1 and 3650 days"));
+        return Err(DashboardError::StaleDaysOutOfRange);
     }
     let cache = Arc::clone(figures);
     state.db.run(move |conn| {
@@ -314,7 +315,7 @@ pub async fn stale(state: &AppState, figures: &Arc<DirectoryFigures>, principal:
     .await
 }
 
-fn stale_now(conn: &mut DbConn, now: NaiveDateTime, after_days: u32) -> Result<StaleListings, ApiError> {
+fn stale_now(conn: &mut DbConn, now: NaiveDateTime, after_days: u32) -> Result<StaleListings, DashboardError> {
     let before = now - Duration::days(i64::from(after_days));
     let mut rows: Vec<StaleByOrganization> = figures::stale_by_organization(conn, before)?
         .into_iter()

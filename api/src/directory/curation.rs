@@ -13,7 +13,7 @@ use super::search::DirectorySearch;
 use super::service;
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
-use crate::error::ApiError;
+use super::error::DirectoryError;
 use crate::state::AppState;
 
 fn code_is_well_formed(code: &str) -> bool {
@@ -21,12 +21,12 @@ fn code_is_well_formed(code: &str) -> bool {
 }
 
 /// Marks a listing verified now.
-pub async fn verify(state: &AppState, principal: &Principal, id: String) -> Result<Service, ApiError> {
+pub async fn verify(state: &AppState, principal: &Principal, id: String) -> Result<Service, DirectoryError> {
     principal.authorize(Permission::CurateDirectory)?;
     let lookup = id.clone();
-    let found = state.db.run(move |conn| repo::verify_service(conn, &lookup, Utc::now().naive_utc()).map_err(ApiError::from)).await?;
+    let found = state.db.run(move |conn| repo::verify_service(conn, &lookup, Utc::now().naive_utc()).map_err(DirectoryError::from)).await?;
     if !found {
-        return Err(ApiError::NotFound("no such service".into()));
+        return Err(DirectoryError::NotFound("service"));
     }
     // Search does not show when a listing was verified: nothing to wait for. (The
     // revision moved, for the dashboards' stale listings; the poll rebuilds search.)
@@ -34,11 +34,11 @@ pub async fn verify(state: &AppState, principal: &Principal, id: String) -> Resu
 }
 
 /// Listings not verified within the configured number of days, oldest first.
-pub async fn stale(state: &AppState, principal: &Principal, request: PageRequest) -> Result<Page<StaleListing>, ApiError> {
+pub async fn stale(state: &AppState, principal: &Principal, request: PageRequest) -> Result<Page<StaleListing>, DirectoryError> {
     principal.authorize(Permission::CurateDirectory)?;
     let before = Utc::now().naive_utc() - Duration::days(i64::from(state.settings.stale_after_days));
     let (offset, limit) = crate::db::page_bounds(request);
-    let (rows, total) = state.db.run(move |conn| repo::stale_services(conn, before, offset, limit).map_err(ApiError::from)).await?;
+    let (rows, total) = state.db.run(move |conn| repo::stale_services(conn, before, offset, limit).map_err(DirectoryError::from)).await?;
     let listings = rows
         .into_iter()
         .map(|(service_id, name, organization_id, organization_name, verified_at, updated_at)| StaleListing {
@@ -54,21 +54,21 @@ pub async fn stale(state: &AppState, principal: &Principal, request: PageRequest
 }
 
 /// Checks a category change: a well-formed code, an existing parent, and no cycle.
-fn check_term(parents: &HashMap<String, Option<String>>, id: &str, input: &TaxonomyTermInput) -> Result<(), ApiError> {
+fn check_term(parents: &HashMap<String, Option<String>>, id: &str, input: &TaxonomyTermInput) -> Result<(), DirectoryError> {
     if !code_is_well_formed(&input.code) {
-        return Err(ApiError::invalid("/code", "code", "must be lowercase letters, digits, dots and hyphens"));
+        return Err(DirectoryError::BadCode);
     }
     let mut ancestor = input.parent_id.clone();
     for _ in 0..=parents.len() {
         match ancestor {
             None => return Ok(()),
-            Some(ref parent) if parent == id => return Err(ApiError::invalid("/parent_id", "cycle", "a category cannot sit under itself")),
+            Some(ref parent) if parent == id => return Err(DirectoryError::UnderItself),
             Some(parent) => {
-                ancestor = parents.get(&parent).cloned().ok_or_else(|| ApiError::invalid("/parent_id", "unknown_category", "the parent category must exist"))?;
+                ancestor = parents.get(&parent).cloned().ok_or(DirectoryError::UnknownParent)?;
             }
         }
     }
-    Err(ApiError::invalid("/parent_id", "cycle", "the category tree has a cycle"))
+    Err(DirectoryError::Cycle)
 }
 
 /// A coordinator's change to the category tree or the regions: a new one, or a
@@ -99,12 +99,12 @@ impl Curated {
     fn write<Row>(
         &self,
         conn: &mut DbConn,
-        what: &str,
+        what: &'static str,
         row: &Row,
         exists: impl FnOnce(&mut DbConn) -> QueryResult<bool>,
         insert: impl FnOnce(&mut DbConn, &Row) -> QueryResult<()>,
         update: impl FnOnce(&mut DbConn, &Row, i32) -> QueryResult<bool>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), DirectoryError> {
         let Curated::Replacing { version, .. } = self else {
             return Ok(insert(conn, row)?);
         };
@@ -112,15 +112,15 @@ impl Curated {
             return Ok(());
         }
         if exists(conn)? {
-            Err(ApiError::PreconditionFailed)
+            Err(DirectoryError::Stale)
         } else {
-            Err(ApiError::NotFound(format!("no such {what}")))
+            Err(DirectoryError::NotFound(what))
         }
     }
 }
 
 /// Adds or replaces a category, recording who and when.
-pub async fn save_term(state: &AppState, search: &DirectorySearch, principal: &Principal, change: Curated, input: TaxonomyTermInput) -> Result<TaxonomyTerm, ApiError> {
+pub async fn save_term(state: &AppState, search: &DirectorySearch, principal: &Principal, change: Curated, input: TaxonomyTermInput) -> Result<TaxonomyTerm, DirectoryError> {
     principal.authorize(Permission::CurateDirectory)?;
     let id = change.id();
     let row = TermRow {
@@ -148,10 +148,10 @@ pub async fn save_term(state: &AppState, search: &DirectorySearch, principal: &P
 }
 
 /// Adds or replaces a region, recording who and when.
-pub async fn save_region(state: &AppState, search: &DirectorySearch, principal: &Principal, change: Curated, input: RegionInput) -> Result<Region, ApiError> {
+pub async fn save_region(state: &AppState, search: &DirectorySearch, principal: &Principal, change: Curated, input: RegionInput) -> Result<Region, DirectoryError> {
     principal.authorize(Permission::CurateDirectory)?;
     if !input.slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        return Err(ApiError::invalid("/slug", "slug", "must be lowercase letters, digits and hyphens"));
+        return Err(DirectoryError::BadSlug);
     }
     let row = RegionRow {
         id: change.id(),

@@ -5,6 +5,7 @@
 
 pub mod caching;
 pub mod curation;
+pub mod error;
 pub mod handlers;
 pub mod nearby;
 pub mod reader;
@@ -12,6 +13,8 @@ pub mod repo;
 pub mod search;
 pub mod service;
 pub mod visibility;
+
+pub use error::DirectoryError;
 
 /// This module's endpoints, under `/api/v1`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {

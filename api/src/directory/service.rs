@@ -14,7 +14,7 @@ use super::search::{self, hours::{self, Hours}, DirectorySearch};
 use super::visibility::{redact, Viewer};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
-use crate::error::ApiError;
+use super::error::DirectoryError;
 use crate::http::ndjson::{self, Chunks};
 use crate::state::AppState;
 
@@ -27,12 +27,8 @@ fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
 
-fn service_not_found() -> ApiError {
-    ApiError::NotFound("no such service".into())
-}
-
-fn location_not_found() -> ApiError {
-    ApiError::NotFound("no such location".into())
+fn service_not_found() -> DirectoryError {
+    DirectoryError::NotFound("service")
 }
 
 /// A location as stored, before any redaction.
@@ -187,16 +183,16 @@ pub(crate) async fn reindex(state: &AppState, search: &DirectorySearch) {
     }
 }
 
-fn load_one(conn: &mut DbConn, id: &str) -> Result<ServiceAggregate, ApiError> {
+fn load_one(conn: &mut DbConn, id: &str) -> Result<ServiceAggregate, DirectoryError> {
     repo::load_services(conn, &[id.to_owned()])?.pop().ok_or_else(service_not_found)
 }
 
 /// One page of services, as this viewer may see them.
-pub async fn list(state: &AppState, viewer: Viewer<'_>, filter: ServiceFilter, request: PageRequest) -> Result<Page<Service>, ApiError> {
+pub async fn list(state: &AppState, viewer: Viewer<'_>, filter: ServiceFilter, request: PageRequest) -> Result<Page<Service>, DirectoryError> {
     let (offset, limit) = crate::db::page_bounds(request);
     let (aggregates, total) = state
         .db
-        .run(move |conn| -> Result<_, ApiError> {
+        .run(move |conn| -> Result<_, DirectoryError> {
             let (ids, total) = repo::list_service_ids(conn, &filter, offset, limit)?;
             Ok((repo::load_services(conn, &ids)?, total))
         })
@@ -207,49 +203,49 @@ pub async fn list(state: &AppState, viewer: Viewer<'_>, filter: ServiceFilter, r
 
 /// Every matching service's id and last change (HSDS `minimal=true`): directory data
 /// with no address in it, the same for every viewer.
-pub async fn stamps(state: &AppState, filter: ServiceFilter) -> Result<Vec<ServiceStamp>, ApiError> {
-    let rows = state.db.run(move |conn| repo::service_stamps(conn, &filter).map_err(ApiError::from)).await?;
+pub async fn stamps(state: &AppState, filter: ServiceFilter) -> Result<Vec<ServiceStamp>, DirectoryError> {
+    let rows = state.db.run(move |conn| repo::service_stamps(conn, &filter).map_err(DirectoryError::from)).await?;
     Ok(rows.into_iter().map(|(id, at)| ServiceStamp { id, last_modified: at.and_utc() }).collect())
 }
 
 /// Full services for ids already chosen and ordered (by a search), as one page.
-pub async fn load_page(state: &AppState, viewer: Viewer<'_>, ids: Vec<String>, total: u64, request: PageRequest) -> Result<Page<Service>, ApiError> {
-    let aggregates = state.db.run(move |conn| repo::load_services(conn, &ids).map_err(ApiError::from)).await?;
+pub async fn load_page(state: &AppState, viewer: Viewer<'_>, ids: Vec<String>, total: u64, request: PageRequest) -> Result<Page<Service>, DirectoryError> {
+    let aggregates = state.db.run(move |conn| repo::load_services(conn, &ids).map_err(DirectoryError::from)).await?;
     Ok(Page::new(aggregates.iter().map(|a| service_dto(a, viewer, &state.settings.time_zone)).collect(), total, request))
 }
 
 /// One service, as this viewer may see it.
-pub async fn get(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<Service, ApiError> {
+pub async fn get(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<Service, DirectoryError> {
     let aggregate = state.db.run(move |conn| load_one(conn, &id)).await?;
     Ok(service_dto(&aggregate, viewer, &state.settings.time_zone))
 }
 
 /// Checks what `validator` cannot: ages in order, language codes, and that locations,
 /// categories and regions exist (and locations are the organization's own).
-fn check_references(conn: &mut DbConn, organization_id: &str, input: &ServiceInput) -> Result<(), ApiError> {
+fn check_references(conn: &mut DbConn, organization_id: &str, input: &ServiceInput) -> Result<(), DirectoryError> {
     let dates = &input.schedule_exceptions;
     if let Some(index) = (0..dates.len()).find(|&i| dates[..i].iter().any(|earlier| earlier.date == dates[i].date)) {
-        return Err(ApiError::invalid(&format!("/schedule_exceptions/{index}/date"), "duplicate", "each date may have one exception"));
+        return Err(DirectoryError::DuplicateException { index });
     }
     if let (Some(min), Some(max)) = (input.minimum_age, input.maximum_age) {
         if min > max {
-            return Err(ApiError::invalid("/maximum_age", "range", "must not be below minimum_age"));
+            return Err(DirectoryError::AgesReversed);
         }
     }
     if let Some(index) = input.languages.iter().position(|c| !(2..=3).contains(&c.len()) || !c.bytes().all(|b| b.is_ascii_lowercase())) {
-        return Err(ApiError::invalid(&format!("/languages/{index}"), "language", "must be an ISO 639 code such as en, fr or mic"));
+        return Err(DirectoryError::UnknownLanguage { index });
     }
     let locations = distinct(&input.location_ids);
     if repo::count_own_locations(conn, organization_id, &locations)? != locations.len() as i64 {
-        return Err(ApiError::invalid("/location_ids", "unknown_location", "every location must be one of the organization's own"));
+        return Err(DirectoryError::UnknownLocation);
     }
     let categories = distinct(&input.category_ids);
     if repo::count_terms(conn, &categories)? != categories.len() as i64 {
-        return Err(ApiError::invalid("/category_ids", "unknown_category", "every category must exist"));
+        return Err(DirectoryError::UnknownCategory);
     }
     let regions = distinct(&input.region_ids);
     if repo::count_regions(conn, &regions)? != regions.len() as i64 {
-        return Err(ApiError::invalid("/region_ids", "unknown_region", "every region must exist"));
+        return Err(DirectoryError::UnknownRegion);
     }
     Ok(())
 }
@@ -332,12 +328,12 @@ fn changes(input: &ServiceInput) -> ServiceChanges {
     }
 }
 
-pub(crate) fn acting_user(principal: &Principal) -> Result<String, ApiError> {
-    principal.user_id().map(str::to_owned).ok_or_else(|| ApiError::forbidden("only people edit the directory"))
+pub(crate) fn acting_user(principal: &Principal) -> Result<String, DirectoryError> {
+    principal.user_id().map(str::to_owned).ok_or(DirectoryError::PeopleOnly)
 }
 
 /// Creates a service for an organization.
-pub async fn create(state: &AppState, search: &DirectorySearch, principal: &Principal, organization_id: String, input: ServiceInput) -> Result<Service, ApiError> {
+pub async fn create(state: &AppState, search: &DirectorySearch, principal: &Principal, organization_id: String, input: ServiceInput) -> Result<Service, DirectoryError> {
     principal.authorize(Permission::EditDirectoryOf(&organization_id))?;
     let user = acting_user(principal)?;
     let viewer_org = principal.organization_id.clone();
@@ -388,14 +384,14 @@ pub async fn create(state: &AppState, search: &DirectorySearch, principal: &Prin
 }
 
 /// Loads a service for an edit and checks that the principal may edit it.
-fn editable(conn: &mut DbConn, principal: &Principal, id: &str) -> Result<ServiceRow, ApiError> {
+fn editable(conn: &mut DbConn, principal: &Principal, id: &str) -> Result<ServiceRow, DirectoryError> {
     let row = repo::find_service(conn, id)?.ok_or_else(service_not_found)?;
     principal.authorize(Permission::EditDirectoryOf(&row.organization_id))?;
     Ok(row)
 }
 
 /// Replaces a service whole, if it is still at `expected_version`.
-pub async fn update(state: &AppState, search: &DirectorySearch, principal: &Principal, id: String, expected_version: i32, input: ServiceInput) -> Result<Service, ApiError> {
+pub async fn update(state: &AppState, search: &DirectorySearch, principal: &Principal, id: String, expected_version: i32, input: ServiceInput) -> Result<Service, DirectoryError> {
     let user = acting_user(principal)?;
     let principal_for_tx = principal.clone();
     let aggregate = state
@@ -404,7 +400,7 @@ pub async fn update(state: &AppState, search: &DirectorySearch, principal: &Prin
             let row = editable(conn, &principal_for_tx, &id)?;
             check_references(conn, &row.organization_id, &input)?;
             if !repo::update_service(conn, &id, expected_version, &changes(&input), &user, now())? {
-                return Err(ApiError::PreconditionFailed);
+                return Err(DirectoryError::Stale);
             }
             repo::replace_children(conn, &id, &children(&id, &input))?;
             load_one(conn, &id)
@@ -415,11 +411,11 @@ pub async fn update(state: &AppState, search: &DirectorySearch, principal: &Prin
 }
 
 /// The one-tap capacity update, if the service is still at `expected_version`.
-pub async fn set_capacity(state: &AppState, search: &DirectorySearch, principal: &Principal, id: String, expected_version: i32, input: CapacityInput) -> Result<Service, ApiError> {
+pub async fn set_capacity(state: &AppState, search: &DirectorySearch, principal: &Principal, id: String, expected_version: i32, input: CapacityInput) -> Result<Service, DirectoryError> {
     let user = acting_user(principal)?;
     if let (Some(available), Some(maximum)) = (input.available, input.maximum) {
         if available > maximum {
-            return Err(ApiError::invalid("/available", "range", "must not be above maximum"));
+            return Err(DirectoryError::AvailableAboveMaximum);
         }
     }
     let principal_for_tx = principal.clone();
@@ -429,7 +425,7 @@ pub async fn set_capacity(state: &AppState, search: &DirectorySearch, principal:
             editable(conn, &principal_for_tx, &id)?;
             let unit = input.unit.as_deref().map(str::trim).filter(|u| !u.is_empty());
             if !repo::update_capacity(conn, &id, expected_version, input.status.code(), input.available, input.maximum, unit, &user, now())? {
-                return Err(ApiError::PreconditionFailed);
+                return Err(DirectoryError::Stale);
             }
             Ok((load_one(conn, &id)?, repo::revision(conn)?))
         })
@@ -468,26 +464,26 @@ fn location_row(id: String, organization_id: String, input: &LocationInput, vers
 }
 
 /// Creates a location for an organization.
-pub async fn create_location(state: &AppState, principal: &Principal, organization_id: String, input: LocationInput) -> Result<Location, ApiError> {
+pub async fn create_location(state: &AppState, principal: &Principal, organization_id: String, input: LocationInput) -> Result<Location, DirectoryError> {
     principal.authorize(Permission::EditDirectoryOf(&organization_id))?;
     let row = location_row(uuid::Uuid::new_v4().to_string(), organization_id, &input, 1, now(), acting_user(principal)?, None);
     let dto = location_dto(&row);
-    state.db.run(move |conn| repo::insert_location(conn, &row).map_err(ApiError::from)).await?;
+    state.db.run(move |conn| repo::insert_location(conn, &row).map_err(DirectoryError::from)).await?;
     Ok(dto)
 }
 
 /// Replaces a location whole, if it is still at `expected_version`.
-pub async fn update_location(state: &AppState, search: &DirectorySearch, principal: &Principal, id: String, expected_version: i32, input: LocationInput) -> Result<Location, ApiError> {
+pub async fn update_location(state: &AppState, search: &DirectorySearch, principal: &Principal, id: String, expected_version: i32, input: LocationInput) -> Result<Location, DirectoryError> {
     let user = acting_user(principal)?;
     let principal = principal.clone();
     let updated = state
         .db
         .transaction(move |conn| {
-            let current = repo::find_location(conn, &id)?.ok_or_else(location_not_found)?;
+            let current = repo::find_location(conn, &id)?.ok_or(DirectoryError::NotFound("location"))?;
             principal.authorize_owned(Permission::EditDirectoryOf(&current.organization_id), &current.organization_id, "location")?;
             let row = location_row(id, current.organization_id.clone(), &input, expected_version + 1, current.created_at, user, Some(&current));
             if !repo::update_location(conn, &row, expected_version)? {
-                return Err(ApiError::PreconditionFailed);
+                return Err(DirectoryError::Stale);
             }
             Ok(location_dto(&row))
         })
@@ -497,8 +493,8 @@ pub async fn update_location(state: &AppState, search: &DirectorySearch, princip
 }
 
 /// An organization's locations, as this viewer may see them.
-pub async fn list_locations(state: &AppState, viewer: Viewer<'_>, organization_id: String) -> Result<Vec<Location>, ApiError> {
-    let rows = state.db.run(move |conn| repo::list_locations(conn, &organization_id).map_err(ApiError::from)).await?;
+pub async fn list_locations(state: &AppState, viewer: Viewer<'_>, organization_id: String) -> Result<Vec<Location>, DirectoryError> {
+    let rows = state.db.run(move |conn| repo::list_locations(conn, &organization_id).map_err(DirectoryError::from)).await?;
     Ok(rows.iter().map(|r| redact(location_dto(r), viewer)).collect())
 }
 
@@ -545,29 +541,29 @@ impl TermFilter {
 
 /// One page of categories by code. The tree is small: it is filtered in memory, with the
 /// search's folding of case and accents, the same on both databases.
-pub async fn list_terms(state: &AppState, filter: &TermFilter, request: PageRequest) -> Result<Page<TaxonomyTerm>, ApiError> {
+pub async fn list_terms(state: &AppState, filter: &TermFilter, request: PageRequest) -> Result<Page<TaxonomyTerm>, DirectoryError> {
     Ok(Page::slice(all_terms(state, filter).await?, request))
 }
 
 /// Every category `filter` keeps, by code.
-pub async fn all_terms(state: &AppState, filter: &TermFilter) -> Result<Vec<TaxonomyTerm>, ApiError> {
+pub async fn all_terms(state: &AppState, filter: &TermFilter) -> Result<Vec<TaxonomyTerm>, DirectoryError> {
     if filter.taxonomy_id.as_deref().is_some_and(|t| t != CATEGORY_TAXONOMY_ID) {
         return Ok(Vec::new());
     }
-    let rows = state.db.run(|conn| repo::all_terms(conn).map_err(ApiError::from)).await?;
+    let rows = state.db.run(|conn| repo::all_terms(conn).map_err(DirectoryError::from)).await?;
     let words: Vec<String> = filter.search.as_deref().map(|w| search::text::words(w).collect()).unwrap_or_default();
     Ok(rows.into_iter().filter(|t| filter.keeps(t, &words)).map(term_dto).collect())
 }
 
 /// One category.
-pub async fn get_term(state: &AppState, id: String) -> Result<TaxonomyTerm, ApiError> {
-    let row = state.db.run(move |conn| repo::find_term(conn, &id).map_err(ApiError::from)).await?;
-    row.map(term_dto).ok_or_else(|| ApiError::NotFound("no such taxonomy term".into()))
+pub async fn get_term(state: &AppState, id: String) -> Result<TaxonomyTerm, DirectoryError> {
+    let row = state.db.run(move |conn| repo::find_term(conn, &id).map_err(DirectoryError::from)).await?;
+    row.map(term_dto).ok_or(DirectoryError::NotFound("taxonomy term"))
 }
 
 /// The partnership's regions.
-pub async fn list_regions(state: &AppState) -> Result<Vec<Region>, ApiError> {
-    let rows = state.db.run(|conn| repo::list_regions(conn).map_err(ApiError::from)).await?;
+pub async fn list_regions(state: &AppState) -> Result<Vec<Region>, DirectoryError> {
+    let rows = state.db.run(|conn| repo::list_regions(conn).map_err(DirectoryError::from)).await?;
     Ok(rows.into_iter().map(region_dto).collect())
 }
 
@@ -588,7 +584,7 @@ pub async fn list_service_at_locations(
     filter: ServiceFilter,
     area: Option<PostcodeArea>,
     request: PageRequest,
-) -> Result<Page<ServiceAtLocation>, ApiError> {
+) -> Result<Page<ServiceAtLocation>, DirectoryError> {
     if let Some(area) = area {
         let organization = viewer.organization().map(str::to_owned);
         let rows = state.db.run(move |conn| area.links(conn, &filter, Viewer::of(organization.as_deref()))).await?;
@@ -597,7 +593,7 @@ pub async fn list_service_at_locations(
     let (offset, limit) = crate::db::page_bounds(request);
     let (rows, total) = state
         .db
-        .run(move |conn| Ok::<_, ApiError>((repo::service_at_locations(conn, &filter, repo::LinksFrom::Offset(offset), limit)?, repo::count_service_at_locations(conn, &filter)?)))
+        .run(move |conn| Ok::<_, DirectoryError>((repo::service_at_locations(conn, &filter, repo::LinksFrom::Offset(offset), limit)?, repo::count_service_at_locations(conn, &filter)?)))
         .await?;
     Ok(Page::new(rows.into_iter().map(|row| link_dto(row, viewer)).collect(), total.unsigned_abs(), request))
 }
@@ -624,7 +620,7 @@ fn services_on_page(found: &[(String, u32)], offset: u64, limit: u64) -> (Vec<St
 }
 
 /// The links of these services in the order of `ids`, each service's by link id.
-fn links_in_order(conn: &mut DbConn, ids: &[String]) -> Result<Vec<repo::LinkRow>, ApiError> {
+fn links_in_order(conn: &mut DbConn, ids: &[String]) -> Result<Vec<repo::LinkRow>, DirectoryError> {
     let position: HashMap<&str, usize> = ids.iter().enumerate().map(|(n, id)| (id.as_str(), n)).collect();
     let mut rows = repo::links_of_services(conn, ids)?;
     // Stable: each service's links stay in id order.
@@ -634,7 +630,7 @@ fn links_in_order(conn: &mut DbConn, ids: &[String]) -> Result<Vec<repo::LinkRow
 
 /// One page of the links of the services a search found (HSDS `search` on
 /// `/service_at_locations`), in the search's order.
-pub async fn found_service_at_locations(state: &AppState, viewer: Viewer<'_>, found: Vec<(String, u32)>, request: PageRequest) -> Result<Page<ServiceAtLocation>, ApiError> {
+pub async fn found_service_at_locations(state: &AppState, viewer: Viewer<'_>, found: Vec<(String, u32)>, request: PageRequest) -> Result<Page<ServiceAtLocation>, DirectoryError> {
     let total = found.iter().map(|(_, links)| u64::from(*links)).sum();
     let (ids, skip) = services_on_page(&found, request.offset(), request.per_page());
     let rows = state.db.run(move |conn| links_in_order(conn, &ids)).await?;
@@ -647,13 +643,13 @@ fn link_dto((id, service_id, location): repo::LinkRow, viewer: Viewer<'_>) -> Se
 }
 
 /// One service at one location, as this viewer may see it.
-pub async fn get_service_at_location(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<ServiceAtLocation, ApiError> {
-    let row = state.db.run(move |conn| repo::find_service_at_location(conn, &id).map_err(ApiError::from)).await?;
-    row.map(|row| link_dto(row, viewer)).ok_or_else(|| ApiError::NotFound("no such service at location".into()))
+pub async fn get_service_at_location(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<ServiceAtLocation, DirectoryError> {
+    let row = state.db.run(move |conn| repo::find_service_at_location(conn, &id).map_err(DirectoryError::from)).await?;
+    row.map(|row| link_dto(row, viewer)).ok_or(DirectoryError::NotFound("service at location"))
 }
 
 /// Each organization's services, by name, as this viewer may see them.
-fn services_of(conn: &mut DbConn, viewer: Viewer<'_>, organization_ids: &[String], time_zone: &str) -> Result<Vec<Vec<Service>>, ApiError> {
+fn services_of(conn: &mut DbConn, viewer: Viewer<'_>, organization_ids: &[String], time_zone: &str) -> Result<Vec<Vec<Service>>, DirectoryError> {
     let mut lists = Vec::with_capacity(organization_ids.len());
     for id in organization_ids {
         let filter = ServiceFilter { organization_id: Some(id.clone()), ..ServiceFilter::default() };
@@ -671,7 +667,7 @@ fn nest(organizations: impl IntoIterator<Item = Organization>, lists: Vec<Vec<Se
 }
 
 /// Organizations with their services nested (HSDS's `full_service`), as this viewer may see them.
-pub async fn with_services(state: &AppState, viewer: Viewer<'_>, organizations: Vec<Organization>) -> Result<Vec<Organization>, ApiError> {
+pub async fn with_services(state: &AppState, viewer: Viewer<'_>, organizations: Vec<Organization>) -> Result<Vec<Organization>, DirectoryError> {
     let ids: Vec<String> = organizations.iter().map(|o| o.id.clone()).collect();
     let (organization, time_zone) = (viewer.organization().map(str::to_owned), state.settings.time_zone.clone());
     let lists = state.db.run(move |conn| services_of(conn, Viewer::of(organization.as_deref()), &ids, &time_zone)).await?;
@@ -709,14 +705,14 @@ const STREAM_CHUNK: usize = 200;
 /// client has gone. A failure midway ends the stream early (and is logged).
 fn stream_chunks<F>(state: &AppState, reader: &super::reader::Reader, produce: F) -> Chunks
 where
-    F: FnOnce(&mut DbConn, Viewer<'_>, &mut dyn FnMut(Vec<u8>) -> bool) -> Result<(), ApiError> + Send + 'static,
+    F: FnOnce(&mut DbConn, Viewer<'_>, &mut dyn FnMut(Vec<u8>) -> bool) -> Result<(), DirectoryError> + Send + 'static,
 {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
     let organization = reader.viewer().organization().map(str::to_owned);
     let db = state.db.clone();
     tokio::task::spawn_blocking(move || {
         let viewer = Viewer::of(organization.as_deref());
-        let outcome = db.get().map_err(ApiError::from).and_then(|mut conn| produce(&mut conn, viewer, &mut |lines| sender.blocking_send(lines).is_ok()));
+        let outcome = db.get().map_err(DirectoryError::from).and_then(|mut conn| produce(&mut conn, viewer, &mut |lines| sender.blocking_send(lines).is_ok()));
         if let Err(e) = outcome {
             tracing::error!(error = %e, "streaming the directory stopped early");
         }

@@ -1,22 +1,19 @@
 //! Managing an organization's users.
 
 use chrono::Utc;
-use harbour_types::{ErrorCode, NewUser, Page, PageRequest, User, UserWithTemporaryPassword};
+use harbour_types::{NewUser, Page, PageRequest, User, UserWithTemporaryPassword};
 
+use super::error::UserError;
 use super::repo::{self, NewUserRow};
 use crate::auth::accounts::{self, UserAccount};
 use crate::auth::{password, refresh, AccountCache, Permission, Principal};
 use crate::error::{validate, ApiError};
 use crate::state::AppState;
 
-fn not_found() -> ApiError {
-    ApiError::NotFound("no such user".into())
-}
-
 /// Loads a user the principal may manage. A user of another organization is reported
 /// as absent, so ids cannot be probed across organizations.
-async fn manageable(state: &AppState, principal: &Principal, id: String) -> Result<UserAccount, ApiError> {
-    let account = state.db.run(move |conn| accounts::find_user(conn, &id).map_err(ApiError::from)).await?.ok_or_else(not_found)?;
+async fn manageable(state: &AppState, principal: &Principal, id: String) -> Result<UserAccount, UserError> {
+    let account = state.db.run(move |conn| accounts::find_user(conn, &id).map_err(UserError::from)).await?.ok_or(UserError::NotFound)?;
     principal.authorize_owned(Permission::ManageUsersOf(&account.row.organization_id), &account.row.organization_id, "user")?;
     Ok(account)
 }
@@ -32,27 +29,23 @@ async fn new_temporary_password() -> Result<(String, String), ApiError> {
 }
 
 /// One page of an organization's users.
-pub async fn list(state: &AppState, principal: &Principal, organization_id: String, request: PageRequest) -> Result<Page<User>, ApiError> {
+pub async fn list(state: &AppState, principal: &Principal, organization_id: String, request: PageRequest) -> Result<Page<User>, UserError> {
     principal.authorize(Permission::ManageUsersOf(&organization_id))?;
     let (offset, limit) = crate::db::page_bounds(request);
-    let (accounts, total) = state.db.run(move |conn| repo::list_for_organization(conn, &organization_id, offset, limit).map_err(ApiError::from)).await?;
+    let (accounts, total) = state.db.run(move |conn| repo::list_for_organization(conn, &organization_id, offset, limit).map_err(UserError::from)).await?;
     Ok(Page::new(accounts.iter().map(UserAccount::to_dto).collect(), total.unsigned_abs(), request))
 }
 
 /// Creates a user with a temporary password, to be changed at first sign-in.
-pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: NewUser) -> Result<UserWithTemporaryPassword, ApiError> {
+pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: NewUser) -> Result<UserWithTemporaryPassword, UserError> {
     principal.authorize(Permission::ManageUsersOf(&organization_id))?;
     validate(&input)?;
     if let Some(role) = input.roles.iter().find(|r| !principal.may_grant(**r)) {
-        return Err(ApiError::Forbidden { code: ErrorCode::RoleNotGrantable, detail: format!("you may not grant the role {}", role.code()) });
+        return Err(UserError::RoleNotGrantable(*role));
     }
     let locale = input.locale.clone().unwrap_or_else(|| "en".into());
     if !matches!(locale.as_str(), "en" | "fr") {
-        return Err(ApiError::Validation(vec![harbour_types::FieldError {
-            pointer: "/locale".into(),
-            code: "locale".into(),
-            message: "must be en or fr".into(),
-        }]));
+        return Err(UserError::UnknownLocale);
     }
     let (temporary_password, password_hash) = new_temporary_password().await?;
     let id = uuid::Uuid::new_v4().to_string();
@@ -78,17 +71,17 @@ pub async fn create(state: &AppState, principal: &Principal, organization_id: St
                 updated_at: now,
             };
             repo::insert(conn, &row, &roles)?;
-            accounts::find_user(conn, &user_id)?.ok_or_else(not_found)
+            accounts::find_user(conn, &user_id)?.ok_or(UserError::NotFound)
         })
         .await?;
     Ok(UserWithTemporaryPassword { user: account.to_dto(), temporary_password })
 }
 
 /// Deactivates a user: they cannot sign in, and their sessions end at once.
-pub async fn deactivate(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<User, ApiError> {
+pub async fn deactivate(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<User, UserError> {
     let account = manageable(state, principal, id).await?;
     if principal.user_id() == Some(account.row.id.as_str()) {
-        return Err(ApiError::Conflict { code: ErrorCode::CannotDeactivateSelf, detail: "you cannot deactivate your own account".into() });
+        return Err(UserError::CannotDeactivateSelf);
     }
     let user_id = account.row.id.clone();
     let user = state
@@ -97,7 +90,7 @@ pub async fn deactivate(state: &AppState, recent: &AccountCache, principal: &Pri
             let now = Utc::now().naive_utc();
             repo::set_active(conn, &user_id, false, now)?;
             refresh::revoke_user(conn, &user_id, now)?;
-            accounts::find_user(conn, &user_id)?.map(|a| a.to_dto()).ok_or_else(not_found)
+            accounts::find_user(conn, &user_id)?.map(|a| a.to_dto()).ok_or(UserError::NotFound)
         })
         .await?;
     recent.forget_all();
@@ -105,7 +98,7 @@ pub async fn deactivate(state: &AppState, recent: &AccountCache, principal: &Pri
 }
 
 /// Gives a user a new temporary password; their sessions end at once.
-pub async fn reset_password(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<UserWithTemporaryPassword, ApiError> {
+pub async fn reset_password(state: &AppState, recent: &AccountCache, principal: &Principal, id: String) -> Result<UserWithTemporaryPassword, UserError> {
     let account = manageable(state, principal, id).await?;
     let (temporary_password, password_hash) = new_temporary_password().await?;
     let user_id = account.row.id.clone();
@@ -115,7 +108,7 @@ pub async fn reset_password(state: &AppState, recent: &AccountCache, principal: 
             let now = Utc::now().naive_utc();
             accounts::set_password(conn, &user_id, &password_hash, true, now)?;
             refresh::revoke_user(conn, &user_id, now)?;
-            accounts::find_user(conn, &user_id)?.map(|a| a.to_dto()).ok_or_else(not_found)
+            accounts::find_user(conn, &user_id)?.map(|a| a.to_dto()).ok_or(UserError::NotFound)
         })
         .await?;
     recent.forget_all();
