@@ -235,7 +235,7 @@ fn create_organization(conn: &mut DbConn, org: char) -> String {
         let email = Fixture::email(role, org);
         let user = NewUserRow {
             id: &uuid::Uuid::new_v4().to_string(),
-            organization_id: &id,
+            organization_id: &id.as_str().into(),
             email: &email,
             display_name: &format!("{} of {org}", role.code()),
             password_hash: password_hash(),

@@ -20,7 +20,7 @@ use crate::state::AppState;
 )]
 #[get("/organizations/{id}/api-clients")]
 pub async fn list_api_clients(state: web::Data<AppState>, principal: Principal, id: web::Path<String>) -> Result<web::Json<Vec<ApiClient>>, ApiError> {
-    Ok(web::Json(service::list(&state, &principal, id.into_inner()).await?))
+    Ok(web::Json(service::list(&state, &principal, id.into_inner().into()).await?))
 }
 
 /// Creates an API client for an organization; the secret is shown once.
@@ -37,7 +37,7 @@ pub async fn list_api_clients(state: web::Data<AppState>, principal: Principal, 
 )]
 #[post("/organizations/{id}/api-clients")]
 pub async fn create_api_client(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<NewApiClient>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Created().json(service::create(&state, &principal, id.into_inner(), body.into_inner()).await?))
+    Ok(HttpResponse::Created().json(service::create(&state, &principal, id.into_inner().into(), body.into_inner()).await?))
 }
 
 /// Revokes an API client: it can no longer obtain tokens, and its tokens stop working.

@@ -1,13 +1,14 @@
 //! API clients in the database.
 
 use diesel::prelude::*;
+use harbour_types::OrganizationId;
 
 use crate::auth::accounts::ApiClientRow;
 use crate::db::schema::api_clients;
 use crate::db::DbConn;
 
 /// An organization's clients, newest first.
-pub fn list_for_organization(conn: &mut DbConn, organization_id: &str) -> QueryResult<Vec<ApiClientRow>> {
+pub fn list_for_organization(conn: &mut DbConn, organization_id: &OrganizationId) -> QueryResult<Vec<ApiClientRow>> {
     api_clients::table
         .filter(api_clients::organization_id.eq(organization_id))
         .order((api_clients::created_at.desc(), api_clients::id.asc()))

@@ -1,7 +1,7 @@
 //! Creating, listing and revoking an organization's API clients.
 
 use chrono::Utc;
-use harbour_types::{ApiClient, ApiClientWithSecret, NewApiClient};
+use harbour_types::{ApiClient, ApiClientWithSecret, NewApiClient, OrganizationId};
 
 use super::error::ApiClientError;
 use super::repo;
@@ -11,14 +11,14 @@ use crate::error::validate;
 use crate::state::AppState;
 
 /// An organization's clients.
-pub async fn list(state: &AppState, principal: &Principal, organization_id: String) -> Result<Vec<ApiClient>, ApiClientError> {
+pub async fn list(state: &AppState, principal: &Principal, organization_id: OrganizationId) -> Result<Vec<ApiClient>, ApiClientError> {
     principal.authorize(Permission::ManageApiClientsOf(&organization_id))?;
     let rows = state.db.run(move |conn| repo::list_for_organization(conn, &organization_id).map_err(ApiClientError::from)).await?;
     Ok(rows.iter().map(ApiClientRow::to_dto).collect())
 }
 
 /// Creates a client; its secret is returned once and only its hash is kept.
-pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: NewApiClient) -> Result<ApiClientWithSecret, ApiClientError> {
+pub async fn create(state: &AppState, principal: &Principal, organization_id: OrganizationId, input: NewApiClient) -> Result<ApiClientWithSecret, ApiClientError> {
     principal.authorize(Permission::ManageApiClientsOf(&organization_id))?;
     validate(&input)?;
     let secret = password::random_token();

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{AccessPurpose, AuditAction, ConsentId, ParticipantId};
+use harbour_types::{AccessPurpose, AuditAction, ConsentId, OrganizationId, ParticipantId};
 
 use crate::db::schema::audit_events;
 use crate::db::{Bind, DbConn, HandWritten};
@@ -16,7 +16,7 @@ pub struct AuditRow {
     pub occurred_at: NaiveDateTime,
     pub actor_kind: String,
     pub actor_id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub action: AuditAction,
     pub entity_type: String,
     pub entity_id: String,
@@ -65,7 +65,7 @@ pub fn append_hashed_by_database(row: &AuditRow, genesis: &str, canonical_head: 
         Bind::Time(row.occurred_at),
         text(&row.actor_kind),
         text(&row.actor_id),
-        text(&row.organization_id),
+        text(row.organization_id.as_str()),
         text(row.action.code()),
         text(&row.entity_type),
         text(&row.entity_id),

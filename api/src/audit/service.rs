@@ -32,7 +32,7 @@ fn to_dto(row: AuditRow) -> Result<AuditEvent, ApiError> {
         id: row.id,
         actor_kind: row.actor_kind,
         actor_id: row.actor_id,
-        organization_id: row.organization_id,
+        organization_id: row.organization_id.into(),
         entity_type: row.entity_type,
         entity_id: row.entity_id,
         participant_id: row.participant_id.map(String::from),

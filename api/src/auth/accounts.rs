@@ -4,7 +4,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{ApiClient, Role, Scope, User};
+use harbour_types::{ApiClient, OrganizationId, Role, Scope, User};
 
 use crate::db::schema::{api_clients, organizations, user_roles, users};
 use crate::db::DbConn;
@@ -14,7 +14,7 @@ use crate::db::DbConn;
 #[diesel(table_name = users)]
 pub struct UserRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub email: String,
     pub display_name: String,
     pub password_hash: String,
@@ -40,7 +40,7 @@ impl UserAccount {
     pub fn to_dto(&self) -> User {
         User {
             id: self.row.id.clone(),
-            organization_id: self.row.organization_id.clone(),
+            organization_id: self.row.organization_id.to_string(),
             email: self.row.email.clone(),
             display_name: self.row.display_name.clone(),
             roles: self.roles.clone(),
@@ -119,7 +119,7 @@ pub fn set_password(conn: &mut DbConn, id: &str, password_hash: &str, must_chang
 #[diesel(table_name = api_clients)]
 pub struct ApiClientRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub name: String,
     pub client_id: String,
     pub secret_hash: String,
@@ -139,7 +139,7 @@ impl ApiClientRow {
     pub fn to_dto(&self) -> ApiClient {
         ApiClient {
             id: self.id.clone(),
-            organization_id: self.organization_id.clone(),
+            organization_id: self.organization_id.to_string(),
             name: self.name.clone(),
             client_id: self.client_id.clone(),
             scopes: self.scopes(),

@@ -4,7 +4,7 @@
 //! with the principal's own organization as read from the database — so a user of one
 //! organization can never act on another's by changing an id in the URL.
 
-use harbour_types::{ErrorCode, Role, Scope};
+use harbour_types::{ErrorCode, OrganizationId, Role, Scope};
 
 use super::principal::{Actor, Principal};
 use crate::error::ApiError;
@@ -19,13 +19,13 @@ pub enum Permission<'a> {
     /// Create organizations: system admins.
     ManageOrganizations,
     /// Edit this organization's details: its agency admins, and system admins.
-    EditOrganization(&'a str),
+    EditOrganization(&'a OrganizationId),
     /// Manage this organization's users: its agency admins, and system admins.
-    ManageUsersOf(&'a str),
+    ManageUsersOf(&'a OrganizationId),
     /// Manage this organization's API clients: its agency admins, and system admins.
-    ManageApiClientsOf(&'a str),
+    ManageApiClientsOf(&'a OrganizationId),
     /// Create and edit this organization's services and locations: its agency admins, and system admins.
-    EditDirectoryOf(&'a str),
+    EditDirectoryOf(&'a OrganizationId),
     /// Curate the shared directory — categories, regions, verification, stale listings:
     /// coordinators and system admins.
     CurateDirectory,
@@ -46,7 +46,7 @@ pub enum Permission<'a> {
     ReadDashboards,
     /// Manage this organization's webhook subscriptions: its agency admins, system
     /// admins, and its API clients with `webhooks:manage`.
-    ManageWebhooksOf(&'a str),
+    ManageWebhooksOf(&'a OrganizationId),
 }
 
 impl Principal {
@@ -67,15 +67,15 @@ impl Principal {
     /// Like [`Principal::authorize`], for a record owned by organization `owner`: a record
     /// of another organization that the caller may not act on is reported as absent
     /// (404, naming `what`), so ids cannot be probed across organizations.
-    pub fn authorize_owned(&self, permission: Permission<'_>, owner: &str, what: &str) -> Result<(), ApiError> {
+    pub fn authorize_owned(&self, permission: Permission<'_>, owner: &OrganizationId, what: &str) -> Result<(), ApiError> {
         self.authorize(permission).map_err(|e| match e {
-            ApiError::Forbidden { code: ErrorCode::Forbidden, .. } if owner != self.organization_id => ApiError::NotFound(format!("no such {what}")),
+            ApiError::Forbidden { code: ErrorCode::Forbidden, .. } if *owner != self.organization_id => ApiError::NotFound(format!("no such {what}")),
             other => other,
         })
     }
 
     fn allows(&self, permission: Permission<'_>) -> bool {
-        let own = |org: &str| org == self.organization_id;
+        let own = |org: &OrganizationId| *org == self.organization_id;
         match &self.actor {
             Actor::User { must_change_password: true, .. } => matches!(permission, Permission::OwnAccount),
             Actor::User { roles, .. } => {

@@ -13,7 +13,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
-use harbour_types::{Role, Scope};
+use harbour_types::{OrganizationId, Role, Scope};
 
 use super::accounts;
 use crate::error::ApiError;
@@ -45,7 +45,7 @@ pub enum Actor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     /// The organization the caller belongs to or acts for.
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     /// The user or client.
     pub actor: Actor,
     /// The user's display name or the client's name, as of the account cache: what a
@@ -138,7 +138,7 @@ impl FromRequest for Principal {
             let claims = claims.unwrap_or_else(|| Err(ApiError::Internal("application state is missing".into())))?;
             let mut principal = account(&state, &recent, &claims)
                 .await?
-                .filter(|p| p.organization_id == claims.org)
+                .filter(|p| p.organization_id.as_str() == claims.org)
                 .ok_or_else(|| ApiError::unauthenticated("the account is no longer active"))?;
             if let Actor::Client { scopes, .. } = &mut principal.actor {
                 // A scope removed from the client since the token was issued no longer counts.

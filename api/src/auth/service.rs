@@ -27,7 +27,7 @@ pub fn me(account: &UserAccount) -> Me {
         email: account.row.email.clone(),
         display_name: account.row.display_name.clone(),
         roles: account.roles.clone(),
-        organization: OrganizationRef { id: account.row.organization_id.clone(), name: account.organization_name.clone() },
+        organization: OrganizationRef { id: account.row.organization_id.to_string(), name: account.organization_name.clone() },
         locale: account.row.locale.clone(),
         must_change_password: account.row.must_change_password,
     }
@@ -55,7 +55,7 @@ fn new_refresh_row(state: &AppState, user_id: &str, family_id: Option<&str>) -> 
 }
 
 fn session(state: &AppState, account: &UserAccount, refresh_token: String) -> Result<Session, AuthError> {
-    let access_token = state.keys.issue(SubjectKind::User, &account.row.id, &account.row.organization_id, None)?;
+    let access_token = state.keys.issue(SubjectKind::User, &account.row.id, account.row.organization_id.as_str(), None)?;
     Ok(Session {
         response: SessionResponse { access_token, token_type: "Bearer".into(), expires_in: state.keys.ttl_seconds(), user: me(account) },
         refresh_token,
@@ -202,7 +202,7 @@ pub async fn client_token(
             .collect::<Result<_, _>>()?,
     };
     let scope = accounts::scopes_text(&granted);
-    let access_token = state.keys.issue(SubjectKind::Client, &client.id, &client.organization_id, Some(scope.clone()))?;
+    let access_token = state.keys.issue(SubjectKind::Client, &client.id, client.organization_id.as_str(), Some(scope.clone()))?;
     let id = client.id.clone();
     state.db.run(move |conn| accounts::touch_client(conn, &id, now()).map_err(ApiError::from)).await?;
     Ok(ClientTokenResponse { access_token, token_type: "Bearer".into(), expires_in: state.keys.ttl_seconds(), scope })

@@ -22,7 +22,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Utc};
-use harbour_types::{AccessPurpose, Consent, ConsentId, ConsentPurpose, ConsentStatus, DataCategory, EvidenceInfo, Participant, ParticipantAccess, Revocation};
+use harbour_types::{AccessPurpose, Consent, ConsentId, ConsentPurpose, ConsentStatus, DataCategory, EvidenceInfo, OrganizationId, Participant, ParticipantAccess, Revocation};
 
 use super::repo::ConsentRecord;
 use crate::auth::{Permission, Principal};
@@ -92,9 +92,9 @@ pub fn require_frontline(principal: &Principal) -> Result<(), ApiError> {
 
 /// What `principal` may see of a participant owned by `owner`, given the participant's
 /// consents; `None` when nothing.
-pub fn participant_access(principal: &Principal, owner: &str, consents: &[ConsentRecord], now: DateTime<Utc>) -> Option<Access> {
+pub fn participant_access(principal: &Principal, owner: &OrganizationId, consents: &[ConsentRecord], now: DateTime<Utc>) -> Option<Access> {
     require_frontline(principal).ok()?;
-    if principal.organization_id == owner {
+    if principal.organization_id == *owner {
         return Some(Access::Owner);
     }
     let reading = [ConsentPurpose::InformationSharing, ConsentPurpose::CaseConference];
@@ -174,14 +174,14 @@ pub fn shape_consent(consent: &ConsentRecord, view: ConsentView, principal: &Pri
     Consent {
         id: row.id.to_string(),
         participant_id: row.participant_id.to_string(),
-        organization: harbour_types::OrganizationRef { id: row.organization_id.clone(), name: consent.organization_name.clone() },
+        organization: harbour_types::OrganizationRef { id: row.organization_id.to_string(), name: consent.organization_name.clone() },
         status: consent_status(consent, now),
         method: row.method,
         given_at: row.given_at.and_utc(),
         expires_at: row.expires_at.and_utc(),
         purposes: consent.purposes.clone(),
         data_categories: consent.categories.clone(),
-        recipients: consent.recipients.iter().filter(|r| owner || r.id == principal.organization_id).cloned().collect(),
+        recipients: consent.recipients.iter().filter(|r| owner || r.id == principal.organization_id.as_str()).cloned().collect(),
         statement_language: row.statement_language,
         statement_text: owner.then(|| row.statement_text.clone()),
         witness_name: row.witness_name.clone().filter(|_| owner),
@@ -205,7 +205,7 @@ pub fn shape_consent(consent: &ConsentRecord, view: ConsentView, principal: &Pri
 /// What organization `receiver` may be sent of a participant in a referral: the union of
 /// the categories of the active consents that name it for the purpose "referral".
 /// `None` when no such consent exists: the referral cannot be sent.
-pub fn referral_disclosure(receiver: &str, consents: &[ConsentRecord], now: DateTime<Utc>) -> Option<Access> {
+pub fn referral_disclosure(receiver: &OrganizationId, consents: &[ConsentRecord], now: DateTime<Utc>) -> Option<Access> {
     let relied_on: Vec<&ConsentRecord> = consents
         .iter()
         .filter(|c| consent_status(c, now) == ConsentStatus::Active)

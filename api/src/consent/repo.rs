@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{ConsentId, ConsentMethod, ConsentPurpose, DataCategory, OrganizationRef, ParticipantId, RevocationMethod, StatementLanguage};
+use harbour_types::{ConsentId, ConsentMethod, ConsentPurpose, DataCategory, OrganizationId, OrganizationRef, ParticipantId, RevocationMethod, StatementLanguage};
 
 use crate::db::schema::{consent_evidence, consent_recipients, consents, organizations, participants, users};
 use crate::db::{codes_from_json, DbConn};
@@ -14,7 +14,7 @@ use crate::db::{codes_from_json, DbConn};
 pub struct ConsentRow {
     pub id: ConsentId,
     pub participant_id: ParticipantId,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub recorded_by: String,
     pub method: ConsentMethod,
     pub witness_name: Option<String>,
@@ -37,7 +37,7 @@ pub struct ConsentRow {
 }
 
 /// The organization that recorded a participant, if the participant exists.
-pub fn participant_owner(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<Option<String>> {
+pub fn participant_owner(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<Option<OrganizationId>> {
     participants::table.find(participant_id).select(participants::organization_id).first(conn).optional()
 }
 
@@ -56,8 +56,8 @@ pub struct ConsentRecord {
 
 impl ConsentRecord {
     /// Whether it names this organization.
-    pub fn names(&self, organization_id: &str) -> bool {
-        self.recipients.iter().any(|r| r.id == organization_id)
+    pub fn names(&self, organization_id: &OrganizationId) -> bool {
+        self.recipients.iter().any(|r| r.id == organization_id.as_str())
     }
 }
 
@@ -166,7 +166,7 @@ fn with_names() -> diesel::dsl::IntoBoxed<'static, diesel::dsl::Select<ConsentsW
 
 /// The ids of participants with a consent naming this organization that is not revoked,
 /// superseded or expired at `now`. (The policy still decides what each consent allows.)
-pub fn participants_naming(conn: &mut DbConn, organization_id: &str, now: NaiveDateTime) -> QueryResult<Vec<ParticipantId>> {
+pub fn participants_naming(conn: &mut DbConn, organization_id: &OrganizationId, now: NaiveDateTime) -> QueryResult<Vec<ParticipantId>> {
     consents::table
         .inner_join(consent_recipients::table)
         .filter(consent_recipients::organization_id.eq(organization_id))

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use chrono::{DateTime, Duration, Utc};
 use harbour_types::{
-    AccessPurpose, AuditAction, Consent, ConsentInput, ConsentMethod, ConsentStatement, ConsentStatementRequest, ConsentStatus, ConsentId, ParticipantId, RevocationInput,
+    AccessPurpose, AuditAction, Consent, ConsentInput, ConsentMethod, ConsentStatement, ConsentStatementRequest, ConsentStatus, ConsentId, ParticipantId, RevocationInput, OrganizationId,
 };
 
 use super::error::ConsentError;
@@ -263,14 +263,14 @@ fn check_supersedable(conn: &mut DbConn, old: &ConsentId, participant_id: &Parti
 
 /// The recording organization's name and the recipients' names, in the order given:
 /// every recipient must be another active organization of the partnership.
-fn names(conn: &mut DbConn, recorder_id: &str, recipient_ids: &[String]) -> Result<(String, Vec<String>), ConsentError> {
+fn names(conn: &mut DbConn, recorder_id: &OrganizationId, recipient_ids: &[String]) -> Result<(String, Vec<String>), ConsentError> {
     let recorder = organizations_repo::find(conn, recorder_id)?.ok_or(ConsentError::OrganizationNotFound)?;
     let mut recipients = Vec::with_capacity(recipient_ids.len());
     for (index, id) in recipient_ids.iter().enumerate() {
-        if *id == recorder.id {
+        if *id == recorder.id.as_str() {
             return Err(ConsentError::OwnOrganizationNamed { index });
         }
-        let organization = organizations_repo::find(conn, id)?.filter(|o| o.active).ok_or(ConsentError::UnknownRecipient { index })?;
+        let organization = organizations_repo::find(conn, &OrganizationId::from(id.as_str()))?.filter(|o| o.active).ok_or(ConsentError::UnknownRecipient { index })?;
         recipients.push(organization.name);
     }
     Ok((recorder.name, recipients))

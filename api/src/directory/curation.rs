@@ -30,7 +30,7 @@ pub async fn verify(state: &AppState, principal: &Principal, id: String) -> Resu
     }
     // Search does not show when a listing was verified: nothing to wait for. (The
     // revision moved, for the dashboards' stale listings; the poll rebuilds search.)
-    service::get(state, super::visibility::Viewer::Partner(&principal.organization_id), id).await
+    service::get(state, super::visibility::Viewer::Partner(principal.organization_id.as_str()), id).await
 }
 
 /// Listings not verified within the configured number of days, oldest first.

@@ -245,7 +245,7 @@ pub async fn get_service(state: web::Data<AppState>, reader: Reader, id: web::Pa
 #[post("/organizations/{id}/services")]
 pub async fn create_service(state: web::Data<AppState>, search: web::Data<DirectorySearch>, principal: Principal, id: web::Path<String>, body: web::Json<ServiceInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let created = service::create(&state, &search, &principal, id.into_inner(), body.into_inner()).await?;
+    let created = service::create(&state, &search, &principal, id.into_inner().into(), body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Created(), created.version, &created))
 }
 
@@ -303,7 +303,7 @@ pub async fn set_capacity(state: web::Data<AppState>, search: web::Data<Director
 )]
 #[get("/organizations/{id}/locations")]
 pub async fn list_locations(state: web::Data<AppState>, reader: Reader, id: web::Path<String>) -> Result<HttpResponse, ApiError> {
-    let found = service::list_locations(&state, reader.viewer(), id.into_inner()).await?;
+    let found = service::list_locations(&state, reader.viewer(), id.into_inner().into()).await?;
     Ok(HttpResponse::Ok().insert_header(offline_cache_policy(reveals_confidential(&found))).json(found))
 }
 
@@ -322,7 +322,7 @@ pub async fn list_locations(state: web::Data<AppState>, reader: Reader, id: web:
 #[post("/organizations/{id}/locations")]
 pub async fn create_location(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<LocationInput>) -> Result<HttpResponse, ApiError> {
     validate(&*body)?;
-    let created = service::create_location(&state, &principal, id.into_inner(), body.into_inner()).await?;
+    let created = service::create_location(&state, &principal, id.into_inner().into(), body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Created(), created.version, &created))
 }
 

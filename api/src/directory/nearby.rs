@@ -201,7 +201,7 @@ impl PostcodeArea {
     /// by id without, and then only the places this viewer may see, since a postal code
     /// is part of the address.
     pub fn links(&self, conn: &mut DbConn, filter: &ServiceFilter, viewer: Viewer<'_>) -> Result<Vec<LinkRow>, ApiError> {
-        let seen = |row: &LinkRow| shows_place(row.2.visibility(), &row.2.organization_id, viewer);
+        let seen = |row: &LinkRow| shows_place(row.2.visibility(), row.2.organization_id.as_str(), viewer);
         let Some(meters) = self.proximity_m else {
             let rows = repo::service_at_locations_placed(conn, filter, &PlaceBounds::PostcodeStart(self.area_code().to_owned()))?;
             return Ok(rows.into_iter().filter(|row| seen(row) && self.has_code(row.2.postal_code.as_deref())).collect());
@@ -236,7 +236,7 @@ impl PostcodeArea {
 /// Where this viewer is to measure a place from: its coordinates when they may see it,
 /// else its coarse point (see [`coarse_point`]).
 pub fn measured_at(location: &LocationRow, viewer: Viewer<'_>) -> Option<(f64, f64)> {
-    if shows_place(location.visibility(), &location.organization_id, viewer) {
+    if shows_place(location.visibility(), location.organization_id.as_str(), viewer) {
         location.latitude.zip(location.longitude)
     } else {
         location.coarse_latitude.zip(location.coarse_longitude)

@@ -26,7 +26,7 @@ impl Reader {
     /// How this reader sees places.
     pub fn viewer(&self) -> Viewer<'_> {
         match self {
-            Reader::Partner(principal) => Viewer::Partner(&principal.organization_id),
+            Reader::Partner(principal) => Viewer::Partner(principal.organization_id.as_str()),
             Reader::Public => Viewer::Public,
         }
     }

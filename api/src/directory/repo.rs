@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{CapacityStatus, ServiceStatus, Visibility};
+use harbour_types::{CapacityStatus, OrganizationId, ServiceStatus, Visibility};
 
 use crate::db::schema::{
     directory_changes, directory_revision, locations, phones, regions, schedule_exceptions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
@@ -19,7 +19,7 @@ use crate::directory::nearby;
 #[diesel(table_name = services, treat_none_as_null = true)]
 pub struct ServiceRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub name: String,
     pub description: String,
     pub status: ServiceStatus,
@@ -75,7 +75,7 @@ pub struct ServiceChanges {
 #[diesel(table_name = locations, treat_none_as_null = true)]
 pub struct LocationRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub name: String,
     pub description: String,
     pub visibility: String,
@@ -426,12 +426,12 @@ pub fn find_location(conn: &mut DbConn, id: &str) -> QueryResult<Option<Location
 }
 
 /// An organization's locations, by name.
-pub fn list_locations(conn: &mut DbConn, organization_id: &str) -> QueryResult<Vec<LocationRow>> {
+pub fn list_locations(conn: &mut DbConn, organization_id: &OrganizationId) -> QueryResult<Vec<LocationRow>> {
     locations::table.filter(locations::organization_id.eq(organization_id)).order((locations::name.asc(), locations::id.asc())).select(LocationRow::as_select()).load(conn)
 }
 
 /// How many of these location ids belong to this organization.
-pub fn count_own_locations(conn: &mut DbConn, organization_id: &str, ids: &[String]) -> QueryResult<i64> {
+pub fn count_own_locations(conn: &mut DbConn, organization_id: &OrganizationId, ids: &[String]) -> QueryResult<i64> {
     locations::table.filter(locations::organization_id.eq(organization_id)).filter(locations::id.eq_any(ids)).count().get_result(conn)
 }
 
@@ -698,7 +698,7 @@ pub fn public_points_in(conn: &mut DbConn, area: &str) -> QueryResult<Vec<(Optio
 }
 
 /// The services of this organization.
-pub fn services_of(conn: &mut DbConn, organization_id: &str) -> QueryResult<Vec<String>> {
+pub fn services_of(conn: &mut DbConn, organization_id: &OrganizationId) -> QueryResult<Vec<String>> {
     services::table.filter(services::organization_id.eq(organization_id)).select(services::id).load(conn)
 }
 

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDateTime, Utc};
 use harbour_types::{
-    Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Organization, Page, PageRequest, Phone, PhoneKind, Region, Schedule,
+    Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Organization, Page, PageRequest, Phone, PhoneKind, Region, Schedule, OrganizationId,
     ScheduleException, Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, Taxonomy, TaxonomyTerm, TermRef, Weekday,
 };
 
@@ -49,7 +49,7 @@ pub fn location_dto(row: &LocationRow) -> Location {
     Location {
         id: row.id.clone(),
         location_type: "physical".into(),
-        organization_id: row.organization_id.clone(),
+        organization_id: row.organization_id.to_string(),
         name: row.name.clone(),
         description: row.description.clone(),
         visibility: row.visibility(),
@@ -111,7 +111,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
     let (open_now, opens_next_at) = clock_readings(&Hours::of(&schedules, &schedule_exceptions, row.open_24_7), time_zone);
     Service {
         id: row.id.clone(),
-        organization_id: row.organization_id.clone(),
+        organization_id: row.organization_id.to_string(),
         name: row.name.clone(),
         alternate_name: row.alternate_name.clone(),
         description: row.description.clone(),
@@ -222,7 +222,7 @@ pub async fn get(state: &AppState, viewer: Viewer<'_>, id: String) -> Result<Ser
 
 /// Checks what `validator` cannot: ages in order, language codes, and that locations,
 /// categories and regions exist (and locations are the organization's own).
-fn check_references(conn: &mut DbConn, organization_id: &str, input: &ServiceInput) -> Result<(), DirectoryError> {
+fn check_references(conn: &mut DbConn, organization_id: &OrganizationId, input: &ServiceInput) -> Result<(), DirectoryError> {
     let dates = &input.schedule_exceptions;
     if let Some(index) = (0..dates.len()).find(|&i| dates[..i].iter().any(|earlier| earlier.date == dates[i].date)) {
         return Err(DirectoryError::DuplicateException { index });
@@ -333,7 +333,7 @@ pub(crate) fn acting_user(principal: &Principal) -> Result<String, DirectoryErro
 }
 
 /// Creates a service for an organization.
-pub async fn create(state: &AppState, search: &DirectorySearch, principal: &Principal, organization_id: String, input: ServiceInput) -> Result<Service, DirectoryError> {
+pub async fn create(state: &AppState, search: &DirectorySearch, principal: &Principal, organization_id: OrganizationId, input: ServiceInput) -> Result<Service, DirectoryError> {
     principal.authorize(Permission::EditDirectoryOf(&organization_id))?;
     let user = acting_user(principal)?;
     let viewer_org = principal.organization_id.clone();
@@ -380,7 +380,7 @@ pub async fn create(state: &AppState, search: &DirectorySearch, principal: &Prin
         })
         .await?;
     reindex(state, search).await;
-    Ok(service_dto(&aggregate, Viewer::Partner(&viewer_org), &state.settings.time_zone))
+    Ok(service_dto(&aggregate, Viewer::Partner(viewer_org.as_str()), &state.settings.time_zone))
 }
 
 /// Loads a service for an edit and checks that the principal may edit it.
@@ -407,7 +407,7 @@ pub async fn update(state: &AppState, search: &DirectorySearch, principal: &Prin
         })
         .await?;
     reindex(state, search).await;
-    Ok(service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone))
+    Ok(service_dto(&aggregate, Viewer::Partner(principal.organization_id.as_str()), &state.settings.time_zone))
 }
 
 /// The one-tap capacity update, if the service is still at `expected_version`.
@@ -430,13 +430,13 @@ pub async fn set_capacity(state: &AppState, search: &DirectorySearch, principal:
             Ok((load_one(conn, &id)?, repo::revision(conn)?))
         })
         .await?;
-    let service = service_dto(&aggregate, Viewer::Partner(&principal.organization_id), &state.settings.time_zone);
+    let service = service_dto(&aggregate, Viewer::Partner(principal.organization_id.as_str()), &state.settings.time_zone);
     search.capacity_changed(revision, &service.id, service.capacity.clone());
     Ok(service)
 }
 
 /// The row for a location saved from `input`, over the `previous` one when it is replaced.
-fn location_row(id: String, organization_id: String, input: &LocationInput, version: i32, created_at: NaiveDateTime, by: String, previous: Option<&LocationRow>) -> LocationRow {
+fn location_row(id: String, organization_id: OrganizationId, input: &LocationInput, version: i32, created_at: NaiveDateTime, by: String, previous: Option<&LocationRow>) -> LocationRow {
     let text = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     LocationRow {
         id,
@@ -464,7 +464,7 @@ fn location_row(id: String, organization_id: String, input: &LocationInput, vers
 }
 
 /// Creates a location for an organization.
-pub async fn create_location(state: &AppState, principal: &Principal, organization_id: String, input: LocationInput) -> Result<Location, DirectoryError> {
+pub async fn create_location(state: &AppState, principal: &Principal, organization_id: OrganizationId, input: LocationInput) -> Result<Location, DirectoryError> {
     principal.authorize(Permission::EditDirectoryOf(&organization_id))?;
     let row = location_row(uuid::Uuid::new_v4().to_string(), organization_id, &input, 1, now(), acting_user(principal)?, None);
     let dto = location_dto(&row);
@@ -493,7 +493,7 @@ pub async fn update_location(state: &AppState, search: &DirectorySearch, princip
 }
 
 /// An organization's locations, as this viewer may see them.
-pub async fn list_locations(state: &AppState, viewer: Viewer<'_>, organization_id: String) -> Result<Vec<Location>, DirectoryError> {
+pub async fn list_locations(state: &AppState, viewer: Viewer<'_>, organization_id: OrganizationId) -> Result<Vec<Location>, DirectoryError> {
     let rows = state.db.run(move |conn| repo::list_locations(conn, &organization_id).map_err(DirectoryError::from)).await?;
     Ok(rows.iter().map(|r| redact(location_dto(r), viewer)).collect())
 }

@@ -18,7 +18,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Utc};
 use harbour_types::{
-    CapacityStatus, Organization, OrganizationInput, PhoneKind, Region, Sector, Service, ServiceAttribute, ServiceStatus, Taxonomy, TaxonomyTerm, Visibility, Weekday,
+    CapacityStatus, Organization, OrganizationId, OrganizationInput, PhoneKind, Region, Sector, Service, ServiceAttribute, ServiceStatus, Taxonomy, TaxonomyTerm, Visibility, Weekday,
 };
 use serde::Deserialize;
 use serde_json::Value;
@@ -547,7 +547,7 @@ pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
         let now = Utc::now().naive_utc();
         let mut row = OrganizationRow::new(o.id.clone(), &input, now);
         row.active = o.active;
-        if let Some(existing) = organizations_repo::find(conn, &o.id).map_err(db_reason)? {
+        if let Some(existing) = organizations_repo::find(conn, &OrganizationId::from(o.id.as_str())).map_err(db_reason)? {
             row.created_at = existing.created_at;
             row.verified_at = existing.verified_at;
         }
@@ -568,7 +568,7 @@ fn normalize_time(time: &str) -> Option<String> {
 }
 
 fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
-    if organizations_repo::find(conn, &s.organization_id).map_err(db_reason)?.is_none() {
+    if organizations_repo::find(conn, &OrganizationId::from(s.organization_id.as_str())).map_err(db_reason)?.is_none() {
         return Err(format!("organization {} is not in the directory", s.organization_id));
     }
     let mut category_ids: Vec<String> = s.categories.iter().map(|c| c.id.clone()).chain(s.attributes.iter().filter_map(|a| a.taxonomy_term_id.clone())).collect();
@@ -593,7 +593,7 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
         let address = l.addresses.into_iter().next();
         let row = LocationRow {
             id: l.id.clone(),
-            organization_id: s.organization_id.clone(),
+            organization_id: s.organization_id.as_str().into(),
             name: l.name.unwrap_or_else(|| s.name.clone()),
             description: l.description,
             visibility: l.visibility.unwrap_or(Visibility::Public).code().to_owned(),
@@ -669,7 +669,7 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
     let capacity = s.capacity.unwrap_or(CapacityRecord { status: CapacityStatus::Accepting, available: None, maximum: None, unit: None, updated: None });
     let row = ServiceRow {
         id: s.id.clone(),
-        organization_id: s.organization_id,
+        organization_id: s.organization_id.into(),
         name: s.name,
         description: s.description,
         status: s.status,

@@ -92,7 +92,7 @@ pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, quer
 )]
 #[get("/organizations/{id}")]
 pub async fn get_organization(state: web::Data<AppState>, reader: Reader, id: web::Path<String>, query: web::Query<OrganizationQuery>) -> Result<HttpResponse, ApiError> {
-    let mut found = vec![service::get(&state, id.into_inner()).await?];
+    let mut found = vec![service::get(&state, id.into_inner().into()).await?];
     if query.full_service == Some(true) {
         found = directory::with_services(&state, reader.viewer(), found).await?;
     }
@@ -132,5 +132,5 @@ pub async fn create_organization(state: web::Data<AppState>, principal: Principa
 )]
 #[put("/organizations/{id}")]
 pub async fn update_organization(state: web::Data<AppState>, recent: web::Data<AccountCache>, principal: Principal, id: web::Path<String>, body: web::Json<OrganizationInput>) -> Result<web::Json<Organization>, ApiError> {
-    Ok(web::Json(service::update(&state, &recent, &principal, id.into_inner(), body.into_inner()).await?))
+    Ok(web::Json(service::update(&state, &recent, &principal, id.into_inner().into(), body.into_inner()).await?))
 }

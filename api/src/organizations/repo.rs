@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{Organization, OrganizationInput, Sector};
+use harbour_types::{Organization, OrganizationId, OrganizationInput, Sector};
 
 use crate::db::schema::organizations;
 use crate::db::DbConn;
@@ -12,7 +12,7 @@ use crate::directory::repo::{bump_revision, services_of, Changed};
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = organizations, treat_none_as_null = true)]
 pub struct OrganizationRow {
-    pub id: String,
+    pub id: OrganizationId,
     pub slug: String,
     pub name: String,
     pub description: String,
@@ -30,7 +30,7 @@ impl OrganizationRow {
     /// A new row from validated input.
     pub fn new(id: String, input: &OrganizationInput, at: NaiveDateTime) -> OrganizationRow {
         OrganizationRow {
-            id,
+            id: id.into(),
             slug: input.slug.clone(),
             name: input.name.trim().to_owned(),
             description: input.description.trim().to_owned(),
@@ -48,7 +48,7 @@ impl OrganizationRow {
     /// The organization as partners see it.
     pub fn to_dto(&self) -> Organization {
         Organization {
-            id: self.id.clone(),
+            id: self.id.to_string(),
             slug: self.slug.clone(),
             name: self.name.clone(),
             description: self.description.clone(),
@@ -76,7 +76,7 @@ pub fn list(conn: &mut DbConn, offset: i64, limit: i64) -> QueryResult<(Vec<Orga
 }
 
 /// The organization with this id.
-pub fn find(conn: &mut DbConn, id: &str) -> QueryResult<Option<OrganizationRow>> {
+pub fn find(conn: &mut DbConn, id: &OrganizationId) -> QueryResult<Option<OrganizationRow>> {
     organizations::table.find(id).select(OrganizationRow::as_select()).first(conn).optional()
 }
 
@@ -87,7 +87,7 @@ pub fn insert(conn: &mut DbConn, row: &OrganizationRow) -> QueryResult<()> {
 }
 
 /// Replaces an organization's details.
-pub fn update(conn: &mut DbConn, id: &str, input: &OrganizationInput, at: NaiveDateTime) -> QueryResult<usize> {
+pub fn update(conn: &mut DbConn, id: &OrganizationId, input: &OrganizationInput, at: NaiveDateTime) -> QueryResult<usize> {
     let changed = services_of(conn, id)?;
     bump_revision(conn, Changed::Services(&changed))?; // organization names are searched
     diesel::update(organizations::table.find(id))

@@ -1,7 +1,7 @@
 //! Listing, creating and editing organizations.
 
 use chrono::Utc;
-use harbour_types::{Organization, OrganizationInput, Page, PageRequest};
+use harbour_types::{Organization, OrganizationId, OrganizationInput, Page, PageRequest};
 
 use super::error::OrganizationError;
 use super::repo::{self, OrganizationRow};
@@ -25,7 +25,7 @@ pub async fn find(state: &AppState, words: &str) -> Result<Vec<Organization>, Or
 }
 
 /// One organization.
-pub async fn get(state: &AppState, id: String) -> Result<Organization, OrganizationError> {
+pub async fn get(state: &AppState, id: OrganizationId) -> Result<Organization, OrganizationError> {
     let row = state.db.run(move |conn| repo::find(conn, &id).map_err(OrganizationError::from)).await?;
     row.map(|r| r.to_dto()).ok_or(OrganizationError::NotFound)
 }
@@ -41,7 +41,7 @@ pub async fn create(state: &AppState, principal: &Principal, input: Organization
 }
 
 /// Replaces an organization's details.
-pub async fn update(state: &AppState, recent: &AccountCache, principal: &Principal, id: String, input: OrganizationInput) -> Result<Organization, OrganizationError> {
+pub async fn update(state: &AppState, recent: &AccountCache, principal: &Principal, id: OrganizationId, input: OrganizationInput) -> Result<Organization, OrganizationError> {
     principal.authorize(Permission::EditOrganization(&id))?;
     validate(&input)?;
     let organization = state

@@ -51,7 +51,7 @@ pub async fn report(state: &AppState, accessor: Accessor, participant_id: Partic
                     Ok(Disclosure {
                         occurred_at: e.occurred_at.and_utc(),
                         actor_name: names.get(&e.actor_id).cloned().unwrap_or_default(),
-                        organization: OrganizationRef { name: organization_names.get(&e.organization_id).cloned().unwrap_or_default(), id: e.organization_id },
+                        organization: OrganizationRef { name: organization_names.get(e.organization_id.as_str()).cloned().unwrap_or_default(), id: e.organization_id.into() },
                         action: e.action,
                         purpose: e.purpose,
                         data_categories: crate::db::codes_from_json(&e.data_categories, DataCategory::from_code)?,

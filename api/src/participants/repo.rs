@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::ParticipantId;
+use harbour_types::{OrganizationId, ParticipantId};
 
 use crate::db::schema::{organizations, participants, users};
 use crate::db::DbConn;
@@ -13,7 +13,7 @@ use crate::db::DbConn;
 #[diesel(table_name = participants, treat_none_as_null = true)]
 pub struct ParticipantRow {
     pub id: ParticipantId,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub alias: String,
     pub alias_folded: String,
     pub age_band: Option<String>,
@@ -87,7 +87,7 @@ pub fn search(conn: &mut DbConn, scope: SearchScope<'_>, alias_folded: &str, off
 #[derive(Debug, Clone, Copy)]
 pub enum SearchScope<'a> {
     /// Those this organization recorded.
-    OwnedBy(&'a str),
+    OwnedBy(&'a OrganizationId),
     /// These ids (participants shared with the caller's organization).
     Among(&'a [ParticipantId]),
 }
@@ -111,7 +111,7 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<ParticipantRow>> {
 }
 
 /// Whether this user belongs to this organization and is active (a valid primary contact).
-pub fn is_active_member(conn: &mut DbConn, user_id: &str, organization_id: &str) -> QueryResult<bool> {
+pub fn is_active_member(conn: &mut DbConn, user_id: &str, organization_id: &OrganizationId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         users::table.filter(users::id.eq(user_id)).filter(users::organization_id.eq(organization_id)).filter(users::active.eq(true)),
     ))

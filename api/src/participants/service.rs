@@ -3,7 +3,7 @@
 //! [`crate::consent::policy`].
 
 use chrono::{Datelike as _, NaiveDate, Utc};
-use harbour_types::{AgeBand, AuditAction, DataCategory, Page, PageRequest, Participant, ParticipantAccess, ParticipantId, ParticipantIdentity, ParticipantInput, ParticipantNeeds, ParticipantSafety, ParticipantSearch, ParticipantSummary, SafeContact, SafeContactMethod};
+use harbour_types::{AgeBand, AuditAction, DataCategory, OrganizationId, Page, PageRequest, Participant, ParticipantAccess, ParticipantId, ParticipantIdentity, ParticipantInput, ParticipantNeeds, ParticipantSafety, ParticipantSearch, ParticipantSummary, SafeContact, SafeContactMethod};
 
 use super::error::ParticipantError;
 use super::repo::{self, ParticipantRecord, ParticipantRow, SearchScope};
@@ -153,7 +153,7 @@ pub async fn search(state: &AppState, accessor: Accessor, query: ParticipantSear
             id: row.id.into(),
             alias: row.alias,
             pronouns: row.pronouns,
-            organization_id: row.organization_id,
+            organization_id: row.organization_id.into(),
             organization_name,
             updated_at: row.updated_at.and_utc(),
         })
@@ -201,7 +201,7 @@ fn check_input(input: &ParticipantInput) -> Result<(), ParticipantError> {
 }
 
 /// References the body makes: a primary contact of the owning organization, known categories.
-fn check_references(conn: &mut DbConn, input: &ParticipantInput, organization_id: &str) -> Result<(), ParticipantError> {
+fn check_references(conn: &mut DbConn, input: &ParticipantInput, organization_id: &OrganizationId) -> Result<(), ParticipantError> {
     if let Some(user) = input.contact.as_ref().and_then(|c| c.primary_contact_id.as_deref()) {
         if !repo::is_active_member(conn, user, organization_id)? {
             return Err(ParticipantError::UnknownPrimaryContact);
@@ -219,7 +219,7 @@ fn check_references(conn: &mut DbConn, input: &ParticipantInput, organization_id
 /// What a row is stamped with besides the body.
 struct Stamp<'a> {
     id: &'a ParticipantId,
-    organization_id: &'a str,
+    organization_id: &'a OrganizationId,
     actor: &'a str,
     created_by: &'a str,
     created_at: chrono::NaiveDateTime,
@@ -284,7 +284,7 @@ fn open(keys: &Keyring, record: &ParticipantRecord) -> Result<Participant, ApiEr
     };
     Ok(Participant {
         id: row.id.to_string(),
-        organization_id: row.organization_id.clone(),
+        organization_id: row.organization_id.to_string(),
         organization_name: record.organization_name.clone(),
         alias: row.alias.clone(),
         age_band: row.age_band.as_deref().and_then(AgeBand::from_code),

@@ -5,7 +5,7 @@ use diesel::expression::{AppearsOnTable, ValidGrouping};
 use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Integer, Nullable};
-use harbour_types::{ConsentId, EventKind, Outcome, ParticipantId, ReasonCode, ReferralId, ReferralStatus, Role, ServiceStatus, Urgency};
+use harbour_types::{ConsentId, EventKind, OrganizationId, Outcome, ParticipantId, ReasonCode, ReferralId, ReferralStatus, Role, ServiceStatus, Urgency};
 
 use super::lifecycle::awaiting_answer;
 
@@ -19,10 +19,10 @@ use crate::db::{load_sql, Bind, DbConn, MultiBackend, Statement, Write};
 #[diesel(table_name = referrals, treat_none_as_default_value = false)]
 pub struct ReferralRow {
     pub id: ReferralId,
-    pub from_organization_id: String,
+    pub from_organization_id: OrganizationId,
     pub from_user_id: Option<String>,
     pub from_client_id: Option<String>,
-    pub to_organization_id: String,
+    pub to_organization_id: OrganizationId,
     pub service_id: String,
     pub participant_id: ParticipantId,
     pub consent_id: Option<ConsentId>,
@@ -64,7 +64,7 @@ pub struct EventRow {
     pub kind: EventKind,
     pub actor_user_id: Option<String>,
     pub actor_client_id: Option<String>,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub status: ReferralStatus,
     pub note: Option<String>,
 }
@@ -77,7 +77,7 @@ pub struct MessageRow {
     pub referral_id: ReferralId,
     pub at: NaiveDateTime,
     pub author_id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub body: String,
 }
 
@@ -105,13 +105,13 @@ pub fn names(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<Names> {
 /// name however many referrals (an inbox page asked five per row before).
 pub fn names_of(conn: &mut DbConn, rows: &[ReferralRow]) -> QueryResult<Vec<Names>> {
     use std::collections::HashMap;
-    fn ids<'a>(ids: impl Iterator<Item = &'a String>) -> Vec<&'a String> {
-        let mut ids: Vec<&String> = ids.collect();
+    fn ids<'a, Id: Ord + ?Sized + 'a>(ids: impl Iterator<Item = &'a Id>) -> Vec<&'a Id> {
+        let mut ids: Vec<&Id> = ids.collect();
         ids.sort_unstable();
         ids.dedup();
         ids
     }
-    let organization_ids = ids(rows.iter().flat_map(|r| [&r.from_organization_id, &r.to_organization_id]));
+    let organization_ids = ids(rows.iter().flat_map(|r| [r.from_organization_id.as_str(), r.to_organization_id.as_str()]));
     let user_ids = ids(rows.iter().flat_map(|r| r.from_user_id.iter().chain(&r.assignee_id)));
     let client_ids = ids(rows.iter().filter_map(|r| r.from_client_id.as_ref()));
     let service_ids = ids(rows.iter().map(|r| &r.service_id));
@@ -128,12 +128,12 @@ pub fn names_of(conn: &mut DbConn, rows: &[ReferralRow]) -> QueryResult<Vec<Name
         api_clients::table.filter(api_clients::id.eq_any(client_ids)).select((api_clients::id, api_clients::name)).load(conn)?.into_iter().collect()
     };
     let services: HashMap<String, String> = services::table.filter(services::id.eq_any(service_ids)).select((services::id, services::name)).load(conn)?.into_iter().collect();
-    let name = |names: &HashMap<String, String>, id: &String| names.get(id).cloned().unwrap_or_default();
+    let name = |names: &HashMap<String, String>, id: &str| names.get(id).cloned().unwrap_or_default();
     Ok(rows
         .iter()
         .map(|row| Names {
-            from_organization: name(&organizations, &row.from_organization_id),
-            to_organization: name(&organizations, &row.to_organization_id),
+            from_organization: name(&organizations, row.from_organization_id.as_str()),
+            to_organization: name(&organizations, row.to_organization_id.as_str()),
             from_user: match (&row.from_user_id, &row.from_client_id) {
                 (Some(user), _) => name(&users, user),
                 (None, Some(client)) => name(&clients, client),
@@ -227,7 +227,7 @@ fn hidden_from_box(sent: bool) -> Option<&'static str> {
 }
 
 /// The referrals an organization sent (`sent`) or received (`!sent`), filtered.
-fn filtered(organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDateTime) -> referrals::BoxedQuery<'static, MultiBackend> {
+fn filtered(organization_id: &OrganizationId, sent: bool, filter: &ListFilter, now: NaiveDateTime) -> referrals::BoxedQuery<'static, MultiBackend> {
     let mut query = referrals::table.into_boxed();
     query = if sent {
         query.filter(referrals::from_organization_id.eq(organization_id.to_owned()))
@@ -260,7 +260,7 @@ fn filtered(organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDa
 /// inbox or outbox as a whole, or one status of it, is added up from the tallies the
 /// database keeps (migration `…000018_referral_tallies`): counting it cost a read of the
 /// organization's whole history on every page. Narrower filters are counted.
-pub fn count_for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDateTime) -> QueryResult<i64> {
+pub fn count_for_organization(conn: &mut DbConn, organization_id: &OrganizationId, sent: bool, filter: &ListFilter, now: NaiveDateTime) -> QueryResult<i64> {
     let ListFilter { status, urgency, service_id, assignee_id, overdue } = filter;
     if urgency.is_none() && service_id.is_none() && assignee_id.is_none() && overdue.is_none() {
         let mut tallies = referral_tallies::table
@@ -283,7 +283,7 @@ pub fn count_for_organization(conn: &mut DbConn, organization_id: &str, sent: bo
 /// One page of what [`count_for_organization`] counts: overdue at `now` first, then the
 /// most urgent, then the newest. Overdue referrals are few and read whole; the rest come
 /// in index order, so a busy organization's page costs a page, not its whole history.
-pub fn page_for_organization(conn: &mut DbConn, organization_id: &str, sent: bool, filter: &ListFilter, now: NaiveDateTime, offset: i64, limit: i64) -> QueryResult<Vec<ReferralRow>> {
+pub fn page_for_organization(conn: &mut DbConn, organization_id: &OrganizationId, sent: bool, filter: &ListFilter, now: NaiveDateTime, offset: i64, limit: i64) -> QueryResult<Vec<ReferralRow>> {
     let ordered_ids = |overdue: bool| {
         let part = ListFilter { overdue: Some(overdue), ..filter.clone() };
         filtered(organization_id, sent, &part, now).order((UrgencyRank.desc(), referrals::created_at.desc(), referrals::id.desc())).select(referrals::id)
@@ -368,7 +368,7 @@ pub fn timeline(conn: &mut DbConn, referral_id: &ReferralId) -> QueryResult<Vec<
 #[derive(Debug, Clone, QueryableByName)]
 pub struct ServiceFacts {
     #[diesel(sql_type = diesel::sql_types::Text)]
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     #[diesel(sql_type = diesel::sql_types::Text)]
     pub organization_name: String,
     #[diesel(sql_type = diesel::sql_types::Text)]
@@ -393,7 +393,7 @@ const MAX_TAXONOMY_DEPTH: usize = 32;
 /// sending organization also serves, else the first by name — and the top-level category
 /// of the first need named, else of the service's first category. One query: it runs
 /// inside referral creation's transaction, where each round trip counts.
-pub fn service_for_referral(conn: &mut DbConn, service_id: &str, from_organization_id: &str, need_category_ids: &[String]) -> QueryResult<Option<ServiceFacts>> {
+pub fn service_for_referral(conn: &mut DbConn, service_id: &str, from_organization_id: &OrganizationId, need_category_ids: &[String]) -> QueryResult<Option<ServiceFacts>> {
     // The category: up the tree from where it starts to its top. The tree has no cycles
     // (curation refuses them); the depth bound only guards bad data.
     let (start, bind) = match need_category_ids.first() {
@@ -412,7 +412,7 @@ pub fn service_for_referral(conn: &mut DbConn, service_id: &str, from_organizati
                 (SELECT id FROM up ORDER BY depth DESC LIMIT 1) AS category_id \
          FROM services s JOIN organizations o ON o.id = s.organization_id WHERE s.id = ?"
     );
-    let binds = [Bind::Text(bind), Bind::Text(from_organization_id.to_owned()), Bind::Text(service_id.to_owned())];
+    let binds = [Bind::Text(bind), Bind::Text(from_organization_id.to_string()), Bind::Text(service_id.to_owned())];
     Ok(load_sql::<ServiceFacts>(conn, &sql, &binds)?.pop())
 }
 

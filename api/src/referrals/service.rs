@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use harbour_types::{
-    AccessPurpose, AssigneeInput, AuditAction, ConsentId, EventKind, OrganizationRef, Page, PageRequest, Participant, Referral, ReferralAction, ReferralCounts,
+    AccessPurpose, AssigneeInput, AuditAction, ConsentId, EventKind, OrganizationRef, Page, PageRequest, Participant, Referral, ReferralAction, ReferralCounts, OrganizationId,
     ReferralEvent, ParticipantId, ReferralId, ReferralInput, ReferralMessage, ReferralMessageInput, ReferralNeeds, ReferralStatus, ReferralTransition, ServiceStatus, Urgency, WebhookEvent,
 };
 use serde::Deserialize;
@@ -370,7 +370,7 @@ pub async fn counts(state: &AppState, accessor: Accessor) -> Result<ReferralCoun
 }
 
 fn message_dto((m, author, organization): (MessageRow, String, String)) -> ReferralMessage {
-    ReferralMessage { id: m.id, at: m.at.and_utc(), author_name: author, organization: OrganizationRef { id: m.organization_id, name: organization }, body: m.body }
+    ReferralMessage { id: m.id, at: m.at.and_utc(), author_name: author, organization: OrganizationRef { id: m.organization_id.into(), name: organization }, body: m.body }
 }
 
 /// Removes the participant part of every referral sent under a consent just revoked,
@@ -445,7 +445,7 @@ fn event(conn: &mut DbConn, row: &ReferralRow, kind: EventKind, accessor: &Acces
 }
 
 /// Appends to the timeline; `actor` is none for what Harbour itself did.
-fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: EventKind, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> Result<(), ReferralError> {
+fn record_event(conn: &mut DbConn, row: &ReferralRow, kind: EventKind, actor: Option<&Actor>, organization_id: &OrganizationId, note: Option<&str>) -> Result<(), ReferralError> {
     let ordinal = repo::next_ordinal(conn, &row.id)?;
     append_events(conn, row, &[new_event(row, ordinal, kind, actor, organization_id, note)], &[])
 }
@@ -460,7 +460,7 @@ fn append_events(conn: &mut DbConn, row: &ReferralRow, events: &[EventRow], with
 }
 
 /// The timeline event `ordinal` of a referral, as it stands now.
-fn new_event(row: &ReferralRow, ordinal: i32, kind: EventKind, actor: Option<&Actor>, organization_id: &str, note: Option<&str>) -> EventRow {
+fn new_event(row: &ReferralRow, ordinal: i32, kind: EventKind, actor: Option<&Actor>, organization_id: &OrganizationId, note: Option<&str>) -> EventRow {
     EventRow {
         id: ordered_id(),
         referral_id: row.id.clone(),
@@ -484,7 +484,7 @@ fn new_event(row: &ReferralRow, ordinal: i32, kind: EventKind, actor: Option<&Ac
 /// The webhook deliveries of a change's events, to queue in the transaction of the change.
 fn deliveries(row: &ReferralRow, events: impl IntoIterator<Item = WebhookEvent>) -> Option<impl Write> {
     let events = events.into_iter().collect();
-    let announcement = Announcement { events, referral_id: row.id.as_str(), status: row.status.code(), organizations: [&row.from_organization_id, &row.to_organization_id] };
+    let announcement = Announcement { events, referral_id: row.id.as_str(), status: row.status.code(), organizations: [row.from_organization_id.as_str(), row.to_organization_id.as_str()] };
     crate::webhooks::outbox::deliveries(&announcement)
 }
 
@@ -597,7 +597,7 @@ fn event_dto(event: EventRow, actor: Option<String>, organization: String) -> Re
         at: event.at.and_utc(),
         kind: event.kind.code().to_owned(),
         actor_name: actor.unwrap_or_else(|| "Harbour".into()),
-        organization: OrganizationRef { id: event.organization_id, name: organization },
+        organization: OrganizationRef { id: event.organization_id.into(), name: organization },
         status: event.status,
         note: event.note,
     }
@@ -612,9 +612,9 @@ fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Optio
         urgency: row.urgency,
         overdue: is_overdue(row, Utc::now()),
         due_at: row.due_at.map(|d| d.and_utc()),
-        from_organization: OrganizationRef { id: row.from_organization_id.clone(), name: names.from_organization.clone() },
+        from_organization: OrganizationRef { id: row.from_organization_id.to_string(), name: names.from_organization.clone() },
         from_user_name: names.from_user.clone(),
-        to_organization: OrganizationRef { id: row.to_organization_id.clone(), name: names.to_organization.clone() },
+        to_organization: OrganizationRef { id: row.to_organization_id.to_string(), name: names.to_organization.clone() },
         service_id: row.service_id.clone(),
         service_name: names.service.clone(),
         needs: ReferralNeeds { category_ids: serde_json::from_str(&row.need_category_ids).unwrap_or_default(), note: row.needs_note.clone() },

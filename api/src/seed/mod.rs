@@ -13,7 +13,7 @@ pub use synthetic::seed_synthetic;
 
 use chrono::{Datelike, Utc};
 use diesel::prelude::*;
-use harbour_types::Role;
+use harbour_types::{OrganizationId, Role};
 use secrecy::ExposeSecret;
 
 use crate::auth::password;
@@ -154,7 +154,7 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
     }
     let mut services_seeded = 0;
     for org in ORGANIZATIONS {
-        let org_id = new_id();
+        let org_id = OrganizationId::from(new_id());
         let row = OrganizationRow {
             id: org_id.clone(),
             slug: org.slug.into(),
@@ -229,12 +229,12 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
     Ok(())
 }
 
-fn demo_location(org: &demo_data::DemoOrganization, org_id: &str, now: chrono::NaiveDateTime) -> LocationRow {
+fn demo_location(org: &demo_data::DemoOrganization, org_id: &OrganizationId, now: chrono::NaiveDateTime) -> LocationRow {
     let (_, town, postal_code, latitude, longitude) = TOWNS.iter().find(|(region, ..)| Some(region) == org.regions.first()).copied().unwrap_or(TOWNS[0]);
     let confidential = CONFIDENTIAL.contains(&org.slug);
     LocationRow {
         id: new_id(),
-        organization_id: org_id.to_owned(),
+        organization_id: org_id.clone(),
         name: format!("{} – {town}", org.name),
         description: String::new(),
         visibility: if confidential { Visibility::Confidential } else { Visibility::Public }.code().to_owned(),
@@ -260,7 +260,7 @@ fn demo_location(org: &demo_data::DemoOrganization, org_id: &str, now: chrono::N
 #[expect(clippy::too_many_arguments, reason = "demo data is built from all of these")]
 fn demo_service(
     id: &str,
-    org_id: &str,
+    org_id: &OrganizationId,
     org: &demo_data::DemoOrganization,
     name: &str,
     category: &str,
@@ -273,7 +273,7 @@ fn demo_service(
     let capacity = [CapacityStatus::Accepting, CapacityStatus::Waitlist, CapacityStatus::Full][index % 3];
     ServiceRow {
         id: id.to_owned(),
-        organization_id: org_id.to_owned(),
+        organization_id: org_id.clone(),
         name: name.to_owned(),
         description: format!("{name}, offered by {}. {}", org.name, org.description),
         status: ServiceStatus::Active,

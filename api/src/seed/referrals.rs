@@ -10,7 +10,7 @@ use std::collections::HashMap;
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
-use harbour_types::{EventKind, Outcome, ParticipantId, ReasonCode, ReferralId, ReferralStatus, Role, Urgency};
+use harbour_types::{EventKind, OrganizationId, Outcome, ParticipantId, ReasonCode, ReferralId, ReferralStatus, Role, ServiceStatus, Urgency};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -26,7 +26,7 @@ const BATCH: usize = 1000;
 
 /// Who sends: an organization, one of its outreach workers and its synthetic participant.
 struct Sender {
-    organization_id: String,
+    organization_id: OrganizationId,
     user_id: String,
     participant_id: ParticipantId,
 }
@@ -34,7 +34,7 @@ struct Sender {
 /// Where a referral can go: a service, its organization, region and top-level category.
 struct Target {
     service_id: String,
-    organization_id: String,
+    organization_id: OrganizationId,
     region_id: Option<String>,
     category_id: Option<String>,
 }
@@ -87,14 +87,14 @@ pub fn seed_synthetic_referrals(db: &Db, count: usize) -> Result<usize, SeedErro
 /// The organizations with an active outreach worker, each with its synthetic participant
 /// (made now when missing).
 fn senders(conn: &mut DbConn) -> Result<Vec<Sender>, SeedError> {
-    let workers: Vec<(String, String)> = users::table
+    let workers: Vec<(OrganizationId, String)> = users::table
         .inner_join(user_roles::table)
         .filter(user_roles::role.eq(Role::OutreachWorker))
         .filter(users::active.eq(true))
         .order((users::organization_id.asc(), users::id.asc()))
         .select((users::organization_id, users::id))
         .load(conn)?;
-    let mut first: Vec<(String, String)> = Vec::new();
+    let mut first: Vec<(OrganizationId, String)> = Vec::new();
     for (organization, user) in workers {
         if first.last().is_none_or(|(o, _)| *o != organization) {
             first.push((organization, user));
@@ -154,8 +154,8 @@ fn senders(conn: &mut DbConn) -> Result<Vec<Sender>, SeedError> {
 /// Active services that accept referrals, with the region and top-level category a
 /// referral to them counts under (their first of each).
 fn targets(conn: &mut DbConn) -> Result<Vec<Target>, SeedError> {
-    let services: Vec<(String, String)> = services::table
-        .filter(services::status.eq("active"))
+    let services: Vec<(String, OrganizationId)> = services::table
+        .filter(services::status.eq(ServiceStatus::Active))
         .filter(services::accepts_referrals.eq(true))
         .order(services::id.asc())
         .select((services::id, services::organization_id))

@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use harbour_types::{CapacityStatus, ServiceAttribute, ServiceStatus, Visibility, Weekday};
+use harbour_types::{CapacityStatus, OrganizationId, ServiceAttribute, ServiceStatus, Visibility, Weekday};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -66,7 +66,7 @@ pub fn seed_synthetic(db: &Db, count: usize) -> Result<usize, SeedError> {
 fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: usize, terms: &[(String, String)], region_ids: &[String]) -> Result<(), SeedError> {
     let now = Utc::now().naive_utc();
     let (place, area, latitude, longitude) = PLACES[rng.gen_range(0..PLACES.len())];
-    let org_id = new_id();
+    let org_id = OrganizationId::from(new_id());
     let name = format!("{place} Community Services {number}");
     organizations_repo::insert(
         conn,

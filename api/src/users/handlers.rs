@@ -20,7 +20,7 @@ use crate::state::AppState;
 )]
 #[get("/organizations/{id}/users")]
 pub async fn list_users(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, page: web::Query<PageRequest>) -> Result<web::Json<Page<User>>, ApiError> {
-    Ok(web::Json(service::list(&state, &principal, id.into_inner(), page.into_inner()).await?))
+    Ok(web::Json(service::list(&state, &principal, id.into_inner().into(), page.into_inner()).await?))
 }
 
 /// Creates a user in an organization, with a temporary password shown once.
@@ -41,7 +41,7 @@ pub async fn list_users(state: web::Data<AppState>, principal: Principal, id: we
 )]
 #[post("/organizations/{id}/users")]
 pub async fn create_user(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, body: web::Json<NewUser>) -> Result<HttpResponse, ApiError> {
-    let created = service::create(&state, &principal, id.into_inner(), body.into_inner()).await?;
+    let created = service::create(&state, &principal, id.into_inner().into(), body.into_inner()).await?;
     Ok(HttpResponse::Created().json(created))
 }
 

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::Role;
+use harbour_types::{OrganizationId, Role};
 
 use crate::auth::accounts::{with_organization, with_roles, UserAccount, UserRow};
 use crate::db::schema::{organizations, user_roles, users};
@@ -13,7 +13,7 @@ use crate::db::DbConn;
 #[diesel(table_name = users)]
 pub struct NewUserRow<'a> {
     pub id: &'a str,
-    pub organization_id: &'a str,
+    pub organization_id: &'a OrganizationId,
     pub email: &'a str,
     pub display_name: &'a str,
     pub password_hash: &'a str,
@@ -36,7 +36,7 @@ pub fn insert(conn: &mut DbConn, user: &NewUserRow<'_>, roles: &[Role]) -> Query
 }
 
 /// One page of an organization's users, by name, and their total count.
-pub fn list_for_organization(conn: &mut DbConn, organization_id: &str, offset: i64, limit: i64) -> QueryResult<(Vec<UserAccount>, i64)> {
+pub fn list_for_organization(conn: &mut DbConn, organization_id: &OrganizationId, offset: i64, limit: i64) -> QueryResult<(Vec<UserAccount>, i64)> {
     let total = users::table.filter(users::organization_id.eq(organization_id)).count().get_result(conn)?;
     let rows = with_organization()
         .filter(users::organization_id.eq(organization_id))

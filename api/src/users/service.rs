@@ -1,7 +1,7 @@
 //! Managing an organization's users.
 
 use chrono::Utc;
-use harbour_types::{NewUser, Page, PageRequest, User, UserWithTemporaryPassword};
+use harbour_types::{NewUser, OrganizationId, Page, PageRequest, User, UserWithTemporaryPassword};
 
 use super::error::UserError;
 use super::repo::{self, NewUserRow};
@@ -29,7 +29,7 @@ async fn new_temporary_password() -> Result<(String, String), ApiError> {
 }
 
 /// One page of an organization's users.
-pub async fn list(state: &AppState, principal: &Principal, organization_id: String, request: PageRequest) -> Result<Page<User>, UserError> {
+pub async fn list(state: &AppState, principal: &Principal, organization_id: OrganizationId, request: PageRequest) -> Result<Page<User>, UserError> {
     principal.authorize(Permission::ManageUsersOf(&organization_id))?;
     let (offset, limit) = crate::db::page_bounds(request);
     let (accounts, total) = state.db.run(move |conn| repo::list_for_organization(conn, &organization_id, offset, limit).map_err(UserError::from)).await?;
@@ -37,7 +37,7 @@ pub async fn list(state: &AppState, principal: &Principal, organization_id: Stri
 }
 
 /// Creates a user with a temporary password, to be changed at first sign-in.
-pub async fn create(state: &AppState, principal: &Principal, organization_id: String, input: NewUser) -> Result<UserWithTemporaryPassword, UserError> {
+pub async fn create(state: &AppState, principal: &Principal, organization_id: OrganizationId, input: NewUser) -> Result<UserWithTemporaryPassword, UserError> {
     principal.authorize(Permission::ManageUsersOf(&organization_id))?;
     validate(&input)?;
     if let Some(role) = input.roles.iter().find(|r| !principal.may_grant(**r)) {

@@ -3,7 +3,7 @@
 //! are in [`super::outbox`] and [`super::dispatch`].
 
 use diesel::prelude::*;
-use harbour_types::DeliveryStatus;
+use harbour_types::{DeliveryStatus, OrganizationId};
 
 use super::outbox::DeliveryRow;
 use crate::db::schema::{webhook_deliveries, webhook_subscriptions};
@@ -17,7 +17,7 @@ const LOG_LENGTH: i64 = 200;
 #[diesel(table_name = webhook_subscriptions)]
 pub struct SubscriptionRow {
     pub id: String,
-    pub organization_id: String,
+    pub organization_id: OrganizationId,
     pub url: String,
     /// Its event types, a JSON list of codes (the outbox's statement matches in it).
     pub event_types: String,
@@ -31,7 +31,7 @@ pub fn insert(conn: &mut DbConn, row: &SubscriptionRow, secret_sealed: &str) -> 
 }
 
 /// An organization's subscriptions, oldest first.
-pub fn for_organization(conn: &mut DbConn, organization_id: &str) -> QueryResult<Vec<SubscriptionRow>> {
+pub fn for_organization(conn: &mut DbConn, organization_id: &OrganizationId) -> QueryResult<Vec<SubscriptionRow>> {
     webhook_subscriptions::table
         .filter(webhook_subscriptions::organization_id.eq(organization_id))
         .order(webhook_subscriptions::created_at.asc())
@@ -41,7 +41,7 @@ pub fn for_organization(conn: &mut DbConn, organization_id: &str) -> QueryResult
 
 /// Stops one of an organization's subscriptions and fails its pending deliveries;
 /// false when it has none by that id. Call inside a transaction.
-pub fn deactivate(conn: &mut DbConn, id: &str, organization_id: &str) -> QueryResult<bool> {
+pub fn deactivate(conn: &mut DbConn, id: &str, organization_id: &OrganizationId) -> QueryResult<bool> {
     let changed = diesel::update(webhook_subscriptions::table.find(id).filter(webhook_subscriptions::organization_id.eq(organization_id)))
         .set(webhook_subscriptions::active.eq(false))
         .execute(conn)?;
@@ -55,7 +55,7 @@ pub fn deactivate(conn: &mut DbConn, id: &str, organization_id: &str) -> QueryRe
 }
 
 /// Whether the organization has a subscription by this id.
-pub fn owns(conn: &mut DbConn, id: &str, organization_id: &str) -> QueryResult<bool> {
+pub fn owns(conn: &mut DbConn, id: &str, organization_id: &OrganizationId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(webhook_subscriptions::table.find(id).filter(webhook_subscriptions::organization_id.eq(organization_id)))).get_result(conn)
 }
 

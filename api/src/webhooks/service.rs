@@ -15,7 +15,7 @@ fn to_dto(row: SubscriptionRow, secret: Option<String>) -> Result<WebhookSubscri
     Ok(WebhookSubscription {
         event_types: crate::db::codes_from_json(&row.event_types, WebhookEvent::from_code)?,
         id: row.id,
-        organization_id: row.organization_id,
+        organization_id: row.organization_id.into(),
         url: row.url,
         active: row.active,
         created_at: row.created_at.and_utc(),

@@ -1,6 +1,6 @@
-//! The ids of the records that carry a participant's data. Each is its own type in code
-//! (see `typed_id!`); on the wire and in the database they stay strings, so the API
-//! document does not change. A new module keeping participant data declares its ids here.
+//! The ids of the records that carry a participant's data, and of the organizations that
+//! hold them. Each is its own type in code (see `typed_id!`); on the wire and in the
+//! database they stay strings, so the API document does not change. A new module keeping participant data declares its ids here.
 
 use serde::{Deserialize, Serialize};
 
@@ -17,4 +17,10 @@ typed_id!(
 typed_id!(
     /// A consent's id.
     ConsentId
+);
+
+typed_id!(
+    /// An organization's id: whose a participant, a referral's side, a listing or an
+    /// account is, which every authorization decision compares.
+    OrganizationId
 );

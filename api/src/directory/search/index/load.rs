@@ -3,7 +3,7 @@
 
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use harbour_types::ServiceStatus;
+use harbour_types::{OrganizationId, ServiceStatus};
 
 use super::building::{Building, Context, Listing, Patch};
 use super::{Index, Point};
@@ -19,7 +19,7 @@ const BUILD_CHUNK: usize = 500;
 
 impl Context {
     /// The whole tree, and the names of these organizations (all with none given).
-    fn load(conn: &mut DbConn, organization_ids: Option<&[String]>) -> QueryResult<Context> {
+    fn load(conn: &mut DbConn, organization_ids: Option<&[OrganizationId]>) -> QueryResult<Context> {
         let parents = taxonomy_terms::table.select((taxonomy_terms::id, taxonomy_terms::parent_id)).load(conn)?.into_iter().collect();
         let mut names = organizations::table.select((organizations::id, organizations::name)).into_boxed();
         if let Some(ids) = organization_ids {
@@ -48,7 +48,7 @@ impl Index {
     pub fn load_patch(conn: &mut DbConn, ids: &[String], time_zone: &str) -> Result<Patch, ApiError> {
         let zone: Tz = time_zone.parse().map_err(|_| ApiError::Internal(format!("unknown time zone {time_zone}")))?;
         let services = repo::load_services(conn, ids)?;
-        let organizations: Vec<String> = services.iter().map(|s| s.row.organization_id.clone()).collect();
+        let organizations: Vec<OrganizationId> = services.iter().map(|s| s.row.organization_id.clone()).collect();
         let listings = services.iter().map(|aggregate| listing(aggregate, zone)).collect();
         Ok(Patch { ids: ids.to_vec(), context: Context::load(conn, Some(&organizations))?, listings })
     }
@@ -56,7 +56,7 @@ impl Index {
 
 /// A loaded service as the index takes it: as its own organization sees it.
 fn listing(aggregate: &repo::ServiceAggregate, zone: Tz) -> Listing {
-    let service = service_dto(aggregate, Viewer::Partner(&aggregate.row.organization_id), zone.name());
+    let service = service_dto(aggregate, Viewer::Partner(aggregate.row.organization_id.as_str()), zone.name());
     #[expect(clippy::cast_possible_truncation, reason = "a grid centre, kept to within a meter")]
     let points = aggregate
         .locations
