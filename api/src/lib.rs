@@ -34,9 +34,9 @@
 //!   each variant a refusal in the domain's words; its `From` for `ApiError` decides the
 //!   status, problem code and field of each, so a handler's `?` answers it.
 //! - `repo`: the queries on the module's own tables, functions of a connection. Rows
-//!   hold stored codes typed (`code_enum!`) and the ids of records carrying participant
-//!   data typed (`harbour_types::ids`, `typed_id!`): a mix-up does not compile, and an
-//!   unknown stored code is an error when read.
+//!   hold stored codes typed (`code_enum!`), and the ids of organizations and of records
+//!   carrying participant data typed (`harbour_types::ids`, `typed_id!`): a mix-up does
+//!   not compile, and an unknown stored code is an error when read.
 //! - Background work, if it has some, started by `startup` from the module
 //!   (`referrals::sweep`, `webhooks::dispatch`, `directory::search::spawn_watcher`).
 //! - Shared state of its own, if any (`DirectorySearch`, `AccountCache`), registered by
