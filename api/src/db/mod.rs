@@ -247,4 +247,32 @@ mod tests {
         assert!(diesel::select(sql::<Text>("'supervisor'")).get_result::<Role>(&mut conn).is_err());
         Ok(())
     }
+
+    /// A list of codes in one column (a consent's purposes) reads whole or not at all: a
+    /// code this version does not know fails the read, where it used to be dropped and
+    /// the consent read as allowing less than it says, or an audit event as disclosing less.
+    #[test]
+    fn a_list_of_codes_with_an_unknown_one_is_an_error() {
+        use harbour_types::DataCategory;
+        let read = |json: &str| codes_from_json(json, DataCategory::from_code);
+        assert_eq!(read(r#"["identity","needs"]"#).ok(), Some(vec![DataCategory::Identity, DataCategory::Needs]));
+        assert_eq!(read("[]").ok(), Some(Vec::new()));
+        let unknown = read(r#"["identity","biometrics"]"#);
+        assert!(format!("{unknown:?}").contains("biometrics"), "{unknown:?}");
+        assert!(read("not json").is_err());
+    }
+
+    /// A typed id is stored and read as the string it wraps, on the connection every query uses.
+    #[test]
+    fn a_typed_id_round_trips_as_its_string() -> Result<(), Box<dyn std::error::Error>> {
+        use diesel::dsl::sql;
+        use diesel::sql_types::Text;
+        use harbour_types::ParticipantId;
+        let mut conn = DbConn::Sqlite(diesel::SqliteConnection::establish(":memory:")?);
+        let read: ParticipantId = diesel::select(sql::<Text>("'p-1'")).get_result(&mut conn)?;
+        assert_eq!(read, ParticipantId::from("p-1"));
+        let bound: String = diesel::select(diesel::dsl::sql::<Text>("").bind::<Text, _>(&read)).get_result(&mut conn)?;
+        assert_eq!(bound, "p-1");
+        Ok(())
+    }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{CapacityStatus, OrganizationId, ServiceStatus, Visibility};
+use harbour_types::{CapacityStatus, OrganizationId, PhoneKind, ServiceAttribute, ServiceStatus, Visibility};
 
 use crate::db::schema::{
     directory_changes, directory_revision, locations, phones, regions, schedule_exceptions, schedules, service_at_locations, service_attributes, service_languages, service_regions, service_taxonomy_terms,
@@ -78,7 +78,7 @@ pub struct LocationRow {
     pub organization_id: OrganizationId,
     pub name: String,
     pub description: String,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub address_1: Option<String>,
     pub city: Option<String>,
     pub state_province: Option<String>,
@@ -107,10 +107,10 @@ impl LocationRow {
         self
     }
 
-    /// Who may see where it is. Stored only from the enum; an unknown value is treated as
-    /// the most private.
+    /// Who may see where it is. (A value this version does not know fails the read: no
+    /// answer is made of a place whose visibility is not known.)
     pub fn visibility(&self) -> Visibility {
-        Visibility::from_code(&self.visibility).unwrap_or(Visibility::Confidential)
+        self.visibility
     }
 }
 
@@ -121,7 +121,7 @@ pub struct PhoneRow {
     pub id: String,
     pub service_id: String,
     pub number: String,
-    pub kind: String,
+    pub kind: PhoneKind,
     pub after_hours: bool,
     pub description: Option<String>,
     pub position: i32,
@@ -165,7 +165,7 @@ pub struct ServiceAggregate {
     /// (service_at_location id, location)
     pub locations: Vec<(String, LocationRow)>,
     pub languages: Vec<String>,
-    pub attributes: Vec<String>,
+    pub attributes: Vec<ServiceAttribute>,
     pub categories: Vec<TermLink>,
     pub regions: Vec<TermLink>,
 }
@@ -178,7 +178,7 @@ pub struct ServiceChildren {
     pub exceptions: Vec<ExceptionRow>,
     pub location_ids: Vec<String>,
     pub languages: Vec<String>,
-    pub attributes: Vec<String>,
+    pub attributes: Vec<ServiceAttribute>,
     pub category_ids: Vec<String>,
     pub region_ids: Vec<String>,
 }
@@ -353,7 +353,7 @@ pub fn load_services(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<Servi
         .select((service_at_locations::service_id, service_at_locations::id, LocationRow::as_select()))
         .load(conn)?;
     let languages: Vec<(String, String)> = service_languages::table.filter(service_languages::service_id.eq_any(ids)).order(service_languages::code.asc()).load(conn)?;
-    let attributes: Vec<(String, String)> = service_attributes::table.filter(service_attributes::service_id.eq_any(ids)).order(service_attributes::code.asc()).load(conn)?;
+    let attributes: Vec<(String, ServiceAttribute)> = service_attributes::table.filter(service_attributes::service_id.eq_any(ids)).order(service_attributes::code.asc()).load(conn)?;
     let categories: Vec<TermLink> = service_taxonomy_terms::table
         .inner_join(taxonomy_terms::table)
         .filter(service_taxonomy_terms::service_id.eq_any(ids))

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDateTime, Utc};
 use harbour_types::{
-    Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Organization, Page, PageRequest, Phone, PhoneKind, Region, Schedule, OrganizationId,
-    ScheduleException, Service, ServiceAtLocation, ServiceAttribute, ServiceInput, ServiceStamp, Taxonomy, TaxonomyTerm, TermRef, Weekday,
+    Address, Capacity, CapacityInput, CapacityStatus, Language, Location, LocationInput, Organization, Page, PageRequest, Phone, Region, Schedule, OrganizationId,
+    ScheduleException, Service, ServiceAtLocation, ServiceInput, ServiceStamp, Taxonomy, TaxonomyTerm, TermRef, Weekday,
 };
 
 use super::nearby::{stored_postcode, PostcodeArea};
@@ -131,7 +131,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
             .map(|p| Phone {
                 id: p.id.clone(),
                 number: p.number.clone(),
-                kind: PhoneKind::from_code(&p.kind).unwrap_or(PhoneKind::Voice),
+                kind: p.kind,
                 after_hours: p.after_hours,
                 description: p.description.clone(),
             })
@@ -166,7 +166,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
             unit: row.capacity_unit.clone(),
             updated: row.capacity_updated_at.map(|t| t.and_utc()),
         },
-        harbour_attributes: aggregate.attributes.iter().filter_map(|c| ServiceAttribute::from_code(c)).collect(),
+        harbour_attributes: aggregate.attributes.clone(),
         categories: aggregate.categories.iter().map(term_ref).collect(),
         regions: aggregate.regions.iter().map(term_ref).collect(),
         verified_at: row.verified_at.map(|t| t.and_utc()),
@@ -250,12 +250,12 @@ fn check_references(conn: &mut DbConn, organization_id: &OrganizationId, input: 
     Ok(())
 }
 
-/// The ids once each, sorted: a list sent twice over is stored once.
-fn distinct(ids: &[String]) -> Vec<String> {
-    let mut ids = ids.to_vec();
-    ids.sort();
-    ids.dedup();
-    ids
+/// The ids or codes once each, sorted: a list sent twice over is stored once.
+fn distinct<T: Ord + Clone>(items: &[T]) -> Vec<T> {
+    let mut items = items.to_vec();
+    items.sort();
+    items.dedup();
+    items
 }
 
 fn children(service_id: &str, input: &ServiceInput) -> ServiceChildren {
@@ -268,7 +268,7 @@ fn children(service_id: &str, input: &ServiceInput) -> ServiceChildren {
                 id: uuid::Uuid::new_v4().to_string(),
                 service_id: service_id.to_owned(),
                 number: p.number.trim().to_owned(),
-                kind: p.kind.code().to_owned(),
+                kind: p.kind,
                 after_hours: p.after_hours,
                 description: p.description.clone(),
                 position: i32::try_from(position).unwrap_or(i32::MAX),
@@ -300,7 +300,7 @@ fn children(service_id: &str, input: &ServiceInput) -> ServiceChildren {
             .collect(),
         location_ids: distinct(&input.location_ids),
         languages: distinct(&input.languages),
-        attributes: distinct(&input.harbour_attributes.iter().map(|a| a.code().to_owned()).collect::<Vec<_>>()),
+        attributes: distinct(&input.harbour_attributes),
         category_ids: distinct(&input.category_ids),
         region_ids: distinct(&input.region_ids),
     }
@@ -443,7 +443,7 @@ fn location_row(id: String, organization_id: OrganizationId, input: &LocationInp
         organization_id,
         name: input.name.trim().to_owned(),
         description: input.description.trim().to_owned(),
-        visibility: input.visibility.code().to_owned(),
+        visibility: input.visibility,
         address_1: text(&input.address_1),
         city: text(&input.city),
         state_province: text(&input.state_province),

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{OrganizationId, ParticipantId};
+use harbour_types::{AgeBand, OrganizationId, ParticipantId, SafeContactMethod};
 
 use crate::db::schema::{organizations, participants, users};
 use crate::db::DbConn;
@@ -16,7 +16,7 @@ pub struct ParticipantRow {
     pub organization_id: OrganizationId,
     pub alias: String,
     pub alias_folded: String,
-    pub age_band: Option<String>,
+    pub age_band: Option<AgeBand>,
     pub birth_year: Option<i32>,
     pub pronouns: Option<String>,
     pub languages: String,
@@ -25,7 +25,7 @@ pub struct ParticipantRow {
     pub date_of_birth_sealed: Option<String>,
     pub phone_sealed: Option<String>,
     pub safety_notes_sealed: Option<String>,
-    pub contact_method: Option<String>,
+    pub contact_method: Option<SafeContactMethod>,
     pub contact_times: Option<String>,
     pub contact_instructions: Option<String>,
     pub no_voicemail: bool,

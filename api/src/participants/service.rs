@@ -3,7 +3,7 @@
 //! [`crate::consent::policy`].
 
 use chrono::{Datelike as _, NaiveDate, Utc};
-use harbour_types::{AgeBand, AuditAction, DataCategory, OrganizationId, Page, PageRequest, Participant, ParticipantAccess, ParticipantId, ParticipantIdentity, ParticipantInput, ParticipantNeeds, ParticipantSafety, ParticipantSearch, ParticipantSummary, SafeContact, SafeContactMethod};
+use harbour_types::{AuditAction, DataCategory, OrganizationId, Page, PageRequest, Participant, ParticipantAccess, ParticipantId, ParticipantIdentity, ParticipantInput, ParticipantNeeds, ParticipantSafety, ParticipantSearch, ParticipantSummary, SafeContact};
 
 use super::error::ParticipantError;
 use super::repo::{self, ParticipantRecord, ParticipantRow, SearchScope};
@@ -149,7 +149,7 @@ pub async fn search(state: &AppState, accessor: Accessor, query: ParticipantSear
     let summaries = rows
         .into_iter()
         .map(|(row, organization_name)| ParticipantSummary {
-            age_band: row.age_band.as_deref().and_then(AgeBand::from_code),
+            age_band: row.age_band,
             id: row.id.into(),
             alias: row.alias,
             pronouns: row.pronouns,
@@ -238,7 +238,7 @@ fn build_row(keys: &Keyring, input: &ParticipantInput, stamp: Stamp<'_>) -> Part
         organization_id: stamp.organization_id.to_owned(),
         alias_folded: fold(&alias),
         alias,
-        age_band: input.age_band.map(|b| b.code().to_owned()),
+        age_band: input.age_band,
         birth_year: input.birth_year,
         pronouns: trimmed(input.pronouns.as_deref()),
         languages: serde_json::to_string(&input.languages.iter().map(|l| l.trim()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into()),
@@ -247,7 +247,7 @@ fn build_row(keys: &Keyring, input: &ParticipantInput, stamp: Stamp<'_>) -> Part
         date_of_birth_sealed: seal(date_of_birth.as_deref(), "date_of_birth"),
         phone_sealed: seal(identity.phone.as_deref(), "phone"),
         safety_notes_sealed: seal(input.safety.as_ref().and_then(|s| s.notes.as_deref()), "safety_notes"),
-        contact_method: contact.method.map(|m| m.code().to_owned()),
+        contact_method: contact.method,
         contact_times: trimmed(contact.times.as_deref()),
         contact_instructions: trimmed(contact.instructions.as_deref()),
         no_voicemail: contact.no_voicemail,
@@ -287,13 +287,13 @@ fn open(keys: &Keyring, record: &ParticipantRecord) -> Result<Participant, ApiEr
         organization_id: row.organization_id.to_string(),
         organization_name: record.organization_name.clone(),
         alias: row.alias.clone(),
-        age_band: row.age_band.as_deref().and_then(AgeBand::from_code),
+        age_band: row.age_band,
         birth_year: row.birth_year,
         pronouns: row.pronouns.clone(),
         languages: serde_json::from_str(&row.languages).unwrap_or_default(),
         identity: Some(identity),
         contact: Some(SafeContact {
-            method: row.contact_method.as_deref().and_then(SafeContactMethod::from_code),
+            method: row.contact_method,
             times: row.contact_times.clone(),
             instructions: row.contact_instructions.clone(),
             no_voicemail: row.no_voicemail,

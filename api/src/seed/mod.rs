@@ -13,7 +13,7 @@ pub use synthetic::seed_synthetic;
 
 use chrono::{Datelike, Utc};
 use diesel::prelude::*;
-use harbour_types::{OrganizationId, Role};
+use harbour_types::{OrganizationId, PhoneKind, Role};
 use secrecy::ExposeSecret;
 
 use crate::auth::password;
@@ -187,7 +187,7 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
                     id: new_id(),
                     service_id: service_id.clone(),
                     number: format!("902-555-{:04}", 100 + services_seeded),
-                    kind: "voice".into(),
+                    kind: PhoneKind::Voice,
                     after_hours: around_the_clock,
                     description: None,
                     position: 0,
@@ -196,7 +196,7 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
                 exceptions: if around_the_clock { Vec::new() } else { holiday_closures(&service_id, now.year()) },
                 location_ids: vec![location.id.clone()],
                 languages: if index.is_multiple_of(3) { vec!["en".into(), "fr".into()] } else { vec!["en".into()] },
-                attributes: demo_attributes(org, category, around_the_clock).iter().map(|a| a.code().to_owned()).collect(),
+                attributes: demo_attributes(org, category, around_the_clock),
                 category_ids: term_ids.get(category).cloned().into_iter().collect(),
                 region_ids: org_regions.iter().map(|r| (*r).clone()).collect(),
             };
@@ -237,7 +237,7 @@ fn demo_location(org: &demo_data::DemoOrganization, org_id: &OrganizationId, now
         organization_id: org_id.clone(),
         name: format!("{} – {town}", org.name),
         description: String::new(),
-        visibility: if confidential { Visibility::Confidential } else { Visibility::Public }.code().to_owned(),
+        visibility: if confidential { Visibility::Confidential } else { Visibility::Public },
         address_1: Some(format!("{} Demo Street", 10 + org.slug.len() * 7)),
         city: Some(town.to_owned()),
         state_province: Some("NS".into()),

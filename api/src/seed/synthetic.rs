@@ -5,7 +5,7 @@
 
 use chrono::Utc;
 use diesel::prelude::*;
-use harbour_types::{CapacityStatus, OrganizationId, ServiceAttribute, ServiceStatus, Visibility, Weekday};
+use harbour_types::{CapacityStatus, OrganizationId, PhoneKind, ServiceAttribute, ServiceStatus, Visibility, Weekday};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -91,7 +91,7 @@ fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: us
         organization_id: org_id.clone(),
         name: format!("{name} – {place}"),
         description: String::new(),
-        visibility: if confidential { Visibility::Confidential } else { Visibility::Public }.code().into(),
+        visibility: if confidential { Visibility::Confidential } else { Visibility::Public },
         address_1: Some(format!("{} Main Street", rng.gen_range(1..999))),
         city: Some(place.into()),
         state_province: Some("NS".into()),
@@ -158,7 +158,7 @@ fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: us
         } else {
             (&[Weekday::Monday, Weekday::Tuesday, Weekday::Wednesday, Weekday::Thursday, Weekday::Friday], "09:00", "17:00")
         };
-        let attributes: Vec<String> = ServiceAttribute::ALL.iter().filter(|_| rng.gen_bool(0.15)).map(|a| a.code().to_owned()).collect();
+        let attributes: Vec<ServiceAttribute> = ServiceAttribute::ALL.iter().copied().filter(|_| rng.gen_bool(0.15)).collect();
         let category_id = terms.iter().find(|(code, _)| code == category).map(|(_, id)| id.clone());
         directory_repo::replace_children(
             conn,
@@ -168,7 +168,7 @@ fn organization(conn: &mut DbConn, rng: &mut StdRng, number: usize, services: us
                     id: new_id(),
                     service_id: id.clone(),
                     number: format!("902-555-{:04}", rng.gen_range(0..10000)),
-                    kind: "voice".into(),
+                    kind: PhoneKind::Voice,
                     after_hours: around_the_clock,
                     description: None,
                     position: 0,
