@@ -12,7 +12,7 @@
 //!   `error`, `tokens`, `metrics`, `state`, `http`, `spa`.
 //! - Domain, each module above the ones it builds on: `auth`, `users`, `api_clients`,
 //!   `directory`, `organizations`, `exchange` (HSDS import and export), `audit`,
-//!   `consent`, `participants`, `webhooks`, `referrals`, `dashboards`.
+//!   `consent`, `participants`, `safety_plans`, `webhooks`, `referrals`, `dashboards`.
 //! - Request plumbing and operations that need the domain: `rate_limit`,
 //!   `idempotency`, `health`.
 //! - Composition: `seed`, `bootstrap`, `backup`, `routes` (every module's endpoints),
@@ -68,6 +68,7 @@ pub mod rate_limit;
 pub mod routes;
 pub mod participants;
 pub mod referrals;
+pub mod safety_plans;
 pub mod seed;
 pub mod spa;
 pub mod startup;

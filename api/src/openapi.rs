@@ -27,6 +27,7 @@ bearer token; partner systems use OAuth 2.0 client credentials at `/api/v1/auth/
         (name = "directory", description = "Services, locations, categories and regions (Open Referral HSDS 3.0 shapes)"),
         (name = "participants", description = "Pseudonymous participant records; what a caller sees is decided by consent"),
         (name = "consents", description = "Written consent: recorded with evidence, never edited, superseded or revoked"),
+        (name = "safety-plans", description = "A participant's safety plan, in their words, kept revision by revision and sealed at rest: the owning organization writes it; an organization an active consent names for the `safety` category reads the current revision; the participant gets their own printable copy"),
         (name = "referrals", description = "The closed loop between agencies: consent-checked sending, the inbox, each step on a timeline. Statuses map onto HL7 FHIR R4 Task statuses: draft→draft, sent→requested, received→received, accepted→accepted, declined→rejected, in_progress→in-progress, completed→completed, withdrawn→cancelled, expired→failed"),
         (name = "webhooks", description = "Signed notifications of referral events (Standard Webhooks), from a transactional outbox"),
         (name = "audit", description = "The hash-chained audit trail (system admins)"),

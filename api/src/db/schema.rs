@@ -452,6 +452,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    safety_plan_revisions (id) {
+        id -> Text,
+        participant_id -> Text,
+        revision -> Integer,
+        content_sealed -> Text,
+        review_on -> Nullable<Text>,
+        written_by -> Text,
+        written_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(organization_regions -> organizations (organization_id));
 diesel::joinable!(organization_regions -> regions (region_id));
 diesel::joinable!(services -> organizations (organization_id));
@@ -473,6 +485,8 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
 diesel::joinable!(participants -> organizations (organization_id));
 diesel::joinable!(consents -> participants (participant_id));
+diesel::joinable!(safety_plan_revisions -> participants (participant_id));
+diesel::joinable!(safety_plan_revisions -> users (written_by));
 diesel::joinable!(consent_recipients -> consents (consent_id));
 diesel::joinable!(consent_recipients -> organizations (organization_id));
 diesel::joinable!(consent_evidence -> consents (consent_id));
@@ -518,4 +532,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     idempotency_records,
     webhook_subscriptions,
     webhook_deliveries,
+    safety_plan_revisions,
 );

@@ -132,6 +132,7 @@ pub mod paging;
 pub mod participants;
 pub mod problem;
 pub mod referrals;
+pub mod safety_plans;
 pub mod users;
 pub mod webhooks;
 
@@ -144,5 +145,6 @@ pub use paging::*;
 pub use participants::*;
 pub use problem::*;
 pub use referrals::*;
+pub use safety_plans::*;
 pub use users::*;
 pub use webhooks::*;

@@ -168,6 +168,12 @@ code_enum! {
         ReferralUpdate = "referral.update",
         /// A message was written on a referral.
         ReferralMessage = "referral.message",
+        /// A safety plan, or one of its past revisions, was opened.
+        SafetyPlanRead = "safety_plan.read",
+        /// A safety plan was written or revised.
+        SafetyPlanWrite = "safety_plan.write",
+        /// The participant's own printable copy of their safety plan was made.
+        SafetyPlanCopy = "safety_plan.copy",
     }
 }
 

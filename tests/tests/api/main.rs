@@ -29,6 +29,7 @@ mod proxy;
 mod public;
 mod referrals;
 mod reminders;
+mod safety_plans;
 mod search;
 mod sessions;
 mod tokens;

@@ -110,6 +110,10 @@ impl World {
             let sent: Value = app.post("/api/v1/referrals", worker, &referral(participant, service, true)).await.json().await.unwrap();
             referrals.push(sent["id"].as_str().unwrap().to_owned());
         }
+        for (participant, _, worker, _) in &people {
+            let written = app.put(&format!("/api/v1/participants/{participant}/safety-plan"), worker, Some("\"0\""), &safety_plan()).await;
+            assert!(written.status().is_success(), "setup: a safety plan");
+        }
         ids.insert("participants", (people[0].0.clone(), people[1].0.clone()));
         ids.insert("consents", (people[0].1.clone(), people[1].1.clone()));
         ids.insert("referrals", (referrals[0].clone(), referrals[1].clone()));
@@ -213,6 +217,7 @@ impl World {
             ("POST", "/api/v1/participants") => (Some(json!({"alias": format!("Probe {n}")})), None),
             ("POST", "/api/v1/participants/search") => (Some(json!({"alias": "Probe"})), None),
             ("PUT", "/api/v1/participants/{id}") => (Some(json!({"alias": format!("Renamed {n}")})), Some("\"1\"")),
+            ("PUT", "/api/v1/participants/{id}/safety-plan") => (Some(safety_plan()), Some("\"0\"")),
             ("POST", "/api/v1/referrals") => (Some(referral(&own_participant, &service_b, true)), None),
             ("PUT", "/api/v1/referrals/{id}/assignee") => (Some(json!({"user_id": null})), Some("\"2\"")),
             ("POST", "/api/v1/referrals/{id}/messages") => (Some(json!({"body": "Hello"})), None),
@@ -234,8 +239,14 @@ impl World {
     fn path(&self, template: &str, side: usize) -> String {
         let kind = template.trim_start_matches("/api/v1/").split('/').next().unwrap_or_default();
         let (own, other) = self.ids.get(kind).unwrap_or_else(|| panic!("the matrix has no records for {template}: add them to World::build"));
-        template.replace("{id}", if side == 0 { own } else { other })
+        // A safety plan's first revision: every participant of the world has one.
+        template.replace("{id}", if side == 0 { own } else { other }).replace("{revision}", "1")
     }
+}
+
+/// A safety plan, for the participants whose plans the matrix reads and writes.
+fn safety_plan() -> Value {
+    json!({"content": {"warning_signs": "late texts"}})
 }
 
 /// Every operation of the committed document.

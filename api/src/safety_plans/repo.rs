@@ -1,0 +1,67 @@
+//! Safety plan revisions in the database: written once each, never changed.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use harbour_types::ParticipantId;
+
+use crate::db::schema::{safety_plan_revisions, users};
+use crate::db::DbConn;
+
+/// A row of `safety_plan_revisions`.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = safety_plan_revisions)]
+pub struct RevisionRow {
+    pub id: String,
+    pub participant_id: ParticipantId,
+    pub revision: i32,
+    pub content_sealed: String,
+    /// `YYYY-MM-DD`.
+    pub review_on: Option<String>,
+    pub written_by: String,
+    pub written_at: NaiveDateTime,
+}
+
+/// The number of the participant's latest revision; 0 before the first.
+pub fn current_revision(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<i32> {
+    let latest: Option<i32> = safety_plan_revisions::table.filter(safety_plan_revisions::participant_id.eq(participant_id)).select(diesel::dsl::max(safety_plan_revisions::revision)).first(conn)?;
+    Ok(latest.unwrap_or(0))
+}
+
+/// One revision (the latest with none given), with its writer's name.
+pub fn revision(conn: &mut DbConn, participant_id: &ParticipantId, number: Option<i32>) -> QueryResult<Option<(RevisionRow, String)>> {
+    let mut query = safety_plan_revisions::table
+        .inner_join(users::table)
+        .filter(safety_plan_revisions::participant_id.eq(participant_id))
+        .select((RevisionRow::as_select(), users::display_name))
+        .order(safety_plan_revisions::revision.desc())
+        .into_boxed();
+    if let Some(number) = number {
+        query = query.filter(safety_plan_revisions::revision.eq(number));
+    }
+    query.first(conn).optional()
+}
+
+/// A revision in the plan's history, without its words.
+#[derive(Debug, Clone, Queryable)]
+pub struct HistoryRow {
+    pub revision: i32,
+    pub written_at: NaiveDateTime,
+    pub review_on: Option<String>,
+    pub written_by_name: String,
+}
+
+/// Every revision, newest first, without their content: who wrote each, and when.
+pub fn history(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<Vec<HistoryRow>> {
+    safety_plan_revisions::table
+        .inner_join(users::table)
+        .filter(safety_plan_revisions::participant_id.eq(participant_id))
+        .order(safety_plan_revisions::revision.desc())
+        .select((safety_plan_revisions::revision, safety_plan_revisions::written_at, safety_plan_revisions::review_on, users::display_name))
+        .load(conn)
+}
+
+/// Stores a revision. Two writers of the same revision number: the second fails on the
+/// unique key, inside its transaction, and nothing of it is kept.
+pub fn insert(conn: &mut DbConn, row: &RevisionRow) -> QueryResult<()> {
+    diesel::insert_into(safety_plan_revisions::table).values(row).execute(conn).map(drop)
+}
