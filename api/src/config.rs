@@ -72,6 +72,8 @@ pub struct Settings {
     pub referral_expire_days: u32,
     /// How often each instance expires unanswered referrals and sends overdue reminders, in milliseconds.
     pub referral_sweep_ms: u64,
+    /// How often each instance reminds primary contacts of safety plans due for review, in milliseconds.
+    pub review_sweep_ms: u64,
     /// The SMTP server for reminders (`smtp://user:pass@host:587?tls=required`,
     /// `smtps://…`); none sends no e-mail (reminders stay in the app).
     pub smtp_url: Option<String>,
@@ -139,6 +141,7 @@ impl Default for Settings {
             due_routine_minutes: 5 * 24 * 60,
             referral_expire_days: 14,
             referral_sweep_ms: 60_000,
+            review_sweep_ms: 300_000,
             smtp_url: None,
             smtp_from: "Harbour <harbour@localhost>".into(),
             public_url: "http://127.0.0.1:8080".into(),
@@ -228,6 +231,7 @@ impl Settings {
         if let Some(v) = var("HARBOUR_WEBHOOK_RETRY_BASE_MS") { self.webhook_retry_base_ms = number("HARBOUR_WEBHOOK_RETRY_BASE_MS", v)?; }
         if let Some(v) = var("HARBOUR_WEBHOOK_POLL_MS") { self.webhook_poll_ms = number("HARBOUR_WEBHOOK_POLL_MS", v)?; }
         if let Some(v) = var("HARBOUR_REFERRAL_SWEEP_MS") { self.referral_sweep_ms = number("HARBOUR_REFERRAL_SWEEP_MS", v)?; }
+        if let Some(v) = var("HARBOUR_REVIEW_SWEEP_MS") { self.review_sweep_ms = number("HARBOUR_REVIEW_SWEEP_MS", v)?; }
         if let Some(v) = var("HARBOUR_SMTP_URL") { self.smtp_url = Some(v).filter(|v| !v.is_empty()); }
         if let Some(v) = var("HARBOUR_SMTP_FROM") { self.smtp_from = v; }
         if let Some(v) = var("HARBOUR_PUBLIC_URL") { self.public_url = v; }
@@ -286,8 +290,8 @@ impl Settings {
         if !(1..=30).contains(&self.webhook_max_attempts) || self.webhook_retry_base_ms == 0 || self.webhook_poll_ms == 0 {
             return Err(ConfigError::Invalid("webhooks: HARBOUR_WEBHOOK_MAX_ATTEMPTS is 1 to 30, the retry base and poll interval above 0".into()));
         }
-        if self.referral_sweep_ms == 0 {
-            return Err(ConfigError::Invalid("HARBOUR_REFERRAL_SWEEP_MS must be above 0".into()));
+        if self.referral_sweep_ms == 0 || self.review_sweep_ms == 0 {
+            return Err(ConfigError::Invalid("HARBOUR_REFERRAL_SWEEP_MS and HARBOUR_REVIEW_SWEEP_MS must be above 0".into()));
         }
         if let Err(e) = crate::mail::Mailer::new(self.smtp_url.as_deref(), &self.smtp_from, &self.public_url) {
             return Err(ConfigError::Invalid(e));

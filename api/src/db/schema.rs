@@ -461,6 +461,7 @@ diesel::table! {
         review_on -> Nullable<Text>,
         written_by -> Text,
         written_at -> Timestamp,
+        reminded_at -> Nullable<Timestamp>,
     }
 }
 

@@ -11,6 +11,7 @@ pub mod error;
 pub mod handlers;
 pub mod repo;
 pub mod service;
+pub mod sweep;
 
 pub use error::SafetyPlanError;
 

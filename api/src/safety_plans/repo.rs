@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use harbour_types::ParticipantId;
 
-use crate::db::schema::{safety_plan_revisions, users};
+use crate::db::schema::{participants, safety_plan_revisions, users};
 use crate::db::DbConn;
 
 /// A row of `safety_plan_revisions`.
@@ -19,6 +19,8 @@ pub struct RevisionRow {
     pub review_on: Option<String>,
     pub written_by: String,
     pub written_at: NaiveDateTime,
+    /// When the primary contact was reminded of its review date.
+    pub reminded_at: Option<NaiveDateTime>,
 }
 
 /// The number of the participant's latest revision; 0 before the first.
@@ -64,4 +66,40 @@ pub fn history(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult
 /// unique key, inside its transaction, and nothing of it is kept.
 pub fn insert(conn: &mut DbConn, row: &RevisionRow) -> QueryResult<()> {
     diesel::insert_into(safety_plan_revisions::table).values(row).execute(conn).map(drop)
+}
+
+/// A current revision whose review date has come and whose reminder has not gone out:
+/// the participant, its number, and where to write (the primary contact, else the writer).
+#[derive(Debug, Clone)]
+pub struct DueReview {
+    pub participant_id: ParticipantId,
+    pub revision_id: String,
+    pub address: Option<String>,
+}
+
+/// The reviews due on or before `today` (`YYYY-MM-DD`) not yet reminded, each plan's
+/// current revision only (a later revision brings its own date).
+pub fn due_reviews(conn: &mut DbConn, today: &str) -> QueryResult<Vec<DueReview>> {
+    let due: Vec<RevisionRow> = safety_plan_revisions::table
+        .filter(safety_plan_revisions::review_on.le(today))
+        .filter(safety_plan_revisions::reminded_at.is_null())
+        .select(RevisionRow::as_select())
+        .load(conn)?;
+    let mut out = Vec::new();
+    for row in due {
+        if current_revision(conn, &row.participant_id)? != row.revision {
+            continue;
+        }
+        let primary: Option<String> = participants::table.find(&row.participant_id).select(participants::primary_contact_id).first::<Option<String>>(conn)?;
+        let to = primary.unwrap_or_else(|| row.written_by.clone());
+        let address = users::table.find(&to).filter(users::active.eq(true)).select(users::email).first(conn).optional()?;
+        out.push(DueReview { participant_id: row.participant_id, revision_id: row.id, address });
+    }
+    Ok(out)
+}
+
+/// Marks a revision's reminder as sent; false when another instance did first.
+pub fn mark_reminded(conn: &mut DbConn, revision_id: &str, at: NaiveDateTime) -> QueryResult<bool> {
+    let changed = diesel::update(safety_plan_revisions::table.find(revision_id).filter(safety_plan_revisions::reminded_at.is_null())).set(safety_plan_revisions::reminded_at.eq(at)).execute(conn)?;
+    Ok(changed == 1)
 }

@@ -118,6 +118,7 @@ pub async fn write(state: &AppState, accessor: Accessor, participant_id: Partici
                 review_on: input.review_on.map(|d| d.format("%Y-%m-%d").to_string()),
                 written_by: accessor.principal.user_id().unwrap_or_default().to_owned(),
                 written_at: Utc::now().naive_utc(),
+                reminded_at: None,
             };
             repo::insert(conn, &row)?;
             audit::record(conn, &accessor, &audited(AuditAction::SafetyPlanWrite, &participant_id, &Access::Owner))?;

@@ -13,13 +13,13 @@ use crate::participants::{consent, record_participant, verbal, CANARY};
 
 /// One message the fake server accepted.
 #[derive(Debug, Clone, Default)]
-struct Mail {
-    recipients: Vec<String>,
-    data: String,
+pub(crate) struct Mail {
+    pub(crate) recipients: Vec<String>,
+    pub(crate) data: String,
 }
 
 /// A minimal SMTP server on a free port that accepts everything and keeps it.
-async fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
+pub(crate) async fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let mails = Arc::new(Mutex::new(Vec::new()));

@@ -4,12 +4,14 @@
 //! coordinator, an API client, a recipient after the withdrawal), every access audited
 //! and in the disclosure report, and the participant's own copy exposing nothing.
 
+use harbour::db::Backend;
 use harbour_tests::{on_both_backends, problem, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
 
 use crate::participants::{consent, record_participant, verbal, CANARY};
 use crate::referrals::client_token;
+use crate::reminders::smtp_server;
 
 fn plan(words: &str) -> Value {
     json!({
@@ -136,6 +138,62 @@ async fn the_participants_copy_exposes_nothing(app: TestApp) {
 
     let report: Value = app.get(&format!("/api/v1/participants/{participant}/disclosures"), &worker).await.json().await.unwrap();
     assert_eq!(report["disclosures"].as_array().unwrap().iter().filter(|d| d["action"] == "safety_plan.copy").count(), 2);
+}
+
+/// The current revision's review date reminds the primary contact once, by an e-mail
+/// that names no one; a plan revised before its date is not reminded of the old date.
+async fn a_plan_due_for_review_reminds_its_primary_contact_once(backend: Backend) {
+    let (port, mails) = smtp_server().await;
+    let app = TestApp::spawn_with(backend, |s| {
+        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        s.smtp_from = "Harbour <harbour@example.org>".into();
+        s.public_url = "https://harbour.example.org".into();
+        s.review_sweep_ms = 150;
+    })
+    .await;
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let users: Value = app.get(&format!("/api/v1/organizations/{}/users?per_page=100", app.fixture.org_a), &app.token(Role::AgencyAdmin, 'a').await).await.json().await.unwrap();
+    let intake = users["contents"].as_array().unwrap().iter().find(|u| u["email"] == "intake_worker@org-a.test").unwrap()["id"].clone();
+    let due = record_participant(&app, &worker, "Due for review").await;
+    let primary = json!({"alias": "Due for review", "contact": {"primary_contact_id": intake}});
+    let changed = app.put(&format!("/api/v1/participants/{due}"), &worker, Some("\"1\""), &primary).await;
+    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
+    let mut body = plan("due");
+    body["review_on"] = json!("2020-01-01");
+    app.put(&format!("/api/v1/participants/{due}/safety-plan"), &worker, Some("\"0\""), &body).await;
+    // Another plan's old date was replaced by a later one before it came.
+    let later = record_participant(&app, &worker, "Revised in time").await;
+    let path = format!("/api/v1/participants/{later}/safety-plan");
+    app.put(&path, &worker, Some("\"0\""), &body).await;
+    let mut revised = plan("revised");
+    revised["review_on"] = json!("2099-01-01");
+    app.put(&path, &worker, Some("\"1\""), &revised).await;
+
+    let mut waited = 0;
+    while mails.lock().unwrap().is_empty() && waited < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    let mails = mails.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1, "one reminder, for the plan whose current revision is due: {mails:?}");
+    assert_eq!(mails[0].recipients, ["intake_worker@org-a.test"], "the primary contact");
+    // The body is quoted-printable: a long line (the link) is broken by soft line breaks.
+    let text = mails[0].data.replace("=\n", "");
+    assert!(text.contains(&format!("https://harbour.example.org/participants/{due}")), "{text}");
+    for private in ["Due for review", CANARY, "he waits", "aunt", "safety"] {
+        assert!(!text.contains(private), "the reminder says {private:?}: {text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_plan_due_for_review_reminds_its_primary_contact_once() {
+    a_plan_due_for_review_reminds_its_primary_contact_once(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_plan_due_for_review_reminds_its_primary_contact_once() {
+    a_plan_due_for_review_reminds_its_primary_contact_once(Backend::Postgres).await;
 }
 
 on_both_backends!(a_plan_is_written_in_revisions_sealed_and_kept, only_the_owner_and_a_consent_covering_safety_see_the_plan, the_participants_copy_exposes_nothing);
