@@ -19,7 +19,7 @@ pub(crate) struct Mail {
 }
 
 /// A minimal SMTP server on a free port that accepts everything and keeps it.
-pub(crate) async fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
+async fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
     let mails = Arc::new(Mutex::new(Vec::new()));
@@ -64,15 +64,34 @@ pub(crate) async fn smtp_server() -> (u16, Arc<Mutex<Vec<Mail>>>) {
     (port, mails)
 }
 
-async fn overdue_referrals_remind_both_sides_once(backend: Backend) {
+/// An app that sends its e-mail to a fake SMTP server, with `change` made to its settings
+/// (the sweeps' intervals), and what that server receives.
+pub(crate) async fn app_with_mail(backend: Backend, change: impl FnOnce(&mut harbour::config::Settings)) -> (TestApp, Arc<Mutex<Vec<Mail>>>) {
     let (port, mails) = smtp_server().await;
     let app = TestApp::spawn_with(backend, |s| {
         s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
         s.smtp_from = "Harbour <harbour@example.org>".into();
         s.public_url = "https://harbour.example.org".into();
-        s.referral_sweep_ms = 150;
+        change(s);
     })
     .await;
+    (app, mails)
+}
+
+/// Every message received, once a first one came and several sweeps went by after it (so
+/// that one sent twice would be there twice).
+pub(crate) async fn mails_after_sweeps(mails: &Arc<Mutex<Vec<Mail>>>) -> Vec<Mail> {
+    let mut waited = 0;
+    while mails.lock().unwrap().is_empty() && waited < 100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        waited += 1;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    mails.lock().unwrap().clone()
+}
+
+async fn overdue_referrals_remind_both_sides_once(backend: Backend) {
+    let (app, mails) = app_with_mail(backend, |s| s.referral_sweep_ms = 150).await;
     let admin_b = app.token(Role::AgencyAdmin, 'b').await;
     let service: Value = app
         .post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin_b, &json!({"name": "Youth housing", "description": "Rooms."}))
@@ -88,14 +107,8 @@ async fn overdue_referrals_remind_both_sides_once(backend: Backend) {
     let id = sent["id"].as_str().unwrap().to_owned();
     app.execute_sql(format!("UPDATE referrals SET due_at = '2020-01-01 00:00:00' WHERE id = '{id}'")).await;
 
-    let mut waited = 0;
-    while mails.lock().unwrap().is_empty() && waited < 100 {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        waited += 1;
-    }
     // Several sweeps later, still one reminder.
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    let mails = mails.lock().unwrap().clone();
+    let mails = mails_after_sweeps(&mails).await;
     let mut recipients: Vec<String> = mails.iter().flat_map(|m| m.recipients.clone()).collect();
     recipients.sort();
     assert_eq!(recipients, ["agency_admin@org-b.test", "intake_worker@org-b.test", "outreach_worker@org-a.test"], "the receiving side and the sender, once each");

@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::participants::{consent, record_participant, verbal, CANARY};
 use crate::referrals::client_token;
-use crate::reminders::smtp_server;
+use crate::reminders::{app_with_mail, mails_after_sweeps};
 
 fn plan(words: &str) -> Value {
     json!({
@@ -143,14 +143,7 @@ async fn the_participants_copy_exposes_nothing(app: TestApp) {
 /// The current revision's review date reminds the primary contact once, by an e-mail
 /// that names no one; a plan revised before its date is not reminded of the old date.
 async fn a_plan_due_for_review_reminds_its_primary_contact_once(backend: Backend) {
-    let (port, mails) = smtp_server().await;
-    let app = TestApp::spawn_with(backend, |s| {
-        s.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
-        s.smtp_from = "Harbour <harbour@example.org>".into();
-        s.public_url = "https://harbour.example.org".into();
-        s.review_sweep_ms = 150;
-    })
-    .await;
+    let (app, mails) = app_with_mail(backend, |s| s.review_sweep_ms = 150).await;
     let worker = app.token(Role::OutreachWorker, 'a').await;
     let users: Value = app.get(&format!("/api/v1/organizations/{}/users?per_page=100", app.fixture.org_a), &app.token(Role::AgencyAdmin, 'a').await).await.json().await.unwrap();
     let intake = users["contents"].as_array().unwrap().iter().find(|u| u["email"] == "intake_worker@org-a.test").unwrap()["id"].clone();
@@ -169,13 +162,7 @@ async fn a_plan_due_for_review_reminds_its_primary_contact_once(backend: Backend
     revised["review_on"] = json!("2099-01-01");
     app.put(&path, &worker, Some("\"1\""), &revised).await;
 
-    let mut waited = 0;
-    while mails.lock().unwrap().is_empty() && waited < 100 {
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        waited += 1;
-    }
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
-    let mails = mails.lock().unwrap().clone();
+    let mails = mails_after_sweeps(&mails).await;
     assert_eq!(mails.len(), 1, "one reminder, for the plan whose current revision is due: {mails:?}");
     assert_eq!(mails[0].recipients, ["intake_worker@org-a.test"], "the primary contact");
     // The body is quoted-printable: a long line (the link) is broken by soft line breaks.
