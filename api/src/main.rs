@@ -219,17 +219,18 @@ fn rotate_keys(settings: &Settings) -> Result<(), String> {
     let db = open(settings)?;
     let keyring = harbour::crypto::Keyring::from_settings(settings);
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let (fields, files) = harbour::db::transaction(&mut conn, |conn| {
+    let (fields, plans, files) = harbour::db::transaction(&mut conn, |conn| {
         let fields = harbour::participants::service::reseal_all(conn, &keyring)?;
+        let plans = harbour::safety_plans::service::reseal_all(conn, &keyring)?;
         let files = harbour::consent::service::reseal_evidence(conn, &keyring)?;
-        Ok::<_, harbour::error::ApiError>((fields, files))
+        Ok::<_, harbour::error::ApiError>((fields, plans, files))
     })
     .map_err(|e| match e {
         // The CLI operator is the one who may see the cause (an unknown key id…).
         harbour::error::ApiError::Internal(cause) => cause,
         other => other.to_string(),
     })?;
-    println!("Re-sealed {fields} participant field(s) and {files} evidence file(s) under key `{}`.", keyring.current_id());
+    println!("Re-sealed {fields} participant field(s), {plans} safety plan revision(s) and {files} evidence file(s) under key `{}`.", keyring.current_id());
     Ok(())
 }
 

@@ -114,6 +114,11 @@ try {
   // Quick exit ends the session: coming back shows the sign-in, not the participant.
   await page.getByRole('button', { name: /Leave this site now/ }).click();
   await page.waitForURL('about:blank');
+  // The sign-out goes by beacon, which the browser sends as the page goes away and the
+  // server handles a moment later: someone coming back comes later than that. Opened at
+  // once, on a loaded machine, the new page could restore the session before the beacon
+  // ended it (seen once in a CI run).
+  await new Promise((resolve) => setTimeout(resolve, 2000));
   const back = await context.newPage();
   await back.goto(process.env.HARBOUR_URL + '/participants');
   await back.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -103,3 +103,16 @@ pub fn mark_reminded(conn: &mut DbConn, revision_id: &str, at: NaiveDateTime) ->
     let changed = diesel::update(safety_plan_revisions::table.find(revision_id).filter(safety_plan_revisions::reminded_at.is_null())).set(safety_plan_revisions::reminded_at.eq(at)).execute(conn)?;
     Ok(changed == 1)
 }
+
+/// Every revision's sealed words, for re-sealing under a new key.
+pub fn all_sealed(conn: &mut DbConn) -> QueryResult<Vec<(String, ParticipantId, i32, String)>> {
+    safety_plan_revisions::table
+        .select((safety_plan_revisions::id, safety_plan_revisions::participant_id, safety_plan_revisions::revision, safety_plan_revisions::content_sealed))
+        .load(conn)
+}
+
+/// Replaces a revision's sealed words by the same words sealed under another key: the
+/// one change a revision ever gets, and it changes no word.
+pub fn reseal(conn: &mut DbConn, id: &str, sealed: &str) -> QueryResult<()> {
+    diesel::update(safety_plan_revisions::table.find(id)).set(safety_plan_revisions::content_sealed.eq(sealed)).execute(conn).map(drop)
+}

@@ -173,3 +173,15 @@ pub async fn for_copy(state: &AppState, accessor: Accessor, participant_id: Part
         })
         .await
 }
+
+/// Re-seals every revision not under the current key (`harbour keys rotate`); returns how many.
+pub fn reseal_all(conn: &mut DbConn, keyring: &Keyring) -> Result<usize, SafetyPlanError> {
+    let mut count = 0;
+    for (id, participant_id, revision, sealed) in repo::all_sealed(conn)? {
+        if !keyring.is_current(&sealed) {
+            repo::reseal(conn, &id, &keyring.reseal(&sealed, &aad(&participant_id, revision))?)?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}

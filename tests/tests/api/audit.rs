@@ -6,7 +6,7 @@ use std::io::Write;
 use std::sync::{Mutex, OnceLock};
 
 use diesel::prelude::*;
-use harbour::db::schema::participants;
+use harbour::db::schema::{participants, safety_plan_revisions};
 use harbour::db::Backend;
 use harbour_tests::{on_both_backends, problem, TestApp};
 use harbour_types::Role;
@@ -169,6 +169,8 @@ async fn keys_rotate_without_losing_a_value(app: TestApp) {
     use base64::Engine as _;
     let outreach_a = app.token(Role::OutreachWorker, 'a').await;
     let id = record_participant(&app, &outreach_a, "Quinn").await;
+    let plan = json!({"content": {"if_found": CANARY}});
+    assert_eq!(app.put(&format!("/api/v1/participants/{id}/safety-plan"), &outreach_a, Some("\"0\""), &plan).await.status(), 200);
     let mut settings = harbour::config::Settings {
         encryption_key: base64::engine::general_purpose::STANDARD.encode([42u8; 32]).into(),
         encryption_key_id: "k2".into(),
@@ -179,21 +181,26 @@ async fn keys_rotate_without_losing_a_value(app: TestApp) {
     let rotating = harbour::crypto::Keyring::from_settings(&settings);
     let db = app.db.clone();
     let pid = id.clone();
-    let (count, sealed) = tokio::task::spawn_blocking(move || {
+    let (count, plans, sealed, plan_sealed) = tokio::task::spawn_blocking(move || {
         let mut conn = db.get().unwrap();
         let count = harbour::db::transaction(&mut conn, |conn| harbour::participants::service::reseal_all(conn, &rotating)).unwrap();
-        let sealed: Option<String> = participants::table.find(pid).select(participants::legal_name_sealed).first(&mut conn).unwrap();
-        (count, sealed.unwrap())
+        let plans = harbour::db::transaction(&mut conn, |conn| harbour::safety_plans::service::reseal_all(conn, &rotating)).unwrap();
+        let sealed: Option<String> = participants::table.find(&pid).select(participants::legal_name_sealed).first(&mut conn).unwrap();
+        let plan_sealed: String = safety_plan_revisions::table.filter(safety_plan_revisions::participant_id.eq(&pid)).select(safety_plan_revisions::content_sealed).first(&mut conn).unwrap();
+        (count, plans, sealed.unwrap(), plan_sealed)
     })
     .await
     .unwrap();
     assert_eq!(count, 5, "self-description, legal name, date of birth, phone, safety notes");
-    assert!(sealed.starts_with("k2:"));
+    assert_eq!(plans, 1, "the safety plan's one revision");
+    assert!(sealed.starts_with("k2:") && plan_sealed.starts_with("k2:"));
     // The new key alone opens it: the old key can go.
     settings.encryption_previous_keys.clear();
     let new_only = harbour::crypto::Keyring::from_settings(&settings);
     let opened = new_only.open_text(Some(&sealed), &format!("participants/{id}/legal_name")).unwrap();
     assert_eq!(opened.as_deref(), Some(CANARY));
+    let plan = new_only.open(&plan_sealed, &format!("participants/{id}/safety_plan/1")).unwrap();
+    assert!(String::from_utf8(plan).unwrap().contains(CANARY));
 }
 
 /// Everything the process logs, at every level, while the canary test runs.
