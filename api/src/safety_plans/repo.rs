@@ -62,10 +62,15 @@ pub fn history(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult
         .load(conn)
 }
 
-/// Stores a revision. Two writers of the same revision number: the second fails on the
-/// unique key, inside its transaction, and nothing of it is kept.
-pub fn insert(conn: &mut DbConn, row: &RevisionRow) -> QueryResult<()> {
-    diesel::insert_into(safety_plan_revisions::table).values(row).execute(conn).map(drop)
+/// Stores a revision; false when another writer stored one with the same number first
+/// (PostgreSQL lets two transactions read the same current revision; the unique key
+/// decides, and the loser's transaction keeps nothing).
+pub fn insert(conn: &mut DbConn, row: &RevisionRow) -> QueryResult<bool> {
+    match diesel::insert_into(safety_plan_revisions::table).values(row).execute(conn) {
+        Ok(_) => Ok(true),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// A current revision whose review date has come and whose reminder has not gone out:
@@ -80,16 +85,20 @@ pub struct DueReview {
 /// The reviews due on or before `today` (`YYYY-MM-DD`) not yet reminded, each plan's
 /// current revision only (a later revision brings its own date).
 pub fn due_reviews(conn: &mut DbConn, today: &str) -> QueryResult<Vec<DueReview>> {
+    // Revisions replaced before their date are never reminded: they are left out here,
+    // not read and passed over at every sweep for ever.
+    let newer = diesel::alias!(safety_plan_revisions as newer);
+    let replaced = newer
+        .filter(newer.field(safety_plan_revisions::participant_id).eq(safety_plan_revisions::participant_id))
+        .filter(newer.field(safety_plan_revisions::revision).gt(safety_plan_revisions::revision));
     let due: Vec<RevisionRow> = safety_plan_revisions::table
         .filter(safety_plan_revisions::review_on.le(today))
         .filter(safety_plan_revisions::reminded_at.is_null())
+        .filter(diesel::dsl::not(diesel::dsl::exists(replaced)))
         .select(RevisionRow::as_select())
         .load(conn)?;
     let mut out = Vec::new();
     for row in due {
-        if current_revision(conn, &row.participant_id)? != row.revision {
-            continue;
-        }
         let primary: Option<String> = participants::table.find(&row.participant_id).select(participants::primary_contact_id).first::<Option<String>>(conn)?;
         let to = primary.unwrap_or_else(|| row.written_by.clone());
         let address = users::table.find(&to).filter(users::active.eq(true)).select(users::email).first(conn).optional()?;

@@ -120,7 +120,9 @@ pub async fn write(state: &AppState, accessor: Accessor, participant_id: Partici
                 written_at: Utc::now().naive_utc(),
                 reminded_at: None,
             };
-            repo::insert(conn, &row)?;
+            if !repo::insert(conn, &row)? {
+                return Err(SafetyPlanError::Stale);
+            }
             audit::record(conn, &accessor, &audited(AuditAction::SafetyPlanWrite, &participant_id, &Access::Owner))?;
             Ok(SafetyPlan {
                 participant_id: participant_id.to_string(),

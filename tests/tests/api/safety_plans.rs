@@ -62,11 +62,19 @@ async fn a_plan_is_written_in_revisions_sealed_and_kept(app: TestApp) {
     assert_eq!(app.try_execute_sql(matching(&CANARY[..8])).await.unwrap(), 0, "the plan's words are not stored in clear");
     assert_eq!(app.try_execute_sql(matching("")).await.unwrap(), 2, "the probe counts rows");
 
+    // Two saves of the same revision at once: one is kept, the other told to reload.
+    let other = app.token(Role::IntakeWorker, 'a').await;
+    let (body_one, body_two) = (plan("one"), plan("two"));
+    let (one, two) = tokio::join!(app.put(&path, &worker, Some("\"2\""), &body_one), app.put(&path, &other, Some("\"2\""), &body_two));
+    let mut statuses = [one.status().as_u16(), two.status().as_u16()];
+    statuses.sort_unstable();
+    assert_eq!(statuses, [200, 412], "one revision 3, one stale");
+
     // Bad input writes nothing.
     let long = json!({"content": {"warning_signs": "x".repeat(4001)}});
-    problem(app.put(&path, &worker, Some("\"2\""), &long).await, 422).await;
+    problem(app.put(&path, &worker, Some("\"3\""), &long).await, 422).await;
     let history: Value = app.get(&format!("{path}/revisions"), &worker).await.json().await.unwrap();
-    assert_eq!(history.as_array().unwrap().len(), 2);
+    assert_eq!(history.as_array().unwrap().len(), 3);
 }
 
 async fn only_the_owner_and_a_consent_covering_safety_see_the_plan(app: TestApp) {
