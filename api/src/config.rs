@@ -102,6 +102,9 @@ pub struct Settings {
     pub time_zone: String,
     /// A listing not verified for this many days is stale.
     pub stale_after_days: u32,
+    /// The privacy budget ε of each released dashboard count (`dashboards::release`):
+    /// lower hides more and blurs more.
+    pub dashboard_epsilon: f64,
     /// How often, in milliseconds, to look for directory changes made by other instances.
     pub directory_poll_ms: u64,
     /// How long, in milliseconds, an instance may rely on a user or API client it read
@@ -155,6 +158,7 @@ impl Default for Settings {
             quick_exit_url: "https://www.theweathernetwork.com/".into(),
             time_zone: "America/Halifax".into(),
             stale_after_days: 180,
+            dashboard_epsilon: 1.0,
             public_directory: false,
             directory_poll_ms: 1000,
             account_cache_ms: 1000,
@@ -255,6 +259,7 @@ impl Settings {
         if let Some(v) = var("HARBOUR_DIRECTORY_POLL_MS") { self.directory_poll_ms = number("HARBOUR_DIRECTORY_POLL_MS", v)?; }
         if let Some(v) = var("HARBOUR_ACCOUNT_CACHE_MS") { self.account_cache_ms = number("HARBOUR_ACCOUNT_CACHE_MS", v)?; }
         if let Some(v) = var("HARBOUR_STALE_AFTER_DAYS") { self.stale_after_days = number("HARBOUR_STALE_AFTER_DAYS", v)?; }
+        if let Some(v) = var("HARBOUR_DASHBOARD_EPSILON") { self.dashboard_epsilon = number("HARBOUR_DASHBOARD_EPSILON", v)?; }
         if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
         if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }
         if let Some(v) = var("HARBOUR_REFRESH_TOKEN_TTL_SECONDS") { self.refresh_token_ttl_seconds = number("HARBOUR_REFRESH_TOKEN_TTL_SECONDS", v)?; }
@@ -295,6 +300,9 @@ impl Settings {
         }
         if let Err(e) = crate::mail::Mailer::new(self.smtp_url.as_deref(), &self.smtp_from, &self.public_url) {
             return Err(ConfigError::Invalid(e));
+        }
+        if !(self.dashboard_epsilon > 0.0 && self.dashboard_epsilon.is_finite()) {
+            return Err(ConfigError::Invalid("HARBOUR_DASHBOARD_EPSILON must be a number above 0".into()));
         }
         if self.referral_expire_days == 0 {
             return Err(ConfigError::Invalid("HARBOUR_REFERRAL_EXPIRE_DAYS must be at least 1".into()));

@@ -1,6 +1,6 @@
 // The coordinators' dashboard in Debian's Chromium, on a 360 px phone and a 1280 px
 // laptop: charts with their text alternatives and tables, suppressed figures, a CSV
-// download, a refused narrow period, French, the drill-down from a gap-map cell to
+// download, a refused narrow month, French, the drill-down from a gap-map cell to
 // the directory's listings, and confirming a listing is current. Run by tests/tests/api/browser.rs.
 import assert from 'node:assert/strict';
 import { axe, browser, fits, signedIn } from './phone.mjs';
@@ -27,7 +27,7 @@ try {
   await funnel.getByRole('row', { name: /Withdrawn <5/ }).waitFor();
   await funnel.getByRole('row', { name: /Total 30/ }).waitFor();
   await page.getByTestId('response-times').getByRole('img', { name: /To acceptance/ }).waitFor();
-  await page.getByTestId('trends').getByRole('img', { name: /^Week by week/ }).waitFor();
+  await page.getByTestId('trends').getByRole('img', { name: /^Month by month/ }).waitFor();
   await fits(page, 'the dashboard');
   await axe(page, 'dashboard (phone)');
 
@@ -38,10 +38,10 @@ try {
   assert.match(csv, /withdrawn,withdrawn,<5\r\n/);
   console.log('dashboard on a phone: ok');
 
-  // A period holding fewer than five referrals is refused, and says why.
-  const day = process.env.HARBOUR_LONELY_DAY;
-  await page.getByLabel('From', { exact: true }).fill(day);
-  await page.getByLabel('To', { exact: true }).fill(day);
+  // A month holding fewer than five referrals is refused, and says why.
+  const month = process.env.HARBOUR_LONELY_MONTH;
+  await page.getByLabel('From', { exact: true }).fill(month);
+  await page.getByLabel('To', { exact: true }).fill(month);
   await page.getByRole('button', { name: 'Show', exact: true }).click();
   await funnel.getByRole('alert').filter({ hasText: 'Fewer than 5 referrals match' }).waitFor();
   console.log('narrow period refused: ok');

@@ -407,9 +407,10 @@ messages! {
     PeriodTo => "To", "Au";
     ShowFigures => "Show", "Afficher";
     ReferralFlow => "Where referrals stand", "Où en sont les orientations";
-    ReferralFlowHint => "Referrals sent in the period, by where they stand now.", "Orientations envoyées pendant la période, selon leur état actuel.";
-    WeekByWeek => "Week by week", "Semaine par semaine";
-    WeekOf => "Week of", "Semaine du";
+    ReferralFlowHint => "Referrals sent in the period, by where they stood when their month was released.", "Orientations envoyées pendant la période, selon leur état à la publication de leur mois.";
+    DashboardReleases => "Figures cover whole months. A month is released once its referrals have had their answers (two weeks after it ends, as referrals expire) and never changes after; each count carries a little random noise, so that no referral can be worked out by comparing figures.", "Les chiffres portent sur des mois entiers. Un mois est publié quand ses orientations ont eu leur réponse (deux semaines après sa fin, quand elles expirent) et ne change plus ensuite; chaque nombre porte un peu de bruit aléatoire, pour qu'aucune orientation ne puisse être retrouvée en comparant des chiffres.";
+    MonthByMonth => "Month by month", "Mois par mois";
+    MonthOf => "Month", "Mois";
     ResponseTimes => "Response times", "Délais de réponse";
     ResponseTimesHint => "Hours from sending: median and 90th percentile (9 in 10 were faster).", "Heures depuis l'envoi : médiane et 90e centile (9 sur 10 plus rapides).";
     BreakdownBy => "By", "Selon";

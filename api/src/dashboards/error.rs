@@ -15,6 +15,13 @@ pub enum DashboardError {
     /// could be recognized.
     #[error("too few referrals match these filters")]
     PopulationTooSmall,
+    /// No month of the period has been released yet.
+    #[error("the figures of a month are released once its referrals have had their answers; the first month of this period, {from}, is released on {ready}")]
+    NotReleased { from: chrono::NaiveDate, ready: chrono::NaiveDate },
+    /// Another instance released the same period at the same moment (handled where it
+    /// happens: the release is then read, never refused).
+    #[error("released by another instance meanwhile")]
+    ReleasedElsewhere,
     #[error("no such category")]
     UnknownCategory,
     #[error("between 1 and 3650 days")]
@@ -34,6 +41,8 @@ impl From<DashboardError> for ApiError {
             DashboardError::PeriodTooLong => ApiError::invalid("/to", "too_long", &detail),
             DashboardError::UnknownLanguage => ApiError::BadRequest(detail),
             DashboardError::PopulationTooSmall => ApiError::PopulationTooSmall,
+            DashboardError::NotReleased { .. } => ApiError::invalid("/from", "not_released", &detail),
+            DashboardError::ReleasedElsewhere => ApiError::Unavailable(detail),
             DashboardError::UnknownCategory => ApiError::NotFound(detail),
             DashboardError::StaleDaysOutOfRange => ApiError::invalid("/days", "range", &detail),
             DashboardError::Api(api) => api,

@@ -1,25 +1,110 @@
-//! The raw counts behind the dashboards, aggregated in the database: rows of referrals
-//! never leave it, only counts and percentiles (on SQLite, which has no percentile
-//! aggregate, the milestone times of the period, without any id).
-
-use std::collections::BTreeMap;
+//! What the dashboards read: the referrals of a month to release (what each counts in
+//! and how long each span took, never an id), counts of the moment, and the directory's
+//! figures.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Bool, Double, Integer, Nullable, Text, Timestamp};
-use harbour_types::{Breakdown, ReferralStatus, ServiceStatus};
+use diesel::sql_types::{BigInt, Bool, Text};
+use harbour_types::{Breakdown, Outcome, ReasonCode, ReferralStatus, ServiceStatus, Urgency};
 
+use super::release;
 use crate::db::schema::{consents, organizations, referrals, services};
 use crate::db::{load_sql, Bind, DbConn, MultiBackend};
 use crate::referrals::repo::AwaitingAnswer;
 
-/// The referrals a dashboard counts: sent within `[start, end)`, in a region if given.
+/// What the dashboards know of one referral sent: where it counts and how long each
+/// span took, in seconds — no id, no participant.
 #[derive(Debug, Clone)]
-pub struct Window {
-    pub start: NaiveDateTime,
-    pub end: NaiveDateTime,
+pub struct SentReferral {
+    pub urgency: Urgency,
     pub region_id: Option<String>,
+    pub category_id: Option<String>,
+    pub to_organization_id: String,
+    pub status: ReferralStatus,
+    pub reason: Option<ReasonCode>,
+    pub outcome: Option<Outcome>,
+    pub sent_at: NaiveDateTime,
+    pub received_after: Option<f64>,
+    pub accepted_after: Option<f64>,
+    /// Only for a referral completed.
+    pub completed_after: Option<f64>,
+}
+
+impl SentReferral {
+    /// The seconds to first opening, to acceptance and to completion, where reached.
+    pub fn spans(&self) -> [Option<f64>; 3] {
+        [self.received_after, self.accepted_after, self.completed_after]
+    }
+
+    /// The group it is in, by `by` (`none` for no region or category).
+    pub fn group(&self, by: Breakdown) -> String {
+        match by {
+            Breakdown::Urgency => self.urgency.code().to_owned(),
+            Breakdown::Region => self.region_id.clone().unwrap_or_else(|| release::NONE.to_owned()),
+            Breakdown::Category => self.category_id.clone().unwrap_or_else(|| release::NONE.to_owned()),
+            Breakdown::Organization => self.to_organization_id.clone(),
+        }
+    }
+}
+
+/// The referrals sent within `[start, end)`.
+pub fn sent_between(conn: &mut DbConn, start: NaiveDateTime, end: NaiveDateTime) -> QueryResult<Vec<SentReferral>> {
+    type Row = (Urgency, Option<String>, Option<String>, String, ReferralStatus, Option<ReasonCode>, Option<Outcome>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>);
+    let rows: Vec<Row> = referrals::table
+        .filter(referrals::sent_at.ge(start))
+        .filter(referrals::sent_at.lt(end))
+        .select((
+            referrals::urgency,
+            referrals::region_id,
+            referrals::category_id,
+            referrals::to_organization_id,
+            referrals::status,
+            referrals::reason,
+            referrals::outcome,
+            referrals::sent_at,
+            referrals::received_at,
+            referrals::accepted_at,
+            referrals::closed_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(urgency, region_id, category_id, to_organization_id, status, reason, outcome, sent, received, accepted, closed)| {
+            let sent = sent?;
+            // Whole seconds, never below zero (a clock set back).
+            let after = |at: Option<NaiveDateTime>| at.map(|at| (at - sent).num_seconds().max(0) as f64);
+            let completed = (status == ReferralStatus::Completed).then_some(closed).flatten();
+            Some(SentReferral {
+                urgency,
+                region_id,
+                category_id,
+                to_organization_id,
+                status,
+                reason,
+                outcome,
+                sent_at: sent,
+                received_after: after(received),
+                accepted_after: after(accepted),
+                completed_after: after(completed),
+            })
+        })
+        .collect())
+}
+
+/// When the first referral was sent, if one ever was.
+pub fn first_sent(conn: &mut DbConn) -> QueryResult<Option<NaiveDateTime>> {
+    referrals::table.select(min(referrals::sent_at)).first(conn)
+}
+
+/// Every region, top-level category and organization: the rows a release has.
+pub fn domain(conn: &mut DbConn) -> QueryResult<release::Domain> {
+    use crate::db::schema::{regions, taxonomy_terms};
+    Ok(release::Domain {
+        regions: regions::table.order(regions::id.asc()).select(regions::id).load(conn)?,
+        categories: taxonomy_terms::table.filter(taxonomy_terms::parent_id.is_null()).order(taxonomy_terms::id.asc()).select(taxonomy_terms::id).load(conn)?,
+        organizations: organizations::table.order(organizations::id.asc()).select(organizations::id).load(conn)?,
+    })
 }
 
 /// A condition on referrals (boxed, as diesel cannot group a boxed query).
@@ -33,55 +118,6 @@ fn in_region(region_id: Option<&str>) -> Condition {
     }
 }
 
-impl Window {
-    /// `select` (a query on `referrals`) limited to referrals sent in the window, in SQL,
-    /// with its binds.
-    fn sent_sql(&self, select: &str) -> (String, Vec<Bind>) {
-        let mut sql = format!("{select} WHERE sent_at >= ? AND sent_at < ?");
-        let mut binds = vec![Bind::Time(self.start), Bind::Time(self.end)];
-        if let Some(region) = &self.region_id {
-            sql.push_str(" AND region_id = ?");
-            binds.push(Bind::Text(region.clone()));
-        }
-        (sql, binds)
-    }
-
-    /// Referrals sent in the window.
-    fn sent(&self) -> Condition {
-        Box::new(in_region(self.region_id.as_deref()).and(referrals::sent_at.ge(self.start).assume_not_null()).and(referrals::sent_at.lt(self.end).assume_not_null()))
-    }
-}
-
-/// How many referrals were sent in the window: the population every referral figure is about.
-pub fn population(conn: &mut DbConn, window: &Window) -> QueryResult<u64> {
-    referrals::table.filter(window.sent()).select(count_star()).first::<i64>(conn).map(i64::unsigned_abs)
-}
-
-/// Referrals sent in the window, by where they stand now.
-pub fn by_status(conn: &mut DbConn, window: &Window) -> QueryResult<Vec<(String, u64)>> {
-    let rows: Vec<(String, i64)> = referrals::table.filter(window.sent()).group_by(referrals::status).select((referrals::status, count_star())).load(conn)?;
-    Ok(rows.into_iter().map(|(k, n)| (k, n.unsigned_abs())).collect())
-}
-
-/// How many referrals closed with an outcome and a reason.
-#[derive(Debug, Clone)]
-pub struct ClosedCount {
-    pub outcome: Option<String>,
-    pub reason: Option<String>,
-    pub count: u64,
-}
-
-/// Referrals sent in the window and closed as `status`, by reason and outcome.
-pub fn closed_by_reason(conn: &mut DbConn, window: &Window, status: &str) -> QueryResult<Vec<ClosedCount>> {
-    let rows: Vec<(Option<String>, Option<String>, i64)> = referrals::table
-        .filter(window.sent())
-        .filter(referrals::status.eq(status.to_owned()))
-        .group_by((referrals::outcome, referrals::reason))
-        .select((referrals::outcome, referrals::reason, count_star()))
-        .load(conn)?;
-    Ok(rows.into_iter().map(|(outcome, reason, n)| ClosedCount { outcome, reason, count: n.unsigned_abs() }).collect())
-}
-
 /// Referrals waiting for an answer past their due time now, by receiving organization.
 pub fn overdue(conn: &mut DbConn, region_id: Option<&str>, now: NaiveDateTime) -> QueryResult<Vec<(String, u64)>> {
     let rows: Vec<(String, i64)> = referrals::table
@@ -92,186 +128,6 @@ pub fn overdue(conn: &mut DbConn, region_id: Option<&str>, now: NaiveDateTime) -
         .select((referrals::to_organization_id, count_star()))
         .load(conn)?;
     Ok(rows.into_iter().map(|(k, n)| (k, n.unsigned_abs())).collect())
-}
-
-/// How long one span of a referral's life took over a group: how many referrals went
-/// through it, and the median and 90th percentile in seconds (when any did).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct SpanTimes {
-    pub count: u64,
-    pub median: Option<f64>,
-    pub p90: Option<f64>,
-}
-
-/// The response times of one group of referrals (`overall`: all of them).
-#[derive(Debug, Clone, PartialEq)]
-pub struct GroupTimes {
-    /// The group's key (`none` for referrals with no region or category).
-    pub key: String,
-    pub overall: bool,
-    /// From sending to first opening, to acceptance, to completion.
-    pub spans: [SpanTimes; 3],
-}
-
-/// Response times of the referrals sent in the window, by `by`, and overall. PostgreSQL
-/// computes the percentiles where the rows are (`percentile_cont`); SQLite has no such
-/// aggregate, so its rows are read and the same interpolation is done here.
-pub fn response_times(conn: &mut DbConn, window: &Window, by: Breakdown) -> QueryResult<Vec<GroupTimes>> {
-    let column = match by {
-        Breakdown::Urgency => "urgency",
-        Breakdown::Region => "region_id",
-        Breakdown::Category => "category_id",
-        Breakdown::Organization => "to_organization_id",
-    };
-    match conn {
-        DbConn::Postgresql(_) => response_times_in_sql(conn, window, column),
-        DbConn::Sqlite(_) => response_times_here(conn, window, by),
-    }
-}
-
-#[derive(Debug, QueryableByName)]
-struct TimesRow {
-    #[diesel(sql_type = Text)]
-    key: String,
-    #[diesel(sql_type = Integer)]
-    overall: i32,
-    #[diesel(sql_type = BigInt)]
-    open_n: i64,
-    #[diesel(sql_type = Nullable<Double>)]
-    open_p50: Option<f64>,
-    #[diesel(sql_type = Nullable<Double>)]
-    open_p90: Option<f64>,
-    #[diesel(sql_type = BigInt)]
-    accept_n: i64,
-    #[diesel(sql_type = Nullable<Double>)]
-    accept_p50: Option<f64>,
-    #[diesel(sql_type = Nullable<Double>)]
-    accept_p90: Option<f64>,
-    #[diesel(sql_type = BigInt)]
-    complete_n: i64,
-    #[diesel(sql_type = Nullable<Double>)]
-    complete_p50: Option<f64>,
-    #[diesel(sql_type = Nullable<Double>)]
-    complete_p90: Option<f64>,
-}
-
-fn response_times_in_sql(conn: &mut DbConn, window: &Window, column: &str) -> QueryResult<Vec<GroupTimes>> {
-    // Whole seconds, as `response_times_here` counts them, so both backends agree to the second.
-    let span = |end: &str, name: &str, only_completed: bool| {
-        let seconds = format!("GREATEST(FLOOR(EXTRACT(EPOCH FROM {end} - sent_at)), 0)");
-        // (The filter also keeps out the unreached: GREATEST would turn their NULL into 0.)
-        let filter = if only_completed { format!(" FILTER (WHERE status = 'completed' AND {end} IS NOT NULL)") } else { format!(" FILTER (WHERE {end} IS NOT NULL)") };
-        let count = if only_completed { "COUNT(*) FILTER (WHERE status = 'completed')".to_owned() } else { format!("COUNT({end})") };
-        // One sort for both percentiles: PostgreSQL computes an aggregate written twice once.
-        let percentiles = format!("(percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY {seconds}){filter})");
-        format!("{count} AS {name}_n, {percentiles}[1] AS {name}_p50, {percentiles}[2] AS {name}_p90")
-    };
-    let spans = format!("{}, {}, {}", span("received_at", "open", false), span("accepted_at", "accept", false), span("closed_at", "complete", true));
-    // By group and all together, in one pass.
-    let (mut sql, binds) = window.sent_sql(&format!("SELECT COALESCE({column}, 'none') AS key, GROUPING({column}) AS overall, {spans} FROM referrals"));
-    sql.push_str(&format!(" GROUP BY GROUPING SETS (({column}), ())"));
-    let rows: Vec<TimesRow> = load_sql(conn, &sql, &binds)?;
-    let times = |n: i64, median: Option<f64>, p90: Option<f64>| SpanTimes { count: n.unsigned_abs(), median, p90 };
-    Ok(rows
-        .into_iter()
-        .map(|r| GroupTimes {
-            key: r.key,
-            overall: r.overall == 1,
-            spans: [times(r.open_n, r.open_p50, r.open_p90), times(r.accept_n, r.accept_p50, r.accept_p90), times(r.complete_n, r.complete_p50, r.complete_p90)],
-        })
-        .collect())
-}
-
-fn response_times_here(conn: &mut DbConn, window: &Window, by: Breakdown) -> QueryResult<Vec<GroupTimes>> {
-    type Milestones = (String, Option<String>, Option<String>, String, ReferralStatus, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>, Option<NaiveDateTime>);
-    let rows: Vec<Milestones> = referrals::table
-        .filter(window.sent())
-        .select((
-            referrals::urgency,
-            referrals::region_id,
-            referrals::category_id,
-            referrals::to_organization_id,
-            referrals::status,
-            referrals::sent_at,
-            referrals::received_at,
-            referrals::accepted_at,
-            referrals::closed_at,
-        ))
-        .load(conn)?;
-    let mut groups: BTreeMap<String, [Vec<f64>; 3]> = BTreeMap::new();
-    let mut overall: [Vec<f64>; 3] = Default::default();
-    for (urgency, region, category, organization, status, sent, received, accepted, closed) in rows {
-        let key = match by {
-            Breakdown::Urgency => urgency,
-            Breakdown::Region => region.unwrap_or_else(|| "none".into()),
-            Breakdown::Category => category.unwrap_or_else(|| "none".into()),
-            Breakdown::Organization => organization,
-        };
-        let Some(sent) = sent else { continue };
-        let seconds = |at: Option<NaiveDateTime>| at.map(|at| (at - sent).num_seconds().max(0) as f64);
-        let completed = (status == ReferralStatus::Completed).then_some(closed).flatten();
-        let group = groups.entry(key).or_default();
-        for (s, value) in [seconds(received), seconds(accepted), seconds(completed)].into_iter().enumerate() {
-            if let Some(value) = value {
-                group[s].push(value);
-                overall[s].push(value);
-            }
-        }
-    }
-    let summarize = |mut spans: [Vec<f64>; 3]| {
-        spans.each_mut().map(|values| {
-            values.sort_by(f64::total_cmp);
-            SpanTimes { count: values.len() as u64, median: percentile(values, 0.5), p90: percentile(values, 0.9) }
-        })
-    };
-    let mut out: Vec<GroupTimes> = groups.into_iter().map(|(key, spans)| GroupTimes { key, overall: false, spans: summarize(spans) }).collect();
-    out.push(GroupTimes { key: "none".into(), overall: true, spans: summarize(overall) });
-    Ok(out)
-}
-
-/// The `p` quantile of sorted values, interpolated between the two nearest ranks — what
-/// PostgreSQL's `percentile_cont` computes.
-fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
-    let last = sorted.len().checked_sub(1)?;
-    let rank = p * last as f64;
-    let (low, high) = (rank.floor() as usize, rank.ceil() as usize);
-    Some(sorted[low] + (sorted[high] - sorted[low]) * (rank - low as f64))
-}
-
-#[derive(Debug, QueryableByName)]
-struct HourCount {
-    #[diesel(sql_type = Timestamp)]
-    hour: NaiveDateTime,
-    #[diesel(sql_type = Text)]
-    series: String,
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-/// Referrals sent, accepted, and closed as declined, completed or expired within the
-/// window, by series and UTC hour: hours, so that they can be put in the partnership's
-/// local days and weeks exactly.
-pub fn hourly(conn: &mut DbConn, window: &Window) -> QueryResult<Vec<(NaiveDateTime, String, u64)>> {
-    let hour = |column: &str| match conn {
-        DbConn::Postgresql(_) => format!("date_trunc('hour', {column})"),
-        DbConn::Sqlite(_) => format!("strftime('%Y-%m-%d %H:00:00', {column})"),
-    };
-    let mut sql = String::new();
-    let mut binds = Vec::new();
-    for (column, series, only) in [("sent_at", "'sent'", ""), ("accepted_at", "'accepted'", ""), ("closed_at", "status", " AND status IN ('declined', 'completed', 'expired')")] {
-        if !sql.is_empty() {
-            sql.push_str(" UNION ALL ");
-        }
-        sql.push_str(&format!("SELECT {} AS hour, {series} AS series, COUNT(*) AS n FROM referrals WHERE {column} >= ? AND {column} < ?{only}", hour(column)));
-        binds.extend([Bind::Time(window.start), Bind::Time(window.end)]);
-        if let Some(region) = &window.region_id {
-            sql.push_str(" AND region_id = ?");
-            binds.push(Bind::Text(region.clone()));
-        }
-        sql.push_str(" GROUP BY 1, 2");
-    }
-    let rows: Vec<HourCount> = load_sql(conn, &sql, &binds)?;
-    Ok(rows.into_iter().map(|r| (r.hour, r.series, r.n.unsigned_abs())).collect())
 }
 
 /// Active consents (neither withdrawn nor replaced) ending within `[now, until)`, by the
@@ -400,18 +256,4 @@ pub fn categories(conn: &mut DbConn, parent_id: Option<&str>, french: bool) -> Q
     };
     let rows: Vec<(String, String, String)> = query.order(taxonomy_terms::name.asc()).select((taxonomy_terms::id, taxonomy_terms::name, taxonomy_terms::name_fr)).load(conn)?;
     Ok(rows.into_iter().map(|(id, en, fr)| (id, if french { fr } else { en })).collect())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::percentile;
-
-    #[test]
-    fn percentiles_interpolate_like_postgresql() {
-        let seconds = [1.0, 2.0, 3.0, 4.0, 10.0];
-        assert_eq!(percentile(&seconds, 0.5), Some(3.0));
-        assert!(percentile(&seconds, 0.9).is_some_and(|p| (p - 7.6).abs() < 1e-9));
-        assert_eq!(percentile(&[5.0], 0.9), Some(5.0));
-        assert_eq!(percentile(&[], 0.5), None);
-    }
 }

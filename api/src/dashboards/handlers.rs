@@ -16,9 +16,12 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Filters {
-    /// First day of the period (local), default 89 days before `to`.
+    /// A day of the period's first month (local): the period starts on the 1st. By
+    /// default, two months before `to`'s.
     from: Option<NaiveDate>,
-    /// Last day of the period (local, included), default today.
+    /// A day of the period's last month (local): the period ends on its last day, or at
+    /// the end of the last month released if that is earlier. By default, the last month
+    /// released: a month is released `HARBOUR_REFERRAL_EXPIRE_DAYS` after it ends.
     to: Option<NaiveDate>,
     /// Only referrals counted in this region.
     region_id: Option<String>,
@@ -66,9 +69,11 @@ where
     Ok(respond(csv, &table, name, export::count_table))
 }
 
-/// Referrals sent in the period, by where they stand now (sent and not yet opened,
-/// received, accepted, declined, in progress, completed, withdrawn, expired); the total is
-/// how many were sent.
+/// Referrals sent in the period, by where they stood when their month was released (sent
+/// and not yet opened, received, accepted, declined, in progress, completed, withdrawn,
+/// expired); the total is how many were sent. Every referral dashboard covers whole
+/// months, each released once with noise on every count, so that no two answers differ
+/// by one referral.
 #[utoipa::path(
     tag = "dashboards",
     security(("bearer" = [])),
@@ -76,7 +81,7 @@ where
     responses(
         (status = 200, description = "The funnel (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad period, or fewer than 5 referrals match (`population_too_small`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, no month of it released yet (`not_released`), or fewer than 5 referrals match (`population_too_small`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/dashboards/referrals/funnel")]
@@ -92,7 +97,7 @@ pub async fn funnel(state: web::Data<AppState>, principal: Principal, filters: w
     responses(
         (status = 200, description = "Declines by reason (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, no month of it released yet (`not_released`), or fewer than 5 referrals match (`population_too_small`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/dashboards/referrals/declines")]
@@ -109,7 +114,7 @@ pub async fn declines(state: web::Data<AppState>, principal: Principal, filters:
     responses(
         (status = 200, description = "Outcomes (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, no month of it released yet (`not_released`), or fewer than 5 referrals match (`population_too_small`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/dashboards/referrals/outcomes")]
@@ -133,8 +138,8 @@ pub async fn overdue(state: web::Data<AppState>, principal: Principal, filters: 
     count_table(state, principal, filters, "overdue", |s, r| async move { service::overdue(&s, r).await }).await
 }
 
-/// Week by week (Monday to Sunday, local time): referrals sent, accepted, declined,
-/// completed and expired.
+/// Month by month (local time): referrals sent, and of those how many stood accepted,
+/// declined, completed and expired when their month was released.
 #[utoipa::path(
     tag = "dashboards",
     security(("bearer" = [])),
@@ -142,7 +147,7 @@ pub async fn overdue(state: web::Data<AppState>, principal: Principal, filters: 
     responses(
         (status = 200, description = "Trends (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, no month of it released yet (`not_released`), or fewer than 5 referrals match (`population_too_small`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/dashboards/referrals/trends")]
@@ -183,7 +188,7 @@ pub struct ByQuery {
     responses(
         (status = 200, description = "Response times (JSON, or CSV with `format=csv`)", content((ResponseTimes = "application/json"), (String = "text/csv"))),
         (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Bad period, or fewer than 5 referrals match", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Bad period, no month of it released yet (`not_released`), or fewer than 5 referrals match (`population_too_small`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/dashboards/referrals/response-times")]

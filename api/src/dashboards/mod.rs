@@ -1,12 +1,16 @@
 //! Coordinator dashboards: referral flow, response times, declines, outcomes, overdue
 //! referrals, consents about to expire, the coverage gap map and stale listings — as
-//! counts, with counts of fewer than five people suppressed, and never a participant.
+//! counts released once per month (or day) with noise, so that no two answers can be
+//! differenced ([`release`]), with counts of fewer than five suppressed, and never a
+//! participant.
 
 pub mod cache;
 pub mod error;
 pub mod export;
 pub mod figures;
 pub mod handlers;
+pub mod noise;
+pub mod release;
 pub mod service;
 pub mod suppression;
 

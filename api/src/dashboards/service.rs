@@ -1,79 +1,150 @@
-//! The dashboards' tables, built from the counts of [`figures`] with small counts
+//! The dashboards' tables, added up from released cells ([`release`]) with small counts
 //! suppressed ([`suppression`]). For coordinators and system admins only; nothing here
-//! names or counts fewer than five people.
+//! names or counts fewer than five people, and no two answers differ by a referral.
 
 use std::sync::Arc;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{HashMap, HashSet};
 
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use harbour_types::{
-    Breakdown, CountRow, CountTable, CoverageCell, CoverageMap, CoverageRow, DashboardScope, Figure, Heading, Outcome, ReasonCode, ReferralStatus, ResponseTimes, Span,
-    StaleByOrganization, StaleListings, Timing, TimingRow, Urgency,
+    Breakdown, CountRow, CountTable, CoverageCell, CoverageMap, CoverageRow, DashboardScope, Figure, Heading, ReasonCode, ResponseTimes, Span, StaleByOrganization, StaleListings, Timing,
+    TimingRow, Urgency,
 };
 
 use super::cache::DirectoryCache;
-use super::figures::{self, GroupTimes, Named, SpanTimes, Window};
-use super::suppression::{suppress_columns, THRESHOLD};
+use super::error::DashboardError;
+use super::figures::{self, Named};
+use super::noise::Noise;
+use super::release::{self, Released, ALL_REGIONS};
+use super::suppression::{suppress, suppress_columns, THRESHOLD};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
-use super::error::DashboardError;
 use crate::error::ApiError;
 use crate::state::AppState;
 
 /// The longest period a dashboard covers.
 const MAX_DAYS: i64 = 3 * 366;
-/// The default period: the last 90 days.
-const DEFAULT_DAYS: i64 = 90;
+/// The default period: the last three months released.
+const DEFAULT_MONTHS: u32 = 3;
 /// "Consents about to expire": within this many days.
 const EXPIRING_DAYS: i64 = 30;
 
-/// What a dashboard is asked for — the period (local days, in the partnership's time
-/// zone), the region, and the language of names — by a caller already allowed to ask:
-/// holding a `Request` is the proof.
+/// What a dashboard is asked for — whole months (in the partnership's time zone), the
+/// region, and the language of names — by a caller already allowed to ask: holding a
+/// `Request` is the proof.
 #[derive(Debug, Clone)]
 pub struct Request {
     pub scope: DashboardScope,
-    pub window: Window,
+    /// The first days of the period's months, all released or ready to be.
+    months: Vec<NaiveDate>,
     pub french: bool,
     zone: Tz,
 }
 
 impl Request {
     /// Checks the caller (coordinators and system admins), then the filters: `from` ≤
-    /// `to`, at most about three years; by default the last 90 days.
+    /// `to`, at most about three years, widened to whole months and ending with the last
+    /// month released (by default the last three); see [`release`].
     pub fn new(state: &AppState, principal: &Principal, from: Option<NaiveDate>, to: Option<NaiveDate>, region_id: Option<String>, lang: Option<&str>) -> Result<Request, DashboardError> {
         principal.authorize(Permission::ReadDashboards)?;
-        let zone: Tz = state.settings.time_zone.parse().map_err(|_| ApiError::Internal("the time zone was validated at start".into()))?;
-        let today = Utc::now().with_timezone(&zone).date_naive();
-        let to = to.unwrap_or(today);
-        let from = from.unwrap_or(to - Duration::days(DEFAULT_DAYS - 1));
-        if from > to {
-            return Err(DashboardError::PeriodReversed);
-        }
-        if (to - from).num_days() >= MAX_DAYS {
-            return Err(DashboardError::PeriodTooLong);
-        }
+        let zone = zone(state)?;
         let french = match lang {
             None | Some("en") => false,
             Some("fr") => true,
             Some(_) => return Err(DashboardError::UnknownLanguage),
         };
+        if from.zip(to).is_some_and(|(from, to)| from > to) {
+            return Err(DashboardError::PeriodReversed);
+        }
+        let now = Utc::now().naive_utc();
+        let settle = Duration::days(i64::from(state.settings.referral_expire_days));
+        // The last month released by now: the latest whose end is `settle` past.
+        let mut latest = release::first_of(Utc.from_utc_datetime(&now).with_timezone(&zone).date_naive());
+        while start_of(zone, latest) + settle > now {
+            latest = latest.checked_sub_months(chrono::Months::new(1)).unwrap_or(latest);
+        }
+        latest = latest.checked_sub_months(chrono::Months::new(1)).unwrap_or(latest);
+        let to_month = to.map_or(latest, |to| release::first_of(to).min(latest));
+        let from_month = from.map_or_else(|| to_month.checked_sub_months(chrono::Months::new(DEFAULT_MONTHS - 1)).unwrap_or(to_month), release::first_of);
+        if from_month > to_month {
+            let ready = start_of(zone, release::next_month(from_month)) + settle;
+            return Err(DashboardError::NotReleased { from: from_month, ready: Utc.from_utc_datetime(&ready).with_timezone(&zone).date_naive() });
+        }
         let region_id = region_id.filter(|r| !r.is_empty());
-        let window = Window { start: start_of(zone, from), end: start_of(zone, to + Duration::days(1)), region_id: region_id.clone() };
-        Ok(Request { scope: DashboardScope { from, to, region_id }, window, french, zone })
+        let scope = DashboardScope { from: from_month, to: release::last_of(to_month), region_id };
+        if (scope.to - scope.from).num_days() >= MAX_DAYS {
+            return Err(DashboardError::PeriodTooLong);
+        }
+        Ok(Request { months: release::months_of(scope.from, scope.to), scope, french, zone })
+    }
+
+    /// The released cells' scope.
+    fn scope_key(&self) -> String {
+        self.scope.region_id.clone().unwrap_or_else(|| ALL_REGIONS.to_owned())
+    }
+
+    fn periods(&self) -> Vec<String> {
+        self.months.iter().copied().map(release::month_key).collect()
     }
 }
 
+fn zone(state: &AppState) -> Result<Tz, ApiError> {
+    state.settings.time_zone.parse().map_err(|_| ApiError::Internal("the time zone was validated at start".into()))
+}
+
+fn noise(state: &AppState) -> Noise {
+    Noise::new(state.settings.dashboard_epsilon)
+}
+
 /// The UTC instant a local day starts at (the first one, should midnight repeat).
-fn start_of(zone: Tz, day: NaiveDate) -> NaiveDateTime {
+pub fn start_of(zone: Tz, day: NaiveDate) -> NaiveDateTime {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     zone.from_local_datetime(&midnight).earliest().map_or(midnight, |t| t.naive_utc())
 }
 
-/// Refuses filters that leave between 1 and 4 referrals (`population` of them): every
-/// figure would be about people who could be recognized.
+/// The released cells of `measures` over the request's months and scope, releasing any
+/// month not released yet first.
+async fn cells(state: &AppState, request: &Request, measures: Vec<String>) -> Result<Released, DashboardError> {
+    let periods = request.periods();
+    let missing = {
+        let periods = periods.clone();
+        state.db.run(move |conn| Ok::<_, DashboardError>(release::unreleased(conn, &periods)?)).await?
+    };
+    if !missing.is_empty() {
+        let (zone, noise, months) = (request.zone, noise(state), request.months.clone());
+        released_once(state, move |conn, now| release::release_months(conn, zone, &months, noise, now)).await?;
+    }
+    let scope = request.scope_key();
+    state.db.run(move |conn| Ok(release::released(conn, &periods, &scope, &measures)?)).await
+}
+
+/// Runs a release in a transaction; when another instance released the same period at
+/// the same moment, reads that one instead (a second try finds it released).
+async fn released_once<F>(state: &AppState, work: F) -> Result<(), DashboardError>
+where
+    F: Fn(&mut DbConn, NaiveDateTime) -> Result<(), DashboardError> + Clone + Send + 'static,
+{
+    for _ in 0..3 {
+        let work = work.clone();
+        match state.db.transaction(move |conn| work(conn, Utc::now().naive_utc())).await {
+            Err(DashboardError::ReleasedElsewhere) => continue,
+            other => return other,
+        }
+    }
+    Err(DashboardError::ReleasedElsewhere)
+}
+
+/// A released count over the months: the sum of its cells, shown no lower than zero.
+fn sum_of(cells: &Released, periods: &[String], measure: &str, row: &str, column: &str) -> u64 {
+    let key = (measure.to_owned(), row.to_owned(), column.to_owned());
+    let sum: i64 = periods.iter().filter_map(|p| cells.get(p)).filter_map(|c| c.get(&key)).sum();
+    sum.max(0).unsigned_abs()
+}
+
+/// Refuses filters that leave between 1 and 4 referrals (`population` of them, as
+/// released): every figure would be about people who could be recognized.
 fn refuse_small(population: u64) -> Result<(), DashboardError> {
     if population > 0 && population < THRESHOLD {
         return Err(DashboardError::PopulationTooSmall);
@@ -81,8 +152,9 @@ fn refuse_small(population: u64) -> Result<(), DashboardError> {
     Ok(())
 }
 
-fn require_population(conn: &mut DbConn, window: &Window) -> Result<(), DashboardError> {
-    refuse_small(figures::population(conn, window)?)
+/// How many referrals were sent in the period: the funnel's statuses added up.
+fn population(cells: &Released, periods: &[String]) -> u64 {
+    release::funnel_statuses().map(|s| sum_of(cells, periods, release::FUNNEL, s.code(), "referrals")).sum()
 }
 
 fn heading(key: &str, label: impl Into<String>) -> Heading {
@@ -97,79 +169,83 @@ fn count_table(table: &str, scope: DashboardScope, columns: Vec<Heading>, rows: 
     CountTable { table: table.to_owned(), scope, columns, rows, totals }
 }
 
-/// Referrals sent in the period, by where they stand now; the total is how many were sent.
+/// Referrals sent in the period, by where they stood when their month was released; the
+/// total is how many were sent.
 pub async fn funnel(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
-    state.db.run(move |conn| {
-        let counts: HashMap<String, u64> = figures::by_status(conn, &request.window)?.into_iter().collect();
-        // Every referral sent in the window is in one status: they add up to the population.
-        refuse_small(counts.values().sum())?;
-        let rows = ReferralStatus::ALL
-            .iter()
-            .filter(|s| **s != ReferralStatus::Draft)
-            .map(|s| (heading(s.code(), s.code()), vec![counts.get(s.code()).copied().unwrap_or(0)]))
-            .collect();
-        Ok(count_table("funnel", request.scope, vec![heading("referrals", "referrals")], rows))
-    })
-    .await
+    let cells = cells(state, &request, vec![release::FUNNEL.into()]).await?;
+    let periods = request.periods();
+    refuse_small(population(&cells, &periods))?;
+    let rows = release::funnel_statuses().map(|s| (heading(s.code(), s.code()), vec![sum_of(&cells, &periods, release::FUNNEL, s.code(), "referrals")])).collect();
+    Ok(count_table("funnel", request.scope, vec![heading("referrals", "referrals")], rows))
 }
 
 /// Referrals sent in the period and declined, by reason.
 pub async fn declines(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
-    state.db.run(move |conn| {
-        require_population(conn, &request.window)?;
-        let mut counts: HashMap<Option<String>, u64> = HashMap::new();
-        for closed in figures::closed_by_reason(conn, &request.window, ReferralStatus::Declined.code())? {
-            *counts.entry(closed.reason).or_default() += closed.count;
-        }
-        let rows = ReasonCode::ALL.iter().map(|r| (heading(r.code(), r.code()), vec![counts.get(&Some(r.code().to_owned())).copied().unwrap_or(0)])).collect();
-        Ok(count_table("declines", request.scope, vec![heading("declined", "declined")], rows))
-    })
-    .await
+    let cells = cells(state, &request, vec![release::FUNNEL.into(), release::DECLINES.into()]).await?;
+    let periods = request.periods();
+    refuse_small(population(&cells, &periods))?;
+    let rows = ReasonCode::ALL.iter().map(|r| (heading(r.code(), r.code()), vec![sum_of(&cells, &periods, release::DECLINES, r.code(), "declined")])).collect();
+    Ok(count_table("declines", request.scope, vec![heading("declined", "declined")], rows))
 }
 
 /// Referrals sent in the period and completed, by outcome (and, when unsuccessful, why).
 pub async fn outcomes(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
-    state.db.run(move |conn| {
-        require_population(conn, &request.window)?;
-        let counts: HashMap<(Option<String>, Option<String>), u64> =
-            figures::closed_by_reason(conn, &request.window, ReferralStatus::Completed.code())?.into_iter().map(|c| ((c.outcome, c.reason), c.count)).collect();
-        let count = |outcome: Outcome, reason: Option<ReasonCode>| {
-            counts.iter().filter(|((o, r), _)| o.as_deref() == Some(outcome.code()) && (reason.is_none() || r.as_deref() == reason.map(ReasonCode::code))).map(|(_, n)| n).sum::<u64>()
-        };
-        let mut rows = vec![(heading(Outcome::Successful.code(), Outcome::Successful.code()), vec![count(Outcome::Successful, None)])];
-        for reason in ReasonCode::ALL {
-            let key = format!("{}.{}", Outcome::Unsuccessful.code(), reason.code());
-            rows.push((heading(&key, key.clone()), vec![count(Outcome::Unsuccessful, Some(*reason))]));
-        }
-        Ok(count_table("outcomes", request.scope, vec![heading("completed", "completed")], rows))
-    })
-    .await
+    let cells = cells(state, &request, vec![release::FUNNEL.into(), release::OUTCOMES.into()]).await?;
+    let periods = request.periods();
+    refuse_small(population(&cells, &periods))?;
+    let rows = release::outcome_rows().into_iter().map(|row| (heading(&row, row.clone()), vec![sum_of(&cells, &periods, release::OUTCOMES, &row, "completed")])).collect();
+    Ok(count_table("outcomes", request.scope, vec![heading("completed", "completed")], rows))
 }
 
-/// Referrals waiting for an answer past their due time now, by receiving organization
-/// (in the region if one is given; the period does not apply).
+/// Month by month: the referrals sent in each month of the period, and how many of them
+/// stood accepted, declined, completed and expired when the month was released.
+pub async fn trends(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
+    const SERIES: [&str; 5] = ["sent", "accepted", "declined", "completed", "expired"];
+    let cells = cells(state, &request, vec![release::FUNNEL.into()]).await?;
+    let periods = request.periods();
+    refuse_small(population(&cells, &periods))?;
+    let rows = periods
+        .iter()
+        .map(|period| {
+            let month = std::slice::from_ref(period);
+            let counts = SERIES.iter().map(|&series| if series == "sent" { population(&cells, month) } else { sum_of(&cells, month, release::FUNNEL, series, "referrals") }).collect();
+            (heading(period, period.clone()), counts)
+        })
+        .collect();
+    Ok(count_table("trends", request.scope, SERIES.iter().map(|k| heading(k, *k)).collect(), rows))
+}
+
+/// The released figures of the moment for today (local), releasing them at the day's first read.
+async fn today(state: &AppState, request: &Request, measure: &str, scope: String) -> Result<(NaiveDate, Vec<(String, u64)>), DashboardError> {
+    let now = Utc::now();
+    let day = now.with_timezone(&request.zone).date_naive();
+    let (period, measure) = (release::day_key(day), measure.to_owned());
+    let key = period.clone();
+    if !state.db.run(move |conn| Ok::<_, DashboardError>(release::unreleased(conn, &[key])?)).await?.is_empty() {
+        let noise = noise(state);
+        released_once(state, move |conn, now| release::release_day(conn, day, now, now + Duration::days(EXPIRING_DAYS), noise)).await?;
+    }
+    let cells = state.db.run(move |conn| Ok::<_, DashboardError>(release::released(conn, std::slice::from_ref(&period), &scope, std::slice::from_ref(&measure))?)).await?;
+    let rows = cells.into_values().flatten().map(|((_, row, _), value)| (row, value.max(0).unsigned_abs())).filter(|(_, n)| *n > 0).collect();
+    Ok((day, rows))
+}
+
+/// Referrals waiting for an answer past their due time, by receiving organization (in the
+/// region if one is given; the period does not apply), as released today.
 pub async fn overdue(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
-    state.db.run(move |conn| {
-        let now = Utc::now();
-        let counts = figures::overdue(conn, request.window.region_id.as_deref(), now.naive_utc())?;
-        let today = now.with_timezone(&request.zone).date_naive();
-        let scope = DashboardScope { from: today, to: today, region_id: request.scope.region_id };
-        Ok(count_table("overdue", scope, vec![heading("overdue", "overdue")], organization_rows(conn, counts)?))
-    })
-    .await
+    let (day, counts) = today(state, &request, release::OVERDUE, request.scope_key()).await?;
+    let scope = DashboardScope { from: day, to: day, region_id: request.scope.region_id.clone() };
+    let rows = state.db.run(move |conn| organization_rows(conn, counts)).await?;
+    Ok(count_table("overdue", scope, vec![heading("overdue", "overdue")], rows))
 }
 
 /// Active consents that end within the next 30 days, by the organization that recorded
-/// them — counts only (regions do not apply: consents are not placed in one).
+/// them, as released today — counts only (regions do not apply: consents are not placed in one).
 pub async fn consents_expiring(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
-    state.db.run(move |conn| {
-        let now = Utc::now();
-        let counts = figures::consents_expiring(conn, now.naive_utc(), (now + Duration::days(EXPIRING_DAYS)).naive_utc())?;
-        let today = now.with_timezone(&request.zone).date_naive();
-        let scope = DashboardScope { from: today, to: today + Duration::days(EXPIRING_DAYS), region_id: None };
-        Ok(count_table("consents_expiring", scope, vec![heading("expiring", "expiring")], organization_rows(conn, counts)?))
-    })
-    .await
+    let (day, counts) = today(state, &request, release::EXPIRING, ALL_REGIONS.to_owned()).await?;
+    let scope = DashboardScope { from: day, to: day + Duration::days(EXPIRING_DAYS), region_id: None };
+    let rows = state.db.run(move |conn| organization_rows(conn, counts)).await?;
+    Ok(count_table("consents_expiring", scope, vec![heading("expiring", "expiring")], rows))
 }
 
 /// Rows for counts by organization id, with their names, ordered by name.
@@ -181,60 +257,79 @@ fn organization_rows(conn: &mut DbConn, counts: Vec<(String, u64)>) -> Result<Ve
     Ok(rows)
 }
 
-/// Week by week (weeks start on Monday, local time): referrals sent, accepted, declined,
-/// completed and expired in each week of the period.
-pub async fn trends(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
-    state.db.run(move |conn| {
-        require_population(conn, &request.window)?;
-        const SERIES: [&str; 5] = ["sent", "accepted", "declined", "completed", "expired"];
-        let monday = |day: NaiveDate| day - Duration::days(i64::from(day.weekday().num_days_from_monday()));
-        let mut weeks: BTreeMap<NaiveDate, Vec<u64>> = BTreeMap::new();
-        let mut week = monday(request.scope.from);
-        while week <= request.scope.to {
-            weeks.insert(week, vec![0; SERIES.len()]);
-            week += Duration::days(7);
-        }
-        for (hour, series, n) in figures::hourly(conn, &request.window)? {
-            let day = Utc.from_utc_datetime(&hour).with_timezone(&request.zone).date_naive();
-            if let (Some(counts), Some(c)) = (weeks.get_mut(&monday(day)), SERIES.iter().position(|s| *s == series)) {
-                counts[c] += n;
-            }
-        }
-        let rows = weeks.into_iter().map(|(week, counts)| (heading(&week.to_string(), week.to_string()), counts)).collect();
-        Ok(count_table("trends", request.scope, SERIES.iter().map(|k| heading(k, *k)).collect(), rows))
+/// A span's released figures over a group: its count, and its duration histogram.
+#[derive(Debug, Clone, Default)]
+struct SpanFigures {
+    count: u64,
+    buckets: Vec<u64>,
+}
+
+fn span_figures(cells: &Released, periods: &[String], by: Option<Breakdown>, group: &str) -> [SpanFigures; 3] {
+    let (times, histogram) = (release::times_measure(by), release::histogram_measure(by));
+    let spans = Span::ALL;
+    std::array::from_fn(|i| SpanFigures {
+        count: sum_of(cells, periods, &times, group, spans[i].code()),
+        buckets: (0..=release::BUCKET_HOURS.len()).map(|b| sum_of(cells, periods, &histogram, group, &release::bucket_column(spans[i], b))).collect(),
     })
-    .await
 }
 
 /// Median and 90th percentile of the time to first opening, to acceptance and to
-/// completion, by urgency, region, category or receiving organization. Groups of fewer
-/// than five get no times; their counts are suppressed like any other.
+/// completion, by urgency, region, category or receiving organization, from the released
+/// histograms. Groups of fewer than five get no times; their counts are suppressed like
+/// any other.
 pub async fn response_times(state: &AppState, request: Request, by: Breakdown) -> Result<ResponseTimes, DashboardError> {
-    state.db.run(move |conn| {
-        require_population(conn, &request.window)?;
-        let (overall, groups): (Vec<GroupTimes>, Vec<GroupTimes>) = figures::response_times(conn, &request.window, by)?.into_iter().partition(|g| g.overall);
-        let headings = group_headings(conn, by, groups.iter().map(|g| g.key.clone()).collect(), request.french)?;
-        let mut rows: Vec<(Heading, [SpanTimes; 3])> = groups.into_iter().map(|g| (headings.get(&g.key).cloned().unwrap_or_else(|| heading(&g.key, g.key.clone())), g.spans)).collect();
-        match by {
-            Breakdown::Urgency => rows.sort_by_key(|(h, _)| Urgency::from_code(&h.key)),
-            _ => rows.sort_by(|a, b| a.0.label.cmp(&b.0.label)),
-        }
-        let overall = overall.first().map_or_else(<[SpanTimes; 3]>::default, |g| g.spans);
-        // Each referral is in one group, so each span's counts add up over the groups to
-        // its overall count: they are suppressed as a table.
-        let counts: Vec<Vec<u64>> = rows.iter().map(|(_, spans)| spans.iter().map(|s| s.count).collect()).collect();
-        let (shown, totals) = suppress_columns(&counts, Span::ALL.len());
-        let timings = |spans: &[SpanTimes; 3], figures: &[Figure]| -> Vec<Timing> { spans.iter().zip(figures).map(|(s, &count)| timing(s, count)).collect() };
-        let rows = rows.into_iter().zip(&shown).map(|((heading, spans), figures)| TimingRow { timings: timings(&spans, figures), heading }).collect();
-        Ok(ResponseTimes { scope: request.scope, by, spans: Span::ALL.to_vec(), overall: timings(&overall, &totals), rows })
-    })
-    .await
+    let measures = vec![release::FUNNEL.into(), release::times_measure(Some(by)), release::histogram_measure(Some(by)), release::times_measure(None), release::histogram_measure(None)];
+    let cells = cells(state, &request, measures).await?;
+    let periods = request.periods();
+    refuse_small(population(&cells, &periods))?;
+    let times_measure = release::times_measure(Some(by));
+    let groups: HashSet<String> = cells.values().flat_map(|c| c.keys()).filter(|(m, _, _)| *m == times_measure).map(|(_, row, _)| row.clone()).collect();
+    let mut rows: Vec<(String, [SpanFigures; 3])> = groups.into_iter().map(|g| (span_figures(&cells, &periods, Some(by), &g), g)).filter(|(s, _)| s.iter().any(|s| s.count > 0)).map(|(s, g)| (g, s)).collect();
+    let (french, keys) = (request.french, rows.iter().map(|(g, _)| g.clone()).collect());
+    let headings = state.db.run(move |conn| group_headings(conn, by, keys, french)).await?;
+    let mut rows: Vec<(Heading, [SpanFigures; 3])> = rows.drain(..).map(|(g, s)| (headings.get(&g).cloned().unwrap_or_else(|| heading(&g, g.clone())), s)).collect();
+    match by {
+        Breakdown::Urgency => rows.sort_by_key(|(h, _)| Urgency::from_code(&h.key)),
+        _ => rows.sort_by(|a, b| a.0.label.cmp(&b.0.label).then(a.0.key.cmp(&b.0.key))),
+    }
+    // Each referral is in one group, so each span's counts add up over the groups to a
+    // total a reader could work out: they are suppressed as a table. The overall figures
+    // are released on their own, and suppressed as counts of people.
+    let counts: Vec<Vec<u64>> = rows.iter().map(|(_, spans)| spans.iter().map(|s| s.count).collect()).collect();
+    let (shown, _) = suppress_columns(&counts, Span::ALL.len());
+    let timings = |spans: &[SpanFigures; 3], figures: &[Figure]| -> Vec<Timing> { spans.iter().zip(figures).map(|(s, &count)| timing(s, count)).collect() };
+    let overall = span_figures(&cells, &periods, None, release::OVERALL);
+    let overall_shown = suppress(&overall.iter().map(|s| s.count).collect::<Vec<_>>(), &[]);
+    let rows = rows.into_iter().zip(&shown).map(|((heading, spans), figures)| TimingRow { timings: timings(&spans, figures), heading }).collect();
+    Ok(ResponseTimes { scope: request.scope, by, spans: Span::ALL.to_vec(), overall: timings(&overall, &overall_shown), rows })
 }
 
 /// A span's figures for the screen: hours to a tenth, and only over five referrals or more.
-fn timing(span: &SpanTimes, count: Figure) -> Timing {
-    let hours = |seconds: Option<f64>| seconds.filter(|_| span.count >= THRESHOLD).map(|s| (s / 360.0).round() / 10.0);
-    Timing { count, median_hours: hours(span.median), p90_hours: hours(span.p90) }
+fn timing(span: &SpanFigures, count: Figure) -> Timing {
+    let hours = |p: f64| quantile(&span.buckets, p).filter(|_| span.count >= THRESHOLD).map(|h| (h * 10.0).round() / 10.0);
+    Timing { count, median_hours: hours(0.5), p90_hours: hours(0.9) }
+}
+
+/// The `p` quantile, in hours, of durations released as a histogram over
+/// [`release::BUCKET_HOURS`]: found in its bucket and interpolated across it (evenly
+/// spread, as within a bucket nothing more is known). In the last bucket, which has no
+/// end, its start.
+fn quantile(buckets: &[u64], p: f64) -> Option<f64> {
+    let total: u64 = buckets.iter().sum();
+    if total == 0 {
+        return None;
+    }
+    let target = p * total as f64;
+    let mut below = 0.0;
+    for (i, &n) in buckets.iter().enumerate() {
+        let start = if i == 0 { 0.0 } else { release::BUCKET_HOURS[i - 1] };
+        let Some(&end) = release::BUCKET_HOURS.get(i) else { return Some(start) };
+        if n > 0 && below + n as f64 >= target {
+            return Some(start + (end - start) * ((target - below) / n as f64));
+        }
+        below += n as f64;
+    }
+    None
 }
 
 fn group_headings(conn: &mut DbConn, by: Breakdown, keys: Vec<String>, french: bool) -> Result<HashMap<String, Heading>, DashboardError> {
@@ -323,4 +418,22 @@ fn stale_now(conn: &mut DbConn, now: NaiveDateTime, after_days: u32) -> Result<S
         .collect();
     rows.sort_by(|a, b| b.stale.cmp(&a.stale).then(a.organization.label.cmp(&b.organization.label)));
     Ok(StaleListings { after_days, rows })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quantile;
+
+    #[test]
+    fn quantiles_are_read_from_the_histogram_across_their_bucket() {
+        // Buckets: <0.5, <1, <2, <4, … hours. Ten durations in [1, 2): the median is
+        // halfway across, the 90th percentile nine tenths.
+        let mut buckets = vec![0; 12];
+        buckets[2] = 10;
+        assert_eq!(quantile(&buckets, 0.5), Some(1.5));
+        assert!(quantile(&buckets, 0.9).is_some_and(|h| (h - 1.9).abs() < 1e-9));
+        buckets[11] = 30;
+        assert_eq!(quantile(&buckets, 0.5), Some(336.0), "in the open last bucket: its start");
+        assert_eq!(quantile(&[0; 12], 0.5), None);
+    }
 }

@@ -465,6 +465,24 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    dashboard_releases (period) {
+        period -> Text,
+        released_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    dashboard_cells (period, scope, measure, row_key, column_key) {
+        period -> Text,
+        scope -> Text,
+        measure -> Text,
+        row_key -> Text,
+        column_key -> Text,
+        value -> BigInt,
+    }
+}
+
 diesel::joinable!(organization_regions -> organizations (organization_id));
 diesel::joinable!(organization_regions -> regions (region_id));
 diesel::joinable!(services -> organizations (organization_id));
@@ -499,6 +517,7 @@ diesel::joinable!(referral_messages -> referrals (referral_id));
 diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id));
 diesel::joinable!(referral_messages -> users (author_id));
 diesel::joinable!(referral_messages -> organizations (organization_id));
+diesel::joinable!(dashboard_cells -> dashboard_releases (period));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -534,4 +553,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_deliveries,
     safety_plan_revisions,
+    dashboard_releases,
+    dashboard_cells,
 );

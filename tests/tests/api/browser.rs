@@ -129,20 +129,25 @@ async fn referral_sent_from_a_phone_and_accepted_at_360px() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn coordinator_dashboard_on_a_phone_and_a_laptop() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
+    // Released without noise (ε so large it is zero), so that the figures are known.
+    let app = TestApp::spawn_with(Backend::Sqlite, |s| s.dashboard_epsilon = 1000.0).await;
     let admin_b = app.token(Role::AgencyAdmin, 'b').await;
     let service = json!({"name": "Youth shelter", "description": "Beds for youth.", "category_ids": [app.fixture.emergency_shelter], "region_ids": [app.fixture.halifax]});
     let service: serde_json::Value = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin_b, &service).await.json().await.unwrap();
     let worker = app.token(Role::OutreachWorker, 'a').await;
     let participant: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Nova"})).await.json().await.unwrap();
-    // 30 referrals over the last four weeks (3 of them withdrawn), and 2 alone on a day long ago.
+    // 30 referrals over 25 days of the last month released (3 of them withdrawn), and 2
+    // alone in a month long ago. A month is released once it has ended 14 days ago
+    // (HARBOUR_REFERRAL_EXPIRE_DAYS): the last is the one before that of 14 days ago.
+    use chrono::Datelike;
     let now = chrono::Utc::now().naive_utc();
-    // At 16:00 UTC: the same day in Halifax, whose days the dashboard counts in.
-    let lonely = (now - chrono::Duration::days(200)).date().and_hms_opt(16, 0, 0).unwrap();
+    let released = ((now - chrono::Duration::days(15)).date().with_day(1).unwrap() - chrono::Months::new(1)).and_hms_opt(16, 0, 0).unwrap();
+    // At 16:00 UTC: the same day in Halifax, whose days and months the dashboard counts in.
+    let lonely = released - chrono::Months::new(7) + chrono::Duration::days(10);
     for n in 0..32 {
         let (sent, status) = match n {
             30 | 31 => (lonely, "sent"),
-            _ => (now - chrono::Duration::hours(20 * n + 1), ["completed", "accepted", "in_progress", "declined", "sent", "completed", "completed", "accepted", "withdrawn", "completed"][n as usize % 10]),
+            _ => (released + chrono::Duration::days(1) + chrono::Duration::hours(20 * n), ["completed", "accepted", "in_progress", "declined", "sent", "completed", "completed", "accepted", "withdrawn", "completed"][n as usize % 10]),
         };
         let at = |t: chrono::NaiveDateTime| format!("'{}'", t.format("%Y-%m-%d %H:%M:%S"));
         let later = |hours: i64| at(sent + chrono::Duration::hours(hours));
@@ -172,10 +177,10 @@ async fn coordinator_dashboard_on_a_phone_and_a_laptop() {
         ))
         .await;
     }
-    let lonely_day = lonely.format("%Y-%m-%d").to_string();
+    let lonely_month = lonely.format("%Y-%m").to_string();
     let stdout = run_script(
         "dashboard.mjs",
-        &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "coordinator@org-a.test"), ("HARBOUR_PASSWORD", PASSWORD), ("HARBOUR_LONELY_DAY", &lonely_day)],
+        &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "coordinator@org-a.test"), ("HARBOUR_PASSWORD", PASSWORD), ("HARBOUR_LONELY_MONTH", &lonely_month)],
     )
     .await;
     assert!(stdout.contains("dashboard on a laptop: ok"), "{stdout}");

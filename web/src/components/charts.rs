@@ -41,7 +41,7 @@ pub fn BarChart(title: String, bars: Vec<(String, Figure)>) -> impl IntoView {
     }
 }
 
-/// Lines over weeks, one per series, each with its own dash so colour is not the only
+/// Lines over periods (months), one per series, each with its own dash so colour is not the only
 /// difference. A suppressed week breaks its line.
 #[component]
 pub fn LineChart(title: String, weeks: Vec<String>, series: Vec<(String, Vec<Figure>)>) -> impl IntoView {

@@ -1,4 +1,4 @@
-//! The coordinators' dashboard: where referrals stand, week by week, response times,
+//! The coordinators' dashboard: where referrals stand, month by month, response times,
 //! declines, outcomes, overdue referrals, consents about to end, coverage gaps and stale
 //! listings. Counts only, suppressed by the server; each chart has its table and a CSV.
 //! One column on a phone, two on a laptop.
@@ -133,7 +133,7 @@ fn CountPanel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>,
     }
 }
 
-/// Week by week: sent, accepted, declined, completed, expired.
+/// Month by month: sent, and of those accepted, declined, completed, expired.
 #[component]
 fn TrendsPanel(query: Signal<String>) -> impl IntoView {
     let i18n = use_i18n();
@@ -147,7 +147,7 @@ fn TrendsPanel(query: Signal<String>) -> impl IntoView {
         _ => Msg::ReferralStatusExpired.text(lang),
     };
     view! {
-        <Panel id="trends" title=Msg::WeekByWeek csv>
+        <Panel id="trends" title=Msg::MonthByMonth csv>
             {loaded(data, move |table| {
                 let lang = i18n.0.get();
                 let weeks: Vec<String> = table.rows.iter().map(|r| r.heading.key.clone()).collect();
@@ -159,16 +159,16 @@ fn TrendsPanel(query: Signal<String>) -> impl IntoView {
                 let legend: Vec<String> = series.iter().map(|(n, _)| n.clone()).collect();
                 view! {
                     <figure>
-                        <LineChart title=Msg::WeekByWeek.text(lang).to_owned() weeks=weeks series=series/>
+                        <LineChart title=Msg::MonthByMonth.text(lang).to_owned() weeks=weeks series=series/>
                         <figcaption class="legend small">
                             {legend.into_iter().enumerate().map(|(i, n)| view! { <span class=format!("key key-{i}")>{n}</span> }).collect_view()}
                         </figcaption>
                     </figure>
                     <details>
                         <summary>{i18n.t(Msg::TableView)}</summary>
-                        <div class="scroll" tabindex="0" role="region" aria-label=Msg::WeekByWeek.text(lang)>
+                        <div class="scroll" tabindex="0" role="region" aria-label=Msg::MonthByMonth.text(lang)>
                         <table class="figures">
-                            <thead><tr><th scope="col">{i18n.t(Msg::WeekOf)}</th>
+                            <thead><tr><th scope="col">{i18n.t(Msg::MonthOf)}</th>
                                 {table.columns.iter().map(|c| view! { <th scope="col" class="num">{series_name(&c.key, lang)}</th> }).collect_view()}
                             </tr></thead>
                             <tbody>
@@ -378,7 +378,9 @@ pub fn DashboardPage() -> impl IntoView {
     });
     let apply = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let parts: Vec<String> = [("from", from.get_untracked()), ("to", to.get_untracked()), ("region_id", region.get_untracked())]
+        // A month field gives `2026-09`: the server takes the whole month of any of its days.
+        let first_day = |month: String| if month.is_empty() { month } else { format!("{month}-01") };
+        let parts: Vec<String> = [("from", first_day(from.get_untracked())), ("to", first_day(to.get_untracked())), ("region_id", region.get_untracked())]
             .into_iter()
             .filter(|(_, v)| !v.is_empty())
             .map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(&v))))
@@ -395,14 +397,15 @@ pub fn DashboardPage() -> impl IntoView {
         <section class="dashboard" aria-labelledby="dashboard-title">
             <h1 id="dashboard-title">{i18n.t(Msg::Dashboard)}</h1>
             <p class="small muted">{i18n.t(Msg::DashboardIntro)}</p>
+            <p class="small muted">{i18n.t(Msg::DashboardReleases)}</p>
             <form class="filters dashboard-filters" on:submit=apply>
                 <div>
                     <label for="period-from">{i18n.t(Msg::PeriodFrom)}</label>
-                    <input id="period-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
+                    <input id="period-from" type="month" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
                 </div>
                 <div>
                     <label for="period-to">{i18n.t(Msg::PeriodTo)}</label>
-                    <input id="period-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
+                    <input id="period-to" type="month" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
                 </div>
                 <div>
                     <label for="dashboard-region">{i18n.t(Msg::Region)}</label>

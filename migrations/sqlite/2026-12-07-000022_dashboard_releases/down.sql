@@ -1,0 +1,2 @@
+DROP TABLE dashboard_cells;
+DROP TABLE dashboard_releases;
