@@ -102,6 +102,15 @@ pub struct Settings {
     pub time_zone: String,
     /// A listing not verified for this many days is stale.
     pub stale_after_days: u32,
+    /// How often, in milliseconds, an audit checkpoint is taken and handed to its witnesses.
+    pub audit_checkpoint_ms: u64,
+    /// A folder each audit checkpoint is written to, as a new file.
+    pub audit_checkpoint_dir: Option<std::path::PathBuf>,
+    /// A URL each audit checkpoint is posted to (Standard Webhooks, signed with the secret).
+    pub audit_checkpoint_webhook_url: Option<String>,
+    pub audit_checkpoint_webhook_secret: Option<SecretString>,
+    /// Whether each audit checkpoint is e-mailed to the system admins (needs SMTP).
+    pub audit_checkpoint_email: bool,
     /// The privacy budget ε of each released dashboard count (`dashboards::release`):
     /// lower hides more and blurs more.
     pub dashboard_epsilon: f64,
@@ -159,6 +168,11 @@ impl Default for Settings {
             time_zone: "America/Halifax".into(),
             stale_after_days: 180,
             dashboard_epsilon: 1.0,
+            audit_checkpoint_ms: 3_600_000,
+            audit_checkpoint_dir: None,
+            audit_checkpoint_webhook_url: None,
+            audit_checkpoint_webhook_secret: None,
+            audit_checkpoint_email: false,
             public_directory: false,
             directory_poll_ms: 1000,
             account_cache_ms: 1000,
@@ -205,6 +219,13 @@ impl Settings {
         fn number<T: std::str::FromStr>(name: &'static str, value: String) -> Result<T, ConfigError> {
             value.parse().map_err(|_| ConfigError::Env { name, reason: format!("`{value}` is not a number") })
         }
+        fn boolean(name: &'static str, value: &str) -> Result<bool, ConfigError> {
+            match value {
+                "true" | "1" | "yes" => Ok(true),
+                "false" | "0" | "no" => Ok(false),
+                _ => Err(ConfigError::Env { name, reason: "use true or false".into() }),
+            }
+        }
         if let Some(v) = var("HARBOUR_MODE") {
             self.mode = match v.as_str() {
                 "development" => Mode::Development,
@@ -249,16 +270,15 @@ impl Settings {
         if let Some(v) = var("HARBOUR_PARTNERSHIP_NAME") { self.partnership_name = v; }
         if let Some(v) = var("HARBOUR_QUICK_EXIT_URL") { self.quick_exit_url = v; }
         if let Some(v) = var("HARBOUR_TIME_ZONE") { self.time_zone = v; }
-        if let Some(v) = var("HARBOUR_PUBLIC_DIRECTORY") {
-            self.public_directory = match v.as_str() {
-                "true" | "1" | "yes" => true,
-                "false" | "0" | "no" => false,
-                _ => return Err(ConfigError::Env { name: "HARBOUR_PUBLIC_DIRECTORY", reason: "use true or false".into() }),
-            };
-        }
+        if let Some(v) = var("HARBOUR_PUBLIC_DIRECTORY") { self.public_directory = boolean("HARBOUR_PUBLIC_DIRECTORY", &v)?; }
         if let Some(v) = var("HARBOUR_DIRECTORY_POLL_MS") { self.directory_poll_ms = number("HARBOUR_DIRECTORY_POLL_MS", v)?; }
         if let Some(v) = var("HARBOUR_ACCOUNT_CACHE_MS") { self.account_cache_ms = number("HARBOUR_ACCOUNT_CACHE_MS", v)?; }
         if let Some(v) = var("HARBOUR_STALE_AFTER_DAYS") { self.stale_after_days = number("HARBOUR_STALE_AFTER_DAYS", v)?; }
+        if let Some(v) = var("HARBOUR_AUDIT_CHECKPOINT_MS") { self.audit_checkpoint_ms = number("HARBOUR_AUDIT_CHECKPOINT_MS", v)?; }
+        if let Some(v) = var("HARBOUR_AUDIT_CHECKPOINT_DIR") { self.audit_checkpoint_dir = Some(v).filter(|v| !v.is_empty()).map(Into::into); }
+        if let Some(v) = var("HARBOUR_AUDIT_CHECKPOINT_WEBHOOK_URL") { self.audit_checkpoint_webhook_url = Some(v).filter(|v| !v.is_empty()); }
+        if let Some(v) = var("HARBOUR_AUDIT_CHECKPOINT_WEBHOOK_SECRET") { self.audit_checkpoint_webhook_secret = Some(v).filter(|v| !v.is_empty()).map(Into::into); }
+        if let Some(v) = var("HARBOUR_AUDIT_CHECKPOINT_EMAIL") { self.audit_checkpoint_email = boolean("HARBOUR_AUDIT_CHECKPOINT_EMAIL", &v)?; }
         if let Some(v) = var("HARBOUR_DASHBOARD_EPSILON") { self.dashboard_epsilon = number("HARBOUR_DASHBOARD_EPSILON", v)?; }
         if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
         if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }
@@ -300,6 +320,12 @@ impl Settings {
         }
         if let Err(e) = crate::mail::Mailer::new(self.smtp_url.as_deref(), &self.smtp_from, &self.public_url) {
             return Err(ConfigError::Invalid(e));
+        }
+        if self.audit_checkpoint_ms == 0 {
+            return Err(ConfigError::Invalid("HARBOUR_AUDIT_CHECKPOINT_MS must be above 0".into()));
+        }
+        if self.audit_checkpoint_webhook_url.is_some() && !self.audit_checkpoint_webhook_secret.as_ref().is_some_and(|s| s.expose_secret().starts_with("whsec_")) {
+            return Err(ConfigError::Invalid("HARBOUR_AUDIT_CHECKPOINT_WEBHOOK_URL needs HARBOUR_AUDIT_CHECKPOINT_WEBHOOK_SECRET, a whsec_ secret".into()));
         }
         if !(self.dashboard_epsilon > 0.0 && self.dashboard_epsilon.is_finite()) {
             return Err(ConfigError::Invalid("HARBOUR_DASHBOARD_EPSILON must be a number above 0".into()));

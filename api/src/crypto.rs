@@ -30,11 +30,13 @@ pub enum CryptoError {
     Forged,
 }
 
-/// The encryption keys: the current one seals, any of them opens.
+/// The encryption keys: the current one seals, any of them opens. Each also gives a
+/// signing key of its own (for audit checkpoints), so that signatures rotate with it.
 #[derive(Clone)]
 pub struct Keyring {
     current_id: String,
     ciphers: HashMap<String, XChaCha20Poly1305>,
+    signing: HashMap<String, [u8; 32]>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -48,12 +50,24 @@ impl Keyring {
     /// The keys named by the settings (checked by [`Settings::check`]).
     pub fn from_settings(settings: &Settings) -> Keyring {
         let mut ciphers = HashMap::new();
-        for (id, key) in settings.previous_encryption_keys() {
-            ciphers.insert(id, XChaCha20Poly1305::new(&key.into()));
+        let mut signing = HashMap::new();
+        let keys = settings.previous_encryption_keys().into_iter().chain([(settings.encryption_key_id.clone(), settings.encryption_key_bytes().unwrap_or_default())]);
+        for (id, key) in keys {
+            ciphers.insert(id.clone(), XChaCha20Poly1305::new(&key.into()));
+            signing.insert(id, mac(&key, SIGNING_LABEL));
         }
-        let key = settings.encryption_key_bytes().unwrap_or_default();
-        ciphers.insert(settings.encryption_key_id.clone(), XChaCha20Poly1305::new(&key.into()));
-        Keyring { current_id: settings.encryption_key_id.clone(), ciphers }
+        Keyring { current_id: settings.encryption_key_id.clone(), ciphers, signing }
+    }
+
+    /// Signs `message` with the current key's signing key: its id and the hex HMAC-SHA256.
+    pub fn sign(&self, message: &[u8]) -> (String, String) {
+        let key = self.signing.get(&self.current_id).copied().unwrap_or_default();
+        (self.current_id.clone(), hex(&mac(&key, message)))
+    }
+
+    /// Whether `signature` is `key_id`'s signature of `message`.
+    pub fn verify_signature(&self, key_id: &str, message: &[u8], signature: &str) -> bool {
+        self.signing.get(key_id).is_some_and(|key| constant_time_eq(hex(&mac(key, message)).as_bytes(), signature.as_bytes()))
     }
 
     /// The id of the key new values are sealed with.
@@ -105,6 +119,22 @@ impl Keyring {
     }
 }
 
+/// What a signing key is derived from its encryption key with: never the encryption key
+/// itself, so no signature says anything about it.
+const SIGNING_LABEL: &[u8] = b"harbour audit checkpoint signing key";
+
+fn mac(key: &[u8], message: &[u8]) -> [u8; 32] {
+    use hmac::{Hmac, Mac};
+    // HMAC takes a key of any length.
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Compares two secrets (or their hashes) without stopping at the first difference, so
 /// the time taken does not tell how much of a guess was right.
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
@@ -124,6 +154,21 @@ mod tests {
         };
         settings.check().expect("valid key settings");
         Keyring::from_settings(&settings)
+    }
+
+    #[test]
+    fn a_signature_is_checked_with_the_key_that_made_it_and_fails_on_any_change() {
+        let old = keyring("k1", [1; 32], &[]);
+        let (kid, signature) = old.sign(b"checkpoint");
+        assert_eq!(kid, "k1");
+        assert!(old.verify_signature("k1", b"checkpoint", &signature));
+        assert!(!old.verify_signature("k1", b"checkpoinT", &signature));
+        assert!(!old.verify_signature("k2", b"checkpoint", &signature));
+        // After a rotation the old key still checks what it signed; the new one signs anew.
+        let rotated = keyring("k2", [2; 32], &[("k1", [1; 32])]);
+        assert!(rotated.verify_signature("k1", b"checkpoint", &signature));
+        assert_ne!(rotated.sign(b"checkpoint").1, signature);
+        assert!(!keyring("k1", [3; 32], &[]).verify_signature("k1", b"checkpoint", &signature), "another key of the same id");
     }
 
     #[test]

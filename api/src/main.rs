@@ -91,8 +91,15 @@ enum Keys {
 #[derive(Debug, Subcommand)]
 enum Audit {
     /// Walk the hash-chained audit trail; exit status 1 naming the first altered event, or
-    /// the first after a deleted one
-    Verify,
+    /// the first after a deleted one, or (with a checkpoint) how many events it counted are gone
+    Verify {
+        /// A checkpoint taken earlier (`harbour audit checkpoint`), to find events cut from a chain's end
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+    },
+    /// Write a signed checkpoint of every chain's length and newest hash to FILE (a new
+    /// file): keep it outside Harbour
+    Checkpoint { file: PathBuf },
 }
 
 /// What a command that replaces data asks before it does.
@@ -198,17 +205,35 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
             confirm.granted(&format!("This replaces the whole database with the backup in {}.", file.display()))?;
             restore(&settings, &file)
         }
-        Command::Audit(Audit::Verify) => {
+        Command::Audit(Audit::Verify { checkpoint }) => {
+            let checkpoint = checkpoint.as_deref().map(harbour::audit::checkpoint::read_file).transpose()?;
+            let keyring = harbour::crypto::Keyring::from_settings(&settings);
+            let signed = checkpoint.as_ref().is_some_and(|c| harbour::audit::checkpoint::is_signed(&keyring, c));
             let db = open(&settings)?;
             let mut conn = db.get().map_err(|e| e.to_string())?;
-            let result = harbour::audit::verify(&mut conn).map_err(|e| e.to_string())?;
-            match result.first_broken {
-                None => {
-                    println!("The audit trail is intact: {} event(s); head {}.", result.events_checked, result.head_hash.unwrap_or_else(|| "(empty)".into()));
+            let result = harbour::audit::verify_against(&mut conn, checkpoint.as_ref().map(|c| (c, signed))).map_err(|e| e.to_string())?;
+            match (result.first_broken, result.checkpoint) {
+                (Some(broken), _) => Err(format!("the audit trail is broken at event #{} ({}): {}", broken.seq, broken.id, broken.reason)),
+                (None, Some(check)) if !check.signed => Err(format!("the checkpoint of {} is not signed by this instance's keys, or was altered: it proves nothing", check.taken_at)),
+                (None, Some(check)) if check.missing_events > 0 => Err(format!(
+                    "{} event(s) counted by the checkpoint of {} are gone from the end of chain(s) {:?}: the newest events were deleted",
+                    check.missing_events, check.taken_at, check.short_chains
+                )),
+                (None, check) => {
+                    let against = check.map(|c| format!(", and holds every event of the checkpoint of {}", c.taken_at)).unwrap_or_default();
+                    println!("The audit trail is intact: {} event(s); head {}{against}.", result.events_checked, result.head_hash.unwrap_or_else(|| "(empty)".into()));
                     Ok(())
                 }
-                Some(broken) => Err(format!("the audit trail is broken at event #{} ({}): {}", broken.seq, broken.id, broken.reason)),
             }
+        }
+        Command::Audit(Audit::Checkpoint { file }) => {
+            let keyring = harbour::crypto::Keyring::from_settings(&settings);
+            let db = open(&settings)?;
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            let checkpoint = harbour::audit::checkpoint::take(&mut conn, &keyring).map_err(|e| e.to_string())?;
+            harbour::audit::checkpoint::write_file(&file, &checkpoint)?;
+            println!("Wrote the checkpoint of {} ({} event(s) in {} chain(s)) to {}: keep it outside Harbour.", checkpoint.taken_at, checkpoint.events, checkpoint.chains.len(), file.display());
+            Ok(())
         }
         // Printed by `main`, which reads no settings for it.
         Command::Openapi => Ok(()),

@@ -1,7 +1,7 @@
 //! `/audit`: the audit trail, for system admins.
 
-use actix_web::{get, web};
-use harbour_types::{AuditEvent, AuditVerification, Page, PageRequest, Problem};
+use actix_web::{get, post, web, HttpResponse};
+use harbour_types::{AuditCheckpoint, AuditEvent, AuditVerification, Page, PageRequest, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -22,6 +22,39 @@ use crate::state::AppState;
 #[get("/audit/verify")]
 pub async fn verify_audit(state: web::Data<AppState>, principal: Principal) -> Result<web::Json<AuditVerification>, ApiError> {
     Ok(web::Json(service::verify(&state, &principal).await?))
+}
+
+/// Walks the whole hash chain against a checkpoint taken earlier: names the first event
+/// altered, following a deleted one, or not the one the checkpoint signed at its place,
+/// and counts the events the checkpoint counted that are gone (cut from a chain's end).
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = [])),
+    request_body = AuditCheckpoint,
+    responses(
+        (status = 200, description = "The result; `intact` is false when events are missing or the checkpoint is not this instance's", body = AuditVerification),
+        (status = 400, description = "Not a checkpoint", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not a system admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/audit/verify")]
+pub async fn verify_audit_against(state: web::Data<AppState>, principal: Principal, checkpoint: web::Json<AuditCheckpoint>) -> Result<web::Json<AuditVerification>, ApiError> {
+    Ok(web::Json(service::verify_against(&state, &principal, checkpoint.into_inner()).await?))
+}
+
+/// Takes a checkpoint of the audit trail now, hands it to the configured witnesses, and
+/// returns it: keep it outside Harbour.
+#[utoipa::path(
+    tag = "audit",
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The signed checkpoint", body = AuditCheckpoint),
+        (status = 403, description = "Not a system admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/audit/checkpoints")]
+pub async fn take_audit_checkpoint(state: web::Data<AppState>, principal: Principal) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Created().insert_header(("cache-control", "no-store")).json(service::checkpoint(&state, &principal).await?))
 }
 
 /// Which events to list.

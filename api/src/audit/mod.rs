@@ -11,6 +11,7 @@
 //! that was altered, or that follows a deleted one. Nothing here updates or deletes an
 //! event, and database triggers refuse it to anyone else.
 
+pub mod checkpoint;
 pub mod handlers;
 pub mod repo;
 pub mod service;
@@ -18,7 +19,7 @@ pub mod service;
 use std::cell::OnceCell;
 
 use chrono::{NaiveDateTime, SubsecRound as _, Utc};
-use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditVerification, ConsentId, DataCategory, ParticipantId};
+use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditCheckpoint, AuditVerification, ChainHead, CheckpointCheck, ConsentId, DataCategory, ParticipantId};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{Actor, Principal};
@@ -189,8 +190,17 @@ fn hash_of(row: &AuditRow) -> String {
 
 /// Walks every chain, oldest event first, in batches.
 pub fn verify(conn: &mut DbConn) -> Result<AuditVerification, diesel::result::Error> {
+    verify_against(conn, None)
+}
+
+/// Walks every chain as [`verify`] does and, given a checkpoint (and whether its
+/// signature is this instance's), also finds each chain's event the checkpoint names as
+/// its newest, with the hash it signed, and counts the events it counted that are gone.
+pub fn verify_against(conn: &mut DbConn, checkpoint: Option<(&AuditCheckpoint, bool)>) -> Result<AuditVerification, diesel::result::Error> {
     const BATCH: i64 = 2000;
     let mut heads: Vec<Option<String>> = vec![None; CHAINS as usize];
+    let mut lengths = [0u64; CHAINS as usize];
+    let expected: std::collections::HashMap<i16, &ChainHead> = checkpoint.map(|(c, _)| c.chains.iter().map(|h| (h.chain, h)).collect()).unwrap_or_default();
     let mut checked = 0u64;
     let mut after = 0i64;
     let mut newest = None;
@@ -200,26 +210,41 @@ pub fn verify(conn: &mut DbConn) -> Result<AuditVerification, diesel::result::Er
         after = last.seq;
         for row in &rows {
             let broken = |reason: &str| AuditBreak { seq: row.seq, id: row.id.clone(), reason: reason.to_owned() };
-            let head = usize::try_from(row.chain).ok().and_then(|chain| heads.get_mut(chain));
-            let fault = match head {
+            let chain = usize::try_from(row.chain).ok().filter(|&c| c < heads.len());
+            let fault = match chain {
                 None => Some(broken("it names no chain: it was altered")),
-                Some(head) if row.prev_hash != head.as_deref().unwrap_or(GENESIS_HASH) => {
+                Some(c) if row.prev_hash != heads[c].as_deref().unwrap_or(GENESIS_HASH) => {
                     Some(broken("it does not follow the event before it: an earlier event was deleted, altered or reordered"))
                 }
                 Some(_) if hash_of(row) != row.hash => Some(broken("its content does not match its hash: it was altered")),
-                Some(head) => {
-                    *head = Some(row.hash.clone());
-                    None
+                Some(c) => {
+                    heads[c] = Some(row.hash.clone());
+                    lengths[c] += 1;
+                    expected
+                        .get(&row.chain)
+                        .filter(|head| head.events == lengths[c] && head.head != row.hash)
+                        .map(|_| broken("it is not the event the checkpoint signed at this place in its chain: the chain was rewritten"))
                 }
             };
             if fault.is_some() {
-                return Ok(AuditVerification { intact: false, events_checked: checked + 1, head_hash: None, chain_heads: Vec::new(), first_broken: fault });
+                return Ok(AuditVerification { intact: false, events_checked: checked + 1, head_hash: None, chain_heads: Vec::new(), first_broken: fault, checkpoint: None });
             }
             checked += 1;
             newest = Some(row.hash.clone());
         }
     }
-    Ok(AuditVerification { intact: true, events_checked: checked, head_hash: newest, chain_heads: heads.into_iter().flatten().collect(), first_broken: None })
+    let checkpoint = checkpoint.map(|(c, signed)| {
+        let length = |chain: i16| usize::try_from(chain).ok().and_then(|c| lengths.get(c)).copied().unwrap_or(0);
+        let short: Vec<&ChainHead> = c.chains.iter().filter(|h| length(h.chain) < h.events).collect();
+        CheckpointCheck {
+            taken_at: c.taken_at.clone(),
+            signed,
+            missing_events: short.iter().map(|h| h.events - length(h.chain)).sum(),
+            short_chains: short.iter().map(|h| h.chain).collect(),
+        }
+    });
+    let intact = checkpoint.as_ref().is_none_or(|c| c.signed && c.missing_events == 0);
+    Ok(AuditVerification { intact, events_checked: checked, head_hash: newest, chain_heads: heads.into_iter().flatten().collect(), first_broken: None, checkpoint })
 }
 
 impl actix_web::FromRequest for Accessor {
@@ -237,6 +262,8 @@ impl actix_web::FromRequest for Accessor {
 /// This module's endpoints, under `/api/v1`.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
     cfg.service(handlers::verify_audit)
+        .service(handlers::verify_audit_against)
+        .service(handlers::take_audit_checkpoint)
         .service(handlers::list_audit_events);
 }
 

@@ -103,6 +103,24 @@ pub fn insert(conn: &mut DbConn, row: &AuditRow) -> QueryResult<()> {
         .map(drop)
 }
 
+/// Each chain that has events: its number, how many it has, and its newest event's hash —
+/// in one statement, so all of it is of one moment.
+pub fn chain_heads(conn: &mut DbConn) -> QueryResult<Vec<(i16, i64, String)>> {
+    #[derive(QueryableByName)]
+    struct Head {
+        #[diesel(sql_type = diesel::sql_types::SmallInt)]
+        chain: i16,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        events: i64,
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        hash: String,
+    }
+    let sql = "SELECT e.chain AS chain, c.events AS events, e.hash AS hash FROM audit_events e \
+               JOIN (SELECT chain, COUNT(*) AS events, MAX(seq) AS newest FROM audit_events GROUP BY chain) c ON e.seq = c.newest ORDER BY e.chain";
+    let heads: Vec<Head> = crate::db::load_sql(conn, sql, &[])?;
+    Ok(heads.into_iter().map(|h| (h.chain, h.events, h.hash)).collect())
+}
+
 /// Up to `limit` events after `seq`, oldest first.
 pub fn batch_after(conn: &mut DbConn, seq: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {
     audit_events::table.filter(audit_events::seq.gt(seq)).order(audit_events::seq.asc()).limit(limit).select(AuditRow::as_select()).load(conn)

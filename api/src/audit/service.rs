@@ -1,6 +1,6 @@
 //! Reading the audit trail: for system admins only.
 
-use harbour_types::{AuditEvent, AuditVerification, DataCategory, Page, PageRequest, ParticipantId};
+use harbour_types::{AuditCheckpoint, AuditEvent, AuditVerification, DataCategory, Page, PageRequest, ParticipantId};
 
 use super::repo::{self, AuditRow};
 use crate::auth::{Permission, Principal};
@@ -11,6 +11,25 @@ use crate::state::AppState;
 pub async fn verify(state: &AppState, principal: &Principal) -> Result<AuditVerification, ApiError> {
     principal.authorize(Permission::ReadAudit)?;
     state.db.run(|conn| super::verify(conn).map_err(ApiError::from)).await
+}
+
+/// Walks the whole hash chain against `checkpoint` (see [`super::verify_against`]).
+pub async fn verify_against(state: &AppState, principal: &Principal, checkpoint: AuditCheckpoint) -> Result<AuditVerification, ApiError> {
+    principal.authorize(Permission::ReadAudit)?;
+    let signed = super::checkpoint::is_signed(&state.keyring, &checkpoint);
+    state.db.run(move |conn| super::verify_against(conn, Some((&checkpoint, signed))).map_err(ApiError::from)).await
+}
+
+/// Takes a checkpoint now and hands it to the witnesses (a witness that fails is logged:
+/// the checkpoint is still returned, to be kept by the caller).
+pub async fn checkpoint(state: &AppState, principal: &Principal) -> Result<AuditCheckpoint, ApiError> {
+    principal.authorize(Permission::ReadAudit)?;
+    let keyring = state.keyring.clone();
+    let checkpoint = state.db.run(move |conn| super::checkpoint::take(conn, &keyring).map_err(ApiError::from)).await?;
+    for failure in super::checkpoint::witness(state, &checkpoint).await {
+        tracing::warn!(%failure, "an audit checkpoint did not reach its witness");
+    }
+    Ok(checkpoint)
 }
 
 /// A page of events, newest first, about one participant or all.

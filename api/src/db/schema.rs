@@ -466,6 +466,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_checkpoints (slot) {
+        slot -> BigInt,
+        taken_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     dashboard_releases (period) {
         period -> Text,
         released_at -> Timestamp,
@@ -555,4 +562,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     safety_plan_revisions,
     dashboard_releases,
     dashboard_cells,
+    audit_checkpoints,
 );

@@ -632,6 +632,56 @@ pub struct AuditVerification {
     /// The first event found altered, or after a deleted one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_broken: Option<AuditBreak>,
+    /// The trail against a checkpoint, when one was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<CheckpointCheck>,
+}
+
+/// A signed record of how long each audit chain was, and its newest hash, at a moment:
+/// kept outside Harbour (a file, a webhook, an e-mail), it shows later that no event
+/// older than it was deleted from a chain's end, which the chain alone cannot show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct AuditCheckpoint {
+    /// Always `harbour-audit-checkpoint/1`.
+    pub format: String,
+    /// When it was taken (RFC 3339, UTC).
+    pub taken_at: String,
+    /// How many events the trail held.
+    pub events: u64,
+    /// Every chain that held events.
+    pub chains: Vec<ChainHead>,
+    /// The id of the key it is signed with.
+    pub key_id: String,
+    /// HMAC-SHA256 (hex) over the checkpoint's other fields, as compact JSON in this
+    /// order, with a key derived from the instance's encryption key `key_id`.
+    pub signature: String,
+}
+
+/// One chain in a checkpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct ChainHead {
+    pub chain: i16,
+    /// How many events it held.
+    pub events: u64,
+    /// The hash of its newest event then.
+    pub head: String,
+}
+
+/// The trail checked against a checkpoint.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct CheckpointCheck {
+    /// When the checkpoint was taken.
+    pub taken_at: String,
+    /// Whether its signature is this instance's (a forged or altered checkpoint proves nothing).
+    pub signed: bool,
+    /// How many events it counted that the trail no longer holds: deleted from a chain's end.
+    pub missing_events: u64,
+    /// The chains that are shorter than it says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub short_chains: Vec<i16>,
 }
 
 /// Where the chain breaks.

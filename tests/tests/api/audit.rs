@@ -107,13 +107,7 @@ async fn tampering_with_the_trail_is_refused_and_found(app: TestApp) {
     assert_eq!(verification(&app).await["intact"], true);
 
     // Someone with the database's owner rights lifts the guard and alters one event.
-    match app.backend {
-        Backend::Postgres => app.execute_sql("ALTER TABLE audit_events DISABLE TRIGGER USER").await,
-        Backend::Sqlite => {
-            app.execute_sql("DROP TRIGGER audit_events_no_update").await;
-            app.execute_sql("DROP TRIGGER audit_events_no_delete").await;
-        }
-    }
+    lift_the_guard(&app).await;
     let altered = events[2]["seq"].as_i64().unwrap();
     app.execute_sql(format!("UPDATE audit_events SET organization_id = '{}' WHERE seq = {altered}", app.fixture.org_b)).await;
     let verified = verification(&app).await;
@@ -264,6 +258,150 @@ async fn a_legal_name_reaches_no_log_line_and_no_error_body(app: TestApp) {
     let logs = String::from_utf8_lossy(&captured_logs().lock().unwrap()).into_owned();
     assert!(logs.contains("/api/v1/participants/{id}"), "the capture saw the server's request lines");
     assert!(!logs.contains("Zebulon") && !logs.contains("Quillfeather"), "a log line carries the name");
+}
+
+/// Lifts the append-only guard, as someone with the database owner's rights could.
+async fn lift_the_guard(app: &TestApp) {
+    match app.backend {
+        Backend::Postgres => app.execute_sql("ALTER TABLE audit_events DISABLE TRIGGER USER").await,
+        Backend::Sqlite => {
+            app.execute_sql("DROP TRIGGER audit_events_no_update").await;
+            app.execute_sql("DROP TRIGGER audit_events_no_delete").await;
+        }
+    }
+}
+
+/// Runs the `harbour` command on the app's database.
+fn harbour_on(app: &TestApp, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(harbour_tests::harbour_binary())
+        .args(args)
+        .env("DATABASE_URL", app.database_url())
+        .env("HARBOUR_LOG", "error")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("harbour runs")
+}
+
+/// The trail's newest events cut off: the chains alone still verify, a checkpoint taken
+/// before (by the API, handed to a webhook witness; or by the command line, to a file)
+/// finds them gone, and a checkpoint altered to hide it is not signed.
+async fn a_checkpoint_finds_the_newest_events_cut_off(backend: Backend) {
+    let witness = crate::webhooks::receiver(0).await;
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    let app = TestApp::spawn_with(backend, |s| {
+        s.audit_checkpoint_webhook_url = Some(witness.url.clone());
+        s.audit_checkpoint_webhook_secret = Some(secret.to_owned().into());
+    })
+    .await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let id = record_participant(&app, &outreach_a, "Ash").await;
+    for _ in 0..3 {
+        app.get(&format!("/api/v1/participants/{id}"), &outreach_a).await;
+    }
+    let admin = app.token(Role::SystemAdmin, 'a').await;
+    let taken = app.request(reqwest::Method::POST, "/api/v1/audit/checkpoints").bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(taken.status(), 201);
+    let checkpoint: Value = taken.json().await.unwrap();
+    assert_eq!(checkpoint["format"], "harbour-audit-checkpoint/1");
+    assert_eq!(checkpoint["events"], 4);
+    let text = checkpoint.to_string();
+    assert!(!text.contains(&id) && !text.contains("Ash") && !text.contains(CANARY), "counts and hashes only: {text}");
+    // The witness got the same checkpoint, signed as a Standard Webhook (after the one the
+    // instance took on its schedule when it started).
+    let delivered = crate::webhooks::wait_for(&witness, 2).await;
+    assert!(delivered.iter().all(|d| crate::webhooks::verify(secret, d)));
+    let envelopes: Vec<Value> = delivered.iter().map(|d| serde_json::from_str(&d.body).unwrap()).collect();
+    assert!(envelopes.iter().all(|e| e["type"] == "audit.checkpoint"));
+    assert!(envelopes.iter().any(|e| e["data"] == checkpoint), "{envelopes:?}");
+    // And one on the command line, to a file.
+    let file = std::env::temp_dir().join(format!("harbour-checkpoint-{}.json", uuid::Uuid::new_v4().simple()));
+    let written = harbour_on(&app, &["audit", "checkpoint", file.to_str().unwrap()]);
+    assert!(written.status.success(), "{written:?}");
+    assert!(!harbour_on(&app, &["audit", "checkpoint", file.to_str().unwrap()]).status.success(), "never over an earlier checkpoint");
+
+    let against = |checkpoint: Value| {
+        let (app, admin) = (&app, admin.clone());
+        async move {
+            let response = app.request(reqwest::Method::POST, "/api/v1/audit/verify").bearer_auth(&admin).json(&checkpoint).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            response.json::<Value>().await.unwrap()
+        }
+    };
+    // Later events are fine: a checkpoint is a floor, not a ceiling.
+    app.get(&format!("/api/v1/participants/{id}"), &outreach_a).await;
+    let fine = against(checkpoint.clone()).await;
+    assert_eq!((&fine["intact"], &fine["checkpoint"]["signed"], &fine["checkpoint"]["missing_events"]), (&json!(true), &json!(true), &json!(0)));
+    assert!(harbour_on(&app, &["audit", "verify", "--checkpoint", file.to_str().unwrap()]).status.success());
+
+    // The three newest events are deleted: what is left still links up.
+    lift_the_guard(&app).await;
+    let events = events_of(&app, &id).await;
+    let keep = events[1]["seq"].as_i64().unwrap();
+    app.execute_sql(format!("DELETE FROM audit_events WHERE seq > {keep}")).await;
+    assert_eq!(verification(&app).await["intact"], true, "the chains alone cannot tell");
+    let cut = against(checkpoint.clone()).await;
+    assert_eq!(cut["intact"], false);
+    assert_eq!(cut["checkpoint"]["missing_events"], 2, "4 counted, 2 left");
+    assert_eq!(cut["checkpoint"]["short_chains"].as_array().unwrap().len(), 1, "the participant's events are in one chain");
+    let cli = harbour_on(&app, &["audit", "verify", "--checkpoint", file.to_str().unwrap()]);
+    assert!(!cli.status.success());
+    assert!(String::from_utf8_lossy(&cli.stderr).contains("are gone from the end of chain"), "{cli:?}");
+
+    // Whoever cut them cannot lower the checkpoint's counts to match: it is signed.
+    let mut lowered = checkpoint.clone();
+    lowered["events"] = json!(2);
+    let chain = lowered["chains"].as_array_mut().unwrap().iter_mut().find(|c| c["events"] == 4).unwrap();
+    chain["events"] = json!(2);
+    chain["head"] = events[1]["hash"].clone();
+    let forged = against(lowered).await;
+    assert_eq!((&forged["intact"], &forged["checkpoint"]["signed"]), (&json!(false), &json!(false)));
+    let _ = std::fs::remove_file(file);
+}
+
+/// Every instance takes checkpoints on its interval, once each across instances, and
+/// hands each to the file witness.
+async fn checkpoints_are_taken_on_schedule_once_across_instances(backend: Backend) {
+    let dir = std::env::temp_dir().join(format!("harbour-checkpoints-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let witness = dir.clone();
+    let app = TestApp::spawn_with(backend, |s| {
+        s.audit_checkpoint_dir = Some(witness);
+        s.audit_checkpoint_ms = 400;
+    })
+    .await;
+    app.second_instance().await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    record_participant(&app, &outreach_a, "Rowan").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let files: Vec<std::path::PathBuf> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    // About five intervals went by: one file each, not one per instance.
+    assert!((2..=7).contains(&files.len()), "{files:?}");
+    let newest = files.iter().max().unwrap();
+    let checkpoint: Value = serde_json::from_str(&std::fs::read_to_string(newest).unwrap()).unwrap();
+    let admin = app.token(Role::SystemAdmin, 'a').await;
+    let verified: Value = app.request(reqwest::Method::POST, "/api/v1/audit/verify").bearer_auth(&admin).json(&checkpoint).send().await.unwrap().json().await.unwrap();
+    assert_eq!((&verified["intact"], &verified["checkpoint"]["signed"]), (&json!(true), &json!(true)));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_checkpoint_finds_the_newest_events_cut_off() {
+    a_checkpoint_finds_the_newest_events_cut_off(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_checkpoint_finds_the_newest_events_cut_off() {
+    a_checkpoint_finds_the_newest_events_cut_off(Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_checkpoints_are_taken_on_schedule_once_across_instances() {
+    checkpoints_are_taken_on_schedule_once_across_instances(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_checkpoints_are_taken_on_schedule_once_across_instances() {
+    checkpoints_are_taken_on_schedule_once_across_instances(Backend::Postgres).await;
 }
 
 on_both_backends!(

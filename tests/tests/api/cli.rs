@@ -33,7 +33,7 @@ fn listing(dir: &Path) -> Vec<String> {
 #[test]
 fn help_on_every_command_changes_nothing() {
     let dir = scratch();
-    let commands: [&[&str]; 14] = [
+    let commands: [&[&str]; 15] = [
         &[],
         &["serve"],
         &["migrate"],
@@ -47,6 +47,7 @@ fn help_on_every_command_changes_nothing() {
         &["restore"],
         &["audit"],
         &["audit", "verify"],
+        &["audit", "checkpoint"],
         &["openapi"],
     ];
     for command in commands {

@@ -201,6 +201,8 @@ impl World {
         let n = self.next();
         let (own_participant, service_b) = (self.ids["participants"].0.clone(), self.ids["services"].1.clone());
         let (body, version) = match (method.as_str(), template) {
+            ("POST", "/api/v1/audit/checkpoints") => (None, None),
+            ("POST", "/api/v1/audit/verify") => (Some(json!({"format": "harbour-audit-checkpoint/1", "taken_at": "2026-12-07T00:00:00Z", "events": 0, "chains": [], "key_id": "dev-1", "signature": "00"})), None),
             ("POST", "/api/v1/consent-statements") => (Some(json!({"language": "en", "purposes": ["referral"], "data_categories": ["needs"], "recipient_ids": [app.fixture.org_b]})), None),
             ("POST", "/api/v1/consents") => (Some(verbal(&own_participant, &[&app.fixture.org_b], &["referral"], &["needs"])), None),
             ("POST", "/api/v1/consents/{id}/revoke") => (Some(json!({"method": "phone"})), None),

@@ -16,19 +16,19 @@ use crate::participants::{consent, record_participant, verbal, CANARY};
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
-struct Received {
-    headers: HashMap<String, String>,
-    body: String,
+pub(crate) struct Received {
+    pub(crate) headers: HashMap<String, String>,
+    pub(crate) body: String,
 }
 
 /// A plain HTTP endpoint on a free port that records what it receives and answers 500
 /// to the first `fail_first` requests, 200 after.
-struct Receiver {
-    url: String,
+pub(crate) struct Receiver {
+    pub(crate) url: String,
     got: Arc<Mutex<Vec<Received>>>,
 }
 
-async fn receiver(fail_first: usize) -> Receiver {
+pub(crate) async fn receiver(fail_first: usize) -> Receiver {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/hooks", listener.local_addr().unwrap());
     let got = Arc::new(Mutex::new(Vec::new()));
@@ -68,7 +68,7 @@ async fn receiver(fail_first: usize) -> Receiver {
     Receiver { url, got }
 }
 
-async fn wait_for(receiver: &Receiver, count: usize) -> Vec<Received> {
+pub(crate) async fn wait_for(receiver: &Receiver, count: usize) -> Vec<Received> {
     for _ in 0..100 {
         let got = receiver.got.lock().unwrap().clone();
         if got.len() >= count {
@@ -79,7 +79,7 @@ async fn wait_for(receiver: &Receiver, count: usize) -> Vec<Received> {
     panic!("the receiver got {} of {count} deliveries", receiver.got.lock().unwrap().len());
 }
 
-fn verify(secret: &str, received: &Received) -> bool {
+pub(crate) fn verify(secret: &str, received: &Received) -> bool {
     let key = base64::engine::general_purpose::STANDARD.decode(secret.strip_prefix("whsec_").unwrap()).unwrap();
     let mut mac = Hmac::<sha2::Sha256>::new_from_slice(&key).unwrap();
     mac.update(format!("{}.{}.{}", received.headers["webhook-id"], received.headers["webhook-timestamp"], received.body).as_bytes());
