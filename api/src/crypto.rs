@@ -119,6 +119,13 @@ impl Keyring {
     }
 }
 
+/// The Standard Webhooks signature: `v1,` and the base64 HMAC-SHA256, keyed with the
+/// secret's bytes, over `id.timestamp.body` (for referral events and audit checkpoints).
+pub fn webhook_signature(secret: &str, id: &str, timestamp: i64, body: &str) -> Option<String> {
+    let key = STANDARD.decode(secret.strip_prefix("whsec_")?).ok()?;
+    Some(format!("v1,{}", STANDARD.encode(mac(&key, format!("{id}.{timestamp}.{body}").as_bytes()))))
+}
+
 /// What a signing key is derived from its encryption key with: never the encryption key
 /// itself, so no signature says anything about it.
 const SIGNING_LABEL: &[u8] = b"harbour audit checkpoint signing key";
@@ -154,6 +161,15 @@ mod tests {
         };
         settings.check().expect("valid key settings");
         Keyring::from_settings(&settings)
+    }
+
+    #[test]
+    fn signs_webhooks_like_the_standard_webhooks_reference() {
+        // The example of the Standard Webhooks specification.
+        let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+        let body = r#"{"test": 2432232314}"#;
+        assert_eq!(webhook_signature(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, body).as_deref(), Some("v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="));
+        assert!(webhook_signature("not-a-secret", "id", 1, body).is_none());
     }
 
     #[test]

@@ -143,7 +143,7 @@ async fn post(url: &str, secret: &str, checkpoint: &str) -> Result<(), String> {
     let id = format!("msg_{}", uuid::Uuid::now_v7());
     let timestamp = Utc::now().timestamp();
     let body = format!(r#"{{"type":"audit.checkpoint","timestamp":"{}","data":{checkpoint}}}"#, Utc::now().to_rfc3339_opts(SecondsFormat::Secs, true));
-    let signature = crate::webhooks::dispatch::signature(secret, &id, timestamp, &body).ok_or("its secret is not a whsec_ secret")?;
+    let signature = crate::crypto::webhook_signature(secret, &id, timestamp, &body).ok_or("its secret is not a whsec_ secret")?;
     let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).redirect(reqwest::redirect::Policy::none()).build().map_err(|e| e.to_string())?;
     let response = client
         .post(url)
