@@ -92,6 +92,15 @@ fn add_problem_defaults(document: &mut utoipa::openapi::OpenApi) {
     }
 }
 
+/// Every documented path with its methods, for the `Allow` header of a 405.
+pub fn allowed_methods() -> crate::http::AllowedMethods {
+    let paths = document().paths.paths.into_iter().map(|(path, item)| {
+        let declared = [("GET", item.get.is_some()), ("PUT", item.put.is_some()), ("POST", item.post.is_some()), ("DELETE", item.delete.is_some()), ("PATCH", item.patch.is_some())];
+        (path, declared.into_iter().filter(|(_, declared)| *declared).map(|(m, _)| m).collect())
+    });
+    crate::http::AllowedMethods::new(paths)
+}
+
 /// The document as committed in `openapi/openapi.json`: pretty JSON with a final newline.
 pub fn to_committed_json() -> String {
     let mut text = serde_json::to_string_pretty(&document()).expect("an OpenAPI document always serializes");

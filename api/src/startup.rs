@@ -66,6 +66,7 @@ impl Application {
         let throttle = web::Data::new(Throttle::default());
         let rate_limiter = web::Data::new(RateLimiter::default());
         let shared_copies = web::Data::new(SharedCopies { redact_under: vec![crate::referrals::service::redact_under] });
+        let allowed_methods = web::Data::new(crate::openapi::allowed_methods());
         search.rebuild_now(&state.db, &state.settings.time_zone).map_err(|e| std::io::Error::other(e.to_string()))?;
         let stopped = Arc::new(AtomicBool::new(false));
         crate::directory::search::spawn_watcher(state.clone(), search.clone(), poll_every, Arc::clone(&stopped));
@@ -77,6 +78,7 @@ impl Application {
         let server = HttpServer::new(move || {
             let (app, _) = App::new()
                 .app_data(state.clone())
+                .app_data(allowed_methods.clone())
                 .app_data(search.clone())
                 .app_data(directory_figures.clone())
                 .app_data(recent_accounts.clone())

@@ -15,6 +15,8 @@ use tracing::Instrument;
 
 use crate::error::{problem_for_status, ApiError, PROBLEM_JSON};
 
+mod allow;
+pub use allow::AllowedMethods;
 pub mod ndjson;
 
 /// The id of the current request: taken from a well-formed `X-Request-Id` header
@@ -145,9 +147,16 @@ pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
     format!("{}\r\n", quoted.join(","))
 }
 
-/// Gives every 4xx/5xx response one problem+json body, with the request path and id.
+/// Gives every 4xx/5xx response one problem+json body, with the request path and id, and
+/// every 405 its `Allow` header.
 /// Registered as the default handler of `ErrorHandlers`, so nothing escapes it.
-pub fn finish_problem<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+pub fn finish_problem<B: MessageBody + 'static>(mut res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    if res.status() == actix_web::http::StatusCode::METHOD_NOT_ALLOWED && !res.headers().contains_key(header::ALLOW) {
+        let allowed = res.request().app_data::<actix_web::web::Data<AllowedMethods>>().map(|a| a.at(res.request().path())).unwrap_or_default();
+        if let Ok(allow) = HeaderValue::from_str(&allowed) {
+            res.headers_mut().insert(header::ALLOW, allow);
+        }
+    }
     let already_problem = res
         .headers()
         .get(header::CONTENT_TYPE)

@@ -21,8 +21,17 @@ async fn malformed_requests_get_problems(app: TestApp) {
 
     let unknown = problem(app.request(Method::GET, "/api/v1/no-such-thing").send().await.unwrap(), 404).await;
     assert_eq!(unknown["instance"], "/api/v1/no-such-thing");
-    assert_eq!(problem(app.request(Method::DELETE, "/api/v1/auth/sign-in").send().await.unwrap(), 405).await["code"], "method_not_allowed");
-    assert_eq!(problem(app.request(Method::PUT, "/health/live").send().await.unwrap(), 405).await["code"], "method_not_allowed");
+    // A 405 says which methods the path takes (RFC 9110): every route it matches.
+    for (method, path, allow) in [
+        (Method::DELETE, "/api/v1/auth/sign-in", "POST"),
+        (Method::PUT, "/health/live", "GET"),
+        (Method::PATCH, "/api/v1/participants/search", "GET, POST, PUT"),
+        (Method::DELETE, &format!("/api/v1/organizations/{}/services", app.fixture.org_a), "POST"),
+    ] {
+        let response = app.request(method.clone(), path).send().await.unwrap();
+        assert_eq!(response.headers().get("allow").map(|v| v.to_str().unwrap().to_owned()).as_deref(), Some(allow), "{method} {path}");
+        assert_eq!(problem(response, 405).await["code"], "method_not_allowed");
+    }
 }
 
 async fn validation_problems_point_at_fields(app: TestApp) {
