@@ -1,7 +1,9 @@
 //! A referral as an HL7 FHIR R4 Task with its ServiceRequest (contained), for health-system
-//! partners. Statuses map as in [`super::lifecycle::fhir_status`]; the participant is not
-//! included: it stays pseudonymous, and the receiving side reads the consented snapshot
-//! from the referral itself.
+//! partners. Statuses map as in [`super::lifecycle::fhir_status`]. The ServiceRequest's
+//! `subject` (required by R4) and the Task's `for` are a contained Patient that carries a
+//! reference only, never identity: Harbour's participant id for the sending organization,
+//! which holds it; for the receiving side, which is not given that id, one of this
+//! referral alone. The receiving side reads the consented snapshot from the referral itself.
 
 use harbour_types::{Outcome, Referral, ReferralStatus, Urgency};
 use serde_json::{json, Value};
@@ -31,6 +33,15 @@ fn organization(reference: &harbour_types::OrganizationRef) -> Value {
     json!({"identifier": {"system": format!("{SYSTEM}:organization"), "value": reference.id}, "display": reference.name})
 }
 
+/// The pseudonymous Patient: an identifier and nothing else.
+fn subject(referral: &Referral) -> Value {
+    let identifier = match &referral.participant_id {
+        Some(id) => json!({"system": format!("{SYSTEM}:participant"), "value": id}),
+        None => json!({"system": format!("{SYSTEM}:referral-subject"), "value": referral.id}),
+    };
+    json!({"resourceType": "Patient", "id": "subject", "identifier": [identifier]})
+}
+
 /// The Task.
 pub fn task(referral: &Referral) -> Value {
     let mut task = json!({
@@ -43,16 +54,18 @@ pub fn task(referral: &Referral) -> Value {
         "intent": "order",
         "priority": priority(referral.urgency),
         "focus": {"reference": "#request"},
+        "for": {"reference": "#subject"},
         "authoredOn": referral.created_at.to_rfc3339(),
         "lastModified": referral.updated_at.to_rfc3339(),
         "requester": organization(&referral.from_organization),
         "owner": organization(&referral.to_organization),
-        "contained": [{
+        "contained": [subject(referral), {
             "resourceType": "ServiceRequest",
             "id": "request",
             "status": request_status(referral.status),
             "intent": "order",
             "priority": priority(referral.urgency),
+            "subject": {"reference": "#subject"},
             "code": {"coding": [{"system": format!("{SYSTEM}:service"), "code": referral.service_id, "display": referral.service_name}], "text": referral.service_name},
             "category": referral.needs.category_ids.iter().map(|id| json!({"coding": [{"system": format!("{SYSTEM}:taxonomy-term"), "code": id}]})).collect::<Vec<_>>(),
             "authoredOn": referral.created_at.to_rfc3339(),
@@ -65,7 +78,7 @@ pub fn task(referral: &Referral) -> Value {
         task["restriction"] = json!({"period": {"end": due.to_rfc3339()}});
     }
     if let Some(reason) = referral.reason {
-        task["statusReason"] = json!({"coding": [{"system": format!("{SYSTEM}:reason"), "code": reason.code()}]});
+        task["statusReason"] = json!({"coding": [{"system": format!("{SYSTEM}:reason"), "code": reason.code()}], "text": reason.code().replace('_', " ")});
     }
     if let Some(outcome) = referral.outcome {
         task["output"] = json!([{

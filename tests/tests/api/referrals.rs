@@ -134,10 +134,17 @@ async fn the_life_cycle_is_enforced_step_by_step(app: TestApp) {
     assert_eq!(task["status"], "completed");
     assert_eq!(task["priority"], "asap");
     assert_eq!(task["statusReason"]["coding"][0]["code"], "unable_to_contact");
-    assert_eq!(task["contained"][0]["resourceType"], "ServiceRequest");
-    assert_eq!(task["contained"][0]["code"]["text"], "Youth housing");
+    let request = &task["contained"][1];
+    assert_eq!(request["resourceType"], "ServiceRequest");
+    assert_eq!(request["code"]["text"], "Youth housing");
     assert_eq!(task["owner"]["display"], "Organization B");
-    assert!(task.get("for").is_none(), "the participant stays out of the FHIR view");
+    // R4 requires the ServiceRequest's subject: a contained Patient with a reference and
+    // nothing else — the participant's id for the sender, one of this referral for the receiver.
+    assert_eq!((&request["subject"], &task["for"]), (&json!({"reference": "#subject"}), &json!({"reference": "#subject"})));
+    assert_eq!(task["contained"][0], json!({"resourceType": "Patient", "id": "subject", "identifier": [{"system": "urn:harbour:participant", "value": participant}]}));
+    let received: Value = app.get(&format!("/api/v1/referrals/{id}/fhir"), &intake_b).await.json().await.unwrap();
+    assert_eq!(received["contained"][0]["identifier"], json!([{"system": "urn:harbour:referral-subject", "value": id}]));
+    assert!(!task.to_string().contains("Orion") && !received.to_string().contains("Orion"), "no identity in the FHIR view");
 
     let done = problem(step(&app, &outreach_a, &id, &format!("\"{}\"", closed["version"]), json!({"action": "withdraw"})).await, 409).await;
     assert!(done["detail"].as_str().unwrap().contains("none: it is closed"));
