@@ -12,7 +12,8 @@
 //!   `error`, `tokens`, `metrics`, `state`, `http`, `spa`.
 //! - Domain, each module above the ones it builds on: `auth`, `users`, `api_clients`,
 //!   `directory`, `organizations`, `exchange` (HSDS import and export), `audit`,
-//!   `consent`, `participants`, `safety_plans`, `webhooks`, `referrals`, `dashboards`.
+//!   `consent`, `participants`, `safety_plans`, `webhooks`, `referrals`, `own_records` (a
+//!   participant's own copy of everything held about them), `dashboards`.
 //! - Request plumbing and operations that need the domain: `rate_limit`,
 //!   `idempotency`, `health`.
 //! - Composition: `seed`, `bootstrap`, `backup`, `routes` (every module's endpoints),
@@ -64,6 +65,7 @@ pub mod mail;
 pub mod metrics;
 pub mod openapi;
 pub mod organizations;
+pub mod own_records;
 pub mod rate_limit;
 pub mod routes;
 pub mod participants;

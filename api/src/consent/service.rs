@@ -149,6 +149,13 @@ pub async fn list(state: &AppState, accessor: Accessor, participant_id: Particip
     Ok(visible.iter().map(|(c, v)| policy::shape_consent(c, *v, &principal, now)).collect())
 }
 
+/// Every consent of a participant, as its owning organization sees them, for the
+/// participant's own records (`own_records`, which has checked that the caller is the owner).
+pub fn for_owner_copy(conn: &mut DbConn, principal: &crate::auth::Principal, participant_id: &ParticipantId) -> Result<Vec<Consent>, ConsentError> {
+    let now = Utc::now();
+    Ok(repo::for_participant(conn, participant_id)?.iter().map(|c| policy::shape_consent(c, ConsentView::Owner, principal, now)).collect())
+}
+
 /// One consent, as the caller may see it.
 pub async fn get(state: &AppState, accessor: Accessor, id: ConsentId) -> Result<Consent, ConsentError> {
     policy::require_frontline(&accessor.principal)?;

@@ -716,3 +716,10 @@ pub fn find_service_at_location(conn: &mut DbConn, id: &str) -> QueryResult<Opti
         .first(conn)
         .optional()
 }
+
+/// The English and French names of these categories, by id (for pages that name a
+/// participant's needs in words).
+pub fn category_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections::HashMap<String, (String, String)>> {
+    let rows: Vec<(String, String, String)> = taxonomy_terms::table.filter(taxonomy_terms::id.eq_any(ids)).select((taxonomy_terms::id, taxonomy_terms::name, taxonomy_terms::name_fr)).load(conn)?;
+    Ok(rows.into_iter().map(|(id, en, fr)| (id, (en, fr))).collect())
+}

@@ -38,30 +38,35 @@ pub async fn report(state: &AppState, accessor: Accessor, participant_id: Partic
                     categories: Vec::new(),
                 },
             )?;
-            let events = repo::for_participant(conn, &participant_id)?;
-            let people: Vec<&str> = events.iter().map(|e| e.actor_id.as_str()).collect();
-            let mut names: HashMap<String, String> = users::table.filter(users::id.eq_any(&people)).select((users::id, users::display_name)).load(conn)?.into_iter().collect();
-            names.extend(api_clients::table.filter(api_clients::id.eq_any(&people)).select((api_clients::id, api_clients::name)).load::<(String, String)>(conn)?);
-            let organization_ids: Vec<&str> = events.iter().map(|e| e.organization_id.as_str()).collect();
-            let organization_names: HashMap<String, String> =
-                organizations::table.filter(organizations::id.eq_any(&organization_ids)).select((organizations::id, organizations::name)).load(conn)?.into_iter().collect();
-            let disclosures = events
-                .into_iter()
-                .map(|e| {
-                    Ok(Disclosure {
-                        occurred_at: e.occurred_at.and_utc(),
-                        actor_name: names.get(&e.actor_id).cloned().unwrap_or_default(),
-                        organization: OrganizationRef { name: organization_names.get(e.organization_id.as_str()).cloned().unwrap_or_default(), id: e.organization_id.into() },
-                        action: e.action,
-                        purpose: e.purpose,
-                        data_categories: crate::db::codes_from_json(&e.data_categories, DataCategory::from_code)?,
-                        consent_id: e.consent_id.map(String::from),
-                    })
-                })
-                .collect::<Result<Vec<_>, diesel::result::Error>>()?;
+            let disclosures = disclosures(conn, &participant_id)?;
             Ok(DisclosureReport { participant_id: participant.row.id.into(), alias: participant.row.alias, generated_at: Utc::now(), disclosures })
         })
         .await
+}
+
+/// Every access to the participant's data, oldest first, with who and which organization.
+pub fn disclosures(conn: &mut crate::db::DbConn, participant_id: &ParticipantId) -> Result<Vec<Disclosure>, diesel::result::Error> {
+    let events = repo::for_participant(conn, participant_id)?;
+    let people: Vec<&str> = events.iter().map(|e| e.actor_id.as_str()).collect();
+    let mut names: HashMap<String, String> = users::table.filter(users::id.eq_any(&people)).select((users::id, users::display_name)).load(conn)?.into_iter().collect();
+    names.extend(api_clients::table.filter(api_clients::id.eq_any(&people)).select((api_clients::id, api_clients::name)).load::<(String, String)>(conn)?);
+    let organization_ids: Vec<&str> = events.iter().map(|e| e.organization_id.as_str()).collect();
+    let organization_names: HashMap<String, String> =
+        organizations::table.filter(organizations::id.eq_any(&organization_ids)).select((organizations::id, organizations::name)).load(conn)?.into_iter().collect();
+    events
+        .into_iter()
+        .map(|e| {
+            Ok(Disclosure {
+                occurred_at: e.occurred_at.and_utc(),
+                actor_name: names.get(&e.actor_id).cloned().unwrap_or_default(),
+                organization: OrganizationRef { name: organization_names.get(e.organization_id.as_str()).cloned().unwrap_or_default(), id: e.organization_id.into() },
+                action: e.action,
+                purpose: e.purpose,
+                data_categories: crate::db::codes_from_json(&e.data_categories, DataCategory::from_code)?,
+                consent_id: e.consent_id.map(String::from),
+            })
+        })
+        .collect()
 }
 
 /// The report as CSV (RFC 4180), one line per access, for a spreadsheet or a records request.

@@ -96,6 +96,11 @@ pub fn find(conn: &mut DbConn, id: &ReferralId) -> QueryResult<Option<ReferralRo
     referrals::table.find(id).select(ReferralRow::as_select()).first(conn).optional()
 }
 
+/// Every referral made for a participant, oldest first.
+pub fn of_participant(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<Vec<ReferralRow>> {
+    referrals::table.filter(referrals::participant_id.eq(participant_id)).order(referrals::created_at.asc()).select(ReferralRow::as_select()).load(conn)
+}
+
 /// The names of its organizations, author and service.
 pub fn names(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<Names> {
     Ok(names_of(conn, std::slice::from_ref(row))?.pop().unwrap_or_default())

@@ -591,6 +591,22 @@ fn view(conn: &mut DbConn, keyring: &Keyring, row: &ReferralRow, side: Side, acc
     Ok(to_dto(row, &names, side, participant, timeline))
 }
 
+/// Every referral made for a participant as its sender sees it, with what it shared (its
+/// snapshot, while kept), for the participant's own records (`own_records`, which has
+/// checked that the caller is the owner).
+pub fn for_owner_copy(conn: &mut DbConn, keyring: &Keyring, participant_id: &ParticipantId) -> Result<Vec<Referral>, ReferralError> {
+    let mut referrals = Vec::new();
+    for row in repo::of_participant(conn, participant_id)? {
+        let mut referral = view(conn, keyring, &row, Side::Sender, None)?;
+        if let Some(sealed) = &row.snapshot_sealed {
+            let json = keyring.open(sealed, &snapshot_aad(&row.id))?;
+            referral.participant = Some(serde_json::from_slice::<Participant>(&json).map_err(|e| ApiError::Internal(e.to_string()))?);
+        }
+        referrals.push(referral);
+    }
+    Ok(referrals)
+}
+
 /// A timeline event as shown, with its actor's name (none: Harbour itself) and its organization's.
 fn event_dto(event: EventRow, actor: Option<String>, organization: String) -> ReferralEvent {
     ReferralEvent {

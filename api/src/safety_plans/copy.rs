@@ -24,7 +24,7 @@ impl Language {
 }
 
 /// Each part of the plan with its heading, in the plan's order.
-fn parts(content: &SafetyPlanContent, language: Language) -> [(&'static str, Option<&str>); 8] {
+pub fn parts(content: &SafetyPlanContent, language: Language) -> [(&'static str, Option<&str>); 8] {
     let heading = |en, fr| if language == Language::English { en } else { fr };
     [
         (heading("Signs that things are not OK", "Les signes que ça ne va pas"), content.warning_signs.as_deref()),
@@ -38,7 +38,8 @@ fn parts(content: &SafetyPlanContent, language: Language) -> [(&'static str, Opt
     ]
 }
 
-fn escaped(text: &str) -> String {
+/// `text` for an HTML page: markup characters escaped, line breaks kept.
+pub fn escaped(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

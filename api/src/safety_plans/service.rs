@@ -176,6 +176,19 @@ pub async fn for_copy(state: &AppState, accessor: Accessor, participant_id: Part
         .await
 }
 
+/// Every revision of the plan, oldest first, as the owner sees it, for the participant's
+/// own records (`own_records`, which has checked that the caller is the owner).
+pub fn for_owner_copy(conn: &mut DbConn, keyring: &Keyring, participant_id: &ParticipantId) -> Result<Vec<SafetyPlan>, SafetyPlanError> {
+    let mut revisions = Vec::new();
+    for number in repo::history(conn, participant_id)?.into_iter().map(|h| h.revision) {
+        if let Some(found) = repo::revision(conn, participant_id, Some(number))? {
+            revisions.push(shown(keyring, found, &Access::Owner)?);
+        }
+    }
+    revisions.sort_by_key(|r| r.revision);
+    Ok(revisions)
+}
+
 /// Re-seals every revision not under the current key (`harbour keys rotate`); returns how many.
 pub fn reseal_all(conn: &mut DbConn, keyring: &Keyring) -> Result<usize, SafetyPlanError> {
     let mut count = 0;

@@ -160,6 +160,8 @@ code_enum! {
         ConsentRevoke = "consent.revoke",
         /// A participant's disclosure report was produced.
         DisclosureReportRead = "disclosure_report.read",
+        /// A participant's own copy of everything Harbour holds about them was produced.
+        OwnRecordsProduced = "own_records.produce",
         /// A referral was written (as a draft, or sent).
         ReferralCreate = "referral.create",
         /// A referral was opened.
@@ -728,5 +730,25 @@ pub struct DisclosureReport {
     /// When this report was made.
     pub generated_at: DateTime<Utc>,
     /// Every access, oldest first.
+    pub disclosures: Vec<Disclosure>,
+}
+
+/// Everything Harbour holds about one participant, for them: what they gave, the
+/// consents they gave and withdrew, the referrals made for them with what each shared,
+/// every revision of their plan, and who saw or received what, when and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct OwnRecords {
+    /// When it was produced.
+    pub generated_at: DateTime<Utc>,
+    /// The participant's record, whole.
+    pub participant: Participant,
+    /// Every consent, active or not (the evidence file itself is kept apart: its existence and kind are here).
+    pub consents: Vec<Consent>,
+    /// Every referral made for them, with what it shared while that is kept.
+    pub referrals: Vec<crate::Referral>,
+    /// Every revision of their safety plan, oldest first.
+    pub safety_plan: Vec<crate::SafetyPlan>,
+    /// Who saw or received what, when and why, oldest first (this copy's making last).
     pub disclosures: Vec<Disclosure>,
 }

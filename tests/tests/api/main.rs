@@ -24,6 +24,7 @@ mod locating;
 mod matrix;
 mod metrics;
 mod outage;
+mod own_records;
 mod participants;
 mod proxy;
 mod public;

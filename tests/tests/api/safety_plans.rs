@@ -13,7 +13,7 @@ use crate::participants::{consent, record_participant, verbal, CANARY};
 use crate::referrals::client_token;
 use crate::reminders::{app_with_mail, mails_after_sweeps};
 
-fn plan(words: &str) -> Value {
+pub(crate) fn plan(words: &str) -> Value {
     json!({
         "content": {
             "warning_signs": format!("{words}: he waits by the school"),
