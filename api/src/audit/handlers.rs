@@ -82,6 +82,6 @@ pub struct AuditQuery {
 #[get("/audit/events")]
 pub async fn list_audit_events(state: web::Data<AppState>, principal: Principal, query: web::Query<AuditQuery>) -> Result<web::Json<Page<AuditEvent>>, ApiError> {
     let query = query.into_inner();
-    let request = PageRequest { page: query.page, per_page: query.per_page };
+    let request = crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?;
     Ok(web::Json(service::events(&state, &principal, query.participant_id.map(Into::into), request).await?))
 }

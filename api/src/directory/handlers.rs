@@ -146,7 +146,7 @@ impl SearchParams {
             gender,
             accepts_referrals: self.accepts_referrals.unwrap_or(false),
             capacity: self.capacity,
-            page: PageRequest { page: self.page, per_page: self.per_page },
+            page: crate::http::checked_page(PageRequest { page: self.page, per_page: self.per_page })?,
         })
     }
 }
@@ -200,13 +200,13 @@ pub async fn list_services(state: web::Data<AppState>, search: web::Data<Directo
         return Ok(ndjson::streamed(service::stream_ndjson(&state, &reader, filter)));
     }
     if let Some(words) = query.search.filter(|w| !w.trim().is_empty()) {
-        let wanted = hsds_search(&words, filter, PageRequest { page: query.page, per_page: query.per_page })?;
+        let wanted = hsds_search(&words, filter, crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?)?;
         let results = search.search(&wanted, reader.viewer(), chrono::Utc::now());
         let ids = results.page.contents.iter().map(|hit| hit.id.clone()).collect();
         let found = service::load_page(&state, reader.viewer(), ids, results.page.total_items, wanted.page).await?;
         return Ok(HttpResponse::Ok().insert_header(services_cache_policy(&found.contents)).json(found));
     }
-    let page = PageRequest { page: query.page, per_page: query.per_page };
+    let page = crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?;
     let found = service::list(&state, reader.viewer(), filter, page).await?;
     Ok(HttpResponse::Ok().insert_header(services_cache_policy(&found.contents)).json(found))
 }
@@ -382,7 +382,7 @@ pub async fn list_taxonomy_terms(state: web::Data<AppState>, _reader: Reader, qu
     if ndjson::wanted(query.format.as_deref())? {
         return Ok(ndjson::response().body(ndjson::lines(service::all_terms(&state, &filter).await?)?));
     }
-    let page = PageRequest { page: query.page, per_page: query.per_page };
+    let page = crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?;
     Ok(HttpResponse::Ok().insert_header(offline_cache_policy(false)).json(service::list_terms(&state, &filter, page).await?))
 }
 
@@ -442,7 +442,7 @@ pub async fn verify_service(state: web::Data<AppState>, principal: Principal, id
 )]
 #[get("/directory/stale")]
 pub async fn list_stale(state: web::Data<AppState>, principal: Principal, page: web::Query<PageRequest>) -> Result<web::Json<Page<StaleListing>>, ApiError> {
-    Ok(web::Json(curation::stale(&state, &principal, page.into_inner()).await?))
+    Ok(web::Json(curation::stale(&state, &principal, crate::http::checked_page(page.into_inner())?).await?))
 }
 
 /// Adds a category (coordinators and system admins).
@@ -585,7 +585,7 @@ pub async fn list_taxonomies(_reader: Reader, query: web::Query<TaxonomyListQuer
     if ndjson::wanted(query.format.as_deref())? {
         return Ok(ndjson::response().body(ndjson::lines(found)?));
     }
-    Ok(HttpResponse::Ok().json(Page::slice(found, PageRequest { page: query.page, per_page: query.per_page })))
+    Ok(HttpResponse::Ok().json(Page::slice(found, crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?)))
 }
 
 /// One taxonomy.
@@ -652,7 +652,7 @@ pub struct ServiceAtLocationQuery {
 #[get("/service_at_locations")]
 pub async fn list_service_at_locations(state: web::Data<AppState>, search: web::Data<DirectorySearch>, reader: Reader, query: web::Query<ServiceAtLocationQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let page = PageRequest { page: query.page, per_page: query.per_page };
+    let page = crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?;
     let filter = ServiceFilter {
         organization_id: query.organization_id,
         taxonomy_term_id: query.taxonomy_term_id,

@@ -213,6 +213,19 @@ pub fn query_error(_: QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
     ApiError::BadRequest("the query string is not valid".into()).into()
 }
 
+/// A list request's paging as asked, refused when outside its documented range (a page
+/// from 1, 1 to 100 per page) rather than quietly clamped: a caller asking for 500 a page
+/// would otherwise take 100 for the end of the list.
+pub fn checked_page(request: harbour_types::PageRequest) -> Result<harbour_types::PageRequest, ApiError> {
+    if request.page == Some(0) {
+        return Err(ApiError::invalid("/page", "range", "pages are numbered from 1"));
+    }
+    if request.per_page.is_some_and(|n| !(1..=harbour_types::PageRequest::MAX_PER_PAGE).contains(&n)) {
+        return Err(ApiError::invalid("/per_page", "range", &format!("1 to {} items per page", harbour_types::PageRequest::MAX_PER_PAGE)));
+    }
+    Ok(request)
+}
+
 /// Route macros register method-guarded resources, so a wrong method falls through
 /// to here with a path that does exist: that is a 405, not a 404.
 pub async fn unknown_route(req: HttpRequest) -> Result<actix_web::HttpResponse, ApiError> {

@@ -59,7 +59,7 @@ fn organizations_response<T: serde::Serialize>(body: &T, organizations: &[Organi
 #[get("/organizations")]
 pub async fn list_organizations(state: web::Data<AppState>, reader: Reader, query: web::Query<OrganizationListQuery>) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
-    let page = PageRequest { page: query.page, per_page: query.per_page };
+    let page = crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?;
     let streamed = ndjson::wanted(query.format.as_deref())?;
     let nested = query.full_service.or(query.full).unwrap_or(false);
     let mut found = match (query.search.filter(|w| !w.trim().is_empty()), streamed) {

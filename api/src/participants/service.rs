@@ -108,7 +108,7 @@ pub async fn update(state: &AppState, accessor: Accessor, id: ParticipantId, ver
 /// organization shared with it through an active consent that allows reading.
 pub async fn search(state: &AppState, accessor: Accessor, query: ParticipantSearch) -> Result<Page<ParticipantSummary>, ParticipantError> {
     policy::require_frontline(&accessor.principal)?;
-    let request = PageRequest { page: query.page, per_page: query.per_page };
+    let request = crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?;
     let (offset, limit) = crate::db::page_bounds(request);
     let (rows, total) = state
         .db

@@ -246,7 +246,7 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
         Some("received") => false,
         Some(_) => return Err(ReferralError::UnknownBox),
     };
-    let request = PageRequest { page: query.page, per_page: query.per_page };
+    let request = crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?;
     let organization_id = accessor.principal.organization_id.clone();
     let filter = repo::ListFilter {
         status: query.status,

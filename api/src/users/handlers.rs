@@ -20,7 +20,7 @@ use crate::state::AppState;
 )]
 #[get("/organizations/{id}/users")]
 pub async fn list_users(state: web::Data<AppState>, principal: Principal, id: web::Path<String>, page: web::Query<PageRequest>) -> Result<web::Json<Page<User>>, ApiError> {
-    Ok(web::Json(service::list(&state, &principal, id.into_inner().into(), page.into_inner()).await?))
+    Ok(web::Json(service::list(&state, &principal, id.into_inner().into(), crate::http::checked_page(page.into_inner())?).await?))
 }
 
 /// Creates a user in an organization, with a temporary password shown once.

@@ -90,7 +90,8 @@ impl PageRequest {
         self.page.unwrap_or(1).max(1)
     }
 
-    /// Items per page, clamped to 1..=MAX_PER_PAGE.
+    /// Items per page, clamped to 1..=MAX_PER_PAGE (the server refuses others first:
+    /// `http::checked_page`).
     pub fn per_page(&self) -> u64 {
         self.per_page
             .unwrap_or(Self::DEFAULT_PER_PAGE)

@@ -40,6 +40,17 @@ async fn validation_problems_point_at_fields(app: TestApp) {
     let problem_body = problem(app.post("/api/v1/organizations", &admin, &body).await, 422).await;
     let pointers: Vec<&str> = problem_body["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap()).collect();
     assert_eq!(pointers, ["/email", "/name", "/slug", "/website"]);
+
+    // Paging outside its documented range is refused, not quietly clamped, on every list.
+    let outreach = app.token(Role::OutreachWorker, 'a').await;
+    let users = format!("/api/v1/organizations/{}/users", app.fixture.org_a);
+    for (list, token) in [("/api/v1/services", &outreach), ("/api/v1/referrals", &outreach), ("/api/v1/organizations", &admin), ("/api/v1/audit/events", &admin), (users.as_str(), &admin)] {
+        for (query, pointer) in [("per_page=101", "/per_page"), ("per_page=0", "/per_page"), ("page=0", "/page")] {
+            let refused = problem(app.get(&format!("{list}?{query}"), token).await, 422).await;
+            assert_eq!(refused["errors"][0]["pointer"], pointer, "{list}?{query}");
+        }
+    }
+    assert_eq!(app.get("/api/v1/services?per_page=100&page=3", &admin).await.status(), 200);
     let slug = problem_body["errors"].as_array().unwrap().iter().find(|e| e["pointer"] == "/slug").unwrap();
     assert_eq!(slug["code"], "slug");
     let wrong_type = problem(app.post("/api/v1/organizations", &admin, &json!({"name": "X", "slug": "x-y", "sector": "unknown-sector"})).await, 422).await;
