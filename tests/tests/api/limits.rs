@@ -36,8 +36,10 @@ async fn pages_are_bounded_and_deep_bodies_refused() {
         let service = serde_json::json!({"name": format!("Service {n}"), "description": "A service.", "category_ids": [app.fixture.housing]});
         assert_eq!(app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin, &service).await.status(), 201);
     }
-    let page: serde_json::Value = app.get("/api/v1/services?per_page=100000", &worker).await.json().await.unwrap();
-    assert_eq!(page["size"], 100, "a page holds 100 at most");
+    let refused = problem(app.get("/api/v1/services?per_page=100000", &worker).await, 422).await;
+    assert_eq!(refused["errors"][0]["pointer"], "/per_page", "a page holds 100 at most: more is refused, not clamped");
+    let page: serde_json::Value = app.get("/api/v1/services?per_page=100", &worker).await.json().await.unwrap();
+    assert_eq!(page["size"], 100);
     assert_eq!(page["total_pages"], 2);
     // 5,000 nested arrays (within the body limit): past the parser's depth limit (128),
     // refused as a body that does not fit, without exhausting the stack.
