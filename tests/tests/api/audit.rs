@@ -384,6 +384,50 @@ async fn checkpoints_are_taken_on_schedule_once_across_instances(backend: Backen
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// With the e-mail witness on, each checkpoint reaches every active system admin, and
+/// nothing in it is about anyone.
+async fn checkpoints_are_emailed_to_the_system_admins(backend: Backend) {
+    let (app, mails) = crate::reminders::app_with_mail(backend, |s| s.audit_checkpoint_email = true).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let id = record_participant(&app, &outreach_a, "Sorrel").await;
+    let admin = app.token(Role::SystemAdmin, 'a').await;
+    let taken = app.request(reqwest::Method::POST, "/api/v1/audit/checkpoints").bearer_auth(&admin).send().await.unwrap();
+    assert_eq!(taken.status(), 201);
+    let checkpoint: Value = taken.json().await.unwrap();
+    // The one taken at start-up, then this one, to each of the two system admins.
+    let mut received = crate::reminders::mails_after_sweeps(&mails).await;
+    for _ in 0..50 {
+        if received.len() >= 4 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        received = mails.lock().unwrap().clone();
+    }
+    assert_eq!(received.len(), 4, "{received:?}");
+    let mut recipients: Vec<String> = received.iter().flat_map(|m| m.recipients.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients, [harbour_tests::Fixture::email(Role::SystemAdmin, 'a'), harbour_tests::Fixture::email(Role::SystemAdmin, 'b')]);
+    // Quoted-printable folds long lines with a soft break.
+    let texts: Vec<String> = received.iter().map(|m| m.data.replace("=\r\n", "").replace("=\n", "")).collect();
+    for text in &texts {
+        assert!(text.contains("harbour-audit-checkpoint/1"), "{text}");
+        assert!(!text.contains(&id) && !text.contains("Sorrel") && !text.contains(CANARY), "{text}");
+    }
+    let signature = checkpoint["signature"].as_str().unwrap();
+    assert_eq!(texts.iter().filter(|t| t.contains(signature)).count(), 2, "the on-demand checkpoint, signed as returned, to each admin");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_checkpoints_are_emailed_to_the_system_admins() {
+    checkpoints_are_emailed_to_the_system_admins(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_checkpoints_are_emailed_to_the_system_admins() {
+    checkpoints_are_emailed_to_the_system_admins(Backend::Postgres).await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_a_checkpoint_finds_the_newest_events_cut_off() {
     a_checkpoint_finds_the_newest_events_cut_off(Backend::Sqlite).await;
