@@ -6,6 +6,11 @@
 //! opens and that its audit trail verifies, and only then moves it into place — stop
 //! Harbour first: a running server keeps the old file open.
 //!
+//! Either way, a backup taken before an erasure still holds the participant: a restore
+//! re-applies every erasure the restored database lacks ([`Restored::reapplied`]), read
+//! from the database it replaces (when that still opens) and from the erasure ledger's
+//! file (`HARBOUR_ERASURE_LEDGER`), before anyone can read it.
+//!
 //! PostgreSQL: `pg_dump` in its custom format, restored by `pg_restore` in one
 //! transaction over whatever the target holds (`--clean --if-exists`), so a failed
 //! restore changes nothing. Both tools must be on the PATH (Debian: `postgresql-client`),
@@ -17,6 +22,7 @@ use std::process::Command;
 use diesel::connection::SimpleConnection;
 use harbour_types::AuditVerification;
 
+use crate::crypto::Keyring;
 use crate::db::{Backend, Db, DbConn};
 
 /// Why a backup or a restore failed.
@@ -57,12 +63,49 @@ pub fn backup(url: &str, file: &Path) -> Result<(), BackupError> {
     }
 }
 
-/// Puts the backup in `file` in place of the database at `url`; returns the restored
-/// audit trail's verification.
-pub fn restore(url: &str, file: &Path) -> Result<AuditVerification, BackupError> {
+/// What a restore did.
+#[derive(Debug)]
+pub struct Restored {
+    /// The restored audit trail's verification (before the re-applied erasures were added).
+    pub verification: AuditVerification,
+    /// Erasures made after the backup was taken, re-applied to it.
+    pub reapplied: usize,
+}
+
+/// Puts the backup in `file` in place of the database at `url`, then re-applies every
+/// erasure it lacks: from the database it replaces and from `ledger` (the erasure
+/// ledger's file), whose lines must verify with `keyring`.
+pub fn restore(url: &str, file: &Path, keyring: &Keyring, ledger: Option<&Path>) -> Result<Restored, BackupError> {
     if !file.is_file() {
         return Err(BackupError::Missing(file.to_owned()));
     }
+    let mut erasures = match ledger {
+        Some(path) => crate::erasure::ledger::read(path, keyring).map_err(BackupError::Failed)?,
+        None => Vec::new(),
+    };
+    erasures.extend(current_erasures(url));
+    let verification = put_back(url, file)?;
+    let db = Db::connect(url, 1).map_err(failed)?;
+    // A backup from an older version lacks the newer tables the erasures need.
+    db.migrate().map_err(failed)?;
+    let mut conn = db.get().map_err(failed)?;
+    let reapplied = crate::erasure::service::reapply(&mut conn, &erasures).map_err(|e| failed(format!("the backup was restored, but re-applying erasures failed (run the restore again): {e}")))?;
+    Ok(Restored { verification, reapplied })
+}
+
+/// The erasure ledger of the database about to be replaced, if it opens (it may be the
+/// very thing lost): a backup of a SQLite file that is not there is not created here.
+fn current_erasures(url: &str) -> Vec<crate::erasure::repo::ErasureRow> {
+    if Backend::of(url) == Backend::Sqlite && !Path::new(url.strip_prefix("sqlite://").unwrap_or(url)).is_file() {
+        return Vec::new();
+    }
+    let Ok(db) = Db::connect(url, 1) else { return Vec::new() };
+    let Ok(mut conn) = db.get() else { return Vec::new() };
+    crate::erasure::repo::all(&mut conn).unwrap_or_default()
+}
+
+/// Puts the backup in place; returns the restored audit trail's verification.
+fn put_back(url: &str, file: &Path) -> Result<AuditVerification, BackupError> {
     match Backend::of(url) {
         Backend::Sqlite => {
             let target = PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url));

@@ -111,6 +111,20 @@ pub struct Settings {
     pub audit_checkpoint_webhook_secret: Option<SecretString>,
     /// Whether each audit checkpoint is e-mailed to the system admins (needs SMTP).
     pub audit_checkpoint_email: bool,
+    /// A file each erasure is appended to (a signed line of ids and codes), outside the
+    /// database: `harbour restore` re-applies what a restored backup lacks from it.
+    pub erasure_ledger: Option<std::path::PathBuf>,
+    /// A participant with no activity for this many years is erased by the retention
+    /// sweep, after a notice to their primary contact (0: never).
+    pub retention_inactive_years: u32,
+    /// How many days before that erasure the notice goes out.
+    pub retention_notice_days: u32,
+    /// A consent's evidence file is deleted this many days after the consent ended.
+    pub retention_evidence_days: u32,
+    /// A closed referral's snapshot of the participant is dropped this many days after it closed.
+    pub retention_snapshot_days: u32,
+    /// How often, in milliseconds, the retention sweep runs.
+    pub retention_sweep_ms: u64,
     /// The privacy budget ε of each released dashboard count (`dashboards::release`):
     /// lower hides more and blurs more.
     pub dashboard_epsilon: f64,
@@ -173,6 +187,12 @@ impl Default for Settings {
             audit_checkpoint_webhook_url: None,
             audit_checkpoint_webhook_secret: None,
             audit_checkpoint_email: false,
+            erasure_ledger: None,
+            retention_inactive_years: 7,
+            retention_notice_days: 30,
+            retention_evidence_days: 730,
+            retention_snapshot_days: 180,
+            retention_sweep_ms: 3_600_000,
             public_directory: false,
             directory_poll_ms: 1000,
             account_cache_ms: 1000,
@@ -279,6 +299,12 @@ impl Settings {
         if let Some(v) = var("HARBOUR_AUDIT_CHECKPOINT_WEBHOOK_URL") { self.audit_checkpoint_webhook_url = Some(v).filter(|v| !v.is_empty()); }
         if let Some(v) = var("HARBOUR_AUDIT_CHECKPOINT_WEBHOOK_SECRET") { self.audit_checkpoint_webhook_secret = Some(v).filter(|v| !v.is_empty()).map(Into::into); }
         if let Some(v) = var("HARBOUR_AUDIT_CHECKPOINT_EMAIL") { self.audit_checkpoint_email = boolean("HARBOUR_AUDIT_CHECKPOINT_EMAIL", &v)?; }
+        if let Some(v) = var("HARBOUR_ERASURE_LEDGER") { self.erasure_ledger = Some(v).filter(|v| !v.is_empty()).map(Into::into); }
+        if let Some(v) = var("HARBOUR_RETENTION_INACTIVE_YEARS") { self.retention_inactive_years = number("HARBOUR_RETENTION_INACTIVE_YEARS", v)?; }
+        if let Some(v) = var("HARBOUR_RETENTION_NOTICE_DAYS") { self.retention_notice_days = number("HARBOUR_RETENTION_NOTICE_DAYS", v)?; }
+        if let Some(v) = var("HARBOUR_RETENTION_EVIDENCE_DAYS") { self.retention_evidence_days = number("HARBOUR_RETENTION_EVIDENCE_DAYS", v)?; }
+        if let Some(v) = var("HARBOUR_RETENTION_SNAPSHOT_DAYS") { self.retention_snapshot_days = number("HARBOUR_RETENTION_SNAPSHOT_DAYS", v)?; }
+        if let Some(v) = var("HARBOUR_RETENTION_SWEEP_MS") { self.retention_sweep_ms = number("HARBOUR_RETENTION_SWEEP_MS", v)?; }
         if let Some(v) = var("HARBOUR_DASHBOARD_EPSILON") { self.dashboard_epsilon = number("HARBOUR_DASHBOARD_EPSILON", v)?; }
         if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
         if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }
@@ -320,6 +346,9 @@ impl Settings {
         }
         if let Err(e) = crate::mail::Mailer::new(self.smtp_url.as_deref(), &self.smtp_from, &self.public_url) {
             return Err(ConfigError::Invalid(e));
+        }
+        if self.retention_sweep_ms == 0 {
+            return Err(ConfigError::Invalid("HARBOUR_RETENTION_SWEEP_MS must be above 0".into()));
         }
         if self.audit_checkpoint_ms == 0 {
             return Err(ConfigError::Invalid("HARBOUR_AUDIT_CHECKPOINT_MS must be above 0".into()));

@@ -28,7 +28,14 @@ pub enum CryptoError {
     /// The key or the associated data is wrong, or the value was altered.
     #[error("a sealed value does not authenticate: wrong key, wrong place, or altered")]
     Forged,
+    /// It was sealed under a participant's own key, and that key was destroyed (erased).
+    #[error("a sealed value belongs to an erased participant")]
+    Erased,
 }
+
+/// What a value sealed under a [`DataKey`] starts with, in place of a keyring key id: a
+/// `.` is not allowed in those, so the two never mix.
+const DATA_KEY_PREFIX: &str = "pk.1";
 
 /// The encryption keys: the current one seals, any of them opens. Each also gives a
 /// signing key of its own (for audit checkpoints), so that signatures rotate with it.
@@ -77,25 +84,14 @@ impl Keyring {
 
     /// Seals bytes for one place (`aad`).
     pub fn seal(&self, plaintext: &[u8], aad: &str) -> String {
-        let cipher = &self.ciphers[&self.current_id];
-        let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
-        // Encryption only fails for inputs beyond 256 GiB; request bodies are far smaller.
-        let ciphertext = cipher.encrypt(&nonce, Payload { msg: plaintext, aad: aad.as_bytes() }).unwrap_or_default();
-        let mut packed = nonce.to_vec();
-        packed.extend_from_slice(&ciphertext);
-        format!("{}:{}", self.current_id, STANDARD.encode(packed))
+        seal_with(&self.ciphers[&self.current_id], &self.current_id, plaintext, aad)
     }
 
     /// Opens a value sealed for `aad`.
     pub fn open(&self, sealed: &str, aad: &str) -> Result<Vec<u8>, CryptoError> {
         let (kid, body) = sealed.split_once(':').ok_or(CryptoError::Malformed)?;
         let cipher = self.ciphers.get(kid).ok_or_else(|| CryptoError::UnknownKey(kid.to_owned()))?;
-        let packed = STANDARD.decode(body).map_err(|_| CryptoError::Malformed)?;
-        if packed.len() < NONCE_LEN {
-            return Err(CryptoError::Malformed);
-        }
-        let (nonce, ciphertext) = packed.split_at(NONCE_LEN);
-        cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: aad.as_bytes() }).map_err(|_| CryptoError::Forged)
+        open_with(cipher, body, aad)
     }
 
     /// Seals an optional text.
@@ -117,6 +113,71 @@ impl Keyring {
     pub fn reseal(&self, sealed: &str, aad: &str) -> Result<String, CryptoError> {
         Ok(self.seal(&self.open(sealed, aad)?, aad))
     }
+
+    /// A new random data key, and the key sealed by this keyring for `aad` (to store).
+    pub fn new_data_key(&self, aad: &str) -> (DataKey, String) {
+        let key = XChaCha20Poly1305::generate_key(&mut OsRng);
+        let sealed = self.seal(&key, aad);
+        (DataKey(XChaCha20Poly1305::new(&key)), sealed)
+    }
+
+    /// Opens a data key stored sealed for `aad`.
+    pub fn open_data_key(&self, sealed: &str, aad: &str) -> Result<DataKey, CryptoError> {
+        let bytes = self.open(sealed, aad)?;
+        let key: [u8; 32] = bytes.try_into().map_err(|_| CryptoError::Malformed)?;
+        Ok(DataKey(XChaCha20Poly1305::new(&key.into())))
+    }
+}
+
+/// A key of one participant's own, stored sealed by the [`Keyring`]: destroying the
+/// stored key makes everything sealed under it unreadable, in the database and in every
+/// copy of it, while the keyring's own rotation only re-seals the small stored keys.
+#[derive(Clone)]
+pub struct DataKey(XChaCha20Poly1305);
+
+impl std::fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("DataKey")
+    }
+}
+
+impl DataKey {
+    /// Seals bytes for one place (`aad`): `pk.1:base64(nonce || ciphertext)`.
+    pub fn seal(&self, plaintext: &[u8], aad: &str) -> String {
+        seal_with(&self.0, DATA_KEY_PREFIX, plaintext, aad)
+    }
+
+    /// Opens a value this key sealed for `aad`.
+    pub fn open(&self, sealed: &str, aad: &str) -> Result<Vec<u8>, CryptoError> {
+        let body = sealed.strip_prefix(DATA_KEY_PREFIX).and_then(|rest| rest.strip_prefix(':')).ok_or(CryptoError::Malformed)?;
+        open_with(&self.0, body, aad)
+    }
+
+    /// Whether a value is sealed under a data key (rather than the keyring itself, as
+    /// values written before data keys were).
+    pub fn sealed_by_data_key(sealed: &str) -> bool {
+        sealed.split_once(':').is_some_and(|(prefix, _)| prefix == DATA_KEY_PREFIX)
+    }
+}
+
+/// `prefix:base64(nonce || ciphertext)`, the nonce random.
+fn seal_with(cipher: &XChaCha20Poly1305, prefix: &str, plaintext: &[u8], aad: &str) -> String {
+    let nonce = XChaCha20Poly1305::generate_nonce(&mut OsRng);
+    // Encryption only fails for inputs beyond 256 GiB; request bodies are far smaller.
+    let ciphertext = cipher.encrypt(&nonce, Payload { msg: plaintext, aad: aad.as_bytes() }).unwrap_or_default();
+    let mut packed = nonce.to_vec();
+    packed.extend_from_slice(&ciphertext);
+    format!("{prefix}:{}", STANDARD.encode(packed))
+}
+
+/// Opens the base64 part of a sealed value.
+fn open_with(cipher: &XChaCha20Poly1305, body: &str, aad: &str) -> Result<Vec<u8>, CryptoError> {
+    let packed = STANDARD.decode(body).map_err(|_| CryptoError::Malformed)?;
+    if packed.len() < NONCE_LEN {
+        return Err(CryptoError::Malformed);
+    }
+    let (nonce, ciphertext) = packed.split_at(NONCE_LEN);
+    cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad: aad.as_bytes() }).map_err(|_| CryptoError::Forged)
 }
 
 /// The Standard Webhooks signature: `v1,` and the base64 HMAC-SHA256, keyed with the

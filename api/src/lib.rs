@@ -11,9 +11,11 @@
 //! - Infrastructure, knowing nothing of the domain: `db`, `mail`, `config`, `crypto`,
 //!   `error`, `tokens`, `metrics`, `state`, `http`, `spa`.
 //! - Domain, each module above the ones it builds on: `auth`, `users`, `api_clients`,
-//!   `directory`, `organizations`, `exchange` (HSDS import and export), `audit`,
+//!   `directory`, `organizations`, `exchange` (HSDS import and export), `data_keys`
+//!   (each participant's own key), `audit`,
 //!   `consent`, `participants`, `safety_plans`, `webhooks`, `referrals`, `own_records` (a
-//!   participant's own copy of everything held about them), `dashboards`.
+//!   participant's own copy of everything held about them), `erasure` (erasing a
+//!   participant, retention, keeping erasures through a restore), `dashboards`.
 //! - Request plumbing and operations that need the domain: `rate_limit`,
 //!   `idempotency`, `health`.
 //! - Composition: `seed`, `bootstrap`, `backup`, `routes` (every module's endpoints),
@@ -54,8 +56,10 @@ pub mod config;
 pub mod consent;
 pub mod crypto;
 pub mod dashboards;
+pub mod data_keys;
 pub mod db;
 pub mod directory;
+pub mod erasure;
 pub mod error;
 pub mod exchange;
 pub mod health;

@@ -50,9 +50,14 @@ enum Command {
     /// INTO; PostgreSQL: pg_dump custom format)
     Backup { file: PathBuf },
     /// Put the backup in FILE in place of the database (stop Harbour first on SQLite);
-    /// refused when its audit trail does not verify
+    /// refused when its audit trail does not verify. Every erasure made after the backup
+    /// was taken (in the database it replaces, and in the erasure ledger's file) is
+    /// re-applied to it
     Restore {
         file: PathBuf,
+        /// The erasure ledger's file (default: HARBOUR_ERASURE_LEDGER)
+        #[arg(long, value_name = "FILE")]
+        ledger: Option<PathBuf>,
         #[command(flatten)]
         confirm: Confirm,
     },
@@ -79,9 +84,9 @@ struct Seed {
 
 #[derive(Debug, Subcommand)]
 enum Keys {
-    /// Re-seal every encrypted participant field and evidence file under the current key
-    /// (HARBOUR_ENCRYPTION_KEY_ID), opening old ones with HARBOUR_ENCRYPTION_PREVIOUS_KEYS;
-    /// all or nothing
+    /// Re-seal every participant's own key under the current key (HARBOUR_ENCRYPTION_KEY_ID),
+    /// opening old ones with HARBOUR_ENCRYPTION_PREVIOUS_KEYS, and move values sealed
+    /// before participants had keys under theirs; all or nothing
     Rotate {
         #[command(flatten)]
         confirm: Confirm,
@@ -201,9 +206,9 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
             println!("Backed up to {}.", file.display());
             Ok(())
         }
-        Command::Restore { file, confirm } => {
+        Command::Restore { file, ledger, confirm } => {
             confirm.granted(&format!("This replaces the whole database with the backup in {}.", file.display()))?;
-            restore(&settings, &file)
+            restore(&settings, &file, ledger.as_deref().or(settings.erasure_ledger.as_deref()))
         }
         Command::Audit(Audit::Verify { checkpoint }) => {
             let checkpoint = checkpoint.as_deref().map(harbour::audit::checkpoint::read_file).transpose()?;
@@ -244,24 +249,31 @@ fn rotate_keys(settings: &Settings) -> Result<(), String> {
     let db = open(settings)?;
     let keyring = harbour::crypto::Keyring::from_settings(settings);
     let mut conn = db.get().map_err(|e| e.to_string())?;
-    let (fields, plans, files) = harbour::db::transaction(&mut conn, |conn| {
+    let (keys, fields, plans, files) = harbour::db::transaction(&mut conn, |conn| {
+        let keys = harbour::data_keys::reseal_all(conn, &keyring)?;
         let fields = harbour::participants::service::reseal_all(conn, &keyring)?;
         let plans = harbour::safety_plans::service::reseal_all(conn, &keyring)?;
         let files = harbour::consent::service::reseal_evidence(conn, &keyring)?;
-        Ok::<_, harbour::error::ApiError>((fields, plans, files))
+        Ok::<_, harbour::error::ApiError>((keys, fields, plans, files))
     })
     .map_err(|e| match e {
         // The CLI operator is the one who may see the cause (an unknown key id…).
         harbour::error::ApiError::Internal(cause) => cause,
         other => other.to_string(),
     })?;
-    println!("Re-sealed {fields} participant field(s), {plans} safety plan revision(s) and {files} evidence file(s) under key `{}`.", keyring.current_id());
+    println!(
+        "Re-sealed {keys} participant key(s) under key `{}`; moved {fields} participant field(s), {plans} safety plan revision(s) and {files} evidence file(s) sealed before participants had keys under their participant's key.",
+        keyring.current_id()
+    );
     Ok(())
 }
 
-fn restore(settings: &Settings, file: &Path) -> Result<(), String> {
-    let verified = harbour::backup::restore(&settings.database_url, file).map_err(|e| e.to_string())?;
+fn restore(settings: &Settings, file: &Path, ledger: Option<&Path>) -> Result<(), String> {
+    let keyring = harbour::crypto::Keyring::from_settings(settings);
+    let restored = harbour::backup::restore(&settings.database_url, file, &keyring, ledger).map_err(|e| e.to_string())?;
+    let verified = restored.verification;
     println!("Restored from {}; the audit trail is intact: {} event(s), head {}.", file.display(), verified.events_checked, verified.head_hash.unwrap_or_else(|| "(empty)".into()));
+    println!("Re-applied {} erasure(s) made after the backup was taken.", restored.reapplied);
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use actix_web::web;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{api_clients, audit, auth, consent, dashboards, directory, health, organizations, own_records, participants, referrals, safety_plans, users, webhooks};
+use crate::{api_clients, audit, auth, consent, dashboards, directory, erasure, health, organizations, own_records, participants, referrals, safety_plans, users, webhooks};
 
 /// Every documented route.
 pub fn routes(cfg: &mut ServiceConfig<'_>) {
@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             .configure(consent::routes)
             .configure(referrals::routes)
             .configure(own_records::routes)
+            .configure(erasure::routes)
             .configure(webhooks::routes)
             .configure(audit::routes)
             .configure(dashboards::routes)

@@ -347,6 +347,11 @@ impl TestApp {
         base
     }
 
+    /// The server's keyring (what an operator holding its settings has).
+    pub fn keyring(&self) -> harbour::crypto::Keyring {
+        harbour::crypto::Keyring::from_settings(&self.settings)
+    }
+
     /// The URL of this server's database.
     pub fn database_url(&self) -> &str {
         &self.settings.database_url

@@ -19,7 +19,7 @@ pub mod service;
 use std::cell::OnceCell;
 
 use chrono::{NaiveDateTime, SubsecRound as _, Utc};
-use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditCheckpoint, AuditVerification, ChainHead, CheckpointCheck, ConsentId, DataCategory, ParticipantId};
+use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditCheckpoint, AuditVerification, ChainHead, CheckpointCheck, ConsentId, DataCategory, OrganizationId, ParticipantId};
 use sha2::{Digest, Sha256};
 
 use crate::auth::{Actor, Principal};
@@ -78,6 +78,19 @@ pub fn appending(accessor: &Accessor, entry: &AuditEntry<'_>) -> Appending {
         Actor::User { id, .. } => ("user", id.clone()),
         Actor::Client { id, .. } => ("client", id.clone()),
     };
+    appending_as(actor_kind, actor_id, &accessor.principal.organization_id, accessor.request_id.clone(), entry)
+}
+
+/// Records what Harbour itself did, not at anyone's request (`task`: the retention
+/// sweep, a restore re-applying an erasure), on behalf of `organization_id`.
+pub fn record_by_harbour(conn: &mut DbConn, organization_id: &OrganizationId, task: &str, entry: &AuditEntry<'_>) -> Result<(), diesel::result::Error> {
+    appending_as(HARBOUR_ACTOR, task.to_owned(), organization_id, None, entry).write(conn)
+}
+
+/// The `actor_kind` of what Harbour did by itself.
+pub const HARBOUR_ACTOR: &str = "harbour";
+
+fn appending_as(actor_kind: &str, actor_id: String, organization_id: &OrganizationId, request_id: Option<String>, entry: &AuditEntry<'_>) -> Appending {
     let row = AuditRow {
         seq: 0,
         id: ordered_id(),
@@ -85,7 +98,7 @@ pub fn appending(accessor: &Accessor, entry: &AuditEntry<'_>) -> Appending {
         occurred_at: Utc::now().naive_utc().trunc_subsecs(6),
         actor_kind: actor_kind.to_owned(),
         actor_id,
-        organization_id: accessor.principal.organization_id.clone(),
+        organization_id: organization_id.clone(),
         action: entry.action,
         entity_type: entry.entity_type.to_owned(),
         entity_id: entry.entity_id.to_owned(),
@@ -93,7 +106,7 @@ pub fn appending(accessor: &Accessor, entry: &AuditEntry<'_>) -> Appending {
         consent_id: entry.consent_id.cloned(),
         purpose: entry.purpose,
         data_categories: categories_json(&entry.categories),
-        request_id: accessor.request_id.clone(),
+        request_id,
         prev_hash: String::new(),
         hash: String::new(),
         chain: chain_of(entry),

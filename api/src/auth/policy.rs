@@ -39,6 +39,11 @@ pub enum Permission<'a> {
     ReadReferrals,
     /// Write referrals and take their steps: frontline users; clients with `referrals:write`.
     WriteReferrals,
+    /// Erase a participant of this organization (on their request): its agency admins.
+    EraseParticipantsOf(&'a OrganizationId),
+    /// Read the erasure ledger (ids, dates and codes): agency admins, for their
+    /// organization, and system admins.
+    ReadErasures,
     /// Read and verify the audit trail: system admins.
     ReadAudit,
     /// Read the dashboards — counts only, small ones suppressed: coordinators and system
@@ -88,6 +93,8 @@ impl Principal {
                         has(Role::OutreachWorker) || has(Role::IntakeWorker) || has(Role::AgencyAdmin)
                     }
                     Permission::ReadAudit => has(Role::SystemAdmin),
+                    Permission::EraseParticipantsOf(org) => has(Role::AgencyAdmin) && own(org),
+                    Permission::ReadErasures => has(Role::AgencyAdmin) || has(Role::SystemAdmin),
                     Permission::EditOrganization(org)
                     | Permission::ManageWebhooksOf(org)
                     | Permission::ManageUsersOf(org)

@@ -184,8 +184,8 @@ pub fn evidence(conn: &mut DbConn, consent_id: &ConsentId) -> QueryResult<Option
 }
 
 /// Every sealed evidence file, for re-sealing under a new key.
-pub fn all_evidence(conn: &mut DbConn) -> QueryResult<Vec<(ConsentId, String)>> {
-    consent_evidence::table.select((consent_evidence::consent_id, consent_evidence::sealed)).load(conn)
+pub fn all_evidence(conn: &mut DbConn) -> QueryResult<Vec<(ConsentId, ParticipantId, String)>> {
+    consent_evidence::table.inner_join(consents::table).select((consent_evidence::consent_id, consents::participant_id, consent_evidence::sealed)).load(conn)
 }
 
 /// Replaces a sealed evidence file by the same file sealed under another key.
@@ -216,4 +216,20 @@ fn complete(conn: &mut DbConn, rows: Vec<NamedRow>) -> QueryResult<Vec<ConsentRe
         }
     }
     Ok(records)
+}
+
+/// A participant's erasure, for their consents: every one not yet withdrawn is recorded
+/// as withdrawn now (`method`, by `by`; none: Harbour), every evidence file is deleted,
+/// and witnesses' names and notes are emptied. Returns how many consents it ended and
+/// how many files it deleted.
+pub fn erase_for(conn: &mut DbConn, participant_id: &ParticipantId, now: NaiveDateTime, by: Option<&str>, method: RevocationMethod) -> QueryResult<(usize, usize)> {
+    let of_participant = consents::table.filter(consents::participant_id.eq(participant_id)).select(consents::id);
+    let files = diesel::delete(consent_evidence::table.filter(consent_evidence::consent_id.eq_any(of_participant))).execute(conn)?;
+    let ended = diesel::update(consents::table.filter(consents::participant_id.eq(participant_id)).filter(consents::revoked_at.is_null()))
+        .set((consents::revoked_at.eq(now), consents::revoked_by.eq(by), consents::revocation_method.eq(method)))
+        .execute(conn)?;
+    diesel::update(consents::table.filter(consents::participant_id.eq(participant_id)))
+        .set((consents::witness_name.eq(None::<String>), consents::revocation_note.eq(None::<String>)))
+        .execute(conn)?;
+    Ok((ended, files))
 }

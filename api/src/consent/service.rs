@@ -13,6 +13,7 @@ use super::policy::{self, ConsentView};
 use super::repo::{self, ConsentRecord, ConsentRow};
 use super::{evidence, statement};
 use crate::audit::{self, Accessor, AuditEntry};
+use crate::data_keys;
 use crate::db::{codes_to_json, DbConn};
 use crate::error::ApiError;
 use crate::organizations::repo as organizations_repo;
@@ -96,7 +97,10 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ConsentInput) -
                 revocation_note: None,
                 created_at: now.naive_utc(),
             };
-            let sealed = file.as_ref().map(|f| keyring.seal(&f.bytes, &evidence_aad(&id)));
+            let sealed = match &file {
+                Some(f) => Some(data_keys::for_writing(conn, &keyring, &participant_id)?.seal(&f.bytes, &evidence_aad(&id))?),
+                None => None,
+            };
             repo::insert(conn, &row, &recipient_ids, sealed.as_deref())?;
             if let Some(old) = &supersedes_id {
                 if !repo::mark_superseded(conn, old, &id)? {
@@ -186,7 +190,8 @@ pub async fn evidence_file(state: &AppState, accessor: Accessor, id: ConsentId) 
                 return Err(ConsentError::NoEvidenceFile);
             };
             audit::record(conn, &accessor, &read_entry(AuditAction::ConsentEvidenceRead, &consent, view))?;
-            Ok((media_type, keyring.open(&sealed, &evidence_aad(&id))?))
+            let key = data_keys::for_reading(conn, &keyring, &consent.row.participant_id)?;
+            Ok((media_type, key.open(&sealed, &evidence_aad(&id))?))
         })
         .await
 }
@@ -302,12 +307,14 @@ fn dedup<T: Ord + Clone>(items: &[T]) -> Vec<T> {
     items.iter().cloned().collect::<BTreeSet<T>>().into_iter().collect()
 }
 
-/// Re-seals every evidence file not under the current key; returns how many.
+/// Moves every evidence file sealed by the keyring itself (kept before participants had
+/// keys) under its participant's key; returns how many.
 pub fn reseal_evidence(conn: &mut DbConn, keyring: &crate::crypto::Keyring) -> Result<usize, ConsentError> {
     let mut count = 0;
-    for (consent_id, sealed) in repo::all_evidence(conn)? {
-        if !keyring.is_current(&sealed) {
-            repo::reseal_evidence(conn, &consent_id, &keyring.reseal(&sealed, &evidence_aad(&consent_id))?)?;
+    for (consent_id, participant_id, sealed) in repo::all_evidence(conn)? {
+        let key = data_keys::for_writing(conn, keyring, &participant_id)?;
+        if let Some(resealed) = key.resealed(&sealed, &evidence_aad(&consent_id))? {
+            repo::reseal_evidence(conn, &consent_id, &resealed)?;
             count += 1;
         }
     }

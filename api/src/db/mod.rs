@@ -66,7 +66,9 @@ pub enum DbError {
 }
 
 /// Sets SQLite up on every new connection: foreign keys enforced (SQLite leaves them
-/// off), and a busy timeout so concurrent writers wait instead of failing. (WAL is set
+/// off), a busy timeout so concurrent writers wait instead of failing, and deleted
+/// content overwritten with zeros (an erased participant's rows do not linger in the
+/// file's free pages for anyone copying it). (WAL is set
 /// once per file in [`Db::connect`]: it persists, and switching needs the file alone.)
 #[derive(Debug)]
 struct ConnectionSetup;
@@ -74,7 +76,7 @@ struct ConnectionSetup;
 impl CustomizeConnection<DbConn, diesel::r2d2::Error> for ConnectionSetup {
     fn on_acquire(&self, conn: &mut DbConn) -> Result<(), diesel::r2d2::Error> {
         if let DbConn::Sqlite(conn) = conn {
-            conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
+            conn.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON;")
                 .map_err(diesel::r2d2::Error::QueryError)?;
         }
         Ok(())

@@ -270,6 +270,28 @@ diesel::table! {
         created_at -> Timestamp,
         updated_by -> Text,
         updated_at -> Timestamp,
+        erased_at -> Nullable<Timestamp>,
+        retention_notice_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    participant_keys (participant_id) {
+        participant_id -> Text,
+        key_sealed -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    erasures (participant_id) {
+        participant_id -> Text,
+        organization_id -> Text,
+        erased_at -> Timestamp,
+        method -> Text,
+        reason -> Text,
+        erased_by -> Nullable<Text>,
+        reapplied_at -> Nullable<Timestamp>,
     }
 }
 
@@ -510,6 +532,7 @@ diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(api_clients -> organizations (organization_id));
 diesel::joinable!(participants -> organizations (organization_id));
+diesel::joinable!(participant_keys -> participants (participant_id));
 diesel::joinable!(consents -> participants (participant_id));
 diesel::joinable!(safety_plan_revisions -> participants (participant_id));
 diesel::joinable!(safety_plan_revisions -> users (written_by));
@@ -563,4 +586,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     dashboard_releases,
     dashboard_cells,
     audit_checkpoints,
+    participant_keys,
+    erasures,
 );

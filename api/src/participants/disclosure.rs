@@ -58,7 +58,7 @@ pub fn disclosures(conn: &mut crate::db::DbConn, participant_id: &ParticipantId)
         .map(|e| {
             Ok(Disclosure {
                 occurred_at: e.occurred_at.and_utc(),
-                actor_name: names.get(&e.actor_id).cloned().unwrap_or_default(),
+                actor_name: if e.actor_kind == audit::HARBOUR_ACTOR { "Harbour".into() } else { names.get(&e.actor_id).cloned().unwrap_or_default() },
                 organization: OrganizationRef { name: organization_names.get(e.organization_id.as_str()).cloned().unwrap_or_default(), id: e.organization_id.into() },
                 action: e.action,
                 purpose: e.purpose,

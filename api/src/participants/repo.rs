@@ -5,7 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use harbour_types::{AgeBand, OrganizationId, ParticipantId, SafeContactMethod};
 
-use crate::db::schema::{organizations, participants, users};
+use crate::db::schema::{organizations, participant_keys, participants, users};
+use crate::crypto::{CryptoError, Keyring};
+use crate::data_keys::{self, ParticipantKey};
 use crate::db::DbConn;
 
 /// A row of `participants`.
@@ -39,31 +41,41 @@ pub struct ParticipantRow {
     pub updated_at: NaiveDateTime,
 }
 
-/// A participant with the names shown with it.
+/// A participant with the names shown with it, and their key as stored (sealed).
 #[derive(Debug, Clone)]
 pub struct ParticipantRecord {
     pub row: ParticipantRow,
     pub organization_name: String,
     pub primary_contact_name: Option<String>,
+    pub key_sealed: Option<String>,
 }
 
-/// One participant.
+impl ParticipantRecord {
+    /// The participant's key, opened.
+    pub fn key(&self, keyring: &Keyring) -> Result<ParticipantKey, CryptoError> {
+        data_keys::opened(keyring, &self.row.id, self.key_sealed.as_deref())
+    }
+}
+
+/// One participant, unless erased: an erased participant is no one's to read.
 pub fn find(conn: &mut DbConn, id: &ParticipantId) -> QueryResult<Option<ParticipantRecord>> {
     let found = participants::table
         .inner_join(organizations::table)
         .left_join(users::table.on(participants::primary_contact_id.eq(users::id.nullable())))
+        .left_join(participant_keys::table)
         .filter(participants::id.eq(id))
-        .select((ParticipantRow::as_select(), organizations::name, users::display_name.nullable()))
-        .first::<(ParticipantRow, String, Option<String>)>(conn)
+        .filter(participants::erased_at.is_null())
+        .select((ParticipantRow::as_select(), organizations::name, users::display_name.nullable(), participant_keys::key_sealed.nullable()))
+        .first::<(ParticipantRow, String, Option<String>, Option<String>)>(conn)
         .optional()?;
-    Ok(found.map(|(row, organization_name, primary_contact_name)| ParticipantRecord { row, organization_name, primary_contact_name }))
+    Ok(found.map(|(row, organization_name, primary_contact_name, key_sealed)| ParticipantRecord { row, organization_name, primary_contact_name, key_sealed }))
 }
 
 /// A page of participants by alias, among `owner`'s or among the ids given.
 pub fn search(conn: &mut DbConn, scope: SearchScope<'_>, alias_folded: &str, offset: i64, limit: i64) -> QueryResult<(Vec<(ParticipantRow, String)>, i64)> {
     let pattern = format!("%{}%", alias_folded.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
     let filtered = || {
-        let mut query = participants::table.inner_join(organizations::table).into_boxed();
+        let mut query = participants::table.inner_join(organizations::table).filter(participants::erased_at.is_null()).into_boxed();
         query = match scope {
             SearchScope::OwnedBy(owner) => query.filter(participants::organization_id.eq(owner.to_owned())),
             SearchScope::Among(ids) => query.filter(participants::id.eq_any(ids.to_vec())),
@@ -105,9 +117,47 @@ pub fn update(conn: &mut DbConn, row: &ParticipantRow, version: i32) -> QueryRes
         .map(|n| n == 1)
 }
 
-/// Every participant's sealed columns, for re-sealing under a new key.
+/// Every participant not erased, for re-sealing under their keys.
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<ParticipantRow>> {
-    participants::table.select(ParticipantRow::as_select()).load(conn)
+    participants::table.filter(participants::erased_at.is_null()).select(ParticipantRow::as_select()).load(conn)
+}
+
+/// Empties an erased participant's row, keeping its id, owner and dates (referrals,
+/// consents and audit events name the id), unless it was erased already: returns
+/// whether it was this call that erased it (two instances' sweeps erase once).
+pub fn erase(conn: &mut DbConn, id: &ParticipantId, now: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(participants::table.find(id).filter(participants::erased_at.is_null()))
+        .set((
+            participants::erased_at.eq(now),
+            participants::alias.eq(""),
+            participants::alias_folded.eq(""),
+            participants::age_band.eq(None::<AgeBand>),
+            participants::birth_year.eq(None::<i32>),
+            participants::pronouns.eq(None::<String>),
+            participants::languages.eq("[]"),
+            participants::self_description_sealed.eq(None::<String>),
+            participants::legal_name_sealed.eq(None::<String>),
+            participants::date_of_birth_sealed.eq(None::<String>),
+            participants::phone_sealed.eq(None::<String>),
+            participants::safety_notes_sealed.eq(None::<String>),
+            participants::contact_method.eq(None::<SafeContactMethod>),
+            participants::contact_times.eq(None::<String>),
+            participants::contact_instructions.eq(None::<String>),
+            participants::no_voicemail.eq(false),
+            participants::primary_contact_id.eq(None::<String>),
+            participants::need_category_ids.eq("[]"),
+            participants::needs_note.eq(None::<String>),
+            participants::retention_notice_at.eq(None::<NaiveDateTime>),
+            participants::version.eq(participants::version + 1),
+            participants::updated_at.eq(now),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// The organization that recorded a participant, erased or not.
+pub fn owner(conn: &mut DbConn, id: &ParticipantId) -> QueryResult<Option<OrganizationId>> {
+    participants::table.find(id).select(participants::organization_id).first(conn).optional()
 }
 
 /// Whether this user belongs to this organization and is active (a valid primary contact).

@@ -11,6 +11,7 @@ use crate::audit::{self, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
 use crate::consent::repo as consents_repo;
 use crate::crypto::Keyring;
+use crate::data_keys::{self, ParticipantKey};
 use crate::db::DbConn;
 use crate::directory::search::text::fold;
 use crate::error::ApiError;
@@ -34,8 +35,11 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ParticipantInpu
             let actor = accessor.principal.user_id().unwrap_or_default().to_owned();
             let now = Utc::now().naive_utc();
             let id = ParticipantId::from(uuid::Uuid::new_v4().to_string());
-            let row = build_row(&keys, &input, Stamp { id: &id, organization_id: &organization_id, actor: &actor, created_by: &actor, created_at: now, version: 1 });
+            let mut row = build_row(&input, Stamp { id: &id, organization_id: &organization_id, actor: &actor, created_by: &actor, created_at: now, version: 1 });
             repo::insert(conn, &row)?;
+            // The row first: the key refers to it.
+            seal_fields(&mut row, &input, &data_keys::for_writing(conn, &keys, &id)?)?;
+            repo::update(conn, &row, row.version)?;
             audit::record(conn, &accessor, &written(AuditAction::ParticipantCreate, &id))?;
             repo::find(conn, &id)?.ok_or_else(|| ParticipantError::from(ApiError::Internal("a participant vanished while being recorded".into())))
         })
@@ -92,7 +96,8 @@ pub async fn update(state: &AppState, accessor: Accessor, id: ParticipantId, ver
                 created_at: existing.row.created_at,
                 version: version + 1,
             };
-            let mut row = build_row(&keys, &input, stamp);
+            let mut row = build_row(&input, stamp);
+            seal_fields(&mut row, &input, &data_keys::for_writing(conn, &keys, &id)?)?;
             row.updated_at = Utc::now().naive_utc();
             if !repo::update(conn, &row, version)? {
                 return Err(ParticipantError::Stale);
@@ -226,12 +231,10 @@ struct Stamp<'a> {
     version: i32,
 }
 
-fn build_row(keys: &Keyring, input: &ParticipantInput, stamp: Stamp<'_>) -> ParticipantRow {
-    let identity = input.identity.clone().unwrap_or_default();
+/// The row for `input`, its sealed fields empty ([`seal_fields`] fills them).
+fn build_row(input: &ParticipantInput, stamp: Stamp<'_>) -> ParticipantRow {
     let contact = input.contact.clone().unwrap_or_default();
     let needs = input.needs.clone().unwrap_or_default();
-    let seal = |value: Option<&str>, field: &str| keys.seal_text(value.map(str::trim).filter(|v| !v.is_empty()), &aad(stamp.id, field));
-    let date_of_birth = identity.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string());
     let alias = input.alias.trim().to_owned();
     ParticipantRow {
         id: stamp.id.clone(),
@@ -242,11 +245,11 @@ fn build_row(keys: &Keyring, input: &ParticipantInput, stamp: Stamp<'_>) -> Part
         birth_year: input.birth_year,
         pronouns: trimmed(input.pronouns.as_deref()),
         languages: serde_json::to_string(&input.languages.iter().map(|l| l.trim()).collect::<Vec<_>>()).unwrap_or_else(|_| "[]".into()),
-        self_description_sealed: seal(identity.self_description.as_deref(), "self_description"),
-        legal_name_sealed: seal(identity.legal_name.as_deref(), "legal_name"),
-        date_of_birth_sealed: seal(date_of_birth.as_deref(), "date_of_birth"),
-        phone_sealed: seal(identity.phone.as_deref(), "phone"),
-        safety_notes_sealed: seal(input.safety.as_ref().and_then(|s| s.notes.as_deref()), "safety_notes"),
+        self_description_sealed: None,
+        legal_name_sealed: None,
+        date_of_birth_sealed: None,
+        phone_sealed: None,
+        safety_notes_sealed: None,
         contact_method: contact.method,
         contact_times: trimmed(contact.times.as_deref()),
         contact_instructions: trimmed(contact.instructions.as_deref()),
@@ -262,6 +265,20 @@ fn build_row(keys: &Keyring, input: &ParticipantInput, stamp: Stamp<'_>) -> Part
     }
 }
 
+/// Seals `input`'s identity and safety notes into `row`, under the participant's key.
+fn seal_fields(row: &mut ParticipantRow, input: &ParticipantInput, key: &ParticipantKey) -> Result<(), ApiError> {
+    let identity = input.identity.clone().unwrap_or_default();
+    let id = row.id.clone();
+    let seal = |value: Option<&str>, field: &str| key.seal_text(value.map(str::trim).filter(|v| !v.is_empty()), &aad(&id, field));
+    let date_of_birth = identity.date_of_birth.map(|d| d.format("%Y-%m-%d").to_string());
+    row.self_description_sealed = seal(identity.self_description.as_deref(), "self_description")?;
+    row.legal_name_sealed = seal(identity.legal_name.as_deref(), "legal_name")?;
+    row.date_of_birth_sealed = seal(date_of_birth.as_deref(), "date_of_birth")?;
+    row.phone_sealed = seal(identity.phone.as_deref(), "phone")?;
+    row.safety_notes_sealed = seal(input.safety.as_ref().and_then(|s| s.notes.as_deref()), "safety_notes")?;
+    Ok(())
+}
+
 fn trimmed(value: Option<&str>) -> Option<String> {
     value.map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
@@ -275,7 +292,8 @@ pub fn shaped(keys: &Keyring, record: &ParticipantRecord, access: &Access) -> Re
 /// may turn it into a response.
 fn open(keys: &Keyring, record: &ParticipantRecord) -> Result<Participant, ApiError> {
     let row = &record.row;
-    let unseal = |value: &Option<String>, field: &str| keys.open_text(value.as_deref(), &aad(&row.id, field));
+    let key = record.key(keys)?;
+    let unseal = |value: &Option<String>, field: &str| key.open_text(value.as_deref(), &aad(&row.id, field));
     let identity = ParticipantIdentity {
         legal_name: unseal(&row.legal_name_sealed, "legal_name")?,
         date_of_birth: unseal(&row.date_of_birth_sealed, "date_of_birth")?.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
@@ -309,12 +327,14 @@ fn open(keys: &Keyring, record: &ParticipantRecord) -> Result<Participant, ApiEr
     })
 }
 
-/// Re-seals every participant field not under the current key; returns how many values.
+/// Moves every participant field sealed by the keyring itself (written before
+/// participants had keys) under the participant's key; returns how many values.
 pub fn reseal_all(conn: &mut DbConn, keys: &Keyring) -> Result<usize, ParticipantError> {
     let mut count = 0;
     for mut row in repo::all(conn)? {
         let mut changed = false;
         let id = row.id.clone();
+        let key = data_keys::for_writing(conn, keys, &id)?;
         let slots = [
             (&mut row.self_description_sealed, "self_description"),
             (&mut row.legal_name_sealed, "legal_name"),
@@ -323,8 +343,8 @@ pub fn reseal_all(conn: &mut DbConn, keys: &Keyring) -> Result<usize, Participan
             (&mut row.safety_notes_sealed, "safety_notes"),
         ];
         for (slot, field) in slots {
-            if let Some(sealed) = slot.as_deref().filter(|s| !keys.is_current(s)) {
-                *slot = Some(keys.reseal(sealed, &aad(&id, field))?);
+            if let Some(resealed) = slot.as_deref().map(|sealed| key.resealed(sealed, &aad(&id, field))).transpose()?.flatten() {
+                *slot = Some(resealed);
                 changed = true;
                 count += 1;
             }

@@ -344,6 +344,31 @@ pub fn carrying_snapshot_under(conn: &mut DbConn, consent_id: &ConsentId) -> Que
         .load(conn)
 }
 
+/// A participant's erasure, for one of their referrals: the participant part — the
+/// snapshot, the needs note, the safe-contact instructions — goes (columns `update`
+/// leaves alone, since no step of the life cycle changes them).
+pub fn erase_participant_part(conn: &mut DbConn, row: &ReferralRow, version: i32) -> QueryResult<bool> {
+    diesel::update(referrals::table.find(&row.id).filter(referrals::version.eq(version)))
+        .set((
+            referrals::snapshot_sealed.eq(None::<String>),
+            referrals::needs_note.eq(None::<String>),
+            referrals::safe_contact_instructions.eq(None::<String>),
+            referrals::redacted_at.eq(row.redacted_at),
+            referrals::version.eq(row.version),
+            referrals::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// A participant's erasure, for the words people wrote on these referrals: messages are
+/// deleted and timeline notes emptied (either may have named or described them).
+pub fn erase_words(conn: &mut DbConn, referral_ids: &[ReferralId]) -> QueryResult<()> {
+    diesel::delete(referral_messages::table.filter(referral_messages::referral_id.eq_any(referral_ids))).execute(conn)?;
+    diesel::update(referral_events::table.filter(referral_events::referral_id.eq_any(referral_ids))).set(referral_events::note.eq(None::<String>)).execute(conn)?;
+    Ok(())
+}
+
 /// The appending of events to a referral's timeline, a write each.
 pub fn event_insertions(events: &[EventRow]) -> Vec<impl Write + '_> {
     events.iter().map(|event| Statement(diesel::insert_into(referral_events::table).values(event))).collect()

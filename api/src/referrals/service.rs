@@ -16,6 +16,7 @@ use crate::auth::{Actor, Permission};
 use crate::consent::policy::{self, Access};
 use crate::consent::repo as consents_repo;
 use crate::crypto::Keyring;
+use crate::data_keys;
 use crate::db::{self, ordered_id, DbConn, Write};
 use crate::error::ApiError;
 use crate::participants::repo::ParticipantRecord;
@@ -156,7 +157,7 @@ fn dispatch(
     };
     let snapshot = participants::shaped(keyring, participant, &access)?;
     let json = serde_json::to_vec(&snapshot).map_err(|e| ApiError::Internal(e.to_string()))?;
-    row.snapshot_sealed = Some(keyring.seal(&json, &snapshot_aad(&row.id)));
+    row.snapshot_sealed = Some(data_keys::for_writing(conn, keyring, &row.participant_id)?.seal(&json, &snapshot_aad(&row.id))?);
     row.consent_id = access.consent_id().cloned();
     enter(row, ReferralStatus::Sent, now.naive_utc());
     row.sent_at = Some(now.naive_utc());
@@ -393,6 +394,32 @@ pub fn redact_under(conn: &mut DbConn, consent_id: &ConsentId, accessor: &Access
     Ok(affected.len())
 }
 
+/// A participant's erasure, for their referrals (in the erasure's transaction): each
+/// loses its participant part — the snapshot, the needs note, the safe-contact
+/// instructions — and the words written on it, and its timeline says so, which tells
+/// both sides' webhooks (`referral.redacted`). `by` is the agency admin erasing, none
+/// for Harbour. Returns how many referrals there were.
+pub fn redact_for_erasure(conn: &mut DbConn, participant_id: &ParticipantId, by: Option<&Actor>, organization_id: &OrganizationId) -> Result<usize, ReferralError> {
+    let now = Utc::now().naive_utc();
+    let affected = repo::of_participant(conn, participant_id)?;
+    let ids: Vec<ReferralId> = affected.iter().map(|row| row.id.clone()).collect();
+    repo::erase_words(conn, &ids)?;
+    for mut row in affected.iter().cloned() {
+        let version = row.version;
+        row.snapshot_sealed = None;
+        row.needs_note = None;
+        row.safe_contact_instructions = None;
+        row.redacted_at = Some(now);
+        row.version += 1;
+        row.updated_at = now;
+        if !repo::erase_participant_part(conn, &row, version)? {
+            return Err(ReferralError::ChangedDuringWithdrawal);
+        }
+        record_event(conn, &row, EventKind::Redacted, by, organization_id, Some("participant erased: their details and the messages about them were removed"))?;
+    }
+    Ok(affected.len())
+}
+
 /// A referral the caller's organization sent or received (drafts: sent only), and which
 /// side it is on; 404 otherwise.
 fn visible(conn: &mut DbConn, accessor: &Accessor, id: &ReferralId) -> Result<(ReferralRow, Side), ReferralError> {
@@ -580,15 +607,19 @@ fn is_overdue(row: &ReferralRow, now: DateTime<Utc>) -> bool {
 /// discloses exactly what the audit trail says it did.
 fn view(conn: &mut DbConn, keyring: &Keyring, row: &ReferralRow, side: Side, access: Option<&Access>) -> Result<Referral, ReferralError> {
     let names = repo::names(conn, row)?;
-    let participant = match (side, access, &row.snapshot_sealed) {
-        (Side::Receiver, Some(_), Some(sealed)) => {
-            let json = keyring.open(sealed, &snapshot_aad(&row.id))?;
-            Some(serde_json::from_slice::<Participant>(&json).map_err(|e| ApiError::Internal(e.to_string()))?)
-        }
+    let participant = match (side, access) {
+        (Side::Receiver, Some(_)) => snapshot(conn, keyring, row)?,
         _ => None,
     };
     let timeline = repo::timeline(conn, &row.id)?.into_iter().map(|(event, actor, organization)| event_dto(event, actor, organization)).collect();
     Ok(to_dto(row, &names, side, participant, timeline))
+}
+
+/// What the referral shared of the participant, opened, while it is kept.
+fn snapshot(conn: &mut DbConn, keyring: &Keyring, row: &ReferralRow) -> Result<Option<Participant>, ReferralError> {
+    let Some(sealed) = &row.snapshot_sealed else { return Ok(None) };
+    let json = data_keys::for_reading(conn, keyring, &row.participant_id)?.open(sealed, &snapshot_aad(&row.id))?;
+    Ok(Some(serde_json::from_slice::<Participant>(&json).map_err(|e| ApiError::Internal(e.to_string()))?))
 }
 
 /// Every referral made for a participant as its sender sees it, with what it shared (its
@@ -598,10 +629,7 @@ pub fn for_owner_copy(conn: &mut DbConn, keyring: &Keyring, participant_id: &Par
     let mut referrals = Vec::new();
     for row in repo::of_participant(conn, participant_id)? {
         let mut referral = view(conn, keyring, &row, Side::Sender, None)?;
-        if let Some(sealed) = &row.snapshot_sealed {
-            let json = keyring.open(sealed, &snapshot_aad(&row.id))?;
-            referral.participant = Some(serde_json::from_slice::<Participant>(&json).map_err(|e| ApiError::Internal(e.to_string()))?);
-        }
+        referral.participant = snapshot(conn, keyring, &row)?;
         referrals.push(referral);
     }
     Ok(referrals)

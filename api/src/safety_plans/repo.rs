@@ -125,3 +125,8 @@ pub fn all_sealed(conn: &mut DbConn) -> QueryResult<Vec<(String, ParticipantId, 
 pub fn reseal(conn: &mut DbConn, id: &str, sealed: &str) -> QueryResult<()> {
     diesel::update(safety_plan_revisions::table.find(id)).set(safety_plan_revisions::content_sealed.eq(sealed)).execute(conn).map(drop)
 }
+
+/// Deletes every revision of a participant's plan (their erasure); returns how many.
+pub fn delete_for(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<usize> {
+    diesel::delete(safety_plan_revisions::table.filter(safety_plan_revisions::participant_id.eq(participant_id))).execute(conn)
+}

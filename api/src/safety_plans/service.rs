@@ -10,6 +10,7 @@ use super::repo::{self, RevisionRow};
 use crate::audit::{self, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
 use crate::crypto::Keyring;
+use crate::data_keys::{self, ParticipantKey};
 use crate::db::{ordered_id, DbConn};
 use crate::error::ApiError;
 use crate::participants::repo::ParticipantRecord;
@@ -53,8 +54,8 @@ fn audited<'a>(action: AuditAction, participant_id: &'a ParticipantId, access: &
     }
 }
 
-fn opened(keyring: &Keyring, row: &RevisionRow) -> Result<SafetyPlanContent, SafetyPlanError> {
-    let json = keyring.open(&row.content_sealed, &aad(&row.participant_id, row.revision))?;
+fn opened(key: &ParticipantKey, row: &RevisionRow) -> Result<SafetyPlanContent, SafetyPlanError> {
+    let json = key.open(&row.content_sealed, &aad(&row.participant_id, row.revision))?;
     serde_json::from_slice(&json).map_err(|e| ApiError::Internal(format!("a sealed safety plan does not read: {e}")).into())
 }
 
@@ -64,9 +65,9 @@ fn parse_date(stored: Option<&str>) -> Option<NaiveDate> {
 }
 
 /// A revision as `access` shows it: the writer's name for the owner only.
-fn shown(keyring: &Keyring, (row, writer): (RevisionRow, String), access: &Access) -> Result<SafetyPlan, SafetyPlanError> {
+fn shown(key: &ParticipantKey, (row, writer): (RevisionRow, String), access: &Access) -> Result<SafetyPlan, SafetyPlanError> {
     Ok(SafetyPlan {
-        content: opened(keyring, &row)?,
+        content: opened(key, &row)?,
         review_on: parse_date(row.review_on.as_deref()),
         participant_id: row.participant_id.to_string(),
         revision: row.revision,
@@ -83,14 +84,14 @@ pub async fn get(state: &AppState, accessor: Accessor, participant_id: Participa
     state
         .db
         .transaction(move |conn| {
-            let (_, access) = plan_access(conn, &accessor, &participant_id)?;
+            let (record, access) = plan_access(conn, &accessor, &participant_id)?;
             if number.is_some() && access != Access::Owner {
                 return Err(SafetyPlanError::OwnerOnly);
             }
             let missing = if number.is_some() { SafetyPlanError::NoSuchRevision } else { SafetyPlanError::NotFound };
             let found = repo::revision(conn, &participant_id, number)?.ok_or(missing)?;
             audit::record(conn, &accessor, &audited(AuditAction::SafetyPlanRead, &participant_id, &access))?;
-            shown(&keyring, found, &access)
+            shown(&record.key(&keyring)?, found, &access)
         })
         .await
 }
@@ -105,6 +106,7 @@ pub async fn write(state: &AppState, accessor: Accessor, participant_id: Partici
         .db
         .transaction(move |conn| {
             owner_access(conn, &accessor, &participant_id)?;
+            let key = data_keys::for_writing(conn, &keyring, &participant_id)?;
             if repo::current_revision(conn, &participant_id)? != expected {
                 return Err(SafetyPlanError::Stale);
             }
@@ -112,7 +114,7 @@ pub async fn write(state: &AppState, accessor: Accessor, participant_id: Partici
             let json = serde_json::to_vec(&input.content).map_err(|e| ApiError::Internal(e.to_string()))?;
             let row = RevisionRow {
                 id: ordered_id(),
-                content_sealed: keyring.seal(&json, &aad(&participant_id, revision)),
+                content_sealed: key.seal(&json, &aad(&participant_id, revision))?,
                 participant_id: participant_id.clone(),
                 revision,
                 review_on: input.review_on.map(|d| d.format("%Y-%m-%d").to_string()),
@@ -171,7 +173,7 @@ pub async fn for_copy(state: &AppState, accessor: Accessor, participant_id: Part
             let record = owner_access(conn, &accessor, &participant_id)?;
             let found = repo::revision(conn, &participant_id, None)?.ok_or(SafetyPlanError::NotFound)?;
             audit::record(conn, &accessor, &audited(AuditAction::SafetyPlanCopy, &participant_id, &Access::Owner))?;
-            Ok((shown(&keyring, found, &Access::Owner)?, record.organization_name))
+            Ok((shown(&record.key(&keyring)?, found, &Access::Owner)?, record.organization_name))
         })
         .await
 }
@@ -179,22 +181,25 @@ pub async fn for_copy(state: &AppState, accessor: Accessor, participant_id: Part
 /// Every revision of the plan, oldest first, as the owner sees it, for the participant's
 /// own records (`own_records`, which has checked that the caller is the owner).
 pub fn for_owner_copy(conn: &mut DbConn, keyring: &Keyring, participant_id: &ParticipantId) -> Result<Vec<SafetyPlan>, SafetyPlanError> {
+    let key = data_keys::for_reading(conn, keyring, participant_id)?;
     let mut revisions = Vec::new();
     for number in repo::history(conn, participant_id)?.into_iter().map(|h| h.revision) {
         if let Some(found) = repo::revision(conn, participant_id, Some(number))? {
-            revisions.push(shown(keyring, found, &Access::Owner)?);
+            revisions.push(shown(&key, found, &Access::Owner)?);
         }
     }
     revisions.sort_by_key(|r| r.revision);
     Ok(revisions)
 }
 
-/// Re-seals every revision not under the current key (`harbour keys rotate`); returns how many.
+/// Moves every revision sealed by the keyring itself (written before participants had
+/// keys) under its participant's key (`harbour keys rotate`); returns how many.
 pub fn reseal_all(conn: &mut DbConn, keyring: &Keyring) -> Result<usize, SafetyPlanError> {
     let mut count = 0;
     for (id, participant_id, revision, sealed) in repo::all_sealed(conn)? {
-        if !keyring.is_current(&sealed) {
-            repo::reseal(conn, &id, &keyring.reseal(&sealed, &aad(&participant_id, revision))?)?;
+        let key = data_keys::for_writing(conn, keyring, &participant_id)?;
+        if let Some(resealed) = key.resealed(&sealed, &aad(&participant_id, revision))? {
+            repo::reseal(conn, &id, &resealed)?;
             count += 1;
         }
     }

@@ -126,6 +126,7 @@ macro_rules! typed_id {
 pub mod auth;
 pub mod dashboards;
 pub mod directory;
+pub mod erasure;
 pub mod ids;
 pub mod organizations;
 pub mod paging;
@@ -139,6 +140,7 @@ pub mod webhooks;
 pub use auth::*;
 pub use dashboards::*;
 pub use directory::*;
+pub use erasure::*;
 pub use ids::*;
 pub use organizations::*;
 pub use paging::*;

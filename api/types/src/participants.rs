@@ -150,6 +150,8 @@ code_enum! {
         ParticipantList = "participant.list",
         /// A participant's record was changed.
         ParticipantUpdate = "participant.update",
+        /// A participant was erased: their key destroyed, their data removed.
+        ParticipantErase = "participant.erase",
         /// A consent was recorded.
         ConsentCreate = "consent.create",
         /// A consent was read.

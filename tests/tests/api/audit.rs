@@ -174,31 +174,42 @@ async fn keys_rotate_without_losing_a_value(app: TestApp) {
     settings.check().unwrap();
     let rotating = harbour::crypto::Keyring::from_settings(&settings);
     let db = app.db.clone();
-    let pid = id.clone();
-    let (count, plans, sealed, plan_sealed) = tokio::task::spawn_blocking(move || {
+    let (pid, old) = (id.clone(), app.keyring());
+    let (keys, count, plans, sealed, plan_sealed) = tokio::task::spawn_blocking(move || {
         let mut conn = db.get().unwrap();
+        // A value sealed by the keyring itself, as every one was before participants had keys.
+        let legacy = old.seal(b"an older phone number", &format!("participants/{pid}/phone"));
+        diesel::update(participants::table.find(&pid)).set(participants::phone_sealed.eq(&legacy)).execute(&mut conn).unwrap();
+        let keys = harbour::db::transaction(&mut conn, |conn| harbour::data_keys::reseal_all(conn, &rotating)).unwrap();
         let count = harbour::db::transaction(&mut conn, |conn| harbour::participants::service::reseal_all(conn, &rotating)).unwrap();
         let plans = harbour::db::transaction(&mut conn, |conn| harbour::safety_plans::service::reseal_all(conn, &rotating)).unwrap();
-        let sealed: Option<String> = participants::table.find(&pid).select(participants::legal_name_sealed).first(&mut conn).unwrap();
+        let sealed: Option<String> = participants::table.find(&pid).select(participants::phone_sealed).first(&mut conn).unwrap();
         let plan_sealed: String = safety_plan_revisions::table.filter(safety_plan_revisions::participant_id.eq(&pid)).select(safety_plan_revisions::content_sealed).first(&mut conn).unwrap();
-        (count, plans, sealed.unwrap(), plan_sealed)
+        (keys, count, plans, sealed.unwrap(), plan_sealed)
     })
     .await
     .unwrap();
-    assert_eq!(count, 5, "self-description, legal name, date of birth, phone, safety notes");
-    assert_eq!(plans, 1, "the safety plan's one revision");
-    assert!(sealed.starts_with("k2:") && plan_sealed.starts_with("k2:"));
-    // The new key alone opens it: the old key can go.
+    assert_eq!(keys, 1, "the participant's own key is re-sealed, not every value under it");
+    assert_eq!(count, 1, "the one value sealed before participants had keys moves under theirs");
+    assert_eq!(plans, 0, "the plan is under the participant's key already");
+    assert!(sealed.starts_with("pk.1:") && plan_sealed.starts_with("pk.1:"));
+    // The new key alone opens the participant's key, and so their values: the old key can go.
     settings.encryption_previous_keys.clear();
     let new_only = harbour::crypto::Keyring::from_settings(&settings);
-    let opened = new_only.open_text(Some(&sealed), &format!("participants/{id}/legal_name")).unwrap();
-    assert_eq!(opened.as_deref(), Some(CANARY));
-    let plan = new_only.open(&plan_sealed, &format!("participants/{id}/safety_plan/1")).unwrap();
+    let db = app.db.clone();
+    let participant = harbour_types::ParticipantId::from(id.as_str());
+    let (phone, plan) = tokio::task::spawn_blocking(move || {
+        let key = harbour::data_keys::for_reading(&mut db.get().unwrap(), &new_only, &participant).unwrap();
+        (key.open_text(Some(&sealed), &format!("participants/{participant}/phone")).unwrap(), key.open(&plan_sealed, &format!("participants/{participant}/safety_plan/1")).unwrap())
+    })
+    .await
+    .unwrap();
+    assert_eq!(phone.as_deref(), Some("an older phone number"));
     assert!(String::from_utf8(plan).unwrap().contains(CANARY));
 }
 
 /// Everything the process logs, at every level, while the canary test runs.
-fn captured_logs() -> &'static Mutex<Vec<u8>> {
+pub(crate) fn captured_logs() -> &'static Mutex<Vec<u8>> {
     static LOGS: OnceLock<Mutex<Vec<u8>>> = OnceLock::new();
     LOGS.get_or_init(|| {
         struct Capture;

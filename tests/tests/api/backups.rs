@@ -42,8 +42,8 @@ async fn a_backup_restores_into_another_database_whole(app: TestApp) {
     assert!(matches!(again, Err(harbour::backup::BackupError::Exists(_))), "a backup never overwrites a file");
 
     let spare = SpareDatabase::create(app.backend).await;
-    let (url, path) = (spare.url.clone(), file.clone());
-    let verified = tokio::task::spawn_blocking(move || harbour::backup::restore(&url, &path)).await.unwrap().expect("restore");
+    let (url, path, keyring) = (spare.url.clone(), file.clone(), app.keyring());
+    let verified = tokio::task::spawn_blocking(move || harbour::backup::restore(&url, &path, &keyring, None)).await.unwrap().expect("restore").verification;
     assert!(verified.intact && verified.events_checked > 0, "{verified:?}");
 
     let (source, restored) = (app.db.clone(), spare.url.clone());
@@ -70,7 +70,7 @@ async fn a_tampered_backup_is_refused(app: TestApp) {
 
     // Someone edits an audit event in the copy (triggers lifted, as an attacker with the file would).
     let spare = SpareDatabase::create(app.backend).await;
-    let (url, path) = (spare.url.clone(), file.clone());
+    let (url, path, keyring) = (spare.url.clone(), file.clone(), app.keyring());
     let tamper = match app.backend {
         harbour::db::Backend::Sqlite => "DROP TRIGGER audit_events_no_update; UPDATE audit_events SET actor_id = 'someone-else' WHERE seq = 1;",
         harbour::db::Backend::Postgres => "ALTER TABLE audit_events DISABLE TRIGGER USER; UPDATE audit_events SET actor_id = 'someone-else' WHERE seq = 1;",
@@ -83,18 +83,18 @@ async fn a_tampered_backup_is_refused(app: TestApp) {
                 let mut conn = <diesel::SqliteConnection as diesel::Connection>::establish(path.to_str().unwrap()).unwrap();
                 conn.batch_execute(tamper).unwrap();
                 drop(conn);
-                harbour::backup::restore(&url, &path)
+                harbour::backup::restore(&url, &path, &keyring, None).map(|r| r.verification)
             }
             harbour::db::Backend::Postgres => {
                 // A dump cannot be edited in place: restore, tamper, dump again, restore that.
-                harbour::backup::restore(&url, &path).unwrap();
+                harbour::backup::restore(&url, &path, &keyring, None).unwrap();
                 let db = Db::connect(&url, 1).unwrap();
                 let DbConn::Postgresql(pg) = &mut *db.get().unwrap() else { unreachable!() };
                 pg.batch_execute(tamper).unwrap();
                 drop(db);
                 let edited = path.with_extension("edited");
                 harbour::backup::backup(&url, &edited).unwrap();
-                harbour::backup::restore(&url, &edited)
+                harbour::backup::restore(&url, &edited, &keyring, None).map(|r| r.verification)
             }
         }
     })

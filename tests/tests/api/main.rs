@@ -12,6 +12,7 @@ mod curation;
 mod dashboards;
 mod directory;
 mod durability;
+mod erasure;
 mod errors;
 mod exchange;
 mod foundation;

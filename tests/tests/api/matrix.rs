@@ -220,6 +220,7 @@ impl World {
             ("POST", "/api/v1/participants/search") => (Some(json!({"alias": "Probe"})), None),
             ("PUT", "/api/v1/participants/{id}") => (Some(json!({"alias": format!("Renamed {n}")})), Some("\"1\"")),
             ("PUT", "/api/v1/participants/{id}/safety-plan") => (Some(safety_plan()), Some("\"0\"")),
+            ("POST", "/api/v1/participants/{id}/erasure") => (Some(json!({"method": "in_person", "reason": "participant_request"})), None),
             ("POST", "/api/v1/referrals") => (Some(referral(&own_participant, &service_b, true)), None),
             ("PUT", "/api/v1/referrals/{id}/assignee") => (Some(json!({"user_id": null})), Some("\"2\"")),
             ("POST", "/api/v1/referrals/{id}/messages") => (Some(json!({"body": "Hello"})), None),
