@@ -66,6 +66,7 @@ pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> Result<Htt
     let pool = state.db.pool_state();
     let mut out = String::new();
     state.metrics.render_requests(&mut out);
+    state.metrics.render_retention(&mut out);
     crate::metrics::gauge(&mut out, "harbour_db_pool_connections", "Database connections open.", pool.connections);
     crate::metrics::gauge(&mut out, "harbour_db_pool_idle_connections", "Database connections open and idle.", pool.idle_connections);
     crate::metrics::gauge(&mut out, "harbour_db_pool_max_connections", "The pool's size.", state.settings.database_pool_size);

@@ -18,11 +18,16 @@ struct Histogram {
     sum: f64,
 }
 
-/// Request latencies, by (route pattern, method, status class).
+/// Request latencies, by (route pattern, method, status class), and what this
+/// instance's retention sweep did.
 #[derive(Debug, Default)]
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, &'static str), Histogram>>,
+    retention: Mutex<BTreeMap<&'static str, u64>>,
 }
+
+/// What the retention sweep counts (`harbour_retention_total{done=…}`).
+pub const RETENTION_COUNTS: [&str; 4] = ["participants_noticed", "participants_erased", "evidence_files_deleted", "snapshots_dropped"];
 
 impl Metrics {
     /// Counts one request that took `seconds`.
@@ -43,6 +48,22 @@ impl Metrics {
         }
         histogram.count += 1;
         histogram.sum += seconds;
+    }
+
+    /// Counts `n` more of one of [`RETENTION_COUNTS`].
+    pub fn retained(&self, done: &'static str, n: usize) {
+        let mut retention = self.retention.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *retention.entry(done).or_default() += u64::try_from(n).unwrap_or(u64::MAX);
+    }
+
+    /// The retention counters, every one even at 0 (so a scraper sees the series from the start).
+    pub fn render_retention(&self, out: &mut String) {
+        let retention = self.retention.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        out.push_str("# HELP harbour_retention_total What this instance's retention sweep did: notices, erasures, evidence files deleted, referral snapshots dropped.\n");
+        out.push_str("# TYPE harbour_retention_total counter\n");
+        for done in RETENTION_COUNTS {
+            let _ = writeln!(out, "harbour_retention_total{{done=\"{done}\"}} {}", retention.get(done).copied().unwrap_or_default());
+        }
     }
 
     pub fn render_requests(&self, out: &mut String) {

@@ -74,6 +74,7 @@ impl Application {
         crate::webhooks::dispatch::spawn(state.clone(), Arc::clone(&stopped));
         crate::safety_plans::sweep::spawn(state.clone(), Arc::clone(&stopped));
         crate::audit::checkpoint::spawn(state.clone(), Arc::clone(&stopped));
+        crate::erasure::retention::spawn(state.clone(), Arc::clone(&stopped));
         let cors_origins = state.settings.cors_origins.clone();
         let server = HttpServer::new(move || {
             let (app, _) = App::new()

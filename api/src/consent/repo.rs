@@ -233,3 +233,31 @@ pub fn erase_for(conn: &mut DbConn, participant_id: &ParticipantId, now: NaiveDa
         .execute(conn)?;
     Ok((ended, files))
 }
+
+/// Consents whose evidence file is still kept though they ended before `cutoff`
+/// (withdrawn, expired, or replaced by a consent given then), at most `at_most`.
+pub fn evidence_ended_before(conn: &mut DbConn, cutoff: NaiveDateTime, at_most: i64) -> QueryResult<Vec<ConsentId>> {
+    let kept = || consents::table.inner_join(consent_evidence::table);
+    let mut ended: Vec<ConsentId> = kept()
+        .filter(consents::revoked_at.lt(cutoff).or(consents::revoked_at.is_null().and(consents::superseded_by_id.is_null()).and(consents::expires_at.lt(cutoff))))
+        .limit(at_most)
+        .select(consents::id)
+        .load(conn)?;
+    let replaced: Vec<(ConsentId, ConsentId)> = kept()
+        .filter(consents::revoked_at.is_null())
+        .filter(consents::superseded_by_id.is_not_null())
+        .select((consents::id, consents::superseded_by_id.assume_not_null()))
+        .load(conn)?;
+    if !replaced.is_empty() {
+        let by: Vec<&ConsentId> = replaced.iter().map(|(_, by)| by).collect();
+        let given_before: Vec<ConsentId> = consents::table.filter(consents::id.eq_any(by)).filter(consents::given_at.lt(cutoff)).select(consents::id).load(conn)?;
+        ended.extend(replaced.into_iter().filter(|(_, by)| given_before.contains(by)).map(|(id, _)| id));
+    }
+    ended.truncate(usize::try_from(at_most).unwrap_or(usize::MAX));
+    Ok(ended)
+}
+
+/// Deletes these consents' evidence files; returns how many.
+pub fn delete_evidence(conn: &mut DbConn, consent_ids: &[ConsentId]) -> QueryResult<usize> {
+    diesel::delete(consent_evidence::table.filter(consent_evidence::consent_id.eq_any(consent_ids))).execute(conn)
+}

@@ -19,6 +19,7 @@ pub mod error;
 pub mod handlers;
 pub mod ledger;
 pub mod repo;
+pub mod retention;
 pub mod service;
 
 pub use error::ErasureError;

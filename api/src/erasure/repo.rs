@@ -2,10 +2,10 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{ErasureMethod, ErasureReason, OrganizationId, ParticipantId};
+use harbour_types::{ErasureMethod, ErasureReason, OrganizationId, ParticipantId, Role};
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{erasures, organizations, users};
+use crate::db::schema::{consents, erasures, organizations, participants, referrals, safety_plan_revisions, user_roles, users};
 use crate::db::DbConn;
 
 /// A row of `erasures`: an entry of the ledger (also a line of its file, [`super::ledger`]).
@@ -62,4 +62,76 @@ pub fn contains(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResul
 /// Whether an organization exists (a restored backup may predate it).
 pub fn organization_exists(conn: &mut DbConn, organization_id: &OrganizationId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(organizations::table.find(organization_id))).get_result(conn)
+}
+
+/// Which retention notices a search for inactive participants wants.
+#[derive(Debug, Clone, Copy)]
+pub enum Noticed {
+    /// None yet, or one older than this (given before activity since, so void).
+    NoneSince(NaiveDateTime),
+    /// One given within `after..=before`: after the participant's last activity, and
+    /// long enough ago.
+    Between { after: NaiveDateTime, before: NaiveDateTime },
+}
+
+/// Participants not erased with no activity since `since` — their record written,
+/// a consent given or withdrawn, a referral made or closed, a safety plan written (reads
+/// are not activity) — and notices as `noticed` says, oldest first; `only`: just this one.
+pub fn inactive_since(conn: &mut DbConn, since: NaiveDateTime, noticed: Noticed, only: Option<&ParticipantId>, at_most: i64) -> QueryResult<Vec<(ParticipantId, OrganizationId)>> {
+    use diesel::dsl::{exists, not};
+    let referred = referrals::table.filter(referrals::participant_id.eq(participants::id)).filter(referrals::created_at.ge(since).or(referrals::closed_at.ge(since)));
+    let consented = consents::table.filter(consents::participant_id.eq(participants::id)).filter(consents::given_at.ge(since).or(consents::revoked_at.ge(since)));
+    let planned = safety_plan_revisions::table.filter(safety_plan_revisions::participant_id.eq(participants::id)).filter(safety_plan_revisions::written_at.ge(since));
+    let mut query = participants::table
+        .filter(participants::erased_at.is_null())
+        .filter(participants::updated_at.lt(since))
+        .filter(not(exists(referred)))
+        .filter(not(exists(consented)))
+        .filter(not(exists(planned)))
+        .into_boxed();
+    query = match noticed {
+        Noticed::NoneSince(void_before) => query.filter(participants::retention_notice_at.is_null().or(participants::retention_notice_at.lt(void_before))),
+        Noticed::Between { after, before } => query.filter(participants::retention_notice_at.ge(after)).filter(participants::retention_notice_at.le(before)),
+    };
+    if let Some(id) = only {
+        query = query.filter(participants::id.eq(id.clone()));
+    }
+    query.order(participants::updated_at.asc()).limit(at_most).select((participants::id, participants::organization_id)).load(conn)
+}
+
+/// Records that a participant's retention notice went out now, unless a valid one did
+/// already (another instance): returns whether this call recorded it.
+pub fn claim_notice(conn: &mut DbConn, id: &ParticipantId, now: NaiveDateTime, void_before: NaiveDateTime) -> QueryResult<bool> {
+    diesel::update(
+        participants::table
+            .find(id)
+            .filter(participants::erased_at.is_null())
+            .filter(participants::retention_notice_at.is_null().or(participants::retention_notice_at.lt(void_before))),
+    )
+    .set(participants::retention_notice_at.eq(now))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+/// Who is told a participant's record is due for erasure: their primary contact, or
+/// (with none active) their organization's agency admins.
+pub fn notice_addresses(conn: &mut DbConn, id: &ParticipantId, organization_id: &OrganizationId) -> QueryResult<Vec<String>> {
+    let contact: Option<String> = participants::table
+        .inner_join(users::table.on(participants::primary_contact_id.eq(users::id.nullable())))
+        .filter(participants::id.eq(id))
+        .filter(users::active.eq(true))
+        .select(users::email)
+        .first(conn)
+        .optional()?;
+    if let Some(contact) = contact {
+        return Ok(vec![contact]);
+    }
+    users::table
+        .inner_join(user_roles::table)
+        .filter(users::organization_id.eq(organization_id))
+        .filter(users::active.eq(true))
+        .filter(user_roles::role.eq(Role::AgencyAdmin))
+        .select(users::email)
+        .order(users::email.asc())
+        .load(conn)
 }

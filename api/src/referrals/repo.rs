@@ -344,6 +344,17 @@ pub fn carrying_snapshot_under(conn: &mut DbConn, consent_id: &ConsentId) -> Que
         .load(conn)
 }
 
+/// Referrals closed before `cutoff` that still keep their snapshot, oldest first.
+pub fn closed_with_snapshot_before(conn: &mut DbConn, cutoff: NaiveDateTime, at_most: i64) -> QueryResult<Vec<ReferralRow>> {
+    referrals::table
+        .filter(referrals::snapshot_sealed.is_not_null())
+        .filter(referrals::closed_at.lt(cutoff))
+        .order(referrals::closed_at.asc())
+        .limit(at_most)
+        .select(ReferralRow::as_select())
+        .load(conn)
+}
+
 /// A participant's erasure, for one of their referrals: the participant part — the
 /// snapshot, the needs note, the safe-contact instructions — goes (columns `update`
 /// leaves alone, since no step of the life cycle changes them).

@@ -420,6 +420,28 @@ pub fn redact_for_erasure(conn: &mut DbConn, participant_id: &ParticipantId, by:
     Ok(affected.len())
 }
 
+/// The retention sweep, for referrals closed before `cutoff`: each drops its snapshot
+/// of the participant (at most `at_most` of them, in the caller's transaction), and its
+/// timeline says so, which tells both sides' webhooks (`referral.redacted`). A referral
+/// another instance changed meanwhile is left for the next pass. Returns how many.
+pub fn drop_closed_snapshots(conn: &mut DbConn, cutoff: NaiveDateTime, at_most: i64) -> Result<usize, ReferralError> {
+    let now = Utc::now().naive_utc();
+    let mut dropped = 0;
+    for mut row in repo::closed_with_snapshot_before(conn, cutoff, at_most)? {
+        let version = row.version;
+        row.snapshot_sealed = None;
+        row.redacted_at = Some(now);
+        row.version += 1;
+        row.updated_at = now;
+        if repo::update(conn, &row, version)? {
+            let sender = row.from_organization_id.clone();
+            record_event(conn, &row, EventKind::Redacted, None, &sender, Some("closed for the partnership's retention period: the participant's details were removed"))?;
+            dropped += 1;
+        }
+    }
+    Ok(dropped)
+}
+
 /// A referral the caller's organization sent or received (drafts: sent only), and which
 /// side it is on; 404 otherwise.
 fn visible(conn: &mut DbConn, accessor: &Accessor, id: &ReferralId) -> Result<(ReferralRow, Side), ReferralError> {

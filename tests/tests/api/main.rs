@@ -31,6 +31,7 @@ mod proxy;
 mod public;
 mod referrals;
 mod reminders;
+mod retention;
 mod safety_plans;
 mod search;
 mod sessions;

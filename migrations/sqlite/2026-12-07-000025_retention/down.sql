@@ -1,0 +1,3 @@
+DROP INDEX participants_by_last_change;
+DROP INDEX referrals_closed_with_snapshot;
+DROP INDEX referrals_by_participant;
