@@ -84,7 +84,7 @@ pub fn restore(url: &str, file: &Path, keyring: &Keyring, ledger: Option<&Path>)
         None => Vec::new(),
     };
     erasures.extend(current_erasures(url));
-    let verification = put_back(url, file)?;
+    let verification = put_back(url, file, keyring)?;
     let db = Db::connect(url, 1).map_err(failed)?;
     // A backup from an older version lacks the newer tables the erasures need.
     db.migrate().map_err(failed)?;
@@ -105,7 +105,7 @@ fn current_erasures(url: &str) -> Vec<crate::erasure::repo::ErasureRow> {
 }
 
 /// Puts the backup in place; returns the restored audit trail's verification.
-fn put_back(url: &str, file: &Path) -> Result<AuditVerification, BackupError> {
+fn put_back(url: &str, file: &Path, keyring: &Keyring) -> Result<AuditVerification, BackupError> {
     match Backend::of(url) {
         Backend::Sqlite => {
             let target = PathBuf::from(url.strip_prefix("sqlite://").unwrap_or(url));
@@ -114,7 +114,7 @@ fn put_back(url: &str, file: &Path) -> Result<AuditVerification, BackupError> {
                 std::fs::create_dir_all(folder).map_err(failed)?;
             }
             std::fs::copy(file, &staged).map_err(failed)?;
-            let verification = verified(staged.to_str().ok_or_else(|| failed("the database path is not UTF-8"))?);
+            let verification = verified(staged.to_str().ok_or_else(|| failed("the database path is not UTF-8"))?, keyring);
             if verification.is_err() {
                 let _ = std::fs::remove_file(&staged);
             }
@@ -132,16 +132,16 @@ fn put_back(url: &str, file: &Path) -> Result<AuditVerification, BackupError> {
                 .arg("--dbname")
                 .arg(url)
                 .arg(file))?;
-            verified(url)
+            verified(url, keyring)
         }
     }
 }
 
 /// Opens the database at `url` and verifies its audit trail.
-fn verified(url: &str) -> Result<AuditVerification, BackupError> {
+fn verified(url: &str, keyring: &Keyring) -> Result<AuditVerification, BackupError> {
     let db = Db::connect(url, 1).map_err(failed)?;
     let mut conn = db.get().map_err(failed)?;
-    let verification = crate::audit::verify(&mut conn).map_err(failed)?;
+    let verification = crate::audit::verify(&mut conn, keyring).map_err(failed)?;
     match &verification.first_broken {
         Some(broken) => Err(BackupError::AuditBroken { seq: broken.seq, reason: broken.reason.clone() }),
         None => Ok(verification),

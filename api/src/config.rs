@@ -125,6 +125,8 @@ pub struct Settings {
     pub retention_snapshot_days: u32,
     /// How often, in milliseconds, the retention sweep runs.
     pub retention_sweep_ms: u64,
+    /// `harbour audit prune` removes audit events older than this many years (0: none).
+    pub retention_audit_years: u32,
     /// The privacy budget ε of each released dashboard count (`dashboards::release`):
     /// lower hides more and blurs more.
     pub dashboard_epsilon: f64,
@@ -193,6 +195,7 @@ impl Default for Settings {
             retention_evidence_days: 730,
             retention_snapshot_days: 180,
             retention_sweep_ms: 3_600_000,
+            retention_audit_years: 10,
             public_directory: false,
             directory_poll_ms: 1000,
             account_cache_ms: 1000,
@@ -305,6 +308,7 @@ impl Settings {
         if let Some(v) = var("HARBOUR_RETENTION_EVIDENCE_DAYS") { self.retention_evidence_days = number("HARBOUR_RETENTION_EVIDENCE_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_RETENTION_SNAPSHOT_DAYS") { self.retention_snapshot_days = number("HARBOUR_RETENTION_SNAPSHOT_DAYS", v)?; }
         if let Some(v) = var("HARBOUR_RETENTION_SWEEP_MS") { self.retention_sweep_ms = number("HARBOUR_RETENTION_SWEEP_MS", v)?; }
+        if let Some(v) = var("HARBOUR_RETENTION_AUDIT_YEARS") { self.retention_audit_years = number("HARBOUR_RETENTION_AUDIT_YEARS", v)?; }
         if let Some(v) = var("HARBOUR_DASHBOARD_EPSILON") { self.dashboard_epsilon = number("HARBOUR_DASHBOARD_EPSILON", v)?; }
         if let Some(v) = var("HARBOUR_DEMO_PASSWORD") { self.demo_password = Some(v.into()); }
         if let Some(v) = var("HARBOUR_ACCESS_TOKEN_TTL_SECONDS") { self.access_token_ttl_seconds = number("HARBOUR_ACCESS_TOKEN_TTL_SECONDS", v)?; }

@@ -105,6 +105,16 @@ enum Audit {
     /// Write a signed checkpoint of every chain's length and newest hash to FILE (a new
     /// file): keep it outside Harbour
     Checkpoint { file: PathBuf },
+    /// Delete events older than HARBOUR_RETENTION_AUDIT_YEARS that a signed checkpoint
+    /// (kept by a witness) vouches for, when the trail verifies against it; verification
+    /// then starts each chain from a signed record of what was pruned
+    Prune {
+        /// The checkpoint (`harbour audit checkpoint`, or one a witness kept)
+        #[arg(long, value_name = "FILE")]
+        checkpoint: PathBuf,
+        #[command(flatten)]
+        confirm: Confirm,
+    },
 }
 
 /// What a command that replaces data asks before it does.
@@ -216,7 +226,7 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
             let signed = checkpoint.as_ref().is_some_and(|c| harbour::audit::checkpoint::is_signed(&keyring, c));
             let db = open(&settings)?;
             let mut conn = db.get().map_err(|e| e.to_string())?;
-            let result = harbour::audit::verify_against(&mut conn, checkpoint.as_ref().map(|c| (c, signed))).map_err(|e| e.to_string())?;
+            let result = harbour::audit::verify_against(&mut conn, &keyring, checkpoint.as_ref().map(|c| (c, signed))).map_err(|e| e.to_string())?;
             match (result.first_broken, result.checkpoint) {
                 (Some(broken), _) => Err(format!("the audit trail is broken at event #{} ({}): {}", broken.seq, broken.id, broken.reason)),
                 (None, Some(check)) if !check.signed => Err(format!("the checkpoint of {} is not signed by this instance's keys, or was altered: it proves nothing", check.taken_at)),
@@ -238,6 +248,21 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
             let checkpoint = harbour::audit::checkpoint::take(&mut conn, &keyring).map_err(|e| e.to_string())?;
             harbour::audit::checkpoint::write_file(&file, &checkpoint)?;
             println!("Wrote the checkpoint of {} ({} event(s) in {} chain(s)) to {}: keep it outside Harbour.", checkpoint.taken_at, checkpoint.events, checkpoint.chains.len(), file.display());
+            Ok(())
+        }
+        Command::Audit(Audit::Prune { checkpoint, confirm }) => {
+            if settings.retention_audit_years == 0 {
+                return Err("HARBOUR_RETENTION_AUDIT_YEARS is 0: the audit trail is kept whole".into());
+            }
+            let years = i64::from(settings.retention_audit_years);
+            let before = chrono::Utc::now().naive_utc() - chrono::Duration::days(years * 365 + years / 4);
+            confirm.granted(&format!("This deletes the audit events from before {} that the checkpoint vouches for.", before.date()))?;
+            let checkpoint = harbour::audit::checkpoint::read_file(&checkpoint)?;
+            let keyring = harbour::crypto::Keyring::from_settings(&settings);
+            let db = open(&settings)?;
+            let mut conn = db.get().map_err(|e| e.to_string())?;
+            let pruned = harbour::audit::pruning::prune(&mut conn, &keyring, &checkpoint, before).map_err(|e| e.to_string())?;
+            println!("Pruned {pruned} event(s) from before {} vouched for by the checkpoint of {}.", before.date(), checkpoint.taken_at);
             Ok(())
         }
         // Printed by `main`, which reads no settings for it.

@@ -13,6 +13,7 @@
 
 pub mod checkpoint;
 pub mod handlers;
+pub mod pruning;
 pub mod repo;
 pub mod service;
 
@@ -23,6 +24,7 @@ use harbour_types::{AccessPurpose, AuditAction, AuditBreak, AuditCheckpoint, Aud
 use sha2::{Digest, Sha256};
 
 use crate::auth::{Actor, Principal};
+use crate::crypto::Keyring;
 use crate::db::{ordered_id, DbConn, HandWritten, Write};
 use repo::AuditRow;
 
@@ -201,18 +203,32 @@ fn hash_of(row: &AuditRow) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Walks every chain, oldest event first, in batches.
-pub fn verify(conn: &mut DbConn) -> Result<AuditVerification, diesel::result::Error> {
-    verify_against(conn, None)
+/// Walks every chain, oldest event first, in batches, each from its anchor if it was
+/// pruned (whose signature `keyring` checks).
+pub fn verify(conn: &mut DbConn, keyring: &Keyring) -> Result<AuditVerification, diesel::result::Error> {
+    verify_against(conn, keyring, None)
 }
 
 /// Walks every chain as [`verify`] does and, given a checkpoint (and whether its
 /// signature is this instance's), also finds each chain's event the checkpoint names as
 /// its newest, with the hash it signed, and counts the events it counted that are gone.
-pub fn verify_against(conn: &mut DbConn, checkpoint: Option<(&AuditCheckpoint, bool)>) -> Result<AuditVerification, diesel::result::Error> {
+pub fn verify_against(conn: &mut DbConn, keyring: &Keyring, checkpoint: Option<(&AuditCheckpoint, bool)>) -> Result<AuditVerification, diesel::result::Error> {
     const BATCH: i64 = 2000;
     let mut heads: Vec<Option<String>> = vec![None; CHAINS as usize];
     let mut lengths = [0u64; CHAINS as usize];
+    // A pruned chain starts from its anchor; an anchor not signed by these keys was
+    // written by someone else, to cover a deletion.
+    for anchor in repo::anchors(conn)? {
+        let place = usize::try_from(anchor.chain).ok().filter(|&c| c < heads.len());
+        let signed = keyring.verify_signature(&anchor.key_id, pruning::anchor_text(&anchor).as_bytes(), &anchor.signature);
+        let Some(c) = place.filter(|_| signed) else {
+            let reason = format!("the record of the events pruned from chain {} is not signed by this instance's keys: events were deleted", anchor.chain);
+            let broken = AuditBreak { seq: anchor.last_seq, id: String::new(), reason };
+            return Ok(AuditVerification { intact: false, events_checked: 0, head_hash: None, chain_heads: Vec::new(), first_broken: Some(broken), checkpoint: None });
+        };
+        heads[c] = Some(anchor.last_hash);
+        lengths[c] = anchor.pruned_events.unsigned_abs();
+    }
     let expected: std::collections::HashMap<i16, &ChainHead> = checkpoint.map(|(c, _)| c.chains.iter().map(|h| (h.chain, h)).collect()).unwrap_or_default();
     let mut checked = 0u64;
     let mut after = 0i64;

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use harbour_types::{AccessPurpose, AuditAction, ConsentId, OrganizationId, ParticipantId};
 
-use crate::db::schema::audit_events;
+use crate::db::schema::{audit_anchors, audit_events};
 use crate::db::{Bind, DbConn, HandWritten};
 
 /// A row of `audit_events`.
@@ -115,10 +115,49 @@ pub fn chain_heads(conn: &mut DbConn) -> QueryResult<Vec<(i16, i64, String)>> {
         #[diesel(sql_type = diesel::sql_types::Text)]
         hash: String,
     }
-    let sql = "SELECT e.chain AS chain, c.events AS events, e.hash AS hash FROM audit_events e \
-               JOIN (SELECT chain, COUNT(*) AS events, MAX(seq) AS newest FROM audit_events GROUP BY chain) c ON e.seq = c.newest ORDER BY e.chain";
+    // A pruned chain counts its pruned events too: positions in a chain never change.
+    let sql = "SELECT e.chain AS chain, c.events + COALESCE(a.pruned_events, 0) AS events, e.hash AS hash FROM audit_events e \
+               JOIN (SELECT chain, COUNT(*) AS events, MAX(seq) AS newest FROM audit_events GROUP BY chain) c ON e.seq = c.newest \
+               LEFT JOIN audit_anchors a ON a.chain = e.chain ORDER BY e.chain";
     let heads: Vec<Head> = crate::db::load_sql(conn, sql, &[])?;
     Ok(heads.into_iter().map(|h| (h.chain, h.events, h.hash)).collect())
+}
+
+/// A row of `audit_anchors`: what was pruned from the start of one chain.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = audit_anchors)]
+pub struct AnchorRow {
+    pub chain: i16,
+    pub pruned_events: i64,
+    pub last_seq: i64,
+    pub last_hash: String,
+    pub pruned_at: NaiveDateTime,
+    pub key_id: String,
+    pub signature: String,
+}
+
+/// Every chain's anchor.
+pub fn anchors(conn: &mut DbConn) -> QueryResult<Vec<AnchorRow>> {
+    audit_anchors::table.order(audit_anchors::chain.asc()).select(AnchorRow::as_select()).load(conn)
+}
+
+/// Writes a chain's anchor, over the one before, then deletes the events it covers
+/// (the triggers allow deleting those only): returns how many were deleted.
+pub fn prune_to(conn: &mut DbConn, anchor: &AnchorRow) -> QueryResult<usize> {
+    diesel::delete(audit_anchors::table.find(anchor.chain)).execute(conn)?;
+    diesel::insert_into(audit_anchors::table).values(anchor).execute(conn)?;
+    diesel::delete(audit_events::table.filter(audit_events::chain.eq(anchor.chain)).filter(audit_events::seq.le(anchor.last_seq))).execute(conn)
+}
+
+/// Up to `limit` events of one chain after `seq`, oldest first.
+pub fn chain_after(conn: &mut DbConn, chain: i16, seq: i64, limit: i64) -> QueryResult<Vec<AuditRow>> {
+    audit_events::table
+        .filter(audit_events::chain.eq(chain))
+        .filter(audit_events::seq.gt(seq))
+        .order(audit_events::seq.asc())
+        .limit(limit)
+        .select(AuditRow::as_select())
+        .load(conn)
 }
 
 /// Up to `limit` events after `seq`, oldest first.

@@ -10,14 +10,16 @@ use crate::state::AppState;
 /// Walks the whole hash chain (see [`super::verify`]).
 pub async fn verify(state: &AppState, principal: &Principal) -> Result<AuditVerification, ApiError> {
     principal.authorize(Permission::ReadAudit)?;
-    state.db.run(|conn| super::verify(conn).map_err(ApiError::from)).await
+    let keyring = state.keyring.clone();
+    state.db.run(move |conn| super::verify(conn, &keyring).map_err(ApiError::from)).await
 }
 
 /// Walks the whole hash chain against `checkpoint` (see [`super::verify_against`]).
 pub async fn verify_against(state: &AppState, principal: &Principal, checkpoint: AuditCheckpoint) -> Result<AuditVerification, ApiError> {
     principal.authorize(Permission::ReadAudit)?;
     let signed = super::checkpoint::is_signed(&state.keyring, &checkpoint);
-    state.db.run(move |conn| super::verify_against(conn, Some((&checkpoint, signed))).map_err(ApiError::from)).await
+    let keyring = state.keyring.clone();
+    state.db.run(move |conn| super::verify_against(conn, &keyring, Some((&checkpoint, signed))).map_err(ApiError::from)).await
 }
 
 /// Takes a checkpoint now and hands it to the witnesses (a witness that fails is logged:

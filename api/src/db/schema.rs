@@ -276,6 +276,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_anchors (chain) {
+        chain -> SmallInt,
+        pruned_events -> BigInt,
+        last_seq -> BigInt,
+        last_hash -> Text,
+        pruned_at -> Timestamp,
+        key_id -> Text,
+        signature -> Text,
+    }
+}
+
+diesel::table! {
     participant_keys (participant_id) {
         participant_id -> Text,
         key_sealed -> Text,
@@ -588,4 +600,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_checkpoints,
     participant_keys,
     erasures,
+    audit_anchors,
 );

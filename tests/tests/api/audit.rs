@@ -125,8 +125,8 @@ async fn tampering_with_the_trail_is_refused_and_found(app: TestApp) {
     assert_eq!(verified["first_broken"]["seq"], events[2]["seq"]);
 
     // The command-line check uses the same walk.
-    let db = app.db.clone();
-    let direct = tokio::task::spawn_blocking(move || harbour::audit::verify(&mut db.get().unwrap()).unwrap()).await.unwrap();
+    let (db, keyring) = (app.db.clone(), app.keyring());
+    let direct = tokio::task::spawn_blocking(move || harbour::audit::verify(&mut db.get().unwrap(), &keyring).unwrap()).await.unwrap();
     assert!(!direct.intact);
 }
 
@@ -459,7 +459,75 @@ async fn postgres_checkpoints_are_taken_on_schedule_once_across_instances() {
     checkpoints_are_taken_on_schedule_once_across_instances(Backend::Postgres).await;
 }
 
+/// Events a signed checkpoint vouches for, and only those, can be pruned under
+/// retention: the trail still verifies, alone and against the checkpoint, from signed
+/// anchors; positions in each chain are kept, so later checkpoints count on; an anchor
+/// altered to cover a deletion is found; deleting any other event is still refused.
+async fn pruning_keeps_the_trail_verifiable_from_a_signed_checkpoint(app: TestApp) {
+    use harbour::audit::pruning::{prune, PruneError};
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let mut people = Vec::new();
+    for alias in ["Ash", "Birch", "Cedar", "Dahlia"] {
+        let id = record_participant(&app, &outreach_a, alias).await;
+        app.get(&format!("/api/v1/participants/{id}"), &outreach_a).await;
+        people.push(id);
+    }
+    let (db, keyring) = (app.db.clone(), app.keyring());
+    let checkpoint = tokio::task::spawn_blocking(move || harbour::audit::checkpoint::take(&mut db.get().unwrap(), &keyring).unwrap()).await.unwrap();
+    assert_eq!(checkpoint.events, 8);
+    // Events after the checkpoint are not pruned, however old the rule would let them be.
+    let later = record_participant(&app, &outreach_a, "Elm").await;
+    let now = chrono::Utc::now().naive_utc() + chrono::Duration::seconds(5);
+
+    let (db, keyring, vouched) = (app.db.clone(), app.keyring(), checkpoint.clone());
+    let (pruned, left, after, refused) = tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let mut unsigned = vouched.clone();
+        unsigned.signature = "00".into();
+        let refused = matches!(prune(&mut conn, &keyring, &unsigned, now), Err(PruneError::Unsigned));
+        let pruned = prune(&mut conn, &keyring, &vouched, now).unwrap();
+        let left: i64 = harbour::db::schema::audit_events::table.count().get_result(&mut conn).unwrap();
+        let after = harbour::audit::checkpoint::take(&mut conn, &keyring).unwrap();
+        (pruned, left, after, refused)
+    })
+    .await
+    .unwrap();
+    assert!(refused, "a checkpoint not signed by this instance prunes nothing");
+    // All the checkpoint counted but each chain's newest event (a chain that got the later
+    // event loses its vouched ones too).
+    let chains = checkpoint.chains.len() as u64;
+    assert_eq!(pruned + left as u64, 9, "pruned {pruned}, left {left}");
+    assert!(pruned >= 8 - chains && left as u64 <= chains + 1, "pruned {pruned}, left {left}, {chains} chains");
+    assert_eq!(after.events, 9, "positions are kept: the next checkpoint counts on from the first");
+    let fine = verification(&app).await;
+    assert_eq!(fine["intact"], true, "{fine}");
+    let admin = app.token(Role::SystemAdmin, 'a').await;
+    let against: Value = app.request(reqwest::Method::POST, "/api/v1/audit/verify").bearer_auth(&admin).json(&checkpoint).send().await.unwrap().json().await.unwrap();
+    assert_eq!((&against["intact"], &against["checkpoint"]["missing_events"]), (&json!(true), &json!(0)), "{against}");
+    assert!(events_of(&app, &later).await.len() == 1, "the event after the checkpoint is kept");
+
+    // The command line prunes under HARBOUR_RETENTION_AUDIT_YEARS (ten years by default:
+    // nothing here is that old).
+    let file = std::env::temp_dir().join(format!("harbour-checkpoint-{}.json", uuid::Uuid::new_v4().simple()));
+    std::fs::write(&file, serde_json::to_string(&after).unwrap()).unwrap();
+    let cli = harbour_on(&app, &["audit", "prune", "--checkpoint", file.to_str().unwrap(), "--yes"]);
+    assert!(cli.status.success() && String::from_utf8_lossy(&cli.stdout).contains("Pruned 0 event(s)"), "{cli:?}");
+
+    // Deleting an event no anchor covers is still refused; an anchor moved to cover one
+    // is not signed, and verification says so.
+    assert!(app.try_execute_sql("DELETE FROM audit_events WHERE seq = (SELECT MAX(seq) FROM audit_events)").await.is_err());
+    app.execute_sql("UPDATE audit_anchors SET pruned_events = pruned_events + 1 WHERE chain = (SELECT MIN(chain) FROM audit_anchors)").await;
+    let forged = verification(&app).await;
+    assert_eq!(forged["intact"], false);
+    assert!(forged["first_broken"]["reason"].as_str().unwrap().contains("not signed"), "{forged}");
+
+    let cli = harbour_on(&app, &["audit", "prune", "--checkpoint", file.to_str().unwrap(), "--yes"]);
+    assert!(!cli.status.success(), "a trail that does not verify is not pruned: {cli:?}");
+    let _ = std::fs::remove_file(file);
+}
+
 on_both_backends!(
+    pruning_keeps_the_trail_verifiable_from_a_signed_checkpoint,
     every_access_leaves_a_chained_event,
     concurrent_accesses_keep_one_unbroken_chain,
     tampering_with_the_trail_is_refused_and_found,

@@ -102,7 +102,7 @@ fn check(db: &Db, participant: &str, acknowledged: &[String]) -> usize {
         assert_eq!(audited.get(id), Some(&1), "referral {id} has its audit event");
         assert_eq!(announced.get(id), Some(&1), "referral {id} has its outbox row");
     }
-    let verification = harbour::audit::verify(&mut conn).unwrap();
+    let verification = harbour::audit::verify(&mut conn, &harbour::crypto::Keyring::from_settings(&harbour::config::Settings::default())).unwrap();
     assert!(verification.intact, "the audit chain verifies after a kill: {verification:?}");
     ours.len()
 }

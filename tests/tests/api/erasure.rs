@@ -233,7 +233,7 @@ async fn a_restored_backup_taken_before_an_erasure_does_not_bring_the_participan
     let (url, path, keyring, from) = (spare.url.clone(), file.clone(), app.keyring(), ledger.clone());
     let restored = tokio::task::spawn_blocking(move || harbour::backup::restore(&url, &path, &keyring, Some(&from))).await.unwrap().expect("restore");
     assert_eq!(restored.reapplied, 1);
-    let (url, pid, kid) = (spare.url.clone(), id.clone(), kept.clone());
+    let (url, pid, kid, keyring) = (spare.url.clone(), id.clone(), kept.clone(), app.keyring());
     tokio::task::spawn_blocking(move || {
         let db = harbour::db::Db::connect(&url, 1).unwrap();
         let mut conn = db.get().unwrap();
@@ -246,7 +246,7 @@ async fn a_restored_backup_taken_before_an_erasure_does_not_bring_the_participan
         let entries = harbour::erasure::repo::all(&mut conn).unwrap();
         assert_eq!(entries.len(), 1);
         assert!(entries[0].reapplied_at.is_some(), "recorded as re-applied");
-        let verified = harbour::audit::verify(&mut conn).unwrap();
+        let verified = harbour::audit::verify(&mut conn, &keyring).unwrap();
         assert!(verified.intact, "{verified:?}");
         let kept: String = participants::table.find(&kid).select(participants::alias).first(&mut conn).unwrap();
         assert_eq!(kept, "Bramble");
