@@ -59,6 +59,11 @@ pub fn contains(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResul
     diesel::select(diesel::dsl::exists(erasures::table.find(participant_id))).get_result(conn)
 }
 
+/// Whether a user exists (a restored backup may predate them).
+pub fn user_exists(conn: &mut DbConn, user_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(users::table.find(user_id))).get_result(conn)
+}
+
 /// Whether an organization exists (a restored backup may predate it).
 pub fn organization_exists(conn: &mut DbConn, organization_id: &OrganizationId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(organizations::table.find(organization_id))).get_result(conn)

@@ -110,11 +110,11 @@ pub fn due(conn: &mut DbConn, policy: &Policy, now: NaiveDateTime, only: Option<
 }
 
 /// Erases one participant found due, if they still are (activity may have come since
-/// they were found, or another instance erased them): returns whether this call did.
-pub fn erase_if_due(conn: &mut DbConn, policy: &Policy, participant_id: &ParticipantId, organization_id: &OrganizationId) -> Result<bool, ErasureError> {
+/// they were found, or another instance erased them): the ledger's entry if this call did.
+pub fn erase_if_due(conn: &mut DbConn, policy: &Policy, participant_id: &ParticipantId, organization_id: &OrganizationId) -> Result<Option<ErasureRow>, ErasureError> {
     let now = Utc::now().naive_utc();
     if due(conn, policy, now, Some(participant_id))?.is_empty() {
-        return Ok(false);
+        return Ok(None);
     }
     let entry = ErasureRow {
         participant_id: participant_id.clone(),
@@ -125,7 +125,7 @@ pub fn erase_if_due(conn: &mut DbConn, policy: &Policy, participant_id: &Partici
         erased_by: None,
         reapplied_at: None,
     };
-    Ok(erase_in(conn, &entry, ErasedBy::Harbour("retention"))?.is_some())
+    Ok(erase_in(conn, &entry, ErasedBy::Harbour("retention"))?.map(|_| entry))
 }
 
 /// Deletes a batch of evidence files kept past their period; returns how many.
@@ -190,7 +190,8 @@ async fn sweep(state: &AppState, mailer: Option<&crate::mail::Mailer>, stopped: 
         let found = state.db.transaction(move |conn| due(conn, &policy, Utc::now().naive_utc(), None)).await?;
         let mut erased = 0;
         for (participant_id, organization_id) in found {
-            if state.db.transaction(move |conn| erase_if_due(conn, &policy, &participant_id, &organization_id)).await? {
+            if let Some(entry) = state.db.transaction(move |conn| erase_if_due(conn, &policy, &participant_id, &organization_id)).await? {
+                super::ledger::append_configured(state, &entry);
                 erased += 1;
             }
         }

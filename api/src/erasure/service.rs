@@ -112,7 +112,12 @@ pub fn reapply(conn: &mut DbConn, entries: &[ErasureRow]) -> Result<usize, Erasu
             if repo::contains(conn, &entry.participant_id)? || !repo::organization_exists(conn, &entry.organization_id)? {
                 return Ok::<_, ErasureError>(false);
             }
-            let again = ErasureRow { reapplied_at: Some(Utc::now().naive_utc()), ..entry.clone() };
+            // Who erased may be a user the backup predates: the ledger keeps the id, the
+            // consents it ends name no one.
+            let mut again = ErasureRow { reapplied_at: Some(Utc::now().naive_utc()), ..entry.clone() };
+            if again.erased_by.as_deref().is_some_and(|user| !repo::user_exists(conn, user).unwrap_or(false)) {
+                again.erased_by = None;
+            }
             if erase_in(conn, &again, ErasedBy::Harbour("restore"))?.is_none() {
                 // Not in the backup at all (recorded after it): the ledger still keeps it,
                 // for a restore of an older backup.

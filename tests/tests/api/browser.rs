@@ -98,6 +98,22 @@ async fn participant_consent_with_signature_withdrawal_and_report_at_360px() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agency_admin_erases_a_participant_at_360px() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let recorded: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Wren", "identity": {"legal_name": "Robin Example"}})).await.json().await.unwrap();
+    let id = recorded["id"].as_str().unwrap();
+    let stdout = run_script("erasure.mjs", &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "agency_admin@org-a.test"), ("HARBOUR_PASSWORD", PASSWORD)]).await;
+    assert!(stdout.contains("gone from the list: ok"), "{stdout}");
+
+    // What the screen did, as the API sees it: erased, with how and why.
+    assert_eq!(app.get(&format!("/api/v1/participants/{id}"), &worker).await.status(), 404);
+    let ledger: serde_json::Value = app.get("/api/v1/erasures", &app.token(Role::AgencyAdmin, 'a').await).await.json().await.unwrap();
+    assert_eq!(ledger["contents"][0]["participant_id"], id);
+    assert_eq!((&ledger["contents"][0]["method"], &ledger["contents"][0]["reason"]), (&json!("phone"), &json!("participant_request")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn referral_sent_from_a_phone_and_accepted_at_360px() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin_b = app.token(Role::AgencyAdmin, 'b').await;

@@ -43,7 +43,10 @@ async fn consent_with_evidence(app: &TestApp, token: &str, participant: &str) ->
 }
 
 async fn retention_erases_what_the_policy_names_once(backend: Backend) {
-    let (app, mails) = app_with_mail(backend, |s| {
+    let ledger_file = std::env::temp_dir().join(format!("harbour-ledger-{}.jsonl", uuid::Uuid::new_v4().simple()));
+    let in_ledger = ledger_file.clone();
+    let (app, mails) = app_with_mail(backend, move |s| {
+        s.erasure_ledger = Some(in_ledger);
         s.retention_sweep_ms = 250;
         s.retention_inactive_years = 7;
         s.retention_notice_days = 30;
@@ -145,6 +148,9 @@ async fn retention_erases_what_the_policy_names_once(backend: Backend) {
     assert_eq!(snapshots, [false, true, true], "only the snapshot of the referral closed 200 days ago is dropped");
     assert_eq!(ledger, [(due.clone(), "retention".to_owned(), "retention_period".to_owned(), None)], "one erasure, by Harbour");
     assert_eq!(erase_events, [(due.clone(), "harbour".to_owned())], "erased once, across two instances");
+    let lines = std::fs::read_to_string(&ledger_file).unwrap();
+    assert!(lines.lines().count() == 1 && lines.contains(&due) && lines.contains("retention_period"), "the ledger's file has the erasure, once: {lines}");
+    let _ = std::fs::remove_file(&ledger_file);
 
     // The referral's timeline says why its participant part went, once.
     let intake_b = app.token(Role::IntakeWorker, 'b').await;
