@@ -3,7 +3,7 @@
 //! escaping of the ids in them are written here once; `api` does the HTTP.
 
 use harbour_types::{
-    AssigneeInput, CapacityInput, ChangePasswordRequest, Consent, ConsentInput, ConsentStatement, ConsentStatementRequest, DisclosureReport, InstanceInfo, Location,
+    AssigneeInput, CapacityInput, ChangePasswordRequest, Consent, ConsentInput, ConsentStatement, ConsentStatementRequest, DisclosureReport, ErasureInput, ErasureReceipt, InstanceInfo, Location,
     LocationInput, Organization, Page, Participant, ParticipantInput, ParticipantSearch, ParticipantSummary, Referral, ReferralCounts, ReferralInput, ReferralMessage,
     ReferralMessageInput, ReferralTransition, Region, RegionInput, RevocationInput, SearchResults, Service, ServiceInput, SessionResponse, SignInRequest, TaxonomyTerm,
     TaxonomyTermInput,
@@ -190,6 +190,11 @@ pub async fn record_consent(token: Option<&str>, body: &ConsentInput) -> Result<
 /// Records a consent's withdrawal.
 pub async fn revoke_consent(token: Option<&str>, id: &str, body: &RevocationInput) -> Result<Consent, ApiError> {
     api::post(&format!("/api/v1/consents/{}/revoke", segment(id)), token, body).await
+}
+
+/// Erases a participant (agency admins of the owning organization).
+pub async fn erase_participant(token: Option<&str>, id: &str, body: &ErasureInput) -> Result<ErasureReceipt, ApiError> {
+    api::post(&format!("/api/v1/participants/{}/erasure", segment(id)), token, body).await
 }
 
 // Referrals.

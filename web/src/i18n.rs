@@ -307,6 +307,16 @@ messages! {
     WithdrawHow => "How did they say it?", "Comment l'a-t-elle dit?";
     WithdrawConfirm => "Withdraw now", "Retirer maintenant";
     Withdrawn => "Consent withdrawn: access ended now.", "Consentement retiré : l'accès a cessé.";
+    EraseRecord => "Erase this record", "Effacer ce dossier";
+    EraseIntro => "Only when the participant asks, or the record was made in error. Everything kept about them is destroyed, with what referrals shared; this cannot be undone.", "Seulement si la personne le demande, ou si le dossier a été créé par erreur. Tout ce qui la concerne est détruit, avec ce que les orientations ont partagé; c'est irréversible.";
+    EraseHow => "How did they ask?", "Comment l'a-t-elle demandé?";
+    EraseWhy => "Why", "Pourquoi";
+    ReasonParticipantRequest => "The participant asked", "La personne l'a demandé";
+    ReasonRecordedInError => "Recorded in error", "Créé par erreur";
+    ReasonDuplicate => "Duplicate record", "Dossier en double";
+    EraseChecked => "I have checked this is the right person", "J'ai vérifié qu'il s'agit de la bonne personne";
+    EraseConfirm => "Erase now", "Effacer maintenant";
+    Erased => "The record was erased.", "Le dossier a été effacé.";
     ByPhone => "By phone", "Par téléphone";
     InWriting => "In writing", "Par écrit";
     OtherWay => "Other", "Autre";

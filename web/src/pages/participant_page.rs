@@ -2,7 +2,7 @@
 //! a recipient organization gets the consented categories and nothing else, and this
 //! screen shows what arrived. The owning organization records and withdraws consents.
 
-use harbour_types::{Consent, ConsentStatus, Participant, RevocationInput, RevocationMethod};
+use harbour_types::{Consent, ConsentStatus, ErasureInput, ErasureMethod, ErasureReason, Participant, RevocationInput, RevocationMethod, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -103,6 +103,51 @@ fn ConsentItem(consent: Consent, owner: bool, reload: Callback<()>, notify: Call
     }
 }
 
+/// Erasing the record, for an agency admin of the owning organization: how and why the
+/// participant asked, a check that it is the right person, then the erasure.
+#[component]
+fn ErasePanel(id: String, erased: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    let session = use_session();
+    let method = RwSignal::new(ErasureMethod::InPerson.code().to_owned());
+    let reason = RwSignal::new(ErasureReason::ParticipantRequest.code().to_owned());
+    let checked = RwSignal::new(false);
+    let error = RwSignal::new(None::<Msg>);
+    let id = StoredValue::new(id);
+    let erase = move |_| {
+        let body = ErasureInput {
+            method: ErasureMethod::from_code(&method.get_untracked()).unwrap_or(ErasureMethod::Other),
+            reason: ErasureReason::from_code(&reason.get_untracked()).unwrap_or(ErasureReason::ParticipantRequest),
+        };
+        let token = session.token();
+        spawn_local(async move {
+            match client::erase_participant(token.as_deref(), &id.get_value(), &body).await {
+                Ok(_) => erased.set(true),
+                Err(e) => error.set(Some(problem_message(e.code))),
+            }
+        });
+    };
+    let methods = ErasureMethod::ALL.iter().filter(|m| **m != ErasureMethod::Retention);
+    let reasons = ErasureReason::ALL.iter().filter(|r| **r != ErasureReason::RetentionPeriod);
+    view! {
+        <details class="card">
+            <summary>{i18n.t(Msg::EraseRecord)}</summary>
+            <p class="small">{i18n.t(Msg::EraseIntro)}</p>
+            <label for="erase-method">{i18n.t(Msg::EraseHow)}</label>
+            <select id="erase-method" prop:value=move || method.get() on:change=move |ev| method.set(event_target_value(&ev))>
+                {methods.map(|m| view! { <option value=m.code()>{i18n.t(labels::erasure_method(*m))}</option> }).collect_view()}
+            </select>
+            <label for="erase-reason">{i18n.t(Msg::EraseWhy)}</label>
+            <select id="erase-reason" prop:value=move || reason.get() on:change=move |ev| reason.set(event_target_value(&ev))>
+                {reasons.map(|r| view! { <option value=r.code()>{i18n.t(labels::erasure_reason(*r))}</option> }).collect_view()}
+            </select>
+            <label class="check"><input type="checkbox" prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev))/>{i18n.t(Msg::EraseChecked)}</label>
+            <button type="button" class="primary danger" prop:disabled=move || !checked.get() on:click=erase>{i18n.t(Msg::EraseConfirm)}</button>
+            <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
+        </details>
+    }
+}
+
 /// The participant screen.
 #[component]
 pub fn ParticipantPage() -> impl IntoView {
@@ -122,6 +167,8 @@ pub fn ParticipantPage() -> impl IntoView {
         async move { client::participant_consents(token.as_deref(), &id).await }
     });
     let reload = Callback::new(move |()| generation.update(|g| *g += 1));
+    let erased = RwSignal::new(false);
+    let admin = session.has_any_role(&[Role::AgencyAdmin]);
     let message = RwSignal::new(None::<(Msg, bool)>);
     let notify = Callback::new(move |m: (Msg, bool)| message.set(Some(m)));
     let go = move |path: String| navigate(&path, NavigateOptions { replace: true, ..Default::default() });
@@ -133,10 +180,14 @@ pub fn ParticipantPage() -> impl IntoView {
     view! {
         <section aria-labelledby="participant-title">
             <button type="button" class="link-back" on:click={let go = go.clone(); move |_| go("/participants".into())}>"← "{i18n.t(Msg::Participants)}</button>
+            <Show when=move || erased.get()>
+                <p class="notice" role="status">{i18n.t(Msg::Erased)}</p>
+            </Show>
             <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
-                {move || participant.get().map(|outcome| match outcome {
+                {move || participant.get().filter(|_| !erased.get()).map(|outcome| match outcome {
                     Ok(p) => {
                         let owner = p.access.owner;
+                        let participant_id = p.id.clone();
                         let go = go.clone();
                         let (edit, consent, report) = (format!("/participants/{}/edit", p.id), format!("/participants/{}/consent", p.id), format!("/participants/{}/disclosures", p.id));
                         let refer = format!("/participants/{}/refer", p.id);
@@ -168,6 +219,7 @@ pub fn ParticipantPage() -> impl IntoView {
                                 }.into_any(),
                                 Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
                             })}
+                            {(owner && admin).then(|| view! { <ErasePanel id=participant_id.clone() erased=erased/> })}
                         }.into_any()
                     }
                     Err(_) => view! { <p class="error" role="alert">{i18n.t(Msg::ParticipantNotFound)}</p> }.into_any(),

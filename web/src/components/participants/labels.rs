@@ -1,6 +1,6 @@
 //! The words for participant and consent codes.
 
-use harbour_types::{AgeBand, ConsentPurpose, ConsentStatus, DataCategory, RevocationMethod, SafeContactMethod};
+use harbour_types::{AgeBand, ConsentPurpose, ConsentStatus, DataCategory, ErasureMethod, ErasureReason, RevocationMethod, SafeContactMethod};
 
 use crate::i18n::Msg;
 
@@ -53,6 +53,27 @@ pub fn revocation_method(m: RevocationMethod) -> Msg {
         RevocationMethod::TextMessage => Msg::ByTextMessage,
         RevocationMethod::Written => Msg::InWriting,
         RevocationMethod::Other => Msg::OtherWay,
+    }
+}
+
+/// How an erasure was asked for (`retention` is Harbour's own and never offered).
+pub fn erasure_method(m: ErasureMethod) -> Msg {
+    match m {
+        ErasureMethod::InPerson => Msg::InPerson,
+        ErasureMethod::Phone => Msg::ByPhone,
+        ErasureMethod::TextMessage => Msg::ByTextMessage,
+        ErasureMethod::Written => Msg::InWriting,
+        ErasureMethod::Other | ErasureMethod::Retention => Msg::OtherWay,
+    }
+}
+
+/// Why an erasure is made (`retention_period` is Harbour's own and never offered).
+pub fn erasure_reason(r: ErasureReason) -> Msg {
+    match r {
+        ErasureReason::ParticipantRequest => Msg::ReasonParticipantRequest,
+        ErasureReason::RecordedInError => Msg::ReasonRecordedInError,
+        ErasureReason::DuplicateRecord => Msg::ReasonDuplicate,
+        ErasureReason::RetentionPeriod => Msg::OtherWay,
     }
 }
 
