@@ -122,3 +122,8 @@ printf "| %-46s | %3s | %9s | %9s | %10s | %8s |\n|---|---|---|---|---|---|\n" "
 THREADS=2 run "/health/live (ceiling)" "$WRITERS" /health/live
 read -r -a referral_ids < <(prepare_referrals "$TOKEN" "$sqlite")
 run "referral creation, SQLite" "$WRITERS" /api/v1/referrals "$(referral_script "${referral_ids[@]}")"
+kill $SERVER; wait $SERVER 2>/dev/null || true
+
+# Erasing a participant with 100 referrals and 50 plan revisions, on both backends.
+echo
+PORT=$((PORT + 2)) bench/erasure.sh

@@ -47,7 +47,7 @@ while service is None:
 timings = []
 for round in range(int(os.environ["ROUNDS"])):
     participant = call("POST", "/api/v1/participants", worker, {"alias": f"Bench {round}", "identity": {"legal_name": "Bench Person"}, "safety": {"notes": "bench"}})["id"]
-    call("POST", "/api/v1/consents", worker, {"participant_id": participant, "method": "verbal", "purposes": ["referral"], "data_categories": ["identity", "needs"], "recipient_ids": [receiver], "statement_language": "en"})
+    call("POST", "/api/v1/consents", worker, {"participant_id": participant, "method": "verbal", "witness_name": "Bench Witness", "purposes": ["referral"], "data_categories": ["identity", "needs"], "recipient_ids": [receiver], "statement_language": "en"})
     for _ in range(int(os.environ["REFERRALS"])):
         referral = call("POST", "/api/v1/referrals", worker, {"participant_id": participant, "service_id": service, "urgency": "routine", "needs": {"note": "bench"}, "participant_confirmed": True, "send": True})
         call("POST", f"/api/v1/referrals/{referral['id']}/messages", worker, {"body": "bench message"})
@@ -59,7 +59,7 @@ for round in range(int(os.environ["ROUNDS"])):
     assert receipt["referrals_redacted"] == int(os.environ["REFERRALS"]) and receipt["plan_revisions_destroyed"] == int(os.environ["REVISIONS"]), receipt
 print(f"| {sys.argv[1]:<10} | {os.environ['REFERRALS']:>9} | {os.environ['REVISIONS']:>9} | {statistics.median(timings):9.1f} | {max(timings):9.1f} |")
 PY
-)
+) || { kill "$server"; return 1; }
   kill "$server"; wait "$server" 2>/dev/null || true
   echo "$row"
 }
