@@ -71,30 +71,34 @@ async fn participants_are_recorded_sealed_and_found_by_alias(app: TestApp) {
     // At rest the identity and safety fields are ciphertext bound to their row and field.
     let db = app.db.clone();
     let pid = id.clone();
-    let row: (Option<String>, Option<String>, Option<String>) = tokio::task::spawn_blocking(move || {
-        participants::table
-            .find(pid)
-            .select((participants::legal_name_sealed, participants::phone_sealed, participants::safety_notes_sealed))
-            .first(&mut db.get().unwrap())
-            .unwrap()
+    let keys = harbour::crypto::Keyring::from_settings(&harbour_tests::test_settings(String::new()));
+    let mut other = harbour_tests::test_settings(String::new());
+    other.encryption_key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]).into();
+    let other = harbour::crypto::Keyring::from_settings(&other);
+    let (row, stored, key, with_other) = tokio::task::spawn_blocking(move || {
+        let mut conn = db.get().unwrap();
+        let row: (Option<String>, Option<String>, Option<String>) =
+            participants::table.find(&pid).select((participants::legal_name_sealed, participants::phone_sealed, participants::safety_notes_sealed)).first(&mut conn).unwrap();
+        let participant = harbour_types::ParticipantId::from(pid.as_str());
+        let stored = harbour::data_keys::stored(&mut conn, &participant).unwrap().unwrap();
+        (row, stored, harbour::data_keys::for_reading(&mut conn, &keys, &participant).unwrap(), harbour::data_keys::for_reading(&mut conn, &other, &participant).is_err())
     })
     .await
     .unwrap();
     let sealed = [row.0.unwrap(), row.1.unwrap(), row.2.unwrap()];
-    assert!(sealed.iter().all(|s| s.starts_with("dev-1:")));
+    // Each value under the participant's own key, that key under the keyring's.
+    assert!(sealed.iter().all(|s| s.starts_with("pk.1:")));
+    assert!(stored.starts_with("dev-1:"));
     // What sealing promises: each opens to its plaintext only with the key, its row and
     // its field. (Random ciphertext in base64 may contain any short string, "555" too.)
-    let keys = harbour::crypto::Keyring::from_settings(&harbour_tests::test_settings(String::new()));
     let bound = |field: &str| format!("participants/{id}/{field}");
     for (sealed, field, plain) in [(&sealed[0], "legal_name", CANARY), (&sealed[1], "phone", "902-555-0100"), (&sealed[2], "safety_notes", "avoid the east end")] {
-        assert_eq!(keys.open_text(Some(sealed), &bound(field)).unwrap().as_deref(), Some(plain), "{field}");
+        assert_eq!(key.open_text(Some(sealed), &bound(field)).unwrap().as_deref(), Some(plain), "{field}");
         assert!(!sealed.contains(plain), "{field} in the clear");
-        assert!(keys.open(sealed, &bound("date_of_birth")).is_err(), "{field} opened as another field");
-        assert!(keys.open(sealed, &format!("participants/someone-else/{field}")).is_err(), "{field} opened as another row's");
+        assert!(key.open(sealed, &bound("date_of_birth")).is_err(), "{field} opened as another field");
+        assert!(key.open(sealed, &format!("participants/someone-else/{field}")).is_err(), "{field} opened as another row's");
     }
-    let mut other = harbour_tests::test_settings(String::new());
-    other.encryption_key = base64::engine::general_purpose::STANDARD.encode([7u8; 32]).into();
-    assert!(harbour::crypto::Keyring::from_settings(&other).open(&sealed[0], &bound("legal_name")).is_err(), "opened with another key");
+    assert!(with_other, "the participant's key opened with another keyring");
 
     // Alias search ignores case and accents, and stays within the organization.
     let search = |token: String, alias: &'static str| {
@@ -406,7 +410,7 @@ async fn evidence_is_sealed_hashed_and_for_the_owner_only(app: TestApp) {
     .await
     .unwrap();
     let plain = base64::engine::general_purpose::STANDARD.encode(&signature);
-    assert!(sealed.starts_with("dev-1:") && !sealed.contains(&plain[8..40]));
+    assert!(sealed.starts_with("pk.1:") && !sealed.contains(&plain[8..40]), "sealed under the participant's key");
 }
 
 async fn a_participant_changes_only_with_the_version_read(app: TestApp) {
