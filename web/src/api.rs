@@ -121,3 +121,31 @@ pub async fn download(path: &str, token: Option<&str>, filename: &str) -> Result
     let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }
+
+/// GETs a printable page with the bearer token and prints it from a hidden frame: nothing
+/// of it is saved on the device (a download would leave a file a finder could open).
+pub async fn print_page(path: &str, token: Option<&str>) -> Result<(), ApiError> {
+    use wasm_bindgen::closure::Closure;
+    let response = with_token(Request::get(path), token).send().await.map_err(|_| ApiError::offline())?;
+    if !response.ok() {
+        return read::<serde_json::Value>(response).await.map(drop);
+    }
+    let html = response.text().await.map_err(|_| ApiError::offline())?;
+    let failed = || ApiError { code: ErrorCode::Error, status: 0 };
+    let document = leptos::prelude::document();
+    let frame: web_sys::HtmlIFrameElement = document.create_element("iframe").map_err(|_| failed())?.unchecked_into();
+    frame.set_title("print");
+    let _ = frame.set_attribute("aria-hidden", "true");
+    let _ = frame.set_attribute("style", "position:fixed;width:0;height:0;border:0");
+    frame.set_srcdoc(&html);
+    let printed = frame.clone();
+    let on_load = Closure::once_into_js(move || {
+        if let Some(window) = printed.content_window() {
+            let _ = window.print();
+        }
+        printed.remove();
+    });
+    frame.set_onload(Some(on_load.unchecked_ref()));
+    document.body().ok_or_else(failed)?.append_child(&frame).map_err(|_| failed())?;
+    Ok(())
+}

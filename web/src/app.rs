@@ -20,6 +20,7 @@ use crate::pages::participants_page::ParticipantsPage;
 use crate::pages::refer_page::ReferPage;
 use crate::pages::referral_page::ReferralPage;
 use crate::pages::referrals_page::ReferralsPage;
+use crate::pages::safety_plan_page::SafetyPlanPage;
 use crate::pages::place_form_page::{EditPlacePage, NewPlacePage};
 use crate::pages::service_form_page::{EditServicePage, NewServicePage};
 use crate::pages::{change_password_page::ChangePasswordPage, not_found_page::NotFoundPage, service_page::ServicePage, sign_in_page::SignInPage};
@@ -81,6 +82,7 @@ lazy_screens!(participant_screens(ParticipantScreens) {
     ConsentScreen => ConsentPage,
     DisclosureScreen => DisclosurePage,
     ReferScreen => ReferPage,
+    SafetyPlanScreen => SafetyPlanPage,
 });
 // The referrals an organization sent and received: what an intake worker opens.
 lazy_screens!(referral_screens(ReferralScreens) {
@@ -155,6 +157,7 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/participants/:id/consent") view={Lazy::<ConsentScreen>::new()}/>
                 <Route path=path!("/participants/:id/disclosures") view={Lazy::<DisclosureScreen>::new()}/>
                 <Route path=path!("/participants/:id/refer") view={Lazy::<ReferScreen>::new()}/>
+                <Route path=path!("/participants/:id/safety-plan") view={Lazy::<SafetyPlanScreen>::new()}/>
                 <Route path=path!("/referrals") view={Lazy::<ReferralsScreen>::new()}/>
                 <Route path=path!("/referrals/:id") view={Lazy::<ReferralScreen>::new()}/>
             </Routes>

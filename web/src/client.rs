@@ -5,7 +5,7 @@
 use harbour_types::{
     AssigneeInput, CapacityInput, ChangePasswordRequest, Consent, ConsentInput, ConsentStatement, ConsentStatementRequest, DisclosureReport, ErasureInput, ErasureReceipt, InstanceInfo, Location,
     LocationInput, Organization, Page, Participant, ParticipantInput, ParticipantSearch, ParticipantSummary, Referral, ReferralCounts, ReferralInput, ReferralMessage,
-    ReferralMessageInput, ReferralTransition, Region, RegionInput, RevocationInput, SearchResults, Service, ServiceInput, SessionResponse, SignInRequest, TaxonomyTerm,
+    ReferralMessageInput, ReferralTransition, Region, RegionInput, RevocationInput, SafetyPlan, SafetyPlanInput, SearchResults, Service, ServiceInput, SessionResponse, SignInRequest, TaxonomyTerm,
     TaxonomyTermInput,
 };
 use serde::de::{DeserializeOwned, IgnoredAny};
@@ -190,6 +190,22 @@ pub async fn record_consent(token: Option<&str>, body: &ConsentInput) -> Result<
 /// Records a consent's withdrawal.
 pub async fn revoke_consent(token: Option<&str>, id: &str, body: &RevocationInput) -> Result<Consent, ApiError> {
     api::post(&format!("/api/v1/consents/{}/revoke", segment(id)), token, body).await
+}
+
+/// A participant's current safety plan, as the caller may see it.
+pub async fn safety_plan(token: Option<&str>, participant_id: &str) -> Result<SafetyPlan, ApiError> {
+    api::get(&format!("/api/v1/participants/{}/safety-plan", segment(participant_id)), token).await
+}
+
+/// Writes the plan's next revision over revision `current` (0 before the first).
+pub async fn write_safety_plan(token: Option<&str>, participant_id: &str, current: i32, body: &SafetyPlanInput) -> Result<SafetyPlan, ApiError> {
+    api::put_versioned(&format!("/api/v1/participants/{}/safety-plan", segment(participant_id)), token, current, body).await
+}
+
+/// Prints the participant's own copy of their plan, in `lang`.
+pub async fn print_safety_plan_copy(token: Option<&str>, participant_id: &str, lang: &str, name_organization: bool) -> Result<(), ApiError> {
+    let path = format!("/api/v1/participants/{}/safety-plan/copy?lang={lang}&organization={name_organization}", segment(participant_id));
+    api::print_page(&path, token).await
 }
 
 /// Erases a participant (agency admins of the owning organization).

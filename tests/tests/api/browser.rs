@@ -114,6 +114,23 @@ async fn an_agency_admin_erases_a_participant_at_360px() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_safety_plan_written_revised_and_printed_at_360px() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let recorded: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Juniper"})).await.json().await.unwrap();
+    let id = recorded["id"].as_str().unwrap();
+    let stdout = run_script("safety_plan.mjs", &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "outreach_worker@org-a.test"), ("HARBOUR_PASSWORD", PASSWORD)]).await;
+    assert!(stdout.contains("their copy printed: ok"), "{stdout}");
+
+    // What the screen did, as the API sees it: two revisions, the review date kept.
+    let revisions: Vec<serde_json::Value> = app.get(&format!("/api/v1/participants/{id}/safety-plan/revisions"), &worker).await.json().await.unwrap();
+    assert_eq!(revisions.len(), 2);
+    let current: serde_json::Value = app.get(&format!("/api/v1/participants/{id}/safety-plan"), &worker).await.json().await.unwrap();
+    assert_eq!(current["review_on"], "2027-01-15");
+    assert_eq!(current["content"]["if_found"], "go into the corner store and call Sam");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn referral_sent_from_a_phone_and_accepted_at_360px() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin_b = app.token(Role::AgencyAdmin, 'b').await;

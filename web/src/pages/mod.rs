@@ -15,6 +15,7 @@ pub mod place_form_page;
 pub mod refer_page;
 pub mod referral_page;
 pub mod referrals_page;
+pub mod safety_plan_page;
 pub mod service_form_page;
 pub mod service_page;
 pub mod sign_in_page;

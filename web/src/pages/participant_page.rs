@@ -5,11 +5,11 @@
 use harbour_types::{Consent, ConsentStatus, ErasureInput, ErasureMethod, ErasureReason, Participant, RevocationInput, RevocationMethod, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::client;
-use crate::components::participants::labels;
+use crate::components::participants::{labels, route_participant};
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::session::use_session;
 
@@ -154,16 +154,11 @@ pub fn ParticipantPage() -> impl IntoView {
     let i18n = use_i18n();
     let session = use_session();
     let navigate = use_navigate();
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
+    let (id, participant) = route_participant();
     let generation = RwSignal::new(0u32);
-    let participant = LocalResource::new(move || {
-        let (id, token) = (id(), session.token());
-        async move { client::participant(token.as_deref(), &id).await }
-    });
     let consents = LocalResource::new(move || {
         generation.track();
-        let (id, token) = (id(), session.token());
+        let (id, token) = (id.get(), session.token());
         async move { client::participant_consents(token.as_deref(), &id).await }
     });
     let reload = Callback::new(move |()| generation.update(|g| *g += 1));
@@ -175,7 +170,7 @@ pub fn ParticipantPage() -> impl IntoView {
     // A change of consent is a new consent that supersedes this one, captured afresh.
     let change = Callback::new({
         let go = go.clone();
-        move |consent: String| go(format!("/participants/{}/consent?supersedes={consent}", id()))
+        move |consent: String| go(format!("/participants/{}/consent?supersedes={consent}", id.get()))
     });
     view! {
         <section aria-labelledby="participant-title">
@@ -191,12 +186,16 @@ pub fn ParticipantPage() -> impl IntoView {
                         let go = go.clone();
                         let (edit, consent, report) = (format!("/participants/{}/edit", p.id), format!("/participants/{}/consent", p.id), format!("/participants/{}/disclosures", p.id));
                         let refer = format!("/participants/{}/refer", p.id);
+                        let plan = format!("/participants/{}/safety-plan", p.id);
                         view! {
                             <article class="card">
                                 <h1 id="participant-title">{p.alias.clone()}</h1>
                                 <p class="small muted">{p.organization_name.clone()}</p>
                                 <Show when=move || !owner><p class="notice">{i18n.t(Msg::SharedUnderConsent)}</p></Show>
                                 {move || profile(&p, i18n.0.get())}
+                                <div class="actions">
+                                    <button type="button" class="link" on:click={let (go, plan) = (go.clone(), plan.clone()); move |_| go(plan.clone())}>{i18n.t(Msg::SafetyPlan)}</button>
+                                </div>
                                 <Show when=move || owner>
                                     <div class="actions">
                                         <button type="button" class="link" on:click={let (go, edit) = (go.clone(), edit.clone()); move |_| go(edit.clone())}>{i18n.t(Msg::EditRecord)}</button>
