@@ -1,5 +1,5 @@
 // Erasing a participant in Debian's Chromium at 360×740, as an agency admin on a phone:
-// the record's erase panel asks how and why the participant asked and a check that it is
+// first their own records are printed for them; then the record's erase panel asks how and why the participant asked and a check that it is
 // the right person, then erases; the screen says so, and the participant is gone from
 // the list. Each screen fits 360 px and passes axe. Run by tests/tests/api/browser.rs.
 import assert from 'node:assert/strict';
@@ -11,6 +11,16 @@ try {
   await page.getByRole('heading', { name: 'Participants' }).waitFor();
   await page.getByRole('button', { name: /Wren/ }).click();
   await page.getByRole('heading', { name: 'Wren' }).waitFor();
+
+  // First their own copy of everything held, printed, as they asked before the erasure.
+  const [records] = await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/own-records')),
+    page.getByRole('button', { name: 'Everything we hold about them, to print' }).click(),
+  ]);
+  assert.equal(records.status(), 200);
+  const copy = await records.text();
+  assert.ok(copy.includes('Your records') && copy.includes('Robin Example'), 'the copy holds their record');
+  console.log('their records printed: ok');
 
   await page.getByText('Erase this record').click();
   const erase = page.getByRole('button', { name: 'Erase now' });

@@ -208,6 +208,11 @@ pub async fn print_safety_plan_copy(token: Option<&str>, participant_id: &str, l
     api::print_page(&path, token).await
 }
 
+/// Prints the participant's own records (everything held about them, and who saw it), in `lang`.
+pub async fn print_own_records(token: Option<&str>, participant_id: &str, lang: &str) -> Result<(), ApiError> {
+    api::print_page(&format!("/api/v1/participants/{}/own-records?format=html&lang={lang}", segment(participant_id)), token).await
+}
+
 /// Erases a participant (agency admins of the owning organization).
 pub async fn erase_participant(token: Option<&str>, id: &str, body: &ErasureInput) -> Result<ErasureReceipt, ApiError> {
     api::post(&format!("/api/v1/participants/{}/erasure", segment(id)), token, body).await

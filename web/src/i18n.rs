@@ -326,6 +326,7 @@ messages! {
     ReviewOn => "Go over it again on", "À revoir le";
     RevisionOf => "Revision", "Révision";
     TheirCopy => "Their own copy, to print", "Sa propre copie, à imprimer";
+    TheirRecords => "Everything we hold about them, to print", "Tout ce que nous détenons sur la personne, à imprimer";
     CopyNamesUs => "Name our organization on it (only if they choose)", "Y nommer notre organisme (seulement si la personne le veut)";
     EraseRecord => "Erase this record", "Effacer ce dossier";
     EraseIntro => "Only when the participant asks, or the record was made in error. Everything kept about them is destroyed, with what referrals shared; this cannot be undone.", "Seulement si la personne le demande, ou si le dossier a été créé par erreur. Tout ce qui la concerne est détruit, avec ce que les orientations ont partagé; c'est irréversible.";

@@ -167,6 +167,15 @@ pub fn ParticipantPage() -> impl IntoView {
     let message = RwSignal::new(None::<(Msg, bool)>);
     let notify = Callback::new(move |m: (Msg, bool)| message.set(Some(m)));
     let go = move |path: String| navigate(&path, NavigateOptions { replace: true, ..Default::default() });
+    // Their own copy of everything held: printed from a hidden frame, never saved here.
+    let print_records = move |_| {
+        let (token, id, lang) = (session.token(), id.get_untracked(), i18n.0.get_untracked().tag());
+        spawn_local(async move {
+            if let Err(e) = client::print_own_records(token.as_deref(), &id, lang).await {
+                message.set(Some((problem_message(e.code), true)));
+            }
+        });
+    };
     // A change of consent is a new consent that supersedes this one, captured afresh.
     let change = Callback::new({
         let go = go.clone();
@@ -202,6 +211,7 @@ pub fn ParticipantPage() -> impl IntoView {
                                         <button type="button" class="link" on:click={let (go, refer) = (go.clone(), refer.clone()); move |_| go(refer.clone())}>{i18n.t(Msg::Refer)}</button>
                                         <button type="button" class="link" on:click={let (go, consent) = (go.clone(), consent.clone()); move |_| go(consent.clone())}>{i18n.t(Msg::RecordConsent)}</button>
                                         <button type="button" class="link" on:click={let (go, report) = (go.clone(), report.clone()); move |_| go(report.clone())}>{i18n.t(Msg::DisclosureReport)}</button>
+                                        <button type="button" class="link" on:click=print_records>{i18n.t(Msg::TheirRecords)}</button>
                                     </div>
                                 </Show>
                             </article>
