@@ -37,7 +37,8 @@ kill $SERVER; wait $SERVER 2>/dev/null || true
 serve 180
 sweeping=$(p99 "$(token outreach_worker@youth-outreach-halifax.demo)")
 kill $SERVER; wait $SERVER 2>/dev/null || true
-longest=$(grep -o 'ms=[0-9]*' "$WORK/retention-serve.log" | cut -d= -f2 | sort -n | tail -1)
+# The log is coloured; its fields read once the escapes are gone.
+longest=$(sed 's/\x1b\[[0-9;]*m//g' "$WORK/retention-serve.log" | grep 'retention sweep' | grep -o ' ms=[0-9]*' | cut -d= -f2 | sort -n | tail -1 || true)
 dropped=$(psql "$url" -tAc "SELECT $snapshots - count(*) FROM referrals WHERE snapshot_sealed IS NOT NULL")
 echo "| referrals | snapshots to drop | dropped during the run | longest transaction | search p99 idle | search p99 sweeping |"
 echo "|---|---|---|---|---|---|"
