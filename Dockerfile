@@ -15,7 +15,8 @@ FROM debian:bookworm-slim
 # pg_restore for `harbour backup` / `restore` (15, the compose file's server version).
 RUN apt-get update && apt-get install -y --no-install-recommends ca-certificates libssl3 postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/* \
- && useradd --system --home /var/lib/harbour --create-home harbour
+ && useradd --system --home /var/lib/harbour --create-home harbour \
+ && install -d -o harbour /var/lib/harbour/ledger
 COPY --from=build /out/harbour /usr/local/bin/harbour
 COPY --from=build /out/web /usr/share/harbour/web
 USER harbour
