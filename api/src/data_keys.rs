@@ -79,14 +79,43 @@ pub fn opened(keyring: &Keyring, participant_id: &ParticipantId, stored: Option<
 /// The participant's key, made and stored now if they have none yet (a participant
 /// recorded before keys existed): for writing. Call in the write's transaction.
 pub fn for_writing(conn: &mut DbConn, keyring: &Keyring, participant_id: &ParticipantId) -> Result<ParticipantKey, ApiError> {
-    if let Some(sealed) = stored(conn, participant_id)? {
-        return Ok(opened(keyring, participant_id, Some(&sealed))?);
+    let stored = stored(conn, participant_id)?;
+    for_writing_from(conn, keyring, participant_id, stored.as_deref())
+}
+
+/// Like [`for_writing`], with the stored key already read (a participant's record
+/// carries it): no second read of it.
+pub fn for_writing_from(conn: &mut DbConn, keyring: &Keyring, participant_id: &ParticipantId, stored: Option<&str>) -> Result<ParticipantKey, ApiError> {
+    if let Some(sealed) = stored {
+        return Ok(opened(keyring, participant_id, Some(sealed))?);
     }
+    let (key, new) = fresh(keyring, participant_id);
+    new.store(conn)?;
+    Ok(key)
+}
+
+/// A new key for a participant, and the row that stores it: sealing can start before
+/// the participant's row exists, which the stored key refers to.
+pub fn fresh(keyring: &Keyring, participant_id: &ParticipantId) -> (ParticipantKey, NewKey) {
     let (key, sealed) = keyring.new_data_key(&aad(participant_id));
-    diesel::insert_into(participant_keys::table)
-        .values((participant_keys::participant_id.eq(participant_id), participant_keys::key_sealed.eq(&sealed), participant_keys::created_at.eq(Utc::now().naive_utc())))
-        .execute(conn)?;
-    Ok(ParticipantKey { key: Some(key), keyring: keyring.clone() })
+    (ParticipantKey { key: Some(key), keyring: keyring.clone() }, NewKey { participant_id: participant_id.clone(), sealed })
+}
+
+/// A key made by [`fresh`], to store in the transaction that records its participant.
+#[derive(Debug)]
+pub struct NewKey {
+    participant_id: ParticipantId,
+    sealed: String,
+}
+
+impl NewKey {
+    /// Stores the key (after the participant's row).
+    pub fn store(&self, conn: &mut DbConn) -> QueryResult<()> {
+        diesel::insert_into(participant_keys::table)
+            .values((participant_keys::participant_id.eq(&self.participant_id), participant_keys::key_sealed.eq(&self.sealed), participant_keys::created_at.eq(Utc::now().naive_utc())))
+            .execute(conn)
+            .map(drop)
+    }
 }
 
 /// The participant's key for reading: values sealed under an erased key do not open.
@@ -94,9 +123,9 @@ pub fn for_reading(conn: &mut DbConn, keyring: &Keyring, participant_id: &Partic
     Ok(opened(keyring, participant_id, stored(conn, participant_id)?.as_deref())?)
 }
 
-/// Destroys a participant's key (their erasure): returns whether there was one.
-pub fn destroy(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<bool> {
-    diesel::delete(participant_keys::table.find(participant_id)).execute(conn).map(|n| n == 1)
+/// Destroys a participant's key (their erasure; one recorded before keys has none).
+pub fn destroy(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<()> {
+    diesel::delete(participant_keys::table.find(participant_id)).execute(conn).map(drop)
 }
 
 /// Re-seals every stored key not under the keyring's current key; returns how many.

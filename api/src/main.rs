@@ -217,8 +217,20 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
             Ok(())
         }
         Command::Restore { file, ledger, confirm } => {
+            // A ledger named on the command line must be there: a mistyped path would
+            // re-apply nothing and bring erased participants back. A configured one may
+            // not exist yet (no erasure since it was set).
+            if let Some(path) = ledger.as_deref().filter(|p| !p.is_file()) {
+                return Err(format!("no erasure ledger at {}: nothing was restored", path.display()));
+            }
+            let ledger = ledger.or_else(|| settings.erasure_ledger.clone());
+            match ledger.as_deref() {
+                Some(path) if !path.is_file() => eprintln!("No erasure ledger file at {} yet: only the replaced database's erasures are re-applied.", path.display()),
+                None => eprintln!("HARBOUR_ERASURE_LEDGER is not set: only the replaced database's erasures are re-applied."),
+                Some(_) => {}
+            }
             confirm.granted(&format!("This replaces the whole database with the backup in {}.", file.display()))?;
-            restore(&settings, &file, ledger.as_deref().or(settings.erasure_ledger.as_deref()))
+            restore(&settings, &file, ledger.as_deref())
         }
         Command::Audit(Audit::Verify { checkpoint }) => {
             let checkpoint = checkpoint.as_deref().map(harbour::audit::checkpoint::read_file).transpose()?;

@@ -55,6 +55,11 @@ impl ParticipantRecord {
     pub fn key(&self, keyring: &Keyring) -> Result<ParticipantKey, CryptoError> {
         data_keys::opened(keyring, &self.row.id, self.key_sealed.as_deref())
     }
+
+    /// The participant's key for writing (made now if they have none yet).
+    pub fn key_for_writing(&self, conn: &mut DbConn, keyring: &Keyring) -> Result<ParticipantKey, crate::error::ApiError> {
+        data_keys::for_writing_from(conn, keyring, &self.row.id, self.key_sealed.as_deref())
+    }
 }
 
 /// One participant, unless erased: an erased participant is no one's to read.
@@ -153,11 +158,6 @@ pub fn erase(conn: &mut DbConn, id: &ParticipantId, now: NaiveDateTime) -> Query
         ))
         .execute(conn)
         .map(|n| n == 1)
-}
-
-/// The organization that recorded a participant, erased or not.
-pub fn owner(conn: &mut DbConn, id: &ParticipantId) -> QueryResult<Option<OrganizationId>> {
-    participants::table.find(id).select(participants::organization_id).first(conn).optional()
 }
 
 /// Whether this user belongs to this organization and is active (a valid primary contact).

@@ -36,10 +36,11 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ParticipantInpu
             let now = Utc::now().naive_utc();
             let id = ParticipantId::from(uuid::Uuid::new_v4().to_string());
             let mut row = build_row(&input, Stamp { id: &id, organization_id: &organization_id, actor: &actor, created_by: &actor, created_at: now, version: 1 });
+            let (key, new_key) = data_keys::fresh(&keys, &id);
+            seal_fields(&mut row, &input, &key)?;
             repo::insert(conn, &row)?;
-            // The row first: the key refers to it.
-            seal_fields(&mut row, &input, &data_keys::for_writing(conn, &keys, &id)?)?;
-            repo::update(conn, &row, row.version)?;
+            // After the row: the stored key refers to it.
+            new_key.store(conn)?;
             audit::record(conn, &accessor, &written(AuditAction::ParticipantCreate, &id))?;
             repo::find(conn, &id)?.ok_or_else(|| ParticipantError::from(ApiError::Internal("a participant vanished while being recorded".into())))
         })
@@ -97,7 +98,7 @@ pub async fn update(state: &AppState, accessor: Accessor, id: ParticipantId, ver
                 version: version + 1,
             };
             let mut row = build_row(&input, stamp);
-            seal_fields(&mut row, &input, &data_keys::for_writing(conn, &keys, &id)?)?;
+            seal_fields(&mut row, &input, &existing.key_for_writing(conn, &keys)?)?;
             row.updated_at = Utc::now().naive_utc();
             if !repo::update(conn, &row, version)? {
                 return Err(ParticipantError::Stale);

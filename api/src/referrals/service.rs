@@ -157,7 +157,7 @@ fn dispatch(
     };
     let snapshot = participants::shaped(keyring, participant, &access)?;
     let json = serde_json::to_vec(&snapshot).map_err(|e| ApiError::Internal(e.to_string()))?;
-    row.snapshot_sealed = Some(data_keys::for_writing(conn, keyring, &row.participant_id)?.seal(&json, &snapshot_aad(&row.id))?);
+    row.snapshot_sealed = Some(participant.key_for_writing(conn, keyring)?.seal(&json, &snapshot_aad(&row.id))?);
     row.consent_id = access.consent_id().cloned();
     enter(row, ReferralStatus::Sent, now.naive_utc());
     row.sent_at = Some(now.naive_utc());
@@ -406,9 +406,6 @@ pub fn redact_for_erasure(conn: &mut DbConn, participant_id: &ParticipantId, by:
     repo::erase_words(conn, &ids)?;
     for mut row in affected.iter().cloned() {
         let version = row.version;
-        row.snapshot_sealed = None;
-        row.needs_note = None;
-        row.safe_contact_instructions = None;
         row.redacted_at = Some(now);
         row.version += 1;
         row.updated_at = now;

@@ -105,8 +105,7 @@ pub async fn write(state: &AppState, accessor: Accessor, participant_id: Partici
     state
         .db
         .transaction(move |conn| {
-            owner_access(conn, &accessor, &participant_id)?;
-            let key = data_keys::for_writing(conn, &keyring, &participant_id)?;
+            let key = owner_access(conn, &accessor, &participant_id)?.key_for_writing(conn, &keyring)?;
             if repo::current_revision(conn, &participant_id)? != expected {
                 return Err(SafetyPlanError::Stale);
             }
