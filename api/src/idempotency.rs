@@ -45,6 +45,9 @@ struct Record {
     etag: Option<String>,
     body_sealed: Option<String>,
     created_at: NaiveDateTime,
+    /// The request that first used the key, by which an erasure finds the responses kept
+    /// about its participant (the audit trail names the request).
+    request_id: Option<String>,
 }
 
 /// What to do with a request that carries a key.
@@ -86,9 +89,10 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
     let body = body.freeze();
     let hash = request_hash(req.method().as_str(), &req.uri().to_string(), &body);
 
+    let request_id = req.extensions().get::<crate::http::RequestId>().map(|id| id.0.clone());
     let claim = {
         let (scope, key, hash) = (scope.clone(), key.clone(), hash.clone());
-        state.db.transaction(move |conn| claim(conn, &scope, &key, &hash)).await
+        state.db.transaction(move |conn| claim(conn, &scope, &key, &hash, request_id)).await
     };
     match claim {
         Err(e) => return Ok(refuse(req, e)),
@@ -141,7 +145,7 @@ pub async fn idempotency(mut req: ServiceRequest, next: Next<impl MessageBody + 
 }
 
 /// Takes the key for this request, or finds what it was used for.
-fn claim(conn: &mut DbConn, scope: &str, key: &str, hash: &str) -> Result<Claim, ApiError> {
+fn claim(conn: &mut DbConn, scope: &str, key: &str, hash: &str, request_id: Option<String>) -> Result<Claim, ApiError> {
     let now = Utc::now().naive_utc();
     diesel::delete(idempotency_records::table.filter(idempotency_records::created_at.lt(now - KEEP_FOR))).execute(conn)?;
     let existing = idempotency_records::table.find((scope, key)).select(Record::as_select()).first(conn).optional()?;
@@ -168,6 +172,7 @@ fn claim(conn: &mut DbConn, scope: &str, key: &str, hash: &str) -> Result<Claim,
                 etag: None,
                 body_sealed: None,
                 created_at: now,
+                request_id,
             };
             diesel::insert_into(idempotency_records::table).values(&record).execute(conn)?;
             Ok(Claim::Fresh)

@@ -452,6 +452,7 @@ diesel::table! {
         etag -> Nullable<Text>,
         body_sealed -> Nullable<Text>,
         created_at -> Timestamp,
+        request_id -> Nullable<Text>,
     }
 }
 

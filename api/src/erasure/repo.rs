@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use harbour_types::{ErasureMethod, ErasureReason, OrganizationId, ParticipantId, Role};
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{consents, erasures, organizations, participants, referrals, safety_plan_revisions, user_roles, users};
+use crate::db::schema::{audit_events, consents, erasures, idempotency_records, organizations, participants, referrals, safety_plan_revisions, user_roles, users};
 use crate::db::DbConn;
 
 /// A row of `erasures`: an entry of the ledger (also a line of its file, [`super::ledger`]).
@@ -52,6 +52,15 @@ pub fn page(conn: &mut DbConn, organization_id: Option<&OrganizationId>, offset:
 /// The whole ledger, oldest first (for a restore to re-apply).
 pub fn all(conn: &mut DbConn) -> QueryResult<Vec<ErasureRow>> {
     erasures::table.order(erasures::erased_at.asc()).select(ErasureRow::as_select()).load(conn)
+}
+
+/// Deletes the responses kept for replay (`crate::idempotency`) of every request that read
+/// or wrote the participant's data — the audit trail names those requests — since such a
+/// response (a participant recorded, a search's aliases) would otherwise outlive the
+/// erasure by up to a day. Returns how many.
+pub fn forget_replays_about(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<usize> {
+    let requests = audit_events::table.filter(audit_events::participant_id.eq(participant_id)).filter(audit_events::request_id.is_not_null()).select(audit_events::request_id);
+    diesel::delete(idempotency_records::table.filter(idempotency_records::request_id.eq_any(requests))).execute(conn)
 }
 
 /// Whether the ledger has this participant.

@@ -6,7 +6,7 @@
 //! after, or brought back by restoring one taken before.
 
 use diesel::prelude::*;
-use harbour::db::schema::{consent_evidence, consents, participant_keys, participants, referrals, safety_plan_revisions};
+use harbour::db::schema::{consent_evidence, consents, idempotency_records, participant_keys, participants, referrals, safety_plan_revisions};
 use harbour::db::Backend;
 use harbour_tests::{on_both_backends, problem, SpareDatabase, TestApp};
 use harbour_types::{ParticipantId, Role};
@@ -114,10 +114,16 @@ async fn an_erasure_destroys_the_key_and_every_copy(app: TestApp) {
     assert!(before.contains("Marigold") && before.contains("Marigold texts after 3 pm only"), "the dump shows what the database holds");
     assert!(SEALED.iter().all(|w| !before.contains(w)), "sealed words are not in the clear");
 
+    // Searches a phone may replay: their kept answers hold the aliases found.
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    for alias in SEARCHED {
+        assert_eq!(replayable_search(&app, &outreach_a, alias).await.0, 1);
+        assert_eq!(replayable_search(&app, &outreach_a, alias).await, (1, true), "a search sent again is replayed");
+    }
+
     // Only an agency admin of A, with how and why the participant asked.
     let path = format!("/api/v1/participants/{id}/erasure");
     let asked = json!({"method": "in_person", "reason": "participant_request"});
-    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
     problem(app.post(&path, &outreach_a, &asked).await, 403).await;
     problem(app.post(&path, &admin_b, &asked).await, 404).await;
     problem(app.post(&path, &app.token(Role::SystemAdmin, 'a').await, &asked).await, 403).await;
@@ -161,6 +167,12 @@ async fn an_erasure_destroys_the_key_and_every_copy(app: TestApp) {
     problem(app.get(&format!("/api/v1/participants/{id}/own-records"), &outreach_a).await, 404).await;
     let found: Value = app.post("/api/v1/participants/search", &outreach_a, &json!({"alias": ""})).await.json().await.unwrap();
     assert_eq!(found["total_items"], 1, "only the other participant is found: {found}");
+    // The kept answer that named them is gone too: sent again, the search runs afresh.
+    assert_eq!(replayable_search(&app, &outreach_a, "Marigold").await, (0, false));
+    assert_eq!(replayable_search(&app, &outreach_a, "Bramble").await, (1, true), "the other participant's kept answer stays");
+    let db = app.db.clone();
+    let kept_answers: i64 = tokio::task::spawn_blocking(move || idempotency_records::table.filter(idempotency_records::key.like("search-%")).count().get_result(&mut db.get().unwrap()).unwrap()).await.unwrap();
+    assert_eq!(kept_answers, 2, "Bramble's answer and the fresh one for Marigold");
     let intake_b = app.token(Role::IntakeWorker, 'b').await;
     let seen: Value = app.get(&format!("/api/v1/referrals/{referral_id}"), &intake_b).await.json().await.unwrap();
     assert!(seen.get("participant").is_none_or(Value::is_null), "{seen}");
@@ -203,6 +215,27 @@ async fn an_erasure_destroys_the_key_and_every_copy(app: TestApp) {
     let logs = String::from_utf8_lossy(&crate::audit::captured_logs().lock().unwrap()).into_owned();
     assert!(logs.contains("/api/v1/participants/{id}/erasure"), "the capture saw the server's request lines");
     assert!(!logs.contains("Marigold") && PLAIN.iter().chain(&SEALED).all(|w| !logs.contains(w)), "a log line carries what was erased");
+}
+
+/// The aliases searched with a key.
+const SEARCHED: [&str; 2] = ["Marigold", "Bramble"];
+
+/// A participant search by alias with an `Idempotency-Key` of its own: how many it found,
+/// and whether the answer was a replay.
+async fn replayable_search(app: &TestApp, token: &str, alias: &str) -> (u64, bool) {
+    let response = app
+        .request(reqwest::Method::POST, "/api/v1/participants/search")
+        .bearer_auth(token)
+        // Not the alias itself: keys are kept in the clear.
+        .header("idempotency-key", format!("search-{}", SEARCHED.iter().position(|a| *a == alias).unwrap()))
+        .json(&json!({"alias": alias}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let replayed = response.headers().contains_key("idempotent-replayed");
+    let found: Value = response.json().await.unwrap();
+    (found["total_items"].as_u64().unwrap(), replayed)
 }
 
 fn count(text: &str, word: &str) -> usize {
