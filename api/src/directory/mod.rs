@@ -5,6 +5,7 @@
 
 pub mod caching;
 pub mod curation;
+pub mod details;
 pub mod error;
 pub mod handlers;
 pub mod nearby;

@@ -11,6 +11,7 @@ use harbour_types::{
 use super::nearby::{stored_postcode, PostcodeArea};
 use super::repo::{self, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceAggregate, ServiceChanges, ServiceChildren, ServiceFilter, ServiceRow, TermRow};
 use super::search::{self, hours::{self, Hours}, DirectorySearch};
+use super::details;
 use super::visibility::{redact, Viewer};
 use crate::auth::{Permission, Principal};
 use crate::db::DbConn;
@@ -57,7 +58,7 @@ pub fn location_dto(row: &LocationRow) -> Location {
         longitude: row.longitude,
         addresses,
         intake_instructions: row.intake_instructions.clone(),
-        accessibility: row.accessibility.clone(),
+        accessibility: details::accessibility_of(&row.id, row.accessibility.as_deref()),
         version: row.version,
     }
 }
@@ -154,7 +155,7 @@ pub fn service_dto(aggregate: &ServiceAggregate, viewer: Viewer<'_>, time_zone: 
             .map(|code| Language { id: language_id(&row.id, code), service_id: row.id.clone(), code: code.clone() })
             .collect(),
         free: row.free,
-        required_documents: row.required_documents.clone(),
+        required_documents: details::documents_of(&row.id, row.required_documents.as_deref()),
         open_24_7: row.open_24_7,
         open_now,
         opens_next_at,
@@ -306,7 +307,7 @@ fn children(service_id: &str, input: &ServiceInput) -> ServiceChildren {
     }
 }
 
-fn changes(input: &ServiceInput) -> ServiceChanges {
+fn changes(service_id: &str, input: &ServiceInput) -> ServiceChanges {
     let text = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     ServiceChanges {
         name: input.name.trim().to_owned(),
@@ -323,7 +324,7 @@ fn changes(input: &ServiceInput) -> ServiceChanges {
         eligibility_description: text(&input.eligibility_description),
         minimum_age: input.minimum_age,
         maximum_age: input.maximum_age,
-        required_documents: text(&input.required_documents),
+        required_documents: details::kept(&details::documents_typed(service_id, &input.required_documents)),
         open_24_7: input.open_24_7,
     }
 }
@@ -343,7 +344,7 @@ pub async fn create(state: &AppState, search: &DirectorySearch, principal: &Prin
             check_references(conn, &organization_id, &input)?;
             let id = uuid::Uuid::new_v4().to_string();
             let at = now();
-            let c = changes(&input);
+            let c = changes(&id, &input);
             let row = ServiceRow {
                 id: id.clone(),
                 organization_id,
@@ -399,7 +400,7 @@ pub async fn update(state: &AppState, search: &DirectorySearch, principal: &Prin
         .transaction(move |conn| {
             let row = editable(conn, &principal_for_tx, &id)?;
             check_references(conn, &row.organization_id, &input)?;
-            if !repo::update_service(conn, &id, expected_version, &changes(&input), &user, now())? {
+            if !repo::update_service(conn, &id, expected_version, &changes(&id, &input), &user, now())? {
                 return Err(DirectoryError::Stale);
             }
             repo::replace_children(conn, &id, &children(&id, &input))?;
@@ -438,6 +439,7 @@ pub async fn set_capacity(state: &AppState, search: &DirectorySearch, principal:
 /// The row for a location saved from `input`, over the `previous` one when it is replaced.
 fn location_row(id: String, organization_id: OrganizationId, input: &LocationInput, version: i32, created_at: NaiveDateTime, by: String, previous: Option<&LocationRow>) -> LocationRow {
     let text = |s: &Option<String>| s.as_ref().map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let accessibility = details::kept(&details::accessibility_typed(&id, &input.accessibility));
     LocationRow {
         id,
         organization_id,
@@ -451,7 +453,7 @@ fn location_row(id: String, organization_id: OrganizationId, input: &LocationInp
         country: "CA".into(),
         latitude: input.latitude,
         longitude: input.longitude,
-        accessibility: text(&input.accessibility),
+        accessibility,
         intake_instructions: text(&input.intake_instructions),
         version,
         created_at,

@@ -47,7 +47,7 @@ pub fn redact(mut location: Location, viewer: Viewer<'_>) -> Location {
         location.latitude = None;
         location.longitude = None;
         location.addresses.clear();
-        location.accessibility = None;
+        location.accessibility.clear();
         location.version = 0;
     }
     location

@@ -23,6 +23,7 @@ use harbour_types::{
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::directory::details;
 use crate::directory::nearby::stored_postcode;
 use crate::directory::repo::{self, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
 use crate::directory::service::{category_taxonomy, region_dto, service_dto, term_dto};
@@ -305,9 +306,64 @@ struct LocationRecord {
     #[serde(default)]
     intake_instructions: Option<String>,
     #[serde(default)]
-    accessibility: Option<String>,
+    accessibility: Listed<AccessibilityRecord>,
     #[serde(default)]
     version: Option<i32>,
+}
+
+/// A list HSDS gives as objects; also a single text, as Harbour's own exports wrote
+/// required documents and accessibility before they were objects.
+#[derive(Debug, Default, Deserialize)]
+#[serde(untagged)]
+enum Listed<T> {
+    Objects(Vec<T>),
+    Text(String),
+    #[default]
+    None,
+}
+
+#[derive(Debug, Deserialize)]
+struct DocumentRecord {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    document: Option<String>,
+    #[serde(default)]
+    uri: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct AccessibilityRecord {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    details: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+}
+
+/// A service's documents as kept.
+fn documents_kept(service_id: &str, listed: Listed<DocumentRecord>) -> Option<String> {
+    let documents = match listed {
+        Listed::Objects(records) => records.into_iter().map(|d| details::document(service_id, d.id, d.document.as_deref(), d.uri.as_deref())).collect(),
+        Listed::Text(text) => vec![details::document(service_id, None, Some(&text), None)],
+        Listed::None => Vec::new(),
+    };
+    details::kept(&details::distinct_by_id(documents.into_iter(), |d| &d.id))
+}
+
+/// A location's accessibility as kept.
+fn accessibility_kept(location_id: &str, listed: Listed<AccessibilityRecord>) -> Option<String> {
+    let entries = match listed {
+        Listed::Objects(records) => {
+            records.into_iter().filter_map(|a| details::accessibility(location_id, a.id, a.description.as_deref(), a.details.as_deref(), a.url.as_deref())).collect()
+        }
+        Listed::Text(text) => details::accessibility(location_id, None, Some(&text), None, None).into_iter().collect(),
+        Listed::None => Vec::new(),
+    };
+    details::kept(&details::distinct_by_id(entries.into_iter(), |a| &a.id))
 }
 
 #[derive(Debug, Deserialize)]
@@ -388,7 +444,7 @@ struct ServiceRecord {
     #[serde(default = "yes")]
     free: bool,
     #[serde(default)]
-    required_documents: Option<String>,
+    required_documents: Listed<DocumentRecord>,
     #[serde(default)]
     open_24_7: bool,
     #[serde(default = "yes")]
@@ -604,7 +660,7 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
             country: address.and_then(|a| a.country).unwrap_or_else(|| "CA".into()),
             latitude: l.latitude,
             longitude: l.longitude,
-            accessibility: l.accessibility,
+            accessibility: accessibility_kept(&l.id, l.accessibility),
             intake_instructions: l.intake_instructions,
             version: l.version.unwrap_or(1),
             created_at: now,
@@ -686,7 +742,7 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
         eligibility_description: s.eligibility_description,
         minimum_age: s.minimum_age,
         maximum_age: s.maximum_age,
-        required_documents: s.required_documents,
+        required_documents: documents_kept(&s.id, s.required_documents),
         open_24_7: s.open_24_7,
         capacity_status: capacity.status,
         capacity_available: capacity.available,

@@ -195,7 +195,7 @@ const ATTRIBUTES: Table = Table {
 };
 
 const REQUIRED_DOCUMENTS: Table =
-    Table { resource: "required_document", file: "required_documents.csv", primary_key: &["id"], columns: &[col("id", Text), col("service_id", Text), col("document", Text)] };
+    Table { resource: "required_document", file: "required_documents.csv", primary_key: &["id"], columns: &[col("id", Text), col("service_id", Text), col("document", Text), col("uri", Text)] };
 
 const SERVICE_AT_LOCATIONS: Table = Table {
     resource: "service_at_location",
@@ -239,7 +239,7 @@ const ADDRESSES: Table = Table {
 };
 
 const ACCESSIBILITY: Table =
-    Table { resource: "accessibility", file: "accessibility.csv", primary_key: &["id"], columns: &[col("id", Text), col("location_id", Text), col("description", Text)] };
+    Table { resource: "accessibility", file: "accessibility.csv", primary_key: &["id"], columns: &[col("id", Text), col("location_id", Text), col("description", Text), col("details", Text), col("url", Text)] };
 
 /// Every table, in the order `datapackage.json` lists them.
 const TABLES: [&Table; 15] = [
@@ -378,16 +378,13 @@ pub fn write(dir: &Path, directory: &Directory) -> Result<BTreeMap<&'static str,
         let service = to_value(service)?;
         let id = cell(service.get("id"), Text);
         sheets.add(&SERVICES, &service);
-        for (table, array) in [(&PHONES, "phones"), (&SCHEDULES, "schedules"), (&SCHEDULE_EXCEPTIONS, "schedule_exceptions"), (&LANGUAGES, "languages")] {
+        for (table, array) in [(&PHONES, "phones"), (&SCHEDULES, "schedules"), (&SCHEDULE_EXCEPTIONS, "schedule_exceptions"), (&LANGUAGES, "languages"), (&REQUIRED_DOCUMENTS, "required_documents")] {
             sheets.add_children(table, &service, array);
         }
         for category in service.get("categories").and_then(Value::as_array).into_iter().flatten() {
             let term = cell(category.get("id"), Text);
             let attribute = json!({ "id": format!("{id}/{term}"), "link_id": id, "taxonomy_term_id": term, "link_type": CATEGORY_LINK_TYPE, "link_entity": "service" });
             sheets.add(&ATTRIBUTES, &attribute);
-        }
-        if let Some(document) = service.get("required_documents").filter(|d| !d.is_null()) {
-            sheets.add(&REQUIRED_DOCUMENTS, &json!({ "id": id, "service_id": id, "document": document }));
         }
         for link in service.get("service_at_locations").and_then(Value::as_array).into_iter().flatten() {
             sheets.add(&SERVICE_AT_LOCATIONS, link);
@@ -396,13 +393,14 @@ pub fn write(dir: &Path, directory: &Directory) -> Result<BTreeMap<&'static str,
             }
         }
     }
-    for (id, location) in &locations {
+    for location in locations.values() {
         sheets.add(&LOCATIONS, location);
         for address in location.get("addresses").and_then(Value::as_array).into_iter().flatten() {
             sheets.add(&ADDRESSES, address);
         }
-        if let Some(description) = location.get("accessibility").filter(|a| !a.is_null()) {
-            sheets.add(&ACCESSIBILITY, &json!({ "id": id, "location_id": id, "description": description }));
+        // Served with the location's id in each entry.
+        for accessibility in location.get("accessibility").and_then(Value::as_array).into_iter().flatten() {
+            sheets.add(&ACCESSIBILITY, accessibility);
         }
     }
     let mut counts = BTreeMap::new();
@@ -561,7 +559,7 @@ pub fn read(dir: &Path, report: &mut ImportReport) -> Records {
         Ok(())
     });
     locations.attach(&ACCESSIBILITY, read_table(dir, &ACCESSIBILITY, report), "location_id", report, |location, accessibility| {
-        location.insert("accessibility".into(), Value::String(text_of(&accessibility, "description").to_owned()));
+        push(location, "accessibility", accessibility);
         Ok(())
     });
     let mut places: HashMap<String, Result<Value, String>> = HashMap::new();
@@ -578,7 +576,7 @@ pub fn read(dir: &Path, report: &mut ImportReport) -> Records {
     }
 
     let mut services = Parents::new(&SERVICES, read_table(dir, &SERVICES, report));
-    for (table, array) in [(&PHONES, "phones"), (&SCHEDULES, "schedules"), (&SCHEDULE_EXCEPTIONS, "schedule_exceptions"), (&LANGUAGES, "languages")] {
+    for (table, array) in [(&PHONES, "phones"), (&SCHEDULES, "schedules"), (&SCHEDULE_EXCEPTIONS, "schedule_exceptions"), (&LANGUAGES, "languages"), (&REQUIRED_DOCUMENTS, "required_documents")] {
         services.attach(table, read_table(dir, table, report), "service_id", report, |service, child| {
             push(service, array, child);
             Ok(())
@@ -592,15 +590,6 @@ pub fn read(dir: &Path, report: &mut ImportReport) -> Records {
             }
             other => Err(format!("an attribute of a {other}: Harbour files only services under taxonomy terms")),
         }
-    });
-    services.attach(&REQUIRED_DOCUMENTS, read_table(dir, &REQUIRED_DOCUMENTS, report), "service_id", report, |service, document| {
-        let document = text_of(&document, "document");
-        let all = match service.get("required_documents").and_then(Value::as_str) {
-            Some(earlier) => format!("{earlier}; {document}"),
-            None => document.to_owned(),
-        };
-        service.insert("required_documents".into(), Value::String(all));
-        Ok(())
     });
     services.attach(&SERVICE_AT_LOCATIONS, read_table(dir, &SERVICE_AT_LOCATIONS, report), "service_id", report, |service, link| {
         let location_id = text_of(&link, "location_id");

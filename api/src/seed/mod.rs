@@ -13,12 +13,13 @@ pub use synthetic::seed_synthetic;
 
 use chrono::{Datelike, Utc};
 use diesel::prelude::*;
-use harbour_types::{OrganizationId, PhoneKind, Role};
+use harbour_types::{AccessibilityInput, OrganizationId, PhoneKind, RequiredDocumentInput, Role};
 use secrecy::ExposeSecret;
 
 use crate::auth::password;
 use crate::config::{Mode, Settings};
 use crate::db::schema::{organization_regions, organizations, users};
+use crate::directory::details;
 use crate::directory::repo::{self as directory_repo, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
 use crate::db::{Db, DbConn, DbError};
 use crate::organizations::repo::OrganizationRow;
@@ -232,8 +233,11 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
 fn demo_location(org: &demo_data::DemoOrganization, org_id: &OrganizationId, now: chrono::NaiveDateTime) -> LocationRow {
     let (_, town, postal_code, latitude, longitude) = TOWNS.iter().find(|(region, ..)| Some(region) == org.regions.first()).copied().unwrap_or(TOWNS[0]);
     let confidential = CONFIDENTIAL.contains(&org.slug);
+    let id = new_id();
+    let step_free = AccessibilityInput { description: Some("Step-free entrance".into()), details: None, url: None };
     LocationRow {
-        id: new_id(),
+        accessibility: details::kept(&details::accessibility_typed(&id, &[step_free])),
+        id,
         organization_id: org_id.clone(),
         name: format!("{} – {town}", org.name),
         description: String::new(),
@@ -245,7 +249,6 @@ fn demo_location(org: &demo_data::DemoOrganization, org_id: &OrganizationId, now
         country: "CA".into(),
         latitude: Some(latitude),
         longitude: Some(longitude),
-        accessibility: Some("Step-free entrance".into()),
         intake_instructions: confidential.then(|| "Call the intake line, day or night: staff arrange a safe meeting place.".to_owned()),
         version: 1,
         created_at: now,
@@ -290,7 +293,7 @@ fn demo_service(
         eligibility_description: None,
         minimum_age: org.description.contains("youth").then_some(12),
         maximum_age: org.description.contains("youth").then_some(24),
-        required_documents: Some("None".into()),
+        required_documents: details::kept(&details::documents_typed(id, &[RequiredDocumentInput { document: "None".into(), uri: None }])),
         open_24_7: around_the_clock,
         capacity_status: if housing { capacity } else { CapacityStatus::Accepting },
         capacity_available: housing.then_some(if capacity == CapacityStatus::Accepting { 3 } else { 0 }),

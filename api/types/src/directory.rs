@@ -248,9 +248,9 @@ pub struct Location {
     /// Harbour: how to reach the service when the address is hidden (phone, intake).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intake_instructions: Option<String>,
-    /// Accessibility of the place.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub accessibility: Option<String>,
+    /// How the place can be reached by people with disabilities (empty when hidden).
+    #[serde(default)]
+    pub accessibility: Vec<Accessibility>,
     /// Harbour: the version, also the ETag; 0 when the place is hidden, since its version
     /// would tell when the place changed.
     pub version: i32,
@@ -371,9 +371,9 @@ pub struct Service {
     pub languages: Vec<Language>,
     /// Harbour: free of charge.
     pub free: bool,
-    /// Harbour: what to bring (`none`, `photo ID` …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub required_documents: Option<String>,
+    /// What to bring (HSDS `required_document`s).
+    #[serde(default)]
+    pub required_documents: Vec<RequiredDocument>,
     /// Harbour: open around the clock.
     pub open_24_7: bool,
     /// Harbour: open when this was read, in the partnership's time zone.
@@ -397,6 +397,74 @@ pub struct Service {
     pub verified_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Harbour: the version, also the ETag.
     pub version: i32,
+}
+
+/// A document needed to use a service (HSDS `required_document`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct RequiredDocument {
+    /// Its id: kept from an import, else made from the service and the text, so it
+    /// stays the same while the text does.
+    pub id: String,
+    /// The service.
+    pub service_id: String,
+    /// What the document is (`photo ID`, `none`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+    /// A web link to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uri: Option<String>,
+}
+
+/// A document needed to use a service, to store.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct RequiredDocumentInput {
+    /// What the document is.
+    #[cfg_attr(feature = "server", validate(length(min = 1, max = 500)))]
+    pub document: String,
+    /// A web link to it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(url, length(max = 500)))]
+    pub uri: Option<String>,
+}
+
+/// How a place can be reached by people with disabilities (HSDS `accessibility`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Accessibility {
+    /// Its id: kept from an import, else made from the location and the text.
+    pub id: String,
+    /// The location.
+    pub location_id: String,
+    /// The provision (`step-free entrance`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// More about it (`ramp at the side door`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<String>,
+    /// A web link to more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// How a place can be reached by people with disabilities, to store: at least a
+/// description or details.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]
+pub struct AccessibilityInput {
+    /// The provision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 500)))]
+    pub description: Option<String>,
+    /// More about it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(length(max = 1000)))]
+    pub details: Option<String>,
+    /// A web link to more.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "server", validate(url, length(max = 500)))]
+    pub url: Option<String>,
 }
 
 /// A phone number to store.
@@ -548,10 +616,10 @@ pub struct ServiceInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", validate(range(min = 0, max = 120)))]
     pub maximum_age: Option<i32>,
-    /// What to bring.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", validate(length(max = 500)))]
-    pub required_documents: Option<String>,
+    /// What to bring, in order.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 20), nested))]
+    pub required_documents: Vec<RequiredDocumentInput>,
     /// Open around the clock.
     #[serde(default)]
     pub open_24_7: bool,
@@ -662,10 +730,10 @@ pub struct LocationInput {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", validate(range(min = -180.0, max = 180.0)))]
     pub longitude: Option<f64>,
-    /// Accessibility of the place.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "server", validate(length(max = 1000)))]
-    pub accessibility: Option<String>,
+    /// How the place can be reached by people with disabilities, in order.
+    #[serde(default)]
+    #[cfg_attr(feature = "server", validate(length(max = 20), nested))]
+    pub accessibility: Vec<AccessibilityInput>,
     /// How to reach the service when the address is hidden.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "server", validate(length(max = 1000)))]

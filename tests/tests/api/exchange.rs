@@ -12,13 +12,13 @@ use serde_json::{json, Value};
 
 on_both_backends!(export_import_export_is_identical, bad_records_are_skipped_with_reasons, tabular_round_trip_is_identical, broken_tabular_rows_are_reported);
 
-fn scratch() -> PathBuf {
+pub(crate) fn scratch() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("harbour-hsds-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
-async fn run_export(db: &Db, dir: &Path) {
+pub(crate) async fn run_export(db: &Db, dir: &Path) {
     export_as(db, dir, Format::Json).await;
 }
 
@@ -39,10 +39,11 @@ async fn two_services(app: &TestApp) {
     let org = &app.fixture.org_a;
     for visibility in ["public", "confidential"] {
         let place = json!({"name": format!("{visibility} place"), "visibility": visibility, "address_1": format!("{visibility} 9 Quiet Lane"), "city": "Truro",
-            "latitude": 45.36, "longitude": -63.28, "intake_instructions": "Call first.", "accessibility": "Step-free, \"ramp\", lift"});
+            "latitude": 45.36, "longitude": -63.28, "intake_instructions": "Call first.",
+            "accessibility": [{"description": "Step-free, \"ramp\", lift", "details": "Ring at the side door;\nstaff come out.", "url": "https://example.org/access"}, {"details": "Quiet room"}]});
         let place: Value = app.post(&format!("/api/v1/organizations/{org}/locations"), &admin, &place).await.json().await.unwrap();
         let service = json!({"name": format!("{visibility} service"), "description": "Support,\nday and night.", "minimum_age": 12,
-            "required_documents": "none",
+            "required_documents": [{"document": "Health card, if you have one"}, {"document": "A letter, \"any\" kind", "uri": "https://example.org/letter"}],
             "phones": [{"number": "902-555-0111", "type": "text", "after_hours": true}, {"number": "902-555-0112"}],
             "schedules": [{"byday": "SA", "opens_at": "21:00", "closes_at": "02:00"}],
             "schedule_exceptions": [{"date": "2026-12-25", "description": "Christmas Day"}, {"date": "2026-12-31", "opens_at": "18:00", "closes_at": "01:00"}],
@@ -90,9 +91,15 @@ async fn bad_records_are_skipped_with_reasons(app: TestApp) {
     std::fs::write(dir.join("organizations.json"), json!([{"id": "org-1", "name": "Imported Org", "description": "From elsewhere"}, {"id": "org-2"}]).to_string()).unwrap();
     let good = json!({"id": "svc-good", "organization_id": "org-1", "name": "Good", "status": "active",
         "schedules": [{"byday": "MO,TU", "opens_at": "09:00:00", "closes_at": "17:00"}],
-        "service_at_locations": [{"location": {"id": "loc-good", "name": "Good place"}}]});
+        "required_documents": [{"id": "5b0e3c36-8f0e-4f43-a6a1-7c1b8f9e2d10", "service_id": "svc-good", "document": "Any ID", "uri": "https://example.org/id"}],
+        "service_at_locations": [{"location": {"id": "loc-good", "name": "Good place",
+            "accessibility": [{"id": "0f8c2a4e-3b7d-4c55-9e61-2d4a6b8c0e12", "location_id": "loc-good", "details": "Lift to every floor"}]}}]});
+    // Harbour's own exports wrote each as one text before they were HSDS objects.
+    let older = json!({"id": "svc-older", "organization_id": "org-1", "name": "Older", "status": "active", "required_documents": "none",
+        "service_at_locations": [{"location": {"id": "loc-older", "name": "Older place", "accessibility": "Step-free"}}]});
     let services = json!([
         good,
+        older,
         {"id": "svc-no-name", "organization_id": "org-1", "status": "active"},
         {"id": "svc-unknown-term", "organization_id": "org-1", "name": "X", "status": "active", "attributes": [{"taxonomy_term_id": "no-such-term"}]},
         {"id": "svc-bad-day", "organization_id": "org-1", "name": "Y", "status": "active",
@@ -104,7 +111,7 @@ async fn bad_records_are_skipped_with_reasons(app: TestApp) {
     std::fs::write(dir.join("services.json"), services.to_string()).unwrap();
 
     let report = run_import(&app.db, &dir).await;
-    assert_eq!(report.loaded["services.json"], 1);
+    assert_eq!(report.loaded["services.json"], 2);
     assert_eq!(report.loaded["organizations.json"], 1);
     let reasons: Vec<(String, String)> = report.skipped.iter().map(|s| (s.id.clone().unwrap_or_else(|| s.file.to_owned()), s.reason.clone())).collect();
     let reason_of = |id: &str| reasons.iter().find(|(i, _)| i == id).map(|(_, r)| r.clone()).unwrap_or_else(|| panic!("{id} not reported: {reasons:?}"));
@@ -121,6 +128,12 @@ async fn bad_records_are_skipped_with_reasons(app: TestApp) {
     let good: Value = app.get("/api/v1/services/svc-good", &worker).await.json().await.unwrap();
     assert_eq!(good["schedules"].as_array().unwrap().len(), 2, "MO,TU become two days");
     assert_eq!(good["schedules"][0]["opens_at"], "09:00");
+    // HSDS objects keep their ids; the older single texts become lists of one.
+    assert_eq!(good["required_documents"], json!([{"id": "5b0e3c36-8f0e-4f43-a6a1-7c1b8f9e2d10", "service_id": "svc-good", "document": "Any ID", "uri": "https://example.org/id"}]));
+    assert_eq!(good["service_at_locations"][0]["location"]["accessibility"], json!([{"id": "0f8c2a4e-3b7d-4c55-9e61-2d4a6b8c0e12", "location_id": "loc-good", "details": "Lift to every floor"}]));
+    let older: Value = app.get("/api/v1/services/svc-older", &worker).await.json().await.unwrap();
+    assert_eq!(older["required_documents"][0]["document"], "none");
+    assert_eq!(older["service_at_locations"][0]["location"]["accessibility"][0]["description"], "Step-free");
     let db = app.db.clone();
     let leftover = tokio::task::spawn_blocking(move || harbour::directory::repo::find_location(&mut db.get().unwrap(), "loc-half-written").unwrap()).await.unwrap();
     assert!(leftover.is_none(), "a skipped record leaves nothing behind");
@@ -219,6 +232,12 @@ async fn broken_tabular_rows_are_reported(app: TestApp) {
     assert_eq!(good["minimum_age"], 14);
     assert_eq!(good["phones"][0]["number"], "902-555-0100");
     assert_eq!(good["schedules"][0]["opens_at"], "09:00");
+    // HSDS objects keep their ids; the older single texts become lists of one.
+    assert_eq!(good["required_documents"], json!([{"id": "5b0e3c36-8f0e-4f43-a6a1-7c1b8f9e2d10", "service_id": "svc-good", "document": "Any ID", "uri": "https://example.org/id"}]));
+    assert_eq!(good["service_at_locations"][0]["location"]["accessibility"], json!([{"id": "0f8c2a4e-3b7d-4c55-9e61-2d4a6b8c0e12", "location_id": "loc-good", "details": "Lift to every floor"}]));
+    let older: Value = app.get("/api/v1/services/svc-older", &worker).await.json().await.unwrap();
+    assert_eq!(older["required_documents"][0]["document"], "none");
+    assert_eq!(older["service_at_locations"][0]["location"]["accessibility"][0]["description"], "Step-free");
     assert_eq!(good["service_at_locations"][0]["location"]["addresses"][0]["address_1"], "1 Main St");
     assert_eq!(app.get("/api/v1/services/svc-lost-place", &worker).await.status(), 404, "a service whose place is missing is not loaded without it");
     assert_eq!(app.get("/api/v1/services/svc-bad-phone-row", &worker).await.status(), 200, "a broken phone row is reported; its service loads");

@@ -2,11 +2,12 @@
 //! (kept in `tests/hsds`), formats included, on real responses.
 
 use harbour_tests::{on_both_backends, problem, TestApp};
-use harbour_types::Role;
+use harbour_types::{Role, ServiceAttribute};
 use serde_json::{json, Value};
 
 on_both_backends!(
     directory_output_is_valid_hsds,
+    generated_listings_are_valid_hsds,
     minimal_lists_every_id_and_last_change,
     service_at_locations_take_the_service_filters,
     taxonomy_terms_take_the_hsds_filters,
@@ -395,4 +396,144 @@ async fn service_at_locations_take_search(app: TestApp) {
         let response = app.get(&format!("/api/v1/service_at_locations?{query}"), &outsider).await;
         assert_eq!(problem(response, 422).await["errors"][0]["pointer"], field, "{query}");
     }
+}
+
+/// Text of every kind a partner types: accents, quotes, line breaks, other scripts,
+/// emoji, stray spaces, markup-like characters.
+const PIECES: [&str; 14] = ["Café à l'école", "\"quoted\"", "line\nbreak", "مرحبا", "ᒥᐢᑕᐦᐄᐣ", "🏠 beds", "  spaced  ", "a, b; c", "<b>&amp;</b>", "100%", "tab\there", "Mi'kmaw", "Ç'est ça", "x"];
+
+fn words(rng: &mut impl rand::Rng, most: usize) -> String {
+    let count = rng.gen_range(1..=4);
+    let text: Vec<&str> = (0..count).map(|_| PIECES[rng.gen_range(0..PIECES.len())]).collect();
+    text.join(" ").chars().take(most).collect()
+}
+
+/// Listings generated from a seed — places of each visibility, services with any mix
+/// of the optional fields, lists of every length including none — then every HSDS
+/// endpoint and the HSDS export, as each kind of reader gets them, validated against the
+/// official schemas (objects and list items). The seed is in every failure message.
+async fn generated_listings_are_valid_hsds(app: TestApp) {
+    use rand::{Rng as _, SeedableRng as _};
+    let seed: u64 = std::env::var("HARBOUR_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let days = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
+    let categories = [app.fixture.housing.clone(), app.fixture.emergency_shelter.clone()];
+    for org in ['a', 'b'] {
+        let admin = app.token(Role::AgencyAdmin, org).await;
+        let org_id = if org == 'a' { &app.fixture.org_a } else { &app.fixture.org_b };
+        let mut places = Vec::new();
+        for _ in 0..rng.gen_range(1..=3) {
+            let accessibility: Vec<Value> = (0..rng.gen_range(0..=3))
+                .map(|n| {
+                    let mut entry = json!({});
+                    if n % 2 == 0 || rng.gen_bool(0.5) {
+                        entry["description"] = json!(words(&mut rng, 500));
+                    }
+                    if n % 2 == 1 || rng.gen_bool(0.5) {
+                        entry["details"] = json!(words(&mut rng, 1000));
+                    }
+                    if rng.gen_bool(0.3) {
+                        entry["url"] = json!(format!("https://example.org/access/{n}?q=1"));
+                    }
+                    entry
+                })
+                .collect();
+            let visibility = ["public", "partners", "confidential"][rng.gen_range(0..3)];
+            let mut place = json!({"name": words(&mut rng, 190) + " place", "visibility": visibility, "accessibility": accessibility});
+            if rng.gen_bool(0.7) {
+                place["address_1"] = json!(format!("{} {}", rng.gen_range(1..999), words(&mut rng, 150)));
+                place["city"] = json!(["Truro", "Halifax", "Sydney", "Yarmouth"][rng.gen_range(0..4)].to_owned());
+                if rng.gen_bool(0.5) {
+                    place["postal_code"] = json!(["B3H 1A1", "B2N 5B6", "b1p6l2"][rng.gen_range(0..3)]);
+                }
+            }
+            if rng.gen_bool(0.7) {
+                place["latitude"] = json!(rng.gen_range(43.5..47.0));
+                place["longitude"] = json!(rng.gen_range(-66.3..-59.8));
+            }
+            if rng.gen_bool(0.5) {
+                place["intake_instructions"] = json!(words(&mut rng, 1000));
+            }
+            let created = app.post(&format!("/api/v1/organizations/{org_id}/locations"), &admin, &place).await;
+            assert_eq!(created.status(), 201, "seed {seed}: {place}");
+            places.push(created.json::<Value>().await.unwrap()["id"].clone());
+        }
+        for n in 0..rng.gen_range(3..=8) {
+            let minimum = rng.gen_range(0..=30);
+            let status = ["active", "active", "inactive", "defunct"][rng.gen_range(0..4)];
+            let languages: Vec<&str> = ["en", "fr", "mic", "ar", "es"].into_iter().filter(|_| rng.gen_bool(0.4)).collect();
+            let mut service = json!({
+                "name": format!("{} {n}", words(&mut rng, 190)),
+                "description": words(&mut rng, 8000),
+                "status": status,
+                "free": rng.gen_bool(0.5), "open_24_7": rng.gen_bool(0.2), "accepts_referrals": rng.gen_bool(0.8),
+                "application_process": words(&mut rng, 2000),
+                "phones": (0..rng.gen_range(0..=3)).map(|i| json!({"number": format!("902-555-{:04}", rng.gen_range(0..10_000)), "type": if i % 2 == 0 { "voice" } else { "text" },
+                    "after_hours": rng.gen_bool(0.3), "description": rng.gen_bool(0.5).then(|| words(&mut rng, 200))})).collect::<Vec<_>>(),
+                "schedules": (0..rng.gen_range(0..=4)).map(|i| json!({"byday": days[(i * 2) % 7], "opens_at": format!("{:02}:{:02}", rng.gen_range(0..24), [0, 15, 30, 45][rng.gen_range(0..4)]),
+                    "closes_at": format!("{:02}:00", rng.gen_range(0..24))})).filter(|s| s["opens_at"] != s["closes_at"]).collect::<Vec<_>>(),
+                "schedule_exceptions": (0..rng.gen_range(0..=2)).map(|i| if rng.gen_bool(0.5) { json!({"date": format!("2026-12-{:02}", 24 + i), "description": words(&mut rng, 200)}) }
+                    else { json!({"date": format!("2027-01-{:02}", 1 + i), "opens_at": "10:00", "closes_at": "14:00"}) }).collect::<Vec<_>>(),
+                "languages": languages,
+                "harbour_attributes": ServiceAttribute::ALL.iter().filter(|_| rng.gen_bool(0.1)).map(|a| a.code()).collect::<Vec<_>>(),
+                "category_ids": categories.iter().filter(|_| rng.gen_bool(0.5)).collect::<Vec<_>>(),
+                "region_ids": if rng.gen_bool(0.5) { vec![app.fixture.halifax.clone()] } else { Vec::new() },
+                "location_ids": places.iter().filter(|_| rng.gen_bool(0.6)).collect::<Vec<_>>(),
+                "required_documents": (0..rng.gen_range(0..=3)).map(|i| json!({"document": words(&mut rng, 500), "uri": (i % 2 == 1).then(|| format!("https://example.org/documents/{i}"))})).collect::<Vec<_>>(),
+            });
+            for (field, most) in [("alternate_name", 200), ("interpretation_services", 500), ("fees_description", 1000), ("eligibility_description", 2000)] {
+                if rng.gen_bool(0.5) {
+                    service[field] = json!(words(&mut rng, most));
+                }
+            }
+            if rng.gen_bool(0.5) {
+                service["url"] = json!(format!("https://example.org/services/{n}"));
+                service["email"] = json!(format!("intake{n}@example.org"));
+            }
+            if rng.gen_bool(0.5) {
+                service["minimum_age"] = json!(minimum);
+                service["maximum_age"] = json!(rng.gen_range(minimum..=120));
+            }
+            let created = app.post(&format!("/api/v1/organizations/{org_id}/services"), &admin, &service).await;
+            assert_eq!(created.status(), 201, "seed {seed}: {service}");
+        }
+    }
+
+    let service_schemas = [schema("compiled/service.json"), schema("compiled/service_list.json")];
+    let link_schemas = [schema("compiled/service_at_location.json"), schema("compiled/service_at_location_list.json")];
+    let organization_schemas = [schema("compiled/organization.json"), schema("compiled/organization_list.json")];
+    let valid = |validators: &[jsonschema::Validator], instance: &Value, what: &str| {
+        for validator in validators {
+            assert_valid(validator, instance, &format!("{what} (seed {seed})"));
+        }
+    };
+    for token in [app.token(Role::AgencyAdmin, 'a').await, app.token(Role::OutreachWorker, 'b').await, app.token(Role::Coordinator, 'a').await] {
+        let page: Value = app.get("/api/v1/services?per_page=100", &token).await.json().await.unwrap();
+        assert!(page["total_items"].as_u64().unwrap() >= 6, "seed {seed}");
+        for item in page["contents"].as_array().unwrap() {
+            valid(&service_schemas, item, "a listed service");
+            let one: Value = app.get(&format!("/api/v1/services/{}", item["id"].as_str().unwrap()), &token).await.json().await.unwrap();
+            valid(&service_schemas[..1], &one, "a service");
+        }
+        for line in app.get("/api/v1/services?format=ndjson", &token).await.text().await.unwrap().lines() {
+            valid(&service_schemas[..1], &serde_json::from_str(line).unwrap(), "a streamed service");
+        }
+        let links: Value = app.get("/api/v1/service_at_locations?per_page=100", &token).await.json().await.unwrap();
+        for item in links["contents"].as_array().unwrap() {
+            valid(&link_schemas, item, "a service at location");
+        }
+        let organizations: Value = app.get("/api/v1/organizations?full_service=true", &token).await.json().await.unwrap();
+        for item in organizations["contents"].as_array().unwrap() {
+            valid(&organization_schemas, item, "an organization with its services");
+        }
+    }
+    // What a partner is handed as a file: the HSDS export.
+    let folder = crate::exchange::scratch();
+    crate::exchange::run_export(&app.db, &folder).await;
+    let exported: Vec<Value> = serde_json::from_str(&std::fs::read_to_string(folder.join("services.json")).unwrap()).unwrap();
+    assert!(exported.len() >= 6);
+    for service in &exported {
+        valid(&service_schemas[..1], service, "an exported service");
+    }
+    std::fs::remove_dir_all(folder).unwrap();
 }

@@ -216,7 +216,7 @@ async fn hidden_places_cannot_be_located(backend: Backend) {
     });
     let place = |name: &str, visibility: &str, postal_code: &str, at: (f64, f64)| {
         json!({"name": name, "visibility": visibility, "address_1": "12 Quiet Lane", "city": "Bridgewater", "postal_code": postal_code,
-               "latitude": at.0, "longitude": at.1, "accessibility": "Ramp at the side door"})
+               "latitude": at.0, "longitude": at.1, "accessibility": [{"description": "Ramp at the side door"}]})
     };
 
     for (visibility, word, signed_in) in [("confidential", "harbourlight", true), ("partners", "lanternhouse", false)] {

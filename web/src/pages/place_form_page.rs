@@ -4,7 +4,7 @@
 //! the version read (If-Match). Its coordinates can be typed, or taken from the phone
 //! while standing at the place.
 
-use harbour_types::{Location, LocationInput, Visibility};
+use harbour_types::{Accessibility, AccessibilityInput, Location, LocationInput, Visibility};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
@@ -36,7 +36,9 @@ fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoVi
     let postal_code = text(address.as_ref().map(|a| a.postal_code.clone()));
     let latitude = text(l.and_then(|l| l.latitude).map(|v| v.to_string()));
     let longitude = text(l.and_then(|l| l.longitude).map(|v| v.to_string()));
-    let accessibility = text(l.and_then(|l| l.accessibility.clone()));
+    // One provision per line; a line left as it was keeps its details and link.
+    let kept_accessibility: Vec<Accessibility> = l.map(|l| l.accessibility.clone()).unwrap_or_default();
+    let accessibility = text(Some(kept_accessibility.iter().filter_map(|a| a.description.clone().or_else(|| a.details.clone())).collect::<Vec<_>>().join("\n")));
     let intake = text(l.and_then(|l| l.intake_instructions.clone()));
     let position_refused = RwSignal::new(false);
     // Standing at the place is how most agencies will know its coordinates: to the metre.
@@ -65,7 +67,16 @@ fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoVi
             postal_code: optional(postal_code.get_untracked()),
             latitude: coordinate(latitude),
             longitude: coordinate(longitude),
-            accessibility: optional(accessibility.get_untracked()),
+            accessibility: accessibility
+                .get_untracked()
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(|line| match kept_accessibility.iter().find(|a| a.description.as_deref().or(a.details.as_deref()) == Some(line)) {
+                    Some(a) => AccessibilityInput { description: a.description.clone(), details: a.details.clone(), url: a.url.clone() },
+                    None => AccessibilityInput { description: Some(line.to_owned()), details: None, url: None },
+                })
+                .collect(),
             intake_instructions: optional(intake.get_untracked()),
         };
         busy.set(true);
@@ -122,7 +133,7 @@ fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoVi
                 <p class="error" role="alert">{i18n.t(Msg::PositionUnavailable)}</p>
             </Show>
             <label for="place-accessibility">{i18n.t(Msg::Accessibility)}</label>
-            <input id="place-accessibility" maxlength="1000" autocomplete="off" bind:value=accessibility/>
+            <textarea id="place-accessibility" rows="2" maxlength="1000" bind:value=accessibility></textarea>
             <label for="place-intake">{i18n.t(Msg::HowToReachIt)}</label>
             <textarea id="place-intake" rows="2" maxlength="1000" bind:value=intake></textarea>
             <SaveButton error=error busy=busy/>

@@ -5,7 +5,7 @@
 //! fees, interpretation) are sent back as they were.
 
 use harbour_types::{
-    PhoneInput, PhoneKind, ScheduleExceptionInput, ScheduleInput, Service, ServiceAttribute, ServiceInput, ServiceStatus, Weekday,
+    PhoneInput, PhoneKind, RequiredDocumentInput, ScheduleExceptionInput, ScheduleInput, Service, ServiceAttribute, ServiceInput, ServiceStatus, Weekday,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -135,7 +135,8 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
     let eligibility = signal(s.and_then(|s| s.eligibility_description.clone()).unwrap_or_default());
     let minimum_age = signal(s.and_then(|s| s.minimum_age).map(|a| a.to_string()).unwrap_or_default());
     let maximum_age = signal(s.and_then(|s| s.maximum_age).map(|a| a.to_string()).unwrap_or_default());
-    let required_documents = signal(s.and_then(|s| s.required_documents.clone()).unwrap_or_default());
+    // One document per line; a line left as it was keeps its link.
+    let required_documents = signal(s.map(|s| s.required_documents.iter().filter_map(|d| d.document.clone()).collect::<Vec<_>>().join("\n")).unwrap_or_default());
     let url = signal(s.and_then(|s| s.url.clone()).unwrap_or_default());
     let email = signal(s.and_then(|s| s.email.clone()).unwrap_or_default());
     let languages = signal(s.map(|s| s.languages.iter().map(|l| l.code.clone()).collect::<Vec<_>>().join(", ")).unwrap_or_default());
@@ -234,7 +235,16 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
             eligibility_description: optional(eligibility.get_untracked()),
             minimum_age: age(minimum_age.get_untracked()),
             maximum_age: age(maximum_age.get_untracked()),
-            required_documents: optional(required_documents.get_untracked()),
+            required_documents: required_documents
+                .get_untracked()
+                .lines()
+                .map(str::trim)
+                .filter(|line| !line.is_empty())
+                .map(|line| RequiredDocumentInput {
+                    document: line.to_owned(),
+                    uri: base.as_ref().and_then(|s| s.required_documents.iter().find(|d| d.document.as_deref() == Some(line))).and_then(|d| d.uri.clone()),
+                })
+                .collect(),
             open_24_7: open_24_7.get_untracked(),
             accepts_referrals: accepts_referrals.get_untracked(),
             phones: phones
@@ -311,7 +321,7 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
                 </div>
             </div>
             <label for="required-documents">{i18n.t(Msg::WhatToBring)}</label>
-            <input id="required-documents" maxlength="500" autocomplete="off" bind:value=required_documents/>
+            <textarea id="required-documents" rows="2" maxlength="2000" bind:value=required_documents></textarea>
             <label for="service-languages">{i18n.t(Msg::LanguageCodes)}</label>
             <input id="service-languages" autocomplete="off" bind:value=languages/>
             <label for="service-url">{i18n.t(Msg::WebPage)}</label>

@@ -107,7 +107,10 @@ fn details(service: Service, lang: Lang) -> impl IntoView {
             <dl class="facts">
                 {ages.map(|a| view! { <dt>{t(Msg::Ages)}</dt><dd>{a}</dd> })}
                 {service.eligibility_description.clone().map(|e| view! { <dt>{t(Msg::Eligibility)}</dt><dd>{e}</dd> })}
-                {service.required_documents.clone().map(|d| view! { <dt>{t(Msg::WhatToBring)}</dt><dd>{d}</dd> })}
+                {(!service.required_documents.is_empty()).then(|| {
+                    let documents = service.required_documents.iter().filter_map(|d| d.document.clone()).collect::<Vec<_>>().join(", ");
+                    view! { <dt>{t(Msg::WhatToBring)}</dt><dd>{documents}</dd> }
+                })}
                 <dt>{t(Msg::Languages)}</dt><dd>{languages}</dd>
             </dl>
             <ListingCheck service_id=service.id.clone() verified_at=service.verified_at/>
