@@ -37,9 +37,11 @@ enum Command {
         #[arg(long)]
         tabular: bool,
     },
-    /// Load HSDS JSON files or a tabular data package from DIR, upserting by id; bad
-    /// records are reported and skipped (exit status 1 when any was)
-    ImportHsds { dir: PathBuf },
+    /// Load HSDS, upserting by id, from PATH: a folder of JSON files or a tabular data
+    /// package, or a file of HSDS API objects (one, a page, an array or ndjson); bad
+    /// records are reported with the path of the bad field and skipped (exit status 1
+    /// when any was)
+    ImportHsds { path: PathBuf },
     /// On a new instance: create the first organization and its system admin, and print
     /// the admin's temporary password
     Bootstrap { name: String, slug: String, email: String },
@@ -191,9 +193,9 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
             println!("Exported to {}: {counts:?}", dir.display());
             Ok(())
         }
-        Command::ImportHsds { dir } => {
+        Command::ImportHsds { path } => {
             let db = open(&settings)?;
-            let report = harbour::exchange::import(&db, &dir).map_err(|e| e.to_string())?;
+            let report = harbour::exchange::import(&db, &path).map_err(|e| e.to_string())?;
             println!("Loaded: {:?}", report.loaded);
             for skipped in &report.skipped {
                 let at = skipped.index.map(|i| format!(" #{i}")).unwrap_or_default();

@@ -11,6 +11,7 @@
 //! Exports are for partners: a confidential location's address is left out, as on
 //! every endpoint.
 
+pub mod objects;
 pub mod tabular;
 
 use std::collections::{BTreeMap, HashSet};
@@ -487,7 +488,7 @@ fn load_each<T: serde::de::DeserializeOwned>(conn: &mut DbConn, batch: Batch, re
     let file = batch.file;
     let mut loaded = 0;
     for (index, record) in batch.records.into_iter().enumerate() {
-        let outcome = record.fields.and_then(|fields| serde_json::from_value::<T>(fields).map_err(|e| e.to_string())).and_then(|parsed| {
+        let outcome = record.fields.and_then(parsed::<T>).and_then(|parsed| {
             db::transaction(conn, |conn| load(conn, parsed).map_err(RecordError::Rule)).map_err(|e: RecordError| e.to_string())
         });
         match outcome {
@@ -496,6 +497,22 @@ fn load_each<T: serde::de::DeserializeOwned>(conn: &mut DbConn, batch: Batch, re
         }
     }
     *report.loaded.entry(file).or_default() += loaded;
+}
+
+/// A record's fields read as `T`; what does not read is named by its JSON pointer
+/// (`/service_at_locations/0/location/addresses/0/city: missing field`).
+fn parsed<T: serde::de::DeserializeOwned>(fields: Value) -> Result<T, String> {
+    serde_path_to_error::deserialize(fields).map_err(|e| {
+        let pointer: String = e.path().iter().map(|segment| match segment {
+            serde_path_to_error::Segment::Seq { index } => format!("/{index}"),
+            serde_path_to_error::Segment::Map { key } => format!("/{}", key.replace('~', "~0").replace('/', "~1")),
+            serde_path_to_error::Segment::Enum { variant } => format!("/{variant}"),
+            serde_path_to_error::Segment::Unknown => "/?".to_owned(),
+        }).collect();
+        let pointer = pointer.trim_end_matches("/?");
+        let what = e.into_inner();
+        if pointer.is_empty() { what.to_string() } else { format!("{pointer}: {what}") }
+    })
 }
 
 /// A record's failure inside its transaction: a broken rule, or the database.
@@ -515,19 +532,23 @@ fn db_reason(e: diesel::result::Error) -> String {
 }
 
 fn slug_of(name: &str, id: &str) -> String {
-    let words: Vec<String> = crate::directory::search::text::words(name).take(6).collect();
+    // Only what a slug may hold: a name in another script or of symbols leaves the id's part.
+    let words: Vec<String> =
+        crate::directory::search::text::words(name).map(|w| w.chars().filter(char::is_ascii_alphanumeric).collect::<String>()).filter(|w| !w.is_empty()).take(6).collect();
     let short: String = id.chars().filter(char::is_ascii_alphanumeric).take(6).collect::<String>().to_ascii_lowercase();
     format!("{}-{short}", words.join("-")).trim_matches('-').to_owned()
 }
 
 /// Loads an HSDS directory from `dir` (a tabular package when it holds a
-/// `datapackage.json`, JSON files otherwise), upserting by id; see the module comment.
+/// `datapackage.json`, JSON files otherwise), or the HSDS objects of one file
+/// ([`objects`]), upserting by id; see the module comment.
 pub fn import(db: &Db, dir: &Path) -> Result<ImportReport, ExchangeError> {
-    if !dir.is_dir() {
-        return Err(ExchangeError::Io(format!("{} is not a folder", dir.display())));
-    }
     let mut report = ImportReport::default();
-    let records = if tabular::is_package(dir) {
+    let records = if dir.is_file() {
+        objects::read(dir, &mut report)
+    } else if !dir.is_dir() {
+        return Err(ExchangeError::Io(format!("{} is neither a file nor a folder", dir.display())));
+    } else if tabular::is_package(dir) {
         tabular::read(dir, &mut report)
     } else {
         Records {
@@ -627,14 +648,22 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
     if organizations_repo::find(conn, &OrganizationId::from(s.organization_id.as_str())).map_err(db_reason)?.is_none() {
         return Err(format!("organization {} is not in the directory", s.organization_id));
     }
-    let mut category_ids: Vec<String> = s.categories.iter().map(|c| c.id.clone()).chain(s.attributes.iter().filter_map(|a| a.taxonomy_term_id.clone())).collect();
-    category_ids.sort();
-    category_ids.dedup();
+    let mut category_ids: Vec<String> = s.categories.iter().map(|c| c.id.clone()).collect();
     for id in &category_ids {
         if repo::count_terms(conn, std::slice::from_ref(id)).map_err(db_reason)? == 0 {
             return Err(format!("unknown taxonomy term {id}"));
         }
     }
+    // An attribute files the service under one of Harbour's categories when its term is
+    // one; others belong to the publisher's own taxonomies (a 211's), which Harbour
+    // does not keep, and do not stop the service from loading.
+    for id in s.attributes.iter().filter_map(|a| a.taxonomy_term_id.clone()) {
+        if repo::count_terms(conn, std::slice::from_ref(&id)).map_err(db_reason)? > 0 {
+            category_ids.push(id);
+        }
+    }
+    category_ids.sort();
+    category_ids.dedup();
     let region_ids: Vec<String> = s.regions.iter().map(|r| r.id.clone()).collect();
     for id in &region_ids {
         if repo::count_regions(conn, std::slice::from_ref(id)).map_err(db_reason)? == 0 {
@@ -759,7 +788,11 @@ fn load_service(conn: &mut DbConn, s: ServiceRecord) -> Result<(), String> {
         schedules,
         exceptions,
         location_ids,
-        languages: s.languages.into_iter().map(|l| l.code).collect(),
+        // A language once, however many entries name it (HSDS allows one per note).
+        languages: {
+            let mut seen = HashSet::new();
+            s.languages.into_iter().map(|l| l.code).filter(|code| seen.insert(code.clone())).collect()
+        },
         attributes: s.harbour_attributes.clone(),
         category_ids,
         region_ids,

@@ -10,7 +10,13 @@ use harbour_tests::{on_both_backends, EmptyDatabase, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
 
-on_both_backends!(export_import_export_is_identical, bad_records_are_skipped_with_reasons, tabular_round_trip_is_identical, broken_tabular_rows_are_reported);
+on_both_backends!(
+    export_import_export_is_identical,
+    bad_records_are_skipped_with_reasons,
+    tabular_round_trip_is_identical,
+    broken_tabular_rows_are_reported,
+    hsds_objects_as_publishers_serve_them_import,
+);
 
 pub(crate) fn scratch() -> PathBuf {
     let dir = std::env::temp_dir().join(format!("harbour-hsds-{}", uuid::Uuid::new_v4().simple()));
@@ -89,7 +95,9 @@ async fn bad_records_are_skipped_with_reasons(app: TestApp) {
     let dir = scratch();
     std::fs::write(dir.join("regions.json"), "{ not json").unwrap();
     std::fs::write(dir.join("organizations.json"), json!([{"id": "org-1", "name": "Imported Org", "description": "From elsewhere"}, {"id": "org-2"}]).to_string()).unwrap();
+    // An attribute under the publisher's own taxonomy is not a category of Harbour's.
     let good = json!({"id": "svc-good", "organization_id": "org-1", "name": "Good", "status": "active",
+        "attributes": [{"id": "a1", "link_id": "svc-good", "link_type": "service", "taxonomy_term_id": "211-code-BD-1800"}],
         "schedules": [{"byday": "MO,TU", "opens_at": "09:00:00", "closes_at": "17:00"}],
         "required_documents": [{"id": "5b0e3c36-8f0e-4f43-a6a1-7c1b8f9e2d10", "service_id": "svc-good", "document": "Any ID", "uri": "https://example.org/id"}],
         "service_at_locations": [{"location": {"id": "loc-good", "name": "Good place",
@@ -101,7 +109,7 @@ async fn bad_records_are_skipped_with_reasons(app: TestApp) {
         good,
         older,
         {"id": "svc-no-name", "organization_id": "org-1", "status": "active"},
-        {"id": "svc-unknown-term", "organization_id": "org-1", "name": "X", "status": "active", "attributes": [{"taxonomy_term_id": "no-such-term"}]},
+        {"id": "svc-unknown-term", "organization_id": "org-1", "name": "X", "status": "active", "categories": [{"id": "no-such-term"}]},
         {"id": "svc-bad-day", "organization_id": "org-1", "name": "Y", "status": "active",
          "service_at_locations": [{"location": {"id": "loc-half-written", "name": "Should not exist"}}],
          "schedules": [{"byday": "XX", "opens_at": "09:00", "closes_at": "17:00"}]},
@@ -232,13 +240,152 @@ async fn broken_tabular_rows_are_reported(app: TestApp) {
     assert_eq!(good["minimum_age"], 14);
     assert_eq!(good["phones"][0]["number"], "902-555-0100");
     assert_eq!(good["schedules"][0]["opens_at"], "09:00");
-    // HSDS objects keep their ids; the older single texts become lists of one.
-    assert_eq!(good["required_documents"], json!([{"id": "5b0e3c36-8f0e-4f43-a6a1-7c1b8f9e2d10", "service_id": "svc-good", "document": "Any ID", "uri": "https://example.org/id"}]));
-    assert_eq!(good["service_at_locations"][0]["location"]["accessibility"], json!([{"id": "0f8c2a4e-3b7d-4c55-9e61-2d4a6b8c0e12", "location_id": "loc-good", "details": "Lift to every floor"}]));
-    let older: Value = app.get("/api/v1/services/svc-older", &worker).await.json().await.unwrap();
-    assert_eq!(older["required_documents"][0]["document"], "none");
-    assert_eq!(older["service_at_locations"][0]["location"]["accessibility"][0]["description"], "Step-free");
     assert_eq!(good["service_at_locations"][0]["location"]["addresses"][0]["address_1"], "1 Main St");
     assert_eq!(app.get("/api/v1/services/svc-lost-place", &worker).await.status(), 404, "a service whose place is missing is not loaded without it");
     assert_eq!(app.get("/api/v1/services/svc-bad-phone-row", &worker).await.status(), 200, "a broken phone row is reported; its service loads");
+}
+
+/// Fields whose text Harbour reads (days, times, phone kinds, language codes, addresses):
+/// generated from the schema's own example, as a publisher would fill them.
+const READ_AS_WRITTEN: [&str; 12] = ["byday", "opens_at", "closes_at", "type", "code", "address_1", "city", "state_province", "postal_code", "country", "wkst", "freq"];
+
+/// An instance of an HSDS schema with every property set, every list holding one or two
+/// entries: formats and enums honoured, text either the schema's example or varied words.
+fn generated(schema: &Value, key: &str, rng: &mut rand::rngs::StdRng) -> Value {
+    use rand::Rng as _;
+    if let Some(choices) = schema.get("enum").and_then(Value::as_array) {
+        return choices[rng.gen_range(0..choices.len())].clone();
+    }
+    let example = schema.get("example");
+    match schema.get("type").and_then(Value::as_str) {
+        Some("object") => {
+            let properties = schema.get("properties").and_then(Value::as_object).into_iter().flatten();
+            Value::Object(properties.map(|(name, property)| (name.clone(), generated(property, name, rng))).collect())
+        }
+        Some("array") => {
+            let items = schema.get("items").cloned().unwrap_or(Value::Null);
+            Value::Array((0..rng.gen_range(1..=2)).map(|_| generated(&items, key, rng)).collect())
+        }
+        Some("number") | Some("integer") => match key {
+            "latitude" => json!(rng.gen_range(43.5..47.0)),
+            "longitude" => json!(rng.gen_range(-66.3..-59.8)),
+            "minimum_age" => json!(rng.gen_range(0..16)),
+            "maximum_age" => json!(rng.gen_range(16..=120)),
+            _ => json!(rng.gen_range(1..100)),
+        },
+        Some("boolean") => json!(rng.gen_bool(0.5)),
+        _ => match schema.get("format").and_then(Value::as_str) {
+            Some("uuid") => json!(uuid::Uuid::from_u128(rng.r#gen()).to_string()),
+            Some("uri") => json!(format!("https://example.org/{key}/{}", rng.gen_range(0..10_000))),
+            Some("email") => json!(format!("{key}{}@example.org", rng.gen_range(0..10_000))),
+            Some("date-time") => json!(format!("2026-{:02}-{:02}T{:02}:30:00Z", rng.gen_range(1..=12), rng.gen_range(1..=28), rng.gen_range(0..24))),
+            _ if READ_AS_WRITTEN.contains(&key) => example.cloned().unwrap_or_else(|| json!(key)),
+            _ => {
+                let pieces = ["Café à l'école", "\"quoted\"", "line\nbreak", "مرحبا", "🏠 beds", "a, b; c", "<b>&amp;</b>", "Mi'kmaw"];
+                let varied = pieces[rng.gen_range(0..pieces.len())].to_owned();
+                match example.and_then(Value::as_str) {
+                    Some(example) if rng.gen_bool(0.5) => json!(format!("{example} {varied}")),
+                    _ => json!(format!("{key} {varied}")),
+                }
+            }
+        },
+    }
+}
+
+fn official(name: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(harbour_tests::tests_dir().join("hsds/schema/compiled").join(name)).unwrap()).unwrap()
+}
+
+/// A service as an HSDS API serves it, every property set, its references consistent
+/// (which no schema can say): its organization, its links' locations.
+fn generated_service(rng: &mut rand::rngs::StdRng) -> Value {
+    let mut service = generated(&official("service.json"), "service", rng);
+    service["organization"]["id"] = service["organization_id"].clone();
+    let id = service["id"].clone();
+    for link in service["service_at_locations"].as_array_mut().unwrap() {
+        link["service_id"] = id.clone();
+        link["location_id"] = link["location"]["id"].clone();
+    }
+    service
+}
+
+/// What publishers hand over, generated from the official schemas with every property
+/// set: one service as `/services/{id}` serves it, a page, ndjson, an organization with
+/// its services nested, a service at location with its service nested. Each file loads,
+/// each service is served as valid HSDS with what Harbour keeps of it, and a record with
+/// a bad field is reported by that field's path and leaves nothing behind.
+async fn hsds_objects_as_publishers_serve_them_import(app: TestApp) {
+    use rand::SeedableRng as _;
+    let seed: u64 = std::env::var("HARBOUR_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or_else(rand::random);
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let dir = scratch();
+    let mut expected = Vec::new();
+
+    let one = generated_service(&mut rng);
+    expected.push(one.clone());
+    std::fs::write(dir.join("one.json"), one.to_string()).unwrap();
+    let page: Vec<Value> = (0..3).map(|_| generated_service(&mut rng)).collect();
+    expected.extend(page.iter().cloned());
+    std::fs::write(dir.join("page.json"), json!({"total_items": 3, "total_pages": 1, "page_number": 1, "size": 3, "first_page": true, "last_page": true, "empty": false, "contents": page}).to_string()).unwrap();
+    let lines: Vec<Value> = (0..3).map(|_| generated_service(&mut rng)).collect();
+    expected.extend(lines.iter().cloned());
+    let mut broken = generated_service(&mut rng);
+    broken["service_at_locations"][0]["location"]["addresses"][0].as_object_mut().unwrap().remove("city");
+    let ndjson: String = lines.iter().chain([&broken]).map(|l| l.to_string() + "\n").collect();
+    std::fs::write(dir.join("lines.ndjson"), ndjson).unwrap();
+    let mut nested = generated_service(&mut rng);
+    let mut organization = nested.as_object_mut().unwrap().remove("organization").unwrap();
+    organization["services"] = json!([nested.clone()]);
+    nested["organization"] = organization.clone();
+    expected.push(nested);
+    std::fs::write(dir.join("organization.json"), organization.to_string()).unwrap();
+    let mut link = generated(&official("service_at_location.json"), "service_at_location", &mut rng);
+    let mut linked = generated_service(&mut rng);
+    linked.as_object_mut().unwrap().remove("service_at_locations");
+    link["service"] = linked.clone();
+    link["service_id"] = linked["id"].clone();
+    link["location_id"] = link["location"]["id"].clone();
+    linked["service_at_locations"] = json!([{"location": link["location"].clone()}]);
+    expected.push(linked);
+    std::fs::write(dir.join("link.json"), link.to_string()).unwrap();
+
+    for file in ["one.json", "page.json", "lines.ndjson", "organization.json", "link.json"] {
+        let report = run_import(&app.db, &dir.join(file)).await;
+        if file == "lines.ndjson" {
+            assert_eq!(report.skipped.len(), 1, "seed {seed}: {:?}", report.skipped);
+            let skipped = &report.skipped[0];
+            assert_eq!(skipped.id.as_deref(), broken["id"].as_str());
+            assert!(skipped.reason.starts_with("/service_at_locations/0/location/addresses/0: missing field `city`"), "seed {seed}: {}", skipped.reason);
+        } else {
+            assert!(report.skipped.is_empty(), "seed {seed}, {file}: {:?}", report.skipped);
+        }
+        assert!(report.loaded.values().sum::<usize>() >= 1, "{file}: {:?}", report.loaded);
+    }
+    let db = app.db.clone();
+    let broken_place = broken["service_at_locations"][0]["location"]["id"].as_str().unwrap().to_owned();
+    let leftover = tokio::task::spawn_blocking(move || harbour::directory::repo::find_location(&mut db.get().unwrap(), &broken_place).unwrap()).await.unwrap();
+    assert!(leftover.is_none(), "a skipped record leaves nothing behind");
+
+    let validator = jsonschema::options().should_validate_formats(true).build(&official("service.json")).unwrap();
+    let reader = app.token(Role::OutreachWorker, 'b').await;
+    for sent in &expected {
+        let id = sent["id"].as_str().unwrap();
+        let served: Value = app.get(&format!("/api/v1/services/{id}"), &reader).await.json().await.unwrap();
+        let errors: Vec<String> = validator.iter_errors(&served).map(|e| format!("{e} at {}", e.instance_path())).collect();
+        assert!(errors.is_empty(), "seed {seed}: {errors:?}");
+        for field in ["name", "description", "organization_id", "url", "email", "application_process", "eligibility_description", "minimum_age", "maximum_age"] {
+            assert_eq!(served[field], sent[field], "seed {seed}: {field} of {id}");
+        }
+        let numbers = |service: &Value| service["phones"].as_array().unwrap().iter().map(|p| p["number"].clone()).collect::<Vec<_>>();
+        assert_eq!(numbers(&served), numbers(sent), "seed {seed}: phones");
+        let documents = |service: &Value| service["required_documents"].as_array().unwrap().iter().map(|d| (d["id"].clone(), d["document"].clone(), d["uri"].clone())).collect::<Vec<_>>();
+        assert_eq!(documents(&served), documents(sent), "seed {seed}: required documents");
+        let places = |service: &Value| {
+            let mut places: Vec<(Value, Value)> = service["service_at_locations"].as_array().unwrap().iter().map(|l| (l["location"]["id"].clone(), l["location"]["accessibility"].as_array().unwrap().iter().map(|a| a["id"].clone()).collect())).collect();
+            places.sort_by_key(|(id, _)| id.to_string());
+            places
+        };
+        assert_eq!(places(&served), places(sent), "seed {seed}: locations and their accessibility");
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }
