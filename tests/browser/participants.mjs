@@ -21,6 +21,9 @@ try {
   await page.getByLabel('Age', { exact: true }).selectOption('16_17');
   await page.getByLabel('Pronouns', { exact: true }).fill('they/them');
   await page.getByLabel('Never leave a voicemail').check();
+  // The picker offers the organization's frontline colleagues.
+  await page.locator('#primary-contact option', { hasText: 'intake_worker of a' }).waitFor({ state: 'attached' });
+  await page.getByLabel('Primary contact (coordinates the case)').selectOption({ label: 'intake_worker of a' });
   await page.getByLabel('What they are looking for').fill('a safe place tonight');
   await page.getByText('Identity (optional, encrypted)').click();
   await page.getByLabel('Legal name', { exact: true }).fill('Jordan Example');
@@ -29,6 +32,7 @@ try {
   await page.getByRole('button', { name: 'Save' }).click();
   await page.getByRole('heading', { name: 'Sky' }).waitFor();
   await page.getByText('Jordan Example').waitFor();
+  await page.getByText('intake_worker of a').waitFor();
   await fits(page, 'the profile');
   await axe(page, 'profile');
   console.log('participant recorded: ok');

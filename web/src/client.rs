@@ -3,7 +3,7 @@
 //! escaping of the ids in them are written here once; `api` does the HTTP.
 
 use harbour_types::{
-    AssigneeInput, CapacityInput, ChangePasswordRequest, Consent, ConsentInput, ConsentStatement, ConsentStatementRequest, DisclosureReport, ErasureInput, ErasureReceipt, InstanceInfo, Location,
+    AssigneeInput, CapacityInput, ChangePasswordRequest, Colleague, Consent, ConsentInput, ConsentStatement, ConsentStatementRequest, DisclosureReport, ErasureInput, ErasureReceipt, InstanceInfo, Location,
     LocationInput, Organization, Page, Participant, ParticipantInput, ParticipantSearch, ParticipantSummary, Referral, ReferralCounts, ReferralInput, ReferralMessage,
     ReferralMessageInput, ReferralTransition, Region, RegionInput, RevocationInput, SafetyPlan, SafetyPlanInput, SearchResults, Service, ServiceInput, SessionResponse, SignInRequest, TaxonomyTerm,
     TaxonomyTermInput,
@@ -152,6 +152,11 @@ pub async fn search_participants(token: Option<&str>, body: &ParticipantSearch) 
 /// One participant, as this caller may see them.
 pub async fn participant(token: Option<&str>, id: &str) -> Result<Participant, ApiError> {
     api::get(&format!("/api/v1/participants/{}", segment(id)), token).await
+}
+
+/// The caller's colleagues who can be a participant's primary contact.
+pub async fn colleagues(token: Option<&str>) -> Result<Vec<Colleague>, ApiError> {
+    api::get("/api/v1/colleagues", token).await
 }
 
 /// Records a participant, or replaces one at `version`.

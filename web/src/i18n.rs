@@ -266,6 +266,8 @@ messages! {
     ContactTimes => "When it is safe", "Quand c'est sûr";
     ContactInstructions => "Anything else to know", "Autres consignes";
     NoVoicemail => "Never leave a voicemail", "Ne jamais laisser de message vocal";
+    PrimaryContact => "Primary contact (coordinates the case)", "Personne-ressource (coordonne le dossier)";
+    NoPrimaryContact => "Nobody yet", "Personne pour l'instant";
     ByPhoneCall => "Phone call", "Appel";
     ByTextMessage => "Text message", "Texto";
     ByEmail => "E-mail", "Courriel";

@@ -443,6 +443,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    primary_contact_changes (id) {
+        id -> Text,
+        participant_id -> Text,
+        from_user_id -> Nullable<Text>,
+        to_user_id -> Nullable<Text>,
+        changed_by -> Text,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     idempotency_records (scope, key) {
         scope -> Text,
         key -> Text,
@@ -593,6 +604,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     referral_events,
     referral_messages,
     idempotency_records,
+    primary_contact_changes,
     webhook_subscriptions,
     webhook_deliveries,
     safety_plan_revisions,

@@ -77,6 +77,7 @@ pub fn erase_in(conn: &mut DbConn, entry: &ErasureRow, by: ErasedBy<'_>) -> Resu
     let (consents_ended, evidence_files) = consents_repo::erase_for(conn, id, now, entry.erased_by.as_deref(), entry.method.as_revocation())?;
     let referrals = crate::referrals::service::redact_for_erasure(conn, id, by.actor(), &entry.organization_id)?;
     repo::forget_replays_about(conn, id)?;
+    crate::participants::handover::forget(conn, id)?;
     let audited = AuditEntry {
         action: AuditAction::ParticipantErase,
         entity_type: "participant",

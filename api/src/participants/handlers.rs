@@ -3,11 +3,11 @@
 //! No participant data travels in a URL: ids are random, and alias search takes a body.
 
 use actix_web::{get, post, put, web, HttpRequest, HttpResponse};
-use harbour_types::{Consent, DisclosureReport, Page, Participant, ParticipantInput, ParticipantSearch, ParticipantSummary, Problem};
+use harbour_types::{Colleague, Consent, DisclosureReport, Page, Participant, PrimaryContactChange, ParticipantInput, ParticipantSearch, ParticipantSummary, Problem};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::service;
+use super::{handover, service};
 use super::disclosure;
 use crate::audit::Accessor;
 use crate::consent::service as consents;
@@ -88,6 +88,36 @@ pub async fn update_participant(state: web::Data<AppState>, accessor: Accessor, 
     let version = expected_version(&req)?;
     let updated = service::update(&state, accessor, id.into_inner().into(), version, body.into_inner()).await?;
     Ok(with_etag(HttpResponse::Ok(), updated.version, &updated))
+}
+
+/// Who has been the participant's primary contact: each hand-over, oldest first (the
+/// owning organization).
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    params(("id" = String, Path, description = "The participant's id")),
+    responses(
+        (status = 200, description = "Hand-overs, oldest first", body = Vec<PrimaryContactChange>),
+        (status = 404, description = "No such participant of the caller's organization", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/participants/{id}/primary-contacts")]
+pub async fn primary_contact_history(state: web::Data<AppState>, accessor: Accessor, id: web::Path<String>) -> Result<web::Json<Vec<PrimaryContactChange>>, ApiError> {
+    Ok(web::Json(handover::history(&state, accessor, id.into_inner().into()).await?))
+}
+
+/// The caller's colleagues who may be a participant's primary contact, by name.
+#[utoipa::path(
+    tag = "participants",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Active colleagues who handle participants", body = Vec<Colleague>),
+        (status = 403, description = "Not a frontline user", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/colleagues")]
+pub async fn list_colleagues(state: web::Data<AppState>, accessor: Accessor) -> Result<web::Json<Vec<Colleague>>, ApiError> {
+    Ok(web::Json(handover::colleagues(&state, accessor).await?))
 }
 
 /// A participant's consents: all of them for the owning organization; for a recipient,

@@ -4,6 +4,7 @@
 pub mod disclosure;
 pub mod error;
 pub mod handlers;
+pub mod handover;
 pub mod repo;
 pub mod service;
 
@@ -15,6 +16,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         .service(handlers::search_participants)
         .service(handlers::get_participant)
         .service(handlers::update_participant)
+        .service(handlers::primary_contact_history)
+        .service(handlers::list_colleagues)
         .service(handlers::list_participant_consents)
         .service(handlers::disclosure_report);
 }

@@ -6,6 +6,7 @@ use chrono::{Datelike as _, NaiveDate, Utc};
 use harbour_types::{AuditAction, DataCategory, OrganizationId, Page, PageRequest, Participant, ParticipantAccess, ParticipantId, ParticipantIdentity, ParticipantInput, ParticipantNeeds, ParticipantSafety, ParticipantSearch, ParticipantSummary, SafeContact};
 
 use super::error::ParticipantError;
+use super::handover;
 use super::repo::{self, ParticipantRecord, ParticipantRow, SearchScope};
 use crate::audit::{self, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
@@ -41,10 +42,16 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ParticipantInpu
             repo::insert(conn, &row)?;
             // After the row: the stored key refers to it.
             new_key.store(conn)?;
+            let told = handover::record(conn, &id, None, row.primary_contact_id.as_deref(), &actor)?;
             audit::record(conn, &accessor, &written(AuditAction::ParticipantCreate, &id))?;
-            repo::find(conn, &id)?.ok_or_else(|| ParticipantError::from(ApiError::Internal("a participant vanished while being recorded".into())))
+            let record = repo::find(conn, &id)?.ok_or_else(|| ParticipantError::from(ApiError::Internal("a participant vanished while being recorded".into())))?;
+            Ok::<_, ParticipantError>((record, told))
         })
         .await?;
+    let (record, told) = record;
+    if let Some(address) = told {
+        handover::tell(state, address, &record.row.id).await;
+    }
     Ok(shaped(&state.keyring, &record, &Access::Owner)?)
 }
 
@@ -103,10 +110,16 @@ pub async fn update(state: &AppState, accessor: Accessor, id: ParticipantId, ver
             if !repo::update(conn, &row, version)? {
                 return Err(ParticipantError::Stale);
             }
+            let told = handover::record(conn, &id, existing.row.primary_contact_id.as_deref(), row.primary_contact_id.as_deref(), &actor)?;
             audit::record(conn, &accessor, &written(AuditAction::ParticipantUpdate, &id))?;
-            repo::find(conn, &id)?.ok_or_else(|| ParticipantError::from(ApiError::Internal("a participant vanished while being changed".into())))
+            let record = repo::find(conn, &id)?.ok_or_else(|| ParticipantError::from(ApiError::Internal("a participant vanished while being changed".into())))?;
+            Ok((record, told))
         })
         .await?;
+    let (record, told) = record;
+    if let Some(address) = told {
+        handover::tell(state, address, &record.row.id).await;
+    }
     Ok(shaped(&state.keyring, &record, &Access::Owner)?)
 }
 

@@ -228,6 +228,39 @@ pub struct SafeContact {
     pub primary_contact_name: Option<String>,
 }
 
+/// One hand-over of a participant's primary contact, oldest first in a history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct PrimaryContactChange {
+    /// Who it was before (none: nobody).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_user_id: Option<String>,
+    /// Their name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_name: Option<String>,
+    /// Who it is from then on (none: nobody).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_user_id: Option<String>,
+    /// Their name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to_name: Option<String>,
+    /// Who made the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changed_by_name: Option<String>,
+    /// When.
+    pub changed_at: DateTime<Utc>,
+}
+
+/// A colleague of the caller's organization who can be a participant's primary contact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "server", derive(utoipa::ToSchema))]
+pub struct Colleague {
+    /// Their user id.
+    pub id: String,
+    /// Their name.
+    pub display_name: String,
+}
+
 /// What the participant is looking for.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "server", derive(utoipa::ToSchema, validator::Validate))]

@@ -17,6 +17,7 @@ mod errors;
 mod exchange;
 mod foundation;
 mod fuzz;
+mod handover;
 mod headers;
 mod hsds;
 mod idempotency;

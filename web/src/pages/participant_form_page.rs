@@ -36,6 +36,12 @@ fn ParticipantForm(existing: Option<Participant>) -> impl IntoView {
     let times = RwSignal::new(text(&contact.times));
     let instructions = RwSignal::new(text(&contact.instructions));
     let no_voicemail = RwSignal::new(contact.no_voicemail);
+    // Changing it hands the case over: the server keeps the change and tells the new contact.
+    let primary_contact = RwSignal::new(text(&contact.primary_contact_id));
+    let colleagues = LocalResource::new(move || {
+        let token = session.token();
+        async move { client::colleagues(token.as_deref()).await.unwrap_or_default() }
+    });
     let needs_note = RwSignal::new(text(&needs.note));
     let legal_name = RwSignal::new(text(&identity.legal_name));
     let date_of_birth = RwSignal::new(identity.date_of_birth.map(|d| d.to_string()).unwrap_or_default());
@@ -63,7 +69,7 @@ fn ParticipantForm(existing: Option<Participant>) -> impl IntoView {
                 times: optional(times.get_untracked()),
                 instructions: optional(instructions.get_untracked()),
                 no_voicemail: no_voicemail.get_untracked(),
-                primary_contact_id: contact.primary_contact_id.clone(),
+                primary_contact_id: optional(primary_contact.get_untracked()),
                 primary_contact_name: None,
             }),
             needs: Some(ParticipantNeeds { category_ids: needs.category_ids.clone(), note: optional(needs_note.get_untracked()) }),
@@ -111,6 +117,14 @@ fn ParticipantForm(existing: Option<Participant>) -> impl IntoView {
                 <label for="contact-instructions">{i18n.t(Msg::ContactInstructions)}</label>
                 <input id="contact-instructions" autocomplete="off" bind:value=instructions/>
                 <label class="check"><input type="checkbox" bind:checked=no_voicemail/>{i18n.t(Msg::NoVoicemail)}</label>
+                <label for="primary-contact">{i18n.t(Msg::PrimaryContact)}</label>
+                <select id="primary-contact" prop:value=move || primary_contact.get() on:change=move |ev| primary_contact.set(event_target_value(&ev))>
+                    <option value="">{i18n.t(Msg::NoPrimaryContact)}</option>
+                    {move || colleagues.get().unwrap_or_default().into_iter().map(|c| {
+                        let chosen = c.id == primary_contact.get_untracked();
+                        view! { <option value=c.id selected=chosen>{c.display_name}</option> }
+                    }).collect_view()}
+                </select>
             </fieldset>
             <label for="needs-note">{i18n.t(Msg::NeedsNote)}</label>
             <textarea id="needs-note" rows="3" bind:value=needs_note></textarea>

@@ -35,6 +35,7 @@ fn profile(p: &Participant, lang: Lang) -> impl IntoView {
                 {fact(Msg::ContactTimes, c.times.clone(), lang)}
                 {fact(Msg::ContactInstructions, c.instructions.clone(), lang)}
                 {c.no_voicemail.then(|| view! { <dt>{t(Msg::SafeContact)}</dt><dd><strong>{t(Msg::NoVoicemail)}</strong></dd> })}
+                {fact(Msg::PrimaryContact, c.primary_contact_name.clone(), lang)}
             })}
             {fact(Msg::NeedsNote, p.needs.as_ref().and_then(|n| n.note.clone()), lang)}
             {fact(Msg::SafetyNotes, p.safety.as_ref().and_then(|s| s.notes.clone()), lang)}

@@ -1,0 +1,1 @@
+DROP TABLE primary_contact_changes;
