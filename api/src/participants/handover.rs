@@ -59,7 +59,7 @@ pub async fn tell(state: &AppState, address: String, participant_id: &Participan
     let link = mailer.link(&format!("/participants/{participant_id}"));
     let body = format!(
         "A colleague made you the primary contact of a participant's case in Harbour. Sign in to see it:\n{link}\n\n\
-         Un ou une collègue vous a confié le dossier d'une personne participante dans Harbour. Connectez-vous pour le voir :\n{link}\n"
+         Un ou une collègue vous a confié le dossier d'une personne participante dans Harbour. Connectez-vous pour le voir :\n{link}\n\n         This message carries no information about the person. / Ce message ne contient aucun renseignement sur la personne.\n"
     );
     if let Err(e) = mailer.send(&[address], SUBJECT, &body).await {
         tracing::warn!(error = %e, "a hand-over notice was not sent");

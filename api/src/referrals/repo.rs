@@ -9,7 +9,7 @@ use harbour_types::{ConsentId, EventKind, OrganizationId, Outcome, ParticipantId
 
 use super::lifecycle::awaiting_answer;
 
-use crate::db::schema::{api_clients, organizations, referral_events, referral_messages, referral_tallies, referrals, services, users};
+use crate::db::schema::{api_clients, organizations, participants, referral_events, referral_messages, referral_tallies, referrals, services, users};
 use crate::db::{load_sql, Bind, DbConn, MultiBackend, Statement, Write};
 
 /// A row of `referrals`.
@@ -89,6 +89,8 @@ pub struct Names {
     pub to_organization: String,
     pub service: String,
     pub assignee: Option<String>,
+    /// The participant's primary contact at the sending organization now: id and name.
+    pub primary_contact: Option<(String, String)>,
 }
 
 /// One referral.
@@ -133,6 +135,15 @@ pub fn names_of(conn: &mut DbConn, rows: &[ReferralRow]) -> QueryResult<Vec<Name
         api_clients::table.filter(api_clients::id.eq_any(client_ids)).select((api_clients::id, api_clients::name)).load(conn)?.into_iter().collect()
     };
     let services: HashMap<String, String> = services::table.filter(services::id.eq_any(service_ids)).select((services::id, services::name)).load(conn)?.into_iter().collect();
+    let participant_ids = ids(rows.iter().map(|r| r.participant_id.as_str()));
+    let contacts: HashMap<String, (String, String)> = participants::table
+        .inner_join(users::table.on(participants::primary_contact_id.eq(users::id.nullable())))
+        .filter(participants::id.eq_any(participant_ids))
+        .select((participants::id, users::id, users::display_name))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(participant, user, name)| (participant, (user, name)))
+        .collect();
     let name = |names: &HashMap<String, String>, id: &str| names.get(id).cloned().unwrap_or_default();
     Ok(rows
         .iter()
@@ -146,6 +157,7 @@ pub fn names_of(conn: &mut DbConn, rows: &[ReferralRow]) -> QueryResult<Vec<Name
             },
             service: name(&services, &row.service_id),
             assignee: row.assignee_id.as_ref().and_then(|id| users.get(id).cloned()),
+            primary_contact: contacts.get(row.participant_id.as_str()).cloned(),
         })
         .collect())
 }

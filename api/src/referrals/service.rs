@@ -131,6 +131,7 @@ pub async fn create(state: &AppState, accessor: Accessor, input: ReferralInput) 
                 to_organization: service.organization_name,
                 service: service.name,
                 assignee: None,
+                primary_contact: participant.row.primary_contact_id.clone().zip(participant.primary_contact_name.clone()),
             };
             let timeline = timeline.into_iter().map(|event| event_dto(event, Some(names.from_user.clone()), names.from_organization.clone())).collect();
             Ok(to_dto(&row, &names, Side::Sender, None, timeline))
@@ -684,6 +685,8 @@ fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Optio
         safe_contact_instructions: row.safe_contact_instructions.clone(),
         participant_confirmed: row.participant_confirmed,
         assignee: row.assignee_id.clone().zip(names.assignee.clone()).map(|(id, name)| harbour_types::UserRef { id, name }),
+        // The receiver's way to the sender's coordinator, while what was shared still holds.
+        primary_contact: names.primary_contact.clone().filter(|_| side == Side::Sender || row.redacted_at.is_none()).map(|(id, name)| harbour_types::UserRef { id, name }),
         consent_id: row.consent_id.clone().map(String::from),
         participant_id: (side == Side::Sender).then(|| row.participant_id.to_string()),
         participant,

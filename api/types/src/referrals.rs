@@ -300,6 +300,11 @@ pub struct Referral {
     /// Who handles it at the receiving organization.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<UserRef>,
+    /// The participant's primary contact at the sending organization: who coordinates the
+    /// case and its communication between partners (the receiver sees it while what was
+    /// shared holds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary_contact: Option<UserRef>,
     /// The consent it relies on (set when sent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consent_id: Option<String>,

@@ -7,7 +7,8 @@ use harbour_tests::problem;
 use harbour_types::Role;
 use serde_json::{json, Value};
 
-use crate::participants::CANARY;
+use crate::participants::{consent, verbal, CANARY};
+use crate::referrals::{referral, service_of_b};
 use crate::reminders::{app_with_mail, mails_after_sweeps};
 
 async fn a_primary_contact_is_picked_handed_over_and_told(backend: Backend) {
@@ -52,6 +53,22 @@ async fn a_primary_contact_is_picked_handed_over_and_told(backend: Backend) {
     // Saving without a change hands nothing over.
     assert_eq!(app.put(&format!("/api/v1/participants/{id}"), &outreach_a, Some("\"2\""), &body).await.status(), 200);
     assert_eq!(app.get(&history, &outreach_a).await.json::<Vec<Value>>().await.unwrap().len(), 2);
+
+    // A referral names the coordinator to both sides, the receiver while what was shared holds.
+    let given = consent(&app, &outreach_a, verbal(&id, &[&app.fixture.org_b], &["referral"], &["contact", "needs"])).await;
+    let service = service_of_b(&app).await;
+    let sent: Value = app.post("/api/v1/referrals", &outreach_a, &referral(&id, &service, true)).await.json().await.unwrap();
+    assert_eq!(sent["primary_contact"]["name"], "intake_worker of a", "{sent}");
+    let referral_path = format!("/api/v1/referrals/{}", sent["id"].as_str().unwrap());
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    let received: Value = app.get(&referral_path, &intake_b).await.json().await.unwrap();
+    assert_eq!(received["primary_contact"]["id"].as_str(), Some(intake.as_str()));
+    let revoked = app.post(&format!("/api/v1/consents/{}/revoke", given["id"].as_str().unwrap()), &outreach_a, &json!({"method": "in_person"})).await;
+    assert!(revoked.status().is_success());
+    let received: Value = app.get(&referral_path, &intake_b).await.json().await.unwrap();
+    assert!(received.get("primary_contact").is_none(), "withdrawn: {received}");
+    let kept_by_sender: Value = app.get(&referral_path, &outreach_a).await.json().await.unwrap();
+    assert_eq!(kept_by_sender["primary_contact"]["name"], "intake_worker of a");
 
     // Only the owner: another organization, even one the participant shared with, gets 404.
     problem(app.get(&history, &app.token(Role::OutreachWorker, 'b').await).await, 404).await;

@@ -196,6 +196,7 @@ pub fn ReferralPage() -> impl IntoView {
                                     <dt>{i18n.t(Msg::From)}</dt><dd>{format!("{} — {}", r.from_user_name, r.from_organization.name)}</dd>
                                     <dt>{i18n.t(Msg::To)}</dt><dd>{r.to_organization.name.clone()}</dd>
                                     {r.assignee.clone().map(|a| view! { <dt>{i18n.t(Msg::AssignedTo)}</dt><dd>{a.name}</dd> })}
+                                    {r.primary_contact.clone().map(|c| view! { <dt>{i18n.t(Msg::PrimaryContact)}</dt><dd>{c.name}</dd> })}
                                     {r.due_at.map(|d| view! { <dt>{i18n.t(Msg::Due)}</dt><dd>{d.format("%Y-%m-%d %H:%M UTC").to_string()}</dd> })}
                                     {r.needs.note.clone().map(|n| view! { <dt>{i18n.t(Msg::WhatTheyNeed)}</dt><dd>{n}</dd> })}
                                     {r.safe_contact_instructions.clone().map(|c| view! { <dt>{i18n.t(Msg::HowToReach)}</dt><dd>{c}</dd> })}
