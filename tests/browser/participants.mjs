@@ -24,6 +24,7 @@ try {
   // The picker offers the organization's frontline colleagues.
   await page.locator('#primary-contact option', { hasText: 'intake_worker of a' }).waitFor({ state: 'attached' });
   await page.getByLabel('Primary contact (coordinates the case)').selectOption({ label: 'intake_worker of a' });
+  await page.getByLabel('— Emergency shelter').check();
   await page.getByLabel('What they are looking for').fill('a safe place tonight');
   await page.getByText('Identity (optional, encrypted)').click();
   await page.getByLabel('Legal name', { exact: true }).fill('Jordan Example');

@@ -268,6 +268,7 @@ messages! {
     NoVoicemail => "Never leave a voicemail", "Ne jamais laisser de message vocal";
     PrimaryContact => "Primary contact (coordinates the case)", "Personne-ressource (coordonne le dossier)";
     NoPrimaryContact => "Nobody yet", "Personne pour l'instant";
+    NeedCategories => "Kinds of help they are looking for", "Types d'aide recherchés";
     ByPhoneCall => "Phone call", "Appel";
     ByTextMessage => "Text message", "Texto";
     ByEmail => "E-mail", "Courriel";

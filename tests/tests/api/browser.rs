@@ -86,6 +86,8 @@ async fn participant_consent_with_signature_withdrawal_and_report_at_360px() {
     let handed: Vec<serde_json::Value> = app.get(&format!("/api/v1/participants/{id}/primary-contacts"), &worker).await.json().await.unwrap();
     assert_eq!(handed.len(), 1);
     assert_eq!(handed[0]["to_name"], "intake_worker of a", "the picker's choice is the case's primary contact");
+    let recorded: serde_json::Value = app.get(&format!("/api/v1/participants/{id}"), &worker).await.json().await.unwrap();
+    assert_eq!(recorded["needs"]["category_ids"], json!([app.fixture.emergency_shelter]), "the category ticked");
     let consents: Vec<serde_json::Value> = app.get(&format!("/api/v1/participants/{id}/consents"), &worker).await.json().await.unwrap();
     assert_eq!(consents.len(), 2, "the first consent and the one that replaced it");
     let (replaced, replacement) = if consents[0]["status"] == "superseded" { (&consents[0], &consents[1]) } else { (&consents[1], &consents[0]) };

@@ -1,10 +1,12 @@
-//! What the forms share: reading an optional field, saying why a save failed, and the
-//! save button with its error line.
+//! What the forms share: reading an optional field, saying why a save failed, the save
+//! button with its error line, and a list of checkboxes (categories, attributes).
 
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::i18n::{problem_message, use_i18n, Msg};
+use harbour_types::TaxonomyTerm;
+
+use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 
 /// A field's text, trimmed; none when empty.
 pub fn optional(value: String) -> Option<String> {
@@ -32,4 +34,47 @@ pub fn SaveButton(error: RwSignal<Option<Msg>>, busy: RwSignal<bool>) -> impl In
             {move || if busy.get() { i18n.t(Msg::Saving)() } else { i18n.t(Msg::Save)() }}
         </button>
     }
+}
+
+/// A list of checkboxes for choosing several of `choices` (value, label).
+#[component]
+pub fn CheckList(id: &'static str, legend: Msg, choices: Signal<Vec<(String, String)>>, chosen: RwSignal<Vec<String>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <fieldset class="group">
+            <legend>{i18n.t(legend)}</legend>
+            <For each=move || choices.get() key=|(value, label)| (value.clone(), label.clone()) let((value, label))>
+                {
+                    let input_id = format!("{id}-{value}");
+                    let (checked, toggled) = (value.clone(), value.clone());
+                    view! {
+                        <label class="check" for=input_id.clone()>
+                            <input id=input_id.clone() type="checkbox" prop:checked=move || chosen.with(|c| c.contains(&checked))
+                                on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|c| {
+                                        c.retain(|v| *v != toggled);
+                                        if on {
+                                            c.push(toggled.clone());
+                                        }
+                                    });
+                                }/>
+                            {label}
+                        </label>
+                    }
+                }
+            </For>
+        </fieldset>
+    }
+}
+
+/// Categories as a check list offers them (id, name in `lang`), a child marked under its parent.
+pub fn term_labels(terms: Vec<TaxonomyTerm>, lang: Lang) -> Vec<(String, String)> {
+    terms
+        .into_iter()
+        .map(|t| {
+            let name = if lang == Lang::Fr { t.name_fr } else { t.name };
+            (t.id, if t.parent_id.is_some() { format!("— {name}") } else { name })
+        })
+        .collect()
 }

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use leptos_router::NavigateOptions;
 
 use crate::client;
-use crate::components::form::{optional, save_failure, SaveButton};
+use crate::components::form::{optional, save_failure, term_labels, CheckList, SaveButton};
 use crate::components::participants::labels;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
@@ -43,6 +43,12 @@ fn ParticipantForm(existing: Option<Participant>) -> impl IntoView {
         async move { client::colleagues(token.as_deref()).await.unwrap_or_default() }
     });
     let needs_note = RwSignal::new(text(&needs.note));
+    let need_categories = RwSignal::new(needs.category_ids.clone());
+    let terms = LocalResource::new(move || {
+        let token = session.token();
+        async move { client::taxonomy_terms(token.as_deref()).await }
+    });
+    let need_choices = Signal::derive(move || term_labels(terms.get().and_then(Result::ok).map(|p| p.contents).unwrap_or_default(), i18n.0.get()));
     let legal_name = RwSignal::new(text(&identity.legal_name));
     let date_of_birth = RwSignal::new(identity.date_of_birth.map(|d| d.to_string()).unwrap_or_default());
     let phone = RwSignal::new(text(&identity.phone));
@@ -72,7 +78,7 @@ fn ParticipantForm(existing: Option<Participant>) -> impl IntoView {
                 primary_contact_id: optional(primary_contact.get_untracked()),
                 primary_contact_name: None,
             }),
-            needs: Some(ParticipantNeeds { category_ids: needs.category_ids.clone(), note: optional(needs_note.get_untracked()) }),
+            needs: Some(ParticipantNeeds { category_ids: need_categories.get_untracked(), note: optional(needs_note.get_untracked()) }),
             safety: Some(ParticipantSafety { notes: optional(safety.get_untracked()) }),
         };
         busy.set(true);
@@ -126,6 +132,7 @@ fn ParticipantForm(existing: Option<Participant>) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </fieldset>
+            <CheckList id="need" legend=Msg::NeedCategories choices=need_choices chosen=need_categories/>
             <label for="needs-note">{i18n.t(Msg::NeedsNote)}</label>
             <textarea id="needs-note" rows="3" bind:value=needs_note></textarea>
             <details class="more-filters">

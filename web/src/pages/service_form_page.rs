@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::client;
-use crate::components::form::{optional, save_failure, SaveButton};
+use crate::components::form::{optional, save_failure, term_labels, CheckList, SaveButton};
 use crate::components::directory::labels::{attribute_label, status_label};
 use crate::components::nav::use_go;
 use crate::i18n::{use_i18n, Lang, Msg};
@@ -83,38 +83,6 @@ struct HolidayFields {
 
 fn signal(value: impl Into<String>) -> RwSignal<String> {
     RwSignal::new(value.into())
-}
-
-/// A list of checkboxes for choosing several of `choices` (value, label).
-#[component]
-fn CheckList(id: &'static str, legend: Msg, choices: Signal<Vec<(String, String)>>, chosen: RwSignal<Vec<String>>) -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <fieldset class="group">
-            <legend>{i18n.t(legend)}</legend>
-            <For each=move || choices.get() key=|(value, label)| (value.clone(), label.clone()) let((value, label))>
-                {
-                    let input_id = format!("{id}-{value}");
-                    let (checked, toggled) = (value.clone(), value.clone());
-                    view! {
-                        <label class="check" for=input_id.clone()>
-                            <input id=input_id.clone() type="checkbox" prop:checked=move || chosen.with(|c| c.contains(&checked))
-                                on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|c| {
-                                        c.retain(|v| *v != toggled);
-                                        if on {
-                                            c.push(toggled.clone());
-                                        }
-                                    });
-                                }/>
-                            {label}
-                        </label>
-                    }
-                }
-            </For>
-        </fieldset>
-    }
 }
 
 /// Harbour's attributes by family, as the form groups them.
@@ -196,10 +164,7 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
         async move { client::locations_of(token.as_deref(), &owner).await }
     });
     let in_language = move |en: String, fr: String| if i18n.0.get() == Lang::Fr { fr } else { en };
-    let term_choices = Signal::derive(move || {
-        let list = terms.get().and_then(Result::ok).map(|p| p.contents).unwrap_or_default();
-        list.into_iter().map(|t| (t.id, if t.parent_id.is_some() { format!("— {}", in_language(t.name, t.name_fr)) } else { in_language(t.name, t.name_fr) })).collect()
-    });
+    let term_choices = Signal::derive(move || term_labels(terms.get().and_then(Result::ok).map(|p| p.contents).unwrap_or_default(), i18n.0.get()));
     let region_choices = Signal::derive(move || region_list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|r| (r.id, in_language(r.name, r.name_fr))).collect());
     let place_choices = Signal::derive(move || location_list.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|l| (l.id, l.name)).collect());
 
