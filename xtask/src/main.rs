@@ -295,23 +295,25 @@ fn ensure_browser() -> Result {
     Ok(())
 }
 
-/// Schemathesis (from PyPI) in a virtual environment of its own, outside the checkout;
-/// returns its `st`.
-fn ensure_schemathesis() -> Result<PathBuf> {
-    const VERSION: &str = "4.32.5";
+/// The outside checkers from PyPI, in a virtual environment of their own outside the
+/// checkout: schemathesis (fuzzes the API from its OpenAPI document) and fhir.resources
+/// (the FHIR R4B models, which validate the FHIR views). Returns its `bin` folder.
+fn ensure_python_tools() -> Result<PathBuf> {
+    const PACKAGES: [&str; 2] = ["schemathesis==4.32.5", "fhir.resources==7.1.0"];
     let home = std::env::var_os("HOME").map_or_else(target_dir, PathBuf::from);
-    let venv = home.join(".cache/harbour/schemathesis");
-    let st = venv.join("bin/st");
-    let current = Command::new(&st).arg("--version").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains(VERSION));
+    let venv = home.join(".cache/harbour/python");
+    let bin = venv.join("bin");
+    let check = "import importlib.metadata as m, sys; sys.exit(any(m.version(p.split('==')[0]) != p.split('==')[1] for p in sys.argv[1:]))";
+    let current = succeeds(Command::new(bin.join("python")).args(["-c", check]).args(PACKAGES));
     if !current {
-        step(&format!("installing schemathesis {VERSION} from PyPI"));
+        step(&format!("installing {} from PyPI", PACKAGES.join(" and ")));
         if !have("python3") || !succeeds(Command::new("python3").args(["-c", "import venv, ensurepip"])) {
             apt_install(&["python3", "python3-venv"])?;
         }
         status(Command::new("python3").arg("-m").arg("venv").arg("--clear").arg(&venv))?;
-        status(Command::new(venv.join("bin/pip")).args(["install", "--quiet", "--disable-pip-version-check", &format!("schemathesis=={VERSION}")]))?;
+        status(Command::new(bin.join("pip")).args(["install", "--quiet", "--disable-pip-version-check"]).args(PACKAGES))?;
     }
-    Ok(st)
+    Ok(bin)
 }
 
 /// cargo-deny, from crates.io.
@@ -329,7 +331,7 @@ fn test(filter: &[String]) -> Result {
     ensure_postgres()?;
     ensure_browser()?;
     ensure_cargo_deny()?;
-    let schemathesis = ensure_schemathesis()?;
+    let python_tools = ensure_python_tools()?;
     let dist = build_web()?;
     let filter: Vec<&str> = filter.iter().map(String::as_str).filter(|a| *a != "--").collect();
     step("linting (clippy, warnings are errors)");
@@ -351,6 +353,7 @@ fn test(filter: &[String]) -> Result {
         .env("HARBOUR_WEB_DIR", &dist)
         .env("HARBOUR_TEST_POSTGRES_URL", postgres_url())
         .env("HARBOUR_BIN", target_dir().join("debug/harbour"))
-        .env("HARBOUR_SCHEMATHESIS", &schemathesis);
+        .env("HARBOUR_SCHEMATHESIS", python_tools.join("st"))
+        .env("HARBOUR_PYTHON", python_tools.join("python"));
     status(&mut cmd)
 }

@@ -15,6 +15,7 @@ mod durability;
 mod erasure;
 mod errors;
 mod exchange;
+mod fhir;
 mod foundation;
 mod fuzz;
 mod handover;
