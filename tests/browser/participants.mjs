@@ -34,6 +34,7 @@ try {
   await page.getByRole('heading', { name: 'Sky' }).waitFor();
   await page.getByText('Jordan Example').waitFor();
   await page.getByText('intake_worker of a').waitFor();
+  await page.getByText('Emergency shelter', { exact: true }).waitFor();
   await fits(page, 'the profile');
   await axe(page, 'profile');
   console.log('participant recorded: ok');

@@ -2,7 +2,7 @@
 //! a recipient organization gets the consented categories and nothing else, and this
 //! screen shows what arrived. The owning organization records and withdraws consents.
 
-use harbour_types::{Consent, ConsentStatus, ErasureInput, ErasureMethod, ErasureReason, Participant, RevocationInput, RevocationMethod, Role};
+use harbour_types::{Consent, ConsentStatus, ErasureInput, ErasureMethod, ErasureReason, Participant, RevocationInput, RevocationMethod, Role, TaxonomyTerm};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
@@ -17,8 +17,16 @@ fn fact(label: Msg, value: Option<String>, lang: Lang) -> impl IntoView {
     value.filter(|v| !v.is_empty()).map(|v| view! { <dt>{label.text(lang)}</dt><dd>{v}</dd> })
 }
 
-fn profile(p: &Participant, lang: Lang) -> impl IntoView {
+fn profile(p: &Participant, lang: Lang, terms: &[TaxonomyTerm]) -> impl IntoView {
     let t = move |m: Msg| m.text(lang);
+    // The kinds of help, by name in the screen's language (ids the directory no longer has are left out).
+    let kinds: Vec<String> = p
+        .needs
+        .iter()
+        .flat_map(|n| &n.category_ids)
+        .filter_map(|id| terms.iter().find(|t| &t.id == id))
+        .map(|t| if lang == Lang::Fr { t.name_fr.clone() } else { t.name.clone() })
+        .collect();
     let identity = p.identity.clone().unwrap_or_default();
     let contact = p.contact.clone();
     view! {
@@ -37,6 +45,7 @@ fn profile(p: &Participant, lang: Lang) -> impl IntoView {
                 {c.no_voicemail.then(|| view! { <dt>{t(Msg::SafeContact)}</dt><dd><strong>{t(Msg::NoVoicemail)}</strong></dd> })}
                 {fact(Msg::PrimaryContact, c.primary_contact_name.clone(), lang)}
             })}
+            {fact(Msg::NeedCategories, Some(kinds.join(", ")), lang)}
             {fact(Msg::NeedsNote, p.needs.as_ref().and_then(|n| n.note.clone()), lang)}
             {fact(Msg::SafetyNotes, p.safety.as_ref().and_then(|s| s.notes.clone()), lang)}
         </dl>
@@ -162,6 +171,10 @@ pub fn ParticipantPage() -> impl IntoView {
         let (id, token) = (id.get(), session.token());
         async move { client::participant_consents(token.as_deref(), &id).await }
     });
+    let terms = LocalResource::new(move || {
+        let token = session.token();
+        async move { client::taxonomy_terms(token.as_deref()).await.map(|page| page.contents).unwrap_or_default() }
+    });
     let reload = Callback::new(move |()| generation.update(|g| *g += 1));
     let erased = RwSignal::new(false);
     let admin = session.has_any_role(&[Role::AgencyAdmin]);
@@ -202,7 +215,7 @@ pub fn ParticipantPage() -> impl IntoView {
                                 <h1 id="participant-title">{p.alias.clone()}</h1>
                                 <p class="small muted">{p.organization_name.clone()}</p>
                                 <Show when=move || !owner><p class="notice">{i18n.t(Msg::SharedUnderConsent)}</p></Show>
-                                {move || profile(&p, i18n.0.get())}
+                                {move || profile(&p, i18n.0.get(), &terms.get().unwrap_or_default())}
                                 <div class="actions">
                                     <button type="button" class="link" on:click={let (go, plan) = (go.clone(), plan.clone()); move |_| go(plan.clone())}>{i18n.t(Msg::SafetyPlan)}</button>
                                 </div>
