@@ -12,7 +12,7 @@
 use harbour_types::{Accessibility, AccessibilityInput, RequiredDocument, RequiredDocumentInput};
 use serde::{Deserialize, Serialize};
 
-/// A required document as kept.
+/// A required document as kept (and as an import reads one: its id may be missing).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeptDocument {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -23,7 +23,7 @@ pub struct KeptDocument {
     pub uri: Option<String>,
 }
 
-/// An accessibility entry as kept.
+/// An accessibility entry as kept (and as an import reads one).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KeptAccessibility {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -47,36 +47,43 @@ fn trimmed(text: Option<&str>) -> Option<String> {
     text.map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)
 }
 
-/// A required document as kept: with the id it came with, else one made from its text.
-pub fn document(service_id: &str, id: Option<String>, document: Option<&str>, uri: Option<&str>) -> KeptDocument {
-    let (document, uri) = (trimmed(document), trimmed(uri));
-    let id = id.unwrap_or_else(|| entry_id(service_id, &[document.as_deref(), uri.as_deref()]));
-    KeptDocument { id, document, uri }
+/// Documents as they came (typed in, imported or read back), as kept: trimmed, each
+/// with its own id or one made from its text, each id once.
+pub fn documents(service_id: &str, entries: impl IntoIterator<Item = KeptDocument>) -> Vec<KeptDocument> {
+    let kept = entries.into_iter().map(|d| {
+        let (document, uri) = (trimmed(d.document.as_deref()), trimmed(d.uri.as_deref()));
+        let id = given(d.id).unwrap_or_else(|| entry_id(service_id, &[document.as_deref(), uri.as_deref()]));
+        KeptDocument { id, document, uri }
+    });
+    distinct_by_id(kept, |d| &d.id)
 }
 
-/// An accessibility entry as kept, when it has any words: with the id it came with,
-/// else one made from its text.
-pub fn accessibility(location_id: &str, id: Option<String>, description: Option<&str>, details: Option<&str>, url: Option<&str>) -> Option<KeptAccessibility> {
-    let (description, details, url) = (trimmed(description), trimmed(details), trimmed(url));
-    if description.is_none() && details.is_none() && url.is_none() {
-        return None;
-    }
-    let id = id.unwrap_or_else(|| entry_id(location_id, &[description.as_deref(), details.as_deref(), url.as_deref()]));
-    Some(KeptAccessibility { id, description, details, url })
+/// Accessibility entries as they came, as kept: trimmed, those without any words
+/// dropped, each with its own id or one made from its text, each id once.
+pub fn accessibility(location_id: &str, entries: impl IntoIterator<Item = KeptAccessibility>) -> Vec<KeptAccessibility> {
+    let kept = entries.into_iter().filter_map(|a| {
+        let (description, details, url) = (trimmed(a.description.as_deref()), trimmed(a.details.as_deref()), trimmed(a.url.as_deref()));
+        if description.is_none() && details.is_none() && url.is_none() {
+            return None;
+        }
+        let id = given(a.id).unwrap_or_else(|| entry_id(location_id, &[description.as_deref(), details.as_deref(), url.as_deref()]));
+        Some(KeptAccessibility { id, description, details, url })
+    });
+    distinct_by_id(kept, |a| &a.id)
 }
 
 /// The documents typed in for a service, as kept.
 pub fn documents_typed(service_id: &str, input: &[RequiredDocumentInput]) -> Vec<KeptDocument> {
-    distinct_by_id(input.iter().map(|d| document(service_id, None, Some(&d.document), d.uri.as_deref())), |d| &d.id)
+    documents(service_id, input.iter().map(|d| KeptDocument { id: String::new(), document: Some(d.document.clone()), uri: d.uri.clone() }))
 }
 
 /// The accessibility entries typed in for a location, as kept.
 pub fn accessibility_typed(location_id: &str, input: &[AccessibilityInput]) -> Vec<KeptAccessibility> {
-    distinct_by_id(input.iter().filter_map(|a| accessibility(location_id, None, a.description.as_deref(), a.details.as_deref(), a.url.as_deref())), |a| &a.id)
+    accessibility(location_id, input.iter().map(|a| KeptAccessibility { id: String::new(), description: a.description.clone(), details: a.details.clone(), url: a.url.clone() }))
 }
 
 /// The entries, each id once (the first kept).
-pub fn distinct_by_id<T>(entries: impl Iterator<Item = T>, id: impl Fn(&T) -> &String) -> Vec<T> {
+fn distinct_by_id<T>(entries: impl Iterator<Item = T>, id: impl Fn(&T) -> &String) -> Vec<T> {
     let mut seen = std::collections::HashSet::new();
     entries.filter(|e| seen.insert(id(e).clone())).collect()
 }
@@ -103,18 +110,16 @@ fn given(id: String) -> Option<String> {
 
 /// A service's documents, as served.
 pub fn documents_of(service_id: &str, kept: Option<&str>) -> Vec<RequiredDocument> {
-    read::<KeptDocument>(kept)
+    documents(service_id, read(kept))
         .into_iter()
-        .map(|d| document(service_id, given(d.id), d.document.as_deref(), d.uri.as_deref()))
         .map(|d| RequiredDocument { id: d.id, service_id: service_id.to_owned(), document: d.document, uri: d.uri })
         .collect()
 }
 
 /// A location's accessibility, as served.
 pub fn accessibility_of(location_id: &str, kept: Option<&str>) -> Vec<Accessibility> {
-    read::<KeptAccessibility>(kept)
+    accessibility(location_id, read(kept))
         .into_iter()
-        .filter_map(|a| accessibility(location_id, given(a.id), a.description.as_deref(), a.details.as_deref(), a.url.as_deref()))
         .map(|a| Accessibility { id: a.id, location_id: location_id.to_owned(), description: a.description, details: a.details, url: a.url })
         .collect()
 }

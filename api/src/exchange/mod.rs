@@ -24,7 +24,7 @@ use harbour_types::{
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::directory::details;
+use crate::directory::details::{self, KeptAccessibility, KeptDocument};
 use crate::directory::nearby::stored_postcode;
 use crate::directory::repo::{self, ExceptionRow, LocationRow, PhoneRow, RegionRow, ScheduleRow, ServiceChildren, ServiceRow, TermRow};
 use crate::directory::service::{category_taxonomy, region_dto, service_dto, term_dto};
@@ -307,7 +307,7 @@ struct LocationRecord {
     #[serde(default)]
     intake_instructions: Option<String>,
     #[serde(default)]
-    accessibility: Listed<AccessibilityRecord>,
+    accessibility: Listed<KeptAccessibility>,
     #[serde(default)]
     version: Option<i32>,
 }
@@ -323,48 +323,24 @@ enum Listed<T> {
     None,
 }
 
-#[derive(Debug, Deserialize)]
-struct DocumentRecord {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    document: Option<String>,
-    #[serde(default)]
-    uri: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-struct AccessibilityRecord {
-    #[serde(default)]
-    id: Option<String>,
-    #[serde(default)]
-    description: Option<String>,
-    #[serde(default)]
-    details: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-}
-
 /// A service's documents as kept.
-fn documents_kept(service_id: &str, listed: Listed<DocumentRecord>) -> Option<String> {
+fn documents_kept(service_id: &str, listed: Listed<KeptDocument>) -> Option<String> {
     let documents = match listed {
-        Listed::Objects(records) => records.into_iter().map(|d| details::document(service_id, d.id, d.document.as_deref(), d.uri.as_deref())).collect(),
-        Listed::Text(text) => vec![details::document(service_id, None, Some(&text), None)],
+        Listed::Objects(records) => details::documents(service_id, records),
+        Listed::Text(text) => details::documents(service_id, [KeptDocument { id: String::new(), document: Some(text), uri: None }]),
         Listed::None => Vec::new(),
     };
-    details::kept(&details::distinct_by_id(documents.into_iter(), |d| &d.id))
+    details::kept(&documents)
 }
 
 /// A location's accessibility as kept.
-fn accessibility_kept(location_id: &str, listed: Listed<AccessibilityRecord>) -> Option<String> {
+fn accessibility_kept(location_id: &str, listed: Listed<KeptAccessibility>) -> Option<String> {
     let entries = match listed {
-        Listed::Objects(records) => {
-            records.into_iter().filter_map(|a| details::accessibility(location_id, a.id, a.description.as_deref(), a.details.as_deref(), a.url.as_deref())).collect()
-        }
-        Listed::Text(text) => details::accessibility(location_id, None, Some(&text), None, None).into_iter().collect(),
+        Listed::Objects(records) => details::accessibility(location_id, records),
+        Listed::Text(text) => details::accessibility(location_id, [KeptAccessibility { id: String::new(), description: Some(text), details: None, url: None }]),
         Listed::None => Vec::new(),
     };
-    details::kept(&details::distinct_by_id(entries.into_iter(), |a| &a.id))
+    details::kept(&entries)
 }
 
 #[derive(Debug, Deserialize)]
@@ -445,7 +421,7 @@ struct ServiceRecord {
     #[serde(default = "yes")]
     free: bool,
     #[serde(default)]
-    required_documents: Listed<DocumentRecord>,
+    required_documents: Listed<KeptDocument>,
     #[serde(default)]
     open_24_7: bool,
     #[serde(default = "yes")]

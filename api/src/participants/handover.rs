@@ -8,12 +8,12 @@ use std::collections::HashMap;
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
-use harbour_types::{AuditAction, Colleague, DataCategory, OrganizationId, ParticipantId, PrimaryContactChange, Role};
+use harbour_types::{AuditAction, Colleague, DataCategory, ParticipantId, PrimaryContactChange};
 
 use super::error::ParticipantError;
 use crate::audit::{self, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
-use crate::db::schema::{primary_contact_changes, user_roles, users};
+use crate::db::schema::{primary_contact_changes, users};
 use crate::db::DbConn;
 use crate::state::AppState;
 
@@ -89,19 +89,8 @@ pub async fn history(state: &AppState, accessor: Accessor, id: ParticipantId) ->
                 .load(conn)?;
             let ids: Vec<&String> = rows.iter().flat_map(|r| [r.from_user_id.as_ref(), r.to_user_id.as_ref(), Some(&r.changed_by)]).flatten().collect();
             let names: HashMap<String, String> = users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)?.into_iter().collect();
-            audit::record(
-                conn,
-                &accessor,
-                &AuditEntry {
-                    action: AuditAction::ParticipantRead,
-                    entity_type: "participant",
-                    entity_id: id.as_str(),
-                    participant_id: Some(&id),
-                    consent_id: None,
-                    purpose: harbour_types::AccessPurpose::DirectCare,
-                    categories: vec![DataCategory::Contact],
-                },
-            )?;
+            let read = AuditEntry { categories: vec![DataCategory::Contact], ..super::service::written(AuditAction::ParticipantRead, &id) };
+            audit::record(conn, &accessor, &read)?;
             let name = |user: &Option<String>| user.as_ref().and_then(|u| names.get(u)).cloned();
             Ok(rows
                 .iter()
@@ -122,20 +111,7 @@ pub async fn history(state: &AppState, accessor: Accessor, id: ParticipantId) ->
 /// handling participants), by name: what the app's picker offers.
 pub async fn colleagues(state: &AppState, accessor: Accessor) -> Result<Vec<Colleague>, ParticipantError> {
     policy::require_frontline(&accessor.principal)?;
-    let organization_id: OrganizationId = accessor.principal.organization_id.clone();
-    let frontline = [Role::OutreachWorker, Role::IntakeWorker, Role::AgencyAdmin].map(|r| r.code().to_owned());
-    let rows: Vec<(String, String)> = state
-        .db
-        .run(move |conn| {
-            users::table
-                .filter(users::organization_id.eq(&organization_id))
-                .filter(users::active.eq(true))
-                .filter(diesel::dsl::exists(user_roles::table.filter(user_roles::user_id.eq(users::id)).filter(user_roles::role.eq_any(frontline))))
-                .order((users::display_name.asc(), users::id.asc()))
-                .select((users::id, users::display_name))
-                .load(conn)
-                .map_err(ParticipantError::from)
-        })
-        .await?;
+    let organization_id = accessor.principal.organization_id.clone();
+    let rows = state.db.run(move |conn| super::repo::frontline_colleagues(conn, &organization_id).map_err(ParticipantError::from)).await?;
     Ok(rows.into_iter().map(|(id, display_name)| Colleague { id, display_name }).collect())
 }

@@ -3,9 +3,9 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{AgeBand, OrganizationId, ParticipantId, SafeContactMethod};
+use harbour_types::{AgeBand, OrganizationId, ParticipantId, Role, SafeContactMethod};
 
-use crate::db::schema::{organizations, participant_keys, participants, users};
+use crate::db::schema::{organizations, participant_keys, participants, user_roles, users};
 use crate::crypto::{CryptoError, Keyring};
 use crate::data_keys::{self, ParticipantKey};
 use crate::db::DbConn;
@@ -160,12 +160,33 @@ pub fn erase(conn: &mut DbConn, id: &ParticipantId, now: NaiveDateTime) -> Query
         .map(|n| n == 1)
 }
 
-/// Whether this user belongs to this organization and is active (a valid primary contact).
+/// The organization's active users who handle participants (outreach, intake, agency
+/// admins): who may be a participant's primary contact.
+fn frontline_of(organization_id: &OrganizationId) -> users::BoxedQuery<'static, crate::db::MultiBackend> {
+    let frontline = [Role::OutreachWorker, Role::IntakeWorker, Role::AgencyAdmin].map(|r| r.code().to_owned());
+    users::table
+        .filter(users::organization_id.eq(organization_id.clone()))
+        .filter(users::active.eq(true))
+        .filter(diesel::dsl::exists(user_roles::table.filter(user_roles::user_id.eq(users::id)).filter(user_roles::role.eq_any(frontline))))
+        .into_boxed()
+}
+
+/// Whether this user belongs to this organization and is active (a referral's assignee).
 pub fn is_active_member(conn: &mut DbConn, user_id: &str, organization_id: &OrganizationId) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(
         users::table.filter(users::id.eq(user_id)).filter(users::organization_id.eq(organization_id)).filter(users::active.eq(true)),
     ))
     .get_result(conn)
+}
+
+/// Whether this user may be the primary contact of the organization's participants.
+pub fn is_frontline_colleague(conn: &mut DbConn, user_id: &str, organization_id: &OrganizationId) -> QueryResult<bool> {
+    frontline_of(organization_id).filter(users::id.eq(user_id.to_owned())).count().get_result::<i64>(conn).map(|n| n > 0)
+}
+
+/// Those who may be the primary contact of the organization's participants, by name: (id, name).
+pub fn frontline_colleagues(conn: &mut DbConn, organization_id: &OrganizationId) -> QueryResult<Vec<(String, String)>> {
+    frontline_of(organization_id).order((users::display_name.asc(), users::id.asc())).select((users::id, users::display_name)).load(conn)
 }
 
 /// The ids among these that name no directory category.

@@ -190,7 +190,7 @@ pub fn readable(conn: &mut DbConn, principal: &crate::auth::Principal, id: &Part
 }
 
 /// The audit entry of a write. The owner writes the whole record, so it names every category.
-fn written(action: AuditAction, id: &ParticipantId) -> AuditEntry<'_> {
+pub(super) fn written(action: AuditAction, id: &ParticipantId) -> AuditEntry<'_> {
     AuditEntry {
         action,
         entity_type: "participant",
@@ -222,7 +222,7 @@ fn check_input(input: &ParticipantInput) -> Result<(), ParticipantError> {
 /// References the body makes: a primary contact of the owning organization, known categories.
 fn check_references(conn: &mut DbConn, input: &ParticipantInput, organization_id: &OrganizationId) -> Result<(), ParticipantError> {
     if let Some(user) = input.contact.as_ref().and_then(|c| c.primary_contact_id.as_deref()) {
-        if !repo::is_active_member(conn, user, organization_id)? {
+        if !repo::is_frontline_colleague(conn, user, organization_id)? {
             return Err(ParticipantError::UnknownPrimaryContact);
         }
     }

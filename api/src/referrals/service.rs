@@ -685,8 +685,8 @@ fn to_dto(row: &ReferralRow, names: &repo::Names, side: Side, participant: Optio
         safe_contact_instructions: row.safe_contact_instructions.clone(),
         participant_confirmed: row.participant_confirmed,
         assignee: row.assignee_id.clone().zip(names.assignee.clone()).map(|(id, name)| harbour_types::UserRef { id, name }),
-        // The receiver's way to the sender's coordinator, while what was shared still holds.
-        primary_contact: names.primary_contact.clone().filter(|_| side == Side::Sender || row.redacted_at.is_none()).map(|(id, name)| harbour_types::UserRef { id, name }),
+        // The receiver's way to the sender's coordinator: exactly while it sees what was shared.
+        primary_contact: names.primary_contact.clone().filter(|_| side == Side::Sender || participant.is_some()).map(|(id, name)| harbour_types::UserRef { id, name }),
         consent_id: row.consent_id.clone().map(String::from),
         participant_id: (side == Side::Sender).then(|| row.participant_id.to_string()),
         participant,

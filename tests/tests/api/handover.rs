@@ -73,6 +73,11 @@ async fn a_primary_contact_is_picked_handed_over_and_told(backend: Backend) {
     // Only the owner: another organization, even one the participant shared with, gets 404.
     problem(app.get(&history, &app.token(Role::OutreachWorker, 'b').await).await, 404).await;
     problem(app.get(&history, &app.token(Role::Coordinator, 'a').await).await, 403).await;
+    // Nor can a coordinator of A, who never sees participants: the picker's rule holds on the server.
+    let staff: Value = app.get(&format!("/api/v1/organizations/{}/users?per_page=100", app.fixture.org_a), &app.token(Role::AgencyAdmin, 'a').await).await.json().await.unwrap();
+    let coordinator = staff["contents"].as_array().unwrap().iter().find(|u| u["email"] == "coordinator@org-a.test").unwrap()["id"].clone();
+    body["contact"]["primary_contact_id"] = coordinator;
+    problem(app.put(&format!("/api/v1/participants/{id}"), &outreach_a, Some("\"3\""), &body).await, 422).await;
     // A colleague of another organization cannot be made the contact.
     let outreach_b: Vec<Value> = app.get("/api/v1/colleagues", &app.token(Role::OutreachWorker, 'b').await).await.json().await.unwrap();
     body["contact"]["primary_contact_id"] = outreach_b[0]["id"].clone();
