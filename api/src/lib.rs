@@ -13,7 +13,8 @@
 //! - Domain, each module above the ones it builds on: `auth`, `users`, `api_clients`,
 //!   `directory`, `organizations`, `exchange` (HSDS import and export), `data_keys`
 //!   (each participant's own key), `audit`,
-//!   `consent`, `participants`, `safety_plans`, `webhooks`, `referrals`, `own_records` (a
+//!   `consent`, `participants`, `safety_plans`, `webhooks`, `referrals`, `plans`
+//!   (individualized plans, whose steps can be referrals), `own_records` (a
 //!   participant's own copy of everything held about them), `erasure` (erasing a
 //!   participant, retention, keeping erasures through a restore), `dashboards`.
 //! - Request plumbing and operations that need the domain: `rate_limit`,
@@ -73,6 +74,7 @@ pub mod own_records;
 pub mod rate_limit;
 pub mod routes;
 pub mod participants;
+pub mod plans;
 pub mod referrals;
 pub mod safety_plans;
 pub mod seed;

@@ -512,6 +512,71 @@ diesel::table! {
 }
 
 diesel::table! {
+    individual_plans (participant_id) {
+        participant_id -> Text,
+        review_on -> Nullable<Text>,
+        version -> Integer,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_goals (id) {
+        id -> Text,
+        participant_id -> Text,
+        domain -> Text,
+        title_sealed -> Text,
+        status -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_steps (id) {
+        id -> Text,
+        goal_id -> Text,
+        participant_id -> Text,
+        description_sealed -> Text,
+        owner_kind -> Text,
+        owner_user_id -> Nullable<Text>,
+        owner_organization_id -> Nullable<Text>,
+        due_on -> Nullable<Text>,
+        status -> Text,
+        referral_id -> Nullable<Text>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_stages (id) {
+        id -> Text,
+        participant_id -> Text,
+        stage -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    plan_events (id) {
+        id -> Text,
+        participant_id -> Text,
+        kind -> Text,
+        goal_id -> Nullable<Text>,
+        step_id -> Nullable<Text>,
+        status -> Nullable<Text>,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_checkpoints (slot) {
         slot -> BigInt,
         taken_at -> Timestamp,
@@ -560,6 +625,10 @@ diesel::joinable!(participant_keys -> participants (participant_id));
 diesel::joinable!(consents -> participants (participant_id));
 diesel::joinable!(safety_plan_revisions -> participants (participant_id));
 diesel::joinable!(safety_plan_revisions -> users (written_by));
+diesel::joinable!(plan_goals -> participants (participant_id));
+diesel::joinable!(plan_steps -> plan_goals (goal_id));
+diesel::joinable!(plan_stages -> users (recorded_by));
+diesel::joinable!(plan_events -> users (recorded_by));
 diesel::joinable!(consent_recipients -> consents (consent_id));
 diesel::joinable!(consent_recipients -> organizations (organization_id));
 diesel::joinable!(consent_evidence -> consents (consent_id));
@@ -608,6 +677,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_subscriptions,
     webhook_deliveries,
     safety_plan_revisions,
+    individual_plans,
+    plan_goals,
+    plan_steps,
+    plan_stages,
+    plan_events,
     dashboard_releases,
     dashboard_cells,
     audit_checkpoints,

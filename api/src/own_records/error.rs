@@ -4,6 +4,7 @@ use crate::consent::ConsentError;
 use crate::error::ApiError;
 use crate::participants::ParticipantError;
 use crate::referrals::ReferralError;
+use crate::plans::PlanError;
 use crate::safety_plans::SafetyPlanError;
 
 /// Why a participant's own records were refused.
@@ -29,7 +30,7 @@ macro_rules! through_api_error {
     };
 }
 
-through_api_error!(ParticipantError, ConsentError, SafetyPlanError, ReferralError);
+through_api_error!(ParticipantError, ConsentError, SafetyPlanError, ReferralError, PlanError);
 
 impl From<OwnRecordsError> for ApiError {
     fn from(e: OwnRecordsError) -> Self {

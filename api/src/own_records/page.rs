@@ -5,7 +5,7 @@
 //! what the page is for. No link, no script, nothing loaded from elsewhere.
 
 use chrono::{DateTime, Utc};
-use harbour_types::{Consent, OwnRecords, Participant, Referral};
+use harbour_types::{Consent, IndividualPlan, OwnRecords, Participant, Referral};
 
 use super::service::Names;
 use crate::safety_plans::copy::{escaped, parts, Language};
@@ -142,6 +142,28 @@ impl Page<'_> {
         }
     }
 
+    fn goals(&mut self, plan: &IndividualPlan) {
+        if let Some(review_on) = plan.review_on {
+            self.line("To go over again on", "À revoir le", Some(&review_on.to_string()));
+        }
+        if let Some(stage) = plan.stages.first() {
+            self.line("Where you said you are", "Où vous avez dit en être", Some(&words(stage.stage.code())));
+        }
+        for goal in &plan.goals {
+            let status = goal.status.map(|s| words(s.code())).unwrap_or_default();
+            self.html.push_str(&format!("<h3>{} ({}, {status})</h3>\n", escaped(&goal.title), words(goal.domain.code())));
+            if goal.steps.is_empty() {
+                continue;
+            }
+            self.html.push_str("<ul>\n");
+            for step in &goal.steps {
+                let due = step.due_on.map(|d| format!(", {} {d}", self.t("by", "d'ici le"))).unwrap_or_default();
+                self.html.push_str(&format!("<li>{} ({}{due})</li>\n", escaped(&step.description), words(step.status.code())));
+            }
+            self.html.push_str("</ul>\n");
+        }
+    }
+
     fn disclosures(&mut self, records: &OwnRecords) {
         let header = [self.t("When", "Quand"), self.t("Who", "Qui"), self.t("Organization", "Organisme"), self.t("What", "Quoi"), self.t("Why", "Pourquoi")].map(str::to_owned);
         self.html.push_str(&format!("<table>\n<thead><tr>{}</tr></thead>\n<tbody>\n", header.iter().map(|h| format!("<th scope=\"col\">{h}</th>")).collect::<String>()));
@@ -176,6 +198,10 @@ pub fn page(records: &OwnRecords, names: &Names, language: Language) -> String {
     if !records.safety_plan.is_empty() {
         page.heading(2, "Your plan, each time it was written", "Votre plan, chaque fois qu'il a été écrit");
         page.plan(records);
+    }
+    if let Some(plan) = &records.plan {
+        page.heading(2, "Your goals", "Vos objectifs");
+        page.goals(plan);
     }
     page.heading(2, "Who saw your information", "Qui a vu vos renseignements");
     page.disclosures(records);

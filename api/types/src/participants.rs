@@ -178,6 +178,10 @@ code_enum! {
         SafetyPlanWrite = "safety_plan.write",
         /// The participant's own printable copy of their safety plan was made.
         SafetyPlanCopy = "safety_plan.copy",
+        /// An individualized plan, or its timeline, was opened.
+        PlanRead = "plan.read",
+        /// An individualized plan was written: its review date, a goal, a step, a stage of change.
+        PlanWrite = "plan.write",
     }
 }
 
@@ -784,6 +788,9 @@ pub struct OwnRecords {
     pub referrals: Vec<crate::Referral>,
     /// Every revision of their safety plan, oldest first.
     pub safety_plan: Vec<crate::SafetyPlan>,
+    /// Their individualized plan, whole, if one was started.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan: Option<crate::IndividualPlan>,
     /// Who saw or received what, when and why, oldest first (this copy's making last).
     pub disclosures: Vec<Disclosure>,
 }

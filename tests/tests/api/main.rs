@@ -34,6 +34,7 @@ mod public;
 mod referrals;
 mod reminders;
 mod retention;
+mod plans;
 mod safety_plans;
 mod search;
 mod sessions;

@@ -197,7 +197,18 @@ impl World {
     /// The request for one write cell: its path (on a fresh record), body and If-Match.
     async fn write(&self, app: &TestApp, method: &Method, template: &str, side: usize) -> (String, Option<Value>, Option<&'static str>) {
         let kind = template.trim_start_matches("/api/v1/").split('/').next().unwrap_or_default();
-        let path = if template.contains("{id}") { template.replace("{id}", &self.fresh(app, kind, side).await) } else { template.to_owned() };
+        let record = if template.contains("{id}") { self.fresh(app, kind, side).await } else { String::new() };
+        let mut path = template.replace("{id}", &record);
+        // A goal of the fresh participant's plan, and a step of it, for the paths that name them.
+        if template.contains("{goal}") {
+            let goals = format!("/api/v1/participants/{record}/plan/goals");
+            let goal = self.created(app, &goals, &self.workers[side], plan_goal()).await;
+            if template.contains("{step}") {
+                let step = self.created(app, &format!("{goals}/{goal}/steps"), &self.workers[side], plan_step()).await;
+                path = path.replace("{step}", &step);
+            }
+            path = path.replace("{goal}", &goal);
+        }
         let n = self.next();
         let (own_participant, service_b) = (self.ids["participants"].0.clone(), self.ids["services"].1.clone());
         let (body, version) = match (method.as_str(), template) {
@@ -220,6 +231,12 @@ impl World {
             ("POST", "/api/v1/participants/search") => (Some(json!({"alias": "Probe"})), None),
             ("PUT", "/api/v1/participants/{id}") => (Some(json!({"alias": format!("Renamed {n}")})), Some("\"1\"")),
             ("PUT", "/api/v1/participants/{id}/safety-plan") => (Some(safety_plan()), Some("\"0\"")),
+            ("PUT", "/api/v1/participants/{id}/plan") => (Some(json!({"review_on": "2027-01-01"})), Some("\"0\"")),
+            ("POST", "/api/v1/participants/{id}/plan/goals") => (Some(plan_goal()), None),
+            ("PUT", "/api/v1/participants/{id}/plan/goals/{goal}") => (Some(plan_goal()), Some("\"1\"")),
+            ("POST", "/api/v1/participants/{id}/plan/goals/{goal}/steps") => (Some(plan_step()), None),
+            ("PUT", "/api/v1/participants/{id}/plan/goals/{goal}/steps/{step}") => (Some(plan_step()), Some("\"1\"")),
+            ("POST", "/api/v1/participants/{id}/plan/stages") => (Some(json!({"stage": "action"})), None),
             ("POST", "/api/v1/participants/{id}/erasure") => (Some(json!({"method": "in_person", "reason": "participant_request"})), None),
             ("POST", "/api/v1/referrals") => (Some(referral(&own_participant, &service_b, true)), None),
             ("PUT", "/api/v1/referrals/{id}/assignee") => (Some(json!({"user_id": null})), Some("\"2\"")),
@@ -250,6 +267,15 @@ impl World {
 /// A safety plan, for the participants whose plans the matrix reads and writes.
 fn safety_plan() -> Value {
     json!({"content": {"warning_signs": "late texts"}})
+}
+
+/// A goal and a step of an individualized plan, for the plans the matrix writes.
+fn plan_goal() -> Value {
+    json!({"domain": "housing", "title": "a place of my own"})
+}
+
+fn plan_step() -> Value {
+    json!({"description": "call the housing line", "owner": {"kind": "participant"}})
 }
 
 /// Every operation of the committed document.
