@@ -127,3 +127,7 @@ kill $SERVER; wait $SERVER 2>/dev/null || true
 # Erasing a participant with 100 referrals and 50 plan revisions, on both backends.
 echo
 PORT=$((PORT + 2)) bench/erasure.sh
+
+# A participant's screens with a 50-goal plan and 20 safety plan revisions, on both backends.
+echo
+PORT=$((PORT + 4)) bench/plan.sh

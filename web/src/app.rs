@@ -17,6 +17,7 @@ use crate::pages::my_organization_page::MyOrganizationPage;
 use crate::pages::participant_form_page::{EditParticipantPage, NewParticipantPage};
 use crate::pages::participant_page::ParticipantPage;
 use crate::pages::participants_page::ParticipantsPage;
+use crate::pages::plan_page::PlanPage;
 use crate::pages::refer_page::ReferPage;
 use crate::pages::referral_page::ReferralPage;
 use crate::pages::referrals_page::ReferralsPage;
@@ -83,6 +84,7 @@ lazy_screens!(participant_screens(ParticipantScreens) {
     DisclosureScreen => DisclosurePage,
     ReferScreen => ReferPage,
     SafetyPlanScreen => SafetyPlanPage,
+    PlanScreen => PlanPage,
 });
 // The referrals an organization sent and received: what an intake worker opens.
 lazy_screens!(referral_screens(ReferralScreens) {
@@ -158,6 +160,7 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/participants/:id/disclosures") view={Lazy::<DisclosureScreen>::new()}/>
                 <Route path=path!("/participants/:id/refer") view={Lazy::<ReferScreen>::new()}/>
                 <Route path=path!("/participants/:id/safety-plan") view={Lazy::<SafetyPlanScreen>::new()}/>
+                <Route path=path!("/participants/:id/plan") view={Lazy::<PlanScreen>::new()}/>
                 <Route path=path!("/referrals") view={Lazy::<ReferralsScreen>::new()}/>
                 <Route path=path!("/referrals/:id") view={Lazy::<ReferralScreen>::new()}/>
             </Routes>

@@ -3,6 +3,7 @@
 //! escaping of the ids in them are written here once; `api` does the HTTP.
 
 use harbour_types::{
+    GoalInput, IndividualPlan, PlanEvent, PlanGoal, PlanInput, PlanStep, StageInput, StageRecord, StepInput,
     AssigneeInput, CapacityInput, ChangePasswordRequest, Colleague, Consent, ConsentInput, ConsentStatement, ConsentStatementRequest, DisclosureReport, ErasureInput, ErasureReceipt, InstanceInfo, Location,
     LocationInput, Organization, Page, Participant, ParticipantInput, ParticipantSearch, ParticipantSummary, Referral, ReferralCounts, ReferralInput, ReferralMessage,
     ReferralMessageInput, ReferralTransition, Region, RegionInput, RevocationInput, SafetyPlan, SafetyPlanInput, SearchResults, Service, ServiceInput, SessionResponse, SignInRequest, TaxonomyTerm,
@@ -205,6 +206,44 @@ pub async fn safety_plan(token: Option<&str>, participant_id: &str) -> Result<Sa
 /// Writes the plan's next revision over revision `current` (0 before the first).
 pub async fn write_safety_plan(token: Option<&str>, participant_id: &str, current: i32, body: &SafetyPlanInput) -> Result<SafetyPlan, ApiError> {
     api::put_versioned(&format!("/api/v1/participants/{}/safety-plan", segment(participant_id)), token, current, body).await
+}
+
+/// A participant's individualized plan, as the caller may see it.
+pub async fn plan(token: Option<&str>, participant_id: &str) -> Result<IndividualPlan, ApiError> {
+    api::get(&format!("/api/v1/participants/{}/plan", segment(participant_id)), token).await
+}
+
+/// Sets the plan's review date over its settings' version `current` (0 the first time).
+pub async fn set_plan(token: Option<&str>, participant_id: &str, current: i32, body: &PlanInput) -> Result<IndividualPlan, ApiError> {
+    api::put_versioned(&format!("/api/v1/participants/{}/plan", segment(participant_id)), token, current, body).await
+}
+
+/// Sets a goal (`existing`: the goal's id and version, to change one).
+pub async fn save_goal(token: Option<&str>, participant_id: &str, existing: Option<(&str, i32)>, body: &GoalInput) -> Result<PlanGoal, ApiError> {
+    let goals = format!("/api/v1/participants/{}/plan/goals", segment(participant_id));
+    match existing {
+        Some((id, version)) => api::put_versioned(&format!("{goals}/{}", segment(id)), token, version, body).await,
+        None => api::post(&goals, token, body).await,
+    }
+}
+
+/// Adds a step to a goal, or changes one (`existing`: the step's id and version).
+pub async fn save_step(token: Option<&str>, participant_id: &str, goal_id: &str, existing: Option<(&str, i32)>, body: &StepInput) -> Result<PlanStep, ApiError> {
+    let steps = format!("/api/v1/participants/{}/plan/goals/{}/steps", segment(participant_id), segment(goal_id));
+    match existing {
+        Some((id, version)) => api::put_versioned(&format!("{steps}/{}", segment(id)), token, version, body).await,
+        None => api::post(&steps, token, body).await,
+    }
+}
+
+/// Records the participant's stage of change.
+pub async fn record_stage(token: Option<&str>, participant_id: &str, body: &StageInput) -> Result<StageRecord, ApiError> {
+    api::post(&format!("/api/v1/participants/{}/plan/stages", segment(participant_id)), token, body).await
+}
+
+/// The plan's timeline, newest first.
+pub async fn plan_timeline(token: Option<&str>, participant_id: &str) -> Result<Vec<PlanEvent>, ApiError> {
+    api::get(&format!("/api/v1/participants/{}/plan/timeline", segment(participant_id)), token).await
 }
 
 /// Prints the participant's own copy of their plan, in `lang`.

@@ -51,13 +51,16 @@ impl Lang {
     }
 }
 
+/// A table of messages, `NAME { Key => "English", "Français"; … }`: the interface's own
+/// (`Msg`, below), and a lazy screen's (each in its screen's module), whose strings then
+/// load with the screen's chunk rather than before the first screen can show.
 macro_rules! messages {
-    ($($key:ident => $en:literal, $fr:literal;)*) => {
+    ($name:ident { $($key:ident => $en:literal, $fr:literal;)* }) => {
         /// A message of the interface.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-        pub enum Msg { $($key),* }
+        pub enum $name { $($key),* }
 
-        impl Msg {
+        impl $name {
             /// The message in a language. A table, not a `match`: the match compiled to 12 KB
             /// of wasm that a phone compiled before the first screen could show.
             pub fn text(self, lang: Lang) -> &'static str {
@@ -65,10 +68,17 @@ macro_rules! messages {
                 TEXTS[self as usize][lang as usize]
             }
         }
+
+        impl $crate::i18n::Message for $name {
+            fn text(self, lang: Lang) -> &'static str {
+                $name::text(self, lang)
+            }
+        }
     };
 }
+pub(crate) use messages;
 
-messages! {
+messages! { Msg {
     AppName => "Harbour", "Harbour";
     QuickExit => "Quick exit", "Sortie rapide";
     QuickExitHint => "Leave this site now (or press Esc twice)", "Quitter ce site maintenant (ou appuyer deux fois sur Échap)";
@@ -311,6 +321,7 @@ messages! {
     WithdrawConfirm => "Withdraw now", "Retirer maintenant";
     Withdrawn => "Consent withdrawn: access ended now.", "Consentement retiré : l'accès a cessé.";
     SafetyPlan => "Safety plan", "Plan de sécurité";
+    GoalsAndSteps => "Goals and steps", "Objectifs et étapes";
     SafetyPlanIntro => "Written with them, in their words. Each change is kept as a new revision.", "Rédigé avec la personne, dans ses mots. Chaque modification est gardée comme une nouvelle révision.";
     NoSafetyPlan => "No safety plan yet.", "Aucun plan de sécurité pour l'instant.";
     WriteSafetyPlan => "Write the plan", "Rédiger le plan";
@@ -500,7 +511,7 @@ messages! {
     UseWhereIAm => "Use where I am now", "Utiliser ma position actuelle";
     PositionUnavailable => "Your position is not available: allow it, or type the coordinates.", "Votre position n'est pas disponible : autorisez-la, ou tapez les coordonnées.";
     ErrorAlreadyExists => "Another record already uses this code or short name. Choose another.", "Une autre fiche utilise déjà ce code ou ce nom court. Choisissez-en un autre.";
-}
+}}
 
 /// The message for a problem's `code` from the API.
 pub fn problem_message(code: ErrorCode) -> Msg {
@@ -520,9 +531,15 @@ pub fn problem_message(code: ErrorCode) -> Msg {
 #[derive(Debug, Clone, Copy)]
 pub struct I18n(pub RwSignal<Lang>);
 
+/// A message of one of the tables `messages!` makes.
+pub trait Message: Copy + Send + Sync + 'static {
+    /// The message in a language.
+    fn text(self, lang: Lang) -> &'static str;
+}
+
 impl I18n {
     /// A reactive translation of a message.
-    pub fn t(self, msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    pub fn t<M: Message>(self, msg: M) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
         move || msg.text(self.0.get())
     }
 }

@@ -6,10 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
-use harbour_types::{Breakdown, Outcome, ReasonCode, ReferralStatus, ServiceStatus, Urgency};
+use harbour_types::{Breakdown, GoalDomain, GoalStatus, Outcome, ReasonCode, ReferralStatus, ServiceStatus, StageOfChange, Urgency};
 
 use super::release;
-use crate::db::schema::{consents, organizations, referrals, services};
+use crate::db::schema::{consents, organizations, plan_goals, plan_stages, referrals, safety_plan_revisions, services};
 use crate::db::{load_sql, Bind, DbConn, MultiBackend};
 use crate::referrals::repo::AwaitingAnswer;
 
@@ -142,6 +142,53 @@ pub fn consents_expiring(conn: &mut DbConn, now: NaiveDateTime, until: NaiveDate
         .select((consents::organization_id, count_star()))
         .load(conn)?;
     Ok(rows.into_iter().map(|(k, n)| (k, n.unsigned_abs())).collect())
+}
+
+/// Goals now, by domain and status (of everyone's plans; no participant).
+pub fn plan_goals(conn: &mut DbConn) -> QueryResult<Vec<(GoalDomain, GoalStatus, u64)>> {
+    let rows: Vec<(GoalDomain, GoalStatus, i64)> = plan_goals::table
+        .group_by((plan_goals::domain, plan_goals::status))
+        .select((plan_goals::domain, plan_goals::status, count_star()))
+        .load(conn)?;
+    Ok(rows.into_iter().map(|(d, s, n)| (d, s, n.unsigned_abs())).collect())
+}
+
+/// How many participants' plans stand where, today (`YYYY-MM-DD`): with goals; with a
+/// safety plan whose current revision is not past its review date; and, of those whose
+/// stage of change was recorded more than once, how many moved on, stayed or went back
+/// from the first to the latest.
+pub fn plan_care(conn: &mut DbConn, today: &str) -> QueryResult<Vec<(&'static str, u64)>> {
+    let with_goals: i64 = plan_goals::table.select(diesel::dsl::count(plan_goals::participant_id).aggregate_distinct()).first(conn)?;
+    // A plan's current revision is the one no later revision of the same plan replaced.
+    let newer = diesel::alias!(safety_plan_revisions as newer);
+    let replaced = newer
+        .filter(newer.field(safety_plan_revisions::participant_id).eq(safety_plan_revisions::participant_id))
+        .filter(newer.field(safety_plan_revisions::revision).gt(safety_plan_revisions::revision));
+    let current_safety_plans: i64 = safety_plan_revisions::table
+        .filter(diesel::dsl::not(diesel::dsl::exists(replaced)))
+        .filter(safety_plan_revisions::review_on.is_null().or(safety_plan_revisions::review_on.ge(today)))
+        .count()
+        .get_result(conn)?;
+    let stages: Vec<(String, StageOfChange)> = plan_stages::table
+        .order((plan_stages::participant_id, plan_stages::recorded_at, plan_stages::id))
+        .select((plan_stages::participant_id, plan_stages::stage))
+        .load(conn)?;
+    let rank = |stage: StageOfChange| StageOfChange::ALL.iter().position(|s| *s == stage);
+    let (mut forward, mut same, mut back) = (0, 0, 0);
+    for person in stages.chunk_by(|a, b| a.0 == b.0).filter(|p| p.len() > 1) {
+        match rank(person[person.len() - 1].1).cmp(&rank(person[0].1)) {
+            std::cmp::Ordering::Greater => forward += 1,
+            std::cmp::Ordering::Equal => same += 1,
+            std::cmp::Ordering::Less => back += 1,
+        }
+    }
+    Ok(vec![
+        (release::PLANS_WITH_GOALS, with_goals.unsigned_abs()),
+        (release::CURRENT_SAFETY_PLANS, current_safety_plans.unsigned_abs()),
+        (release::STAGE_FORWARD, forward),
+        (release::STAGE_SAME, same),
+        (release::STAGE_BACK, back),
+    ])
 }
 
 #[derive(Debug, QueryableByName)]

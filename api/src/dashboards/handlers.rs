@@ -171,6 +171,40 @@ pub async fn consents_expiring(state: web::Data<AppState>, principal: Principal,
     count_table(state, principal, filters, "consents-expiring", |s, r| async move { service::consents_expiring(&s, r).await }).await
 }
 
+/// Goals in participants' plans now, by domain (rows) and status (columns), as released
+/// today with noise, counts under 5 suppressed; no participant.
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters),
+    responses(
+        (status = 200, description = "Goals by domain and status (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/plans/goals")]
+pub async fn plan_goals(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
+    count_table(state, principal, filters, "plan-goals", |s, r| async move { service::plan_goals(&s, r).await }).await
+}
+
+/// Participants' plans now, as released today with noise, counts under 5 suppressed: with
+/// goals (`with_goals`), with a safety plan not past its review date
+/// (`current_safety_plan`), and their stage of change from first to latest record
+/// (`stage_moved_on`, `stage_unchanged`, `stage_went_back`).
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters),
+    responses(
+        (status = 200, description = "Plans (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/plans/care")]
+pub async fn plan_care(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
+    count_table(state, principal, filters, "plan-care", |s, r| async move { service::plan_care(&s, r).await }).await
+}
+
 /// What response times are broken down by.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

@@ -1,5 +1,6 @@
 //! Coordinator dashboards: referral flow, response times, declines, outcomes, overdue
-//! referrals, consents about to expire, the coverage gap map and stale listings — as
+//! referrals, consents about to expire, participants' plans, the coverage gap map and
+//! stale listings — as
 //! counts released once per month (or day) with noise, so that no two answers can be
 //! differenced ([`release`]), with counts of fewer than five suppressed, and never a
 //! participant.
@@ -25,6 +26,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         .service(handlers::overdue)
         .service(handlers::trends)
         .service(handlers::consents_expiring)
+        .service(handlers::plan_goals)
+        .service(handlers::plan_care)
         .service(handlers::coverage)
         .service(handlers::stale_listings);
 }

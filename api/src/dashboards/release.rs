@@ -28,7 +28,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-use harbour_types::{Breakdown, Outcome, ReasonCode, ReferralStatus, Span, Urgency};
+use harbour_types::{Breakdown, GoalDomain, GoalStatus, Outcome, ReasonCode, ReferralStatus, Span, Urgency};
 
 use super::error::DashboardError;
 use super::figures::{self, SentReferral};
@@ -48,6 +48,17 @@ pub const OUTCOMES: &str = "outcomes";
 /// The tables released for each day.
 pub const OVERDUE: &str = "overdue";
 pub const EXPIRING: &str = "consents_expiring";
+/// Goals by domain (rows) and status (columns).
+pub const PLAN_GOALS: &str = "plan_goals";
+/// Participants' plans: the rows below, one column of participants.
+pub const PLAN_CARE: &str = "plan_care";
+pub const PLANS_WITH_GOALS: &str = "with_goals";
+pub const CURRENT_SAFETY_PLANS: &str = "current_safety_plan";
+pub const STAGE_FORWARD: &str = "stage_moved_on";
+pub const STAGE_SAME: &str = "stage_unchanged";
+pub const STAGE_BACK: &str = "stage_went_back";
+/// The one column of [`PLAN_CARE`].
+pub const PARTICIPANTS: &str = "participants";
 
 /// Upper bounds, in hours, of the histogram buckets response times are released in; a
 /// last bucket holds everything longer.
@@ -304,6 +315,17 @@ pub fn release_day(conn: &mut DbConn, day: NaiveDate, now: NaiveDateTime, expiri
     let expiring: HashMap<String, u64> = figures::consents_expiring(conn, now, expiring_until)?.into_iter().collect();
     for organization in &domain.organizations {
         cells.insert((ALL_REGIONS.to_owned(), EXPIRING.to_owned(), organization.clone(), "expiring".to_owned()), expiring.get(organization).copied().unwrap_or(0));
+    }
+    // Plans are the partnership's as a whole: participants are placed in no region.
+    let goals: HashMap<(GoalDomain, GoalStatus), u64> = figures::plan_goals(conn)?.into_iter().map(|(d, s, n)| ((d, s), n)).collect();
+    for domain in GoalDomain::ALL {
+        for status in GoalStatus::ALL {
+            let n = goals.get(&(*domain, *status)).copied().unwrap_or(0);
+            cells.insert((ALL_REGIONS.to_owned(), PLAN_GOALS.to_owned(), domain.code().to_owned(), status.code().to_owned()), n);
+        }
+    }
+    for (row, n) in figures::plan_care(conn, &key)? {
+        cells.insert((ALL_REGIONS.to_owned(), PLAN_CARE.to_owned(), row.to_owned(), PARTICIPANTS.to_owned()), n);
     }
     release(conn, &key, cells, noise, now)
 }

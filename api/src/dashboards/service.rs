@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use harbour_types::{
+use harbour_types::{GoalDomain, GoalStatus, 
     Breakdown, CountRow, CountTable, CoverageCell, CoverageMap, CoverageRow, DashboardScope, Figure, Heading, ReasonCode, ResponseTimes, Span, StaleByOrganization, StaleListings, Timing,
     TimingRow, Urgency,
 };
@@ -215,8 +215,15 @@ pub async fn trends(state: &AppState, request: Request) -> Result<CountTable, Da
     Ok(count_table("trends", request.scope, SERIES.iter().map(|k| heading(k, *k)).collect(), rows))
 }
 
-/// The released figures of the moment for today (local), releasing them at the day's first read.
+/// The released figures of the moment for today (local), by row: a one-column table's.
 async fn today(state: &AppState, request: &Request, measure: &str, scope: String) -> Result<(NaiveDate, Vec<(String, u64)>), DashboardError> {
+    let (day, cells) = today_cells(state, request, measure, scope).await?;
+    Ok((day, cells.into_iter().map(|(row, _, n)| (row, n)).filter(|(_, n)| *n > 0).collect()))
+}
+
+/// The released figures of the moment for today (local), releasing them at the day's
+/// first read: each cell's row, column and count.
+async fn today_cells(state: &AppState, request: &Request, measure: &str, scope: String) -> Result<(NaiveDate, Vec<(String, String, u64)>), DashboardError> {
     let now = Utc::now();
     let day = now.with_timezone(&request.zone).date_naive();
     let (period, measure) = (release::day_key(day), measure.to_owned());
@@ -226,8 +233,30 @@ async fn today(state: &AppState, request: &Request, measure: &str, scope: String
         released_once(state, move |conn, now| release::release_day(conn, day, now, now + Duration::days(EXPIRING_DAYS), noise)).await?;
     }
     let cells = state.db.run(move |conn| Ok::<_, DashboardError>(release::released(conn, std::slice::from_ref(&period), &scope, std::slice::from_ref(&measure))?)).await?;
-    let rows = cells.into_values().flatten().map(|((_, row, _), value)| (row, value.max(0).unsigned_abs())).filter(|(_, n)| *n > 0).collect();
+    let rows = cells.into_values().flatten().map(|((_, row, column), value)| (row, column, value.max(0).unsigned_abs())).collect();
     Ok((day, rows))
+}
+
+/// Goals in participants' plans now, by domain and status, as released today (the
+/// partnership as a whole: regions and periods do not apply).
+pub async fn plan_goals(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
+    let (day, cells) = today_cells(state, &request, release::PLAN_GOALS, ALL_REGIONS.to_owned()).await?;
+    let figure = |domain: GoalDomain, status: GoalStatus| cells.iter().find(|(r, c, _)| r == domain.code() && c == status.code()).map_or(0, |(_, _, n)| *n);
+    let columns = GoalStatus::ALL.iter().map(|s| heading(s.code(), s.code())).collect();
+    let rows = GoalDomain::ALL.iter().map(|d| (heading(d.code(), d.code()), GoalStatus::ALL.iter().map(|s| figure(*d, *s)).collect())).collect();
+    Ok(count_table("plan_goals", DashboardScope { from: day, to: day, region_id: None }, columns, rows))
+}
+
+/// Participants' plans now, as released today: how many have goals, how many a safety
+/// plan not past its review date, and how their stage of change moved from the first
+/// recorded to the latest (of those recorded more than once).
+pub async fn plan_care(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
+    let (day, cells) = today_cells(state, &request, release::PLAN_CARE, ALL_REGIONS.to_owned()).await?;
+    let rows = [release::PLANS_WITH_GOALS, release::CURRENT_SAFETY_PLANS, release::STAGE_FORWARD, release::STAGE_SAME, release::STAGE_BACK]
+        .into_iter()
+        .map(|row| (heading(row, row), vec![cells.iter().find(|(r, _, _)| r == row).map_or(0, |(_, _, n)| *n)]))
+        .collect();
+    Ok(count_table("plan_care", DashboardScope { from: day, to: day, region_id: None }, vec![heading(release::PARTICIPANTS, release::PARTICIPANTS)], rows))
 }
 
 /// Referrals waiting for an answer past their due time, by receiving organization (in the

@@ -136,6 +136,25 @@ async fn a_safety_plan_written_revised_and_printed_at_360px() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_plan_of_goals_and_steps_kept_from_a_phone_at_360px() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let recorded: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Rowan"})).await.json().await.unwrap();
+    let id = recorded["id"].as_str().unwrap();
+    let stdout = run_script("plan.mjs", &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "outreach_worker@org-a.test"), ("HARBOUR_PASSWORD", PASSWORD)]).await;
+    assert!(stdout.contains("plan in French: ok"), "{stdout}");
+
+    // What the screen did, as the API sees it.
+    let plan: serde_json::Value = app.get(&format!("/api/v1/participants/{id}/plan"), &worker).await.json().await.unwrap();
+    assert_eq!(plan["review_on"], "2027-03-01");
+    assert_eq!(plan["stages"][0]["stage"], "preparation");
+    assert_eq!(plan["goals"][0]["domain"], "housing");
+    assert_eq!(plan["goals"][0]["title"], "a room of my own by spring");
+    let step = &plan["goals"][0]["steps"][0];
+    assert_eq!((step["status"].as_str(), step["due_on"].as_str(), step["owner"]["name"].as_str()), (Some("done"), Some("2027-01-20"), Some("intake_worker of a")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn referral_sent_from_a_phone_and_accepted_at_360px() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin_b = app.token(Role::AgencyAdmin, 'b').await;

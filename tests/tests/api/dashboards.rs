@@ -272,6 +272,48 @@ async fn directory_gaps_stale_listings_and_expiring_consents(backend: Backend) {
     assert!(!expiring.to_string().contains(&participant));
 }
 
+/// Participants' plans, counted for coordinators (without noise): goals by domain and
+/// status, plans with goals and with a current safety plan, the stage of change from first
+/// to latest; never a participant, small counts suppressed.
+async fn plans_are_counted_without_a_participant(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |s| s.dashboard_epsilon = 1000.0).await;
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let mut people = Vec::new();
+    for n in 0..8 {
+        let participant = record_participant(&app, &worker, &format!("Planner {n}")).await;
+        let plan = format!("/api/v1/participants/{participant}/plan");
+        let goal = if n < 7 { json!({"domain": "housing", "title": "a room"}) } else { json!({"domain": "legal", "title": "a lawyer", "status": "achieved"}) };
+        assert_eq!(app.post(&format!("{plan}/goals"), &worker, &goal).await.status(), 201);
+        if n < 6 {
+            for stage in ["contemplation", "action"] {
+                assert_eq!(app.post(&format!("{plan}/stages"), &worker, &json!({"stage": stage})).await.status(), 201);
+            }
+        }
+        // Five safety plans with no review date, one past it: five are current.
+        if n < 6 {
+            let review = if n == 5 { json!("2020-01-01") } else { json!(null) };
+            let written = app.put(&format!("/api/v1/participants/{participant}/safety-plan"), &worker, Some("\"0\""), &json!({"content": {"next_time": "call"}, "review_on": review})).await;
+            assert_eq!(written.status(), 200);
+        }
+        people.push(participant);
+    }
+    let coordinator = app.token(Role::Coordinator, 'a').await;
+    let goals: Value = app.get("/api/v1/dashboards/plans/goals", &coordinator).await.json().await.unwrap();
+    let columns: Vec<&str> = goals["columns"].as_array().unwrap().iter().map(|c| c["key"].as_str().unwrap()).collect();
+    assert_eq!(columns, ["active", "achieved", "set_aside"]);
+    let row = |key: &str| goals["rows"].as_array().unwrap().iter().find(|r| r["heading"]["key"] == key).map(|r| texts(&r["figures"])).unwrap();
+    assert_eq!(row("housing")[0], "7");
+    assert_eq!(row("legal")[1], "<5", "one achieved goal is a small count");
+    let care: Value = app.get("/api/v1/dashboards/plans/care", &coordinator).await.json().await.unwrap();
+    let care = column(&care);
+    assert_eq!(&care[..5], pairs(&[("with_goals", "8"), ("current_safety_plan", "5"), ("stage_moved_on", "6"), ("stage_unchanged", "0"), ("stage_went_back", "0")]));
+    let csv = app.get("/api/v1/dashboards/plans/care?format=csv", &coordinator).await.text().await.unwrap();
+    assert!(csv.contains("stage_moved_on"), "{csv}");
+    for answer in [goals.to_string(), csv] {
+        assert!(people.iter().all(|p| !answer.contains(p.as_str())) && !answer.contains("Planner") && !answer.contains("a room"), "{answer}");
+    }
+}
+
 async fn referrals_record_where_they_count_and_when_each_step_came(app: TestApp) {
     let service = shelter_of_b(&app).await;
     let outreach_a = app.token(Role::OutreachWorker, 'a').await;
@@ -314,6 +356,8 @@ async fn only_coordinators_and_system_admins_read_dashboards(app: TestApp) {
         "/api/v1/dashboards/referrals/overdue",
         "/api/v1/dashboards/referrals/trends",
         "/api/v1/dashboards/consents/expiring",
+        "/api/v1/dashboards/plans/goals",
+        "/api/v1/dashboards/plans/care",
         "/api/v1/dashboards/coverage",
         "/api/v1/dashboards/stale-listings",
     ];
@@ -465,5 +509,5 @@ mod without_noise {
         };
     }
 
-    on_both!(figures_match_a_hand_computed_fixture, directory_gaps_stale_listings_and_expiring_consents);
+    on_both!(figures_match_a_hand_computed_fixture, directory_gaps_stale_listings_and_expiring_consents, plans_are_counted_without_a_participant);
 }

@@ -12,6 +12,7 @@ pub mod participant_form_page;
 pub mod participant_page;
 pub mod participants_page;
 pub mod place_form_page;
+pub mod plan_page;
 pub mod refer_page;
 pub mod referral_page;
 pub mod referrals_page;

@@ -210,6 +210,7 @@ pub fn ParticipantPage() -> impl IntoView {
                         let (edit, consent, report) = (format!("/participants/{}/edit", p.id), format!("/participants/{}/consent", p.id), format!("/participants/{}/disclosures", p.id));
                         let refer = format!("/participants/{}/refer", p.id);
                         let plan = format!("/participants/{}/safety-plan", p.id);
+                        let goals = format!("/participants/{}/plan", p.id);
                         view! {
                             <article class="card">
                                 <h1 id="participant-title">{p.alias.clone()}</h1>
@@ -218,6 +219,7 @@ pub fn ParticipantPage() -> impl IntoView {
                                 {move || profile(&p, i18n.0.get(), &terms.get().unwrap_or_default())}
                                 <div class="actions">
                                     <button type="button" class="link" on:click={let (go, plan) = (go.clone(), plan.clone()); move |_| go(plan.clone())}>{i18n.t(Msg::SafetyPlan)}</button>
+                                    <button type="button" class="link" on:click={let (go, goals) = (go.clone(), goals.clone()); move |_| go(goals.clone())}>{i18n.t(Msg::GoalsAndSteps)}</button>
                                 </div>
                                 <Show when=move || owner>
                                     <div class="actions">
