@@ -92,24 +92,65 @@ fn for_writing(conn: &mut DbConn, accessor: &Accessor, keyring: &Keyring, partic
     }
 }
 
+/// What a write is given: the connection, the caller, the participant and their key.
+struct Writing<'a> {
+    conn: &'a mut DbConn,
+    accessor: &'a Accessor,
+    record: &'a ParticipantRecord,
+    key: &'a ParticipantKey,
+}
+
+impl Writing<'_> {
+    fn participant_id(&self) -> &ParticipantId {
+        &self.record.row.id
+    }
+
+    /// Keeps an event of the timeline.
+    fn happened(&mut self, kind: PlanEventKind, (goal_id, step_id): (Option<&str>, Option<&str>), status: Option<String>) -> Result<(), PlanError> {
+        let row = EventRow {
+            id: ordered_id(),
+            participant_id: self.participant_id().clone(),
+            kind,
+            goal_id: goal_id.map(str::to_owned),
+            step_id: step_id.map(str::to_owned),
+            status,
+            recorded_by: writer(self.accessor),
+            recorded_at: Utc::now().naive_utc(),
+        };
+        Ok(repo::insert_event(self.conn, &row)?)
+    }
+
+    /// What the owner gets back: the plan, whole, audited as the write.
+    fn written(&mut self) -> Result<IndividualPlan, PlanError> {
+        let participant_id = self.participant_id().clone();
+        let plan = assemble(self.conn, self.key, &participant_id, &self.accessor.principal.organization_id, &Access::Owner, Shown::Whole)?;
+        audit::record(self.conn, self.accessor, &audited(AuditAction::PlanWrite, &participant_id, &Access::Owner, Shown::Whole.categories(&Access::Owner)))?;
+        Ok(plan)
+    }
+}
+
+/// Runs one of the owning organization's writes to a participant's plan in its own
+/// transaction; anyone else is refused before `work` runs.
+async fn owner_writes<T, F>(state: &AppState, accessor: Accessor, participant_id: ParticipantId, work: F) -> Result<T, PlanError>
+where
+    F: FnOnce(Writing<'_>) -> Result<T, PlanError> + Send + 'static,
+    T: Send + 'static,
+{
+    policy::require_frontline(&accessor.principal)?;
+    let keyring = state.keyring.clone();
+    state
+        .db
+        .transaction(move |conn| {
+            let (record, key) = for_writing(conn, &accessor, &keyring, &participant_id)?;
+            work(Writing { conn, accessor: &accessor, record: &record, key: &key })
+        })
+        .await
+}
+
 fn writer(accessor: &Accessor) -> String {
     accessor.principal.user_id().unwrap_or_default().to_owned()
 }
 
-/// Keeps an event of the timeline.
-fn happened(conn: &mut DbConn, accessor: &Accessor, participant_id: &ParticipantId, kind: PlanEventKind, (goal_id, step_id): (Option<&str>, Option<&str>), status: Option<String>) -> Result<(), PlanError> {
-    let row = EventRow {
-        id: ordered_id(),
-        participant_id: participant_id.clone(),
-        kind,
-        goal_id: goal_id.map(str::to_owned),
-        step_id: step_id.map(str::to_owned),
-        status,
-        recorded_by: writer(accessor),
-        recorded_at: Utc::now().naive_utc(),
-    };
-    Ok(repo::insert_event(conn, &row)?)
-}
 
 /// A stored date (`YYYY-MM-DD`, written only from a `NaiveDate`).
 fn parse_date(stored: Option<&str>) -> Option<NaiveDate> {
@@ -221,57 +262,41 @@ pub async fn get(state: &AppState, accessor: Accessor, participant_id: Participa
         .await
 }
 
-/// What the owner gets back from a write: the plan, whole, audited as the write.
-fn written(conn: &mut DbConn, accessor: &Accessor, key: &ParticipantKey, participant_id: &ParticipantId) -> Result<IndividualPlan, PlanError> {
-    let plan = assemble(conn, key, participant_id, &accessor.principal.organization_id, &Access::Owner, Shown::Whole)?;
-    audit::record(conn, accessor, &audited(AuditAction::PlanWrite, participant_id, &Access::Owner, Shown::Whole.categories(&Access::Owner)))?;
-    Ok(plan)
-}
 
 /// Sets the plan's review date, if its settings are still at `expected` (0 before the first).
 pub async fn set(state: &AppState, accessor: Accessor, participant_id: ParticipantId, expected: i32, input: PlanInput) -> Result<IndividualPlan, PlanError> {
-    policy::require_frontline(&accessor.principal)?;
-    let keyring = state.keyring.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (_, key) = for_writing(conn, &accessor, &keyring, &participant_id)?;
-            let row = PlanRow { participant_id: participant_id.clone(), review_on: stored_date(input.review_on), version: expected + 1, updated_by: writer(&accessor), updated_at: Utc::now().naive_utc() };
-            if !repo::save_plan(conn, &row, expected)? {
-                return Err(PlanError::Stale);
-            }
-            happened(conn, &accessor, &participant_id, PlanEventKind::ReviewSet, (None, None), row.review_on.clone())?;
-            written(conn, &accessor, &key, &participant_id)
-        })
-        .await
+    owner_writes(state, accessor, participant_id, move |mut w| {
+        let row = PlanRow { participant_id: w.participant_id().clone(), review_on: stored_date(input.review_on), version: expected + 1, updated_by: writer(w.accessor), updated_at: Utc::now().naive_utc() };
+        if !repo::save_plan(w.conn, &row, expected)? {
+            return Err(PlanError::Stale);
+        }
+        w.happened(PlanEventKind::ReviewSet, (None, None), row.review_on.clone())?;
+        w.written()
+    })
+    .await
 }
 
 /// Sets a goal with the participant.
 pub async fn add_goal(state: &AppState, accessor: Accessor, participant_id: ParticipantId, input: GoalInput) -> Result<PlanGoal, PlanError> {
-    policy::require_frontline(&accessor.principal)?;
-    let keyring = state.keyring.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (_, key) = for_writing(conn, &accessor, &keyring, &participant_id)?;
-            let now = Utc::now().naive_utc();
-            let id = ordered_id();
-            let row = GoalRow {
-                title_sealed: key.seal(input.title.trim().as_bytes(), &goal_aad(&participant_id, &id))?,
-                id,
-                participant_id: participant_id.clone(),
-                domain: input.domain,
-                status: input.status.unwrap_or(GoalStatus::Active),
-                version: 1,
-                created_by: writer(&accessor),
-                created_at: now,
-                updated_at: now,
-            };
-            repo::insert_goal(conn, &row)?;
-            happened(conn, &accessor, &participant_id, PlanEventKind::GoalAdded, (Some(&row.id), None), Some(row.status.code().to_owned()))?;
-            goal_of(written(conn, &accessor, &key, &participant_id)?, &row.id)
-        })
-        .await
+    owner_writes(state, accessor, participant_id, move |mut w| {
+        let now = Utc::now().naive_utc();
+        let id = ordered_id();
+        let row = GoalRow {
+            title_sealed: w.key.seal(input.title.trim().as_bytes(), &goal_aad(w.participant_id(), &id))?,
+            id,
+            participant_id: w.participant_id().clone(),
+            domain: input.domain,
+            status: input.status.unwrap_or(GoalStatus::Active),
+            version: 1,
+            created_by: writer(w.accessor),
+            created_at: now,
+            updated_at: now,
+        };
+        repo::insert_goal(w.conn, &row)?;
+        w.happened(PlanEventKind::GoalAdded, (Some(&row.id), None), Some(row.status.code().to_owned()))?;
+        goal_of(w.written()?, &row.id)
+    })
+    .await
 }
 
 fn goal_of(plan: IndividualPlan, goal_id: &str) -> Result<PlanGoal, PlanError> {
@@ -281,46 +306,41 @@ fn goal_of(plan: IndividualPlan, goal_id: &str) -> Result<PlanGoal, PlanError> {
 /// Rewords a goal, moves it to another domain or changes its status (kept as it was
 /// when `status` is left out), if it is still at `expected`.
 pub async fn update_goal(state: &AppState, accessor: Accessor, participant_id: ParticipantId, goal_id: String, expected: i32, input: GoalInput) -> Result<PlanGoal, PlanError> {
-    policy::require_frontline(&accessor.principal)?;
-    let keyring = state.keyring.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (_, key) = for_writing(conn, &accessor, &keyring, &participant_id)?;
-            let current = repo::goal(conn, &participant_id, &goal_id)?.ok_or(PlanError::NoSuchGoal)?;
-            if expected != current.version {
-                return Err(PlanError::Stale);
-            }
-            let row = GoalRow {
-                title_sealed: key.seal(input.title.trim().as_bytes(), &goal_aad(&participant_id, &goal_id))?,
-                domain: input.domain,
-                status: input.status.unwrap_or(current.status),
-                version: current.version + 1,
-                updated_at: Utc::now().naive_utc(),
-                ..current
-            };
-            if !repo::update_goal(conn, &row, expected)? {
-                return Err(PlanError::Stale);
-            }
-            happened(conn, &accessor, &participant_id, PlanEventKind::GoalUpdated, (Some(&goal_id), None), Some(row.status.code().to_owned()))?;
-            goal_of(written(conn, &accessor, &key, &participant_id)?, &goal_id)
-        })
-        .await
+    owner_writes(state, accessor, participant_id, move |mut w| {
+        let current = repo::goal(w.conn, &w.record.row.id, &goal_id)?.ok_or(PlanError::NoSuchGoal)?;
+        if expected != current.version {
+            return Err(PlanError::Stale);
+        }
+        let row = GoalRow {
+            title_sealed: w.key.seal(input.title.trim().as_bytes(), &goal_aad(w.participant_id(), &goal_id))?,
+            domain: input.domain,
+            status: input.status.unwrap_or(current.status),
+            version: current.version + 1,
+            updated_at: Utc::now().naive_utc(),
+            ..current
+        };
+        if !repo::update_goal(w.conn, &row, expected)? {
+            return Err(PlanError::Stale);
+        }
+        w.happened(PlanEventKind::GoalUpdated, (Some(&goal_id), None), Some(row.status.code().to_owned()))?;
+        goal_of(w.written()?, &goal_id)
+    })
+    .await
 }
 
 /// A step as it is stored: its owner checked (a frontline colleague of the owning
 /// organization, an active partner organization, or the participant) and its referral
 /// one the owning organization made for this participant.
-fn checked_step(conn: &mut DbConn, record: &ParticipantRecord, key: &ParticipantKey, id: String, goal_id: String, input: &StepInput) -> Result<StepRow, PlanError> {
-    let owner_organization = &record.row.organization_id;
+fn checked_step(w: &mut Writing<'_>, id: String, goal_id: String, input: &StepInput) -> Result<StepRow, PlanError> {
+    let owner_organization = &w.record.row.organization_id;
     let (user, organization) = match (input.owner.kind, input.owner.id.clone()) {
         (StepOwnerKind::Participant, None) => (None, None),
         (StepOwnerKind::Participant, Some(_)) => return Err(PlanError::OwnerIdNotWanted),
-        (StepOwnerKind::User, Some(user)) if is_frontline_colleague(conn, &user, owner_organization)? => (Some(user), None),
+        (StepOwnerKind::User, Some(user)) if is_frontline_colleague(w.conn, &user, owner_organization)? => (Some(user), None),
         (StepOwnerKind::User, _) => return Err(PlanError::OwnerNotColleague),
         (StepOwnerKind::Organization, Some(organization)) => {
             let organization = OrganizationId::from(organization);
-            match crate::organizations::repo::find(conn, &organization)? {
+            match crate::organizations::repo::find(w.conn, &organization)? {
                 Some(found) if found.active => (None, Some(organization)),
                 _ => return Err(PlanError::OwnerNotOrganization),
             }
@@ -330,8 +350,8 @@ fn checked_step(conn: &mut DbConn, record: &ParticipantRecord, key: &Participant
     let referral_id = match &input.referral_id {
         Some(referral_id) => {
             let referral_id = ReferralId::from(referral_id.as_str());
-            let referral = crate::referrals::repo::find(conn, &referral_id)?;
-            if !referral.is_some_and(|r| r.participant_id == record.row.id && r.from_organization_id == *owner_organization) {
+            let referral = crate::referrals::repo::find(w.conn, &referral_id)?;
+            if !referral.is_some_and(|r| r.participant_id == w.record.row.id && r.from_organization_id == *owner_organization) {
                 return Err(PlanError::NotTheirReferral);
             }
             Some(referral_id)
@@ -340,10 +360,10 @@ fn checked_step(conn: &mut DbConn, record: &ParticipantRecord, key: &Participant
     };
     let now = Utc::now().naive_utc();
     Ok(StepRow {
-        description_sealed: key.seal(input.description.trim().as_bytes(), &step_aad(&record.row.id, &id))?,
+        description_sealed: w.key.seal(input.description.trim().as_bytes(), &step_aad(w.participant_id(), &id))?,
         id,
         goal_id,
-        participant_id: record.row.id.clone(),
+        participant_id: w.participant_id().clone(),
         owner_kind: input.owner.kind,
         owner_user_id: user,
         owner_organization_id: organization,
@@ -362,61 +382,46 @@ fn step_of(plan: IndividualPlan, goal_id: &str, step_id: &str) -> Result<PlanSte
 
 /// Adds a step to a goal.
 pub async fn add_step(state: &AppState, accessor: Accessor, participant_id: ParticipantId, goal_id: String, input: StepInput) -> Result<PlanStep, PlanError> {
-    policy::require_frontline(&accessor.principal)?;
-    let keyring = state.keyring.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (record, key) = for_writing(conn, &accessor, &keyring, &participant_id)?;
-            repo::goal(conn, &participant_id, &goal_id)?.ok_or(PlanError::NoSuchGoal)?;
-            let row = checked_step(conn, &record, &key, ordered_id(), goal_id.clone(), &input)?;
-            repo::insert_step(conn, &row)?;
-            happened(conn, &accessor, &participant_id, PlanEventKind::StepAdded, (Some(&goal_id), Some(&row.id)), Some(row.status.code().to_owned()))?;
-            step_of(written(conn, &accessor, &key, &participant_id)?, &goal_id, &row.id)
-        })
-        .await
+    owner_writes(state, accessor, participant_id, move |mut w| {
+        repo::goal(w.conn, &w.record.row.id, &goal_id)?.ok_or(PlanError::NoSuchGoal)?;
+        let row = checked_step(&mut w, ordered_id(), goal_id.clone(), &input)?;
+        repo::insert_step(w.conn, &row)?;
+        w.happened(PlanEventKind::StepAdded, (Some(&goal_id), Some(&row.id)), Some(row.status.code().to_owned()))?;
+        step_of(w.written()?, &goal_id, &row.id)
+    })
+    .await
 }
 
 /// Changes a step (its status kept as it was when left out), if it is still at `expected`.
 pub async fn update_step(state: &AppState, accessor: Accessor, participant_id: ParticipantId, (goal_id, step_id): (String, String), expected: i32, input: StepInput) -> Result<PlanStep, PlanError> {
-    policy::require_frontline(&accessor.principal)?;
-    let keyring = state.keyring.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            let (record, key) = for_writing(conn, &accessor, &keyring, &participant_id)?;
-            repo::goal(conn, &participant_id, &goal_id)?.ok_or(PlanError::NoSuchGoal)?;
-            let current = repo::step(conn, &goal_id, &step_id)?.ok_or(PlanError::NoSuchStep)?;
-            if expected != current.version {
-                return Err(PlanError::Stale);
-            }
-            let changed = checked_step(conn, &record, &key, step_id.clone(), goal_id.clone(), &input)?;
-            let row = StepRow { status: input.status.unwrap_or(current.status), version: current.version + 1, created_at: current.created_at, ..changed };
-            if !repo::update_step(conn, &row, expected)? {
-                return Err(PlanError::Stale);
-            }
-            happened(conn, &accessor, &participant_id, PlanEventKind::StepUpdated, (Some(&goal_id), Some(&step_id)), Some(row.status.code().to_owned()))?;
-            step_of(written(conn, &accessor, &key, &participant_id)?, &goal_id, &step_id)
-        })
-        .await
+    owner_writes(state, accessor, participant_id, move |mut w| {
+        repo::goal(w.conn, &w.record.row.id, &goal_id)?.ok_or(PlanError::NoSuchGoal)?;
+        let current = repo::step(w.conn, &goal_id, &step_id)?.ok_or(PlanError::NoSuchStep)?;
+        if expected != current.version {
+            return Err(PlanError::Stale);
+        }
+        let changed = checked_step(&mut w, step_id.clone(), goal_id.clone(), &input)?;
+        let row = StepRow { status: input.status.unwrap_or(current.status), version: current.version + 1, created_at: current.created_at, ..changed };
+        if !repo::update_step(w.conn, &row, expected)? {
+            return Err(PlanError::Stale);
+        }
+        w.happened(PlanEventKind::StepUpdated, (Some(&goal_id), Some(&step_id)), Some(row.status.code().to_owned()))?;
+        step_of(w.written()?, &goal_id, &step_id)
+    })
+    .await
 }
 
 /// Records the stage of change the participant says they are at (never required: a
 /// plan is whole without one).
 pub async fn record_stage(state: &AppState, accessor: Accessor, participant_id: ParticipantId, input: StageInput) -> Result<StageRecord, PlanError> {
-    policy::require_frontline(&accessor.principal)?;
-    let keyring = state.keyring.clone();
-    state
-        .db
-        .transaction(move |conn| {
-            for_writing(conn, &accessor, &keyring, &participant_id)?;
-            let row = StageRow { id: ordered_id(), participant_id: participant_id.clone(), stage: input.stage, recorded_by: writer(&accessor), recorded_at: Utc::now().naive_utc() };
-            repo::insert_stage(conn, &row)?;
-            happened(conn, &accessor, &participant_id, PlanEventKind::StageRecorded, (None, None), Some(row.stage.code().to_owned()))?;
-            audit::record(conn, &accessor, &audited(AuditAction::PlanWrite, &participant_id, &Access::Owner, vec![DataCategory::CaseNotes]))?;
-            Ok(StageRecord { stage: row.stage, recorded_at: row.recorded_at.and_utc(), recorded_by_name: Some(accessor.principal.name.clone()) })
-        })
-        .await
+    owner_writes(state, accessor, participant_id, move |mut w| {
+        let row = StageRow { id: ordered_id(), participant_id: w.participant_id().clone(), stage: input.stage, recorded_by: writer(w.accessor), recorded_at: Utc::now().naive_utc() };
+        repo::insert_stage(w.conn, &row)?;
+        w.happened(PlanEventKind::StageRecorded, (None, None), Some(row.stage.code().to_owned()))?;
+        audit::record(w.conn, w.accessor, &audited(AuditAction::PlanWrite, &row.participant_id, &Access::Owner, vec![DataCategory::CaseNotes]))?;
+        Ok(StageRecord { stage: row.stage, recorded_at: row.recorded_at.and_utc(), recorded_by_name: Some(w.accessor.principal.name.clone()) })
+    })
+    .await
 }
 
 /// The plan's timeline, newest first: for the owner and under `case_notes`.

@@ -254,6 +254,30 @@ async fn coordinators_curate_categories_and_regions_at_360px() {
     assert!(stdout.contains("curation: ok"), "{stdout}");
 }
 
+/// What a phone downloads before the first screen shows — the page, the main module and
+/// what it loads at once (the service worker's shell), gzipped as served — stays within
+/// 350 KB: the screens beyond it load with their chunks, their strings too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_load_stays_within_350_kb_gzipped() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let get = |path: String| app.client.get(format!("{}{path}", app.base)).header("accept-encoding", "gzip").send();
+    let index = get("/".into()).await.unwrap();
+    assert_eq!(index.status(), 200);
+    let index = index.bytes().await.unwrap();
+    let text = app.client.get(format!("{}/", app.base)).send().await.unwrap().text().await.unwrap();
+    let end = text.find("/web_bg.wasm").expect("index.html names the wasm");
+    let assets = &text[text[..end].rfind("/assets/").expect("under /assets/")..end];
+    let mut total = index.len();
+    for file in ["web.js", "__wasm_split.js", "web_bg.wasm", "boot.js", "style.css"] {
+        let response = get(format!("{assets}/{file}")).await.unwrap();
+        assert_eq!(response.status(), 200, "{file}");
+        assert_eq!(response.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("gzip"), "{file}");
+        total += response.bytes().await.unwrap().len();
+    }
+    println!("first load: {total} bytes gzipped");
+    assert!(total <= 350_000, "the first load is {total} bytes gzipped");
+}
+
 /// The app's assets go out precompressed (brotli, else gzip) to browsers that take it,
 /// as the very bytes `cargo xtask build-web` wrote, labelled with their own type.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -14,6 +14,27 @@ use crate::components::form::{save_failure, SaveButton};
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::session::use_session;
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    CategoriesAndRegions => "Categories and regions", "Catégories et régions";
+    CategoriesHint => "Every service is filed under these. A search for a category also finds the services filed under the ones below it.", "Chaque service est classé sous ces catégories. Une recherche par catégorie trouve aussi les services classés sous celles qui en dépendent.";
+    AddCategory => "Add a category", "Ajouter une catégorie";
+    EditCategory => "Edit category", "Modifier la catégorie";
+    CategoryCodeHint => "A stable code for partner systems: lowercase letters, digits, dots and hyphens, e.g. housing.youth", "Un code stable pour les systèmes partenaires : lettres minuscules, chiffres, points et traits d'union, p. ex. housing.youth";
+    Code => "Code", "Code";
+    SitsUnder => "Sits under", "Se trouve sous";
+    TopOfTheTree => "Nothing: a top category", "Rien : catégorie principale";
+    WhatItCovers => "What it covers", "Ce qu'elle couvre";
+    Regions => "Regions", "Régions";
+    AddRegion => "Add a region", "Ajouter une région";
+    EditRegion => "Edit region", "Modifier la région";
+    ShortName => "Short name", "Nom court";
+    RegionSlugHint => "Used in links and by partner systems: lowercase letters, digits and hyphens, e.g. cape-breton", "Utilisé dans les liens et par les systèmes partenaires : lettres minuscules, chiffres et traits d'union, p. ex. cape-breton";
+    NameInEnglish => "Name in English", "Nom en anglais";
+    NameInFrench => "Name in French", "Nom en français";
+    Cancel => "Cancel", "Annuler";
+}}
+
 /// The form on screen: a category or a region, new (None) or one read from its list.
 #[derive(Debug, Clone, PartialEq)]
 enum Editing {
@@ -65,7 +86,7 @@ fn branch(terms: &[TaxonomyTerm], parent: Option<&str>, lang: Lang, open: Callba
         <ul class="plain tree">
             {items.into_iter().map(|term| {
                 let name = term_name(term, lang);
-                let label = format!("{} — {}", Msg::EditCategory.text(lang), name);
+                let label = format!("{} — {}", Local::EditCategory.text(lang), name);
                 let chosen = term.clone();
                 view! {
                     <li>
@@ -122,9 +143,9 @@ fn NameFields(id: &'static str, name: RwSignal<String>, name_fr: RwSignal<String
     let i18n = use_i18n();
     let (en_id, fr_id) = (format!("{id}-name"), format!("{id}-name-fr"));
     view! {
-        <label for=en_id.clone()>{i18n.t(Msg::NameInEnglish)}</label>
+        <label for=en_id.clone()>{i18n.t(Local::NameInEnglish)}</label>
         <input id=en_id required minlength="2" maxlength="120" autocomplete="off" bind:value=name/>
-        <label for=fr_id.clone()>{i18n.t(Msg::NameInFrench)}</label>
+        <label for=fr_id.clone()>{i18n.t(Local::NameInFrench)}</label>
         <input id=fr_id lang="fr" required minlength="2" maxlength="120" autocomplete="off" bind:value=name_fr/>
     }
 }
@@ -135,7 +156,7 @@ fn FormEnd(error: RwSignal<Option<Msg>>, busy: RwSignal<bool>, done: Callback<Op
     let i18n = use_i18n();
     view! {
         <SaveButton error=error busy=busy/>
-        <button type="button" class="link" on:click=move |_| done.run(None)>{i18n.t(Msg::Cancel)}</button>
+        <button type="button" class="link" on:click=move |_| done.run(None)>{i18n.t(Local::Cancel)}</button>
     }
 }
 
@@ -172,21 +193,21 @@ fn TermForm(existing: Option<TaxonomyTerm>, terms: Vec<TaxonomyTerm>, done: Call
         Sending { busy, error, done, saved: Msg::CategorySaved }
             .send(async move { client::save_taxonomy_term(token.as_deref(), target.as_ref().map(|(id, version)| (id.as_str(), *version)), &body).await });
     };
-    let heading = existing.as_ref().map_or_else(|| Msg::AddCategory.text(lang).to_owned(), |t| term_name(t, lang));
+    let heading = existing.as_ref().map_or_else(|| Local::AddCategory.text(lang).to_owned(), |t| term_name(t, lang));
     view! {
         <form class="card" on:submit=submit novalidate aria-labelledby="term-form-title">
             <h3 id="term-form-title" tabindex="-1" node_ref=focused_on_open()>{heading}</h3>
             <NameFields id="term" name=name name_fr=name_fr/>
-            <label for="term-code">{i18n.t(Msg::Code)}</label>
+            <label for="term-code">{i18n.t(Local::Code)}</label>
             <input id="term-code" required minlength="2" maxlength="80" autocomplete="off" autocapitalize="none" spellcheck="false"
                 aria-describedby="term-code-hint" bind:value=code/>
-            <p id="term-code-hint" class="muted small">{i18n.t(Msg::CategoryCodeHint)}</p>
-            <label for="term-parent">{i18n.t(Msg::SitsUnder)}</label>
+            <p id="term-code-hint" class="muted small">{i18n.t(Local::CategoryCodeHint)}</p>
+            <label for="term-parent">{i18n.t(Local::SitsUnder)}</label>
             <select id="term-parent" prop:value=move || parent.get() on:change=move |ev| parent.set(event_target_value(&ev))>
-                <option value="">{i18n.t(Msg::TopOfTheTree)}</option>
+                <option value="">{i18n.t(Local::TopOfTheTree)}</option>
                 {places.into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
             </select>
-            <label for="term-description">{i18n.t(Msg::WhatItCovers)}</label>
+            <label for="term-description">{i18n.t(Local::WhatItCovers)}</label>
             <textarea id="term-description" rows="2" maxlength="2000" bind:value=description></textarea>
             <FormEnd error=error busy=busy done=done/>
         </form>
@@ -214,15 +235,15 @@ fn RegionForm(existing: Option<Region>, done: Callback<Option<Msg>>) -> impl Int
             .send(async move { client::save_region(token.as_deref(), target.as_ref().map(|(id, version)| (id.as_str(), *version)), &body).await });
     };
     let lang = i18n.0.get_untracked();
-    let heading = existing.as_ref().map_or_else(|| Msg::AddRegion.text(lang).to_owned(), |r| in_language(lang, &r.name, &r.name_fr));
+    let heading = existing.as_ref().map_or_else(|| Local::AddRegion.text(lang).to_owned(), |r| in_language(lang, &r.name, &r.name_fr));
     view! {
         <form class="card" on:submit=submit novalidate aria-labelledby="region-form-title">
             <h3 id="region-form-title" tabindex="-1" node_ref=focused_on_open()>{heading}</h3>
             <NameFields id="region" name=name name_fr=name_fr/>
-            <label for="region-slug">{i18n.t(Msg::ShortName)}</label>
+            <label for="region-slug">{i18n.t(Local::ShortName)}</label>
             <input id="region-slug" required minlength="2" maxlength="60" autocomplete="off" autocapitalize="none" spellcheck="false"
                 aria-describedby="region-slug-hint" bind:value=slug/>
-            <p id="region-slug-hint" class="muted small">{i18n.t(Msg::RegionSlugHint)}</p>
+            <p id="region-slug-hint" class="muted small">{i18n.t(Local::RegionSlugHint)}</p>
             <FormEnd error=error busy=busy done=done/>
         </form>
     }
@@ -260,11 +281,11 @@ pub fn CategoriesPage() -> impl IntoView {
     let term_list = move || terms.get().and_then(Result::ok).map(|page| page.contents);
     view! {
         <section aria-labelledby="categories-title">
-            <h1 id="categories-title">{i18n.t(Msg::CategoriesAndRegions)}</h1>
+            <h1 id="categories-title">{i18n.t(Local::CategoriesAndRegions)}</h1>
             <p class="notice" role="status" aria-live="polite">{move || message.get().map(|m| m.text(i18n.0.get()))}</p>
             <h2>{i18n.t(Msg::Categories)}</h2>
-            <p class="muted small">{i18n.t(Msg::CategoriesHint)}</p>
-            <button type="button" class="link" on:click=move |_| open.run(Editing::Term(None))>{i18n.t(Msg::AddCategory)}</button>
+            <p class="muted small">{i18n.t(Local::CategoriesHint)}</p>
+            <button type="button" class="link" on:click=move |_| open.run(Editing::Term(None))>{i18n.t(Local::AddCategory)}</button>
             {move || match (editing.get(), term_list()) {
                 (Some(Editing::Term(existing)), Some(list)) => view! { <TermForm existing=existing terms=list done=done/> }.into_any(),
                 _ => ().into_any(),
@@ -275,8 +296,8 @@ pub fn CategoriesPage() -> impl IntoView {
                     Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
                 })}
             </Transition>
-            <h2>{i18n.t(Msg::Regions)}</h2>
-            <button type="button" class="link" on:click=move |_| open.run(Editing::Region(None))>{i18n.t(Msg::AddRegion)}</button>
+            <h2>{i18n.t(Local::Regions)}</h2>
+            <button type="button" class="link" on:click=move |_| open.run(Editing::Region(None))>{i18n.t(Local::AddRegion)}</button>
             {move || match editing.get() {
                 Some(Editing::Region(existing)) => view! { <RegionForm existing=existing done=done/> }.into_any(),
                 _ => ().into_any(),
@@ -288,7 +309,7 @@ pub fn CategoriesPage() -> impl IntoView {
                         <ul class="plain">
                             {list.into_iter().map(|region| {
                                 let name = in_language(lang, &region.name, &region.name_fr);
-                                let label = format!("{} — {}", Msg::EditRegion.text(lang), name);
+                                let label = format!("{} — {}", Local::EditRegion.text(lang), name);
                                 let slug = region.slug.clone();
                                 view! {
                                     <li>

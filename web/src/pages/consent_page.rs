@@ -19,6 +19,21 @@ use crate::components::participants::signature_pad::SignaturePad;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::{use_session, SessionState};
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    Replacing => "This new consent will replace the current one once recorded.", "Ce nouveau consentement remplacera l'actuel une fois enregistré.";
+    StatementLanguage => "Language to read it in", "Langue de lecture";
+    EndsOn => "Ends on (empty: the usual term)", "Prend fin le (vide : durée habituelle)";
+    ShowStatement => "Show the statement", "Afficher l'énoncé";
+    ReadAloud => "Read this to the participant:", "Lisez ceci au participant :";
+    HowGiven => "How they consent", "Comment la personne consent";
+    SignOnScreen => "Sign on screen", "Signer à l'écran";
+    VerbalWitness => "Verbal, with a witness", "Verbal, avec témoin";
+    PaperPhoto => "Photo of the signed form", "Photo du formulaire signé";
+    WitnessName => "Witness's name", "Nom du témoin";
+    FormPhoto => "Photo or scan of the form", "Photo ou numérisation du formulaire";
+}}
+
 /// A set of choices as checkboxes.
 #[component]
 fn Choices<T: Copy + PartialEq + Send + Sync + 'static>(legend: Msg, options: Vec<(T, Signal<String>)>, chosen: RwSignal<Vec<T>>) -> impl IntoView {
@@ -192,7 +207,7 @@ pub fn ConsentPage() -> impl IntoView {
     view! {
         <section aria-labelledby="consent-title">
             <h1 id="consent-title">{i18n.t(Msg::RecordConsent)}</h1>
-            {replacing.then(|| view! { <p class="notice">{i18n.t(Msg::Replacing)}</p> })}
+            {replacing.then(|| view! { <p class="notice">{i18n.t(Local::Replacing)}</p> })}
             <form class="card" on:submit=submit novalidate>
                 <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
                     {move || {
@@ -203,7 +218,7 @@ pub fn ConsentPage() -> impl IntoView {
                 <Choices legend=Msg::ForPurposes options=purpose_options chosen=purposes/>
                 <Choices legend=Msg::WhichInformation options=category_options chosen=categories/>
                 <fieldset class="group">
-                    <legend>{i18n.t(Msg::StatementLanguage)}</legend>
+                    <legend>{i18n.t(Local::StatementLanguage)}</legend>
                     {StatementLanguage::ALL.iter().map(|l| {
                         let l = *l;
                         view! {
@@ -214,15 +229,15 @@ pub fn ConsentPage() -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
-                <label for="ends-on">{i18n.t(Msg::EndsOn)}</label>
+                <label for="ends-on">{i18n.t(Local::EndsOn)}</label>
                 <input id="ends-on" type="date" bind:value=ends_on/>
-                <button type="button" class="link" on:click=show_statement>{i18n.t(Msg::ShowStatement)}</button>
+                <button type="button" class="link" on:click=show_statement>{i18n.t(Local::ShowStatement)}</button>
                 {move || statement.get().map(|s| view! {
-                    <p class="field-label">{i18n.t(Msg::ReadAloud)}</p>
+                    <p class="field-label">{i18n.t(Local::ReadAloud)}</p>
                     <blockquote class="statement" lang=s.language.code() data-testid="consent-statement">{s.text}</blockquote>
                     <fieldset class="group">
-                        <legend>{i18n.t(Msg::HowGiven)}</legend>
-                        {[(ConsentMethod::ElectronicSignature, Msg::SignOnScreen), (ConsentMethod::Verbal, Msg::VerbalWitness), (ConsentMethod::PaperForm, Msg::PaperPhoto)]
+                        <legend>{i18n.t(Local::HowGiven)}</legend>
+                        {[(ConsentMethod::ElectronicSignature, Local::SignOnScreen), (ConsentMethod::Verbal, Local::VerbalWitness), (ConsentMethod::PaperForm, Local::PaperPhoto)]
                             .into_iter().map(|(m, label)| view! {
                                 <label class="check">
                                     <input type="radio" name="consent-method" prop:checked=move || method.get() == m on:change=move |_| method.set(m)/>
@@ -233,11 +248,11 @@ pub fn ConsentPage() -> impl IntoView {
                     {move || match method.get() {
                         ConsentMethod::ElectronicSignature => view! { <SignaturePad signature=signature/> }.into_any(),
                         ConsentMethod::Verbal => view! {
-                            <label for="witness">{i18n.t(Msg::WitnessName)}</label>
+                            <label for="witness">{i18n.t(Local::WitnessName)}</label>
                             <input id="witness" autocomplete="off" bind:value=witness/>
                         }.into_any(),
                         ConsentMethod::PaperForm => view! {
-                            <label for="form-photo">{i18n.t(Msg::FormPhoto)}</label>
+                            <label for="form-photo">{i18n.t(Local::FormPhoto)}</label>
                             <input id="form-photo" type="file" accept="image/jpeg,image/png,application/pdf" capture="environment" on:change=pick_file/>
                         }.into_any(),
                     }}

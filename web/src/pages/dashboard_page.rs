@@ -15,6 +15,39 @@ use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::pages::directory_page::DirectorySearchState;
 use crate::session::use_session;
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    DashboardIntro => "Counts only: no participant is ever shown. “<5” stands for 1 to 4; “x” hides a figure that would let a “<5” be worked out.", "Des nombres seulement : aucune personne n'est jamais montrée. « <5 » signifie de 1 à 4; « x » cache un nombre qui permettrait de retrouver un « <5 ».";
+    PeriodFrom => "From", "Du";
+    PeriodTo => "To", "Au";
+    ShowFigures => "Show", "Afficher";
+    DashboardReleases => "Figures cover whole months. A month is released once its referrals have had their answers (two weeks after it ends, as referrals expire) and never changes after; each count carries a little random noise, so that no referral can be worked out by comparing figures.", "Les chiffres portent sur des mois entiers. Un mois est publié quand ses orientations ont eu leur réponse (deux semaines après sa fin, quand elles expirent) et ne change plus ensuite; chaque nombre porte un peu de bruit aléatoire, pour qu'aucune orientation ne puisse être retrouvée en comparant des chiffres.";
+    MonthOf => "Month", "Mois";
+    BreakdownBy => "By", "Selon";
+    ByUrgency => "How soon", "Délai";
+    ByRegion => "Region", "Région";
+    ByCategory => "Need", "Besoin";
+    ByOrganization => "Receiving organization", "Organisme destinataire";
+    SpanFirstOpen => "To first opening", "Jusqu'à l'ouverture";
+    SpanAccept => "To acceptance", "Jusqu'à l'acceptation";
+    SpanComplete => "To closing", "Jusqu'à la clôture";
+    Median => "Median", "Médiane";
+    Percentile90 => "90th percentile", "90e centile";
+    HowMany => "How many", "Combien";
+    GapsCount => "Gaps (no service)", "Lacunes (aucun service)";
+    AcceptingShort => "taking referrals", "acceptent des orientations";
+    StaleHint => "Not verified in the last", "Non vérifiées depuis";
+    Days => "days", "jours";
+    Listings => "Listings", "Fiches";
+    StaleCount => "Not verified", "Non vérifiées";
+    OldestVerified => "Oldest verification", "Plus ancienne vérification";
+    Never => "never", "jamais";
+    TableView => "Table view", "Vue en tableau";
+    DownloadCsv => "Download CSV", "Télécharger (CSV)";
+    Total => "Total", "Total";
+    NothingToShow => "Nothing to show.", "Rien à afficher.";
+}}
+
 /// Reads `/api/v1/dashboards/{endpoint}` with the applied filters, in the interface's language.
 fn figures<T>(endpoint: &'static str, query: Signal<String>) -> LocalResource<Result<T, api::ApiError>>
 where
@@ -48,7 +81,7 @@ fn Panel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>, csv:
             <h2 id=format!("{id}-title")>{i18n.t(title)}</h2>
             {hint.map(|h| view! { <p class="small muted">{i18n.t(h)}</p> })}
             {children()}
-            <button type="button" class="link-back" on:click=download>{i18n.t(Msg::DownloadCsv)}</button>
+            <button type="button" class="link-back" on:click=download>{i18n.t(Local::DownloadCsv)}</button>
             {move || failed.get().map(|m| view! { <p class="error" role="alert">{i18n.t(m)}</p> })}
         </section>
     }
@@ -107,7 +140,7 @@ fn CountPanel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>,
         <Panel id title csv>
             {hint.map(|h| view! { <p class="small muted">{i18n.t(h)}</p> })}
             {loaded(data, move |table| match table {
-                table if table.rows.is_empty() => view! { <p class="muted">{i18n.t(Msg::NothingToShow)}</p> }.into_any(),
+                table if table.rows.is_empty() => view! { <p class="muted">{i18n.t(Local::NothingToShow)}</p> }.into_any(),
                 table => {
                     let lang = i18n.0.get();
                     let bars: Vec<(String, Figure)> = table.rows.iter().map(|r| (name(&r.heading, lang), r.figures[0])).collect();
@@ -115,14 +148,14 @@ fn CountPanel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>,
                     view! {
                         <figure>
                             <BarChart title=title.text(lang).to_owned() bars=bars.clone()/>
-                            <figcaption class="small">{Msg::Total.text(lang)}": "{total.text()}</figcaption>
+                            <figcaption class="small">{Local::Total.text(lang)}": "{total.text()}</figcaption>
                         </figure>
                         <details>
-                            <summary>{i18n.t(Msg::TableView)}</summary>
+                            <summary>{i18n.t(Local::TableView)}</summary>
                             <table class="figures">
                                 <tbody>
                                     {bars.into_iter().map(|(label, f)| view! { <tr><th scope="row">{label}</th>{figure_cell(f)}</tr> }).collect_view()}
-                                    <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>{figure_cell(total)}</tr>
+                                    <tr class="total"><th scope="row">{i18n.t(Local::Total)}</th>{figure_cell(total)}</tr>
                                 </tbody>
                             </table>
                         </details>
@@ -165,15 +198,15 @@ fn TrendsPanel(query: Signal<String>) -> impl IntoView {
                         </figcaption>
                     </figure>
                     <details>
-                        <summary>{i18n.t(Msg::TableView)}</summary>
+                        <summary>{i18n.t(Local::TableView)}</summary>
                         <div class="scroll" tabindex="0" role="region" aria-label=Msg::MonthByMonth.text(lang)>
                         <table class="figures">
-                            <thead><tr><th scope="col">{i18n.t(Msg::MonthOf)}</th>
+                            <thead><tr><th scope="col">{i18n.t(Local::MonthOf)}</th>
                                 {table.columns.iter().map(|c| view! { <th scope="col" class="num">{series_name(&c.key, lang)}</th> }).collect_view()}
                             </tr></thead>
                             <tbody>
                                 {table.rows.into_iter().map(|r| view! { <tr><th scope="row">{r.heading.label}</th>{r.figures.into_iter().map(figure_cell).collect_view()}</tr> }).collect_view()}
-                                <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>{table.totals.into_iter().map(figure_cell).collect_view()}</tr>
+                                <tr class="total"><th scope="row">{i18n.t(Local::Total)}</th>{table.totals.into_iter().map(figure_cell).collect_view()}</tr>
                             </tbody>
                         </table>
                         </div>
@@ -202,15 +235,15 @@ fn TimesPanel(query: Signal<String>) -> impl IntoView {
     let with_by = Signal::derive(move || format!("{}&by={}", query.get(), by.get().code()));
     let data = figures::<ResponseTimes>("referrals/response-times", with_by);
     let csv = Signal::derive(move || client::dashboard("referrals/response-times", &format!("{}&format=csv&lang={}", with_by.get(), i18n.0.get().tag())));
-    let breakdowns = [(Breakdown::Urgency, Msg::ByUrgency), (Breakdown::Region, Msg::ByRegion), (Breakdown::Category, Msg::ByCategory), (Breakdown::Organization, Msg::ByOrganization)];
+    let breakdowns = [(Breakdown::Urgency, Local::ByUrgency), (Breakdown::Region, Local::ByRegion), (Breakdown::Category, Local::ByCategory), (Breakdown::Organization, Local::ByOrganization)];
     let span_name = |s: Span| match s {
-        Span::FirstOpen => Msg::SpanFirstOpen,
-        Span::Accept => Msg::SpanAccept,
-        Span::Complete => Msg::SpanComplete,
+        Span::FirstOpen => Local::SpanFirstOpen,
+        Span::Accept => Local::SpanAccept,
+        Span::Complete => Local::SpanComplete,
     };
     view! {
         <Panel id="response-times" title=Msg::ResponseTimes hint=Msg::ResponseTimesHint csv>
-            <label for="breakdown">{i18n.t(Msg::BreakdownBy)}</label>
+            <label for="breakdown">{i18n.t(Local::BreakdownBy)}</label>
             <select id="breakdown" on:change=move |ev| by.set(Breakdown::from_code(&event_target_value(&ev)).unwrap_or(Breakdown::Urgency))>
                 {breakdowns.into_iter().map(|(b, m)| view! { <option value=b.code() selected=move || by.get() == b>{i18n.t(m)}</option> }).collect_view()}
             </select>
@@ -221,21 +254,21 @@ fn TimesPanel(query: Signal<String>) -> impl IntoView {
                 let bars: Vec<(String, Figure)> = times.rows.iter().map(|r| (name(&r.heading), r.timings[1].median_hours.map_or(r.timings[1].count, |h| Figure::Count(h.round() as u64)))).collect();
                 view! {
                     <figure>
-                        <BarChart title=format!("{} — {} ({})", Msg::SpanAccept.text(lang), Msg::Median.text(lang), "h") bars=bars/>
-                        <figcaption class="small">{Msg::SpanAccept.text(lang)}", "{Msg::Median.text(lang)}" (h)"</figcaption>
+                        <BarChart title=format!("{} — {} ({})", Local::SpanAccept.text(lang), Local::Median.text(lang), "h") bars=bars/>
+                        <figcaption class="small">{Local::SpanAccept.text(lang)}", "{Local::Median.text(lang)}" (h)"</figcaption>
                     </figure>
                     <details>
-                        <summary>{i18n.t(Msg::TableView)}</summary>
+                        <summary>{i18n.t(Local::TableView)}</summary>
                         <div class="scroll" tabindex="0" role="region" aria-label=Msg::ResponseTimes.text(lang)>
                         <table class="figures">
                             <thead>
-                                <tr><th scope="col" rowspan="2">{i18n.t(Msg::BreakdownBy)}</th>
+                                <tr><th scope="col" rowspan="2">{i18n.t(Local::BreakdownBy)}</th>
                                     {times.spans.iter().map(|s| view! { <th scope="colgroup" colspan="3">{i18n.t(span_name(*s))}</th> }).collect_view()}
                                 </tr>
                                 <tr>{times.spans.iter().map(|_| view! {
-                                    <th scope="col" class="num">{i18n.t(Msg::HowMany)}</th>
-                                    <th scope="col" class="num">{i18n.t(Msg::Median)}</th>
-                                    <th scope="col" class="num">{i18n.t(Msg::Percentile90)}</th>
+                                    <th scope="col" class="num">{i18n.t(Local::HowMany)}</th>
+                                    <th scope="col" class="num">{i18n.t(Local::Median)}</th>
+                                    <th scope="col" class="num">{i18n.t(Local::Percentile90)}</th>
                                 }).collect_view()}</tr>
                             </thead>
                             <tbody>
@@ -244,7 +277,7 @@ fn TimesPanel(query: Signal<String>) -> impl IntoView {
                                         {r.timings.iter().map(timing_cells).collect_view()}
                                     </tr>
                                 }).collect_view()}
-                                <tr class="total"><th scope="row">{i18n.t(Msg::Total)}</th>
+                                <tr class="total"><th scope="row">{i18n.t(Local::Total)}</th>
                                     {times.overall.iter().map(timing_cells).collect_view()}
                                 </tr>
                             </tbody>
@@ -285,10 +318,10 @@ fn CoveragePanel() -> impl IntoView {
                 let open = open.clone();
                 view! {
                     <figure class="scroll" tabindex="0" role="region" aria-label=Msg::Coverage.text(lang)>
-                        <HeatMap title=Msg::Coverage.text(lang).to_owned() gaps_label=Msg::GapsCount.text(lang).to_owned() rows=rows columns=columns cells=cells on_pick=pick/>
+                        <HeatMap title=Msg::Coverage.text(lang).to_owned() gaps_label=Local::GapsCount.text(lang).to_owned() rows=rows columns=columns cells=cells on_pick=pick/>
                     </figure>
                     <details>
-                        <summary>{i18n.t(Msg::TableView)}</summary>
+                        <summary>{i18n.t(Local::TableView)}</summary>
                         <div class="scroll" tabindex="0" role="region" aria-label=Msg::Coverage.text(lang)>
                         <table class="figures coverage">
                             <thead><tr><th scope="col">{i18n.t(Msg::Category)}</th>
@@ -301,7 +334,7 @@ fn CoveragePanel() -> impl IntoView {
                                         <tr><th scope="row">{row.category.label.clone()}</th>
                                             {row.cells.iter().zip(&map.regions).map(|(cell, region)| {
                                                 let (open, category, region_id) = (open.clone(), category.clone(), region.key.clone());
-                                                let label = format!("{} / {}: {} ({} {})", row.category.label, region.label, cell.services, cell.accepting, Msg::AcceptingShort.text(lang));
+                                                let label = format!("{} / {}: {} ({} {})", row.category.label, region.label, cell.services, cell.accepting, Local::AcceptingShort.text(lang));
                                                 view! {
                                                     <td class=if cell.gap { "num gap" } else { "num" }>
                                                         <button type="button" class="cell" aria-label=label on:click=move |_| open(category.clone(), region_id.clone())>{cell.services}</button>
@@ -331,18 +364,18 @@ fn StalePanel() -> impl IntoView {
     view! {
         <Panel id="stale" title=Msg::StaleListings csv>
             {loaded(data, move |stale| view! {
-                <p class="small muted">{i18n.t(Msg::StaleHint)}" "{stale.after_days}" "{i18n.t(Msg::Days)}</p>
+                <p class="small muted">{i18n.t(Local::StaleHint)}" "{stale.after_days}" "{i18n.t(Local::Days)}</p>
                 {if stale.rows.is_empty() {
-                    view! { <p class="muted">{i18n.t(Msg::NothingToShow)}</p> }.into_any()
+                    view! { <p class="muted">{i18n.t(Local::NothingToShow)}</p> }.into_any()
                 } else {
                     view! {
                         <div class="scroll" tabindex="0" role="region" aria-label=Msg::StaleListings.text(i18n.0.get())>
                         <table class="figures">
                             <thead><tr>
                                 <th scope="col">{i18n.t(Msg::MyOrganization)}</th>
-                                <th scope="col" class="num">{i18n.t(Msg::Listings)}</th>
-                                <th scope="col" class="num">{i18n.t(Msg::StaleCount)}</th>
-                                <th scope="col">{i18n.t(Msg::OldestVerified)}</th>
+                                <th scope="col" class="num">{i18n.t(Local::Listings)}</th>
+                                <th scope="col" class="num">{i18n.t(Local::StaleCount)}</th>
+                                <th scope="col">{i18n.t(Local::OldestVerified)}</th>
                             </tr></thead>
                             <tbody>
                                 {stale.rows.into_iter().map(|r| view! {
@@ -350,7 +383,7 @@ fn StalePanel() -> impl IntoView {
                                         <th scope="row">{r.organization.label}</th>
                                         <td class="num">{r.listings}</td>
                                         <td class="num">{r.stale}</td>
-                                        <td>{r.oldest_verified_on.map_or_else(|| Msg::Never.text(i18n.0.get()).to_owned(), |d| d.to_string())}</td>
+                                        <td>{r.oldest_verified_on.map_or_else(|| Local::Never.text(i18n.0.get()).to_owned(), |d| d.to_string())}</td>
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -396,15 +429,15 @@ pub fn DashboardPage() -> impl IntoView {
     view! {
         <section class="dashboard" aria-labelledby="dashboard-title">
             <h1 id="dashboard-title">{i18n.t(Msg::Dashboard)}</h1>
-            <p class="small muted">{i18n.t(Msg::DashboardIntro)}</p>
-            <p class="small muted">{i18n.t(Msg::DashboardReleases)}</p>
+            <p class="small muted">{i18n.t(Local::DashboardIntro)}</p>
+            <p class="small muted">{i18n.t(Local::DashboardReleases)}</p>
             <form class="filters dashboard-filters" on:submit=apply>
                 <div>
-                    <label for="period-from">{i18n.t(Msg::PeriodFrom)}</label>
+                    <label for="period-from">{i18n.t(Local::PeriodFrom)}</label>
                     <input id="period-from" type="month" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev))/>
                 </div>
                 <div>
-                    <label for="period-to">{i18n.t(Msg::PeriodTo)}</label>
+                    <label for="period-to">{i18n.t(Local::PeriodTo)}</label>
                     <input id="period-to" type="month" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev))/>
                 </div>
                 <div>
@@ -414,7 +447,7 @@ pub fn DashboardPage() -> impl IntoView {
                         {region_options}
                     </select>
                 </div>
-                <button type="submit" class="primary">{i18n.t(Msg::ShowFigures)}</button>
+                <button type="submit" class="primary">{i18n.t(Local::ShowFigures)}</button>
             </form>
             <div class="dashboard-grid">
                 <CountPanel id="funnel" title=Msg::ReferralFlow hint=Msg::ReferralFlowHint endpoint="referrals/funnel" query name=status_name/>

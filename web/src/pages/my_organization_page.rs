@@ -13,6 +13,18 @@ use crate::components::nav::use_go;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::use_session;
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    EditService => "Edit details", "Modifier la fiche";
+    OurPlaces => "Our places", "Nos lieux";
+    EditPlace => "Edit place", "Modifier le lieu";
+    MyServices => "Our services and capacity", "Nos services et leur capacité";
+    SpotsAvailable => "Spots free", "Places libres";
+    Capacity => "Capacity", "Capacité";
+    SaveCapacity => "Save", "Enregistrer";
+    NoServicesYet => "Your organization has no services listed yet.", "Votre organisme n'a encore aucun service inscrit.";
+}}
+
 fn status_message(status: CapacityStatus) -> Msg {
     match status {
         CapacityStatus::Accepting => Msg::CapacityAccepting,
@@ -63,7 +75,7 @@ fn CapacityEditor(service: Service, reload: Callback<()>, notify: Callback<(Msg,
         <li class="result">
             <span class="result-name">{service.name.clone()}</span>
             <div class="badges"><CapacityBadge capacity=service.capacity.clone()/></div>
-            <div class="segmented" role="group" aria-label=i18n.t(Msg::Capacity)>
+            <div class="segmented" role="group" aria-label=i18n.t(Local::Capacity)>
                 {CapacityStatus::ALL.iter().copied().map(|choice| {
                     let save = save.clone();
                     view! {
@@ -73,13 +85,13 @@ fn CapacityEditor(service: Service, reload: Callback<()>, notify: Callback<(Msg,
                     }
                 }).collect_view()}
             </div>
-            <label for=spots_id.clone()>{i18n.t(Msg::SpotsAvailable)}</label>
+            <label for=spots_id.clone()>{i18n.t(Local::SpotsAvailable)}</label>
             <div class="inline">
                 <input id=spots_id type="number" inputmode="numeric" min="0" bind:value=available/>
-                <button type="button" class="primary" on:click=move |_| save_current(status.get_untracked())>{i18n.t(Msg::SaveCapacity)}</button>
+                <button type="button" class="primary" on:click=move |_| save_current(status.get_untracked())>{i18n.t(Local::SaveCapacity)}</button>
             </div>
-            <button type="button" class="link" aria-label=move || format!("{} — {}", i18n.t(Msg::EditService)(), service_name)
-                on:click=move |_| go(&edit_path)>{i18n.t(Msg::EditService)}</button>
+            <button type="button" class="link" aria-label=move || format!("{} — {}", i18n.t(Local::EditService)(), service_name)
+                on:click=move |_| go(&edit_path)>{i18n.t(Local::EditService)}</button>
         </li>
     }
 }
@@ -113,7 +125,7 @@ pub fn MyOrganizationPage() -> impl IntoView {
     view! {
         <section aria-labelledby="my-org-title">
             <h1 id="my-org-title">{move || organization().map(|o| o.name)}</h1>
-            <h2>{i18n.t(Msg::MyServices)}</h2>
+            <h2>{i18n.t(Local::MyServices)}</h2>
             <button type="button" class="link" on:click={
                 let go = go.clone();
                 move |_| go("/my-organization/services/new")
@@ -123,7 +135,7 @@ pub fn MyOrganizationPage() -> impl IntoView {
             </p>
             <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
                 {move || services.get().map(|outcome| match outcome {
-                    Ok(page) if page.contents.is_empty() => view! { <p class="muted">{i18n.t(Msg::NoServicesYet)}</p> }.into_any(),
+                    Ok(page) if page.contents.is_empty() => view! { <p class="muted">{i18n.t(Local::NoServicesYet)}</p> }.into_any(),
                     Ok(page) => view! {
                         <ul class="results">
                             {page.contents.into_iter().map(|service| view! { <CapacityEditor service=service reload=reload notify=notify/> }).collect_view()}
@@ -132,7 +144,7 @@ pub fn MyOrganizationPage() -> impl IntoView {
                     Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),
                 })}
             </Transition>
-            <h2>{i18n.t(Msg::OurPlaces)}</h2>
+            <h2>{i18n.t(Local::OurPlaces)}</h2>
             <button type="button" class="link" on:click={
                 let go = go.clone();
                 move |_| go("/my-organization/places/new")
@@ -142,7 +154,7 @@ pub fn MyOrganizationPage() -> impl IntoView {
                     <ul class="plain">
                         {list.into_iter().map(|place| {
                             let (go, path) = (go.clone(), format!("/my-organization/places/{}/edit", place.id));
-                            let label = format!("{} — {}", Msg::EditPlace.text(i18n.0.get_untracked()), place.name);
+                            let label = format!("{} — {}", Local::EditPlace.text(i18n.0.get_untracked()), place.name);
                             view! {
                                 <li>
                                     <button type="button" class="link" aria-label=label on:click=move |_| go(&path)>{place.name.clone()}</button>

@@ -13,6 +13,30 @@ use crate::components::participants::{labels, route_participant};
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::session::use_session;
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    SharedUnderConsent => "Shared with your organization under consent: you see only what it covers.", "Communiqué à votre organisme avec consentement : vous ne voyez que ce qu'il couvre.";
+    Consents => "Consents", "Consentements";
+    NoConsents => "No consent recorded yet.", "Aucun consentement enregistré.";
+    Until => "until", "jusqu'au";
+    Withdraw => "Record withdrawal", "Enregistrer le retrait";
+    ChangeConsent => "Change (replaces this consent)", "Modifier (remplace ce consentement)";
+    WithdrawHow => "How did they say it?", "Comment l'a-t-elle dit?";
+    WithdrawConfirm => "Withdraw now", "Retirer maintenant";
+    GoalsAndSteps => "Goals and steps", "Objectifs et étapes";
+    TheirRecords => "Everything we hold about them, to print", "Tout ce que nous détenons sur la personne, à imprimer";
+    EraseRecord => "Erase this record", "Effacer ce dossier";
+    EraseIntro => "Only when the participant asks, or the record was made in error. Everything kept about them is destroyed, with what referrals shared; this cannot be undone.", "Seulement si la personne le demande, ou si le dossier a été créé par erreur. Tout ce qui la concerne est détruit, avec ce que les orientations ont partagé; c'est irréversible.";
+    EraseHow => "How did they ask?", "Comment l'a-t-elle demandé?";
+    EraseWhy => "Why", "Pourquoi";
+    EraseChecked => "I have checked this is the right person", "J'ai vérifié qu'il s'agit de la bonne personne";
+    EraseConfirm => "Erase now", "Effacer maintenant";
+    Erased => "The record was erased.", "Le dossier a été effacé.";
+    RecordedBy => "Recorded by", "Inscrit par";
+    Witness => "Witness", "Témoin";
+    EditRecord => "Edit record", "Modifier la fiche";
+}}
+
 fn fact(label: Msg, value: Option<String>, lang: Lang) -> impl IntoView {
     value.filter(|v| !v.is_empty()).map(|v| view! { <dt>{label.text(lang)}</dt><dd>{v}</dd> })
 }
@@ -83,29 +107,29 @@ fn ConsentItem(consent: Consent, owner: bool, reload: Callback<()>, notify: Call
         <li class="result">
             <div class="badges">
                 <span class=class>{i18n.t(status)}</span>
-                <span class="small">{i18n.t(Msg::Until)}" "{consent.expires_at.format("%Y-%m-%d").to_string()}</span>
+                <span class="small">{i18n.t(Local::Until)}" "{consent.expires_at.format("%Y-%m-%d").to_string()}</span>
             </div>
             <dl class="facts small">
                 <dt>{i18n.t(Msg::SharedWith)}</dt><dd>{recipients}</dd>
                 <dt>{i18n.t(Msg::ForPurposes)}</dt><dd>{move || purposes.iter().map(|p| labels::purpose(*p).text(lang())).collect::<Vec<_>>().join(", ")}</dd>
                 <dt>{i18n.t(Msg::WhichInformation)}</dt><dd>{move || categories.iter().map(|c| labels::category(*c).text(lang())).collect::<Vec<_>>().join(", ")}</dd>
-                {consent.recorded_by_name.clone().map(|n| view! { <dt>{i18n.t(Msg::RecordedBy)}</dt><dd>{n}</dd> })}
-                {consent.witness_name.clone().map(|n| view! { <dt>{i18n.t(Msg::Witness)}</dt><dd>{n}</dd> })}
+                {consent.recorded_by_name.clone().map(|n| view! { <dt>{i18n.t(Local::RecordedBy)}</dt><dd>{n}</dd> })}
+                {consent.witness_name.clone().map(|n| view! { <dt>{i18n.t(Local::Witness)}</dt><dd>{n}</dd> })}
             </dl>
             {consent.statement_text.clone().map(|text| view! { <blockquote class="statement small" lang=consent.statement_language.code()>{text}</blockquote> })}
             <Show when=move || can_withdraw>
                 <Show when=move || withdrawing.get() fallback=move || view! {
                     <div class="actions">
-                        <button type="button" class="link" on:click=move |_| change.run(id.get_value())>{i18n.t(Msg::ChangeConsent)}</button>
-                        <button type="button" class="link" on:click=move |_| withdrawing.set(true)>{i18n.t(Msg::Withdraw)}</button>
+                        <button type="button" class="link" on:click=move |_| change.run(id.get_value())>{i18n.t(Local::ChangeConsent)}</button>
+                        <button type="button" class="link" on:click=move |_| withdrawing.set(true)>{i18n.t(Local::Withdraw)}</button>
                     </div>
                 }>
-                    <label for=select_id.get_value()>{i18n.t(Msg::WithdrawHow)}</label>
+                    <label for=select_id.get_value()>{i18n.t(Local::WithdrawHow)}</label>
                     <div class="inline">
                         <select id=select_id.get_value() prop:value=move || method.get() on:change=move |ev| method.set(event_target_value(&ev))>
                             {RevocationMethod::ALL.iter().map(|m| view! { <option value=m.code()>{i18n.t(labels::revocation_method(*m))}</option> }).collect_view()}
                         </select>
-                        <button type="button" class="primary danger" on:click=withdraw>{i18n.t(Msg::WithdrawConfirm)}</button>
+                        <button type="button" class="primary danger" on:click=withdraw>{i18n.t(Local::WithdrawConfirm)}</button>
                     </div>
                 </Show>
             </Show>
@@ -141,18 +165,18 @@ fn ErasePanel(id: String, erased: RwSignal<bool>) -> impl IntoView {
     let reasons = ErasureReason::ALL.iter().filter(|r| **r != ErasureReason::RetentionPeriod);
     view! {
         <details class="card">
-            <summary>{i18n.t(Msg::EraseRecord)}</summary>
-            <p class="small">{i18n.t(Msg::EraseIntro)}</p>
-            <label for="erase-method">{i18n.t(Msg::EraseHow)}</label>
+            <summary>{i18n.t(Local::EraseRecord)}</summary>
+            <p class="small">{i18n.t(Local::EraseIntro)}</p>
+            <label for="erase-method">{i18n.t(Local::EraseHow)}</label>
             <select id="erase-method" prop:value=move || method.get() on:change=move |ev| method.set(event_target_value(&ev))>
                 {methods.map(|m| view! { <option value=m.code()>{i18n.t(labels::erasure_method(*m))}</option> }).collect_view()}
             </select>
-            <label for="erase-reason">{i18n.t(Msg::EraseWhy)}</label>
+            <label for="erase-reason">{i18n.t(Local::EraseWhy)}</label>
             <select id="erase-reason" prop:value=move || reason.get() on:change=move |ev| reason.set(event_target_value(&ev))>
                 {reasons.map(|r| view! { <option value=r.code()>{i18n.t(labels::erasure_reason(*r))}</option> }).collect_view()}
             </select>
-            <label class="check"><input type="checkbox" prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev))/>{i18n.t(Msg::EraseChecked)}</label>
-            <button type="button" class="primary danger" prop:disabled=move || !checked.get() on:click=erase>{i18n.t(Msg::EraseConfirm)}</button>
+            <label class="check"><input type="checkbox" prop:checked=move || checked.get() on:change=move |ev| checked.set(event_target_checked(&ev))/>{i18n.t(Local::EraseChecked)}</label>
+            <button type="button" class="primary danger" prop:disabled=move || !checked.get() on:click=erase>{i18n.t(Local::EraseConfirm)}</button>
             <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
         </details>
     }
@@ -199,7 +223,7 @@ pub fn ParticipantPage() -> impl IntoView {
         <section aria-labelledby="participant-title">
             <button type="button" class="link-back" on:click={let go = go.clone(); move |_| go("/participants".into())}>"← "{i18n.t(Msg::Participants)}</button>
             <Show when=move || erased.get()>
-                <p class="notice" role="status">{i18n.t(Msg::Erased)}</p>
+                <p class="notice" role="status">{i18n.t(Local::Erased)}</p>
             </Show>
             <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
                 {move || participant.get().filter(|_| !erased.get()).map(|outcome| match outcome {
@@ -215,28 +239,28 @@ pub fn ParticipantPage() -> impl IntoView {
                             <article class="card">
                                 <h1 id="participant-title">{p.alias.clone()}</h1>
                                 <p class="small muted">{p.organization_name.clone()}</p>
-                                <Show when=move || !owner><p class="notice">{i18n.t(Msg::SharedUnderConsent)}</p></Show>
+                                <Show when=move || !owner><p class="notice">{i18n.t(Local::SharedUnderConsent)}</p></Show>
                                 {move || profile(&p, i18n.0.get(), &terms.get().unwrap_or_default())}
                                 <div class="actions">
                                     <button type="button" class="link" on:click={let (go, plan) = (go.clone(), plan.clone()); move |_| go(plan.clone())}>{i18n.t(Msg::SafetyPlan)}</button>
-                                    <button type="button" class="link" on:click={let (go, goals) = (go.clone(), goals.clone()); move |_| go(goals.clone())}>{i18n.t(Msg::GoalsAndSteps)}</button>
+                                    <button type="button" class="link" on:click={let (go, goals) = (go.clone(), goals.clone()); move |_| go(goals.clone())}>{i18n.t(Local::GoalsAndSteps)}</button>
                                 </div>
                                 <Show when=move || owner>
                                     <div class="actions">
-                                        <button type="button" class="link" on:click={let (go, edit) = (go.clone(), edit.clone()); move |_| go(edit.clone())}>{i18n.t(Msg::EditRecord)}</button>
+                                        <button type="button" class="link" on:click={let (go, edit) = (go.clone(), edit.clone()); move |_| go(edit.clone())}>{i18n.t(Local::EditRecord)}</button>
                                         <button type="button" class="link" on:click={let (go, refer) = (go.clone(), refer.clone()); move |_| go(refer.clone())}>{i18n.t(Msg::Refer)}</button>
                                         <button type="button" class="link" on:click={let (go, consent) = (go.clone(), consent.clone()); move |_| go(consent.clone())}>{i18n.t(Msg::RecordConsent)}</button>
                                         <button type="button" class="link" on:click={let (go, report) = (go.clone(), report.clone()); move |_| go(report.clone())}>{i18n.t(Msg::DisclosureReport)}</button>
-                                        <button type="button" class="link" on:click=print_records>{i18n.t(Msg::TheirRecords)}</button>
+                                        <button type="button" class="link" on:click=print_records>{i18n.t(Local::TheirRecords)}</button>
                                     </div>
                                 </Show>
                             </article>
-                            <h2>{i18n.t(Msg::Consents)}</h2>
+                            <h2>{i18n.t(Local::Consents)}</h2>
                             <p class=move || if message.get().is_some_and(|m| m.1) { "error" } else { "notice" } role="status" aria-live="polite">
                                 {move || message.get().map(|(m, _)| m.text(i18n.0.get()))}
                             </p>
                             {move || consents.get().map(|outcome| match outcome {
-                                Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t(Msg::NoConsents)}</p> }.into_any(),
+                                Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t(Local::NoConsents)}</p> }.into_any(),
                                 Ok(list) => view! {
                                     <ul class="results">
                                         {list.into_iter().map(|c| view! { <ConsentItem consent=c owner=owner reload=reload notify=notify change=change/> }).collect_view()}

@@ -17,6 +17,24 @@ use crate::components::position::locate;
 use crate::i18n::{use_i18n, Msg};
 use crate::session::use_session;
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    PlaceName => "Name of the place", "Nom du lieu";
+    WhatItIs => "What it is", "Ce que c'est";
+    WhoSeesTheAddress => "Who may see the address", "Qui peut voir l'adresse";
+    StreetAddress => "Street address", "Adresse";
+    City => "City or community", "Ville ou communauté";
+    Province => "Province", "Province";
+    PostalCode => "Postal code", "Code postal";
+    Latitude => "Latitude", "Latitude";
+    Longitude => "Longitude", "Longitude";
+    Accessibility => "Accessibility", "Accessibilité";
+    HowToReachIt => "How to reach it when the address is hidden", "Comment s'y rendre quand l'adresse est cachée";
+    PlaceNotFound => "This place could not be found.", "Ce lieu est introuvable.";
+    UseWhereIAm => "Use where I am now", "Utiliser ma position actuelle";
+    PositionUnavailable => "Your position is not available: allow it, or type the coordinates.", "Votre position n'est pas disponible : autorisez-la, ou tapez les coordonnées.";
+}}
+
 /// The form, filled from `existing` when changing a place.
 #[component]
 fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoView {
@@ -96,45 +114,45 @@ fn PlaceForm(organization_id: String, existing: Option<Location>) -> impl IntoVi
     };
     view! {
         <form class="card" on:submit=submit novalidate>
-            <label for="place-name">{i18n.t(Msg::PlaceName)}</label>
+            <label for="place-name">{i18n.t(Local::PlaceName)}</label>
             <input id="place-name" required maxlength="200" autocomplete="off" bind:value=name/>
-            <label for="place-description">{i18n.t(Msg::WhatItIs)}</label>
+            <label for="place-description">{i18n.t(Local::WhatItIs)}</label>
             <textarea id="place-description" rows="2" maxlength="2000" bind:value=description></textarea>
-            <label for="place-visibility">{i18n.t(Msg::WhoSeesTheAddress)}</label>
+            <label for="place-visibility">{i18n.t(Local::WhoSeesTheAddress)}</label>
             <select id="place-visibility" prop:value=move || visibility.get() on:change=move |ev| visibility.set(event_target_value(&ev))>
                 {Visibility::ALL.iter().map(|v| view! { <option value=v.code()>{i18n.t(visibility_label(*v))}</option> }).collect_view()}
             </select>
-            <label for="place-street">{i18n.t(Msg::StreetAddress)}</label>
+            <label for="place-street">{i18n.t(Local::StreetAddress)}</label>
             <input id="place-street" maxlength="200" autocomplete="off" bind:value=street/>
-            <label for="place-city">{i18n.t(Msg::City)}</label>
+            <label for="place-city">{i18n.t(Local::City)}</label>
             <input id="place-city" maxlength="100" autocomplete="off" bind:value=city/>
             <div class="pair">
                 <div>
-                    <label for="place-province">{i18n.t(Msg::Province)}</label>
+                    <label for="place-province">{i18n.t(Local::Province)}</label>
                     <input id="place-province" maxlength="60" autocomplete="off" bind:value=province/>
                 </div>
                 <div>
-                    <label for="place-postal-code">{i18n.t(Msg::PostalCode)}</label>
+                    <label for="place-postal-code">{i18n.t(Local::PostalCode)}</label>
                     <input id="place-postal-code" maxlength="12" autocomplete="off" bind:value=postal_code/>
                 </div>
             </div>
             <div class="pair">
                 <div>
-                    <label for="place-latitude">{i18n.t(Msg::Latitude)}</label>
+                    <label for="place-latitude">{i18n.t(Local::Latitude)}</label>
                     <input id="place-latitude" inputmode="decimal" autocomplete="off" bind:value=latitude/>
                 </div>
                 <div>
-                    <label for="place-longitude">{i18n.t(Msg::Longitude)}</label>
+                    <label for="place-longitude">{i18n.t(Local::Longitude)}</label>
                     <input id="place-longitude" inputmode="decimal" autocomplete="off" bind:value=longitude/>
                 </div>
             </div>
-            <button type="button" class="chip" on:click=use_position>{i18n.t(Msg::UseWhereIAm)}</button>
+            <button type="button" class="chip" on:click=use_position>{i18n.t(Local::UseWhereIAm)}</button>
             <Show when=move || position_refused.get()>
-                <p class="error" role="alert">{i18n.t(Msg::PositionUnavailable)}</p>
+                <p class="error" role="alert">{i18n.t(Local::PositionUnavailable)}</p>
             </Show>
-            <label for="place-accessibility">{i18n.t(Msg::Accessibility)}</label>
+            <label for="place-accessibility">{i18n.t(Local::Accessibility)}</label>
             <textarea id="place-accessibility" rows="2" maxlength="1000" bind:value=accessibility></textarea>
-            <label for="place-intake">{i18n.t(Msg::HowToReachIt)}</label>
+            <label for="place-intake">{i18n.t(Local::HowToReachIt)}</label>
             <textarea id="place-intake" rows="2" maxlength="1000" bind:value=intake></textarea>
             <SaveButton error=error busy=busy/>
         </form>
@@ -178,7 +196,7 @@ pub fn EditPlacePage() -> impl IntoView {
                         <h1 id="edit-place-title">{l.name.clone()}</h1>
                         <PlaceForm organization_id=organization_id existing=Some(l)/>
                     }.into_any(),
-                    _ => view! { <p class="error" role="alert">{i18n.t(Msg::PlaceNotFound)}</p> }.into_any(),
+                    _ => view! { <p class="error" role="alert">{i18n.t(Local::PlaceNotFound)}</p> }.into_any(),
                 })}
             </Transition>
         </section>

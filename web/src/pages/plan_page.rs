@@ -19,7 +19,8 @@ use crate::components::participants::route_participant;
 use crate::i18n::{messages, problem_message, use_i18n, I18n, Lang, Msg};
 use crate::session::use_session;
 
-messages! { P {
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+messages! { Local {
     Title => "Goals and steps", "Objectifs et étapes";
     Intro => "Goals in their words, the steps towards them, and who takes each. They lead.", "Des objectifs dans leurs mots, les étapes pour y arriver et qui s'en charge. La personne mène.";
     GoalsOnly => "Shared under consent: the goals only.", "Partagé avec consentement : les objectifs seulement.";
@@ -78,57 +79,57 @@ messages! { P {
     ReviewSet => "Review date set", "Date de révision fixée";
 }}
 
-fn domain(d: GoalDomain) -> P {
+fn domain(d: GoalDomain) -> Local {
     match d {
-        GoalDomain::Housing => P::Housing,
-        GoalDomain::Health => P::Health,
-        GoalDomain::MentalHealth => P::MentalHealth,
-        GoalDomain::SubstanceUse => P::SubstanceUse,
-        GoalDomain::Education => P::Education,
-        GoalDomain::Employment => P::Employment,
-        GoalDomain::Income => P::Income,
-        GoalDomain::Legal => P::Legal,
-        GoalDomain::Family => P::Family,
-        GoalDomain::CulturalSpiritual => P::Cultural,
-        GoalDomain::PeerSupport => P::PeerSupport,
+        GoalDomain::Housing => Local::Housing,
+        GoalDomain::Health => Local::Health,
+        GoalDomain::MentalHealth => Local::MentalHealth,
+        GoalDomain::SubstanceUse => Local::SubstanceUse,
+        GoalDomain::Education => Local::Education,
+        GoalDomain::Employment => Local::Employment,
+        GoalDomain::Income => Local::Income,
+        GoalDomain::Legal => Local::Legal,
+        GoalDomain::Family => Local::Family,
+        GoalDomain::CulturalSpiritual => Local::Cultural,
+        GoalDomain::PeerSupport => Local::PeerSupport,
     }
 }
 
-fn stage(s: StageOfChange) -> P {
+fn stage(s: StageOfChange) -> Local {
     match s {
-        StageOfChange::Precontemplation => P::Precontemplation,
-        StageOfChange::Contemplation => P::Contemplation,
-        StageOfChange::Preparation => P::Preparation,
-        StageOfChange::Action => P::Action,
-        StageOfChange::Maintenance => P::Maintenance,
+        StageOfChange::Precontemplation => Local::Precontemplation,
+        StageOfChange::Contemplation => Local::Contemplation,
+        StageOfChange::Preparation => Local::Preparation,
+        StageOfChange::Action => Local::Action,
+        StageOfChange::Maintenance => Local::Maintenance,
     }
 }
 
-fn goal_status(s: GoalStatus) -> P {
+fn goal_status(s: GoalStatus) -> Local {
     match s {
-        GoalStatus::Active => P::Active,
-        GoalStatus::Achieved => P::Achieved,
-        GoalStatus::SetAside => P::SetAside,
+        GoalStatus::Active => Local::Active,
+        GoalStatus::Achieved => Local::Achieved,
+        GoalStatus::SetAside => Local::SetAside,
     }
 }
 
-fn step_status(s: StepStatus) -> P {
+fn step_status(s: StepStatus) -> Local {
     match s {
-        StepStatus::Planned => P::Planned,
-        StepStatus::InProgress => P::InProgress,
-        StepStatus::Done => P::Done,
-        StepStatus::Dropped => P::Dropped,
+        StepStatus::Planned => Local::Planned,
+        StepStatus::InProgress => Local::InProgress,
+        StepStatus::Done => Local::Done,
+        StepStatus::Dropped => Local::Dropped,
     }
 }
 
-fn event(kind: PlanEventKind) -> P {
+fn event(kind: PlanEventKind) -> Local {
     match kind {
-        PlanEventKind::GoalAdded => P::GoalAdded,
-        PlanEventKind::GoalUpdated => P::GoalUpdated,
-        PlanEventKind::StepAdded => P::StepAdded,
-        PlanEventKind::StepUpdated => P::StepUpdated,
-        PlanEventKind::StageRecorded => P::StageRecorded,
-        PlanEventKind::ReviewSet => P::ReviewSet,
+        PlanEventKind::GoalAdded => Local::GoalAdded,
+        PlanEventKind::GoalUpdated => Local::GoalUpdated,
+        PlanEventKind::StepAdded => Local::StepAdded,
+        PlanEventKind::StepUpdated => Local::StepUpdated,
+        PlanEventKind::StageRecorded => Local::StageRecorded,
+        PlanEventKind::ReviewSet => Local::ReviewSet,
     }
 }
 
@@ -189,7 +190,7 @@ impl Ctx {
         let lang = self.i18n.0.get_untracked();
         match outcome {
             Ok(_) => {
-                self.message.set(Some((P::Saved.text(lang).to_owned(), false)));
+                self.message.set(Some((Local::Saved.text(lang).to_owned(), false)));
                 self.reload.update(|g| *g += 1);
             }
             Err(e) => self.message.set(Some((save_failure(&e).text(lang).to_owned(), true))),
@@ -221,8 +222,8 @@ pub fn PlanPage() -> impl IntoView {
     view! {
         <section aria-labelledby="goals-title">
             <button type="button" class="link-back" on:click=back>"← "{move || participant.get().and_then(|p| p.ok()).map(|p| p.alias).unwrap_or_default()}</button>
-            <h1 id="goals-title">{i18n.t(P::Title)}</h1>
-            <p class="small muted">{i18n.t(P::Intro)}</p>
+            <h1 id="goals-title">{i18n.t(Local::Title)}</h1>
+            <p class="small muted">{i18n.t(Local::Intro)}</p>
             <p class=move || if ctx.message.get().is_some_and(|m| m.1) { "error" } else { "notice" } role="status" aria-live="polite">
                 {move || ctx.message.get().map(|(m, _)| m)}
             </p>
@@ -262,29 +263,29 @@ fn Plan(ctx: Ctx, plan: IndividualPlan) -> impl IntoView {
     let current_stage = plan.stages.first().map(|s| (s.stage, s.recorded_at.format("%Y-%m-%d").to_string()));
     let goals = plan.goals.clone();
     view! {
-        {(!whole).then(|| view! { <p class="notice">{i18n.t(P::GoalsOnly)}</p> })}
+        {(!whole).then(|| view! { <p class="notice">{i18n.t(Local::GoalsOnly)}</p> })}
         {whole.then(|| view! {
             <div class="card">
-                <h2>{i18n.t(P::Stage)}</h2>
-                <p>{move || current_stage.clone().map_or_else(|| P::NotSaid.text(i18n.0.get()).to_owned(), |(s, at)| format!("{} · {at}", stage(s).text(i18n.0.get())))}</p>
+                <h2>{i18n.t(Local::Stage)}</h2>
+                <p>{move || current_stage.clone().map_or_else(|| Local::NotSaid.text(i18n.0.get()).to_owned(), |(s, at)| format!("{} · {at}", stage(s).text(i18n.0.get())))}</p>
                 <Show when=move || ctx.owner.get()>
-                    <p class="small muted">{i18n.t(P::StageHint)}</p>
-                    <label for="stage">{i18n.t(P::Stage)}</label>
+                    <p class="small muted">{i18n.t(Local::StageHint)}</p>
+                    <label for="stage">{i18n.t(Local::Stage)}</label>
                     <select id="stage" on:change=move |ev| chosen_stage.set(event_target_value(&ev))>
-                        <option value="">{i18n.t(P::NotSaid)}</option>
+                        <option value="">{i18n.t(Local::NotSaid)}</option>
                         {StageOfChange::ALL.iter().map(|s| view! { <option value=s.code()>{i18n.t(stage(*s))}</option> }).collect_view()}
                     </select>
-                    <button type="button" class="primary" on:click=record>{i18n.t(P::RecordStage)}</button>
+                    <button type="button" class="primary" on:click=record>{i18n.t(Local::RecordStage)}</button>
                 </Show>
-                <label for="review-on">{i18n.t(P::Review)}</label>
+                <label for="review-on">{i18n.t(Local::Review)}</label>
                 <input id="review-on" type="date" bind:value=review disabled=move || !ctx.owner.get()/>
                 <Show when=move || ctx.owner.get()>
-                    <button type="button" class="link" on:click=save_review>{i18n.t(P::SaveReview)}</button>
+                    <button type="button" class="link" on:click=save_review>{i18n.t(Local::SaveReview)}</button>
                 </Show>
             </div>
         })}
-        <h2>{i18n.t(P::Goals)}</h2>
-        {goals.is_empty().then(|| view! { <p class="muted">{i18n.t(P::NoGoals)}</p> })}
+        <h2>{i18n.t(Local::Goals)}</h2>
+        {goals.is_empty().then(|| view! { <p class="muted">{i18n.t(Local::NoGoals)}</p> })}
         <ul class="results">
             {goals.into_iter().map(|g| view! { <Goal ctx=ctx goal=g/> }).collect_view()}
         </ul>
@@ -315,7 +316,7 @@ fn Goal(ctx: Ctx, goal: PlanGoal) -> impl IntoView {
             <h3>{goal.title.clone()}</h3>
             <p class="small muted">{i18n.t(domain_label)}{status.map(|s| view! { " · " {i18n.t(goal_status(s))} })}</p>
             {status.filter(|_| ctx.owner.get_untracked()).map(|current| view! {
-                <label for=status_id.clone()>{i18n.t(P::GoalStatus)}</label>
+                <label for=status_id.clone()>{i18n.t(Local::GoalStatus)}</label>
                 <select id=status_id.clone() on:change=change_status>
                     {GoalStatus::ALL.iter().map(|s| view! { <option value=s.code() selected=*s == current>{i18n.t(goal_status(*s))}</option> }).collect_view()}
                 </select>
@@ -352,15 +353,15 @@ fn Step(ctx: Ctx, goal_id: String, step: PlanStep) -> impl IntoView {
         <li>
             <p>{step.description.clone()}</p>
             <p class="small muted">
-                {move || who.clone().unwrap_or_else(|| P::Themself.text(i18n.0.get()).to_owned())}
-                {due.map(|d| view! { " · " {i18n.t(P::DueOn)} " " {d} })}
+                {move || who.clone().unwrap_or_else(|| Local::Themself.text(i18n.0.get()).to_owned())}
+                {due.map(|d| view! { " · " {i18n.t(Local::DueOn)} " " {d} })}
                 " · " {i18n.t(step_status(current))}
             </p>
             {referral.map(|r| view! {
-                <p class="small"><a href=format!("/referrals/{}", r.id)>{move || format!("{}{}{} — {}", P::Referral.text(i18n.0.get()), colon(i18n.0.get()), r.service_name, r.organization_name)}</a></p>
+                <p class="small"><a href=format!("/referrals/{}", r.id)>{move || format!("{}{}{} — {}", Local::Referral.text(i18n.0.get()), colon(i18n.0.get()), r.service_name, r.organization_name)}</a></p>
             })}
             <Show when=move || ctx.owner.get()>
-                <label for=status_id.clone()>{i18n.t(P::StepStatus)}</label>
+                <label for=status_id.clone()>{i18n.t(Local::StepStatus)}</label>
                 <select id=status_id.clone() on:change=change_status.clone()>
                     {StepStatus::ALL.iter().map(|s| view! { <option value=s.code() selected=*s == current>{i18n.t(step_status(*s))}</option> }).collect_view()}
                 </select>
@@ -389,14 +390,14 @@ fn NewGoal(ctx: Ctx) -> impl IntoView {
     };
     view! {
         <form class="card" on:submit=add>
-            <h2>{i18n.t(P::NewGoal)}</h2>
-            <label for="goal-area">{i18n.t(P::Area)}</label>
+            <h2>{i18n.t(Local::NewGoal)}</h2>
+            <label for="goal-area">{i18n.t(Local::Area)}</label>
             <select id="goal-area" on:change=move |ev| area.set(event_target_value(&ev))>
                 {GoalDomain::ALL.iter().map(|d| view! { <option value=d.code()>{i18n.t(domain(*d))}</option> }).collect_view()}
             </select>
-            <label for="goal-words">{i18n.t(P::GoalWords)}</label>
+            <label for="goal-words">{i18n.t(Local::GoalWords)}</label>
             <textarea id="goal-words" rows="2" maxlength="500" required bind:value=words></textarea>
-            <button type="submit" class="primary">{i18n.t(P::AddGoal)}</button>
+            <button type="submit" class="primary">{i18n.t(Local::AddGoal)}</button>
         </form>
     }
 }
@@ -433,23 +434,23 @@ fn NewStep(ctx: Ctx, goal_id: String) -> impl IntoView {
     };
     view! {
         <details>
-            <summary>{i18n.t(P::AddStep)}</summary>
+            <summary>{i18n.t(Local::AddStep)}</summary>
             <form on:submit=add>
-                <label for=words_id.clone()>{i18n.t(P::StepWords)}</label>
+                <label for=words_id.clone()>{i18n.t(Local::StepWords)}</label>
                 <textarea id=words_id rows="2" maxlength="1000" required bind:value=words></textarea>
-                <label for=owner_id.clone()>{i18n.t(P::Owner)}</label>
+                <label for=owner_id.clone()>{i18n.t(Local::Owner)}</label>
                 <select id=owner_id on:change=move |ev| owner.set(event_target_value(&ev))>
-                    <option value="participant">{i18n.t(P::Themself)}</option>
+                    <option value="participant">{i18n.t(Local::Themself)}</option>
                     {move || choices.get().map(|(colleagues, organizations, _)| view! {
                         {colleagues.into_iter().map(|c| view! { <option value=format!("user:{}", c.id)>{c.display_name}</option> }).collect_view()}
                         {organizations.into_iter().map(|o| view! { <option value=format!("organization:{}", o.id)>{o.name}</option> }).collect_view()}
                     })}
                 </select>
-                <label for=due_id.clone()>{i18n.t(P::DueOn)}</label>
+                <label for=due_id.clone()>{i18n.t(Local::DueOn)}</label>
                 <input id=due_id type="date" bind:value=due/>
-                <label for=referral_id.clone()>{i18n.t(P::IsReferral)}</label>
+                <label for=referral_id.clone()>{i18n.t(Local::IsReferral)}</label>
                 <select id=referral_id on:change=move |ev| referral.set(event_target_value(&ev))>
-                    <option value="">{i18n.t(P::NoReferral)}</option>
+                    <option value="">{i18n.t(Local::NoReferral)}</option>
                     {move || choices.get().map(|(_, _, sent)| {
                         let participant = ctx.id.get();
                         sent.into_iter().filter(|r| r.participant_id.as_deref() == Some(participant.as_str())).map(|r| view! {
@@ -457,7 +458,7 @@ fn NewStep(ctx: Ctx, goal_id: String) -> impl IntoView {
                         }).collect_view()
                     })}
                 </select>
-                <button type="submit" class="primary">{i18n.t(P::AddStep)}</button>
+                <button type="submit" class="primary">{i18n.t(Local::AddStep)}</button>
             </form>
         </details>
     }
@@ -468,7 +469,7 @@ fn NewStep(ctx: Ctx, goal_id: String) -> impl IntoView {
 fn Timeline(ctx: Ctx, events: Vec<PlanEvent>, goals: Vec<PlanGoal>) -> impl IntoView {
     let i18n = ctx.i18n;
     view! {
-        <h2>{i18n.t(P::Timeline)}</h2>
+        <h2>{i18n.t(Local::Timeline)}</h2>
         <ol class="timeline">
             {events.into_iter().map(|e| {
                 let goal = e.goal_id.as_ref().and_then(|g| goals.iter().find(|x| x.id == *g)).map(|g| g.title.clone());

@@ -14,6 +14,16 @@ use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::use_session;
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    FindService => "Find a service that takes referrals", "Trouver un service qui accepte les orientations";
+    Urgency => "How soon", "Délai";
+    ConfirmedWithParticipant => "I checked with the participant that this referral is what they want", "J'ai vérifié avec la personne que cette orientation correspond à ce qu'elle veut";
+    SendReferral => "Send referral", "Envoyer l'orientation";
+    SaveDraft => "Save as draft", "Enregistrer le brouillon";
+    ConsentMissing => "No consent lets this organization receive a referral for this participant. Record one first.", "Aucun consentement ne permet à cet organisme de recevoir une orientation pour cette personne. Recueillez-en un d'abord.";
+}}
+
 /// The referral screen.
 #[component]
 pub fn ReferPage() -> impl IntoView {
@@ -76,7 +86,7 @@ pub fn ReferPage() -> impl IntoView {
         <section aria-labelledby="refer-title">
             <h1 id="refer-title">{i18n.t(Msg::Refer)}</h1>
             <form class="card" on:submit=move |ev| { ev.prevent_default(); send(true) } novalidate>
-                <label for="service-search">{i18n.t(Msg::FindService)}</label>
+                <label for="service-search">{i18n.t(Local::FindService)}</label>
                 <input id="service-search" type="search" autocomplete="off" bind:value=words/>
                 <fieldset class="group">
                     <legend>{i18n.t(Msg::ChooseService)}</legend>
@@ -98,7 +108,7 @@ pub fn ReferPage() -> impl IntoView {
                         })}
                     </Transition>
                 </fieldset>
-                <label for="urgency">{i18n.t(Msg::Urgency)}</label>
+                <label for="urgency">{i18n.t(Local::Urgency)}</label>
                 <select id="urgency" prop:value=move || urgency.get() on:change=move |ev| urgency.set(event_target_value(&ev))>
                     {Urgency::ALL.iter().map(|u| view! { <option value=u.code()>{i18n.t(labels::urgency(*u))}</option> }).collect_view()}
                 </select>
@@ -106,14 +116,14 @@ pub fn ReferPage() -> impl IntoView {
                 <textarea id="need" rows="3" bind:value=need></textarea>
                 <label for="reach">{i18n.t(Msg::HowToReach)}</label>
                 <input id="reach" autocomplete="off" bind:value=contact/>
-                <label class="check"><input type="checkbox" bind:checked=confirmed/>{i18n.t(Msg::ConfirmedWithParticipant)}</label>
+                <label class="check"><input type="checkbox" bind:checked=confirmed/>{i18n.t(Local::ConfirmedWithParticipant)}</label>
                 <p class="error" role="alert" aria-live="assertive">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
                 <Show when=move || consent_missing.get()>
-                    <p class="error" role="alert">{i18n.t(Msg::ConsentMissing)}</p>
+                    <p class="error" role="alert">{i18n.t(Local::ConsentMissing)}</p>
                     <button type="button" class="link" on:click=go_consent.clone()>{i18n.t(Msg::RecordConsent)}</button>
                 </Show>
-                <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Msg::SendReferral)}</button>
-                <button type="button" class="link" disabled=move || busy.get() on:click=move |_| submit(false)>{i18n.t(Msg::SaveDraft)}</button>
+                <button type="submit" class="primary" disabled=move || busy.get()>{i18n.t(Local::SendReferral)}</button>
+                <button type="button" class="link" disabled=move || busy.get() on:click=move |_| submit(false)>{i18n.t(Local::SaveDraft)}</button>
             </form>
         </section>
     }

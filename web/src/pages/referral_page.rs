@@ -13,6 +13,25 @@ use crate::components::participants::labels;
 use crate::i18n::{problem_message, use_i18n, Msg};
 use crate::session::{use_session, SessionState};
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    AssignToMe => "I'll handle it (assign to me)", "Je m'en occupe (me l'attribuer)";
+    AssignedTo => "Handled by", "Prise en charge par";
+    Due => "Answer due", "Réponse attendue";
+    From => "From", "De";
+    To => "To", "À";
+    Timeline => "Timeline", "Historique";
+    Messages => "Messages", "Messages";
+    NoMessages => "No message yet.", "Aucun message.";
+    WriteMessage => "Message to the other organization", "Message à l'autre organisme";
+    SendMessage => "Send", "Envoyer";
+    ReasonLabel => "Reason", "Motif";
+    NoteLabel => "Note", "Note";
+    OutcomeLabel => "Outcome", "Résultat";
+    ParticipantRedacted => "The participant withdrew consent: their details were removed.", "La personne a retiré son consentement : ses renseignements ont été retirés.";
+    ReferralNotFound => "This referral could not be found.", "Cette orientation est introuvable.";
+}}
+
 /// The steps this side may take from a state (the server checks them again).
 fn steps(status: ReferralStatus, sender: bool) -> Vec<ReferralAction> {
     status.allowed_actions().iter().copied().filter(|a| a.by_sender() == sender).collect()
@@ -69,7 +88,7 @@ fn Steps(referral: Referral, sender: bool, changed: Callback<Referral>) -> impl 
     };
     view! {
         {(!sender && open && !mine).then(|| view! {
-            <button type="button" class="link" on:click=take_it>{i18n.t(Msg::AssignToMe)}</button>
+            <button type="button" class="link" on:click=take_it>{i18n.t(Local::AssignToMe)}</button>
         })}
         <div class="actions">
             {available.into_iter().map(|a| view! {
@@ -79,18 +98,18 @@ fn Steps(referral: Referral, sender: bool, changed: Callback<Referral>) -> impl 
         <Show when=move || chosen.get().is_some()>
             <div class="group">
                 <Show when=move || chosen.get() == Some(ReferralAction::Complete)>
-                    <label for="outcome">{i18n.t(Msg::OutcomeLabel)}</label>
+                    <label for="outcome">{i18n.t(Local::OutcomeLabel)}</label>
                     <select id="outcome" prop:value=move || outcome.get() on:change=move |ev| outcome.set(event_target_value(&ev))>
                         <option value="successful">{i18n.t(Msg::OutcomeSuccessful)}</option>
                         <option value="unsuccessful">{i18n.t(Msg::OutcomeUnsuccessful)}</option>
                     </select>
                 </Show>
-                <label for="reason">{i18n.t(Msg::ReasonLabel)}</label>
+                <label for="reason">{i18n.t(Local::ReasonLabel)}</label>
                 <select id="reason" prop:value=move || reason.get() on:change=move |ev| reason.set(event_target_value(&ev))>
                     <option value="">"—"</option>
                     {ReasonCode::ALL.iter().map(|r| view! { <option value=r.code()>{i18n.t(labels::reason(*r))}</option> }).collect_view()}
                 </select>
-                <label for="step-note">{i18n.t(Msg::NoteLabel)}</label>
+                <label for="step-note">{i18n.t(Local::NoteLabel)}</label>
                 <textarea id="step-note" rows="2" bind:value=note></textarea>
                 <button type="button" class="primary" on:click=move |_| { if let Some(a) = chosen.get_untracked() { take(a) } }>
                     {move || chosen.get().map(|a| labels::action(a).text(i18n.0.get()))}
@@ -133,10 +152,10 @@ fn Thread(id: String) -> impl IntoView {
         });
     };
     view! {
-        <h2>{i18n.t(Msg::Messages)}</h2>
+        <h2>{i18n.t(Local::Messages)}</h2>
         <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
             {move || messages.get().map(|outcome| match outcome {
-                Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t(Msg::NoMessages)}</p> }.into_any(),
+                Ok(list) if list.is_empty() => view! { <p class="muted">{i18n.t(Local::NoMessages)}</p> }.into_any(),
                 Ok(list) => view! {
                     <ol class="plain">
                         {list.into_iter().map(|m| view! {
@@ -151,9 +170,9 @@ fn Thread(id: String) -> impl IntoView {
             })}
         </Transition>
         <form on:submit=send>
-            <label for="message">{i18n.t(Msg::WriteMessage)}</label>
+            <label for="message">{i18n.t(Local::WriteMessage)}</label>
             <textarea id="message" rows="2" bind:value=text></textarea>
-            <button type="submit" class="primary">{i18n.t(Msg::SendMessage)}</button>
+            <button type="submit" class="primary">{i18n.t(Local::SendMessage)}</button>
             <p class="error" role="alert">{move || error.get().map(|m| m.text(i18n.0.get()))}</p>
         </form>
     }
@@ -193,11 +212,11 @@ pub fn ReferralPage() -> impl IntoView {
                                     <span class=class>{i18n.t(status)}</span>
                                 </div>
                                 <dl class="facts">
-                                    <dt>{i18n.t(Msg::From)}</dt><dd>{format!("{} — {}", r.from_user_name, r.from_organization.name)}</dd>
-                                    <dt>{i18n.t(Msg::To)}</dt><dd>{r.to_organization.name.clone()}</dd>
-                                    {r.assignee.clone().map(|a| view! { <dt>{i18n.t(Msg::AssignedTo)}</dt><dd>{a.name}</dd> })}
+                                    <dt>{i18n.t(Local::From)}</dt><dd>{format!("{} — {}", r.from_user_name, r.from_organization.name)}</dd>
+                                    <dt>{i18n.t(Local::To)}</dt><dd>{r.to_organization.name.clone()}</dd>
+                                    {r.assignee.clone().map(|a| view! { <dt>{i18n.t(Local::AssignedTo)}</dt><dd>{a.name}</dd> })}
                                     {r.primary_contact.clone().map(|c| view! { <dt>{i18n.t(Msg::PrimaryContact)}</dt><dd>{c.name}</dd> })}
-                                    {r.due_at.map(|d| view! { <dt>{i18n.t(Msg::Due)}</dt><dd>{d.format("%Y-%m-%d %H:%M UTC").to_string()}</dd> })}
+                                    {r.due_at.map(|d| view! { <dt>{i18n.t(Local::Due)}</dt><dd>{d.format("%Y-%m-%d %H:%M UTC").to_string()}</dd> })}
                                     {r.needs.note.clone().map(|n| view! { <dt>{i18n.t(Msg::WhatTheyNeed)}</dt><dd>{n}</dd> })}
                                     {r.safe_contact_instructions.clone().map(|c| view! { <dt>{i18n.t(Msg::HowToReach)}</dt><dd>{c}</dd> })}
                                     {participant.map(|p| view! {
@@ -205,10 +224,10 @@ pub fn ReferralPage() -> impl IntoView {
                                         <dd>{[Some(p.alias.clone()), p.pronouns.clone(), p.needs.as_ref().and_then(|n| n.note.clone())].into_iter().flatten().collect::<Vec<_>>().join(" · ")}</dd>
                                     })}
                                 </dl>
-                                {r.participant_redacted.then(|| view! { <p class="notice">{i18n.t(Msg::ParticipantRedacted)}</p> })}
+                                {r.participant_redacted.then(|| view! { <p class="notice">{i18n.t(Local::ParticipantRedacted)}</p> })}
                                 <Steps referral=r.clone() sender=sender changed=changed/>
                             </article>
-                            <h2>{i18n.t(Msg::Timeline)}</h2>
+                            <h2>{i18n.t(Local::Timeline)}</h2>
                             <ol class="plain timeline">
                                 {r.timeline.iter().map(|e| {
                                     let (status, _) = labels::referral_status(e.status);
@@ -225,7 +244,7 @@ pub fn ReferralPage() -> impl IntoView {
                             <Thread id=r.id.clone()/>
                         }.into_any()
                     }
-                    Err(_) => view! { <p class="error" role="alert">{i18n.t(Msg::ReferralNotFound)}</p> }.into_any(),
+                    Err(_) => view! { <p class="error" role="alert">{i18n.t(Local::ReferralNotFound)}</p> }.into_any(),
                 })}
             </Transition>
         </section>

@@ -14,6 +14,19 @@ use crate::components::participants::route_participant;
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::session::use_session;
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    SafetyPlanIntro => "Written with them, in their words. Each change is kept as a new revision.", "Rédigé avec la personne, dans ses mots. Chaque modification est gardée comme une nouvelle révision.";
+    NoSafetyPlan => "No safety plan yet.", "Aucun plan de sécurité pour l'instant.";
+    WriteSafetyPlan => "Write the plan", "Rédiger le plan";
+    ChangeSafetyPlan => "Change the plan", "Modifier le plan";
+    SaveSafetyPlan => "Save as a new revision", "Enregistrer une nouvelle révision";
+    ReviewOn => "Go over it again on", "À revoir le";
+    RevisionOf => "Revision", "Révision";
+    TheirCopy => "Their own copy, to print", "Sa propre copie, à imprimer";
+    CopyNamesUs => "Name our organization on it (only if they choose)", "Y nommer notre organisme (seulement si la personne le veut)";
+}}
+
 /// The plan's sections, in the order they are written with the participant.
 const SECTIONS: [(Msg, &str); 8] = [
     (Msg::PlanWarningSigns, "warning_signs"),
@@ -60,12 +73,12 @@ fn shown(plan: &SafetyPlan, lang: Lang) -> impl IntoView {
         .iter()
         .filter_map(|(label, field)| section(&plan.content, field).map(|words| view! { <dt>{label.text(lang)}</dt><dd class="words">{words}</dd> }))
         .collect_view();
-    let written = format!("{} {} · {}{}", Msg::RevisionOf.text(lang), plan.revision, plan.written_at.format("%Y-%m-%d"), plan.written_by_name.as_ref().map(|n| format!(" · {n}")).unwrap_or_default());
+    let written = format!("{} {} · {}{}", Local::RevisionOf.text(lang), plan.revision, plan.written_at.format("%Y-%m-%d"), plan.written_by_name.as_ref().map(|n| format!(" · {n}")).unwrap_or_default());
     view! {
         <p class="small muted">{written}</p>
         <dl class="facts">
             {sections}
-            {plan.review_on.map(|d| view! { <dt>{Msg::ReviewOn.text(lang)}</dt><dd>{d.to_string()}</dd> })}
+            {plan.review_on.map(|d| view! { <dt>{Local::ReviewOn.text(lang)}</dt><dd>{d.to_string()}</dd> })}
         </dl>
     }
 }
@@ -128,7 +141,7 @@ pub fn SafetyPlanPage() -> impl IntoView {
         <section aria-labelledby="plan-title">
             <button type="button" class="link-back" on:click=back>"← "{move || participant.get().and_then(|p| p.ok()).map(|p| p.alias).unwrap_or_default()}</button>
             <h1 id="plan-title">{i18n.t(Msg::SafetyPlan)}</h1>
-            <p class="small muted">{i18n.t(Msg::SafetyPlanIntro)}</p>
+            <p class="small muted">{i18n.t(Local::SafetyPlanIntro)}</p>
             <p class=move || if message.get().is_some_and(|m| m.1) { "error" } else { "notice" } role="status" aria-live="polite">
                 {move || message.get().map(|(m, _)| m.text(i18n.0.get()))}
             </p>
@@ -141,9 +154,9 @@ pub fn SafetyPlanPage() -> impl IntoView {
                             <textarea id=field_id rows="3" bind:value=fields[i]></textarea>
                         }
                     }).collect_view()}
-                    <label for="plan-review">{i18n.t(Msg::ReviewOn)}</label>
+                    <label for="plan-review">{i18n.t(Local::ReviewOn)}</label>
                     <input id="plan-review" type="date" bind:value=review_on/>
-                    <button type="submit" class="primary wide">{i18n.t(Msg::SaveSafetyPlan)}</button>
+                    <button type="submit" class="primary wide">{i18n.t(Local::SaveSafetyPlan)}</button>
                 </form>
             }>
                 <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
@@ -152,18 +165,18 @@ pub fn SafetyPlanPage() -> impl IntoView {
                             <article class="card">{move || shown(&p, i18n.0.get())}</article>
                             <Show when=owner>
                                 <div class="actions">
-                                    <button type="button" class="link" on:click=edit>{i18n.t(Msg::ChangeSafetyPlan)}</button>
+                                    <button type="button" class="link" on:click=edit>{i18n.t(Local::ChangeSafetyPlan)}</button>
                                 </div>
                                 <div class="card">
-                                    <label class="check"><input type="checkbox" prop:checked=move || name_us.get() on:change=move |ev| name_us.set(event_target_checked(&ev))/>{i18n.t(Msg::CopyNamesUs)}</label>
-                                    <button type="button" class="primary" on:click=print>{i18n.t(Msg::TheirCopy)}</button>
+                                    <label class="check"><input type="checkbox" prop:checked=move || name_us.get() on:change=move |ev| name_us.set(event_target_checked(&ev))/>{i18n.t(Local::CopyNamesUs)}</label>
+                                    <button type="button" class="primary" on:click=print>{i18n.t(Local::TheirCopy)}</button>
                                 </div>
                             </Show>
                         }.into_any(),
                         Err(e) if e.status == 404 => view! {
-                            <p class="muted">{i18n.t(Msg::NoSafetyPlan)}</p>
+                            <p class="muted">{i18n.t(Local::NoSafetyPlan)}</p>
                             <Show when=owner>
-                                <button type="button" class="primary wide" on:click=edit>{i18n.t(Msg::WriteSafetyPlan)}</button>
+                                <button type="button" class="primary wide" on:click=edit>{i18n.t(Local::WriteSafetyPlan)}</button>
                             </Show>
                         }.into_any(),
                         Err(e) => view! { <p class="error" role="alert">{i18n.t(problem_message(e.code))}</p> }.into_any(),

@@ -19,6 +19,36 @@ use crate::i18n::{use_i18n, Lang, Msg};
 use crate::pages::service_page::day_message;
 use crate::session::use_session;
 
+// This screen's own words: they load with its chunk (`i18n::messages!`).
+crate::i18n::messages! { Local {
+    ServiceName => "Name of the service", "Nom du service";
+    WhatItOffers => "What it offers", "Ce qu'il offre";
+    YoungestAge => "Youngest age served", "Âge minimum";
+    OldestAge => "Oldest age served", "Âge maximum";
+    LanguageCodes => "Languages (codes, commas between: en, fr, mic)", "Langues (codes séparés par des virgules : en, fr, mic)";
+    WebPage => "Web page", "Page Web";
+    ServiceEmail => "E-mail address", "Adresse courriel";
+    ServiceStatusLabel => "Status", "État";
+    FreeOfCharge => "Free of charge", "Gratuit";
+    OpenAroundTheClock => "Open 24/7", "Ouvert 24 h sur 24, 7 jours sur 7";
+    Phones => "Phone numbers", "Numéros de téléphone";
+    PhoneNumber => "Number", "Numéro";
+    PhoneKindLabel => "Calls or texts", "Appels ou textos";
+    PhoneNote => "What the number is for", "À quoi sert ce numéro";
+    AnswersAfterHours => "Answers after hours", "Répond après les heures";
+    AddPhone => "Add a phone number", "Ajouter un numéro";
+    RemovePhone => "Remove this number", "Retirer ce numéro";
+    WeeklyHours => "Weekly hours", "Heures de la semaine";
+    Day => "Day", "Jour";
+    AddHours => "Add opening hours", "Ajouter des heures";
+    RemoveHours => "Remove these hours", "Retirer ces heures";
+    Date => "Date", "Date";
+    HolidayName => "What day it is", "Quel jour";
+    ClosedThatDay => "Closed all day", "Fermé toute la journée";
+    AddHoliday => "Add a holiday", "Ajouter un jour férié";
+    RemoveHoliday => "Remove this day", "Retirer ce jour";
+}}
+
 /// A repeatable group of fields (phones, hours, holiday hours). Rows are keyed, so
 /// removing one leaves the fields of the others as typed.
 struct Rows<T: Send + Sync + 'static> {
@@ -267,9 +297,9 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
     };
     view! {
         <form class="card" on:submit=submit novalidate>
-            <label for="service-name">{i18n.t(Msg::ServiceName)}</label>
+            <label for="service-name">{i18n.t(Local::ServiceName)}</label>
             <input id="service-name" required maxlength="200" autocomplete="off" bind:value=name/>
-            <label for="service-description">{i18n.t(Msg::WhatItOffers)}</label>
+            <label for="service-description">{i18n.t(Local::WhatItOffers)}</label>
             <textarea id="service-description" rows="4" maxlength="8000" bind:value=description></textarea>
             <label for="application-process">{i18n.t(Msg::HowToRefer)}</label>
             <textarea id="application-process" rows="2" maxlength="2000" bind:value=application_process></textarea>
@@ -277,57 +307,57 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
             <textarea id="eligibility" rows="2" maxlength="2000" bind:value=eligibility></textarea>
             <div class="pair">
                 <div>
-                    <label for="minimum-age">{i18n.t(Msg::YoungestAge)}</label>
+                    <label for="minimum-age">{i18n.t(Local::YoungestAge)}</label>
                     <input id="minimum-age" type="number" inputmode="numeric" min="0" max="120" bind:value=minimum_age/>
                 </div>
                 <div>
-                    <label for="maximum-age">{i18n.t(Msg::OldestAge)}</label>
+                    <label for="maximum-age">{i18n.t(Local::OldestAge)}</label>
                     <input id="maximum-age" type="number" inputmode="numeric" min="0" max="120" bind:value=maximum_age/>
                 </div>
             </div>
             <label for="required-documents">{i18n.t(Msg::WhatToBring)}</label>
             <textarea id="required-documents" rows="2" maxlength="2000" bind:value=required_documents></textarea>
-            <label for="service-languages">{i18n.t(Msg::LanguageCodes)}</label>
+            <label for="service-languages">{i18n.t(Local::LanguageCodes)}</label>
             <input id="service-languages" autocomplete="off" bind:value=languages/>
-            <label for="service-url">{i18n.t(Msg::WebPage)}</label>
+            <label for="service-url">{i18n.t(Local::WebPage)}</label>
             <input id="service-url" type="url" autocomplete="off" bind:value=url/>
-            <label for="service-email">{i18n.t(Msg::ServiceEmail)}</label>
+            <label for="service-email">{i18n.t(Local::ServiceEmail)}</label>
             <input id="service-email" type="email" autocomplete="off" bind:value=email/>
-            <label for="service-status">{i18n.t(Msg::ServiceStatusLabel)}</label>
+            <label for="service-status">{i18n.t(Local::ServiceStatusLabel)}</label>
             <select id="service-status" prop:value=move || status.get() on:change=move |ev| status.set(event_target_value(&ev))>
                 {ServiceStatus::ALL.iter().map(|s| view! { <option value=s.code()>{i18n.t(status_label(*s))}</option> }).collect_view()}
             </select>
             <label class="check"><input type="checkbox" bind:checked=accepts_referrals/>{i18n.t(Msg::TakesReferrals)}</label>
-            <label class="check"><input type="checkbox" bind:checked=free/>{i18n.t(Msg::FreeOfCharge)}</label>
-            <label class="check"><input type="checkbox" bind:checked=open_24_7/>{i18n.t(Msg::OpenAroundTheClock)}</label>
+            <label class="check"><input type="checkbox" bind:checked=free/>{i18n.t(Local::FreeOfCharge)}</label>
+            <label class="check"><input type="checkbox" bind:checked=open_24_7/>{i18n.t(Local::OpenAroundTheClock)}</label>
 
             <fieldset class="group">
-                <legend>{i18n.t(Msg::Phones)}</legend>
+                <legend>{i18n.t(Local::Phones)}</legend>
                 <For each=move || phones.items.get() key=|(key, _)| *key let((key, phone))>
                     <div class="row-group">
-                        <label for=format!("phone-{key}")>{i18n.t(Msg::PhoneNumber)}</label>
+                        <label for=format!("phone-{key}")>{i18n.t(Local::PhoneNumber)}</label>
                         <input id=format!("phone-{key}") type="tel" autocomplete="off" bind:value=phone.number/>
-                        <label for=format!("phone-kind-{key}")>{i18n.t(Msg::PhoneKindLabel)}</label>
+                        <label for=format!("phone-kind-{key}")>{i18n.t(Local::PhoneKindLabel)}</label>
                         <select id=format!("phone-kind-{key}") prop:value=move || phone.kind.get() on:change=move |ev| phone.kind.set(event_target_value(&ev))>
                             <option value="voice">{i18n.t(Msg::Call)}</option>
                             <option value="text">{i18n.t(Msg::Text)}</option>
                         </select>
-                        <label for=format!("phone-note-{key}")>{i18n.t(Msg::PhoneNote)}</label>
+                        <label for=format!("phone-note-{key}")>{i18n.t(Local::PhoneNote)}</label>
                         <input id=format!("phone-note-{key}") autocomplete="off" bind:value=phone.description/>
-                        <label class="check"><input type="checkbox" bind:checked=phone.after_hours/>{i18n.t(Msg::AnswersAfterHours)}</label>
-                        <button type="button" class="link" on:click=move |_| phones.remove(key)>{i18n.t(Msg::RemovePhone)}</button>
+                        <label class="check"><input type="checkbox" bind:checked=phone.after_hours/>{i18n.t(Local::AnswersAfterHours)}</label>
+                        <button type="button" class="link" on:click=move |_| phones.remove(key)>{i18n.t(Local::RemovePhone)}</button>
                     </div>
                 </For>
                 <button type="button" class="link" on:click=move |_| phones.add(PhoneFields { number: signal(""), kind: signal("voice"), after_hours: RwSignal::new(false), description: signal("") })>
-                    {i18n.t(Msg::AddPhone)}
+                    {i18n.t(Local::AddPhone)}
                 </button>
             </fieldset>
 
             <fieldset class="group">
-                <legend>{i18n.t(Msg::WeeklyHours)}</legend>
+                <legend>{i18n.t(Local::WeeklyHours)}</legend>
                 <For each=move || hours.items.get() key=|(key, _)| *key let((key, row))>
                     <div class="row-group">
-                        <label for=format!("day-{key}")>{i18n.t(Msg::Day)}</label>
+                        <label for=format!("day-{key}")>{i18n.t(Local::Day)}</label>
                         <select id=format!("day-{key}") prop:value=move || row.day.get() on:change=move |ev| row.day.set(event_target_value(&ev))>
                             {Weekday::ALL.iter().map(|d| view! { <option value=d.code()>{i18n.t(day_message(*d))}</option> }).collect_view()}
                         </select>
@@ -335,11 +365,11 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
                             <div>{time_input(format!("opens-{key}"), Msg::Opens, row.opens)}</div>
                             <div>{time_input(format!("closes-{key}"), Msg::Closes, row.closes)}</div>
                         </div>
-                        <button type="button" class="link" on:click=move |_| hours.remove(key)>{i18n.t(Msg::RemoveHours)}</button>
+                        <button type="button" class="link" on:click=move |_| hours.remove(key)>{i18n.t(Local::RemoveHours)}</button>
                     </div>
                 </For>
                 <button type="button" class="link" on:click=move |_| hours.add(HoursFields { day: signal("MO"), opens: signal("09:00"), closes: signal("17:00"), description: signal("") })>
-                    {i18n.t(Msg::AddHours)}
+                    {i18n.t(Local::AddHours)}
                 </button>
             </fieldset>
 
@@ -347,23 +377,23 @@ fn ServiceForm(organization_id: String, existing: Option<Service>) -> impl IntoV
                 <legend>{i18n.t(Msg::HolidayHours)}</legend>
                 <For each=move || holidays.items.get() key=|(key, _)| *key let((key, row))>
                     <div class="row-group">
-                        <label for=format!("holiday-{key}")>{i18n.t(Msg::Date)}</label>
+                        <label for=format!("holiday-{key}")>{i18n.t(Local::Date)}</label>
                         <input id=format!("holiday-{key}") type="date" bind:value=row.date/>
-                        <label for=format!("holiday-name-{key}")>{i18n.t(Msg::HolidayName)}</label>
+                        <label for=format!("holiday-name-{key}")>{i18n.t(Local::HolidayName)}</label>
                         <input id=format!("holiday-name-{key}") autocomplete="off" bind:value=row.description/>
-                        <label class="check"><input type="checkbox" bind:checked=row.closed/>{i18n.t(Msg::ClosedThatDay)}</label>
+                        <label class="check"><input type="checkbox" bind:checked=row.closed/>{i18n.t(Local::ClosedThatDay)}</label>
                         <Show when=move || !row.closed.get()>
                             <div class="pair">
                                 <div>{time_input(format!("holiday-opens-{key}"), Msg::Opens, row.opens)}</div>
                                 <div>{time_input(format!("holiday-closes-{key}"), Msg::Closes, row.closes)}</div>
                             </div>
                         </Show>
-                        <button type="button" class="link" on:click=move |_| holidays.remove(key)>{i18n.t(Msg::RemoveHoliday)}</button>
+                        <button type="button" class="link" on:click=move |_| holidays.remove(key)>{i18n.t(Local::RemoveHoliday)}</button>
                     </div>
                 </For>
                 <button type="button" class="link"
                     on:click=move |_| holidays.add(HolidayFields { date: signal(""), closed: RwSignal::new(true), opens: signal(""), closes: signal(""), description: signal("") })>
-                    {i18n.t(Msg::AddHoliday)}
+                    {i18n.t(Local::AddHoliday)}
                 </button>
             </fieldset>
 
