@@ -65,6 +65,10 @@ async fn retention_erases_what_the_policy_names_once(backend: Backend) {
     let voided = participant_from(&app, &outreach_a, "Cedar", years(8), Some(Duration::days(31))).await;
     consent(&app, &outreach_a, verbal(&voided, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
     let stale = participant_from(&app, &outreach_a, "Elm", years(8), Some(years(9))).await;
+    // Told, but their plan moved today: a goal set is activity.
+    let planning = participant_from(&app, &outreach_a, "Fir", years(8), Some(Duration::days(31))).await;
+    let goal = app.post(&format!("/api/v1/participants/{planning}/plan/goals"), &outreach_a, &json!({"domain": "education", "title": "back to school"})).await;
+    assert_eq!(goal.status(), 201);
     let recent = record_participant(&app, &outreach_a, "Dahlia").await;
 
     // Evidence: withdrawn 3 years ago (deleted), withdrawn a year ago and active (kept).
@@ -110,7 +114,7 @@ async fn retention_erases_what_the_policy_names_once(backend: Backend) {
     tokio::time::sleep(std::time::Duration::from_millis(1000)).await;
 
     let db = app.db.clone();
-    let ids = [due.clone(), to_tell.clone(), voided.clone(), stale.clone(), recent.clone()];
+    let ids = [due.clone(), to_tell.clone(), voided.clone(), stale.clone(), recent.clone(), planning.clone()];
     let consents = [old_consent.clone(), young_consent.clone(), active_consent.clone()];
     let referral_ids = sent.clone();
     let (states, evidence, snapshots, ledger, erase_events) = tokio::task::spawn_blocking(move || {
@@ -144,6 +148,7 @@ async fn retention_erases_what_the_policy_names_once(backend: Backend) {
     assert!(!states[2].0 && !fresh(states[2].1), "Cedar, active since the notice, is neither erased nor told again: {:?}", states[2]);
     assert!(!states[3].0 && fresh(states[3].1), "Elm's notice predates its last activity: told again, not erased: {:?}", states[3]);
     assert!(!states[4].0 && states[4].1.is_none(), "Dahlia is untouched");
+    assert!(!states[5].0 && !fresh(states[5].1), "Fir, whose plan moved since the notice, is neither erased nor told again: {:?}", states[5]);
     assert_eq!(evidence, [false, true, true], "only the evidence of the consent withdrawn 3 years ago is deleted");
     assert_eq!(snapshots, [false, true, true], "only the snapshot of the referral closed 200 days ago is dropped");
     assert_eq!(ledger, [(due.clone(), "retention".to_owned(), "retention_period".to_owned(), None)], "one erasure, by Harbour");
