@@ -28,6 +28,8 @@ try {
   await funnel.getByRole('row', { name: /Total 30/ }).waitFor();
   await page.getByTestId('response-times').getByRole('img', { name: /To acceptance/ }).waitFor();
   await page.getByTestId('trends').getByRole('img', { name: /^Month by month/ }).waitFor();
+  await page.getByTestId('plan-goals').getByRole('row', { name: /^Housing 6 0 0$/ }).waitFor();
+  await page.getByTestId('plan-care').getByRole('img', { name: /Participants with goals: <5/ }).waitFor();
   await fits(page, 'the dashboard');
   await axe(page, 'dashboard (phone)');
 

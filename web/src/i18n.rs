@@ -80,6 +80,8 @@ pub(crate) use messages;
 
 messages! { Msg {
     AppName => "Harbour", "Harbour";
+    PlansNow => "Plans now", "Plans en ce moment";
+    GoalsByArea => "Goals by area of life", "Objectifs par domaine de vie";
     QuickExit => "Quick exit", "Sortie rapide";
     QuickExitHint => "Leave this site now (or press Esc twice)", "Quitter ce site maintenant (ou appuyer deux fois sur Échap)";
     SwitchLanguage => "Français", "English";

@@ -193,6 +193,11 @@ async fn coordinator_dashboard_on_a_phone_and_a_laptop() {
     let service: serde_json::Value = app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin_b, &service).await.json().await.unwrap();
     let worker = app.token(Role::OutreachWorker, 'a').await;
     let participant: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Nova"})).await.json().await.unwrap();
+    // Six goals in one plan: "Goals by area of life" shows them, no participant.
+    for n in 0..6 {
+        let goal = app.post(&format!("/api/v1/participants/{}/plan/goals", participant["id"].as_str().unwrap()), &worker, &json!({"domain": "housing", "title": format!("goal {n}")})).await;
+        assert_eq!(goal.status(), 201);
+    }
     // 30 referrals over 25 days of the last month released (3 of them withdrawn), and 2
     // alone in a month long ago. A month is released once it has ended 14 days ago
     // (HARBOUR_REFERRAL_EXPIRE_DAYS): the last is the one before that of 14 days ago.

@@ -6,5 +6,6 @@ pub mod form;
 pub mod frame;
 pub mod nav;
 pub mod participants;
+pub mod plans;
 pub mod position;
 pub mod quick_exit;

@@ -3,7 +3,7 @@
 //! listings. Counts only, suppressed by the server; each chart has its table and a CSV.
 //! One column on a phone, two on a laptop.
 
-use harbour_types::{Breakdown, CountTable, CoverageMap, Figure, Heading, Outcome, ReasonCode, ReferralStatus, ResponseTimes, Span, StaleListings, Timing, Urgency};
+use harbour_types::{Breakdown, CountTable, GoalDomain, GoalStatus, CoverageMap, Figure, Heading, Outcome, ReasonCode, ReferralStatus, ResponseTimes, Span, StaleListings, Timing, Urgency};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
@@ -11,12 +11,19 @@ use leptos_router::NavigateOptions;
 use crate::{api, client};
 use crate::components::charts::{BarChart, HeatMap, LineChart};
 use crate::components::participants::labels;
+use crate::components::plans::{domain, goal_status};
 use crate::i18n::{problem_message, use_i18n, Lang, Msg};
 use crate::pages::directory_page::DirectorySearchState;
 use crate::session::use_session;
 
 // This screen's own words: they load with its chunk (`i18n::messages!`).
 crate::i18n::messages! { Local {
+    WithGoals => "Participants with goals", "Personnes ayant des objectifs";
+    CurrentSafetyPlan => "With a safety plan not past its review date", "Avec un plan de sécurité à jour";
+    StageMovedOn => "Stage of change: moved on", "Stade de changement : a progressé";
+    StageUnchanged => "Stage of change: unchanged", "Stade de changement : inchangé";
+    StageWentBack => "Stage of change: went back", "Stade de changement : a reculé";
+    AreaOfLife => "Area of life", "Domaine de vie";
     DashboardIntro => "Counts only: no participant is ever shown. “<5” stands for 1 to 4; “x” hides a figure that would let a “<5” be worked out.", "Des nombres seulement : aucune personne n'est jamais montrée. « <5 » signifie de 1 à 4; « x » cache un nombre qui permettrait de retrouver un « <5 ».";
     PeriodFrom => "From", "Du";
     PeriodTo => "To", "Au";
@@ -106,6 +113,18 @@ where
 /// The name of a row: codes through the interface's words, records by their name.
 type Namer = fn(&Heading, Lang) -> String;
 
+fn care_name(h: &Heading, lang: Lang) -> String {
+    let words = match h.key.as_str() {
+        "with_goals" => Local::WithGoals,
+        "current_safety_plan" => Local::CurrentSafetyPlan,
+        "stage_moved_on" => Local::StageMovedOn,
+        "stage_unchanged" => Local::StageUnchanged,
+        "stage_went_back" => Local::StageWentBack,
+        _ => return h.label.clone(),
+    };
+    words.text(lang).to_owned()
+}
+
 fn status_name(h: &Heading, lang: Lang) -> String {
     ReferralStatus::from_code(&h.key).map_or_else(|| h.label.clone(), |s| labels::referral_status(s).0.text(lang).to_owned())
 }
@@ -162,6 +181,34 @@ fn CountPanel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>,
                     }.into_any()
                 }
         })}
+        </Panel>
+    }
+}
+
+/// Goals in participants' plans now: areas of life by status, as a table.
+#[component]
+fn GoalsPanel(query: Signal<String>) -> impl IntoView {
+    let i18n = use_i18n();
+    let data = figures::<CountTable>("plans/goals", query);
+    let csv = Signal::derive(move || client::dashboard("plans/goals", &format!("{}&format=csv&lang={}", query.get(), i18n.0.get().tag())));
+    view! {
+        <Panel id="plan-goals" title=Msg::GoalsByArea csv>
+            {loaded(data, move |table| {
+                let lang = i18n.0.get();
+                let named = |h: &Heading| GoalStatus::from_code(&h.key).map_or_else(|| h.label.clone(), |s| goal_status(s).text(lang).to_owned());
+                let area = |h: &Heading| GoalDomain::from_code(&h.key).map_or_else(|| h.label.clone(), |d| domain(d).text(lang).to_owned());
+                view! {
+                    <div class="scroll" tabindex="0" role="region" aria-label=Msg::GoalsByArea.text(lang)>
+                    <table class="figures">
+                        <thead><tr><th scope="col">{Local::AreaOfLife.text(lang)}</th>{table.columns.iter().map(|c| view! { <th scope="col">{named(c)}</th> }).collect_view()}</tr></thead>
+                        <tbody>
+                            {table.rows.iter().map(|r| view! { <tr><th scope="row">{area(&r.heading)}</th>{r.figures.iter().map(|f| figure_cell(*f)).collect_view()}</tr> }).collect_view()}
+                            <tr class="total"><th scope="row">{Local::Total.text(lang)}</th>{table.totals.iter().map(|f| figure_cell(*f)).collect_view()}</tr>
+                        </tbody>
+                    </table>
+                    </div>
+                }.into_any()
+            })}
         </Panel>
     }
 }
@@ -457,6 +504,8 @@ pub fn DashboardPage() -> impl IntoView {
                 <CountPanel id="outcomes" title=Msg::Outcomes endpoint="referrals/outcomes" query name=outcome_name/>
                 <CountPanel id="overdue" title=Msg::OverdueNow endpoint="referrals/overdue" query name=record_name/>
                 <CountPanel id="consents" title=Msg::ConsentsExpiring endpoint="consents/expiring" query name=record_name/>
+                <CountPanel id="plan-care" title=Msg::PlansNow endpoint="plans/care" query name=care_name/>
+                <GoalsPanel query/>
                 <CoveragePanel/>
                 <StalePanel/>
             </div>

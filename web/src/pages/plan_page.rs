@@ -16,6 +16,7 @@ use crate::api::ApiError;
 use crate::client;
 use crate::components::form::save_failure;
 use crate::components::participants::route_participant;
+use crate::components::plans::{domain, goal_status};
 use crate::i18n::{messages, problem_message, use_i18n, I18n, Lang, Msg};
 use crate::session::use_session;
 
@@ -41,20 +42,6 @@ messages! { Local {
     GoalWords => "The goal, in their words", "L'objectif, dans leurs mots";
     Area => "Area of life", "Domaine de vie";
     AddGoal => "Add the goal", "Ajouter l'objectif";
-    Housing => "Housing", "Logement";
-    Health => "Health", "Santé";
-    MentalHealth => "Mental health", "Santé mentale";
-    SubstanceUse => "Substance use", "Consommation";
-    Education => "Education", "Études";
-    Employment => "Employment", "Emploi";
-    Income => "Income", "Revenu";
-    Legal => "Legal", "Juridique";
-    Family => "Family", "Famille";
-    Cultural => "Cultural and spiritual", "Culture et spiritualité";
-    PeerSupport => "Peer support", "Soutien par les pairs";
-    Active => "Working on it", "En cours";
-    Achieved => "Reached", "Atteint";
-    SetAside => "Set aside", "Mis de côté";
     Planned => "To do", "À faire";
     InProgress => "Under way", "En cours";
     Done => "Done", "Fait";
@@ -79,22 +66,6 @@ messages! { Local {
     ReviewSet => "Review date set", "Date de révision fixée";
 }}
 
-fn domain(d: GoalDomain) -> Local {
-    match d {
-        GoalDomain::Housing => Local::Housing,
-        GoalDomain::Health => Local::Health,
-        GoalDomain::MentalHealth => Local::MentalHealth,
-        GoalDomain::SubstanceUse => Local::SubstanceUse,
-        GoalDomain::Education => Local::Education,
-        GoalDomain::Employment => Local::Employment,
-        GoalDomain::Income => Local::Income,
-        GoalDomain::Legal => Local::Legal,
-        GoalDomain::Family => Local::Family,
-        GoalDomain::CulturalSpiritual => Local::Cultural,
-        GoalDomain::PeerSupport => Local::PeerSupport,
-    }
-}
-
 fn stage(s: StageOfChange) -> Local {
     match s {
         StageOfChange::Precontemplation => Local::Precontemplation,
@@ -102,14 +73,6 @@ fn stage(s: StageOfChange) -> Local {
         StageOfChange::Preparation => Local::Preparation,
         StageOfChange::Action => Local::Action,
         StageOfChange::Maintenance => Local::Maintenance,
-    }
-}
-
-fn goal_status(s: GoalStatus) -> Local {
-    match s {
-        GoalStatus::Active => Local::Active,
-        GoalStatus::Achieved => Local::Achieved,
-        GoalStatus::SetAside => Local::SetAside,
     }
 }
 
@@ -137,12 +100,12 @@ fn event(kind: PlanEventKind) -> Local {
 fn event_status(e: &PlanEvent, lang: Lang) -> String {
     let status = e.status.clone().unwrap_or_default();
     let word = match e.kind {
-        PlanEventKind::GoalAdded | PlanEventKind::GoalUpdated => GoalStatus::from_code(&status).map(goal_status),
-        PlanEventKind::StepAdded | PlanEventKind::StepUpdated => StepStatus::from_code(&status).map(step_status),
-        PlanEventKind::StageRecorded => StageOfChange::from_code(&status).map(stage),
+        PlanEventKind::GoalAdded | PlanEventKind::GoalUpdated => GoalStatus::from_code(&status).map(|s| goal_status(s).text(lang)),
+        PlanEventKind::StepAdded | PlanEventKind::StepUpdated => StepStatus::from_code(&status).map(|s| step_status(s).text(lang)),
+        PlanEventKind::StageRecorded => StageOfChange::from_code(&status).map(|s| stage(s).text(lang)),
         PlanEventKind::ReviewSet => None,
     };
-    word.map_or(status, |w| w.text(lang).to_owned())
+    word.map_or(status, str::to_owned)
 }
 
 /// A colon as each language sets it (French puts a space before it).
