@@ -5,12 +5,13 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use harbour_types::{GoalDomain, GoalStatus, OrganizationId, ParticipantId, PlanEventKind, StageOfChange, StepOwnerKind, StepStatus};
 
-use crate::db::schema::{individual_plans, organizations, plan_events, plan_goals, plan_stages, plan_steps, users};
+use crate::db::schema::{individual_plans, organizations, participants, plan_events, plan_goals, plan_stages, plan_steps, users};
 use crate::db::DbConn;
 
 /// A row of `individual_plans`: the plan's own settings.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = individual_plans)]
+#[diesel(treat_none_as_null = true)]
 pub struct PlanRow {
     pub participant_id: ParticipantId,
     /// `YYYY-MM-DD`.
@@ -18,6 +19,8 @@ pub struct PlanRow {
     pub version: i32,
     pub updated_by: String,
     pub updated_at: NaiveDateTime,
+    /// When the review date's reminder went out.
+    pub reminded_at: Option<NaiveDateTime>,
 }
 
 /// A row of `plan_goals`.
@@ -97,6 +100,31 @@ pub fn save_plan(conn: &mut DbConn, row: &PlanRow, expected: i32) -> QueryResult
     }
     let target = individual_plans::table.find(&row.participant_id).filter(individual_plans::version.eq(expected));
     Ok(diesel::update(target).set(row).execute(conn)? == 1)
+}
+
+/// The plans whose review date has come (on or before `today`, `YYYY-MM-DD`) and whose
+/// reminder has not gone out: the participant, and where to write (their primary
+/// contact, else whoever set the date), if that account is active.
+pub fn due_reviews(conn: &mut DbConn, today: &str) -> QueryResult<Vec<(ParticipantId, Option<String>)>> {
+    let due: Vec<(ParticipantId, String, Option<String>)> = individual_plans::table
+        .inner_join(participants::table)
+        .filter(individual_plans::review_on.le(today))
+        .filter(individual_plans::reminded_at.is_null())
+        .select((individual_plans::participant_id, individual_plans::updated_by, participants::primary_contact_id))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (participant_id, set_by, primary) in due {
+        let to = primary.unwrap_or(set_by);
+        let address = users::table.find(&to).filter(users::active.eq(true)).select(users::email).first(conn).optional()?;
+        out.push((participant_id, address));
+    }
+    Ok(out)
+}
+
+/// Marks a plan's review reminder as sent; false when another instance did first.
+pub fn mark_reminded(conn: &mut DbConn, participant_id: &ParticipantId, at: NaiveDateTime) -> QueryResult<bool> {
+    let target = individual_plans::table.find(participant_id).filter(individual_plans::reminded_at.is_null());
+    Ok(diesel::update(target).set(individual_plans::reminded_at.eq(at)).execute(conn)? == 1)
 }
 
 /// The participant's goals, oldest first.

@@ -266,7 +266,8 @@ pub async fn get(state: &AppState, accessor: Accessor, participant_id: Participa
 /// Sets the plan's review date, if its settings are still at `expected` (0 before the first).
 pub async fn set(state: &AppState, accessor: Accessor, participant_id: ParticipantId, expected: i32, input: PlanInput) -> Result<IndividualPlan, PlanError> {
     owner_writes(state, accessor, participant_id, move |mut w| {
-        let row = PlanRow { participant_id: w.participant_id().clone(), review_on: stored_date(input.review_on), version: expected + 1, updated_by: writer(w.accessor), updated_at: Utc::now().naive_utc() };
+        // A date set again is reminded again.
+        let row = PlanRow { participant_id: w.participant_id().clone(), review_on: stored_date(input.review_on), version: expected + 1, updated_by: writer(w.accessor), updated_at: Utc::now().naive_utc(), reminded_at: None };
         if !repo::save_plan(w.conn, &row, expected)? {
             return Err(PlanError::Stale);
         }
@@ -443,6 +444,20 @@ pub async fn timeline(state: &AppState, accessor: Accessor, participant_id: Part
             Ok(events)
         })
         .await
+}
+
+/// Claims the plans' review reminders due on `today` (`YYYY-MM-DD`), once each: the
+/// participant and the address of each claimed (for `safety_plans::sweep`, which sends
+/// them with the safety plans').
+pub fn claim_due_reviews(conn: &mut DbConn, today: &str, now: chrono::NaiveDateTime) -> Result<Vec<(String, String)>, crate::error::ApiError> {
+    let mut claimed = Vec::new();
+    for (participant_id, address) in repo::due_reviews(conn, today)? {
+        // A plan whose contact has no active account is marked too, as a safety plan's is.
+        if repo::mark_reminded(conn, &participant_id, now)? {
+            claimed.extend(address.map(|a| (participant_id.to_string(), a)));
+        }
+    }
+    Ok(claimed)
 }
 
 /// The whole plan, as the owner sees it, for the participant's own records (`own_records`,

@@ -2,12 +2,14 @@
 //! reaches its review date, its participant's primary contact (else whoever wrote the
 //! revision) gets one e-mail, once, whichever instance claims it. It names no one and
 //! says nothing of the plan: only that a plan is due, and a link to open it in Harbour.
+//! Other plans with review dates (`plans`, above this module) hand `spawn` their own
+//! [`ClaimDue`], and their reminders go out the same way.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use actix_web::web;
-use chrono::Utc;
+use chrono::{NaiveDateTime, Utc};
 
 use super::repo;
 use crate::db::DbConn;
@@ -25,14 +27,14 @@ fn body(link: &str) -> String {
     )
 }
 
-/// Claims the reminders due today in the partnership's zone, once each: the participant
-/// and the address of each claimed one.
-pub fn claim_due(conn: &mut DbConn, time_zone: &str) -> Result<Vec<(String, String)>, ApiError> {
-    let zone: chrono_tz::Tz = time_zone.parse().map_err(|_| ApiError::Internal(format!("unknown time zone {time_zone}")))?;
-    let today = Utc::now().with_timezone(&zone).date_naive().format("%Y-%m-%d").to_string();
-    let now = Utc::now().naive_utc();
+/// Claims one kind of plan's reminders due on `today` (`YYYY-MM-DD`) at `now`, once each:
+/// the participant and the address of each claimed.
+pub type ClaimDue = fn(&mut DbConn, &str, NaiveDateTime) -> Result<Vec<(String, String)>, ApiError>;
+
+/// Claims the safety plans' reminders due on `today`.
+pub fn claim_due(conn: &mut DbConn, today: &str, now: NaiveDateTime) -> Result<Vec<(String, String)>, ApiError> {
     let mut claimed = Vec::new();
-    for due in repo::due_reviews(conn, &today)? {
+    for due in repo::due_reviews(conn, today)? {
         // A plan whose contact has no active account is marked too: there is no one to
         // write to, and trying again every sweep would change nothing.
         if repo::mark_reminded(conn, &due.revision_id, now)? {
@@ -42,8 +44,21 @@ pub fn claim_due(conn: &mut DbConn, time_zone: &str) -> Result<Vec<(String, Stri
     Ok(claimed)
 }
 
-/// Sends due review reminders every `review_sweep_ms`, when an SMTP server is configured.
-pub fn spawn(state: web::Data<AppState>, stopped: Arc<AtomicBool>) {
+/// Claims every kind of plan's reminders due today in the partnership's zone.
+fn claim_all(conn: &mut DbConn, time_zone: &str, others: &[ClaimDue]) -> Result<Vec<(String, String)>, ApiError> {
+    let zone: chrono_tz::Tz = time_zone.parse().map_err(|_| ApiError::Internal(format!("unknown time zone {time_zone}")))?;
+    let today = Utc::now().with_timezone(&zone).date_naive().format("%Y-%m-%d").to_string();
+    let now = Utc::now().naive_utc();
+    let mut claimed = Vec::new();
+    for claim in std::iter::once(claim_due as ClaimDue).chain(others.iter().copied()) {
+        claimed.extend(claim(conn, &today, now)?);
+    }
+    Ok(claimed)
+}
+
+/// Sends due review reminders — safety plans' and `others'` — every `review_sweep_ms`,
+/// when an SMTP server is configured.
+pub fn spawn(state: web::Data<AppState>, stopped: Arc<AtomicBool>, others: Vec<ClaimDue>) {
     tokio::spawn(async move {
         // Checked at start-up (`Settings::check`), so a failure here cannot happen.
         let Some(mailer) = crate::mail::Mailer::new(state.settings.smtp_url.as_deref(), &state.settings.smtp_from, &state.settings.public_url).ok().flatten() else {
@@ -55,11 +70,11 @@ pub fn spawn(state: web::Data<AppState>, stopped: Arc<AtomicBool>) {
             if stopped.load(Ordering::SeqCst) {
                 break;
             }
-            let zone = state.settings.time_zone.clone();
-            let claimed = match state.db.transaction(move |conn| claim_due(conn, &zone)).await {
+            let (zone, others) = (state.settings.time_zone.clone(), others.clone());
+            let claimed = match state.db.transaction(move |conn| claim_all(conn, &zone, &others)).await {
                 Ok(claimed) => claimed,
                 Err(e) => {
-                    tracing::warn!(error = %e, "finding safety plans due for review failed");
+                    tracing::warn!(error = %e, "finding plans due for review failed");
                     continue;
                 }
             };

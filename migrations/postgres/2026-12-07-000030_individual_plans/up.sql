@@ -3,12 +3,14 @@
 -- at, over time; and a timeline of what moved. The words of goals and steps are sealed
 -- under the participant's key, bound to the row; domains, statuses, dates and stages
 -- are not, so that coordinators' aggregates and the timeline can be read without them.
+-- `reminded_at`: the review date's reminder went out (a new date clears it).
 CREATE TABLE individual_plans (
     participant_id TEXT PRIMARY KEY NOT NULL REFERENCES participants (id),
     review_on TEXT,
     version INTEGER NOT NULL,
     updated_by TEXT NOT NULL REFERENCES users (id),
-    updated_at TIMESTAMP NOT NULL
+    updated_at TIMESTAMP NOT NULL,
+    reminded_at TIMESTAMP
 );
 CREATE TABLE plan_goals (
     id TEXT PRIMARY KEY NOT NULL,

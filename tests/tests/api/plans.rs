@@ -5,12 +5,14 @@
 //! whose consent covers neither, a coordinator, an API client, a recipient after the
 //! withdrawal); every access audited and in the disclosure report; gone with an erasure.
 
+use harbour::db::Backend;
 use harbour_tests::{on_both_backends, problem, TestApp};
 use harbour_types::Role;
 use serde_json::{json, Value};
 
 use crate::participants::{consent, record_participant, verbal, CANARY};
 use crate::referrals::{client_token, referral, service_of_b};
+use crate::reminders::{app_with_mail, mails_after_sweeps};
 
 /// A frontline user's id, by e-mail, as organization `org`'s admin lists them.
 async fn user_id(app: &TestApp, org: char, organization: &str, email: &str) -> String {
@@ -254,6 +256,36 @@ async fn a_goal_posted_twice_with_one_key_is_set_once_and_an_erasure_takes_the_p
     for table in ["plan_goals", "plan_steps", "plan_stages", "plan_events", "individual_plans"] {
         assert_eq!(app.try_execute_sql(format!("UPDATE {table} SET participant_id = participant_id WHERE participant_id = '{participant}'")).await.unwrap(), 0, "{table} keeps rows of an erased participant");
     }
+}
+
+/// A plan's review date reminds whoever set it (no primary contact here) once, by an
+/// e-mail that names no one; a date set again is reminded again only when it comes.
+async fn a_plan_due_for_review_reminds_once(backend: Backend) {
+    let (app, mails) = app_with_mail(backend, |s| s.review_sweep_ms = 150).await;
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let due = record_participant(&app, &worker, "Goal reviewer").await;
+    created(app.post(&format!("/api/v1/participants/{due}/plan/goals"), &worker, &json!({"domain": "family", "title": format!("{CANARY} sees my sister")})).await).await;
+    assert_eq!(app.put(&format!("/api/v1/participants/{due}/plan"), &worker, Some("\"0\""), &json!({"review_on": "2020-01-01"})).await.status(), 200);
+    let later = record_participant(&app, &worker, "Not yet").await;
+    assert_eq!(app.put(&format!("/api/v1/participants/{later}/plan"), &worker, Some("\"0\""), &json!({"review_on": "2099-01-01"})).await.status(), 200);
+    let mails: Vec<_> = mails_after_sweeps(&mails).await.into_iter().filter(|m| m.data.contains("due for review")).collect();
+    assert_eq!(mails.len(), 1, "one reminder, for the plan whose date has come: {mails:?}");
+    assert_eq!(mails[0].recipients, ["outreach_worker@org-a.test"]);
+    let text = mails[0].data.replace("=\n", "");
+    assert!(text.contains(&format!("/participants/{due}")), "{text}");
+    for private in ["Goal reviewer", CANARY, "sister", "family"] {
+        assert!(!text.contains(private), "the reminder says {private:?}: {text}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_a_plan_due_for_review_reminds_once() {
+    a_plan_due_for_review_reminds_once(Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_a_plan_due_for_review_reminds_once() {
+    a_plan_due_for_review_reminds_once(Backend::Postgres).await;
 }
 
 on_both_backends!(
