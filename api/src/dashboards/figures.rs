@@ -9,7 +9,7 @@ use diesel::sql_types::{BigInt, Bool, Text};
 use harbour_types::{Breakdown, GoalDomain, GoalStatus, Outcome, ReasonCode, ReferralStatus, ServiceStatus, StageOfChange, Urgency};
 
 use super::release;
-use crate::db::schema::{consents, organizations, plan_goals, plan_stages, referrals, safety_plan_revisions, services};
+use crate::db::schema::{consents, organizations, plan_goals, plan_stages, referrals, services};
 use crate::db::{load_sql, Bind, DbConn, MultiBackend};
 use crate::referrals::repo::AwaitingAnswer;
 
@@ -159,16 +159,7 @@ pub fn plan_goals(conn: &mut DbConn) -> QueryResult<Vec<(GoalDomain, GoalStatus,
 /// from the first to the latest.
 pub fn plan_care(conn: &mut DbConn, today: &str) -> QueryResult<Vec<(&'static str, u64)>> {
     let with_goals: i64 = plan_goals::table.select(diesel::dsl::count(plan_goals::participant_id).aggregate_distinct()).first(conn)?;
-    // A plan's current revision is the one no later revision of the same plan replaced.
-    let newer = diesel::alias!(safety_plan_revisions as newer);
-    let replaced = newer
-        .filter(newer.field(safety_plan_revisions::participant_id).eq(safety_plan_revisions::participant_id))
-        .filter(newer.field(safety_plan_revisions::revision).gt(safety_plan_revisions::revision));
-    let current_safety_plans: i64 = safety_plan_revisions::table
-        .filter(diesel::dsl::not(diesel::dsl::exists(replaced)))
-        .filter(safety_plan_revisions::review_on.is_null().or(safety_plan_revisions::review_on.ge(today)))
-        .count()
-        .get_result(conn)?;
+    let current_safety_plans = crate::safety_plans::repo::current_in_review(conn, today)?;
     let stages: Vec<(String, StageOfChange)> = plan_stages::table
         .order((plan_stages::participant_id, plan_stages::recorded_at, plan_stages::id))
         .select((plan_stages::participant_id, plan_stages::stage))

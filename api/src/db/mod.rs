@@ -209,6 +209,17 @@ pub fn ordered_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
+/// A calendar date as the tables keep it where it is not sealed (a review date, a due
+/// date): `YYYY-MM-DD`, which sorts and compares as text on both backends.
+pub fn stored_date(date: Option<chrono::NaiveDate>) -> Option<String> {
+    date.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+/// A date written by [`stored_date`].
+pub fn read_date(stored: Option<&str>) -> Option<chrono::NaiveDate> {
+    stored.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
 /// The offset and limit of a page request, as SQL wants them.
 pub fn page_bounds(request: harbour_types::PageRequest) -> (i64, i64) {
     (i64::try_from(request.offset()).unwrap_or(i64::MAX), i64::try_from(request.per_page()).unwrap_or(i64::MAX))

@@ -627,7 +627,6 @@ diesel::joinable!(consents -> participants (participant_id));
 diesel::joinable!(safety_plan_revisions -> participants (participant_id));
 diesel::joinable!(safety_plan_revisions -> users (written_by));
 diesel::joinable!(plan_goals -> participants (participant_id));
-diesel::joinable!(individual_plans -> participants (participant_id));
 diesel::joinable!(plan_steps -> plan_goals (goal_id));
 diesel::joinable!(plan_stages -> users (recorded_by));
 diesel::joinable!(plan_events -> users (recorded_by));

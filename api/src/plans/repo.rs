@@ -5,8 +5,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use harbour_types::{GoalDomain, GoalStatus, OrganizationId, ParticipantId, PlanEventKind, StageOfChange, StepOwnerKind, StepStatus};
 
-use crate::db::schema::{individual_plans, organizations, participants, plan_events, plan_goals, plan_stages, plan_steps, users};
+use crate::db::schema::{individual_plans, organizations, plan_events, plan_goals, plan_stages, plan_steps, users};
 use crate::db::DbConn;
+use crate::participants::repo::reminder_address;
 
 /// A row of `individual_plans`: the plan's own settings.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -106,16 +107,14 @@ pub fn save_plan(conn: &mut DbConn, row: &PlanRow, expected: i32) -> QueryResult
 /// reminder has not gone out: the participant, and where to write (their primary
 /// contact, else whoever set the date), if that account is active.
 pub fn due_reviews(conn: &mut DbConn, today: &str) -> QueryResult<Vec<(ParticipantId, Option<String>)>> {
-    let due: Vec<(ParticipantId, String, Option<String>)> = individual_plans::table
-        .inner_join(participants::table)
+    let due: Vec<(ParticipantId, String)> = individual_plans::table
         .filter(individual_plans::review_on.le(today))
         .filter(individual_plans::reminded_at.is_null())
-        .select((individual_plans::participant_id, individual_plans::updated_by, participants::primary_contact_id))
+        .select((individual_plans::participant_id, individual_plans::updated_by))
         .load(conn)?;
     let mut out = Vec::new();
-    for (participant_id, set_by, primary) in due {
-        let to = primary.unwrap_or(set_by);
-        let address = users::table.find(&to).filter(users::active.eq(true)).select(users::email).first(conn).optional()?;
+    for (participant_id, set_by) in due {
+        let address = reminder_address(conn, &participant_id, &set_by)?;
         out.push((participant_id, address));
     }
     Ok(out)

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use harbour_types::{
     AuditAction, DataCategory, GoalInput, GoalStatus, IndividualPlan, OrganizationId, ParticipantId, PlanEvent, PlanEventKind, PlanGoal, PlanInput, PlanReferral, PlanStep, ReferralId, StageInput, StageRecord, StepInput,
     StepOwner, StepOwnerKind, StepStatus,
@@ -17,7 +17,7 @@ use crate::audit::{self, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
 use crate::crypto::Keyring;
 use crate::data_keys::ParticipantKey;
-use crate::db::{ordered_id, DbConn};
+use crate::db::{ordered_id, read_date, stored_date, DbConn};
 use crate::participants::repo::{is_frontline_colleague, ParticipantRecord};
 use crate::participants::service::readable;
 use crate::state::AppState;
@@ -152,15 +152,6 @@ fn writer(accessor: &Accessor) -> String {
 }
 
 
-/// A stored date (`YYYY-MM-DD`, written only from a `NaiveDate`).
-fn parse_date(stored: Option<&str>) -> Option<NaiveDate> {
-    stored.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-}
-
-fn stored_date(date: Option<NaiveDate>) -> Option<String> {
-    date.map(|d| d.format("%Y-%m-%d").to_string())
-}
-
 fn text(bytes: Vec<u8>) -> Result<String, PlanError> {
     String::from_utf8(bytes).map_err(|e| crate::error::ApiError::Internal(format!("sealed plan words do not read: {e}")).into())
 }
@@ -193,7 +184,7 @@ fn steps_shown(conn: &mut DbConn, key: &ParticipantKey, rows: Vec<StepRow>, view
             Ok(PlanStep {
                 description: text(key.open(&row.description_sealed, &step_aad(&row.participant_id, &row.id))?)?,
                 owner: StepOwner { kind: row.owner_kind, id: row.owner_user_id.clone().or_else(|| row.owner_organization_id.as_ref().map(ToString::to_string)), name },
-                due_on: parse_date(row.due_on.as_deref()),
+                due_on: read_date(row.due_on.as_deref()),
                 status: row.status,
                 referral: row.referral_id.as_ref().and_then(|id| referrals.get(id).cloned()),
                 version: row.version,
@@ -241,7 +232,7 @@ fn assemble(conn: &mut DbConn, key: &ParticipantKey, participant_id: &Participan
         participant_id: participant_id.to_string(),
         categories: shown.categories(access),
         version: settings.as_ref().map_or(0, |s| s.version),
-        review_on: settings.and_then(|s| parse_date(s.review_on.as_deref())).filter(|_| whole),
+        review_on: settings.and_then(|s| read_date(s.review_on.as_deref())).filter(|_| whole),
         stages,
         goals,
     })

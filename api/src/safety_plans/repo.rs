@@ -4,8 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use harbour_types::ParticipantId;
 
-use crate::db::schema::{participants, safety_plan_revisions, users};
-use crate::db::DbConn;
+use crate::db::schema::{safety_plan_revisions, users};
+use crate::db::{DbConn, MultiBackend};
+use crate::participants::repo::reminder_address;
 
 /// A row of `safety_plan_revisions`.
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -82,29 +83,40 @@ pub struct DueReview {
     pub address: Option<String>,
 }
 
+/// Every plan's current revision: the one no later revision of the same plan replaced.
+fn current() -> safety_plan_revisions::BoxedQuery<'static, MultiBackend> {
+    let newer = diesel::alias!(safety_plan_revisions as newer);
+    let replaced = newer
+        .filter(newer.field(safety_plan_revisions::participant_id).eq(safety_plan_revisions::participant_id))
+        .filter(newer.field(safety_plan_revisions::revision).gt(safety_plan_revisions::revision));
+    safety_plan_revisions::table.filter(diesel::dsl::not(diesel::dsl::exists(replaced))).into_boxed()
+}
+
 /// The reviews due on or before `today` (`YYYY-MM-DD`) not yet reminded, each plan's
 /// current revision only (a later revision brings its own date).
 pub fn due_reviews(conn: &mut DbConn, today: &str) -> QueryResult<Vec<DueReview>> {
     // Revisions replaced before their date are never reminded: they are left out here,
     // not read and passed over at every sweep for ever.
-    let newer = diesel::alias!(safety_plan_revisions as newer);
-    let replaced = newer
-        .filter(newer.field(safety_plan_revisions::participant_id).eq(safety_plan_revisions::participant_id))
-        .filter(newer.field(safety_plan_revisions::revision).gt(safety_plan_revisions::revision));
-    let due: Vec<RevisionRow> = safety_plan_revisions::table
-        .filter(safety_plan_revisions::review_on.le(today))
+    let due: Vec<RevisionRow> = current()
+        .filter(safety_plan_revisions::review_on.le(today.to_owned()))
         .filter(safety_plan_revisions::reminded_at.is_null())
-        .filter(diesel::dsl::not(diesel::dsl::exists(replaced)))
         .select(RevisionRow::as_select())
         .load(conn)?;
     let mut out = Vec::new();
     for row in due {
-        let primary: Option<String> = participants::table.find(&row.participant_id).select(participants::primary_contact_id).first::<Option<String>>(conn)?;
-        let to = primary.unwrap_or_else(|| row.written_by.clone());
-        let address = users::table.find(&to).filter(users::active.eq(true)).select(users::email).first(conn).optional()?;
+        let address = reminder_address(conn, &row.participant_id, &row.written_by)?;
         out.push(DueReview { participant_id: row.participant_id, revision_id: row.id, address });
     }
     Ok(out)
+}
+
+/// How many plans' current revision is not past its review date on `today` (none set
+/// counts as not past): the coordinators' "current safety plans".
+pub fn current_in_review(conn: &mut DbConn, today: &str) -> QueryResult<i64> {
+    current()
+        .filter(safety_plan_revisions::review_on.is_null().or(safety_plan_revisions::review_on.ge(today.to_owned())))
+        .count()
+        .get_result(conn)
 }
 
 /// Marks a revision's reminder as sent; false when another instance did first.

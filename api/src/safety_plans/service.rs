@@ -2,7 +2,7 @@
 //! the participant's `safety` category (`consent::policy`, through
 //! `participants::service::readable`); each read and write is audited in its transaction.
 
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use harbour_types::{AuditAction, DataCategory, ParticipantId, SafetyPlan, SafetyPlanContent, SafetyPlanInput, SafetyPlanRevision};
 
 use super::error::SafetyPlanError;
@@ -11,7 +11,7 @@ use crate::audit::{self, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
 use crate::crypto::Keyring;
 use crate::data_keys::{self, ParticipantKey};
-use crate::db::{ordered_id, DbConn};
+use crate::db::{ordered_id, read_date, stored_date, DbConn};
 use crate::error::ApiError;
 use crate::participants::repo::ParticipantRecord;
 use crate::participants::service::readable;
@@ -59,16 +59,12 @@ fn opened(key: &ParticipantKey, row: &RevisionRow) -> Result<SafetyPlanContent, 
     serde_json::from_slice(&json).map_err(|e| ApiError::Internal(format!("a sealed safety plan does not read: {e}")).into())
 }
 
-/// A stored review date (`YYYY-MM-DD`, written only from a `NaiveDate`).
-fn parse_date(stored: Option<&str>) -> Option<NaiveDate> {
-    stored.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-}
 
 /// A revision as `access` shows it: the writer's name for the owner only.
 fn shown(key: &ParticipantKey, (row, writer): (RevisionRow, String), access: &Access) -> Result<SafetyPlan, SafetyPlanError> {
     Ok(SafetyPlan {
         content: opened(key, &row)?,
-        review_on: parse_date(row.review_on.as_deref()),
+        review_on: read_date(row.review_on.as_deref()),
         participant_id: row.participant_id.to_string(),
         revision: row.revision,
         written_at: row.written_at.and_utc(),
@@ -116,7 +112,7 @@ pub async fn write(state: &AppState, accessor: Accessor, participant_id: Partici
                 content_sealed: key.seal(&json, &aad(&participant_id, revision))?,
                 participant_id: participant_id.clone(),
                 revision,
-                review_on: input.review_on.map(|d| d.format("%Y-%m-%d").to_string()),
+                review_on: stored_date(input.review_on),
                 written_by: accessor.principal.user_id().unwrap_or_default().to_owned(),
                 written_at: Utc::now().naive_utc(),
                 reminded_at: None,
@@ -151,7 +147,7 @@ pub async fn history(state: &AppState, accessor: Accessor, participant_id: Parti
             Ok(revisions
                 .into_iter()
                 .map(|row| SafetyPlanRevision {
-                    review_on: parse_date(row.review_on.as_deref()),
+                    review_on: read_date(row.review_on.as_deref()),
                     revision: row.revision,
                     written_at: row.written_at.and_utc(),
                     written_by_name: row.written_by_name,
