@@ -31,6 +31,9 @@ pub enum PlanError {
     /// A step owned by the participant names someone else.
     #[error("a step the participant owns names no one else")]
     OwnerIdNotWanted,
+    /// A goal's title or a step's description is only spaces (the JSON pointer of the field).
+    #[error("write the participant's words: this field is blank")]
+    Blank(&'static str),
     /// The referral named is not one this organization made for this participant.
     #[error("the referral is not one of this participant's, sent by your organization")]
     NotTheirReferral,
@@ -52,6 +55,7 @@ impl From<PlanError> for ApiError {
             PlanError::OwnerOnly => ApiError::forbidden(detail),
             PlanError::Stale => ApiError::PreconditionFailed,
             PlanError::OwnerNotColleague | PlanError::OwnerNotOrganization | PlanError::OwnerIdNotWanted => ApiError::invalid("/owner/id", "invalid", &detail),
+            PlanError::Blank(pointer) => ApiError::invalid(pointer, "required", &detail),
             PlanError::NotTheirReferral => ApiError::invalid("/referral_id", "invalid", &detail),
             PlanError::Participant(e) => e.into(),
             PlanError::Api(api) => api,

@@ -152,6 +152,11 @@ fn writer(accessor: &Accessor) -> String {
 }
 
 
+/// The words of a field, trimmed: a field of spaces alone is refused, not kept empty.
+fn words<'a>(text: &'a str, pointer: &'static str) -> Result<&'a str, PlanError> {
+    Some(text.trim()).filter(|t| !t.is_empty()).ok_or(PlanError::Blank(pointer))
+}
+
 fn text(bytes: Vec<u8>) -> Result<String, PlanError> {
     String::from_utf8(bytes).map_err(|e| crate::error::ApiError::Internal(format!("sealed plan words do not read: {e}")).into())
 }
@@ -162,12 +167,14 @@ fn text(bytes: Vec<u8>) -> Result<String, PlanError> {
 fn steps_shown(conn: &mut DbConn, key: &ParticipantKey, rows: Vec<StepRow>, viewer: &OrganizationId, owner: bool) -> Result<Vec<PlanStep>, PlanError> {
     let user_ids: Vec<String> = rows.iter().filter_map(|s| s.owner_user_id.clone()).collect();
     let organization_ids: Vec<OrganizationId> = rows.iter().filter_map(|s| s.owner_organization_id.clone()).collect();
-    let users: HashMap<String, String> = repo::user_names(conn, &user_ids)?.into_iter().collect();
-    let organizations: HashMap<OrganizationId, String> = repo::organization_names(conn, &organization_ids)?.into_iter().collect();
+    let users: HashMap<String, String> = if user_ids.is_empty() { HashMap::new() } else { repo::user_names(conn, &user_ids)?.into_iter().collect() };
+    let organizations: HashMap<OrganizationId, String> = if organization_ids.is_empty() { HashMap::new() } else { repo::organization_names(conn, &organization_ids)?.into_iter().collect() };
     let mut referrals: HashMap<ReferralId, PlanReferral> = HashMap::new();
+    let linked: std::collections::HashSet<&ReferralId> = rows.iter().filter_map(|s| s.referral_id.as_ref()).collect();
     if let Some(participant_id) = rows.iter().find(|s| s.referral_id.is_some()).map(|s| s.participant_id.clone()) {
         let made = crate::referrals::repo::of_participant(conn, &participant_id)?;
-        let visible: Vec<_> = made.into_iter().filter(|r| owner || r.to_organization_id == *viewer).collect();
+        // Only the referrals steps are, and of those only what the viewer may see.
+        let visible: Vec<_> = made.into_iter().filter(|r| linked.contains(&r.id) && (owner || r.to_organization_id == *viewer)).collect();
         let names = crate::referrals::repo::names_of(conn, &visible)?;
         for (referral, names) in visible.into_iter().zip(names) {
             let shown = PlanReferral { id: referral.id.to_string(), status: referral.status, service_name: names.service, organization_name: names.to_organization };
@@ -231,7 +238,8 @@ fn assemble(conn: &mut DbConn, key: &ParticipantKey, participant_id: &Participan
     Ok(IndividualPlan {
         participant_id: participant_id.to_string(),
         categories: shown.categories(access),
-        version: settings.as_ref().map_or(0, |s| s.version),
+        // How often the settings changed is the owner's to know, like the goals' versions.
+        version: settings.as_ref().filter(|_| owner).map_or(0, |s| s.version),
         review_on: settings.and_then(|s| read_date(s.review_on.as_deref())).filter(|_| whole),
         stages,
         goals,
@@ -274,7 +282,7 @@ pub async fn add_goal(state: &AppState, accessor: Accessor, participant_id: Part
         let now = Utc::now().naive_utc();
         let id = ordered_id();
         let row = GoalRow {
-            title_sealed: w.key.seal(input.title.trim().as_bytes(), &goal_aad(w.participant_id(), &id))?,
+            title_sealed: w.key.seal(words(&input.title, "/title")?.as_bytes(), &goal_aad(w.participant_id(), &id))?,
             id,
             participant_id: w.participant_id().clone(),
             domain: input.domain,
@@ -304,7 +312,7 @@ pub async fn update_goal(state: &AppState, accessor: Accessor, participant_id: P
             return Err(PlanError::Stale);
         }
         let row = GoalRow {
-            title_sealed: w.key.seal(input.title.trim().as_bytes(), &goal_aad(w.participant_id(), &goal_id))?,
+            title_sealed: w.key.seal(words(&input.title, "/title")?.as_bytes(), &goal_aad(w.participant_id(), &goal_id))?,
             domain: input.domain,
             status: input.status.unwrap_or(current.status),
             version: current.version + 1,
@@ -352,7 +360,7 @@ fn checked_step(w: &mut Writing<'_>, id: String, goal_id: String, input: &StepIn
     };
     let now = Utc::now().naive_utc();
     Ok(StepRow {
-        description_sealed: w.key.seal(input.description.trim().as_bytes(), &step_aad(w.participant_id(), &id))?,
+        description_sealed: w.key.seal(words(&input.description, "/description")?.as_bytes(), &step_aad(w.participant_id(), &id))?,
         id,
         goal_id,
         participant_id: w.participant_id().clone(),

@@ -247,7 +247,7 @@ pub struct IndividualPlan {
     /// What this answer shows: every category for the owner; `case_notes` (the whole
     /// plan) and/or `needs` (goals' domains and titles) for a recipient.
     pub categories: Vec<DataCategory>,
-    /// The plan's ETag for its settings: 0 before they were first set.
+    /// The plan's ETag for its settings: 0 before they were first set (and for a recipient).
     pub version: i32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review_on: Option<NaiveDate>,

@@ -84,7 +84,9 @@ async fn a_plan_holds_goals_steps_stages_and_a_timeline(app: TestApp) {
         let refused = problem(app.post(&steps_path, &worker, &body).await, 422).await;
         assert_eq!(refused["errors"][0]["pointer"], pointer, "{body}: {refused}");
     }
-    for bad in [json!({"domain": "housing", "title": ""}), json!({"domain": "astrology", "title": "x"}), json!({"domain": "housing", "title": "x".repeat(501)})] {
+    let blank = problem(app.post(&steps_path, &worker, &json!({"description": "   ", "owner": {"kind": "participant"}})).await, 422).await;
+    assert_eq!(blank["errors"][0]["pointer"], "/description");
+    for bad in [json!({"domain": "housing", "title": ""}), json!({"domain": "housing", "title": "  \n "}), json!({"domain": "astrology", "title": "x"}), json!({"domain": "housing", "title": "x".repeat(501)})] {
         problem(app.post(&format!("{plan_path}/goals"), &worker, &bad).await, 422).await;
     }
     problem(app.post(&format!("{plan_path}/goals/no-such-goal/steps"), &worker, &json!({"description": "x", "owner": {"kind": "participant"}})).await, 404).await;
@@ -175,6 +177,7 @@ async fn only_the_owner_and_a_consent_see_the_plan_as_far_as_it_covers(app: Test
     let to_c = referred(&app, &outreach_a, &participant, &org_c, service_c["id"].as_str().unwrap()).await;
     created(app.post(&steps_path, &outreach_a, &json!({"description": "night classes at C", "owner": {"kind": "participant"}, "referral_id": to_c})).await).await;
     created(app.post(&format!("{plan_path}/stages"), &outreach_a, &json!({"stage": "action"})).await).await;
+    assert_eq!(app.put(&plan_path, &outreach_a, Some("\"0\""), &json!({"review_on": "2027-05-01"})).await.status(), 200);
 
     // B, guessing the id, learns nothing; nor with a consent covering neither needs nor case notes.
     let absent = problem(app.get(&plan_path, &intake_b).await, 404).await;
@@ -200,6 +203,7 @@ async fn only_the_owner_and_a_consent_see_the_plan_as_far_as_it_covers(app: Test
     assert_eq!(steps[1]["referral"]["id"], to_b.as_str());
     assert!(steps[2].get("referral").is_none(), "C's referral is C's to see: {whole}");
     assert!(whole["goals"][0].get("version").is_none() && whole["stages"][0].get("recorded_by_name").is_none(), "{whole}");
+    assert_eq!(whole["version"], 0, "how often the owner changed the plan's settings is not shown");
     let timeline: Value = app.get(&format!("{plan_path}/timeline"), &intake_b).await.json().await.unwrap();
     assert!(timeline.as_array().unwrap().iter().all(|e| e.get("recorded_by_name").is_none()));
 
