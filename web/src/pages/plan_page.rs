@@ -5,7 +5,7 @@
 //! nothing is kept on the device.
 
 use harbour_types::{
-    DataCategory, GoalDomain, GoalInput, GoalStatus, IndividualPlan, PlanEvent, PlanEventKind, PlanGoal, PlanInput, PlanStep, Referral, StageInput, StageOfChange, StepInput, StepOwnerInput, StepOwnerKind, StepStatus,
+    Colleague, DataCategory, Organization, GoalDomain, GoalInput, GoalStatus, IndividualPlan, PlanEvent, PlanEventKind, PlanGoal, PlanInput, PlanStep, Referral, StageInput, StageOfChange, StepInput, StepOwnerInput, StepOwnerKind, StepStatus,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -145,7 +145,12 @@ struct Ctx {
     owner: Signal<bool>,
     message: RwSignal<Option<(String, bool)>>,
     reload: RwSignal<u32>,
+    /// What a new step can be given to and be: loaded once for the screen, for the owner only.
+    choices: LocalResource<Choices>,
 }
+
+/// The organization's frontline colleagues, the partner organizations, and the referrals it sent.
+type Choices = (Vec<Colleague>, Vec<Organization>, Vec<Referral>);
 
 impl Ctx {
     /// Reloads the plan after a save, or says why it failed.
@@ -180,7 +185,19 @@ pub fn PlanPage() -> impl IntoView {
         async move { client::plan_timeline(token.as_deref(), &id).await.unwrap_or_default() }
     });
     let owner = Signal::derive(move || participant.get().and_then(|p| p.ok()).is_some_and(|p| p.access.owner));
-    let ctx = Ctx { i18n, id, owner, message: RwSignal::new(None), reload };
+    let choices = LocalResource::new(move || {
+        let (token, owner) = (session.token(), owner.get());
+        async move {
+            if !owner {
+                return Choices::default();
+            }
+            let colleagues = client::colleagues(token.as_deref()).await.unwrap_or_default();
+            let organizations = client::organizations(token.as_deref()).await.map(|p| p.contents).unwrap_or_default();
+            let sent = client::referrals(token.as_deref(), false).await.map(|p| p.contents).unwrap_or_default();
+            (colleagues, organizations, sent)
+        }
+    });
+    let ctx = Ctx { i18n, id, owner, message: RwSignal::new(None), reload, choices };
     let back = move |_| navigate(&format!("/participants/{}", id.get()), NavigateOptions { replace: true, ..Default::default() });
     view! {
         <section aria-labelledby="goals-title">
@@ -278,11 +295,13 @@ fn Goal(ctx: Ctx, goal: PlanGoal) -> impl IntoView {
         <li class="card">
             <h3>{goal.title.clone()}</h3>
             <p class="small muted">{i18n.t(domain_label)}{status.map(|s| view! { " · " {i18n.t(goal_status(s))} })}</p>
-            {status.filter(|_| ctx.owner.get_untracked()).map(|current| view! {
-                <label for=status_id.clone()>{i18n.t(Local::GoalStatus)}</label>
-                <select id=status_id.clone() on:change=change_status>
-                    {GoalStatus::ALL.iter().map(|s| view! { <option value=s.code() selected=*s == current>{i18n.t(goal_status(*s))}</option> }).collect_view()}
-                </select>
+            {status.map(|current| view! {
+                <Show when=move || ctx.owner.get()>
+                    <label for=status_id.clone()>{i18n.t(Local::GoalStatus)}</label>
+                    <select id=status_id.clone() on:change=change_status.clone()>
+                        {GoalStatus::ALL.iter().map(|s| view! { <option value=s.code() selected=*s == current>{i18n.t(goal_status(*s))}</option> }).collect_view()}
+                    </select>
+                </Show>
             })}
             <ul class="steps">
                 {goal.steps.into_iter().map(|s| view! { <Step ctx=ctx goal_id=goal_id.clone() step=s/> }).collect_view()}
@@ -372,15 +391,7 @@ fn NewGoal(ctx: Ctx) -> impl IntoView {
 fn NewStep(ctx: Ctx, goal_id: String) -> impl IntoView {
     let (i18n, session) = (ctx.i18n, use_session());
     let (words, owner, due, referral) = (RwSignal::new(String::new()), RwSignal::new("participant".to_owned()), RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let choices = LocalResource::new(move || {
-        let token = session.token();
-        async move {
-            let colleagues = client::colleagues(token.as_deref()).await.unwrap_or_default();
-            let organizations = client::organizations(token.as_deref()).await.map(|p| p.contents).unwrap_or_default();
-            let sent: Vec<Referral> = client::referrals(token.as_deref(), false).await.map(|p| p.contents).unwrap_or_default();
-            (colleagues, organizations, sent)
-        }
-    });
+    let choices = ctx.choices;
     let field = |name: &str| format!("step-{name}-{goal_id}");
     let (words_id, owner_id, due_id, referral_id) = (field("words"), field("owner"), field("due"), field("referral"));
     let add = move |ev: leptos::ev::SubmitEvent| {
