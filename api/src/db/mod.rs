@@ -101,9 +101,11 @@ impl Db {
                 if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
                     std::fs::create_dir_all(parent).map_err(|e| DbError::Unavailable(format!("cannot create {}: {e}", parent.display())))?;
                 }
-                // WAL lets readers go on while one writes.
+                // WAL lets readers go on while one writes. Switching (or confirming) the
+                // mode takes a lock: wait for one held by another connection, as every
+                // pooled connection does, rather than fail with "database is locked".
                 diesel::SqliteConnection::establish(path)
-                    .and_then(|mut c| c.batch_execute("PRAGMA journal_mode = WAL;").map_err(|e| diesel::ConnectionError::BadConnection(e.to_string())))
+                    .and_then(|mut c| c.batch_execute("PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL;").map_err(|e| diesel::ConnectionError::BadConnection(e.to_string())))
                     .map_err(|e| DbError::Unavailable(e.to_string()))?;
                 path.to_owned()
             }
