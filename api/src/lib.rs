@@ -14,7 +14,8 @@
 //!   `directory`, `organizations`, `exchange` (HSDS import and export), `data_keys`
 //!   (each participant's own key), `audit`,
 //!   `consent`, `participants`, `safety_plans`, `webhooks`, `referrals`, `plans`
-//!   (individualized plans, whose steps can be referrals), `own_records` (a
+//!   (individualized plans, whose steps can be referrals), `conferences` (case
+//!   conferences around a participant), `own_records` (a
 //!   participant's own copy of everything held about them), `erasure` (erasing a
 //!   participant, retention, keeping erasures through a restore), `dashboards`.
 //! - Request plumbing and operations that need the domain: `rate_limit`,
@@ -53,6 +54,7 @@ pub mod audit;
 pub mod backup;
 pub mod auth;
 pub mod bootstrap;
+pub mod conferences;
 pub mod config;
 pub mod consent;
 pub mod crypto;

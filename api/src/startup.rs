@@ -72,7 +72,7 @@ impl Application {
         crate::directory::search::spawn_watcher(state.clone(), search.clone(), poll_every, Arc::clone(&stopped));
         crate::referrals::sweep::spawn(state.clone(), Arc::clone(&stopped));
         crate::webhooks::dispatch::spawn(state.clone(), Arc::clone(&stopped));
-        crate::safety_plans::sweep::spawn(state.clone(), Arc::clone(&stopped), vec![crate::plans::service::claim_due_reviews]);
+        crate::safety_plans::sweep::spawn(state.clone(), Arc::clone(&stopped), vec![crate::plans::service::claim_due_reviews, crate::conferences::service::claim_due_actions]);
         crate::audit::checkpoint::spawn(state.clone(), Arc::clone(&stopped));
         crate::erasure::retention::spawn(state.clone(), Arc::clone(&stopped));
         let cors_origins = state.settings.cors_origins.clone();

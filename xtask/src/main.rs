@@ -296,10 +296,12 @@ fn ensure_browser() -> Result {
 }
 
 /// The outside checkers from PyPI, in a virtual environment of their own outside the
-/// checkout: schemathesis (fuzzes the API from its OpenAPI document) and fhir.resources
-/// (the FHIR R4B models, which validate the FHIR views). Returns its `bin` folder.
+/// checkout: schemathesis (fuzzes the API from its OpenAPI document), fhir.resources
+/// (the FHIR R4B models, which validate the FHIR views) and icalendar (reads the
+/// calendar invitations as calendar programs do, and reports what breaks RFC 5545).
+/// Returns its `bin` folder.
 fn ensure_python_tools() -> Result<PathBuf> {
-    const PACKAGES: [&str; 2] = ["schemathesis==4.32.5", "fhir.resources==7.1.0"];
+    const PACKAGES: [&str; 3] = ["schemathesis==4.32.5", "fhir.resources==7.1.0", "icalendar==7.3.2"];
     let home = std::env::var_os("HOME").map_or_else(target_dir, PathBuf::from);
     let venv = home.join(".cache/harbour/python");
     let bin = venv.join("bin");

@@ -1,7 +1,8 @@
 //! The consent policy: the one place that decides who sees what of a participant.
 //!
 //! Every read path asks here: a participant's record and the list "shared with us"
-//! ([`participant_access`], shaped by [`shape_participant`]), consents ([`consent_view`],
+//! ([`participant_access`], shaped by [`shape_participant`]), case conferences
+//! ([`conference_access`], [`may_confer`]), consents ([`consent_view`],
 //! [`shape_consent`]), and the participant part of a referral ([`referral_disclosure`],
 //! [`snapshot_visible`]). Nothing else decides.
 //!
@@ -116,6 +117,42 @@ pub fn participant_access(principal: &Principal, owner: &OrganizationId, consent
         categories: relied_on.iter().flat_map(|c| c.categories.iter().copied()).collect(),
         consent_ids: relied_on.iter().map(|c| c.row.id.clone()).collect(),
         purpose,
+    })
+}
+
+/// The participant's active consents that bring `organization` to a case conference.
+fn conference_consents<'a>(organization: &'a OrganizationId, consents: &'a [ConsentRecord], now: DateTime<Utc>) -> impl Iterator<Item = &'a ConsentRecord> + 'a {
+    consents
+        .iter()
+        .filter(move |c| consent_status(c, now) == ConsentStatus::Active)
+        .filter(move |c| c.names(organization))
+        .filter(|c| c.purposes.contains(&ConsentPurpose::CaseConference))
+}
+
+/// Whether `organization` may be invited to a case conference about the participant:
+/// an active consent of theirs names it and covers `case_conference`.
+pub fn may_confer(organization: &OrganizationId, consents: &[ConsentRecord], now: DateTime<Utc>) -> bool {
+    conference_consents(organization, consents, now).next().is_some()
+}
+
+/// What `principal` may see of the case conferences about a participant owned by
+/// `owner`: the owner everything; an organization invited, the conferences it is invited
+/// to, only while an active consent naming it covers `case_conference` (sharing
+/// information alone does not bring anyone to the table). The caller checks the
+/// invitation; this decides the consent. `None` when nothing.
+pub fn conference_access(principal: &Principal, owner: &OrganizationId, consents: &[ConsentRecord], now: DateTime<Utc>) -> Option<Access> {
+    require_frontline(principal).ok()?;
+    if principal.organization_id == *owner {
+        return Some(Access::Owner);
+    }
+    let relied_on: Vec<&ConsentRecord> = conference_consents(&principal.organization_id, consents, now).collect();
+    if relied_on.is_empty() {
+        return None;
+    }
+    Some(Access::Recipient {
+        categories: relied_on.iter().flat_map(|c| c.categories.iter().copied()).collect(),
+        consent_ids: relied_on.iter().map(|c| c.row.id.clone()).collect(),
+        purpose: AccessPurpose::CaseConference,
     })
 }
 

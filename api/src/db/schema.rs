@@ -484,7 +484,7 @@ diesel::table! {
         id -> Text,
         subscription_id -> Text,
         event_type -> Text,
-        referral_id -> Text,
+        subject_id -> Text,
         payload -> Text,
         status -> Text,
         attempts -> Integer,
@@ -617,6 +617,53 @@ diesel::joinable!(service_taxonomy_terms -> services (service_id));
 diesel::joinable!(service_taxonomy_terms -> taxonomy_terms (taxonomy_term_id));
 diesel::joinable!(service_regions -> services (service_id));
 diesel::joinable!(service_regions -> regions (region_id));
+diesel::table! {
+    case_conferences (id) {
+        id -> Text,
+        participant_id -> Text,
+        organization_id -> Text,
+        starts_at -> Timestamp,
+        minutes -> Integer,
+        place -> Nullable<Text>,
+        link -> Nullable<Text>,
+        status -> Text,
+        agenda_sealed -> Text,
+        voice_sealed -> Text,
+        presence -> Text,
+        version -> Integer,
+        created_by -> Text,
+        created_at -> Timestamp,
+        updated_by -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    conference_invitations (conference_id, organization_id) {
+        conference_id -> Text,
+        organization_id -> Text,
+        attendance -> Text,
+    }
+}
+
+diesel::table! {
+    conference_actions (id) {
+        id -> Text,
+        conference_id -> Text,
+        participant_id -> Text,
+        description_sealed -> Text,
+        organization_id -> Text,
+        user_id -> Nullable<Text>,
+        due_on -> Text,
+        status -> Text,
+        done_on -> Nullable<Text>,
+        reminded_at -> Nullable<Timestamp>,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(users -> organizations (organization_id));
 diesel::joinable!(user_roles -> users (user_id));
 diesel::joinable!(refresh_tokens -> users (user_id));
@@ -642,6 +689,10 @@ diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id))
 diesel::joinable!(referral_messages -> users (author_id));
 diesel::joinable!(referral_messages -> organizations (organization_id));
 diesel::joinable!(dashboard_cells -> dashboard_releases (period));
+diesel::joinable!(case_conferences -> participants (participant_id));
+diesel::joinable!(conference_invitations -> case_conferences (conference_id));
+diesel::joinable!(conference_invitations -> organizations (organization_id));
+diesel::joinable!(conference_actions -> case_conferences (conference_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organizations,
@@ -689,4 +740,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     participant_keys,
     erasures,
     audit_anchors,
+    case_conferences,
+    conference_invitations,
+    conference_actions,
 );

@@ -75,6 +75,7 @@ pub fn erase_in(conn: &mut DbConn, entry: &ErasureRow, by: ErasedBy<'_>) -> Resu
     data_keys::destroy(conn, id)?;
     let plan_revisions = safety_plans_repo::delete_for(conn, id)?;
     crate::plans::repo::delete_for(conn, id)?;
+    crate::conferences::repo::erase(conn, id)?;
     let (consents_ended, evidence_files) = consents_repo::erase_for(conn, id, now, entry.erased_by.as_deref(), entry.method.as_revocation())?;
     let referrals = crate::referrals::service::redact_for_erasure(conn, id, by.actor(), &entry.organization_id)?;
     repo::forget_replays_about(conn, id)?;

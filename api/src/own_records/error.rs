@@ -1,5 +1,6 @@
 //! What can go wrong producing a participant's own records, and how each is answered.
 
+use crate::conferences::ConferenceError;
 use crate::consent::ConsentError;
 use crate::error::ApiError;
 use crate::participants::ParticipantError;
@@ -30,7 +31,7 @@ macro_rules! through_api_error {
     };
 }
 
-through_api_error!(ParticipantError, ConsentError, SafetyPlanError, ReferralError, PlanError);
+through_api_error!(ParticipantError, ConsentError, SafetyPlanError, ReferralError, PlanError, ConferenceError);
 
 impl From<OwnRecordsError> for ApiError {
     fn from(e: OwnRecordsError) -> Self {

@@ -5,7 +5,7 @@
 //! what the page is for. No link, no script, nothing loaded from elsewhere.
 
 use chrono::{DateTime, Utc};
-use harbour_types::{Consent, IndividualPlan, OwnRecords, Participant, Referral};
+use harbour_types::{Conference, Consent, IndividualPlan, OwnRecords, Participant, Referral};
 
 use super::service::Names;
 use crate::safety_plans::copy::{escaped, parts, Language};
@@ -164,6 +164,34 @@ impl Page<'_> {
         }
     }
 
+    fn conference(&mut self, c: &Conference) {
+        self.html.push_str(&format!("<h3>{} — {}</h3>\n", escaped(&day(c.starts_at)), escaped(&c.convener.name)));
+        self.line("Where it stands", "Où elle en est", Some(&words(c.status.code())));
+        let table: Vec<String> = c.invited.iter().map(|i| escaped(&i.organization.name)).collect();
+        self.line("Also at the table", "Aussi à la table", Some(&table.join(", ")));
+        self.line("Whether you came", "Si vous y étiez", Some(&words(c.voice.presence.code())));
+        self.line("What you wanted said", "Ce que vous vouliez faire dire", c.voice.wants_said.as_deref());
+        for item in &c.agenda {
+            self.html.push_str(&format!("<h4>{}</h4>\n", escaped(&item.title)));
+            if let Some(notes) = &item.notes {
+                self.html.push_str(&format!("<p>{}</p>\n", escaped(notes)));
+            }
+            if !item.decisions.is_empty() {
+                let decided = self.t("Decided:", "Décidé :").to_owned();
+                self.html.push_str(&format!("<p>{decided}</p>\n<ul>\n{}</ul>\n", item.decisions.iter().map(|d| format!("<li>{}</li>\n", escaped(d))).collect::<String>()));
+            }
+        }
+        if !c.actions.is_empty() {
+            let heading = self.t("Who took on what", "Qui s'est engagé à quoi").to_owned();
+            let by = self.t("by", "d'ici le").to_owned();
+            self.html.push_str(&format!("<h4>{heading}</h4>\n<ul>\n"));
+            for a in &c.actions {
+                self.html.push_str(&format!("<li>{} ({}, {by} {}, {})</li>\n", escaped(&a.description), escaped(&a.organization.name), a.due_on, words(a.status.code())));
+            }
+            self.html.push_str("</ul>\n");
+        }
+    }
+
     fn disclosures(&mut self, records: &OwnRecords) {
         let header = [self.t("When", "Quand"), self.t("Who", "Qui"), self.t("Organization", "Organisme"), self.t("What", "Quoi"), self.t("Why", "Pourquoi")].map(str::to_owned);
         self.html.push_str(&format!("<table>\n<thead><tr>{}</tr></thead>\n<tbody>\n", header.iter().map(|h| format!("<th scope=\"col\">{h}</th>")).collect::<String>()));
@@ -202,6 +230,12 @@ pub fn page(records: &OwnRecords, names: &Names, language: Language) -> String {
     if let Some(plan) = &records.plan {
         page.heading(2, "Your goals", "Vos objectifs");
         page.goals(plan);
+    }
+    if !records.conferences.is_empty() {
+        page.heading(2, "Case conferences about you", "Les conférences de cas à votre sujet");
+        for conference in &records.conferences {
+            page.conference(conference);
+        }
     }
     page.heading(2, "Who saw your information", "Qui a vu vos renseignements");
     page.disclosures(records);

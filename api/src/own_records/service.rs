@@ -50,6 +50,7 @@ pub async fn produce(state: &AppState, accessor: Accessor, participant_id: Parti
                 referrals: crate::referrals::service::for_owner_copy(conn, &keyring, &participant_id)?,
                 safety_plan: crate::safety_plans::service::for_owner_copy(conn, &keyring, &participant_id)?,
                 plan: crate::plans::service::for_owner_copy(conn, &keyring, &record)?,
+                conferences: crate::conferences::service::for_owner_copy(conn, &keyring, &record)?,
                 disclosures: disclosure::disclosures(conn, &participant_id)?,
             };
             let mut needs: Vec<String> = records.participant.needs.iter().flat_map(|n| n.category_ids.clone()).collect();

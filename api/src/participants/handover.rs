@@ -46,7 +46,7 @@ pub fn record(conn: &mut DbConn, participant_id: &ParticipantId, from: Option<&s
     };
     diesel::insert_into(primary_contact_changes::table).values(&row).execute(conn)?;
     match to.filter(|to| *to != by) {
-        Some(to) => users::table.find(to).filter(users::active.eq(true)).select(users::email).first(conn).optional(),
+        Some(to) => super::repo::active_address(conn, to),
         None => Ok(None),
     }
 }

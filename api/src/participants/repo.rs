@@ -160,16 +160,20 @@ pub fn erase(conn: &mut DbConn, id: &ParticipantId, now: NaiveDateTime) -> Query
         .map(|n| n == 1)
 }
 
-/// The organization's active users who handle participants (outreach, intake, agency
-/// admins): who may be a participant's primary contact.
 /// Where a reminder about a participant goes: their primary contact, else `fallback`
 /// (whoever wrote what is due), if that account is active.
 pub fn reminder_address(conn: &mut DbConn, participant_id: &ParticipantId, fallback: &str) -> QueryResult<Option<String>> {
     let primary: Option<String> = participants::table.find(participant_id).select(participants::primary_contact_id).first(conn)?;
-    let to = primary.unwrap_or_else(|| fallback.to_owned());
-    users::table.find(&to).filter(users::active.eq(true)).select(users::email).first(conn).optional()
+    active_address(conn, &primary.unwrap_or_else(|| fallback.to_owned()))
 }
 
+/// A user's address, if their account is active.
+pub fn active_address(conn: &mut DbConn, user_id: &str) -> QueryResult<Option<String>> {
+    users::table.find(user_id).filter(users::active.eq(true)).select(users::email).first(conn).optional()
+}
+
+/// The organization's active users who handle participants (outreach, intake, agency
+/// admins): who may be a participant's primary contact.
 fn frontline_of(organization_id: &OrganizationId) -> users::BoxedQuery<'static, crate::db::MultiBackend> {
     let frontline = [Role::OutreachWorker, Role::IntakeWorker, Role::AgencyAdmin].map(|r| r.code().to_owned());
     users::table

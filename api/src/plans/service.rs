@@ -20,6 +20,7 @@ use crate::data_keys::ParticipantKey;
 use crate::db::{ordered_id, read_date, stored_date, DbConn};
 use crate::participants::repo::{is_frontline_colleague, ParticipantRecord};
 use crate::participants::service::readable;
+use crate::safety_plans::sweep::Reminder;
 use crate::state::AppState;
 
 /// How much of the plan a caller sees.
@@ -445,15 +446,14 @@ pub async fn timeline(state: &AppState, accessor: Accessor, participant_id: Part
         .await
 }
 
-/// Claims the plans' review reminders due on `today` (`YYYY-MM-DD`), once each: the
-/// participant and the address of each claimed (for `safety_plans::sweep`, which sends
-/// them with the safety plans').
-pub fn claim_due_reviews(conn: &mut DbConn, today: &str, now: chrono::NaiveDateTime) -> Result<Vec<(String, String)>, crate::error::ApiError> {
+/// Claims the plans' review reminders due on `today` (`YYYY-MM-DD`), once each (for
+/// `safety_plans::sweep`, which sends them with the safety plans').
+pub fn claim_due_reviews(conn: &mut DbConn, today: &str, now: chrono::NaiveDateTime) -> Result<Vec<Reminder>, crate::error::ApiError> {
     let mut claimed = Vec::new();
     for (participant_id, address) in repo::due_reviews(conn, today)? {
         // A plan whose contact has no active account is marked too, as a safety plan's is.
         if repo::mark_reminded(conn, &participant_id, now)? {
-            claimed.extend(address.map(|a| (participant_id.to_string(), a)));
+            claimed.extend(address.map(|a| Reminder::review(participant_id.as_str(), a)));
         }
     }
     Ok(claimed)

@@ -5,7 +5,7 @@ use diesel::expression::{AppearsOnTable, ValidGrouping};
 use diesel::prelude::*;
 use diesel::query_builder::{QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Integer, Nullable};
-use harbour_types::{ConsentId, EventKind, OrganizationId, Outcome, ParticipantId, ReasonCode, ReferralId, ReferralStatus, Role, ServiceStatus, Urgency};
+use harbour_types::{ConsentId, EventKind, OrganizationId, Outcome, ParticipantId, ReasonCode, ReferralId, ReferralStatus, ServiceStatus, Urgency};
 
 use super::lifecycle::awaiting_answer;
 
@@ -514,17 +514,9 @@ pub fn mark_reminded(conn: &mut DbConn, id: &ReferralId, at: NaiveDateTime) -> Q
 /// Who is reminded of an overdue referral: the receiving organization's intake workers
 /// and agency admins (and its assignee), and the worker who sent it.
 pub fn reminder_addresses(conn: &mut DbConn, row: &ReferralRow) -> QueryResult<Vec<String>> {
-    use crate::db::schema::user_roles;
-    let mut addresses: Vec<String> = users::table
-        .inner_join(user_roles::table)
-        .filter(users::organization_id.eq(&row.to_organization_id))
-        .filter(users::active.eq(true))
-        .filter(user_roles::role.eq_any([Role::IntakeWorker, Role::AgencyAdmin]))
-        .select(users::email)
-        .distinct()
-        .load(conn)?;
+    let mut addresses = crate::users::repo::partner_desk(conn, &row.to_organization_id)?;
     for user in [&row.assignee_id, &row.from_user_id].into_iter().flatten() {
-        if let Some(email) = users::table.find(user).filter(users::active.eq(true)).select(users::email).first::<String>(conn).optional()? {
+        if let Some(email) = crate::participants::repo::active_address(conn, user)? {
             addresses.push(email);
         }
     }

@@ -22,7 +22,7 @@ use crate::error::ApiError;
 use crate::participants::repo::ParticipantRecord;
 use crate::participants::{repo as participants_repo, service as participants};
 use crate::state::AppState;
-use crate::webhooks::outbox::Announcement;
+use crate::webhooks::outbox::{Announcement, Subject};
 
 fn snapshot_aad(referral_id: &ReferralId) -> String {
     format!("referrals/{referral_id}/snapshot")
@@ -531,7 +531,7 @@ fn new_event(row: &ReferralRow, ordinal: i32, kind: EventKind, actor: Option<&Ac
 /// The webhook deliveries of a change's events, to queue in the transaction of the change.
 fn deliveries(row: &ReferralRow, events: impl IntoIterator<Item = WebhookEvent>) -> Option<impl Write> {
     let events = events.into_iter().collect();
-    let announcement = Announcement { events, referral_id: row.id.as_str(), status: row.status.code(), organizations: [row.from_organization_id.as_str(), row.to_organization_id.as_str()] };
+    let announcement = Announcement { events, subject: Subject::Referral { id: row.id.as_str(), status: row.status.code() }, organizations: vec![row.from_organization_id.as_str(), row.to_organization_id.as_str()] };
     crate::webhooks::outbox::deliveries(&announcement)
 }
 

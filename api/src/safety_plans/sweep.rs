@@ -1,9 +1,10 @@
-//! Review reminders, on every instance: when the current revision of a safety plan
-//! reaches its review date, its participant's primary contact (else whoever wrote the
-//! revision) gets one e-mail, once, whichever instance claims it. It names no one and
-//! says nothing of the plan: only that a plan is due, and a link to open it in Harbour.
-//! Other plans with review dates (`plans`, above this module) hand `spawn` their own
-//! [`ClaimDue`], and their reminders go out the same way.
+//! Reminders of what is due, on every instance: when the current revision of a safety
+//! plan reaches its review date, its participant's primary contact (else whoever wrote
+//! the revision) gets one e-mail, once, whichever instance claims it. It names no one and
+//! says nothing of the plan: only that something is due, and a link to open it in
+//! Harbour. Modules above this one with dates of their own (`plans`' reviews,
+//! `conferences`' action items) hand `spawn` their own [`ClaimDue`], and their reminders
+//! go out the same way, in their own words.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -18,8 +19,8 @@ use crate::state::AppState;
 
 const SUBJECT: &str = "Harbour: a plan is due for review / un plan est à revoir";
 
-/// The message: in both languages, with the `link` to the participant.
-fn body(link: &str) -> String {
+/// A review reminder's message: in both languages, with the `link` to the participant.
+fn review_body(link: &str) -> String {
     format!(
         "A plan you coordinate has reached its review date. Go over it again with the person, and open it in Harbour:\n{link}\n\n\
          Un plan que vous coordonnez est arrivé à sa date de révision. Revoyez-le avec la personne et ouvrez-le dans Harbour :\n{link}\n\n\
@@ -27,25 +28,41 @@ fn body(link: &str) -> String {
     )
 }
 
-/// Claims one kind of plan's reminders due on `today` (`YYYY-MM-DD`) at `now`, once each:
-/// the participant and the address of each claimed.
-pub type ClaimDue = fn(&mut DbConn, &str, NaiveDateTime) -> Result<Vec<(String, String)>, ApiError>;
+/// A reminder claimed: to whom, the path in Harbour it links to, and its words (which
+/// never say anything about the person).
+#[derive(Debug, Clone)]
+pub struct Reminder {
+    pub address: String,
+    pub path: String,
+    pub subject: &'static str,
+    pub body: fn(&str) -> String,
+}
+
+impl Reminder {
+    /// A plan's review reminder, linking to the participant.
+    pub fn review(participant_id: &str, address: String) -> Reminder {
+        Reminder { address, path: format!("/participants/{participant_id}"), subject: SUBJECT, body: review_body }
+    }
+}
+
+/// Claims one kind of reminder due on `today` (`YYYY-MM-DD`) at `now`, once each.
+pub type ClaimDue = fn(&mut DbConn, &str, NaiveDateTime) -> Result<Vec<Reminder>, ApiError>;
 
 /// Claims the safety plans' reminders due on `today`.
-pub fn claim_due(conn: &mut DbConn, today: &str, now: NaiveDateTime) -> Result<Vec<(String, String)>, ApiError> {
+pub fn claim_due(conn: &mut DbConn, today: &str, now: NaiveDateTime) -> Result<Vec<Reminder>, ApiError> {
     let mut claimed = Vec::new();
     for due in repo::due_reviews(conn, today)? {
         // A plan whose contact has no active account is marked too: there is no one to
         // write to, and trying again every sweep would change nothing.
         if repo::mark_reminded(conn, &due.revision_id, now)? {
-            claimed.extend(due.address.map(|address| (due.participant_id.to_string(), address)));
+            claimed.extend(due.address.map(|address| Reminder::review(due.participant_id.as_str(), address)));
         }
     }
     Ok(claimed)
 }
 
-/// Claims every kind of plan's reminders due today in the partnership's zone.
-fn claim_all(conn: &mut DbConn, time_zone: &str, others: &[ClaimDue]) -> Result<Vec<(String, String)>, ApiError> {
+/// Claims every kind of reminder due today in the partnership's zone.
+fn claim_all(conn: &mut DbConn, time_zone: &str, others: &[ClaimDue]) -> Result<Vec<Reminder>, ApiError> {
     let zone: chrono_tz::Tz = time_zone.parse().map_err(|_| ApiError::Internal(format!("unknown time zone {time_zone}")))?;
     let today = Utc::now().with_timezone(&zone).date_naive().format("%Y-%m-%d").to_string();
     let now = Utc::now().naive_utc();
@@ -56,7 +73,7 @@ fn claim_all(conn: &mut DbConn, time_zone: &str, others: &[ClaimDue]) -> Result<
     Ok(claimed)
 }
 
-/// Sends due review reminders — safety plans' and `others'` — every `review_sweep_ms`,
+/// Sends due reminders — safety plans' and `others'` — every `review_sweep_ms`,
 /// when an SMTP server is configured.
 pub fn spawn(state: web::Data<AppState>, stopped: Arc<AtomicBool>, others: Vec<ClaimDue>) {
     tokio::spawn(async move {
@@ -78,10 +95,10 @@ pub fn spawn(state: web::Data<AppState>, stopped: Arc<AtomicBool>, others: Vec<C
                     continue;
                 }
             };
-            for (participant_id, address) in claimed {
-                let link = mailer.link(&format!("/participants/{participant_id}"));
-                if let Err(e) = mailer.send(&[address], SUBJECT, &body(&link)).await {
-                    tracing::warn!(error = %e, "a review reminder was not sent");
+            for reminder in claimed {
+                let link = mailer.link(&reminder.path);
+                if let Err(e) = mailer.send(&[reminder.address], reminder.subject, &(reminder.body)(&link)).await {
+                    tracing::warn!(error = %e, "a reminder was not sent");
                 }
             }
         }

@@ -55,3 +55,17 @@ pub fn set_active(conn: &mut DbConn, id: &str, active: bool, at: NaiveDateTime) 
         .execute(conn)
         .map(drop)
 }
+
+/// The addresses of those who answer for an organization towards its partners: its
+/// active intake workers and agency admins (told of referrals waiting and of case
+/// conferences they are invited to).
+pub fn partner_desk(conn: &mut DbConn, organization_id: &OrganizationId) -> QueryResult<Vec<String>> {
+    users::table
+        .inner_join(user_roles::table)
+        .filter(users::organization_id.eq(organization_id))
+        .filter(users::active.eq(true))
+        .filter(user_roles::role.eq_any([Role::IntakeWorker, Role::AgencyAdmin]))
+        .select(users::email)
+        .distinct()
+        .load(conn)
+}

@@ -1,4 +1,4 @@
-//! Webhooks for referral events, in the Standard Webhooks way: subscriptions per
+//! Webhooks for referral and case conference events, in the Standard Webhooks way: subscriptions per
 //! organization, a transactional outbox written with the change it announces
 //! ([`outbox::deliveries`]), and a dispatcher ([`dispatch`]) that any number of instances
 //! run, each claiming due deliveries with a lease so an attempt is made once, signing

@@ -1,5 +1,5 @@
-//! The outbox: deliveries written in the same transaction as the referral change they
-//! announce, so an event is sent if and only if the change committed.
+//! The outbox: deliveries written in the same transaction as the change they announce,
+//! so an event is sent if and only if the change committed.
 
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
@@ -15,7 +15,8 @@ pub struct DeliveryRow {
     pub id: String,
     pub subscription_id: String,
     pub event_type: WebhookEvent,
-    pub referral_id: String,
+    /// The referral's or conference's id, as the event type says.
+    pub subject_id: String,
     pub payload: String,
     pub status: DeliveryStatus,
     pub attempts: i32,
@@ -28,49 +29,70 @@ pub struct DeliveryRow {
     pub delivered_at: Option<NaiveDateTime>,
 }
 
-/// What a change of a referral says, in one or more events (written and sent at once,
-/// say): ids, the events' types and the referral's status — never participant data.
+/// What an announcement is about.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    /// A referral, and the status it is in.
+    Referral { id: &'a str, status: &'a str },
+    /// A case conference, and the action item concerned, if one is.
+    Conference { id: &'a str, action_id: Option<&'a str> },
+}
+
+impl Subject<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Subject::Referral { id, .. } | Subject::Conference { id, .. } => id,
+        }
+    }
+
+    /// The payload's `data` for `organization_id`: ids and a status, nothing else.
+    fn data(&self, organization_id: &str) -> serde_json::Value {
+        match self {
+            Subject::Referral { id, status } => serde_json::json!({ "referral_id": id, "status": status, "organization_id": organization_id }),
+            Subject::Conference { id, action_id: None } => serde_json::json!({ "conference_id": id, "organization_id": organization_id }),
+            Subject::Conference { id, action_id: Some(action) } => serde_json::json!({ "conference_id": id, "action_id": action, "organization_id": organization_id }),
+        }
+    }
+}
+
+/// What a change says, in one or more events (written and sent at once, say), to each
+/// of the organizations concerned: ids, the events' types and a status — never
+/// participant data.
 #[derive(Debug, Clone)]
 pub struct Announcement<'a> {
     pub events: Vec<WebhookEvent>,
-    pub referral_id: &'a str,
-    pub status: &'a str,
-    pub organizations: [&'a str; 2],
+    pub subject: Subject<'a>,
+    pub organizations: Vec<&'a str>,
 }
 
-/// Queues each event for every active subscription of the two organizations that wants
-/// it, in one statement whatever the number of events: the events' payloads, one per
-/// event and organization, go in as a list the subscriptions are joined with. Where a
+/// Queues each event for every active subscription of the organizations that wants it,
+/// in one statement whatever the number of events: the events' payloads, one per event
+/// and organization, go in as a list the subscriptions are joined with. Where a
 /// subscription wants an event, reading the subscriptions first cost a round trip more.
 /// The statement, to write with the change ([`crate::db::write_together`]); none
-/// without events.
+/// without events or organizations.
 pub fn deliveries(announcement: &Announcement<'_>) -> Option<Statement<HandWritten<'static>>> {
-    if announcement.events.is_empty() {
+    if announcement.events.is_empty() || announcement.organizations.is_empty() {
         return None;
     }
     let now = Utc::now();
     let timestamp = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut binds = vec![
         Bind::Text(format!("msg_{}_", uuid::Uuid::now_v7().simple())),
-        Bind::Text(announcement.referral_id.to_owned()),
+        Bind::Text(announcement.subject.id().to_owned()),
         Bind::Text(DeliveryStatus::Pending.code().to_owned()),
         Bind::Time(now.naive_utc()),
         Bind::Time(now.naive_utc()),
     ];
     let mut rows = Vec::new();
     for event in &announcement.events {
-        // Two organizations: a referral never goes to its own (see `referrals::service::create`).
-        for organization_id in announcement.organizations {
+        for organization_id in &announcement.organizations {
             let payload = serde_json::json!({
                 "type": event.code(),
                 "timestamp": timestamp,
-                "data": {
-                    "referral_id": announcement.referral_id,
-                    "status": announcement.status,
-                    "organization_id": organization_id,
-                },
+                "data": announcement.subject.data(organization_id),
             });
-            binds.extend([Bind::Text(event.code().to_owned()), Bind::Text(organization_id.to_owned()), Bind::Text(payload.to_string())]);
+            binds.extend([Bind::Text(event.code().to_owned()), Bind::Text((*organization_id).to_owned()), Bind::Text(payload.to_string())]);
             rows.push("(?, ?, ?)");
         }
     }
@@ -79,7 +101,7 @@ pub fn deliveries(announcement: &Announcement<'_>) -> Option<Statement<HandWritt
     // (LIKE would read the `_` in a code as a wildcard). Each delivery's id is the
     // announcement's with the row's number; time-ordered, see `db::ordered_id`.
     let sql = format!(
-        "INSERT INTO webhook_deliveries (id, subscription_id, event_type, referral_id, payload, status, attempts, next_attempt_at, created_at) \
+        "INSERT INTO webhook_deliveries (id, subscription_id, event_type, subject_id, payload, status, attempts, next_attempt_at, created_at) \
          SELECT ? || row_number() OVER (), s.id, e.column1, ?, e.column3, ?, 0, ?, ? \
          FROM webhook_subscriptions s JOIN (VALUES {}) AS e ON s.organization_id = e.column2 \
          WHERE s.active AND replace(s.event_types, '\"' || e.column1 || '\"', '') <> s.event_types",

@@ -24,3 +24,8 @@ typed_id!(
     /// account is, which every authorization decision compares.
     OrganizationId
 );
+
+typed_id!(
+    /// A case conference's id.
+    ConferenceId
+);

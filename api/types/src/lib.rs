@@ -124,6 +124,7 @@ macro_rules! typed_id {
 }
 
 pub mod auth;
+pub mod conferences;
 pub mod dashboards;
 pub mod directory;
 pub mod erasure;
@@ -139,6 +140,7 @@ pub mod users;
 pub mod webhooks;
 
 pub use auth::*;
+pub use conferences::*;
 pub use dashboards::*;
 pub use directory::*;
 pub use erasure::*;

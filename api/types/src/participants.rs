@@ -182,6 +182,10 @@ code_enum! {
         PlanRead = "plan.read",
         /// An individualized plan was written: its review date, a goal, a step, a stage of change.
         PlanWrite = "plan.write",
+        /// A case conference was opened, or listed with others.
+        ConferenceRead = "conference.read",
+        /// A case conference was convened or written: its agenda, notes, attendance, an action item.
+        ConferenceWrite = "conference.write",
     }
 }
 
@@ -791,6 +795,9 @@ pub struct OwnRecords {
     /// Their individualized plan, whole, if one was started.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plan: Option<crate::IndividualPlan>,
+    /// The case conferences held about them, latest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conferences: Vec<crate::Conference>,
     /// Who saw or received what, when and why, oldest first (this copy's making last).
     pub disclosures: Vec<Disclosure>,
 }

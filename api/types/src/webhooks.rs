@@ -4,8 +4,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 code_enum! {
-    /// A referral event a subscriber can receive. Payloads carry ids, the event type and
-    /// the status only, never participant data.
+    /// An event a subscriber can receive. Payloads carry ids, the event type and the
+    /// status only, never participant data.
     WebhookEvent {
         /// Sent to the receiving organization.
         Sent = "referral.sent",
@@ -29,6 +29,11 @@ code_enum! {
         Assigned = "referral.assigned",
         /// A message was written on it.
         Message = "referral.message",
+        /// A case conference the organization is invited to was scheduled, moved or
+        /// called off (sent to the convener and to each organization invited).
+        ConferenceScheduled = "conference.scheduled",
+        /// An action item of a case conference was given to the organization.
+        ActionAssigned = "conference.action_assigned",
     }
 }
 
@@ -85,8 +90,12 @@ pub struct WebhookDelivery {
     pub id: String,
     /// The event.
     pub event_type: WebhookEvent,
-    /// The referral it is about.
-    pub referral_id: String,
+    /// The referral it is about (`referral.*` events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral_id: Option<String>,
+    /// The case conference it is about (`conference.*` events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conference_id: Option<String>,
     /// Where it stands.
     pub status: DeliveryStatus,
     /// Attempts made.

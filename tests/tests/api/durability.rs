@@ -90,10 +90,10 @@ fn check(db: &Db, participant: &str, acknowledged: &[String]) -> usize {
     );
     let announced = per_referral(
         webhook_deliveries::table
-            .inner_join(referrals::table.on(referrals::id.eq(webhook_deliveries::referral_id)))
+            .inner_join(referrals::table.on(referrals::id.eq(webhook_deliveries::subject_id)))
             .filter(referrals::participant_id.eq(participant))
-            .group_by(webhook_deliveries::referral_id)
-            .select((webhook_deliveries::referral_id, diesel::dsl::count_star()))
+            .group_by(webhook_deliveries::subject_id)
+            .select((webhook_deliveries::subject_id, diesel::dsl::count_star()))
             .load(&mut conn)
             .unwrap(),
     );

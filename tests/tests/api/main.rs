@@ -8,6 +8,7 @@ mod backups;
 mod api_clients;
 mod browser;
 mod cli;
+mod conferences;
 mod curation;
 mod dashboards;
 mod directory;

@@ -15,7 +15,7 @@ use crate::referrals::{client_token, referral, service_of_b};
 use crate::reminders::{app_with_mail, mails_after_sweeps};
 
 /// A frontline user's id, by e-mail, as organization `org`'s admin lists them.
-async fn user_id(app: &TestApp, org: char, organization: &str, email: &str) -> String {
+pub(crate) async fn user_id(app: &TestApp, org: char, organization: &str, email: &str) -> String {
     let admin = app.token(Role::AgencyAdmin, org).await;
     let users: Value = app.get(&format!("/api/v1/organizations/{organization}/users?per_page=100"), &admin).await.json().await.unwrap();
     users["contents"].as_array().unwrap().iter().find(|u| u["email"] == email).unwrap()["id"].as_str().unwrap().to_owned()
