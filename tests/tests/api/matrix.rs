@@ -114,6 +114,14 @@ impl World {
             let written = app.put(&format!("/api/v1/participants/{participant}/safety-plan"), worker, Some("\"0\""), &safety_plan()).await;
             assert!(written.status().is_success(), "setup: a safety plan");
         }
+        // A case conference about each participant: A's inviting B, B's inviting C.
+        let mut conferences = Vec::new();
+        for ((participant, _, worker, _), to) in people.iter().zip([app.fixture.org_b.clone(), org_c.clone()]) {
+            consent(app, worker, verbal(participant, &[&to], &["case_conference"], &["case_notes"])).await;
+            let convened: Value = app.post(&format!("/api/v1/participants/{participant}/conferences"), worker, &conference(&to)).await.json().await.unwrap();
+            conferences.push(convened["id"].as_str().unwrap().to_owned());
+        }
+        ids.insert("conferences", (conferences[0].clone(), conferences[1].clone()));
         ids.insert("participants", (people[0].0.clone(), people[1].0.clone()));
         ids.insert("consents", (people[0].1.clone(), people[1].1.clone()));
         ids.insert("referrals", (referrals[0].clone(), referrals[1].clone()));
@@ -189,6 +197,12 @@ impl World {
             "webhooks" => self.created(app, "/api/v1/webhooks", admin, json!({"url": "http://127.0.0.1:9/hook", "event_types": ["referral.sent"]})).await,
             "taxonomy_terms" => self.created(app, "/api/v1/taxonomy_terms", &self.system_admin, json!({"code": format!("probe-{n}"), "name": "Probe", "name_fr": "Sonde"})).await,
             "regions" => self.created(app, "/api/v1/regions", &self.system_admin, json!({"slug": format!("probe-{n}"), "name": "Probe", "name_fr": "Sonde"})).await,
+            "conferences" => {
+                let participant = self.created(app, "/api/v1/participants", worker, json!({"alias": format!("Probe {n}")})).await;
+                let to = if side == 0 { app.fixture.org_b.clone() } else { self.org_c.clone() };
+                self.created(app, "/api/v1/consents", worker, verbal(&participant, &[&to], &["case_conference"], &["case_notes"])).await;
+                self.created(app, &format!("/api/v1/participants/{participant}/conferences"), worker, conference(&to)).await
+            }
             "organizations" => org,
             other => panic!("no fresh {other}"),
         }
@@ -208,6 +222,16 @@ impl World {
                 path = path.replace("{step}", &step);
             }
             path = path.replace("{goal}", &goal);
+        }
+        // An action item of the fresh conference, given to its convener.
+        if template.contains("{action}") {
+            let action = self.created(app, &format!("/api/v1/conferences/{record}/actions"), &self.workers[side], conference_action(&self.org(side))).await;
+            path = path.replace("{action}", &action);
+        }
+        // The organization a write's conference invites, named in a consent of the participant's.
+        let table = if side == 0 { app.fixture.org_b.clone() } else { self.org_c.clone() };
+        if template == "/api/v1/participants/{id}/conferences" {
+            self.created(app, "/api/v1/consents", &self.workers[side], verbal(&record, &[&table], &["case_conference"], &["case_notes"])).await;
         }
         let n = self.next();
         let (own_participant, service_b) = (self.ids["participants"].0.clone(), self.ids["services"].1.clone());
@@ -237,6 +261,10 @@ impl World {
             ("POST", "/api/v1/participants/{id}/plan/goals/{goal}/steps") => (Some(plan_step()), None),
             ("PUT", "/api/v1/participants/{id}/plan/goals/{goal}/steps/{step}") => (Some(plan_step()), Some("\"1\"")),
             ("POST", "/api/v1/participants/{id}/plan/stages") => (Some(json!({"stage": "action"})), None),
+            ("POST", "/api/v1/participants/{id}/conferences") => (Some(conference(&table)), None),
+            ("PUT", "/api/v1/conferences/{id}") => (Some(conference(&table)), Some("\"1\"")),
+            ("POST", "/api/v1/conferences/{id}/actions") => (Some(conference_action(&self.org(side))), None),
+            ("PUT", "/api/v1/conferences/{id}/actions/{action}") => (Some(conference_action(&self.org(side))), Some("\"1\"")),
             ("POST", "/api/v1/participants/{id}/erasure") => (Some(json!({"method": "in_person", "reason": "participant_request"})), None),
             ("POST", "/api/v1/referrals") => (Some(referral(&own_participant, &service_b, true)), None),
             ("PUT", "/api/v1/referrals/{id}/assignee") => (Some(json!({"user_id": null})), Some("\"2\"")),
@@ -276,6 +304,16 @@ fn plan_goal() -> Value {
 
 fn plan_step() -> Value {
     json!({"description": "call the housing line", "owner": {"kind": "participant"}})
+}
+
+/// A case conference inviting `organization`, and an action item given to one, for the
+/// conferences the matrix reads and writes.
+fn conference(organization: &str) -> Value {
+    json!({"starts_at": "2027-02-03T14:00:00Z", "minutes": 60, "invited": [{"organization_id": organization}]})
+}
+
+fn conference_action(organization: &str) -> Value {
+    json!({"description": "call back", "organization_id": organization, "due_on": "2027-02-10"})
 }
 
 /// Every operation of the committed document.
