@@ -6,10 +6,10 @@ use chrono::NaiveDateTime;
 use diesel::dsl::{count_star, min};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Bool, Text};
-use harbour_types::{Breakdown, GoalDomain, GoalStatus, Outcome, ReasonCode, ReferralStatus, ServiceStatus, StageOfChange, Urgency};
+use harbour_types::{ActionStatus, Breakdown, ConferenceStatus, GoalDomain, GoalStatus, Outcome, ReasonCode, ReferralStatus, ServiceStatus, StageOfChange, Urgency};
 
 use super::release;
-use crate::db::schema::{consents, organizations, plan_goals, plan_stages, referrals, services};
+use crate::db::schema::{case_conferences, conference_actions, consents, organizations, plan_goals, plan_stages, referrals, services};
 use crate::db::{load_sql, Bind, DbConn, MultiBackend};
 use crate::referrals::repo::AwaitingAnswer;
 
@@ -179,6 +179,28 @@ pub fn plan_care(conn: &mut DbConn, today: &str) -> QueryResult<Vec<(&'static st
         (release::STAGE_FORWARD, forward),
         (release::STAGE_SAME, same),
         (release::STAGE_BACK, back),
+    ])
+}
+
+/// Case conferences held, and their action items, by today (`YYYY-MM-DD`): done on or
+/// before the due date, done after it, and still open past it.
+pub fn conferences(conn: &mut DbConn, today: &str) -> QueryResult<Vec<(&'static str, u64)>> {
+    let held: i64 = case_conferences::table.filter(case_conferences::status.eq(ConferenceStatus::Held)).count().get_result(conn)?;
+    let done = || conference_actions::table.filter(conference_actions::status.eq(ActionStatus::Done));
+    let on_time: i64 = done().filter(conference_actions::done_on.le(conference_actions::due_on.nullable())).count().get_result(conn)?;
+    let late: i64 = done().filter(conference_actions::done_on.gt(conference_actions::due_on.nullable())).count().get_result(conn)?;
+    let overdue: i64 = conference_actions::table
+        .inner_join(case_conferences::table)
+        .filter(conference_actions::status.eq(ActionStatus::Open))
+        .filter(conference_actions::due_on.lt(today))
+        .filter(case_conferences::status.ne(ConferenceStatus::Cancelled))
+        .count()
+        .get_result(conn)?;
+    Ok(vec![
+        (release::CONFERENCES_HELD, held.unsigned_abs()),
+        (release::ACTIONS_ON_TIME, on_time.unsigned_abs()),
+        (release::ACTIONS_LATE, late.unsigned_abs()),
+        (release::ACTIONS_OVERDUE, overdue.unsigned_abs()),
     ])
 }
 

@@ -205,6 +205,24 @@ pub async fn plan_care(state: web::Data<AppState>, principal: Principal, filters
     count_table(state, principal, filters, "plan-care", |s, r| async move { service::plan_care(&s, r).await }).await
 }
 
+/// Case conferences and their action items, as released today with noise, counts under
+/// 5 suppressed: conferences held (`conferences_held`), action items done by their date
+/// (`actions_done_on_time`), after it (`actions_done_late`), and open past it
+/// (`actions_open_overdue`).
+#[utoipa::path(
+    tag = "dashboards",
+    security(("bearer" = [])),
+    params(Filters),
+    responses(
+        (status = 200, description = "Conferences (JSON, or CSV with `format=csv`)", content((CountTable = "application/json"), (String = "text/csv"))),
+        (status = 403, description = "Not a coordinator or system admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/dashboards/conferences")]
+pub async fn conferences(state: web::Data<AppState>, principal: Principal, filters: web::Query<Filters>) -> Result<HttpResponse, ApiError> {
+    count_table(state, principal, filters, "conferences", |s, r| async move { service::conferences(&s, r).await }).await
+}
+
 /// What response times are broken down by.
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

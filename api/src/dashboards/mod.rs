@@ -28,6 +28,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig<'_>) {
         .service(handlers::consents_expiring)
         .service(handlers::plan_goals)
         .service(handlers::plan_care)
+        .service(handlers::conferences)
         .service(handlers::coverage)
         .service(handlers::stale_listings);
 }

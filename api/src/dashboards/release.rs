@@ -59,6 +59,14 @@ pub const STAGE_SAME: &str = "stage_unchanged";
 pub const STAGE_BACK: &str = "stage_went_back";
 /// The one column of [`PLAN_CARE`].
 pub const PARTICIPANTS: &str = "participants";
+/// Case conferences and their action items: the rows below, one column of counts.
+pub const CONFERENCES: &str = "conferences";
+pub const CONFERENCES_HELD: &str = "conferences_held";
+pub const ACTIONS_ON_TIME: &str = "actions_done_on_time";
+pub const ACTIONS_LATE: &str = "actions_done_late";
+pub const ACTIONS_OVERDUE: &str = "actions_open_overdue";
+/// The one column of [`CONFERENCES`].
+pub const COUNT: &str = "count";
 
 /// Upper bounds, in hours, of the histogram buckets response times are released in; a
 /// last bucket holds everything longer.
@@ -326,6 +334,9 @@ pub fn release_day(conn: &mut DbConn, day: NaiveDate, now: NaiveDateTime, expiri
     }
     for (row, n) in figures::plan_care(conn, &key)? {
         cells.insert((ALL_REGIONS.to_owned(), PLAN_CARE.to_owned(), row.to_owned(), PARTICIPANTS.to_owned()), n);
+    }
+    for (row, n) in figures::conferences(conn, &key)? {
+        cells.insert((ALL_REGIONS.to_owned(), CONFERENCES.to_owned(), row.to_owned(), COUNT.to_owned()), n);
     }
     release(conn, &key, cells, noise, now)
 }

@@ -259,6 +259,17 @@ pub async fn plan_care(state: &AppState, request: Request) -> Result<CountTable,
     Ok(count_table("plan_care", DashboardScope { from: day, to: day, region_id: None }, vec![heading(release::PARTICIPANTS, release::PARTICIPANTS)], rows))
 }
 
+/// Case conferences held and how their action items went, as released today: done on
+/// time, done late, open past their date (the partnership as a whole).
+pub async fn conferences(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {
+    let (day, cells) = today_cells(state, &request, release::CONFERENCES, ALL_REGIONS.to_owned()).await?;
+    let rows = [release::CONFERENCES_HELD, release::ACTIONS_ON_TIME, release::ACTIONS_LATE, release::ACTIONS_OVERDUE]
+        .into_iter()
+        .map(|row| (heading(row, row), vec![cells.iter().find(|(r, _, _)| r == row).map_or(0, |(_, _, n)| *n)]))
+        .collect();
+    Ok(count_table("conferences", DashboardScope { from: day, to: day, region_id: None }, vec![heading(release::COUNT, release::COUNT)], rows))
+}
+
 /// Referrals waiting for an answer past their due time, by receiving organization (in the
 /// region if one is given; the period does not apply), as released today.
 pub async fn overdue(state: &AppState, request: Request) -> Result<CountTable, DashboardError> {

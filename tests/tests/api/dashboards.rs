@@ -314,6 +314,30 @@ async fn plans_are_counted_without_a_participant(backend: Backend) {
     }
 }
 
+async fn conferences_are_counted_without_a_participant(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |s| s.dashboard_epsilon = 1000.0).await;
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let participant = record_participant(&app, &worker, "Conferee").await;
+    consent(&app, &worker, verbal(&participant, &[&app.fixture.org_b], &["case_conference"], &["case_notes"])).await;
+    let body = json!({"starts_at": "2026-11-03T14:00:00Z", "minutes": 60, "status": "held", "invited": [{"organization_id": app.fixture.org_b}]});
+    let mut conferences = Vec::new();
+    for _ in 0..6 {
+        let held: Value = app.post(&format!("/api/v1/participants/{participant}/conferences"), &worker, &body).await.json().await.unwrap();
+        conferences.push(held["id"].as_str().unwrap().to_owned());
+    }
+    // Five done by their date, five after it, six open past it.
+    let actions = [("2099-01-01", "done"); 5].into_iter().chain([("2020-01-01", "done"); 5]).chain([("2020-01-01", "open"); 6]);
+    for (n, (due_on, status)) in actions.enumerate() {
+        let action = json!({"description": "call back", "organization_id": app.fixture.org_b, "due_on": due_on, "status": status});
+        assert_eq!(app.post(&format!("/api/v1/conferences/{}/actions", conferences[n % 6]), &worker, &action).await.status(), 201);
+    }
+    let coordinator = app.token(Role::Coordinator, 'a').await;
+    let table: Value = app.get("/api/v1/dashboards/conferences", &coordinator).await.json().await.unwrap();
+    assert_eq!(&column(&table)[..4], pairs(&[("conferences_held", "6"), ("actions_done_on_time", "5"), ("actions_done_late", "5"), ("actions_open_overdue", "6")]), "{table}");
+    problem(app.get("/api/v1/dashboards/conferences", &worker).await, 403).await;
+    assert!(!table.to_string().contains(&participant) && !table.to_string().contains("Conferee"), "{table}");
+}
+
 async fn referrals_record_where_they_count_and_when_each_step_came(app: TestApp) {
     let service = shelter_of_b(&app).await;
     let outreach_a = app.token(Role::OutreachWorker, 'a').await;
@@ -509,5 +533,5 @@ mod without_noise {
         };
     }
 
-    on_both!(figures_match_a_hand_computed_fixture, directory_gaps_stale_listings_and_expiring_consents, plans_are_counted_without_a_participant);
+    on_both!(figures_match_a_hand_computed_fixture, directory_gaps_stale_listings_and_expiring_consents, plans_are_counted_without_a_participant, conferences_are_counted_without_a_participant);
 }
