@@ -20,7 +20,7 @@ use crate::audit::{self, Accessor, AuditEntry};
 use crate::consent::policy::{self, Access};
 use crate::consent::repo::ConsentRecord;
 use crate::data_keys::ParticipantKey;
-use crate::db::{ordered_id, read_date, stored_date, write_together, DbConn};
+use crate::db::{ordered_id, read_date, stored_date, DbConn};
 use crate::participants::repo::{is_frontline_colleague, ParticipantRecord};
 use crate::safety_plans::sweep::Reminder;
 use crate::state::AppState;
@@ -246,10 +246,7 @@ fn announced(conn: &mut DbConn, seen: &Seen, row: &ConferenceRow, before: Option
         }
         organizations.push(row.organization_id.as_str());
     }
-    let announcement = Announcement { events: vec![WebhookEvent::ConferenceScheduled], subject: Subject::Conference { id: row.id.as_str(), action_id: None }, organizations };
-    if let Some(statement) = crate::webhooks::outbox::deliveries(&announcement) {
-        write_together(conn, &[&statement])?;
-    }
+    crate::webhooks::outbox::queue(conn, &Announcement { events: vec![WebhookEvent::ConferenceScheduled], subject: Subject::Conference { id: row.id.as_str(), action_id: None }, organizations })?;
     invites.sort_by(|a, b| a.address.cmp(&b.address));
     invites.dedup_by(|a, b| a.address == b.address);
     Ok(invites)
@@ -315,6 +312,17 @@ fn written_row(key: &ParticipantKey, seen: &Seen, accessor: &Accessor, id: Confe
     })
 }
 
+/// What a conference written (`row`, after `before`) gives back: the conference as its
+/// convener sees it, the row, and the invitations to send once committed; its webhooks
+/// queued and the write audited.
+fn written(conn: &mut DbConn, accessor: &Accessor, (key, seen): (&ParticipantKey, &Seen), row: ConferenceRow, before: Option<(&ConferenceRow, &[OrganizationId])>, invitations: Vec<InvitationRow>) -> Result<(Conference, ConferenceRow, Vec<Invite>), ConferenceError> {
+    let invited: Vec<OrganizationId> = invitations.into_iter().map(|i| i.organization_id).collect();
+    let invites = announced(conn, seen, &row, before, &invited)?;
+    let conference = one(conn, key, seen, row.clone(), &accessor.principal.organization_id)?;
+    audit::record(conn, accessor, &audited(AuditAction::ConferenceWrite, row.id.as_str(), seen.participant_id(), &Access::Owner, vec![DataCategory::CaseNotes]))?;
+    Ok((conference, row, invites))
+}
+
 /// Convenes a conference about a participant (the organization that recorded them).
 pub async fn convene(state: &AppState, accessor: Accessor, participant_id: ParticipantId, input: ConferenceInput) -> Result<Conference, ConferenceError> {
     policy::require_frontline(&accessor.principal)?;
@@ -332,11 +340,7 @@ pub async fn convene(state: &AppState, accessor: Accessor, participant_id: Parti
             let agenda = agenda_checked(input.agenda.clone())?;
             let row = written_row(&key, &seen, &accessor, id, &input, &agenda, 1)?;
             repo::insert(conn, &row, &invitations)?;
-            let invited: Vec<OrganizationId> = invitations.into_iter().map(|i| i.organization_id).collect();
-            let invites = announced(conn, &seen, &row, None, &invited)?;
-            let conference = one(conn, &key, &seen, row.clone(), &accessor.principal.organization_id)?;
-            audit::record(conn, &accessor, &audited(AuditAction::ConferenceWrite, row.id.as_str(), seen.participant_id(), &Access::Owner, vec![DataCategory::CaseNotes]))?;
-            Ok((conference, row, invites))
+            written(conn, &accessor, (&key, &seen), row, None, invitations)
         })
         .await?;
     send_invitations(state, row, invites);
@@ -365,11 +369,7 @@ pub async fn update(state: &AppState, accessor: Accessor, id: ConferenceId, expe
             if !repo::update(conn, &row, &invitations, expected)? {
                 return Err(ConferenceError::Stale);
             }
-            let invited: Vec<OrganizationId> = invitations.into_iter().map(|i| i.organization_id).collect();
-            let invites = announced(conn, &seen, &row, Some((&current, &previously)), &invited)?;
-            let conference = one(conn, &key, &seen, row.clone(), &accessor.principal.organization_id)?;
-            audit::record(conn, &accessor, &audited(AuditAction::ConferenceWrite, row.id.as_str(), seen.participant_id(), &Access::Owner, vec![DataCategory::CaseNotes]))?;
-            Ok((conference, row, invites))
+            written(conn, &accessor, (&key, &seen), row, Some((&current, &previously)), invitations)
         })
         .await?;
     send_invitations(state, row, invites);
@@ -513,11 +513,8 @@ fn assigned(conn: &mut DbConn, row: &ActionRow, by: &OrganizationId) -> Result<(
     if row.organization_id == *by {
         return Ok(());
     }
-    let announcement = Announcement { events: vec![WebhookEvent::ActionAssigned], subject: Subject::Conference { id: row.conference_id.as_str(), action_id: Some(&row.id) }, organizations: vec![row.organization_id.as_str()] };
-    if let Some(statement) = crate::webhooks::outbox::deliveries(&announcement) {
-        write_together(conn, &[&statement])?;
-    }
-    Ok(())
+    let subject = Subject::Conference { id: row.conference_id.as_str(), action_id: Some(&row.id) };
+    Ok(crate::webhooks::outbox::queue(conn, &Announcement { events: vec![WebhookEvent::ActionAssigned], subject, organizations: vec![row.organization_id.as_str()] })?)
 }
 
 fn shown_action(conn: &mut DbConn, key: &ParticipantKey, row: ActionRow) -> Result<ActionItem, ConferenceError> {

@@ -110,6 +110,15 @@ pub fn deliveries(announcement: &Announcement<'_>) -> Option<Statement<HandWritt
     Some(Statement(HandWritten { sql: sql.into(), binds: binds.into() }))
 }
 
+/// Queues the announcement's deliveries now, in the caller's transaction (for a change
+/// that has no other statement to write them with).
+pub fn queue(conn: &mut crate::db::DbConn, announcement: &Announcement<'_>) -> QueryResult<()> {
+    match deliveries(announcement) {
+        Some(statement) => crate::db::write_together(conn, &[&statement]),
+        None => Ok(()),
+    }
+}
+
 /// How many deliveries wait to be made, and when the oldest of them was queued.
 pub fn backlog(conn: &mut crate::db::DbConn) -> QueryResult<(i64, Option<NaiveDateTime>)> {
     webhook_deliveries::table
