@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use harbour_types::{ActionStatus, Attendance, ConferenceId, ConferenceStatus, OrganizationId, ParticipantId, Presence};
 
-use crate::db::schema::{case_conferences, conference_actions, conference_invitations, organizations, users};
+use crate::db::schema::{case_conferences, conference_actions, conference_invitations, organizations};
 use crate::db::DbConn;
 
 /// A row of `case_conferences`.
@@ -159,14 +159,14 @@ pub fn actions(conn: &mut DbConn, ids: &[ConferenceId]) -> QueryResult<Vec<Actio
         .load(conn)
 }
 
-/// Names of users, by id.
-pub fn user_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
-    users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)
-}
-
-/// Names of organizations, by id.
-pub fn organization_names(conn: &mut DbConn, ids: &[OrganizationId]) -> QueryResult<Vec<(OrganizationId, String)>> {
-    organizations::table.filter(organizations::id.eq_any(ids)).select((organizations::id, organizations::name)).load(conn)
+/// How many action items of each of these conferences are open.
+pub fn open_actions(conn: &mut DbConn, ids: &[ConferenceId]) -> QueryResult<Vec<(ConferenceId, i64)>> {
+    conference_actions::table
+        .filter(conference_actions::conference_id.eq_any(ids))
+        .filter(conference_actions::status.eq(ActionStatus::Open))
+        .group_by(conference_actions::conference_id)
+        .select((conference_actions::conference_id, diesel::dsl::count_star()))
+        .load(conn)
 }
 
 /// Open action items due on or before `today` (`YYYY-MM-DD`) whose reminder has not gone

@@ -153,10 +153,9 @@ fn assemble(conn: &mut DbConn, key: &ParticipantKey, seen: &Seen, rows: Vec<Conf
     }
     let action_rows = repo::actions(conn, &ids)?;
     let user_ids: Vec<String> = action_rows.iter().filter_map(|a| a.user_id.clone()).collect();
-    let users: HashMap<String, String> = if user_ids.is_empty() { HashMap::new() } else { repo::user_names(conn, &user_ids)?.into_iter().collect() };
-    let mut organization_ids: Vec<OrganizationId> = action_rows.iter().map(|a| a.organization_id.clone()).collect();
-    organization_ids.push(seen.record.row.organization_id.clone());
-    let organizations: HashMap<OrganizationId, String> = repo::organization_names(conn, &organization_ids)?.into_iter().collect();
+    let users = crate::users::repo::names(conn, &user_ids)?;
+    let organization_ids: Vec<OrganizationId> = action_rows.iter().map(|a| a.organization_id.clone()).collect();
+    let organizations = crate::organizations::repo::names(conn, &organization_ids)?;
     let mut actions: HashMap<ConferenceId, Vec<ActionItem>> = HashMap::new();
     for row in action_rows {
         let item = action_item(key, row, &users, &organizations)?;
@@ -172,7 +171,7 @@ fn assemble(conn: &mut DbConn, key: &ParticipantKey, seen: &Seen, rows: Vec<Conf
             Ok(Conference {
                 participant_id: participant_id.to_string(),
                 participant_alias: seen.record.row.alias.clone(),
-                convener: OrganizationRef { id: row.organization_id.to_string(), name: organizations.get(&row.organization_id).cloned().unwrap_or_default() },
+                convener: convener(seen, &row),
                 primary_contact: primary_contact.clone(),
                 starts_at: row.starts_at.and_utc(),
                 minutes: row.minutes,
@@ -266,12 +265,20 @@ fn send_invitations(state: &AppState, row: ConferenceRow, invites: Vec<Invite>) 
         let organizer = mailer.from_address();
         for invite in invites {
             let calendar = super::calendar::calendar(&row, invite.method, &link, &host, Some((&organizer, &invite.address)));
-            let (subject, lead) = match invite.method {
-                Method::Cancel => ("Harbour: a case conference is called off / une conférence de cas est annulée", "A case conference you were invited to is called off, or no longer includes your organization."),
-                _ => ("Harbour: a case conference / une conférence de cas", "Your organization is invited to a case conference. The invitation is attached; the agenda is in Harbour."),
+            let (subject, lead, lead_fr) = match invite.method {
+                Method::Cancel => (
+                    "Harbour: a case conference is called off / une conférence de cas est annulée",
+                    "A case conference you were invited to is called off, or no longer includes your organization.",
+                    "Une conférence de cas à laquelle vous étiez invités est annulée, ou n'inclut plus votre organisme.",
+                ),
+                _ => (
+                    "Harbour: a case conference / une conférence de cas",
+                    "Your organization is invited to a case conference. The invitation is attached; the agenda is in Harbour.",
+                    "Votre organisme est invité à une conférence de cas. L'invitation est jointe; l'ordre du jour est dans Harbour.",
+                ),
             };
             let body = format!(
-                "{lead}\n{link}\n\nVotre organisme est concerné par une conférence de cas. Les détails sont dans Harbour :\n{link}\n\n\
+                "{lead}\n{link}\n\n{lead_fr}\n{link}\n\n\
                  This message carries no information about the person. / Ce message ne contient aucun renseignement sur la personne.\n"
             );
             if let Err(e) = mailer.send_invitation(&[invite.address], subject, &body, &calendar, invite.method.code()).await {
@@ -283,8 +290,7 @@ fn send_invitations(state: &AppState, row: ConferenceRow, invites: Vec<Invite>) 
 
 /// The host of Harbour's public address, for the calendar's UIDs.
 fn host_of(public_url: &str) -> String {
-    let rest = public_url.split_once("://").map_or(public_url, |(_, rest)| rest);
-    rest.split(['/', ':']).next().filter(|h| !h.is_empty()).unwrap_or("harbour").to_owned()
+    reqwest::Url::parse(public_url).ok().and_then(|u| u.host_str().map(str::to_owned)).unwrap_or_else(|| "harbour".to_owned())
 }
 
 /// A conference's row as `input` writes it.
@@ -407,20 +413,24 @@ pub async fn calendar(state: &AppState, accessor: Accessor, id: ConferenceId) ->
         .await
 }
 
+/// The convener: the organization that recorded the participant, named with them.
+fn convener(seen: &Seen, row: &ConferenceRow) -> OrganizationRef {
+    OrganizationRef { id: row.organization_id.to_string(), name: seen.record.organization_name.clone() }
+}
+
 fn summaries(conn: &mut DbConn, seen: &Seen, rows: &[ConferenceRow]) -> Result<Vec<ConferenceSummary>, ConferenceError> {
     let ids: Vec<ConferenceId> = rows.iter().map(|r| r.id.clone()).collect();
-    let actions = repo::actions(conn, &ids)?;
-    let names: HashMap<OrganizationId, String> = repo::organization_names(conn, std::slice::from_ref(&seen.record.row.organization_id))?.into_iter().collect();
+    let open: HashMap<ConferenceId, i64> = repo::open_actions(conn, &ids)?.into_iter().collect();
     Ok(rows
         .iter()
         .map(|row| ConferenceSummary {
             id: row.id.to_string(),
             participant_id: row.participant_id.to_string(),
             participant_alias: seen.record.row.alias.clone(),
-            convener: OrganizationRef { id: row.organization_id.to_string(), name: names.get(&row.organization_id).cloned().unwrap_or_default() },
+            convener: convener(seen, row),
             starts_at: row.starts_at.and_utc(),
             status: row.status,
-            open_actions: i64::try_from(actions.iter().filter(|a| a.conference_id == row.id && a.status == ActionStatus::Open).count()).unwrap_or(i64::MAX),
+            open_actions: open.get(&row.id).copied().unwrap_or(0),
         })
         .collect())
 }
@@ -518,11 +528,8 @@ fn assigned(conn: &mut DbConn, row: &ActionRow, by: &OrganizationId) -> Result<(
 }
 
 fn shown_action(conn: &mut DbConn, key: &ParticipantKey, row: ActionRow) -> Result<ActionItem, ConferenceError> {
-    let users: HashMap<String, String> = match &row.user_id {
-        Some(user) => repo::user_names(conn, std::slice::from_ref(user))?.into_iter().collect(),
-        None => HashMap::new(),
-    };
-    let organizations: HashMap<OrganizationId, String> = repo::organization_names(conn, std::slice::from_ref(&row.organization_id))?.into_iter().collect();
+    let users = crate::users::repo::names(conn, row.user_id.as_slice())?;
+    let organizations = crate::organizations::repo::names(conn, std::slice::from_ref(&row.organization_id))?;
     action_item(key, row, &users, &organizations)
 }
 

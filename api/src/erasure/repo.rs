@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use harbour_types::{ErasureMethod, ErasureReason, OrganizationId, ParticipantId, Role};
 use serde::{Deserialize, Serialize};
 
-use crate::db::schema::{audit_events, consents, erasures, idempotency_records, organizations, participants, plan_events, referrals, safety_plan_revisions, user_roles, users};
+use crate::db::schema::{audit_events, case_conferences, conference_actions, consents, erasures, idempotency_records, organizations, participants, plan_events, referrals, safety_plan_revisions, user_roles, users};
 use crate::db::DbConn;
 
 /// A row of `erasures`: an entry of the ledger (also a line of its file, [`super::ledger`]).
@@ -90,7 +90,7 @@ pub enum Noticed {
 
 /// Participants not erased with no activity since `since` — their record written,
 /// a consent given or withdrawn, a referral made or closed, a safety plan written, their
-/// individualized plan changed (reads are not activity) — and notices as `noticed` says, oldest first; `only`: just this one.
+/// individualized plan changed, a case conference about them written (reads are not activity) — and notices as `noticed` says, oldest first; `only`: just this one.
 pub fn inactive_since(conn: &mut DbConn, since: NaiveDateTime, noticed: Noticed, only: Option<&ParticipantId>, at_most: i64) -> QueryResult<Vec<(ParticipantId, OrganizationId)>> {
     use diesel::dsl::{exists, not};
     let referred = referrals::table.filter(referrals::participant_id.eq(participants::id)).filter(referrals::created_at.ge(since).or(referrals::closed_at.ge(since)));
@@ -98,6 +98,9 @@ pub fn inactive_since(conn: &mut DbConn, since: NaiveDateTime, noticed: Noticed,
     let planned = safety_plan_revisions::table.filter(safety_plan_revisions::participant_id.eq(participants::id)).filter(safety_plan_revisions::written_at.ge(since));
     // Every write to an individualized plan leaves an event in its timeline.
     let worked_on = plan_events::table.filter(plan_events::participant_id.eq(participants::id)).filter(plan_events::recorded_at.ge(since));
+    // A conference convened or written, or one of its action items changed.
+    let conferred = case_conferences::table.filter(case_conferences::participant_id.eq(participants::id)).filter(case_conferences::updated_at.ge(since));
+    let acted = conference_actions::table.filter(conference_actions::participant_id.eq(participants::id)).filter(conference_actions::updated_at.ge(since));
     let mut query = participants::table
         .filter(participants::erased_at.is_null())
         .filter(participants::updated_at.lt(since))
@@ -105,6 +108,8 @@ pub fn inactive_since(conn: &mut DbConn, since: NaiveDateTime, noticed: Noticed,
         .filter(not(exists(consented)))
         .filter(not(exists(planned)))
         .filter(not(exists(worked_on)))
+        .filter(not(exists(conferred)))
+        .filter(not(exists(acted)))
         .into_boxed();
     query = match noticed {
         Noticed::NoneSince(void_before) => query.filter(participants::retention_notice_at.is_null().or(participants::retention_notice_at.lt(void_before))),

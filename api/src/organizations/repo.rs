@@ -113,3 +113,11 @@ pub fn save(conn: &mut DbConn, row: &OrganizationRow) -> QueryResult<()> {
     }
     Ok(())
 }
+
+/// The names of these organizations, by id (no query for none).
+pub fn names(conn: &mut DbConn, ids: &[OrganizationId]) -> QueryResult<std::collections::HashMap<OrganizationId, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(organizations::table.filter(organizations::id.eq_any(ids)).select((organizations::id, organizations::name)).load::<(OrganizationId, String)>(conn)?.into_iter().collect())
+}

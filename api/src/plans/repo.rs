@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use harbour_types::{GoalDomain, GoalStatus, OrganizationId, ParticipantId, PlanEventKind, StageOfChange, StepOwnerKind, StepStatus};
 
-use crate::db::schema::{individual_plans, organizations, plan_events, plan_goals, plan_stages, plan_steps, users};
+use crate::db::schema::{individual_plans, plan_events, plan_goals, plan_stages, plan_steps, users};
 use crate::db::DbConn;
 use crate::participants::repo::reminder_address;
 
@@ -230,15 +230,6 @@ pub fn events(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<
 }
 
 /// The display names of these users.
-pub fn user_names(conn: &mut DbConn, ids: &[String]) -> QueryResult<Vec<(String, String)>> {
-    users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load(conn)
-}
-
-/// The names of these organizations.
-pub fn organization_names(conn: &mut DbConn, ids: &[OrganizationId]) -> QueryResult<Vec<(OrganizationId, String)>> {
-    organizations::table.filter(organizations::id.eq_any(ids)).select((organizations::id, organizations::name)).load(conn)
-}
-
 /// Deletes everything of a participant's plan (their erasure); returns how many goals went.
 pub fn delete_for(conn: &mut DbConn, participant_id: &ParticipantId) -> QueryResult<usize> {
     diesel::delete(plan_events::table.filter(plan_events::participant_id.eq(participant_id))).execute(conn)?;

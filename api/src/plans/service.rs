@@ -168,8 +168,8 @@ fn text(bytes: Vec<u8>) -> Result<String, PlanError> {
 fn steps_shown(conn: &mut DbConn, key: &ParticipantKey, rows: Vec<StepRow>, viewer: &OrganizationId, owner: bool) -> Result<Vec<PlanStep>, PlanError> {
     let user_ids: Vec<String> = rows.iter().filter_map(|s| s.owner_user_id.clone()).collect();
     let organization_ids: Vec<OrganizationId> = rows.iter().filter_map(|s| s.owner_organization_id.clone()).collect();
-    let users: HashMap<String, String> = if user_ids.is_empty() { HashMap::new() } else { repo::user_names(conn, &user_ids)?.into_iter().collect() };
-    let organizations: HashMap<OrganizationId, String> = if organization_ids.is_empty() { HashMap::new() } else { repo::organization_names(conn, &organization_ids)?.into_iter().collect() };
+    let users = crate::users::repo::names(conn, &user_ids)?;
+    let organizations = crate::organizations::repo::names(conn, &organization_ids)?;
     let mut referrals: HashMap<ReferralId, PlanReferral> = HashMap::new();
     let linked: std::collections::HashSet<&ReferralId> = rows.iter().filter_map(|s| s.referral_id.as_ref()).collect();
     if let Some(participant_id) = rows.iter().find(|s| s.referral_id.is_some()).map(|s| s.participant_id.clone()) {

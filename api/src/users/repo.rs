@@ -56,6 +56,14 @@ pub fn set_active(conn: &mut DbConn, id: &str, active: bool, at: NaiveDateTime) 
         .map(drop)
 }
 
+/// The display names of these users, by id (no query for none).
+pub fn names(conn: &mut DbConn, ids: &[String]) -> QueryResult<std::collections::HashMap<String, String>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(users::table.filter(users::id.eq_any(ids)).select((users::id, users::display_name)).load::<(String, String)>(conn)?.into_iter().collect())
+}
+
 /// The addresses of those who answer for an organization towards its partners: its
 /// active intake workers and agency admins (told of referrals waiting and of case
 /// conferences they are invited to).
