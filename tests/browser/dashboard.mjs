@@ -30,6 +30,7 @@ try {
   await page.getByTestId('trends').getByRole('img', { name: /^Month by month/ }).waitFor();
   await page.getByTestId('plan-goals').getByRole('row', { name: /^Housing 6 0 0$/ }).waitFor();
   await page.getByTestId('plan-care').getByRole('img', { name: /Participants with goals: <5/ }).waitFor();
+  await page.getByTestId('conferences').getByRole('img', { name: /Conferences held: <5/ }).waitFor();
   await fits(page, 'the dashboard');
   await axe(page, 'dashboard (phone)');
 

@@ -31,12 +31,21 @@ try {
   await page.locator('select[id^="step-owner-"] option', { hasText: 'intake_worker of a' }).waitFor({ state: 'attached' });
   await page.getByLabel('Who takes it').selectOption({ label: 'intake_worker of a' });
   await page.getByLabel('By', { exact: true }).fill('2027-01-20');
+  await page.locator('select[id^="step-referral-"] option', { hasText: 'Youth residence' }).waitFor({ state: 'attached' });
+  await page.getByLabel('It is this referral').selectOption({ label: 'Youth residence — Organization B' });
   await fits(page, 'the step form');
   await axe(page, 'step form');
   await page.getByRole('button', { name: 'Add a step' }).click();
   await page.getByText('book a viewing at the youth residence').waitFor();
   await page.getByText(/intake_worker of a · By 2027-01-20 · To do/).waitFor();
   console.log('step added: ok');
+
+  // Linked both ways: the step opens its referral, and the referral names its step.
+  await page.getByRole('link', { name: 'Referral: Youth residence — Organization B' }).click();
+  await page.getByRole('heading', { name: 'Youth residence' }).waitFor();
+  await page.getByRole('button', { name: 'a room of my own by spring — book a viewing at the youth residence' }).click();
+  await page.getByRole('heading', { name: 'Goals and steps' }).waitFor();
+  console.log('step and referral linked: ok');
 
   await page.getByLabel('Where the step stands').selectOption('done');
   await page.getByText(/intake_worker of a · By 2027-01-20 · Done/).waitFor();

@@ -100,9 +100,9 @@ pub async fn post_no_content(path: &str, token: Option<&str>, body: Option<serde
     }
 }
 
-/// GETs a file (a CSV export) with the bearer token and hands it to the browser as a
-/// download named `filename`: a plain link could not carry the token.
-pub async fn download(path: &str, token: Option<&str>, filename: &str) -> Result<(), ApiError> {
+/// GETs a file (a CSV export, a calendar event) with the bearer token and hands it to the
+/// browser as a download named `filename`: a plain link could not carry the token.
+pub async fn download(path: &str, token: Option<&str>, filename: &str, media_type: &str) -> Result<(), ApiError> {
     let response = with_token(Request::get(path), token).send().await.map_err(|_| ApiError::offline())?;
     if !response.ok() {
         return read::<serde_json::Value>(response).await.map(drop);
@@ -111,7 +111,7 @@ pub async fn download(path: &str, token: Option<&str>, filename: &str) -> Result
     let failed = || ApiError { code: ErrorCode::Error, status: 0 };
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/csv");
+    options.set_type(media_type);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| failed())?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| failed())?;
     let link: web_sys::HtmlAnchorElement = leptos::prelude::document().create_element("a").map_err(|_| failed())?.unchecked_into();

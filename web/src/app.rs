@@ -10,11 +10,14 @@ use crate::components::nav::Nav;
 use crate::i18n::{use_i18n, I18n, Lang, Msg};
 use crate::pages::directory_page::{DirectoryPage, DirectorySearchState};
 use crate::pages::categories_page::CategoriesPage;
+use crate::pages::conference_page::ConferencePage;
+use crate::pages::conferences_page::ConferencesPage;
 use crate::pages::consent_page::ConsentPage;
 use crate::pages::dashboard_page::DashboardPage;
 use crate::pages::disclosure_page::DisclosurePage;
 use crate::pages::my_organization_page::MyOrganizationPage;
 use crate::pages::participant_form_page::{EditParticipantPage, NewParticipantPage};
+use crate::pages::participant_conferences_page::ParticipantConferencesPage;
 use crate::pages::participant_page::ParticipantPage;
 use crate::pages::participants_page::ParticipantsPage;
 use crate::pages::plan_page::PlanPage;
@@ -85,11 +88,18 @@ lazy_screens!(participant_screens(ParticipantScreens) {
     ReferScreen => ReferPage,
     SafetyPlanScreen => SafetyPlanPage,
     PlanScreen => PlanPage,
+    ParticipantConferencesScreen => ParticipantConferencesPage,
 });
 // The referrals an organization sent and received: what an intake worker opens.
 lazy_screens!(referral_screens(ReferralScreens) {
     ReferralsScreen => ReferralsPage,
     ReferralScreen => ReferralPage,
+});
+// Case conferences: what the organizations at the table open (a participant's own list,
+// where one is convened, is with the participant screens).
+lazy_screens!(conference_screens(ConferenceScreens) {
+    ConferencesScreen => ConferencesPage,
+    ConferenceScreen => ConferencePage,
 });
 lazy_screens!(dashboard_screens(DashboardScreens) {
     DashboardScreen => DashboardPage,
@@ -161,6 +171,9 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/participants/:id/refer") view={Lazy::<ReferScreen>::new()}/>
                 <Route path=path!("/participants/:id/safety-plan") view={Lazy::<SafetyPlanScreen>::new()}/>
                 <Route path=path!("/participants/:id/plan") view={Lazy::<PlanScreen>::new()}/>
+                <Route path=path!("/participants/:id/conferences") view={Lazy::<ParticipantConferencesScreen>::new()}/>
+                <Route path=path!("/conferences") view={Lazy::<ConferencesScreen>::new()}/>
+                <Route path=path!("/conferences/:id") view={Lazy::<ConferenceScreen>::new()}/>
                 <Route path=path!("/referrals") view={Lazy::<ReferralsScreen>::new()}/>
                 <Route path=path!("/referrals/:id") view={Lazy::<ReferralScreen>::new()}/>
             </Routes>

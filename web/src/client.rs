@@ -3,7 +3,7 @@
 //! escaping of the ids in them are written here once; `api` does the HTTP.
 
 use harbour_types::{
-    GoalInput, IndividualPlan, PlanEvent, PlanGoal, PlanInput, PlanStep, StageInput, StageRecord, StepInput,
+    ActionInput, ActionItem, Conference, ConferenceInput, ConferenceSummary, GoalInput, IndividualPlan, PlanEvent, PlanGoal, PlanInput, PlanStep, StageInput, StageRecord, StepInput,
     AssigneeInput, CapacityInput, ChangePasswordRequest, Colleague, Consent, ConsentInput, ConsentStatement, ConsentStatementRequest, DisclosureReport, ErasureInput, ErasureReceipt, InstanceInfo, Location,
     LocationInput, Organization, Page, Participant, ParticipantInput, ParticipantSearch, ParticipantSummary, Referral, ReferralCounts, ReferralInput, ReferralMessage,
     ReferralMessageInput, ReferralTransition, Region, RegionInput, RevocationInput, SafetyPlan, SafetyPlanInput, SearchResults, Service, ServiceInput, SessionResponse, SignInRequest, TaxonomyTerm,
@@ -260,6 +260,46 @@ pub async fn print_own_records(token: Option<&str>, participant_id: &str, lang: 
 /// Erases a participant (agency admins of the owning organization).
 pub async fn erase_participant(token: Option<&str>, id: &str, body: &ErasureInput) -> Result<ErasureReceipt, ApiError> {
     api::post(&format!("/api/v1/participants/{}/erasure", segment(id)), token, body).await
+}
+
+// Case conferences.
+
+/// A participant's case conferences the caller may see.
+pub async fn participant_conferences(token: Option<&str>, participant_id: &str) -> Result<Vec<ConferenceSummary>, ApiError> {
+    api::get(&format!("/api/v1/participants/{}/conferences", segment(participant_id)), token).await
+}
+
+/// The conferences the caller's organization convened or is invited to.
+pub async fn conferences(token: Option<&str>) -> Result<Vec<ConferenceSummary>, ApiError> {
+    api::get("/api/v1/conferences", token).await
+}
+
+/// One conference.
+pub async fn conference(token: Option<&str>, id: &str) -> Result<Conference, ApiError> {
+    api::get(&format!("/api/v1/conferences/{}", segment(id)), token).await
+}
+
+/// Convenes a conference about a participant, or rewrites one at `version`.
+pub async fn save_conference(token: Option<&str>, participant_id: &str, existing: Option<(&str, i32)>, body: &ConferenceInput) -> Result<Conference, ApiError> {
+    match existing {
+        Some((id, version)) => api::put_versioned(&format!("/api/v1/conferences/{}", segment(id)), token, version, body).await,
+        None => api::post(&format!("/api/v1/participants/{}/conferences", segment(participant_id)), token, body).await,
+    }
+}
+
+/// Adds an action item to a conference, or changes one (`existing`: its id and version).
+pub async fn save_action(token: Option<&str>, conference_id: &str, existing: Option<(&str, i32)>, body: &ActionInput) -> Result<ActionItem, ApiError> {
+    let actions = format!("/api/v1/conferences/{}/actions", segment(conference_id));
+    match existing {
+        Some((id, version)) => api::put_versioned(&format!("{actions}/{}", segment(id)), token, version, body).await,
+        None => api::post(&actions, token, body).await,
+    }
+}
+
+/// Hands the conference's calendar event to the browser, for the phone's calendar. It
+/// carries no participant datum: the time, the place or link, who convenes.
+pub async fn download_conference_calendar(token: Option<&str>, id: &str) -> Result<(), ApiError> {
+    api::download(&format!("/api/v1/conferences/{}/calendar", segment(id)), token, "case-conference.ics", "text/calendar").await
 }
 
 // Referrals.

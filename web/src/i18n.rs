@@ -82,6 +82,7 @@ messages! { Msg {
     AppName => "Harbour", "Harbour";
     PlansNow => "Plans now", "Plans en ce moment";
     GoalsByArea => "Goals by area of life", "Objectifs par domaine de vie";
+    ConferencesAndActions => "Case conferences and their action items", "Conférences de cas et leurs actions";
     QuickExit => "Quick exit", "Sortie rapide";
     QuickExitHint => "Leave this site now (or press Esc twice)", "Quitter ce site maintenant (ou appuyer deux fois sur Échap)";
     SwitchLanguage => "Français", "English";
@@ -217,6 +218,7 @@ messages! { Msg {
     CapacitySaved => "Capacity saved.", "Capacité enregistrée.";
     ChangedElsewhere => "Someone else changed this service. It has been reloaded: check it and try again.", "Quelqu'un d'autre a modifié ce service. Il a été rechargé : vérifiez-le et réessayez.";
     Participants => "Participants", "Participants";
+    Conferences => "Conferences", "Conférences";
     OurParticipants => "Ours", "Les nôtres";
     SharedWithUs => "Shared with us", "Partagés avec nous";
     FindByAlias => "Find by alias", "Chercher par pseudonyme";
@@ -371,6 +373,15 @@ pub fn problem_message(code: ErrorCode) -> Msg {
         ErrorCode::PopulationTooSmall => Msg::ErrorPopulationTooSmall,
         ErrorCode::WrongCurrentPassword => Msg::ErrorWrongCurrentPassword,
         _ => Msg::ErrorGeneric,
+    }
+}
+
+/// A colon as each language sets it (French puts a space before it).
+pub fn colon(lang: Lang) -> &'static str {
+    if lang == Lang::Fr {
+        " : "
+    } else {
+        ": "
     }
 }
 

@@ -28,6 +28,16 @@ async fn run_script(script: &str, env: &[(&str, &str)]) -> String {
     stdout
 }
 
+/// Records the participant's verbal consent, naming organization B for `purpose` and
+/// sharing their needs.
+async fn consent_naming_b(app: &TestApp, worker: &str, participant_id: &str, purpose: &str) {
+    let consent = json!({
+        "participant_id": participant_id, "method": "verbal", "witness_name": "Dana Witness", "purposes": [purpose],
+        "data_categories": ["needs"], "recipient_ids": [app.fixture.org_b], "statement_language": "en"
+    });
+    assert_eq!(app.post("/api/v1/consents", worker, &consent).await.status(), 201);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_frame_french_and_quick_exit_at_360px() {
     let app = TestApp::spawn(Backend::Sqlite).await;
@@ -141,6 +151,17 @@ async fn a_plan_of_goals_and_steps_kept_from_a_phone_at_360px() {
     let worker = app.token(Role::OutreachWorker, 'a').await;
     let recorded: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Rowan"})).await.json().await.unwrap();
     let id = recorded["id"].as_str().unwrap();
+    // A referral sent for them, which a step of the plan will be.
+    let admin_b = app.token(Role::AgencyAdmin, 'b').await;
+    let residence: serde_json::Value = app
+        .post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin_b, &json!({"name": "Youth residence", "description": "Rooms for youth."}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    consent_naming_b(&app, &worker, id, "referral").await;
+    let referral = json!({"participant_id": id, "service_id": residence["id"], "urgency": "soon", "participant_confirmed": true, "send": true});
+    let referral: serde_json::Value = app.post("/api/v1/referrals", &worker, &referral).await.json().await.unwrap();
     let stdout = run_script("plan.mjs", &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "outreach_worker@org-a.test"), ("HARBOUR_PASSWORD", PASSWORD)]).await;
     assert!(stdout.contains("plan in French: ok"), "{stdout}");
 
@@ -152,6 +173,41 @@ async fn a_plan_of_goals_and_steps_kept_from_a_phone_at_360px() {
     assert_eq!(plan["goals"][0]["title"], "a room of my own by spring");
     let step = &plan["goals"][0]["steps"][0];
     assert_eq!((step["status"].as_str(), step["due_on"].as_str(), step["owner"]["name"].as_str()), (Some("done"), Some("2027-01-20"), Some("intake_worker of a")));
+    assert_eq!(step["referral"]["id"], referral["id"], "the step is the referral picked");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_conference_convened_held_and_its_action_done_from_phones_at_360px() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let worker = app.token(Role::OutreachWorker, 'a').await;
+    let recorded: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Ash"})).await.json().await.unwrap();
+    let id = recorded["id"].as_str().unwrap();
+    consent_naming_b(&app, &worker, id, "case_conference").await;
+    let stdout = run_script(
+        "conferences.mjs",
+        &[
+            ("HARBOUR_URL", &app.base),
+            ("HARBOUR_EMAIL", "outreach_worker@org-a.test"),
+            ("HARBOUR_GUEST_EMAIL", "intake_worker@org-b.test"),
+            ("HARBOUR_INVITED_NAME", "Organization B"),
+            ("HARBOUR_PASSWORD", PASSWORD),
+        ],
+    )
+    .await;
+    assert!(stdout.contains("action done by the invited organization: ok"), "{stdout}");
+
+    // What the screens did, as the API sees it: 14:00 on Halifax's clock in January is
+    // 18:00 UTC.
+    let list: Vec<serde_json::Value> = app.get(&format!("/api/v1/participants/{id}/conferences"), &worker).await.json().await.unwrap();
+    assert_eq!(list.len(), 1);
+    let conference: serde_json::Value = app.get(&format!("/api/v1/conferences/{}", list[0]["id"].as_str().unwrap()), &worker).await.json().await.unwrap();
+    assert_eq!(conference["starts_at"], "2027-01-20T18:00:00Z");
+    assert_eq!((conference["minutes"].as_i64(), conference["status"].as_str(), conference["place"].as_str()), (Some(90), Some("held"), Some("TESS office, second floor")));
+    assert_eq!(conference["invited"], json!([{"organization": {"id": app.fixture.org_b, "name": "Organization B"}, "attendance": "attended"}]));
+    assert_eq!(conference["agenda"], json!([{"title": "Housing options", "notes": "Two rooms are open in February.", "decisions": ["Ask for the February room"]}]));
+    assert_eq!(conference["voice"], json!({"presence": "does_not_attend", "wants_said": "I want to stay near my sister."}));
+    let action = &conference["actions"][0];
+    assert_eq!((action["description"].as_str(), action["organization"]["id"].as_str(), action["due_on"].as_str(), action["status"].as_str()), (Some("Hold a room for February"), Some(app.fixture.org_b.as_str()), Some("2027-01-27"), Some("done")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -162,11 +218,7 @@ async fn referral_sent_from_a_phone_and_accepted_at_360px() {
     assert_eq!(app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin_b, &service).await.status(), 201);
     let worker = app.token(Role::OutreachWorker, 'a').await;
     let participant: serde_json::Value = app.post("/api/v1/participants", &worker, &json!({"alias": "Nova", "pronouns": "she/her"})).await.json().await.unwrap();
-    let consent = json!({
-        "participant_id": participant["id"], "method": "verbal", "witness_name": "Dana Witness", "purposes": ["referral"],
-        "data_categories": ["needs"], "recipient_ids": [app.fixture.org_b], "statement_language": "en"
-    });
-    assert_eq!(app.post("/api/v1/consents", &worker, &consent).await.status(), 201);
+    consent_naming_b(&app, &worker, participant["id"].as_str().unwrap(), "referral").await;
     let stdout = run_script(
         "referrals.mjs",
         &[
@@ -198,6 +250,10 @@ async fn coordinator_dashboard_on_a_phone_and_a_laptop() {
         let goal = app.post(&format!("/api/v1/participants/{}/plan/goals", participant["id"].as_str().unwrap()), &worker, &json!({"domain": "housing", "title": format!("goal {n}")})).await;
         assert_eq!(goal.status(), 201);
     }
+    // A case conference held: "Case conferences" shows it, no participant.
+    consent_naming_b(&app, &worker, participant["id"].as_str().unwrap(), "case_conference").await;
+    let held = json!({"starts_at": "2026-11-02T15:00:00Z", "minutes": 60, "status": "held", "invited": [{"organization_id": app.fixture.org_b}]});
+    assert_eq!(app.post(&format!("/api/v1/participants/{}/conferences", participant["id"].as_str().unwrap()), &worker, &held).await.status(), 201);
     // 30 referrals over 25 days of the last month released (3 of them withdrawn), and 2
     // alone in a month long ago. A month is released once it has ended 14 days ago
     // (HARBOUR_REFERRAL_EXPIRE_DAYS): the last is the one before that of 14 days ago.

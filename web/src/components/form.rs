@@ -1,5 +1,6 @@
 //! What the forms share: reading an optional field, saying why a save failed, the save
-//! button with its error line, and a list of checkboxes (categories, attributes).
+//! button with its error line, the line of a screen of small saves, and a list of
+//! checkboxes (categories, attributes).
 
 use leptos::prelude::*;
 
@@ -21,6 +22,58 @@ pub fn save_failure(error: &ApiError) -> Msg {
         Msg::ChangedSinceOpened
     } else {
         problem_message(error.code)
+    }
+}
+
+crate::i18n::messages! { Words {
+    Saved => "Saved.", "Enregistré.";
+}}
+
+/// What a screen of many small saves (a plan's goals and steps, a conference's action
+/// items) shares: the line saying the last save went through or why it failed, and the
+/// counter whose change reloads what the screen shows.
+#[derive(Clone, Copy)]
+pub struct SaveLine {
+    said: RwSignal<Option<Result<(), Msg>>>,
+    /// Tracked by the screen's resources; a save moves it on.
+    pub reload: RwSignal<u32>,
+}
+
+impl Default for SaveLine {
+    fn default() -> Self {
+        SaveLine { said: RwSignal::new(None), reload: RwSignal::new(0) }
+    }
+}
+
+impl SaveLine {
+    /// After a save: reloads what the screen shows, or says why it failed.
+    pub fn after<T>(self, outcome: Result<T, ApiError>) {
+        match outcome {
+            Ok(_) => {
+                self.said.set(Some(Ok(())));
+                self.reload.update(|g| *g += 1);
+            }
+            Err(e) => self.said.set(Some(Err(save_failure(&e)))),
+        }
+    }
+
+    /// Says why something other than a save failed.
+    pub fn failed(self, why: Msg) {
+        self.said.set(Some(Err(why)));
+    }
+}
+
+/// The line of a [`SaveLine`], read by screen readers as it changes.
+#[component]
+pub fn SaveStatus(line: SaveLine) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <p class=move || if matches!(line.said.get(), Some(Err(_))) { "error" } else { "notice" } role="status" aria-live="polite">
+            {move || line.said.get().map(|said| match said {
+                Ok(()) => Words::Saved.text(i18n.0.get()),
+                Err(why) => why.text(i18n.0.get()),
+            })}
+        </p>
     }
 }
 

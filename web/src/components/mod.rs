@@ -1,6 +1,7 @@
 //! Pieces shared by every screen.
 
 pub mod charts;
+pub mod conferences;
 pub mod directory;
 pub mod form;
 pub mod frame;

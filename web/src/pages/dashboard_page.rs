@@ -24,6 +24,10 @@ crate::i18n::messages! { Local {
     StageUnchanged => "Stage of change: unchanged", "Stade de changement : inchangé";
     StageWentBack => "Stage of change: went back", "Stade de changement : a reculé";
     AreaOfLife => "Area of life", "Domaine de vie";
+    ConferencesHeld => "Conferences held", "Conférences tenues";
+    ActionsOnTime => "Action items done on time", "Actions faites à temps";
+    ActionsLate => "Action items done late", "Actions faites en retard";
+    ActionsOverdue => "Action items open past their date", "Actions en retard, encore à faire";
     DashboardIntro => "Counts only: no participant is ever shown. “<5” stands for 1 to 4; “x” hides a figure that would let a “<5” be worked out.", "Des nombres seulement : aucune personne n'est jamais montrée. « <5 » signifie de 1 à 4; « x » cache un nombre qui permettrait de retrouver un « <5 ».";
     PeriodFrom => "From", "Du";
     PeriodTo => "To", "Au";
@@ -79,7 +83,7 @@ fn Panel(id: &'static str, title: Msg, #[prop(optional)] hint: Option<Msg>, csv:
         let path = csv.get_untracked();
         let token = session.token();
         leptos::task::spawn_local(async move {
-            let outcome = api::download(&path, token.as_deref(), &format!("harbour-{id}.csv")).await;
+            let outcome = api::download(&path, token.as_deref(), &format!("harbour-{id}.csv"), "text/csv").await;
             failed.set(outcome.err().map(|e| problem_message(e.code)));
         });
     };
@@ -120,6 +124,17 @@ fn care_name(h: &Heading, lang: Lang) -> String {
         "stage_moved_on" => Local::StageMovedOn,
         "stage_unchanged" => Local::StageUnchanged,
         "stage_went_back" => Local::StageWentBack,
+        _ => return h.label.clone(),
+    };
+    words.text(lang).to_owned()
+}
+
+fn conference_name(h: &Heading, lang: Lang) -> String {
+    let words = match h.key.as_str() {
+        "conferences_held" => Local::ConferencesHeld,
+        "actions_done_on_time" => Local::ActionsOnTime,
+        "actions_done_late" => Local::ActionsLate,
+        "actions_open_overdue" => Local::ActionsOverdue,
         _ => return h.label.clone(),
     };
     words.text(lang).to_owned()
@@ -506,6 +521,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <CountPanel id="consents" title=Msg::ConsentsExpiring endpoint="consents/expiring" query name=record_name/>
                 <CountPanel id="plan-care" title=Msg::PlansNow endpoint="plans/care" query name=care_name/>
                 <GoalsPanel query/>
+                <CountPanel id="conferences" title=Msg::ConferencesAndActions endpoint="conferences" query name=conference_name/>
                 <CoveragePanel/>
                 <StalePanel/>
             </div>

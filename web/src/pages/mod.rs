@@ -2,6 +2,8 @@
 
 pub mod categories_page;
 pub mod change_password_page;
+pub mod conference_page;
+pub mod conferences_page;
 pub mod consent_page;
 pub mod dashboard_page;
 pub mod directory_page;
@@ -9,6 +11,7 @@ pub mod disclosure_page;
 pub mod my_organization_page;
 pub mod not_found_page;
 pub mod participant_form_page;
+pub mod participant_conferences_page;
 pub mod participant_page;
 pub mod participants_page;
 pub mod place_form_page;

@@ -235,6 +235,7 @@ pub fn ParticipantPage() -> impl IntoView {
                         let refer = format!("/participants/{}/refer", p.id);
                         let plan = format!("/participants/{}/safety-plan", p.id);
                         let goals = format!("/participants/{}/plan", p.id);
+                        let conferences = format!("/participants/{}/conferences", p.id);
                         view! {
                             <article class="card">
                                 <h1 id="participant-title">{p.alias.clone()}</h1>
@@ -244,6 +245,7 @@ pub fn ParticipantPage() -> impl IntoView {
                                 <div class="actions">
                                     <button type="button" class="link" on:click={let (go, plan) = (go.clone(), plan.clone()); move |_| go(plan.clone())}>{i18n.t(Msg::SafetyPlan)}</button>
                                     <button type="button" class="link" on:click={let (go, goals) = (go.clone(), goals.clone()); move |_| go(goals.clone())}>{i18n.t(Local::GoalsAndSteps)}</button>
+                                    <button type="button" class="link" on:click={let (go, conferences) = (go.clone(), conferences.clone()); move |_| go(conferences.clone())}>{i18n.t(Msg::Conferences)}</button>
                                 </div>
                                 <Show when=move || owner>
                                     <div class="actions">

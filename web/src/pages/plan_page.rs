@@ -12,12 +12,11 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
-use crate::api::ApiError;
 use crate::client;
-use crate::components::form::save_failure;
+use crate::components::form::{SaveLine, SaveStatus};
 use crate::components::participants::route_participant;
 use crate::components::plans::{domain, goal_status};
-use crate::i18n::{messages, problem_message, use_i18n, I18n, Lang, Msg};
+use crate::i18n::{colon, messages, problem_message, use_i18n, I18n, Lang, Msg};
 use crate::session::use_session;
 
 // This screen's own words: they load with its chunk (`i18n::messages!`).
@@ -56,7 +55,6 @@ messages! { Local {
     IsReferral => "It is this referral", "C'est cette orientation";
     NoReferral => "None", "Aucune";
     Referral => "Referral", "Orientation";
-    Saved => "Saved.", "Enregistré.";
     Timeline => "What moved", "Ce qui a bougé";
     GoalAdded => "Goal set", "Objectif fixé";
     GoalUpdated => "Goal changed", "Objectif modifié";
@@ -108,15 +106,6 @@ fn event_status(e: &PlanEvent, lang: Lang) -> String {
     word.map_or(status, str::to_owned)
 }
 
-/// A colon as each language sets it (French puts a space before it).
-fn colon(lang: Lang) -> &'static str {
-    if lang == Lang::Fr {
-        " : "
-    } else {
-        ": "
-    }
-}
-
 /// The owner picked in a step's form: `participant`, `user:ID` or `organization:ID`.
 fn owner_of(choice: &str) -> StepOwnerInput {
     match choice.split_once(':') {
@@ -143,28 +132,13 @@ struct Ctx {
     i18n: I18n,
     id: Memo<String>,
     owner: Signal<bool>,
-    message: RwSignal<Option<(String, bool)>>,
-    reload: RwSignal<u32>,
+    saves: SaveLine,
     /// What a new step can be given to and be: loaded once for the screen, for the owner only.
     choices: LocalResource<Choices>,
 }
 
 /// The organization's frontline colleagues, the partner organizations, and the referrals it sent.
 type Choices = (Vec<Colleague>, Vec<Organization>, Vec<Referral>);
-
-impl Ctx {
-    /// Reloads the plan after a save, or says why it failed.
-    fn after<T>(self, outcome: Result<T, ApiError>) {
-        let lang = self.i18n.0.get_untracked();
-        match outcome {
-            Ok(_) => {
-                self.message.set(Some((Local::Saved.text(lang).to_owned(), false)));
-                self.reload.update(|g| *g += 1);
-            }
-            Err(e) => self.message.set(Some((save_failure(&e).text(lang).to_owned(), true))),
-        }
-    }
-}
 
 /// The individualized plan screen.
 #[component]
@@ -173,14 +147,14 @@ pub fn PlanPage() -> impl IntoView {
     let session = use_session();
     let navigate = use_navigate();
     let (id, participant) = route_participant();
-    let reload = RwSignal::new(0u32);
+    let saves = SaveLine::default();
     let plan = LocalResource::new(move || {
-        reload.track();
+        saves.reload.track();
         let (id, token) = (id.get(), session.token());
         async move { client::plan(token.as_deref(), &id).await }
     });
     let timeline = LocalResource::new(move || {
-        reload.track();
+        saves.reload.track();
         let (id, token) = (id.get(), session.token());
         async move { client::plan_timeline(token.as_deref(), &id).await.unwrap_or_default() }
     });
@@ -197,16 +171,14 @@ pub fn PlanPage() -> impl IntoView {
             (colleagues, organizations, sent)
         }
     });
-    let ctx = Ctx { i18n, id, owner, message: RwSignal::new(None), reload, choices };
+    let ctx = Ctx { i18n, id, owner, saves, choices };
     let back = move |_| navigate(&format!("/participants/{}", id.get()), NavigateOptions { replace: true, ..Default::default() });
     view! {
         <section aria-labelledby="goals-title">
             <button type="button" class="link-back" on:click=back>"← "{move || participant.get().and_then(|p| p.ok()).map(|p| p.alias).unwrap_or_default()}</button>
             <h1 id="goals-title">{i18n.t(Local::Title)}</h1>
             <p class="small muted">{i18n.t(Local::Intro)}</p>
-            <p class=move || if ctx.message.get().is_some_and(|m| m.1) { "error" } else { "notice" } role="status" aria-live="polite">
-                {move || ctx.message.get().map(|(m, _)| m)}
-            </p>
+            <SaveStatus line=ctx.saves/>
             <Transition fallback=move || view! { <p class="muted" role="status">{i18n.t(Msg::Loading)}</p> }>
                 {move || plan.get().map(|outcome| match outcome {
                     Ok(p) => view! { <Plan ctx=ctx plan=p/> }.into_any(),
@@ -233,12 +205,12 @@ fn Plan(ctx: Ctx, plan: IndividualPlan) -> impl IntoView {
     let save_review = move |_| {
         let body = PlanInput { review_on: chrono::NaiveDate::parse_from_str(&review.get_untracked(), "%Y-%m-%d").ok() };
         let (token, id) = (session.token(), ctx.id.get_untracked());
-        spawn_local(async move { ctx.after(client::set_plan(token.as_deref(), &id, version, &body).await) });
+        spawn_local(async move { ctx.saves.after(client::set_plan(token.as_deref(), &id, version, &body).await) });
     };
     let record = move |_| {
         let Some(stage) = StageOfChange::from_code(&chosen_stage.get_untracked()) else { return };
         let (token, id) = (session.token(), ctx.id.get_untracked());
-        spawn_local(async move { ctx.after(client::record_stage(token.as_deref(), &id, &StageInput { stage }).await) });
+        spawn_local(async move { ctx.saves.after(client::record_stage(token.as_deref(), &id, &StageInput { stage }).await) });
     };
     let current_stage = plan.stages.first().map(|s| (s.stage, s.recorded_at.format("%Y-%m-%d").to_string()));
     let goals = plan.goals.clone();
@@ -286,7 +258,7 @@ fn Goal(ctx: Ctx, goal: PlanGoal) -> impl IntoView {
             let Some(status) = GoalStatus::from_code(&event_target_value(&ev)) else { return };
             let body = GoalInput { domain: goal.domain, title: goal.title.clone(), status: Some(status) };
             let (token, id, goal_id, version) = (session.token(), ctx.id.get_untracked(), goal.id.clone(), goal.version.unwrap_or(1));
-            spawn_local(async move { ctx.after(client::save_goal(token.as_deref(), &id, Some((&goal_id, version)), &body).await) });
+            spawn_local(async move { ctx.saves.after(client::save_goal(token.as_deref(), &id, Some((&goal_id, version)), &body).await) });
         }
     };
     let (domain_label, status) = (domain(goal.domain), goal.status);
@@ -328,7 +300,7 @@ fn Step(ctx: Ctx, goal_id: String, step: PlanStep) -> impl IntoView {
             let Some(status) = StepStatus::from_code(&event_target_value(&ev)) else { return };
             let body = step_with(&step, status);
             let (token, id, goal_id, step_id, version) = (session.token(), ctx.id.get_untracked(), goal_id.clone(), step.id.clone(), step.version);
-            spawn_local(async move { ctx.after(client::save_step(token.as_deref(), &id, &goal_id, Some((&step_id, version)), &body).await) });
+            spawn_local(async move { ctx.saves.after(client::save_step(token.as_deref(), &id, &goal_id, Some((&step_id, version)), &body).await) });
         }
     };
     view! {
@@ -367,7 +339,7 @@ fn NewGoal(ctx: Ctx) -> impl IntoView {
             if saved.is_ok() {
                 words.set(String::new());
             }
-            ctx.after(saved);
+            ctx.saves.after(saved);
         });
     };
     view! {
@@ -404,7 +376,7 @@ fn NewStep(ctx: Ctx, goal_id: String) -> impl IntoView {
             referral_id: Some(referral.get_untracked()).filter(|r| !r.is_empty()),
         };
         let (token, id, goal_id) = (session.token(), ctx.id.get_untracked(), goal_id.clone());
-        spawn_local(async move { ctx.after(client::save_step(token.as_deref(), &id, &goal_id, None, &body).await) });
+        spawn_local(async move { ctx.saves.after(client::save_step(token.as_deref(), &id, &goal_id, None, &body).await) });
     };
     view! {
         <details>

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::client;
 use crate::components::form::save_failure;
 use crate::components::participants::labels;
-use crate::i18n::{problem_message, use_i18n, Msg};
+use crate::i18n::{colon, problem_message, use_i18n, Msg};
 use crate::session::{use_session, SessionState};
 
 // This screen's own words: they load with its chunk (`i18n::messages!`).
@@ -30,7 +30,36 @@ crate::i18n::messages! { Local {
     OutcomeLabel => "Outcome", "Résultat";
     ParticipantRedacted => "The participant withdrew consent: their details were removed.", "La personne a retiré son consentement : ses renseignements ont été retirés.";
     ReferralNotFound => "This referral could not be found.", "Cette orientation est introuvable.";
+    PlanStep => "A step of their plan", "Une étape de son plan";
 }}
+
+/// The step of the participant's individualized plan this referral is, if any, opening the
+/// plan: the other half of the link a step makes to its referral. For the sending
+/// organization only, which holds the participant (a read of the plan, audited as one).
+#[component]
+fn PlanStep(participant_id: String, referral_id: String) -> impl IntoView {
+    let (i18n, session) = (use_i18n(), use_session());
+    let go = crate::components::nav::use_go();
+    let plan_path = format!("/participants/{participant_id}/plan");
+    let step = LocalResource::new(move || {
+        let (token, participant_id, referral_id) = (session.token(), participant_id.clone(), referral_id.clone());
+        async move {
+            let plan = client::plan(token.as_deref(), &participant_id).await.ok()?;
+            plan.goals.into_iter().find_map(|g| {
+                let step = g.steps.into_iter().find(|s| s.referral.as_ref().is_some_and(|r| r.id == referral_id))?;
+                Some(format!("{} — {}", g.title, step.description))
+            })
+        }
+    });
+    move || step.get().flatten().map(|words| {
+        let (go, plan_path) = (go.clone(), plan_path.clone());
+        view! {
+            <p class="small">{i18n.t(Local::PlanStep)}{move || colon(i18n.0.get())}
+                <button type="button" class="link" on:click=move |_| go(&plan_path)>{words}</button>
+            </p>
+        }
+    })
+}
 
 /// The steps this side may take from a state (the server checks them again).
 fn steps(status: ReferralStatus, sender: bool) -> Vec<ReferralAction> {
@@ -225,6 +254,7 @@ pub fn ReferralPage() -> impl IntoView {
                                     })}
                                 </dl>
                                 {r.participant_redacted.then(|| view! { <p class="notice">{i18n.t(Local::ParticipantRedacted)}</p> })}
+                                {r.participant_id.clone().filter(|_| sender).map(|p| view! { <PlanStep participant_id=p referral_id=r.id.clone()/> })}
                                 <Steps referral=r.clone() sender=sender changed=changed/>
                             </article>
                             <h2>{i18n.t(Local::Timeline)}</h2>
