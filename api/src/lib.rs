@@ -11,7 +11,8 @@
 //! - Infrastructure, knowing nothing of the domain: `db`, `mail`, `config`, `crypto`,
 //!   `error`, `tokens`, `metrics`, `state`, `http`, `spa`.
 //! - Domain, each module above the ones it builds on: `auth`, `users`, `api_clients`,
-//!   `directory`, `organizations`, `exchange` (HSDS import and export), `data_keys`
+//!   `directory`, `organizations`, `groups` (the partnership's groups and who belongs),
+//!   `exchange` (HSDS import and export), `data_keys`
 //!   (each participant's own key), `audit`,
 //!   `consent`, `participants`, `safety_plans`, `webhooks`, `referrals`, `plans`
 //!   (individualized plans, whose steps can be referrals), `conferences` (case
@@ -65,6 +66,7 @@ pub mod directory;
 pub mod erasure;
 pub mod error;
 pub mod exchange;
+pub mod groups;
 pub mod health;
 pub mod http;
 pub mod idempotency;

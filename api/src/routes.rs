@@ -6,7 +6,7 @@ use actix_web::web;
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::{api_clients, audit, auth, conferences, consent, dashboards, directory, erasure, health, organizations, own_records, participants, plans, referrals, safety_plans, users, webhooks};
+use crate::{api_clients, audit, auth, conferences, consent, dashboards, directory, erasure, groups, health, organizations, own_records, participants, plans, referrals, safety_plans, users, webhooks};
 
 /// Every documented route.
 pub fn routes(cfg: &mut ServiceConfig<'_>) {
@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut ServiceConfig<'_>) {
             .configure(safety_plans::routes)
             .configure(plans::routes)
             .configure(conferences::routes)
+            .configure(groups::routes)
             .configure(consent::routes)
             .configure(referrals::routes)
             .configure(own_records::routes)

@@ -49,6 +49,9 @@ pub enum Permission<'a> {
     /// Read the dashboards — counts only, small ones suppressed: coordinators and system
     /// admins (who never see a participant).
     ReadDashboards,
+    /// Create and rename the partnership's groups, name their co-chairs, and see who
+    /// belongs to every group, private ones too: coordinators and system admins.
+    ManageGroups,
     /// Manage this organization's webhook subscriptions: its agency admins, system
     /// admins, and its API clients with `webhooks:manage`.
     ManageWebhooksOf(&'a OrganizationId),
@@ -88,7 +91,7 @@ impl Principal {
                 match permission {
                     Permission::OwnAccount | Permission::ReadDirectory => true,
                     Permission::ManageOrganizations => has(Role::SystemAdmin),
-                    Permission::CurateDirectory | Permission::ReadDashboards => has(Role::Coordinator) || has(Role::SystemAdmin),
+                    Permission::CurateDirectory | Permission::ReadDashboards | Permission::ManageGroups => has(Role::Coordinator) || has(Role::SystemAdmin),
                     Permission::HandleParticipants | Permission::ReadReferrals | Permission::WriteReferrals => {
                         has(Role::OutreachWorker) || has(Role::IntakeWorker) || has(Role::AgencyAdmin)
                     }

@@ -689,7 +689,37 @@ diesel::joinable!(webhook_deliveries -> webhook_subscriptions (subscription_id))
 diesel::joinable!(referral_messages -> users (author_id));
 diesel::joinable!(referral_messages -> organizations (organization_id));
 diesel::joinable!(dashboard_cells -> dashboard_releases (period));
+diesel::table! {
+    partner_groups (id) {
+        id -> Text,
+        kind -> Text,
+        name -> Text,
+        name_fr -> Text,
+        description -> Text,
+        description_fr -> Text,
+        region_id -> Nullable<Text>,
+        private_membership -> Bool,
+        version -> Integer,
+        created_at -> Timestamp,
+        updated_by -> Nullable<Text>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    group_members (id) {
+        id -> Text,
+        group_id -> Text,
+        organization_id -> Nullable<Text>,
+        user_id -> Nullable<Text>,
+        co_chair -> Bool,
+        added_by -> Nullable<Text>,
+        added_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(case_conferences -> participants (participant_id));
+diesel::joinable!(group_members -> partner_groups (group_id));
 diesel::joinable!(conference_invitations -> case_conferences (conference_id));
 diesel::joinable!(conference_invitations -> organizations (organization_id));
 diesel::joinable!(conference_actions -> case_conferences (conference_id));
@@ -743,4 +773,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     case_conferences,
     conference_invitations,
     conference_actions,
+    partner_groups,
+    group_members,
 );

@@ -154,8 +154,10 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
         term_ids.insert(*code, id);
     }
     let mut services_seeded = 0;
+    let mut organization_ids = std::collections::HashMap::new();
     for org in ORGANIZATIONS {
         let org_id = OrganizationId::from(new_id());
+        organization_ids.insert(org.slug, org_id.clone());
         let row = OrganizationRow {
             id: org_id.clone(),
             slug: org.slug.into(),
@@ -225,6 +227,50 @@ fn insert_demo(conn: &mut DbConn, password_hash: &str) -> Result<(), SeedError> 
                 },
                 &roles,
             )?;
+        }
+    }
+    insert_groups(conn, &region_ids, &organization_ids, now)?;
+    Ok(())
+}
+
+/// The demo's groups: [`demo_data::GROUPS`], and a regional group for each region.
+fn insert_groups(
+    conn: &mut DbConn,
+    region_ids: &std::collections::HashMap<&str, String>,
+    organization_ids: &std::collections::HashMap<&str, OrganizationId>,
+    now: chrono::NaiveDateTime,
+) -> Result<(), SeedError> {
+    use crate::groups::repo::{self as groups, GroupRow, MemberRow};
+    let regional: Vec<(String, Vec<String>)> = REGIONS
+        .iter()
+        .map(|(slug, ..)| {
+            let members = ORGANIZATIONS.iter().filter(|o| o.regions.contains(slug)).enumerate().map(|(n, o)| format!("{}{}", if n == 0 { "*" } else { "" }, o.slug)).collect();
+            ((*slug).to_owned(), members)
+        })
+        .collect();
+    let listed = demo_data::GROUPS.iter().map(|(kind, name, name_fr, description, members)| (*kind, *name, *name_fr, *description, None, members.iter().map(|m| (*m).to_owned()).collect::<Vec<_>>()));
+    let regions = REGIONS.iter().zip(regional).map(|((slug, name, name_fr), (_, members))| ("regional", *name, *name_fr, "Partners of the region, meeting to build its own response.", region_ids.get(slug).cloned(), members));
+    for (kind, name, name_fr, description, region_id, members) in listed.chain(regions) {
+        let kind = harbour_types::GroupKind::from_code(kind).expect("a demo group's kind is a known one");
+        let group = GroupRow {
+            id: new_id(),
+            kind,
+            name: name.to_owned(),
+            name_fr: name_fr.to_owned(),
+            description: description.to_owned(),
+            description_fr: String::new(),
+            region_id,
+            private_membership: kind == harbour_types::GroupKind::SurvivorAdvisory,
+            version: 1,
+            created_at: now,
+            updated_by: None,
+            updated_at: now,
+        };
+        groups::insert(conn, &group)?;
+        for member in members {
+            let (co_chair, slug) = member.strip_prefix('*').map_or((false, member.as_str()), |s| (true, s));
+            let organization_id = organization_ids.get(slug).cloned();
+            groups::insert_member(conn, &MemberRow { id: new_id(), group_id: group.id.clone(), organization_id, user_id: None, co_chair, added_by: None, added_at: now })?;
         }
     }
     Ok(())

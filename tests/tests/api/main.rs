@@ -19,6 +19,7 @@ mod exchange;
 mod fhir;
 mod foundation;
 mod fuzz;
+mod groups;
 mod handover;
 mod headers;
 mod hsds;

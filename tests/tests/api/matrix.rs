@@ -122,6 +122,11 @@ impl World {
             conferences.push(convened["id"].as_str().unwrap().to_owned());
         }
         ids.insert("conferences", (conferences[0].clone(), conferences[1].clone()));
+        // A group of the partnership's: the same for every organization.
+        let system_admin = app.token(Role::SystemAdmin, 'a').await;
+        let working: Value = app.post("/api/v1/groups", &system_admin, &group(0)).await.json().await.unwrap();
+        let working = working["id"].as_str().unwrap().to_owned();
+        ids.insert("groups", (working.clone(), working));
         ids.insert("participants", (people[0].0.clone(), people[1].0.clone()));
         ids.insert("consents", (people[0].1.clone(), people[1].1.clone()));
         ids.insert("referrals", (referrals[0].clone(), referrals[1].clone()));
@@ -203,6 +208,7 @@ impl World {
                 self.created(app, "/api/v1/consents", worker, verbal(&participant, &[&to], &["case_conference"], &["case_notes"])).await;
                 self.created(app, &format!("/api/v1/participants/{participant}/conferences"), worker, conference(&to)).await
             }
+            "groups" => self.created(app, "/api/v1/groups", &self.system_admin, group(n)).await,
             "organizations" => org,
             other => panic!("no fresh {other}"),
         }
@@ -227,6 +233,11 @@ impl World {
         if template.contains("{action}") {
             let action = self.created(app, &format!("/api/v1/conferences/{record}/actions"), &self.workers[side], conference_action(&self.org(side))).await;
             path = path.replace("{action}", &action);
+        }
+        // A membership of the fresh group: the side's organization.
+        if template.contains("{member}") {
+            let group: Value = app.post(&format!("/api/v1/groups/{record}/members"), &self.system_admin, &json!({"organization_id": self.org(side)})).await.json().await.unwrap();
+            path = path.replace("{member}", group["members"][0]["id"].as_str().expect("setup: a member"));
         }
         // The organization a write's conference invites, named in a consent of the participant's.
         let table = if side == 0 { app.fixture.org_b.clone() } else { self.org_c.clone() };
@@ -265,6 +276,10 @@ impl World {
             ("PUT", "/api/v1/conferences/{id}") => (Some(conference(&table)), Some("\"1\"")),
             ("POST", "/api/v1/conferences/{id}/actions") => (Some(conference_action(&self.org(side))), None),
             ("PUT", "/api/v1/conferences/{id}/actions/{action}") => (Some(conference_action(&self.org(side))), Some("\"1\"")),
+            ("POST", "/api/v1/groups") => (Some(group(n)), None),
+            ("PUT", "/api/v1/groups/{id}") => (Some(group(n)), Some("\"1\"")),
+            ("POST", "/api/v1/groups/{id}/members") => (Some(json!({"organization_id": self.org(side)})), None),
+            ("PUT", "/api/v1/groups/{id}/members/{member}") => (Some(json!({"co_chair": true})), None),
             ("POST", "/api/v1/participants/{id}/erasure") => (Some(json!({"method": "in_person", "reason": "participant_request"})), None),
             ("POST", "/api/v1/referrals") => (Some(referral(&own_participant, &service_b, true)), None),
             ("PUT", "/api/v1/referrals/{id}/assignee") => (Some(json!({"user_id": null})), Some("\"2\"")),
@@ -290,6 +305,11 @@ impl World {
         // A safety plan's first revision: every participant of the world has one.
         template.replace("{id}", if side == 0 { own } else { other }).replace("{revision}", "1")
     }
+}
+
+/// A working group, for the groups the matrix reads and writes.
+fn group(n: usize) -> Value {
+    json!({"kind": "working", "name": format!("Working group {n}"), "name_fr": format!("Groupe de travail {n}")})
 }
 
 /// A safety plan, for the participants whose plans the matrix reads and writes.
