@@ -16,7 +16,8 @@ window.harbourRestore.catch(() => { /* offline: the app reads the same rejection
 const SCREEN_CHUNKS = {{SCREEN_CHUNKS}};
 const SCREEN_GROUPS = [
   ['/referrals', 'referral_screens'], ['/participants', 'participant_screens'], ['/dashboard', 'dashboard_screens'],
-  ['/conferences', 'conference_screens'], ['/my-organization', 'organization_screens'], ['/categories', 'organization_screens'],
+  ['/conferences', 'conference_screens'], ['/groups', 'community_screens'],
+  ['/organizations', 'community_screens'], ['/my-organization', 'organization_screens'], ['/categories', 'organization_screens'],
 ];
 const opened = SCREEN_GROUPS.find(([path]) => location.pathname === path || location.pathname.startsWith(path + '/'));
 const module = new URL('./web_bg.wasm', import.meta.url);

@@ -74,6 +74,19 @@ pub async fn put_versioned<B: Serialize, T: DeserializeOwned>(path: &str, token:
     read(response).await
 }
 
+/// PUT a JSON body to a resource that takes no version (a flag on a membership).
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, token: Option<&str>, body: &B) -> Result<T, ApiError> {
+    let request = with_token(Request::put(path), token).json(body).map_err(|_| ApiError { code: ErrorCode::BadRequest, status: 0 })?;
+    let response = request.send().await.map_err(|_| ApiError::offline())?;
+    read(response).await
+}
+
+/// DELETE, reading the JSON answer.
+pub async fn delete<T: DeserializeOwned>(path: &str, token: Option<&str>) -> Result<T, ApiError> {
+    let response = with_token(Request::delete(path), token).send().await.map_err(|_| ApiError::offline())?;
+    read(response).await
+}
+
 /// POST a JSON body with `If-Match: "version"` (a step of a life cycle).
 pub async fn post_versioned<B: Serialize, T: DeserializeOwned>(path: &str, token: Option<&str>, version: i32, body: &B) -> Result<T, ApiError> {
     let request = with_token(Request::post(path), token)

@@ -15,7 +15,10 @@ use crate::pages::conferences_page::ConferencesPage;
 use crate::pages::consent_page::ConsentPage;
 use crate::pages::dashboard_page::DashboardPage;
 use crate::pages::disclosure_page::DisclosurePage;
+use crate::pages::group_page::GroupPage;
+use crate::pages::groups_page::GroupsPage;
 use crate::pages::my_organization_page::MyOrganizationPage;
+use crate::pages::organization_page::OrganizationPage;
 use crate::pages::participant_form_page::{EditParticipantPage, NewParticipantPage};
 use crate::pages::participant_conferences_page::ParticipantConferencesPage;
 use crate::pages::participant_page::ParticipantPage;
@@ -101,6 +104,13 @@ lazy_screens!(conference_screens(ConferenceScreens) {
     ConferencesScreen => ConferencesPage,
     ConferenceScreen => ConferencePage,
 });
+// The partnership's community of practice: its groups, and each partner's profile with
+// the groups it takes part in.
+lazy_screens!(community_screens(CommunityScreens) {
+    GroupsScreen => GroupsPage,
+    GroupScreen => GroupPage,
+    OrganizationScreen => OrganizationPage,
+});
 lazy_screens!(dashboard_screens(DashboardScreens) {
     DashboardScreen => DashboardPage,
 });
@@ -174,6 +184,9 @@ fn Screens() -> impl IntoView {
                 <Route path=path!("/participants/:id/conferences") view={Lazy::<ParticipantConferencesScreen>::new()}/>
                 <Route path=path!("/conferences") view={Lazy::<ConferencesScreen>::new()}/>
                 <Route path=path!("/conferences/:id") view={Lazy::<ConferenceScreen>::new()}/>
+                <Route path=path!("/groups") view={Lazy::<GroupsScreen>::new()}/>
+                <Route path=path!("/groups/:id") view={Lazy::<GroupScreen>::new()}/>
+                <Route path=path!("/organizations/:id") view={Lazy::<OrganizationScreen>::new()}/>
                 <Route path=path!("/referrals") view={Lazy::<ReferralsScreen>::new()}/>
                 <Route path=path!("/referrals/:id") view={Lazy::<ReferralScreen>::new()}/>
             </Routes>

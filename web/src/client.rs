@@ -3,7 +3,7 @@
 //! escaping of the ids in them are written here once; `api` does the HTTP.
 
 use harbour_types::{
-    ActionInput, ActionItem, Conference, ConferenceInput, ConferenceSummary, GoalInput, IndividualPlan, PlanEvent, PlanGoal, PlanInput, PlanStep, StageInput, StageRecord, StepInput,
+    ActionInput, ActionItem, CoChairInput, Conference, ConferenceInput, ConferenceSummary, GoalInput, Group, MemberInput, Membership, IndividualPlan, PlanEvent, PlanGoal, PlanInput, PlanStep, StageInput, StageRecord, StepInput,
     AssigneeInput, CapacityInput, ChangePasswordRequest, Colleague, Consent, ConsentInput, ConsentStatement, ConsentStatementRequest, DisclosureReport, ErasureInput, ErasureReceipt, InstanceInfo, Location,
     LocationInput, Organization, Page, Participant, ParticipantInput, ParticipantSearch, ParticipantSummary, Referral, ReferralCounts, ReferralInput, ReferralMessage,
     ReferralMessageInput, ReferralTransition, Region, RegionInput, RevocationInput, SafetyPlan, SafetyPlanInput, SearchResults, Service, ServiceInput, SessionResponse, SignInRequest, TaxonomyTerm,
@@ -138,9 +138,46 @@ async fn save_curated<B: Serialize>(token: Option<&str>, collection: &str, exist
     saved.map(drop)
 }
 
+/// One partner organization.
+pub async fn organization(token: Option<&str>, id: &str) -> Result<Organization, ApiError> {
+    api::get(&format!("/api/v1/organizations/{}", segment(id)), token).await
+}
+
 /// The partner organizations.
 pub async fn organizations(token: Option<&str>) -> Result<Page<Organization>, ApiError> {
     api::get(&format!("/api/v1/organizations?per_page={WHOLE_LIST}"), token).await
+}
+
+// The partnership's groups.
+
+/// Every group, with its members where the caller may see who belongs.
+pub async fn groups(token: Option<&str>) -> Result<Vec<Group>, ApiError> {
+    api::get("/api/v1/groups", token).await
+}
+
+/// One group.
+pub async fn group(token: Option<&str>, id: &str) -> Result<Group, ApiError> {
+    api::get(&format!("/api/v1/groups/{}", segment(id)), token).await
+}
+
+/// Adds a member to a group.
+pub async fn add_group_member(token: Option<&str>, id: &str, body: &MemberInput) -> Result<Group, ApiError> {
+    api::post(&format!("/api/v1/groups/{}/members", segment(id)), token, body).await
+}
+
+/// Names a member co-chair, or no longer.
+pub async fn set_co_chair(token: Option<&str>, id: &str, member: &str, body: &CoChairInput) -> Result<Group, ApiError> {
+    api::put(&format!("/api/v1/groups/{}/members/{}", segment(id), segment(member)), token, body).await
+}
+
+/// Removes a member from a group.
+pub async fn remove_group_member(token: Option<&str>, id: &str, member: &str) -> Result<Group, ApiError> {
+    api::delete(&format!("/api/v1/groups/{}/members/{}", segment(id), segment(member)), token).await
+}
+
+/// The groups an organization belongs to.
+pub async fn memberships(token: Option<&str>, organization_id: &str) -> Result<Vec<Membership>, ApiError> {
+    api::get(&format!("/api/v1/organizations/{}/memberships", segment(organization_id)), token).await
 }
 
 // Participants and consent.

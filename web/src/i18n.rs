@@ -49,6 +49,16 @@ impl Lang {
             Lang::Fr => Lang::En,
         }
     }
+
+    /// Of a record's two names (or texts), the one in this language: the French one when
+    /// the language is French and it is written, the English one otherwise.
+    pub fn pick<'a>(self, en: &'a str, fr: &'a str) -> &'a str {
+        if self == Lang::Fr && !fr.is_empty() {
+            fr
+        } else {
+            en
+        }
+    }
 }
 
 /// A table of messages, `NAME { Key => "English", "Français"; … }`: the interface's own
@@ -219,6 +229,8 @@ messages! { Msg {
     ChangedElsewhere => "Someone else changed this service. It has been reloaded: check it and try again.", "Quelqu'un d'autre a modifié ce service. Il a été rechargé : vérifiez-le et réessayez.";
     Participants => "Participants", "Participants";
     Conferences => "Conferences", "Conférences";
+    Groups => "Groups", "Groupes";
+    AboutOrganization => "About the organization", "À propos de l'organisme";
     OurParticipants => "Ours", "Les nôtres";
     SharedWithUs => "Shared with us", "Partagés avec nous";
     FindByAlias => "Find by alias", "Chercher par pseudonyme";

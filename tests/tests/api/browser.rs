@@ -211,6 +211,33 @@ async fn a_case_conference_convened_held_and_its_action_done_from_phones_at_360p
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_partnership_s_groups_from_a_phone_at_360px() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let coordinator = app.token(Role::Coordinator, 'a').await;
+    let admin_b = app.token(Role::AgencyAdmin, 'b').await;
+    let service = json!({"name": "Youth housing", "description": "Rooms for youth.", "category_ids": [app.fixture.housing]});
+    assert_eq!(app.post(&format!("/api/v1/organizations/{}/services", app.fixture.org_b), &admin_b, &service).await.status(), 201);
+    for kind in ["survivor_advisory", "working"] {
+        let name = if kind == "working" { "Training Working Group" } else { "Survivor Advisory" };
+        let created: serde_json::Value = app.post("/api/v1/groups", &coordinator, &json!({"kind": kind, "name": name, "name_fr": name})).await.json().await.unwrap();
+        if kind == "survivor_advisory" {
+            let path = format!("/api/v1/groups/{}/members", created["id"].as_str().unwrap());
+            assert_eq!(app.post(&path, &coordinator, &json!({"organization_id": app.fixture.org_b})).await.status(), 201);
+        }
+    }
+    let stdout = run_script(
+        "groups.mjs",
+        &[("HARBOUR_URL", &app.base), ("HARBOUR_EMAIL", "outreach_worker@org-a.test"), ("HARBOUR_COORDINATOR_EMAIL", "coordinator@org-a.test"), ("HARBOUR_PASSWORD", PASSWORD)],
+    )
+    .await;
+    assert!(stdout.contains("member added and co-chair named: ok"), "{stdout}");
+    let groups: Vec<serde_json::Value> = app.get("/api/v1/groups", &coordinator).await.json().await.unwrap();
+    let working = groups.iter().find(|g| g["kind"] == "working").unwrap();
+    assert_eq!(working["members"][0]["organization"]["id"], app.fixture.org_b.as_str());
+    assert_eq!(working["members"][0]["co_chair"], true);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn referral_sent_from_a_phone_and_accepted_at_360px() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let admin_b = app.token(Role::AgencyAdmin, 'b').await;

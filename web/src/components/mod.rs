@@ -5,6 +5,7 @@ pub mod conferences;
 pub mod directory;
 pub mod form;
 pub mod frame;
+pub mod groups;
 pub mod nav;
 pub mod participants;
 pub mod plans;

@@ -1,6 +1,7 @@
-//! The main navigation: the directory for everyone, participants and case conferences for
-//! frontline staff (never coordinators or system admins), the dashboard for coordinators and system
-//! admins and the category tree and regions they curate, "my organization" for admins.
+//! The main navigation: the directory and the partnership's groups for everyone,
+//! participants and case conferences for frontline staff (never coordinators or system
+//! admins), the dashboard for coordinators and system admins and the category tree and
+//! regions they curate, "my organization" for admins.
 //! Links replace the history entry: Harbour keeps one, which quick exit replaces.
 
 use harbour_types::Role;
@@ -65,6 +66,7 @@ pub fn Nav() -> impl IntoView {
             <Show when=frontline><NavLink path="/referrals" label=Msg::Referrals waiting=waiting_referrals()/></Show>
             <Show when=frontline><NavLink path="/participants" label=Msg::Participants/></Show>
             <Show when=frontline><NavLink path="/conferences" label=Msg::Conferences/></Show>
+            <NavLink path="/groups" label=Msg::Groups/>
             <Show when=coordinator><NavLink path="/dashboard" label=Msg::Dashboard/></Show>
             <Show when=coordinator><NavLink path="/categories" label=Msg::Categories/></Show>
             <Show when=admin><NavLink path="/my-organization" label=Msg::MyOrganization/></Show>

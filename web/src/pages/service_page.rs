@@ -26,6 +26,13 @@ pub fn day_message(day: Weekday) -> Msg {
     }
 }
 
+/// A signed-in reader's way to the organization's profile (its groups, its services).
+fn about_organization(organization_id: String) -> impl IntoView {
+    let (i18n, session, go) = (use_i18n(), use_session(), crate::components::nav::use_go());
+    let path = format!("/organizations/{organization_id}");
+    session.token().map(|_| view! { <button type="button" class="link" on:click=move |_| go(&path)>{i18n.t(Msg::AboutOrganization)}</button> })
+}
+
 fn details(service: Service, lang: Lang) -> impl IntoView {
     let t = move |m: Msg| m.text(lang);
     let phones = service.phones.clone();
@@ -113,6 +120,7 @@ fn details(service: Service, lang: Lang) -> impl IntoView {
                 })}
                 <dt>{t(Msg::Languages)}</dt><dd>{languages}</dd>
             </dl>
+            {about_organization(service.organization_id.clone())}
             <ListingCheck service_id=service.id.clone() verified_at=service.verified_at/>
         </article>
     }
