@@ -118,18 +118,18 @@ pub fn roles_for(slug: &str) -> &'static [&'static str] {
     }
 }
 
-/// A demo group: (kind, English name, French name, what it does, its members' slugs, a
-/// `*` before a co-chair's). Regional groups are made from [`REGIONS`], one a region,
+/// A demo group: (kind, English name, French name, what it does in English and in
+/// French, its members' slugs, a `*` before a co-chair's). Regional groups are made from [`REGIONS`], one a region,
 /// every organization there a member and the first its co-chair.
-pub type DemoGroup = (&'static str, &'static str, &'static str, &'static str, &'static [&'static str]);
+pub type DemoGroup = (&'static str, &'static str, &'static str, &'static str, &'static str, &'static [&'static str]);
 
 /// The partnership's groups besides the regional ones, as TESS describes its own.
 pub const GROUPS: &[DemoGroup] = &[
-    ("core", "Core Group", "Groupe central", "Sets the partnership's direction and its provincial strategy.", &["*partnership-office", "*youth-outreach-halifax", "child-welfare-services", "regional-police-vice", "peer-voices-collective", "mikmaw-friendship-centre-demo", "provincial-health-authority-demo"]),
-    ("working", "Training Working Group", "Groupe de travail sur la formation", "The two-hour and two-day courses, and sessions with outside experts.", &["*partnership-office", "victim-services-demo", "schools-plus-demo"]),
-    ("working", "Research and Evaluation Working Group", "Groupe de travail sur la recherche et l'évaluation", "System mapping, needs assessments and what the partnership learns from them.", &["partnership-office", "*provincial-health-authority-demo"]),
-    ("cultural_advisory", "Indigenous Advisory", "Comité consultatif autochtone", "Culturally grounded practice with Indigenous youth and communities.", &["*mikmaw-friendship-centre-demo", "indigenous-legal-network"]),
-    ("cultural_advisory", "African Nova Scotian Advisory", "Comité consultatif afro-néo-écossais", "Practice with and for African Nova Scotian youth and families.", &["*african-ns-youth-collective"]),
-    ("cultural_advisory", "2SLGBTQ+ Advisory", "Comité consultatif 2ELGBTQ+", "Inclusion of Two-Spirit, lesbian, gay, bisexual, trans and queer youth.", &["*rainbow-youth-alliance"]),
-    ("survivor_advisory", "Survivor Advisory", "Comité consultatif des survivantes et survivants", "People with lived experience who inform the partnership's values and practice.", &["*peer-voices-collective", "thriving-together"]),
+    ("core", "Core Group", "Groupe central", "Sets the partnership's direction and its provincial strategy.", "Fixe l'orientation du partenariat et sa stratégie provinciale.", &["*partnership-office", "*youth-outreach-halifax", "child-welfare-services", "regional-police-vice", "peer-voices-collective", "mikmaw-friendship-centre-demo", "provincial-health-authority-demo"]),
+    ("working", "Training Working Group", "Groupe de travail sur la formation", "The two-hour and two-day courses, and sessions with outside experts.", "Les cours de deux heures et de deux jours, et les séances avec des experts de l'extérieur.", &["*partnership-office", "victim-services-demo", "schools-plus-demo"]),
+    ("working", "Research and Evaluation Working Group", "Groupe de travail sur la recherche et l'évaluation", "System mapping, needs assessments and what the partnership learns from them.", "La cartographie des systèmes, l'évaluation des besoins et ce que le partenariat en apprend.", &["partnership-office", "*provincial-health-authority-demo"]),
+    ("cultural_advisory", "Indigenous Advisory", "Comité consultatif autochtone", "Culturally grounded practice with Indigenous youth and communities.", "Une pratique ancrée dans la culture avec les jeunes et les communautés autochtones.", &["*mikmaw-friendship-centre-demo", "indigenous-legal-network"]),
+    ("cultural_advisory", "African Nova Scotian Advisory", "Comité consultatif afro-néo-écossais", "Practice with and for African Nova Scotian youth and families.", "Une pratique avec et pour les jeunes et les familles afro-néo-écossais.", &["*african-ns-youth-collective"]),
+    ("cultural_advisory", "2SLGBTQ+ Advisory", "Comité consultatif 2ELGBTQ+", "Inclusion of Two-Spirit, lesbian, gay, bisexual, trans and queer youth.", "L'inclusion des jeunes bispirituels, lesbiennes, gais, bisexuels, trans et queers.", &["*rainbow-youth-alliance"]),
+    ("survivor_advisory", "Survivor Advisory", "Comité consultatif des survivantes et survivants", "People with lived experience who inform the partnership's values and practice.", "Des personnes ayant un vécu qui éclairent les valeurs et la pratique du partenariat.", &["*peer-voices-collective", "thriving-together"]),
 ];

@@ -248,9 +248,10 @@ fn insert_groups(
             ((*slug).to_owned(), members)
         })
         .collect();
-    let listed = demo_data::GROUPS.iter().map(|(kind, name, name_fr, description, members)| (*kind, *name, *name_fr, *description, None, members.iter().map(|m| (*m).to_owned()).collect::<Vec<_>>()));
-    let regions = REGIONS.iter().zip(regional).map(|((slug, name, name_fr), (_, members))| ("regional", *name, *name_fr, "Partners of the region, meeting to build its own response.", region_ids.get(slug).cloned(), members));
-    for (kind, name, name_fr, description, region_id, members) in listed.chain(regions) {
+    let listed = demo_data::GROUPS.iter().map(|(kind, name, name_fr, description, description_fr, members)| (*kind, *name, *name_fr, (*description, *description_fr), None, members.iter().map(|m| (*m).to_owned()).collect::<Vec<_>>()));
+    let regional_words = ("Partners of the region, meeting to build its own response.", "Les partenaires de la région, qui se réunissent pour bâtir sa propre réponse.");
+    let regions = REGIONS.iter().zip(regional).map(|((slug, name, name_fr), (_, members))| ("regional", *name, *name_fr, regional_words, region_ids.get(slug).cloned(), members));
+    for (kind, name, name_fr, (description, description_fr), region_id, members) in listed.chain(regions) {
         let kind = harbour_types::GroupKind::from_code(kind).expect("a demo group's kind is a known one");
         let group = GroupRow {
             id: new_id(),
@@ -258,7 +259,7 @@ fn insert_groups(
             name: name.to_owned(),
             name_fr: name_fr.to_owned(),
             description: description.to_owned(),
-            description_fr: String::new(),
+            description_fr: description_fr.to_owned(),
             region_id,
             private_membership: kind == harbour_types::GroupKind::SurvivorAdvisory,
             version: 1,

@@ -190,5 +190,6 @@ async fn the_demo_holds_the_partnership_s_groups() {
         assert!(of_group.iter().any(|m| m.row.co_chair), "{} has a co-chair", group.name);
         assert_eq!(group.region_id.is_some(), group.kind.code() == "regional", "{}: a region only for a regional group", group.name);
         assert_eq!(group.private_membership, group.kind.code() == "survivor_advisory", "{}: private membership", group.name);
+        assert!(!group.description.is_empty() && !group.description_fr.is_empty(), "{}: what it does, in English and French", group.name);
     }
 }
