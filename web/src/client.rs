@@ -347,6 +347,11 @@ pub async fn referrals(token: Option<&str>, received: bool) -> Result<Page<Refer
     api::get(&format!("/api/v1/referrals?box={which}&per_page=50"), token).await
 }
 
+/// Referrals the caller's organization sent for one of its participants.
+pub async fn referrals_for(token: Option<&str>, participant_id: &str) -> Result<Page<Referral>, ApiError> {
+    api::get(&format!("/api/v1/referrals?box=sent&participant_id={}&per_page=100", segment(participant_id)), token).await
+}
+
 /// The counts on the navigation badge.
 pub async fn referral_counts(token: Option<&str>) -> Result<ReferralCounts, ApiError> {
     api::get("/api/v1/referrals/counts", token).await

@@ -49,6 +49,10 @@ pub enum ReferralError {
     EmptyMessage,
     #[error("box is sent or received")]
     UnknownBox,
+    /// `participant_id` filters the sent box only: a receiving organization never learns
+    /// a participant's id, so it cannot ask by one.
+    #[error("participant_id filters the referrals your organization sent (box=sent) only")]
+    ParticipantFilterOnReceived,
     /// The version given is not the referral's current one.
     #[error("the referral changed since it was read")]
     Stale,
@@ -93,7 +97,7 @@ impl From<ReferralError> for ApiError {
             ReferralError::NotAllowedNow { .. } => ApiError::Conflict { code: ErrorCode::IllegalTransition, detail },
             ReferralError::ChangedWhileOpened | ReferralError::ChangedDuringWithdrawal => ApiError::Conflict { code: ErrorCode::ChangedMeanwhile, detail },
             ReferralError::WrongSide { .. } | ReferralError::OnlyReceiverAssigns => ApiError::forbidden(detail),
-            ReferralError::UnknownBox => ApiError::BadRequest(detail),
+            ReferralError::UnknownBox | ReferralError::ParticipantFilterOnReceived => ApiError::BadRequest(detail),
             ReferralError::Stale => ApiError::PreconditionFailed,
             ReferralError::Api(api) => api,
         }

@@ -171,6 +171,8 @@ pub struct ListFilter {
     pub assignee_id: Option<String>,
     /// Only overdue referrals (`true`), or only the others.
     pub overdue: Option<bool>,
+    /// Only referrals about this participant.
+    pub participant_id: Option<ParticipantId>,
 }
 
 /// Declares an expression of fixed SQL text, worked out once. Unlike a `sql()` literal,
@@ -266,6 +268,9 @@ fn filtered(organization_id: &OrganizationId, sent: bool, filter: &ListFilter, n
     if let Some(assignee) = &filter.assignee_id {
         query = query.filter(referrals::assignee_id.eq(assignee.clone()));
     }
+    if let Some(participant) = &filter.participant_id {
+        query = query.filter(referrals::participant_id.eq(participant.clone()));
+    }
     match filter.overdue {
         Some(true) => query.filter(overdue(now)),
         Some(false) => query.filter(diesel::dsl::not(overdue(now))),
@@ -278,8 +283,8 @@ fn filtered(organization_id: &OrganizationId, sent: bool, filter: &ListFilter, n
 /// database keeps (migration `…000018_referral_tallies`): counting it cost a read of the
 /// organization's whole history on every page. Narrower filters are counted.
 pub fn count_for_organization(conn: &mut DbConn, organization_id: &OrganizationId, sent: bool, filter: &ListFilter, now: NaiveDateTime) -> QueryResult<i64> {
-    let ListFilter { status, urgency, service_id, assignee_id, overdue } = filter;
-    if urgency.is_none() && service_id.is_none() && assignee_id.is_none() && overdue.is_none() {
+    let ListFilter { status, urgency, service_id, assignee_id, overdue, participant_id } = filter;
+    if urgency.is_none() && service_id.is_none() && assignee_id.is_none() && overdue.is_none() && participant_id.is_none() {
         let mut tallies = referral_tallies::table
             .filter(referral_tallies::organization_id.eq(organization_id.to_owned()))
             .filter(referral_tallies::box_.eq(if sent { "sent" } else { "received" }))

@@ -45,6 +45,9 @@ pub struct ReferralQuery {
     pub service_id: Option<String>,
     /// Only referrals assigned to this user (`me` for the caller).
     pub assignee: Option<String>,
+    /// Only referrals about this participant of the caller's organization (the sent box
+    /// only: a receiving organization never learns a participant's id).
+    pub participant_id: Option<String>,
     /// The page, from 1.
     pub page: Option<u64>,
     /// Items per page, 1 to 100.
@@ -248,6 +251,9 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
         Some("received") => false,
         Some(_) => return Err(ReferralError::UnknownBox),
     };
+    if !sent && query.participant_id.is_some() {
+        return Err(ReferralError::ParticipantFilterOnReceived);
+    }
     let request = crate::http::checked_page(PageRequest { page: query.page, per_page: query.per_page })?;
     let organization_id = accessor.principal.organization_id.clone();
     let filter = repo::ListFilter {
@@ -259,6 +265,7 @@ pub async fn list(state: &AppState, accessor: Accessor, query: ReferralQuery) ->
             other => other.map(str::to_owned),
         },
         overdue: query.overdue,
+        participant_id: query.participant_id.clone().map(ParticipantId::from),
     };
     let (offset, limit) = crate::db::page_bounds(request);
     let side = if sent { Side::Sender } else { Side::Receiver };

@@ -442,7 +442,38 @@ async fn a_referral_sent_during_a_withdrawal_waits_for_it_and_is_refused(app: Te
     assert_eq!(refused["code"], "consent_required");
 }
 
+/// The sent box, narrowed to one participant (a plan's step picks among their
+/// referrals); the received box refuses the filter, so a receiver cannot ask by an id it
+/// was never given.
+async fn the_sent_box_narrows_to_one_participant(app: TestApp) {
+    let service = service_of_b(&app).await;
+    let outreach_a = app.token(Role::OutreachWorker, 'a').await;
+    let vega = record_participant(&app, &outreach_a, "Vega").await;
+    let lyra = record_participant(&app, &outreach_a, "Lyra").await;
+    for participant in [&vega, &lyra] {
+        consent(&app, &outreach_a, verbal(participant, &[&app.fixture.org_b], &["referral"], &["needs"])).await;
+    }
+    let mut sent = Vec::new();
+    for participant in [&vega, &lyra, &vega] {
+        let made: Value = app.post("/api/v1/referrals", &outreach_a, &referral(participant, &service, true)).await.json().await.unwrap();
+        sent.push(made["id"].as_str().unwrap().to_owned());
+    }
+    let page: Value = app.get(&format!("/api/v1/referrals?box=sent&participant_id={vega}"), &outreach_a).await.json().await.unwrap();
+    let mut ids: Vec<&str> = page["contents"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    let mut expected = vec![sent[0].as_str(), sent[2].as_str()];
+    expected.sort_unstable();
+    assert_eq!((ids, page["total_items"].as_u64()), (expected, Some(2)), "Vega's two referrals, counted as they are listed");
+    let intake_b = app.token(Role::IntakeWorker, 'b').await;
+    problem(app.get(&format!("/api/v1/referrals?box=received&participant_id={vega}"), &intake_b).await, 400).await;
+    // Another organization's participant: nothing of theirs is in one's own sent box.
+    let outreach_b = app.token(Role::OutreachWorker, 'b').await;
+    let page: Value = app.get(&format!("/api/v1/referrals?box=sent&participant_id={vega}"), &outreach_b).await.json().await.unwrap();
+    assert_eq!(page["total_items"], 0);
+}
+
 on_both_backends!(
+    the_sent_box_narrows_to_one_participant,
     partner_systems_use_referrals_with_their_scopes,
     a_referral_sent_during_a_withdrawal_waits_for_it_and_is_refused,
     unanswered_referrals_expire,

@@ -137,7 +137,7 @@ struct Ctx {
     choices: LocalResource<Choices>,
 }
 
-/// The organization's frontline colleagues, the partner organizations, and the referrals it sent.
+/// The organization's frontline colleagues, the partner organizations, and the referrals it sent for this participant.
 type Choices = (Vec<Colleague>, Vec<Organization>, Vec<Referral>);
 
 /// The individualized plan screen.
@@ -160,14 +160,14 @@ pub fn PlanPage() -> impl IntoView {
     });
     let owner = Signal::derive(move || participant.get().and_then(|p| p.ok()).is_some_and(|p| p.access.owner));
     let choices = LocalResource::new(move || {
-        let (token, owner) = (session.token(), owner.get());
+        let (token, owner, participant) = (session.token(), owner.get(), id.get());
         async move {
             if !owner {
                 return Choices::default();
             }
             let colleagues = client::colleagues(token.as_deref()).await.unwrap_or_default();
             let organizations = client::organizations(token.as_deref()).await.map(|p| p.contents).unwrap_or_default();
-            let sent = client::referrals(token.as_deref(), false).await.map(|p| p.contents).unwrap_or_default();
+            let sent = client::referrals_for(token.as_deref(), &participant).await.map(|p| p.contents).unwrap_or_default();
             (colleagues, organizations, sent)
         }
     });
@@ -398,8 +398,7 @@ fn NewStep(ctx: Ctx, goal_id: String) -> impl IntoView {
                 <select id=referral_id on:change=move |ev| referral.set(event_target_value(&ev))>
                     <option value="">{i18n.t(Local::NoReferral)}</option>
                     {move || choices.get().map(|(_, _, sent)| {
-                        let participant = ctx.id.get();
-                        sent.into_iter().filter(|r| r.participant_id.as_deref() == Some(participant.as_str())).map(|r| view! {
+                        sent.into_iter().map(|r| view! {
                             <option value=r.id.clone()>{format!("{} — {}", r.service_name, r.to_organization.name)}</option>
                         }).collect_view()
                     })}
