@@ -533,6 +533,12 @@ fn shown_action(conn: &mut DbConn, key: &ParticipantKey, row: ActionRow) -> Resu
     action_item(key, row, &users, &organizations)
 }
 
+/// The day an action item was done, as stored: the day it was first marked done (kept
+/// through later saves), today when it is marked done now, none when it is not done.
+fn done_on(status: ActionStatus, kept: Option<String>, today: NaiveDate) -> Option<String> {
+    (status == ActionStatus::Done).then(|| kept.or_else(|| stored_date(Some(today)))).flatten()
+}
+
 /// Gives an action item to the convener or an organization at the table (the convener).
 pub async fn add_action(state: &AppState, accessor: Accessor, id: ConferenceId, input: ActionInput) -> Result<ActionItem, ConferenceError> {
     policy::require_frontline(&accessor.principal)?;
@@ -547,7 +553,7 @@ pub async fn add_action(state: &AppState, accessor: Accessor, id: ConferenceId, 
             }
             let key = seen.record.key_for_writing(conn, &keyring)?;
             let mut row = action_checked(conn, &key, &seen, &conference, ordered_id(), &input)?;
-            row.done_on = (row.status == ActionStatus::Done).then(|| today.format("%Y-%m-%d").to_string());
+            row.done_on = done_on(row.status, None, today);
             repo::insert_action(conn, &row)?;
             assigned(conn, &row, &accessor.principal.organization_id)?;
             audit::record(conn, &accessor, &audited(AuditAction::ConferenceWrite, id.as_str(), seen.participant_id(), &Access::Owner, vec![DataCategory::CaseNotes]))?;
@@ -589,11 +595,7 @@ pub async fn update_action(state: &AppState, accessor: Accessor, (id, action_id)
                 current.clone()
             };
             row.status = status;
-            row.done_on = match (status, &current.done_on) {
-                (ActionStatus::Done, Some(kept)) => Some(kept.clone()),
-                (ActionStatus::Done, None) => Some(today.format("%Y-%m-%d").to_string()),
-                _ => None,
-            };
+            row.done_on = done_on(status, current.done_on.clone(), today);
             row.version = expected + 1;
             row.updated_at = Utc::now().naive_utc();
             if !repo::update_action(conn, &row, expected)? {
