@@ -3,7 +3,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use harbour_types::{GroupKind, OrganizationId};
+use harbour_types::{GroupKind, OrganizationId, RegionRef};
 
 use crate::db::schema::{group_members, organizations, partner_groups, regions, users};
 use crate::db::DbConn;
@@ -73,6 +73,16 @@ pub fn all(conn: &mut DbConn) -> QueryResult<Vec<GroupRow>> {
 /// A region's English and French names.
 pub fn region_names(conn: &mut DbConn, id: &str) -> QueryResult<Option<(String, String)>> {
     regions::table.find(id).select((regions::name, regions::name_fr)).first(conn).optional()
+}
+
+/// The regions of `groups`, named in English and French, by id: one query for a list.
+pub fn regions_of(conn: &mut DbConn, groups: &[GroupRow]) -> QueryResult<std::collections::HashMap<String, RegionRef>> {
+    let ids: Vec<&String> = groups.iter().filter_map(|g| g.region_id.as_ref()).collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let found: Vec<(String, String, String)> = regions::table.filter(regions::id.eq_any(ids)).select((regions::id, regions::name, regions::name_fr)).load(conn)?;
+    Ok(found.into_iter().map(|(id, name, name_fr)| (id.clone(), RegionRef { id, name, name_fr })).collect())
 }
 
 /// The members of groups `ids`, organizations first and then people, each by name.

@@ -10,6 +10,8 @@
 //! version and time as they were: watched by someone outside, they would tell when
 //! someone joined or left.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use harbour_types::{CoChairInput, Group, GroupInput, GroupKind, GroupMember, MemberInput, Membership, OrganizationId, OrganizationRef, PersonRef, RegionRef, Role};
 
@@ -61,13 +63,10 @@ fn member_dto(m: &NamedMember) -> GroupMember {
     }
 }
 
-fn group_dto(conn: &mut DbConn, principal: &Principal, row: GroupRow, members: &[NamedMember]) -> Result<Group, GroupError> {
+fn group_dto(principal: &Principal, row: GroupRow, members: &[NamedMember], regions: &HashMap<String, RegionRef>) -> Group {
     let standing = standing(principal, &row, members);
-    let region = match &row.region_id {
-        Some(id) => repo::region_names(conn, id)?.map(|(name, name_fr)| RegionRef { id: id.clone(), name, name_fr }),
-        None => None,
-    };
-    Ok(Group {
+    let region = row.region_id.as_ref().and_then(|id| regions.get(id).cloned());
+    Group {
         id: row.id,
         kind: row.kind,
         name: row.name,
@@ -81,13 +80,14 @@ fn group_dto(conn: &mut DbConn, principal: &Principal, row: GroupRow, members: &
         may_manage_members: standing.manages,
         version: row.version,
         updated_at: row.updated_at.and_utc(),
-    })
+    }
 }
 
 fn read(conn: &mut DbConn, principal: &Principal, id: &str) -> Result<Group, GroupError> {
     let row = repo::find(conn, id)?.ok_or(GroupError::NotFound)?;
     let members = repo::members(conn, std::slice::from_ref(&row.id))?;
-    group_dto(conn, principal, row, &members)
+    let regions = repo::regions_of(conn, std::slice::from_ref(&row))?;
+    Ok(group_dto(principal, row, &members, &regions))
 }
 
 /// The group as stored from a coordinator's input: a regional group's region checked,
@@ -118,12 +118,14 @@ pub async fn list(state: &AppState, principal: Principal) -> Result<Vec<Group>, 
             let rows = repo::all(conn)?;
             let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
             let members = repo::members(conn, &ids)?;
-            rows.into_iter()
+            let regions = repo::regions_of(conn, &rows)?;
+            Ok(rows
+                .into_iter()
                 .map(|row| {
                     let of_group: Vec<NamedMember> = members.iter().filter(|m| m.row.group_id == row.id).cloned().collect();
-                    group_dto(conn, &principal, row, &of_group)
+                    group_dto(&principal, row, &of_group, &regions)
                 })
-                .collect()
+                .collect())
         })
         .await
 }
