@@ -31,6 +31,10 @@ pub enum GroupError {
     /// The survivor advisory's membership is always private.
     #[error("the survivor advisory's membership is always private")]
     SurvivorAdvisoryPrivate,
+    /// Membership kept private stays private: made public, it would name everyone who
+    /// joined on that promise.
+    #[error("a group whose membership is private stays private: make a new group instead")]
+    StaysPrivate,
     /// A member is an organization or a person, exactly one.
     #[error("name an organization or a person, not both")]
     OneMember,
@@ -55,7 +59,7 @@ impl From<GroupError> for ApiError {
             GroupError::NotManager | GroupError::MayNotRemove | GroupError::CoChairsByCoordinators => ApiError::forbidden(detail),
             GroupError::Region(pointer) => ApiError::invalid(pointer, "invalid", &detail),
             GroupError::NoSuchRegion => ApiError::invalid("/region_id", "not_found", &detail),
-            GroupError::SurvivorAdvisoryPrivate => ApiError::invalid("/private_membership", "invalid", &detail),
+            GroupError::SurvivorAdvisoryPrivate | GroupError::StaysPrivate => ApiError::invalid("/private_membership", "invalid", &detail),
             GroupError::OneMember => ApiError::invalid("/organization_id", "one_of", &detail),
             GroupError::NoSuchMemberToAdd(pointer) => ApiError::invalid(pointer, "not_found", &detail),
             GroupError::Stale => ApiError::PreconditionFailed,

@@ -169,7 +169,7 @@ pub async fn create(state: &AppState, principal: Principal, input: GroupInput) -
         .await
 }
 
-/// Rewrites a group at `expected` (coordinators).
+/// Rewrites a group at `expected` (coordinators); private membership stays private.
 pub async fn update(state: &AppState, principal: Principal, id: String, expected: i32, input: GroupInput) -> Result<Group, GroupError> {
     principal.authorize(Permission::ManageGroups)?;
     state
@@ -177,6 +177,9 @@ pub async fn update(state: &AppState, principal: Principal, id: String, expected
         .transaction(move |conn| {
             let current = repo::find(conn, &id)?.ok_or(GroupError::NotFound)?;
             let row = GroupRow { id: current.id, version: expected + 1, created_at: current.created_at, ..row_of(conn, &principal, input)? };
+            if current.private_membership && !row.private_membership {
+                return Err(GroupError::StaysPrivate);
+            }
             if !repo::update(conn, &row, expected)? {
                 return Err(GroupError::Stale);
             }

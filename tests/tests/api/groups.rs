@@ -4,7 +4,7 @@
 //! profile lists its groups. Who belongs to the survivor advisory is shown to its members
 //! and coordinators only — tried as an outsider would: the group, the list, an
 //! organization's memberships, an API client, probing a member's id, adding one already
-//! in, and watching the group's version for a change.
+//! in, watching the group's version for a change, and making the group public later.
 
 use harbour_tests::{on_both_backends, problem, TestApp};
 use harbour_types::Role;
@@ -153,6 +153,13 @@ async fn who_belongs_to_the_survivor_advisory_is_kept_from_everyone_else(app: Te
     // members came.
     let after = json_of(app.get(&path, &outsider).await, 200).await;
     assert_eq!(before, after, "the group as an outsider sees it, before and after members joined");
+
+    // Nor can it be made public afterwards: not as another kind, not by a coordinator.
+    let mut exposed = group("working", "Survivor Advisory");
+    exposed["private_membership"] = json!(false);
+    let refused = problem(app.put(&path, &coordinator, Some("\"1\""), &exposed).await, 422).await;
+    assert_eq!(refused["errors"][0]["pointer"], "/private_membership");
+    assert_eq!(json_of(app.get(&path, &outsider).await, 200).await, after, "the group is as it was");
 
     let of_b = json_of(app.get(&format!("/api/v1/organizations/{}/memberships", app.fixture.org_b), &member).await, 200).await;
     assert_eq!(of_b[0]["group_id"], id.as_str(), "a member sees its own membership");
