@@ -117,27 +117,28 @@ where
 /// The name of a row: codes through the interface's words, records by their name.
 type Namer = fn(&Heading, Lang) -> String;
 
+/// A row named by its key through this screen's words, or by its own label.
+fn keyed(h: &Heading, lang: Lang, words: &[(&str, Local)]) -> String {
+    words.iter().find(|(key, _)| *key == h.key).map_or_else(|| h.label.clone(), |(_, w)| w.text(lang).to_owned())
+}
+
 fn care_name(h: &Heading, lang: Lang) -> String {
-    let words = match h.key.as_str() {
-        "with_goals" => Local::WithGoals,
-        "current_safety_plan" => Local::CurrentSafetyPlan,
-        "stage_moved_on" => Local::StageMovedOn,
-        "stage_unchanged" => Local::StageUnchanged,
-        "stage_went_back" => Local::StageWentBack,
-        _ => return h.label.clone(),
-    };
-    words.text(lang).to_owned()
+    keyed(h, lang, &[
+        ("with_goals", Local::WithGoals),
+        ("current_safety_plan", Local::CurrentSafetyPlan),
+        ("stage_moved_on", Local::StageMovedOn),
+        ("stage_unchanged", Local::StageUnchanged),
+        ("stage_went_back", Local::StageWentBack),
+    ])
 }
 
 fn conference_name(h: &Heading, lang: Lang) -> String {
-    let words = match h.key.as_str() {
-        "conferences_held" => Local::ConferencesHeld,
-        "actions_done_on_time" => Local::ActionsOnTime,
-        "actions_done_late" => Local::ActionsLate,
-        "actions_open_overdue" => Local::ActionsOverdue,
-        _ => return h.label.clone(),
-    };
-    words.text(lang).to_owned()
+    keyed(h, lang, &[
+        ("conferences_held", Local::ConferencesHeld),
+        ("actions_done_on_time", Local::ActionsOnTime),
+        ("actions_done_late", Local::ActionsLate),
+        ("actions_open_overdue", Local::ActionsOverdue),
+    ])
 }
 
 fn status_name(h: &Heading, lang: Lang) -> String {
