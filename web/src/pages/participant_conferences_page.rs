@@ -30,13 +30,15 @@ pub fn ParticipantConferencesPage() -> impl IntoView {
         async move { client::participant_conferences(token.as_deref(), &id).await }
     });
     let owner = Signal::derive(move || participant.get().and_then(|p| p.ok()).is_some_and(|p| p.access.owner));
+    // None until known for the owner: the form is made once, with the organizations it
+    // offers, not first with none and then again (which lost what had been typed).
     let named = LocalResource::new(move || {
         let (id, token, owner, own) = (id.get(), session.token(), owner.get(), session.organization().map(|o| o.id));
         async move {
             if !owner {
-                return Vec::new();
+                return None;
             }
-            invitable(token.as_deref(), &id, own.as_deref()).await
+            Some(invitable(token.as_deref(), &id, own.as_deref()).await)
         }
     });
     let back = {
@@ -60,7 +62,7 @@ pub fn ParticipantConferencesPage() -> impl IntoView {
             </Transition>
             <Show when=move || owner.get()>
                 <h2>{i18n.t(Local::Convene)}</h2>
-                {move || named.get().map(|named| view! { <ConferenceForm participant_id=id.get_untracked() existing=None named=named saved=saved/> })}
+                {move || named.get().flatten().map(|named| view! { <ConferenceForm participant_id=id.get_untracked() existing=None named=named saved=saved/> })}
             </Show>
         </section>
     }
